@@ -1,0 +1,22 @@
+@{
+    RootModule           = 'bin/JobSignal.Cmdlets.dll'
+    ModuleVersion        = '0.1.0'
+    CompatiblePSEditions = @('Core')
+    GUID                 = '6f0b7c1e-4b1a-4b8e-9d53-2a7e1c0f5a31'
+    Author               = 'JobSignal'
+    CompanyName          = 'JobSignal'
+    Copyright            = '(c) JobSignal. All rights reserved.'
+    Description          = 'Turns public InfoJobs job offers into ranked, explainable B2B sales leads, stored in SQLite and shown in a Google Sheet.'
+    PowerShellVersion    = '7.4'
+    FormatsToProcess     = @()
+    CmdletsToExport      = @()
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('InfoJobs', 'Leads', 'Sales', 'SQLite', 'GoogleSheets')
+            ProjectUri = ''
+        }
+    }
+}

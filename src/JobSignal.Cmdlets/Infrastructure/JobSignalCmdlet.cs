@@ -1,0 +1,81 @@
+using System.Management.Automation;
+using JobSignal.Core.Common;
+
+namespace JobSignal.Cmdlets.Infrastructure;
+
+/// <summary>
+/// Base of every JobSignal cmdlet: cancellation on Ctrl+C (StopProcessing), progress that is always completed,
+/// and error records with stable ErrorIds, a category, the failing item as target and a recommended action.
+/// </summary>
+public abstract class JobSignalCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _cancellation = new();
+    private readonly HashSet<int> _openProgress = new();
+    private bool _disposed;
+
+    /// <summary>Cancelled when the user presses Ctrl+C or the host stops the pipeline.</summary>
+    protected CancellationToken CancellationToken => _cancellation.Token;
+
+    protected override void StopProcessing() => _cancellation.Cancel();
+
+    protected void ReportProgress(int activityId, string activity, string status, int percentComplete = -1)
+    {
+        _openProgress.Add(activityId);
+        WriteProgress(new ProgressRecord(activityId, activity, status)
+        {
+            PercentComplete = Math.Clamp(percentComplete, -1, 100),
+        });
+    }
+
+    protected void CompleteProgress(int activityId, string activity)
+    {
+        if (!_openProgress.Remove(activityId)) return;
+        WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    protected static ErrorRecord ToErrorRecord(JobSignalException ex) =>
+        new(ex, ex.ErrorId, ToCategory(ex.Kind), ex.Target)
+        {
+            ErrorDetails = ex.RecommendedAction is null ? null
+                : new ErrorDetails(ex.Message) { RecommendedAction = ex.RecommendedAction },
+        };
+
+    protected static ErrorRecord ToErrorRecord(string errorId, FailureKind kind, string message, object? target,
+        string? recommendedAction = null, Exception? inner = null) =>
+        ToErrorRecord(new JobSignalException(errorId, kind, message, target, recommendedAction, inner));
+
+    /// <summary>A per-item failure: reported, and the cmdlet goes on.</summary>
+    protected void WriteFailure(JobSignalException ex) => WriteError(ToErrorRecord(ex));
+
+    /// <summary>A fatal failure: ends the cmdlet.</summary>
+    protected void ThrowFailure(JobSignalException ex) => ThrowTerminatingError(ToErrorRecord(ex));
+
+    private static ErrorCategory ToCategory(FailureKind kind) => kind switch
+    {
+        FailureKind.InvalidArgument => ErrorCategory.InvalidArgument,
+        FailureKind.InvalidData => ErrorCategory.InvalidData,
+        FailureKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
+        FailureKind.AuthenticationError => ErrorCategory.AuthenticationError,
+        FailureKind.PermissionDenied => ErrorCategory.PermissionDenied,
+        FailureKind.ConnectionError => ErrorCategory.ConnectionError,
+        FailureKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
+        FailureKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+        FailureKind.ReadError => ErrorCategory.ReadError,
+        FailureKind.WriteError => ErrorCategory.WriteError,
+        FailureKind.InvalidOperation => ErrorCategory.InvalidOperation,
+        FailureKind.OperationStopped => ErrorCategory.OperationStopped,
+        _ => ErrorCategory.NotSpecified,
+    };
+
+    /// <summary>Releases what the cmdlet opened; PowerShell calls this after the pipeline ends or stops.</summary>
+    protected virtual void ReleaseResources() { }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        ReleaseResources();
+        _cancellation.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
