@@ -3,7 +3,7 @@
 .SYNOPSIS
     Builds, tests, packages, demonstrates and benchmarks the JobSignal module.
 .DESCRIPTION
-    Build    compiles the solution and lays the module out beside JobSignal.psd1 (bin/, bin/deps/, help), so that
+    Build    compiles the solution and lays the module out beside JobSignal.psd1 (bin/, bin/deps/, en-US/), so that
              Import-Module ./JobSignal.psd1 works from the repository root.
     Test     Build + Package, then every xUnit test and every Pester test (Pester 5.7.1 is restored from NuGet into
              out/tools; no PowerShell Gallery needed) in a fresh pwsh -NoProfile -NonInteractive. Prints one line
@@ -36,6 +36,8 @@ $manifest = Import-PowerShellDataFile (Join-Path $root 'JobSignal.psd1')
 $version = $manifest.ModuleVersion
 $binDir = Join-Path $root 'bin'
 $outDir = Join-Path $root 'out'
+# Generated help sits beside the manifest (the module base), where Get-Help looks for it.
+$helpDir = Join-Path $root 'en-US'
 $packageDir = Join-Path $outDir "JobSignal/$version"
 $pesterVersion = '5.7.1'
 
@@ -75,13 +77,11 @@ function Invoke-Build {
 function Build-Help {
     $helpSource = Join-Path $root 'module/help'
     if (-not (Test-Path $helpSource)) { return }
-    . (Join-Path $root 'src/build/HelpBuilder.ps1')
-    $cultureDir = Join-Path $binDir 'en-US'
-    New-Item -ItemType Directory -Path $cultureDir -Force | Out-Null
-    ConvertTo-MamlHelp -SourceDirectory $helpSource -OutputPath (Join-Path $cultureDir 'JobSignal.Cmdlets.dll-Help.xml')
-    Get-ChildItem $helpSource -Filter 'about_*.md' | ForEach-Object {
-        ConvertTo-AboutHelp -SourcePath $_.FullName -OutputPath (Join-Path $cultureDir ($_.BaseName + '.help.txt'))
-    }
+    # A separate pwsh: the help builder imports the module it has just built to read each cmdlet's metadata.
+    $pwsh = Get-PwshCommand
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'src/build/HelpBuilder.ps1') `
+        -ModulePath (Join-Path $root 'JobSignal.psd1') -SourceDirectory $helpSource -OutputDirectory $helpDir
+    if ($LASTEXITCODE -ne 0) { throw 'Building the help failed (see above).' }
 }
 
 function Invoke-Package {
@@ -90,9 +90,8 @@ function Invoke-Package {
     Copy-Item (Join-Path $root 'JobSignal.psd1') $packageDir
     Copy-Item $binDir $packageDir -Recurse
     Copy-Item (Join-Path $root 'module') $packageDir -Recurse -Exclude 'help'
-    # About topics are looked up under the module base's culture folder.
-    $culture = Join-Path $binDir 'en-US'
-    if (Test-Path $culture) { Copy-Item $culture $packageDir -Recurse }
+    # Help (cmdlet MAML and about topics) is looked up under the module base's culture folder.
+    if (Test-Path $helpDir) { Copy-Item $helpDir $packageDir -Recurse }
     $packageDir
 }
 
@@ -192,7 +191,7 @@ function Invoke-Bench {
 }
 
 function Invoke-Clean {
-    foreach ($dir in @($binDir, $outDir) + @(Get-ChildItem $root -Recurse -Directory -Filter obj | ForEach-Object FullName) + @(Get-ChildItem (Join-Path $root 'src'), (Join-Path $root 'tests') -Recurse -Directory -Filter bin | ForEach-Object FullName)) {
+    foreach ($dir in @($binDir, $outDir, $helpDir) + @(Get-ChildItem $root -Recurse -Directory -Filter obj | ForEach-Object FullName) + @(Get-ChildItem (Join-Path $root 'src'), (Join-Path $root 'tests') -Recurse -Directory -Filter bin | ForEach-Object FullName)) {
         if (Test-Path $dir) { Remove-Item $dir -Recurse -Force }
     }
 }
