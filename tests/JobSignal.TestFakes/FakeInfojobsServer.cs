@@ -53,6 +53,8 @@ public sealed class FakeInfojobsServer : LoopbackServer
     private readonly List<FakeInfojobsRequest> _requests = new();
     private readonly HashSet<string> _missingOfferIds = new(StringComparer.Ordinal);
     private int _faultableSeen;
+    private int _detailsInFlight;
+    private int _maxDetailsInFlight;
 
     public FakeInfojobsServer() : this(DefaultClientId, DefaultClientSecret) { }
 
@@ -70,6 +72,12 @@ public sealed class FakeInfojobsServer : LoopbackServer
 
     /// <summary>Answer with the older <c>items</c> array name instead of <c>offers</c>.</summary>
     public bool UseItemsArray { get; set; }
+
+    /// <summary>Ignore the <c>page</c> parameter and always answer the first page (a broken server or proxy).</summary>
+    public bool IgnorePage { get; set; }
+
+    /// <summary>When set, every list request is answered 200 with this body (e.g. JSON without an offers array).</summary>
+    public string? ListBodyOverride { get; set; }
 
     /// <summary>Answer 403 to correctly authenticated requests (an application without API access).</summary>
     public bool Forbidden { get; set; }
@@ -108,6 +116,9 @@ public sealed class FakeInfojobsServer : LoopbackServer
 
     public FakeInfojobsRequest[] RequestsTo(FakeInfojobsEndpoint endpoint) =>
         Requests.Where(r => endpoint == FakeInfojobsEndpoint.Any || r.Endpoint == endpoint).ToArray();
+
+    /// <summary>The most detail requests that were being answered at the same time.</summary>
+    public int MaxConcurrentDetails => Volatile.Read(ref _maxDetailsInFlight);
 
     public int CorpusCount
     {
@@ -161,11 +172,19 @@ public sealed class FakeInfojobsServer : LoopbackServer
         var authorization = request.Headers["Authorization"];
         var (endpoint, offerId) = Route(request.HttpMethod, path);
 
-        if (Latency > TimeSpan.Zero) await Task.Delay(Latency).ConfigureAwait(false);
-        if (endpoint == FakeInfojobsEndpoint.Detail && DetailLatencySpread > TimeSpan.Zero)
-            await Task.Delay(SpreadFor(offerId!)).ConfigureAwait(false);
-
-        var answer = Answer(endpoint, offerId, parameters, authorization);
+        var isDetail = endpoint == FakeInfojobsEndpoint.Detail;
+        if (isDetail) TrackDetailStart();
+        FakeAnswer answer;
+        try
+        {
+            if (Latency > TimeSpan.Zero) await Task.Delay(Latency).ConfigureAwait(false);
+            if (isDetail && DetailLatencySpread > TimeSpan.Zero) await Task.Delay(SpreadFor(offerId!)).ConfigureAwait(false);
+            answer = Answer(endpoint, offerId, parameters, authorization);
+        }
+        finally
+        {
+            if (isDetail) Interlocked.Decrement(ref _detailsInFlight);
+        }
         lock (_lock)
             _requests.Add(new FakeInfojobsRequest(endpoint, path, rawQuery, parameters, authorization, answer.Status,
                 answer.ServedPage, offerId));
@@ -178,6 +197,14 @@ public sealed class FakeInfojobsServer : LoopbackServer
         var bytes = Encoding.UTF8.GetBytes(answer.Body);
         response.ContentLength64 = bytes.Length;
         await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+    }
+
+    private void TrackDetailStart()
+    {
+        var now = Interlocked.Increment(ref _detailsInFlight);
+        int seen;
+        while (now > (seen = Volatile.Read(ref _maxDetailsInFlight))
+            && Interlocked.CompareExchange(ref _maxDetailsInFlight, now, seen) != seen) { }
     }
 
     private sealed record FakeAnswer(int Status, string Body, string ContentType = "application/json; charset=utf-8",
@@ -227,6 +254,7 @@ public sealed class FakeInfojobsServer : LoopbackServer
 
     private FakeAnswer ListAnswer(IReadOnlyList<KeyValuePair<string, string>> parameters)
     {
+        if (ListBodyOverride is { } overridden) return new FakeAnswer(200, overridden);
         string? Single(string name) => parameters.LastOrDefault(p => p.Key == name).Value;
         string[] All(string name) => parameters.Where(p => p.Key == name).Select(p => p.Value).ToArray();
 
@@ -234,7 +262,7 @@ public sealed class FakeInfojobsServer : LoopbackServer
         if (Single("maxResults") is { } max && (!int.TryParse(max, out pageSize) || pageSize is < 1 or > MaxPageSize))
             return Error(400, $"maxResults must be between 1 and {MaxPageSize}");
         var page = PageBase;
-        if (Single("page") is { } pageText && (!int.TryParse(pageText, out page)))
+        if (!IgnorePage && Single("page") is { } pageText && !int.TryParse(pageText, out page))
             return Error(400, "page must be a number");
         // Like a server that counts from 1 and reads page=0 as "the first page": the audited client's double fetch.
         if (page < PageBase) page = PageBase;

@@ -172,7 +172,7 @@ public sealed class InfojobsClient : IDisposable
                 catch (JobSignalException ex) when (!InfojobsErrors.IsFatal(ex)) { pagingStopped = ex; }
                 if (page is null)
                 {
-                    while (pending.Count > 0) yield return Counted(await pending.Dequeue().ConfigureAwait(false), statistics);
+                    while (pending.Count > 0) yield return Release(await pending.Dequeue().ConfigureAwait(false), statistics, cancellationToken);
                     if (pagingStopped is not null) yield return new InfojobsFetchProblem(pagingStopped, IsWarning: false);
                     yield break;
                 }
@@ -182,7 +182,7 @@ public sealed class InfojobsClient : IDisposable
                 foreach (var item in page.Offers)
                 {
                     pending.Enqueue(StartOffer(item, statistics, needsDetail, gate, abandon.Token));
-                    while (pending.Count >= window) yield return Counted(await pending.Dequeue().ConfigureAwait(false), statistics);
+                    while (pending.Count >= window) yield return Release(await pending.Dequeue().ConfigureAwait(false), statistics, cancellationToken);
                 }
             }
         }
@@ -195,8 +195,10 @@ public sealed class InfojobsClient : IDisposable
         }
     }
 
-    private static InfojobsFetchEvent Counted(InfojobsFetchEvent e, FetchStatistics statistics)
+    /// <summary>Hands a finished event to the consumer, unless it asked to stop meanwhile.</summary>
+    private static InfojobsFetchEvent Release(InfojobsFetchEvent e, FetchStatistics statistics, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (e is InfojobsOfferFetched { IsDetail: true }) statistics.DetailsFetched++;
         return e;
     }
