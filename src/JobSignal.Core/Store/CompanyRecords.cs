@@ -1,7 +1,7 @@
 namespace JobSignal.Core.Store;
 
 /// <summary>What identifies a new company (SPEC 5.5): its display and normalized names, domain and hidden flag.</summary>
-public sealed record CompanyIdentity(string Name, string NormalizedName, string? Domain, bool Hidden);
+public sealed record NewCompany(string Name, string NormalizedName, string? Domain, bool Hidden);
 
 /// <summary>A company's aggregated metrics (SPEC 6), as the aggregation computed them from its canonical offers.</summary>
 public sealed record CompanyMetrics

@@ -10,6 +10,8 @@ public sealed class CompanyRepository
 
     internal CompanyRepository(SignalStore store) => _store = store;
 
+    private static readonly string[] FinalResolutions = Resolution.All.Where(Resolution.IsFinal).ToArray();
+
     internal const string SelectCompany = """
         SELECT c.id AS CompanyId, c.display_name AS Name, c.normalized_name, c.website_domain AS Domain, c.hidden,
                c.resolution, c.resolution_updated_at, c.max_score, c.strong_offer_count AS StrongOffers,
@@ -51,7 +53,7 @@ public sealed class CompanyRepository
             """, new { provider, providerCompanyId }));
 
     /// <summary>Adds a company (resolution PENDING, no metrics) and returns its id.</summary>
-    public long Insert(CompanyIdentity identity, DateTimeOffset seenAt) => _store.Write(() =>
+    public long Insert(NewCompany identity, DateTimeOffset seenAt) => _store.Write(() =>
         _store.Connection.ExecuteScalar<long>(_store.Command("""
             INSERT INTO companies (display_name, normalized_name, website_domain, hidden, first_seen_at, last_seen_at)
             VALUES (@Name, @NormalizedName, @Domain, @Hidden, @seenAt, @seenAt)
@@ -127,14 +129,14 @@ public sealed class CompanyRepository
                 companyId, metrics.MaxScore, metrics.OfferCount, metrics.UniqueOfferCount, metrics.StrongOfferCount,
                 metrics.AvgStrongScore, metrics.TopOfferId, metrics.TopOfferUrl, metrics.TopCategory,
                 CategoryScores = ScoreMap.ToJson(metrics.CategoryScores), metrics.LastStrongAt, metrics.OffersLast30Days,
-                metrics.EvidenceTerms, metrics.AggregatedAt, metrics.FirstSeenAt, metrics.LastSeenAt, final = Resolution.Final,
+                metrics.EvidenceTerms, metrics.AggregatedAt, metrics.FirstSeenAt, metrics.LastSeenAt, final = FinalResolutions,
             })) == 1);
 
     /// <summary>Ids of every company, in id order; without the final ones unless asked (what "aggregate all" needs).</summary>
     public IReadOnlyList<long> ListIds(bool includeFinal = false) =>
         _store.Connection.Query<long>(_store.Command(
             "SELECT id FROM companies WHERE @includeFinal OR resolution NOT IN @final ORDER BY id",
-            new { includeFinal, final = Resolution.Final })).AsList();
+            new { includeFinal, final = FinalResolutions })).AsList();
 
     /// <summary>Companies matching every filter set, best first (max score, strong offers, last strong signal).</summary>
     public IReadOnlyList<Company> List(CompanyFilter? filter = null)

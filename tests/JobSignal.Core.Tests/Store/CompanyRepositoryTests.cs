@@ -9,7 +9,7 @@ public class CompanyRepositoryTests : StoreTestBase
     [Fact]
     public void Insert_and_get_round_trip_the_identity_with_pending_resolution_and_no_metrics()
     {
-        var id = Store.Companies.Insert(new CompanyIdentity("Acme Pagos S.L.", "acme pagos", "acme.es", false), T0);
+        var id = Store.Companies.Insert(new NewCompany("Acme Pagos S.L.", "acme pagos", "acme.es", false), T0);
         var company = Store.Companies.Get(id)!;
         Assert.Equal(id, company.CompanyId);
         Assert.Equal("Acme Pagos S.L.", company.Name);

@@ -38,7 +38,7 @@ public class StoreTestBase : IDisposable
     protected SignalStore Store { get; }
 
     protected long AddCompany(string name = "Acme Pagos S.L.", string? domain = null, bool hidden = false, DateTimeOffset? seenAt = null) =>
-        Store.Companies.Insert(new CompanyIdentity(name, name.ToLowerInvariant(), domain, hidden), seenAt ?? T0);
+        Store.Companies.Insert(new NewCompany(name, name.ToLowerInvariant(), domain, hidden), seenAt ?? T0);
 
     protected static Offer NewOffer(string providerOfferId, string title = "Tesorero internacional", string? description = "Pagos internacionales en USD") => new()
     {
