@@ -32,6 +32,21 @@ public class OfferRepositoryTests : StoreTestBase
     }
 
     [Fact]
+    public void Reused_statements_bind_nulls_and_values_alike_inside_and_outside_a_write()
+    {
+        var company = AddCompany();
+        var bare = Store.Offers.Insert(company, new JobSignal.Core.Domain.Offer { ProviderOfferId = "bare" }, new OfferContent(null, null, 0, null), T0);
+        var full = Store.Write(() => AddOffer(company, "full"));
+        var bareAgain = Store.Write(() => Store.Offers.Insert(company, new JobSignal.Core.Domain.Offer { ProviderOfferId = "bare2" }, new OfferContent(null, null, 0, null), T0));
+
+        var stored = Store.Offers.Get(bare)!;
+        Assert.Equal(((string?)null, (string?)null, (DateTimeOffset?)null, (int?)null, (byte[]?)null, (string?)null),
+            (stored.Url, stored.Title, stored.PublishedAt, stored.Applications, stored.ContentSignature, stored.Fingerprint));
+        Assert.Equal("Tesorero internacional", Store.Offers.Get(full)!.Title);
+        Assert.Null(Store.Offers.Get(bareAgain)!.Title);
+    }
+
+    [Fact]
     public void Timestamps_are_stored_as_sortable_utc_text()
     {
         var id = AddOffer(AddCompany(), "abc", seenAt: new DateTimeOffset(2024, 1, 2, 3, 4, 5, 6, TimeSpan.FromHours(-5)));
