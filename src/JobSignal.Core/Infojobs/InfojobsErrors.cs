@@ -6,6 +6,8 @@ namespace JobSignal.Core.Infojobs;
 public static class InfojobsErrors
 {
     public const string CredentialsMissing = "InfojobsCredentialsMissing";
+    public const string CredentialsInvalid = "InfojobsCredentialsInvalid";
+    public const string BaseUriInvalid = "InfojobsBaseUriInvalid";
     public const string AuthenticationFailed = "InfojobsAuthenticationFailed";
     public const string RateLimited = "InfojobsRateLimited";
     public const string RequestFailed = "InfojobsRequestFailed";

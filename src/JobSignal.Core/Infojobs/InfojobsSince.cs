@@ -38,7 +38,7 @@ public sealed record InfojobsSince(InfojobsSinceBucket Bucket, DateTimeOffset? R
     public static InfojobsSince FromDate(DateTimeOffset date, DateTimeOffset now)
     {
         if (date > now + FutureTolerance)
-            throw new ArgumentOutOfRangeException(nameof(date),
+            throw new ArgumentOutOfRangeException(paramName: null,
                 $"The date {date.ToUniversalTime():yyyy-MM-dd HH:mm} UTC is in the future; -Since needs a past date or one of {string.Join(", ", BucketNames)}.");
         var age = now - date;
         var bucket = Buckets.First(b => b.Window is null || age <= b.Window).Bucket;
