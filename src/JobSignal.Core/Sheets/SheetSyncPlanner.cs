@@ -32,8 +32,9 @@ public sealed record SheetValueRange(string Range, IReadOnlyList<IReadOnlyList<o
 /// <summary>A company's new row, kept with its key so that a failed append can be reconciled.</summary>
 public sealed record PlannedAppendRow(string CompanyId, IReadOnlyList<object> Values);
 
-/// <summary>A row whose system cells changed, and which of them.</summary>
-public sealed record PlannedRowUpdate(string CompanyId, int RowNumber, IReadOnlyList<SheetColumnKey> Columns);
+/// <summary>A row whose system cells changed: which of them, and the ranges of adjacent cells that rewrite them.</summary>
+public sealed record PlannedRowUpdate(string CompanyId, int RowNumber, IReadOnlyList<SheetColumnKey> Columns,
+    IReadOnlyList<SheetValueRange> Ranges);
 
 /// <summary>A row whose key an earlier row already has: left alone (the first row is the company's row).</summary>
 public sealed record DuplicateKeyRow(string CompanyId, int RowNumber, int FirstRowNumber);
@@ -42,22 +43,23 @@ public sealed record DuplicateKeyRow(string CompanyId, int RowNumber, int FirstR
 public sealed record SkippedCompany(string? CompanyId, string Reason);
 
 /// <summary>
-/// Everything one sync would write, computed without I/O. Value writes are already batched so that each request
-/// body stays under <see cref="SheetSyncOptions.MaxRequestBytes"/>.
+/// Everything one sync would write, computed without I/O. Value writes are already batched (a row never split
+/// across two requests) so that each request body stays under <see cref="SheetSyncOptions.MaxRequestBytes"/>.
 /// </summary>
 public sealed record SheetSyncPlan(
     string SheetName,
     string? HeaderMismatch,
     SheetValueRange? Header,
     IReadOnlyList<IReadOnlyList<PlannedAppendRow>> AppendBatches,
-    IReadOnlyList<IReadOnlyList<SheetValueRange>> UpdateBatches,
-    IReadOnlyList<PlannedRowUpdate> UpdatedRows,
+    IReadOnlyList<IReadOnlyList<PlannedRowUpdate>> UpdateBatches,
     int Unchanged,
     IReadOnlyList<SkippedCompany> Skipped,
     IReadOnlyList<DuplicateKeyRow> DuplicateKeys,
     IReadOnlyList<string> Warnings)
 {
     public int AppendCount => AppendBatches.Sum(b => b.Count);
+    public IEnumerable<PlannedRowUpdate> UpdatedRows => UpdateBatches.SelectMany(b => b);
+    public int UpdateCount => UpdateBatches.Sum(b => b.Count);
     public int UpdatedCellCount => UpdatedRows.Sum(r => r.Columns.Count);
 
     /// <summary>Value-write requests the plan needs (header, update batches, append batches).</summary>
@@ -103,7 +105,7 @@ public static class SheetSyncPlanner
         var skipped = new List<SkippedCompany>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var toAppend = new List<SheetCompany>();
-        var updates = new List<(PlannedRowUpdate Row, IReadOnlyList<SheetValueRange> Ranges)>();
+        var updates = new List<PlannedRowUpdate>();
         var unchanged = 0;
         foreach (var company in companies)
         {
@@ -114,7 +116,7 @@ public static class SheetSyncPlanner
 
             var change = PlanRowUpdate(layout, options.SheetName, key, rowNumber, rows[rowNumber - 1], company);
             if (change is null) unchanged++;
-            else updates.Add(change.Value);
+            else updates.Add(change);
         }
 
         var appendRows = toAppend.OrderBy(c => c, RankComparer.Instance)
@@ -124,15 +126,15 @@ public static class SheetSyncPlanner
         // Each batch is one request: appends carry the tab range once, updates carry one range per run of cells.
         var budget = options.MaxRequestBytes;
         var appendBatches = Batch(appendRows, r => RowBytes(r.Values), budget);
-        var updateBatches = Batch(updates.SelectMany(u => u.Ranges).ToList(),
-            r => Encoding.UTF8.GetByteCount(r.Range) + 48 + r.Values.Sum(RowBytes), budget);
+        var updateBatches = Batch(updates, u => u.Ranges.Sum(r =>
+            Encoding.UTF8.GetByteCount(r.Range) + 48 + r.Values.Sum(RowBytes)), budget);
 
-        return new SheetSyncPlan(options.SheetName, null, header, appendBatches, updateBatches,
-            updates.Select(u => u.Row).ToList(), unchanged, skipped, duplicates, warnings);
+        return new SheetSyncPlan(options.SheetName, null, header, appendBatches, updateBatches, unchanged, skipped,
+            duplicates, warnings);
     }
 
     private static SheetSyncPlan Refused(SheetSyncOptions options, string mismatch) =>
-        new(options.SheetName, mismatch, null, [], [], [], 0, [], [], []);
+        new(options.SheetName, mismatch, null, [], [], 0, [], [], []);
 
     /// <summary>Row number (1-based) of each key's first row; later rows with the same key are duplicates.</summary>
     private static (Dictionary<string, int> Rows, List<DuplicateKeyRow> Duplicates) IndexKeys(
@@ -154,7 +156,7 @@ public static class SheetSyncPlanner
     /// The system cells of one row that differ from the store, as ranges of adjacent cells (a rep-owned column
     /// splits a run, so it is never overwritten); null when nothing changed.
     /// </summary>
-    private static (PlannedRowUpdate Row, IReadOnlyList<SheetValueRange> Ranges)? PlanRowUpdate(
+    private static PlannedRowUpdate? PlanRowUpdate(
         SheetLayout layout, string sheetName, string key, int rowNumber, IReadOnlyList<object?> current, SheetCompany company)
     {
         var wanted = layout.RowFor(company);
@@ -174,7 +176,7 @@ public static class SheetSyncPlanner
                 [Enumerable.Range(first, last - first + 1).Select(c => wanted[c].ToUserEntered()).ToArray()]));
             runStart = i;
         }
-        return (new PlannedRowUpdate(key, rowNumber, changed.Select(c => c.Key).ToList()), ranges);
+        return new PlannedRowUpdate(key, rowNumber, changed.Select(c => c.Key).ToList(), ranges);
     }
 
     private static List<IReadOnlyList<T>> Batch<T>(IReadOnlyList<T> items, Func<T, int> bytes, int budget)
