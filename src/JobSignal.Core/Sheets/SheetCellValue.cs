@@ -54,7 +54,7 @@ public abstract record SheetCellValue
     {
         // Integral numbers go out as integers so the payload reads 7, not 7.0.
         public override object ToUserEntered() =>
-            Value == Math.Floor(Value) && Math.Abs(Value) < 1e15 ? (long)Value : Value;
+            Value == Math.Floor(Value) && Math.Abs(Value) < 1e15 ? (object)(long)Value : Value;
 
         public override bool Matches(object? read) => read switch
         {

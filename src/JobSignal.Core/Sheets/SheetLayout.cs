@@ -35,6 +35,10 @@ public sealed class SheetLayout
 {
     public const string DefaultSheetName = "Companies";
 
+    // Declared before the layouts: static fields initialize in order.
+    private static readonly SheetColumnKey[] RepOwnedKeys =
+        [SheetColumnKey.Resolution, SheetColumnKey.ModelFeedback, SheetColumnKey.ModelNotes];
+
     public static readonly SheetLayout Spanish = new("es",
         ["ID Empresa", "Empresa", "Resolución", "Score máx.", "Ofertas fuertes", "Ofertas únicas",
          "Actividad publicaciones", "URL Oferta Top", "Categoría top", "Última señal fuerte", "Evidencias",
@@ -44,9 +48,6 @@ public sealed class SheetLayout
         ["Company ID", "Company", "Resolution", "Max score", "Strong offers", "Unique offers",
          "Posting activity", "Top offer URL", "Top category", "Last strong signal", "Evidence",
          "Model feedback", "Model notes"]);
-
-    private static readonly SheetColumnKey[] RepOwnedKeys =
-        [SheetColumnKey.Resolution, SheetColumnKey.ModelFeedback, SheetColumnKey.ModelNotes];
 
     private SheetLayout(string language, string[] headers)
     {

@@ -160,8 +160,10 @@ public static class SheetSyncPlanner
         SheetLayout layout, string sheetName, string key, int rowNumber, IReadOnlyList<object?> current, SheetCompany company)
     {
         var wanted = layout.RowFor(company);
+        // The key matched already (trimmed, numbers as text), so it is not rewritten.
         var changed = layout.Columns
-            .Where(c => !c.RepOwned && !wanted[c.Index].Matches(c.Index < current.Count ? current[c.Index] : null))
+            .Where(c => !c.RepOwned && c.Key != SheetColumnKey.CompanyId)
+            .Where(c => !wanted[c.Index].Matches(c.Index < current.Count ? current[c.Index] : null))
             .ToList();
         if (changed.Count == 0) return null;
 
