@@ -24,3 +24,21 @@ Describe 'The packaged JobSignal module' {
         [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($core[0]).Name | Should -Be 'JobSignal'
     }
 }
+
+Describe 'Native SQLite in the package' {
+    It 'carries e_sqlite3 for <Rid>' -ForEach @(
+        @{ Rid = 'win-x64'; File = 'e_sqlite3.dll' }
+        @{ Rid = 'linux-x64'; File = 'libe_sqlite3.so' }
+        @{ Rid = 'linux-arm64'; File = 'libe_sqlite3.so' }
+        @{ Rid = 'osx-x64'; File = 'libe_sqlite3.dylib' }
+        @{ Rid = 'osx-arm64'; File = 'libe_sqlite3.dylib' }
+    ) {
+        $base = Split-Path $env:JOBSIGNAL_TEST_MODULE -Parent
+        Join-Path $base "bin/deps/runtimes/$Rid/native/$File" | Should -Exist
+    }
+
+    It 'ships no deps.json (loading must not depend on one)' {
+        $base = Split-Path $env:JOBSIGNAL_TEST_MODULE -Parent
+        Get-ChildItem $base -Recurse -Filter '*.deps.json' | Should -BeNullOrEmpty
+    }
+}

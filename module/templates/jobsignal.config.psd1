@@ -1,0 +1,35 @@
+# JobSignal scheduled pipeline configuration (Invoke-JobSignalPipeline -ConfigPath <this file>).
+# Secrets never go here: InfoJobs credentials come from $env:INFOJOBS_CLIENT_ID / $env:INFOJOBS_CLIENT_SECRET,
+# the Google service-account key file from Sheet.CredentialPath or $env:GOOGLE_APPLICATION_CREDENTIALS.
+@{
+    # The SQLite store. Relative paths are relative to this file. Default: $env:JOBSIGNAL_DB, else
+    # JobSignal/jobsignal.db under the local application-data folder.
+    DatabasePath = 'jobsignal.db'
+
+    # A keyword catalog; $null uses $env:JOBSIGNAL_CATALOG, else the catalog shipped with the module.
+    CatalogPath  = $null
+
+    Infojobs     = @{
+        # BaseUri         = 'https://api.infojobs.net'
+        DetailConcurrency = 4
+    }
+
+    # Each query runs on its own; one that fails is recorded (Get-JobSignalQueryState) and the others still run.
+    # Since: _24_HOURS, _7_DAYS, _15_DAYS or ANY. Left out, it defaults from the query's last success.
+    Queries      = @(
+        @{ Key = 'pagos-internacionales'; Query = 'pagos internacionales'; MaxPages = 10; MaxOffers = 500 }
+        @{ Key = 'comercio-exterior-madrid'; Query = 'comercio exterior'; Provinces = @('madrid'); Since = '_7_DAYS' }
+    )
+
+    Sheet        = @{
+        Enabled        = $true
+        SpreadsheetId  = $null          # or $env:JOBSIGNAL_SPREADSHEET_ID; not configured -> the sync is skipped
+        CredentialPath = $null          # or $env:GOOGLE_APPLICATION_CREDENTIALS
+        SheetName      = 'Companies'
+        HeaderLanguage = 'es'           # es or en
+    }
+
+    Feedback     = @{ Enabled = $true } # import the reps' resolutions and model feedback after the sync
+
+    Lock         = @{ TtlMinutes = 120 } # a lock older than this (a crashed run) is taken over
+}

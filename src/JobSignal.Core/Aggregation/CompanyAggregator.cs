@@ -1,0 +1,204 @@
+using JobSignal.Core.Domain;
+
+namespace JobSignal.Core.Aggregation;
+
+/// <summary>One canonical offer of a company, as aggregation reads it from the store.</summary>
+/// <param name="OfferId">The store's offer id.</param>
+/// <param name="Url">The offer's URL.</param>
+/// <param name="Score">The stored match score 0-10; null when the offer has no match yet (unscored).</param>
+/// <param name="TopCategory">The match's top category id; null when unscored or nothing matched.</param>
+/// <param name="PublishedAt">Provider publication date, if known.</param>
+/// <param name="ProviderUpdatedAt">Provider update date, if known.</param>
+/// <param name="FirstSeenAt">When ingestion first stored the offer.</param>
+/// <param name="LastSeenAt">When ingestion last saw the offer or one of its reposts.</param>
+/// <param name="RepostCount">How many times the vacancy was published again under a new id.</param>
+/// <param name="EvidenceTerms">The matched terms (not negated) that make the offer's score, e.g. "USD", "AWS".</param>
+public sealed record CompanyOffer(
+    long OfferId,
+    string? Url,
+    int? Score,
+    string? TopCategory,
+    DateTimeOffset? PublishedAt,
+    DateTimeOffset? ProviderUpdatedAt,
+    DateTimeOffset FirstSeenAt,
+    DateTimeOffset LastSeenAt,
+    int RepostCount,
+    IReadOnlyList<string> EvidenceTerms)
+{
+    /// <summary>
+    /// The date that makes one offer "more recent" than another: published, else provider-updated, else last seen.
+    /// </summary>
+    public DateTimeOffset ActivityDate => PublishedAt ?? ProviderUpdatedAt ?? LastSeenAt;
+}
+
+/// <summary>Knobs of <see cref="CompanyAggregator.Aggregate"/>.</summary>
+public sealed record AggregationOptions
+{
+    public static AggregationOptions Default { get; } = new();
+
+    /// <summary>An offer is strong when its score is at least this (the catalog's strong threshold; default 6).</summary>
+    public int StrongThreshold { get; init; } = 6;
+
+    /// <summary>Offers last seen within this window before "now" count as recent (default 30 days).</summary>
+    public TimeSpan RecentWindow { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>How many evidence terms the company keeps (default 5).</summary>
+    public int EvidenceTermCount { get; init; } = 5;
+}
+
+/// <summary>The best score a company reached in one category (over offers whose top category it is).</summary>
+public sealed record CategoryMaxScore(string Category, int MaxScore);
+
+/// <summary>A company's aggregated metrics (SPEC 6), recomputed from its canonical offers.</summary>
+/// <param name="MaxScore">Highest offer score; null when no offer is scored.</param>
+/// <param name="OfferCount">Posting activity: every canonical offer counts 1 plus its reposts.</param>
+/// <param name="UniqueOfferCount">Canonical offers (reposts not counted).</param>
+/// <param name="StrongOfferCount">Canonical offers scoring at least the strong threshold.</param>
+/// <param name="AvgStrongScore">Mean score of the strong offers; null when there are none.</param>
+/// <param name="TopOfferId">The top offer: highest score, ties to the most recent (<see cref="CompanyOffer.ActivityDate"/>),
+/// then to the highest offer id. Null when no offer is scored.</param>
+/// <param name="TopOfferUrl">The top offer's URL.</param>
+/// <param name="TopOfferCategory">The top offer's top category.</param>
+/// <param name="CategoryMaxScores">Per top category, the best score; highest first, then by category id.</param>
+/// <param name="LastStrongAt">The most recent <see cref="CompanyOffer.ActivityDate"/> among strong offers.</param>
+/// <param name="FirstSeenAt">Earliest first-seen of the offers; null without offers.</param>
+/// <param name="LastSeenAt">Latest last-seen of the offers; null without offers.</param>
+/// <param name="RecentOfferCount">Canonical offers last seen within the recent window.</param>
+/// <param name="EvidenceTerms">The terms carried by most offers (see <see cref="CompanyAggregator.Aggregate"/>).</param>
+public sealed record CompanyMetrics(
+    int? MaxScore,
+    int OfferCount,
+    int UniqueOfferCount,
+    int StrongOfferCount,
+    double? AvgStrongScore,
+    long? TopOfferId,
+    string? TopOfferUrl,
+    string? TopOfferCategory,
+    IReadOnlyList<CategoryMaxScore> CategoryMaxScores,
+    DateTimeOffset? LastStrongAt,
+    DateTimeOffset? FirstSeenAt,
+    DateTimeOffset? LastSeenAt,
+    int RecentOfferCount,
+    IReadOnlyList<string> EvidenceTerms)
+{
+    /// <summary>The evidence terms as the Sheet shows them: "USD, pagos internacionales, AWS".</summary>
+    public string EvidenceText => string.Join(", ", EvidenceTerms);
+}
+
+/// <summary>
+/// Company aggregation (SPEC 6): a pure, deterministic function of a company's canonical offers and "now". The
+/// result does not depend on the order of the offers.
+/// </summary>
+public static class CompanyAggregator
+{
+    /// <summary>
+    /// Whether a company's metrics are recomputed: not when its resolution is final (its metrics are frozen as they
+    /// were). Blank or unknown resolutions are aggregated.
+    /// </summary>
+    public static bool ShouldAggregate(string? resolution) => !Resolution.IsFinal(resolution);
+
+    /// <summary>
+    /// Aggregates a company's canonical offers. Unscored offers count as offers (activity, unique, seen dates,
+    /// recent, evidence) but never as scores. Evidence terms are ranked by how many offers carry them (a term
+    /// counts once per offer, case-insensitively), ties by where they first appear when offers are read best first
+    /// (score, then recency, then id) and terms in each offer's own order; the first spelling met is kept.
+    /// </summary>
+    public static CompanyMetrics Aggregate(IReadOnlyCollection<CompanyOffer> offers, DateTimeOffset now,
+        AggregationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(offers);
+        options ??= AggregationOptions.Default;
+
+        var ranked = offers.ToArray();
+        Array.Sort(ranked, BestFirst);
+
+        var offerCount = 0;
+        var strongCount = 0;
+        var strongScoreSum = 0L;
+        DateTimeOffset? lastStrongAt = null, firstSeenAt = null, lastSeenAt = null;
+        var recentCount = 0;
+        var recentSince = now - options.RecentWindow;
+        var categoryMax = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        foreach (var offer in ranked)
+        {
+            offerCount += 1 + Math.Max(0, offer.RepostCount);
+            firstSeenAt = Min(firstSeenAt, offer.FirstSeenAt);
+            lastSeenAt = Max(lastSeenAt, offer.LastSeenAt);
+            if (offer.LastSeenAt >= recentSince) recentCount++;
+
+            if (offer.Score is not { } score) continue;
+            if (score >= options.StrongThreshold)
+            {
+                strongCount++;
+                strongScoreSum += score;
+                lastStrongAt = Max(lastStrongAt, offer.ActivityDate);
+            }
+            if (offer.TopCategory is { Length: > 0 } category)
+            {
+                categoryMax[category] = categoryMax.TryGetValue(category, out var best) ? Math.Max(best, score) : score;
+            }
+        }
+
+        var top = ranked.Length > 0 && ranked[0].Score is not null ? ranked[0] : null;
+        return new CompanyMetrics(
+            MaxScore: top?.Score,
+            OfferCount: offerCount,
+            UniqueOfferCount: ranked.Length,
+            StrongOfferCount: strongCount,
+            AvgStrongScore: strongCount > 0 ? (double)strongScoreSum / strongCount : null,
+            TopOfferId: top?.OfferId,
+            TopOfferUrl: top?.Url,
+            TopOfferCategory: top?.TopCategory,
+            CategoryMaxScores: categoryMax
+                .OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal)
+                .Select(pair => new CategoryMaxScore(pair.Key, pair.Value))
+                .ToArray(),
+            LastStrongAt: lastStrongAt?.ToUniversalTime(),
+            FirstSeenAt: firstSeenAt?.ToUniversalTime(),
+            LastSeenAt: lastSeenAt?.ToUniversalTime(),
+            RecentOfferCount: recentCount,
+            EvidenceTerms: TopEvidenceTerms(ranked, options.EvidenceTermCount));
+    }
+
+    // Scored before unscored, higher score first, then more recent, then the higher (later stored) offer id, so
+    // that equal inputs in any order give one order.
+    private static int BestFirst(CompanyOffer a, CompanyOffer b)
+    {
+        var byScore = (b.Score ?? -1).CompareTo(a.Score ?? -1);
+        if (byScore != 0) return byScore;
+        var byRecency = b.ActivityDate.CompareTo(a.ActivityDate);
+        return byRecency != 0 ? byRecency : b.OfferId.CompareTo(a.OfferId);
+    }
+
+    private static IReadOnlyList<string> TopEvidenceTerms(CompanyOffer[] ranked, int count)
+    {
+        if (count <= 0) return [];
+        // Terms keyed case-insensitively; the first spelling met (best offer first) is the one shown.
+        var terms = new Dictionary<string, (string Text, int Offers, int FirstSeen)>(StringComparer.OrdinalIgnoreCase);
+        var inThisOffer = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var offer in ranked)
+        {
+            inThisOffer.Clear();
+            foreach (var raw in offer.EvidenceTerms)
+            {
+                var term = raw?.Trim();
+                if (string.IsNullOrEmpty(term) || !inThisOffer.Add(term)) continue;
+                terms[term] = terms.TryGetValue(term, out var seen)
+                    ? seen with { Offers = seen.Offers + 1 }
+                    : (term, 1, terms.Count);
+            }
+        }
+        return terms.Values
+            .OrderByDescending(term => term.Offers).ThenBy(term => term.FirstSeen)
+            .Take(count)
+            .Select(term => term.Text)
+            .ToArray();
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset? current, DateTimeOffset candidate) =>
+        current is { } value && value <= candidate ? value : candidate;
+
+    private static DateTimeOffset Max(DateTimeOffset? current, DateTimeOffset candidate) =>
+        current is { } value && value >= candidate ? value : candidate;
+}

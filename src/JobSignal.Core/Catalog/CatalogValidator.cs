@@ -1,0 +1,265 @@
+using JobSignal.Core.Signal;
+
+namespace JobSignal.Core.Catalog;
+
+/// <summary>
+/// Finds everything wrong with a catalog in one pass (SPEC 5.1), each problem with its JSON path: structure, blank
+/// and duplicate ids, unknown categories and buckets, tiers outside 1-3, aliases that are empty, normalize to no
+/// tokens or collide across keywords, bad exclusion and negation rules, and bad scoring numbers.
+/// </summary>
+public static class CatalogValidator
+{
+    /// <summary>The widest negation or exclusion window a catalog may ask for.</summary>
+    public const int MaxWindow = 50;
+
+    private static readonly string[] s_fields = ["title", "description", "requirements"];
+
+    public static CatalogValidationReport Validate(CatalogReadResult read) =>
+        Validate(read.Catalog, read.Issues, read.Path);
+
+    public static CatalogValidationReport Validate(SignalCatalog catalog) =>
+        Validate(catalog, [], catalog.SourcePath);
+
+    private static CatalogValidationReport Validate(SignalCatalog? catalog, IReadOnlyList<CatalogIssue> structural,
+        string? path)
+    {
+        var checker = new Checker(structural);
+        if (catalog is not null) checker.Check(catalog);
+        return new CatalogValidationReport
+        {
+            Path = path,
+            Version = string.IsNullOrWhiteSpace(catalog?.Version) ? null : catalog.Version,
+            Issues = checker.Issues,
+            CategoryCount = catalog?.Categories.Count ?? 0,
+            KeywordCount = catalog?.Keywords.Count ?? 0,
+            AliasCount = catalog?.AliasCount ?? 0,
+            PhraseCount = catalog?.Phrases.Count ?? 0,
+        };
+    }
+
+    private sealed class Checker
+    {
+        private readonly List<CatalogIssue> _issues;
+        // Paths the reader already reported (wrong type, missing): semantic checks below them would only repeat it.
+        private readonly List<string> _reported;
+        private readonly Dictionary<string, string> _termIds = new(StringComparer.Ordinal);
+
+        public Checker(IReadOnlyList<CatalogIssue> structural)
+        {
+            _issues = [.. structural];
+            _reported = structural.Select(i => i.Path).ToList();
+        }
+
+        public List<CatalogIssue> Issues => _issues;
+
+        public void Check(SignalCatalog catalog)
+        {
+            if (string.IsNullOrWhiteSpace(catalog.Version)) Report("version", "blank version");
+            var categories = CheckCategories(catalog.Categories);
+            CheckKeywords(catalog.Keywords, categories);
+            CheckPhrases(catalog.Phrases);
+            CheckScoring(catalog.Scoring);
+            CheckNegation(catalog.Negation);
+        }
+
+        private HashSet<string> CheckCategories(List<CatalogCategory> categories)
+        {
+            if (categories.Count == 0) Report("categories", "no categories");
+            var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < categories.Count; i++)
+            {
+                var path = $"categories[{i}]";
+                var category = categories[i];
+                CheckId(category.Id, path, ids);
+                CheckTier(category.Tier, path + ".tier");
+                if (!SignalBuckets.IsKnown(category.Bucket))
+                    Report(path + ".bucket", string.IsNullOrWhiteSpace(category.Bucket) ? "blank bucket"
+                        : $"unknown bucket '{category.Bucket}' (known: {string.Join(", ", SignalBuckets.All)})");
+            }
+            return ids.Keys.ToHashSet(StringComparer.Ordinal);
+        }
+
+        private void CheckKeywords(List<CatalogKeyword> keywords, HashSet<string> categoryIds)
+        {
+            // Normalized alias -> where it was first seen, to find collisions across keywords.
+            var aliases = new Dictionary<string, AliasOrigin>(StringComparer.Ordinal);
+            for (var i = 0; i < keywords.Count; i++)
+            {
+                var path = $"keywords[{i}]";
+                var keyword = keywords[i];
+                CheckId(keyword.Id, path, _termIds);
+                if (string.IsNullOrWhiteSpace(keyword.CategoryId)) Report(path + ".categoryId", "blank categoryId");
+                else if (!categoryIds.Contains(keyword.CategoryId))
+                    Report(path + ".categoryId", $"unknown category '{keyword.CategoryId}'");
+                if (keyword.Aliases.Count + keyword.CaseSensitiveAliases.Count == 0) Report(path + ".aliases", "no aliases");
+                CheckAliases(keyword, i, keyword.Aliases, path + ".aliases", caseSensitive: false, aliases);
+                CheckAliases(keyword, i, keyword.CaseSensitiveAliases, path + ".caseSensitiveAliases", caseSensitive: true,
+                    aliases);
+                CheckExclusions(keyword.Exclude, path, keyword.Aliases.Concat(keyword.CaseSensitiveAliases));
+            }
+        }
+
+        private void CheckAliases(CatalogKeyword keyword, int keywordIndex, List<string> list, string listPath,
+            bool caseSensitive, Dictionary<string, AliasOrigin> all)
+        {
+            for (var j = 0; j < list.Count; j++)
+            {
+                var path = $"{listPath}[{j}]";
+                var normalized = NormalizedPhrase(list[j], path, "alias");
+                if (normalized is null) continue;
+                var origin = new AliasOrigin(keywordIndex, keyword.Id, path, caseSensitive ? list[j] : null);
+                if (!all.TryAdd(normalized, origin))
+                {
+                    var first = all[normalized];
+                    var bothCaseSensitive = first.ExactText is not null && origin.ExactText is not null;
+                    // Spellings of one keyword that normalize alike ("cross-border", "cross border") are harmless.
+                    if (first.KeywordIndex != keywordIndex && !(bothCaseSensitive && first.ExactText != origin.ExactText))
+                        Report(path, $"alias '{list[j]}' collides with {first.Path} of keyword '{first.KeywordId}'");
+                }
+            }
+        }
+
+        private void CheckPhrases(List<CatalogPhrase> phrases)
+        {
+            var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < phrases.Count; i++)
+            {
+                var path = $"phrases[{i}]";
+                var phrase = phrases[i];
+                CheckId(phrase.Id, path, _termIds);
+                CheckTier(phrase.Tier, path + ".tier");
+                var normalized = NormalizedPhrase(phrase.Phrase, path + ".phrase", "phrase");
+                if (normalized is not null && !texts.TryAdd(normalized, path))
+                    Report(path + ".phrase", $"'{phrase.Phrase}' is the same phrase as {texts[normalized]}");
+                CheckExclusions(phrase.Exclude, path, [phrase.Phrase]);
+            }
+        }
+
+        private void CheckExclusions(List<ExclusionRule> rules, string ownerPath, IEnumerable<string> ownerAliases)
+        {
+            var known = ownerAliases.Select(Tokenizer.Normalize).ToHashSet(StringComparer.Ordinal);
+            for (var k = 0; k < rules.Count; k++)
+            {
+                var path = $"{ownerPath}.exclude[{k}]";
+                var rule = rules[k];
+                if (rule.Near.Count == 0) Report(path + ".near", "no tokens");
+                for (var m = 0; m < rule.Near.Count; m++) CheckSingleToken(rule.Near[m], $"{path}.near[{m}]");
+                if (rule.Window < 1 || rule.Window > MaxWindow)
+                    Report(path + ".window", $"window {rule.Window} outside 1-{MaxWindow}");
+                for (var m = 0; m < rule.Aliases.Count; m++)
+                {
+                    if (!known.Contains(Tokenizer.Normalize(rule.Aliases[m])))
+                        Report($"{path}.aliases[{m}]", $"'{rule.Aliases[m]}' is not an alias of this entry");
+                }
+            }
+        }
+
+        private void CheckScoring(ScoringProfile scoring)
+        {
+            const string path = "scoring";
+            CheckTierMap(scoring.TierWeights, path + ".tierWeights");
+            CheckTierMap(scoring.PhraseTierWeights, path + ".phraseTierWeights");
+            CheckNamedMap(scoring.FieldWeights, path + ".fieldWeights", required: ["title", "description"], s_fields, "field");
+            CheckNamedMap(scoring.BucketCaps, path + ".bucketCaps", required: SignalBuckets.All, SignalBuckets.All, "bucket");
+            CheckNotNegative(scoring.FxCoreThreshold, path + ".fxCoreThreshold");
+            CheckNotNegative(scoring.NoFxCoreCap, path + ".noFxCoreCap");
+            CheckNotNegative(scoring.Synergy.Max, path + ".synergy.max");
+            for (var i = 0; i < scoring.Synergy.Bonuses.Count; i++)
+            {
+                var bonusPath = $"{path}.synergy.bonuses[{i}]";
+                var bonus = scoring.Synergy.Bonuses[i];
+                if (!SignalBuckets.IsKnown(bonus.Bucket))
+                    Report(bonusPath + ".bucket", $"unknown bucket '{bonus.Bucket}' (known: {string.Join(", ", SignalBuckets.All)})");
+                CheckNotNegative(bonus.Threshold, bonusPath + ".threshold");
+                CheckNotNegative(bonus.Amount, bonusPath + ".amount");
+            }
+            if (scoring.MaxScore < 1) Report(path + ".maxScore", $"maxScore {scoring.MaxScore} must be at least 1");
+            else if (scoring.StrongThreshold < 0 || scoring.StrongThreshold > scoring.MaxScore)
+                Report(path + ".strongThreshold", $"strongThreshold {scoring.StrongThreshold} outside 0-{scoring.MaxScore}");
+        }
+
+        private void CheckTierMap(Dictionary<int, decimal> map, string path)
+        {
+            for (var tier = 1; tier <= 3; tier++)
+                if (!map.ContainsKey(tier)) Report($"{path}.{tier}", "missing");
+            foreach (var (tier, weight) in map)
+            {
+                if (tier is < 1 or > 3) Report($"{path}.{tier}", $"tier {tier} outside 1-3");
+                else CheckNotNegative(weight, $"{path}.{tier}");
+            }
+        }
+
+        private void CheckNamedMap(Dictionary<string, decimal> map, string path, IReadOnlyList<string> required,
+            IReadOnlyList<string> known, string what)
+        {
+            foreach (var name in required)
+                if (!map.ContainsKey(name)) Report($"{path}.{name}", "missing");
+            foreach (var (name, value) in map)
+            {
+                if (!known.Contains(name)) Report($"{path}.{name}", $"unknown {what} '{name}' (known: {string.Join(", ", known)})");
+                else CheckNotNegative(value, $"{path}.{name}");
+            }
+        }
+
+        private void CheckNegation(NegationRules negation)
+        {
+            for (var i = 0; i < negation.Cues.Count; i++) CheckSingleToken(negation.Cues[i], $"negation.cues[{i}]");
+            CheckWindow(negation.WindowBefore, "negation.windowBefore");
+            CheckWindow(negation.WindowAfter, "negation.windowAfter");
+        }
+
+        private void CheckWindow(int window, string path)
+        {
+            if (window < 0 || window > MaxWindow) Report(path, $"window {window} outside 0-{MaxWindow}");
+        }
+
+        private void CheckId(string id, string path, Dictionary<string, string> seen)
+        {
+            if (string.IsNullOrWhiteSpace(id)) Report(path + ".id", "blank id");
+            else if (!seen.TryAdd(id, path)) Report(path + ".id", $"duplicate id '{id}' (first used by {seen[id]})");
+        }
+
+        private void CheckTier(int tier, string path)
+        {
+            if (tier is < 1 or > 3) Report(path, $"tier {tier} outside 1-3");
+        }
+
+        private void CheckNotNegative(decimal value, string path)
+        {
+            if (value < 0) Report(path, $"{value} must not be negative");
+        }
+
+        private void CheckSingleToken(string text, string path)
+        {
+            var tokens = Tokenizer.NormalizedTokens(text);
+            if (string.IsNullOrWhiteSpace(text)) Report(path, "empty token");
+            else if (tokens.Count != 1) Report(path, $"'{text}' must be exactly one token (it normalizes to {tokens.Count})");
+        }
+
+        /// <summary>The alias or phrase as normalized tokens joined by spaces; null (reported) when unusable.</summary>
+        private string? NormalizedPhrase(string text, string path, string what)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                Report(path, $"empty {what}");
+                return null;
+            }
+            var normalized = Tokenizer.Normalize(text);
+            if (normalized.Length > 0) return normalized;
+            Report(path, $"{what} '{text}' normalizes to no tokens");
+            return null;
+        }
+
+        private void Report(string path, string message)
+        {
+            foreach (var reported in _reported)
+            {
+                if (reported == "$" || path == reported || path.StartsWith(reported + ".", StringComparison.Ordinal)
+                    || path.StartsWith(reported + "[", StringComparison.Ordinal)) return;
+            }
+            _issues.Add(new CatalogIssue(path, message));
+        }
+
+        private sealed record AliasOrigin(int KeywordIndex, string KeywordId, string Path, string? ExactText);
+    }
+}

@@ -1,0 +1,108 @@
+using JobSignal.Core.Signal;
+
+namespace JobSignal.Core.Catalog;
+
+/// <summary>Whether a hit comes from a keyword (scored through its category) or a phrase (scored on its own).</summary>
+public enum SignalTermKind
+{
+    Keyword,
+    Phrase,
+}
+
+/// <summary>A keyword or phrase as the matcher and scorer see it.</summary>
+public sealed class CompiledTerm
+{
+    internal CompiledTerm(SignalTermKind kind, string id, string display, int tier, CatalogCategory? category,
+        int categoryIndex, int order)
+    {
+        Kind = kind;
+        Id = id;
+        Display = display;
+        Tier = tier;
+        Category = category;
+        CategoryIndex = categoryIndex;
+        Order = order;
+    }
+
+    public SignalTermKind Kind { get; }
+    public string Id { get; }
+    /// <summary>The keyword's canonical name or the phrase as written.</summary>
+    public string Display { get; }
+    /// <summary>The category's tier for keywords, the phrase's own tier for phrases.</summary>
+    public int Tier { get; }
+    public CatalogCategory? Category { get; }
+    /// <summary>Position of the category in the catalog (ties of topCategory go to catalog order); -1 for phrases.</summary>
+    public int CategoryIndex { get; }
+    /// <summary>Position of the keyword or phrase in the catalog.</summary>
+    public int Order { get; }
+}
+
+/// <summary>A compiled exclusion: any of <see cref="Near"/> within <see cref="Window"/> tokens vetoes the hit.</summary>
+internal sealed record CompiledExclusion(HashSet<string> Near, int Window);
+
+/// <summary>What a trie node ending an alias yields: the term, the alias, and the checks that alias carries.</summary>
+internal sealed record TrieTerminal(CompiledTerm Term, string Alias, string[]? ExactTokens, CompiledExclusion[] Exclusions);
+
+/// <summary>One token step of the alias trie.</summary>
+internal sealed class TrieNode
+{
+    private Dictionary<string, TrieNode>? _children;
+
+    public List<TrieTerminal>? Terminals { get; private set; }
+
+    public bool HasChildren => _children is not null;
+
+    public bool TryGetChild(string token, out TrieNode child)
+    {
+        if (_children is not null && _children.TryGetValue(token, out child!)) return true;
+        child = null!;
+        return false;
+    }
+
+    public TrieNode GetOrAddChild(string token)
+    {
+        _children ??= new Dictionary<string, TrieNode>(StringComparer.Ordinal);
+        if (!_children.TryGetValue(token, out var child)) _children[token] = child = new TrieNode();
+        return child;
+    }
+
+    public void AddTerminal(TrieTerminal terminal) => (Terminals ??= []).Add(terminal);
+}
+
+/// <summary>
+/// A validated catalog compiled for matching (SPEC 5.2): every alias and phrase in one token trie, so that matching
+/// costs a dictionary lookup per token and trie step whatever the catalog's size. Immutable and thread-safe.
+/// </summary>
+public sealed class CompiledCatalog
+{
+    internal CompiledCatalog(SignalCatalog catalog, TrieNode root, IReadOnlyList<CompiledTerm> terms, int nodeCount,
+        HashSet<string> negationCues)
+    {
+        Catalog = catalog;
+        Root = root;
+        Terms = terms;
+        NodeCount = nodeCount;
+        NegationCues = negationCues;
+        TermsById = terms.ToDictionary(t => t.Id, StringComparer.Ordinal);
+    }
+
+    /// <summary>Reads, validates and compiles a catalog file; throws <see cref="CatalogException"/> when it cannot.</summary>
+    public static CompiledCatalog Load(string path) => CatalogCompiler.Compile(CatalogLoader.Load(path));
+
+    public SignalCatalog Catalog { get; }
+    public string Version => Catalog.Version;
+    public string? SourcePath => Catalog.SourcePath;
+    public ScoringProfile Scoring => Catalog.Scoring;
+    public NegationRules Negation => Catalog.Negation;
+
+    /// <summary>Keywords then phrases, in catalog order.</summary>
+    public IReadOnlyList<CompiledTerm> Terms { get; }
+
+    public IReadOnlyDictionary<string, CompiledTerm> TermsById { get; }
+
+    /// <summary>Trie nodes, for diagnostics and the benchmark.</summary>
+    public int NodeCount { get; }
+
+    internal TrieNode Root { get; }
+    internal HashSet<string> NegationCues { get; }
+}

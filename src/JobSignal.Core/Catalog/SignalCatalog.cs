@@ -1,0 +1,124 @@
+namespace JobSignal.Core.Catalog;
+
+/// <summary>The four buckets categories add up into (SPEC 5.3); each has its own cap.</summary>
+public static class SignalBuckets
+{
+    public const string DirectFx = "direct_fx";
+    public const string IntlFootprint = "intl_footprint";
+    public const string BusinessModel = "business_model";
+    public const string TechProxy = "tech_proxy";
+
+    /// <summary>Every bucket, in the order explanations list them.</summary>
+    public static IReadOnlyList<string> All { get; } = [DirectFx, IntlFootprint, BusinessModel, TechProxy];
+
+    public static bool IsKnown(string? bucket) => bucket is not null && All.Contains(bucket);
+}
+
+/// <summary>
+/// A keyword catalog (SPEC 5.1) as read from its JSON file: categories, keywords with aliases, phrases, and every
+/// number of the scoring profile. Mutable so that tools and tests can build or tweak one; validate before use.
+/// </summary>
+public sealed class SignalCatalog
+{
+    public string Version { get; set; } = "";
+    public string? Description { get; set; }
+    public List<CatalogCategory> Categories { get; set; } = [];
+    public List<CatalogKeyword> Keywords { get; set; } = [];
+    public List<CatalogPhrase> Phrases { get; set; } = [];
+    public ScoringProfile Scoring { get; set; } = new();
+    public NegationRules Negation { get; set; } = new();
+
+    /// <summary>The file the catalog was read from, when it came from a file.</summary>
+    public string? SourcePath { get; set; }
+
+    public int AliasCount => Keywords.Sum(k => k.Aliases.Count + k.CaseSensitiveAliases.Count);
+}
+
+public sealed class CatalogCategory
+{
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    /// <summary>1-3; selects the tier weight of <see cref="ScoringProfile.TierWeights"/>.</summary>
+    public int Tier { get; set; }
+    /// <summary>One of <see cref="SignalBuckets"/>.</summary>
+    public string Bucket { get; set; } = "";
+}
+
+public sealed class CatalogKeyword
+{
+    public string Id { get; set; } = "";
+    public string CategoryId { get; set; } = "";
+    /// <summary>The display name (evidence terms); the first alias when the file leaves it out.</summary>
+    public string Canonical { get; set; } = "";
+    /// <summary>Matched case-insensitively and without diacritics, as whole token sequences.</summary>
+    public List<string> Aliases { get; set; } = [];
+    /// <summary>Matched only when the original text has exactly this spelling (tickers such as <c>CAD</c>).</summary>
+    public List<string> CaseSensitiveAliases { get; set; } = [];
+    public List<ExclusionRule> Exclude { get; set; } = [];
+}
+
+public sealed class CatalogPhrase
+{
+    public string Id { get; set; } = "";
+    public string Phrase { get; set; } = "";
+    /// <summary>1-3; selects the weight of <see cref="ScoringProfile.PhraseTierWeights"/>.</summary>
+    public int Tier { get; set; }
+    public List<ExclusionRule> Exclude { get; set; } = [];
+}
+
+/// <summary>A context that vetoes a hit: any of <see cref="Near"/> within <see cref="Window"/> tokens of it.</summary>
+public sealed class ExclusionRule
+{
+    /// <summary>Single tokens (normalized like offer text).</summary>
+    public List<string> Near { get; set; } = [];
+    /// <summary>How many tokens before and after the hit are looked at.</summary>
+    public int Window { get; set; }
+    /// <summary>The aliases the rule applies to; empty means every alias of the keyword.</summary>
+    public List<string> Aliases { get; set; } = [];
+}
+
+/// <summary>Every number of SPEC 5.3, so that tuning never needs a rebuild.</summary>
+public sealed class ScoringProfile
+{
+    /// <summary>Category tier (1-3) -> points (default 1.0, 2.5, 4.0).</summary>
+    public Dictionary<int, decimal> TierWeights { get; set; } = [];
+    /// <summary>Phrase tier (1-3) -> points (default 0.6, 1.2, 2.0).</summary>
+    public Dictionary<int, decimal> PhraseTierWeights { get; set; } = [];
+    /// <summary>Field (title, description, optional requirements) -> multiplier.</summary>
+    public Dictionary<string, decimal> FieldWeights { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Bucket -> the most its categories may add.</summary>
+    public Dictionary<string, decimal> BucketCaps { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Uncapped direct_fx points needed for fxCore.</summary>
+    public decimal FxCoreThreshold { get; set; }
+    public SynergyRules Synergy { get; set; } = new();
+    /// <summary>Without fxCore the raw score is limited to this.</summary>
+    public decimal NoFxCoreCap { get; set; }
+    /// <summary>An offer is strong when its score is at least this.</summary>
+    public int StrongThreshold { get; set; }
+    public int MaxScore { get; set; }
+}
+
+public sealed class SynergyRules
+{
+    public List<SynergyBonus> Bonuses { get; set; } = [];
+    /// <summary>The most all bonuses together may add.</summary>
+    public decimal Max { get; set; }
+}
+
+/// <summary>With fxCore, <see cref="Amount"/> is added when <see cref="Bucket"/> (capped) reaches <see cref="Threshold"/>.</summary>
+public sealed class SynergyBonus
+{
+    public string Bucket { get; set; } = "";
+    public decimal Threshold { get; set; }
+    public decimal Amount { get; set; }
+}
+
+public sealed class NegationRules
+{
+    /// <summary>Single tokens that negate a hit nearby (no, sin, not, without).</summary>
+    public List<string> Cues { get; set; } = [];
+    /// <summary>Tokens before the hit's first token that are looked at.</summary>
+    public int WindowBefore { get; set; }
+    /// <summary>Tokens after the hit's last token that are looked at.</summary>
+    public int WindowAfter { get; set; }
+}

@@ -1,0 +1,62 @@
+using Resolutions = JobSignal.Core.Domain.Resolution;
+
+namespace JobSignal.Core.Domain;
+
+/// <summary>
+/// A company as the store knows it (PowerShell type name <c>JobSignal.Company</c>): identity, the reps'
+/// resolution and the metrics the last aggregation computed from its canonical offers (SPEC 6).
+/// </summary>
+public sealed class Company
+{
+    public long CompanyId { get; set; }
+    public string Name { get; set; } = "";
+    public string NormalizedName { get; set; } = "";
+    /// <summary>Website domain (lowercase host without <c>www.</c>), or null when known by name only.</summary>
+    public string? Domain { get; set; }
+    /// <summary>An anonymous ("empresa confidencial") profile: never merged by name with a real company.</summary>
+    public bool Hidden { get; set; }
+    public string Resolution { get; set; } = Resolutions.Pending;
+    public DateTimeOffset? ResolutionUpdatedAt { get; set; }
+    /// <summary>True when the resolution is final: new offers are skipped and the metrics frozen.</summary>
+    public bool IsFinal => Resolutions.IsFinal(Resolution);
+
+    /// <summary>Highest offer score (0-10); null until aggregated or without scored offers.</summary>
+    public int? MaxScore { get; set; }
+    /// <summary>Strong offers (score at or above the strong threshold), each counted once.</summary>
+    public int StrongOffers { get; set; }
+    /// <summary>Canonical offers, each counted once.</summary>
+    public int UniqueOffers { get; set; }
+    /// <summary>Posting activity: every canonical offer counts 1 + its reposts.</summary>
+    public int OfferCount { get; set; }
+    public double? AvgStrongScore { get; set; }
+    public long? TopOfferId { get; set; }
+    public string? TopOfferUrl { get; set; }
+    public string? TopCategory { get; set; }
+    /// <summary>Per-category maximum over the company's offers, highest first.</summary>
+    public IReadOnlyDictionary<string, double> CategoryScores { get; set; } = EmptyScores;
+    /// <summary>Most recent strong offer (published, else updated).</summary>
+    public DateTimeOffset? LastStrongAt { get; set; }
+    /// <summary>The top evidence terms, e.g. "USD, pagos internacionales, AWS".</summary>
+    public string? EvidenceTerms { get; set; }
+    public int OffersLast30Days { get; set; }
+    public DateTimeOffset? AggregatedAt { get; set; }
+
+    public DateTimeOffset FirstSeenAt { get; set; }
+    public DateTimeOffset LastSeenAt { get; set; }
+
+    internal static readonly IReadOnlyDictionary<string, double> EmptyScores = new Dictionary<string, double>();
+
+    public override string ToString() => $"{Name} ({CompanyId})";
+}
+
+/// <summary>A provider's own id for a company (one company may have several), as first and last seen.</summary>
+public sealed class CompanySource
+{
+    public long CompanyId { get; set; }
+    public string Provider { get; set; } = "";
+    public string ProviderCompanyId { get; set; } = "";
+    public bool Hidden { get; set; }
+    public string? Name { get; set; }
+    public DateTimeOffset FirstSeenAt { get; set; }
+    public DateTimeOffset LastSeenAt { get; set; }
+}

@@ -1,0 +1,16 @@
+namespace JobSignal.Core.Domain;
+
+/// <summary>A resolution change or a model feedback mark a rep made in the Sheet (SPEC 9.2).</summary>
+public sealed class FeedbackEvent
+{
+    public long EventId { get; set; }
+    public long CompanyId { get; set; }
+    /// <summary><see cref="FeedbackKind"/>: resolution or model_feedback.</summary>
+    public string Kind { get; set; } = "";
+    /// <summary>The new resolution, or OK / FP / FN.</summary>
+    public string Value { get; set; } = "";
+    public string Notes { get; set; } = "";
+    /// <summary>The Sheet row it came from, when known.</summary>
+    public int? SourceRow { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

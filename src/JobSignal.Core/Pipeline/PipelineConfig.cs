@@ -1,0 +1,191 @@
+using System.Collections;
+using System.Globalization;
+using JobSignal.Core.Common;
+
+namespace JobSignal.Core.Pipeline;
+
+/// <summary>One named InfoJobs search of the scheduled pipeline.</summary>
+public sealed record PipelineQuery(
+    string Key,
+    string? Query,
+    IReadOnlyList<string> Provinces,
+    IReadOnlyList<string> Categories,
+    string? Since,
+    string? Order,
+    int MaxPages,
+    int MaxOffers);
+
+public sealed record PipelineSheetSettings(
+    string? SpreadsheetId,
+    string? CredentialPath,
+    string SheetName,
+    string HeaderLanguage,
+    string? BaseUri);
+
+/// <summary>
+/// The scheduled job's configuration (a .psd1 file): queries, store, catalog, Sheet and feedback settings.
+/// Parsed from the file's hashtable so that every problem is reported at once with its key path.
+/// </summary>
+public sealed record PipelineConfig(
+    string? DatabasePath,
+    string? CatalogPath,
+    string? InfojobsBaseUri,
+    int DetailConcurrency,
+    IReadOnlyList<PipelineQuery> Queries,
+    PipelineSheetSettings Sheet,
+    bool SyncSheet,
+    bool ImportFeedback,
+    TimeSpan LockTtl)
+{
+    public const int DefaultMaxPages = 10;
+    public const int DefaultMaxOffers = 500;
+
+    private static readonly string[] TopLevelKeys =
+        ["DatabasePath", "CatalogPath", "Infojobs", "Queries", "Sheet", "Feedback", "Lock"];
+
+    /// <summary>Reads the hashtable of a configuration file; throws <c>PipelineConfigInvalid</c> listing every problem.</summary>
+    public static PipelineConfig FromDictionary(IDictionary data, string source)
+    {
+        var errors = new List<string>();
+        foreach (var key in data.Keys.Cast<object>().Select(k => k.ToString()!))
+        {
+            if (!TopLevelKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
+                errors.Add($"{key}: unknown setting (expected one of {string.Join(", ", TopLevelKeys)})");
+        }
+
+        var infojobs = Section(data, "Infojobs", errors);
+        var sheet = Section(data, "Sheet", errors);
+        var feedback = Section(data, "Feedback", errors);
+        var lockSection = Section(data, "Lock", errors);
+
+        var queries = new List<PipelineQuery>();
+        var rawQueries = Get(data, "Queries");
+        if (rawQueries is null) errors.Add("Queries: required (a list of @{ Key = ...; Query = ... })");
+        else
+        {
+            var list = AsList(rawQueries);
+            if (list.Count == 0) errors.Add("Queries: at least one query is required");
+            for (var i = 0; i < list.Count; i++)
+            {
+                var path = $"Queries[{i}]";
+                if (list[i] is not IDictionary q) { errors.Add($"{path}: expected a hashtable"); continue; }
+                var key = Text(q, "Key", path, errors);
+                if (string.IsNullOrWhiteSpace(key)) errors.Add($"{path}.Key: required");
+                else if (queries.Any(x => string.Equals(x.Key, key, StringComparison.OrdinalIgnoreCase)))
+                    errors.Add($"{path}.Key: duplicate key '{key}'");
+                queries.Add(new PipelineQuery(
+                    key ?? "",
+                    Text(q, "Query", path, errors),
+                    Strings(q, "Provinces", path, errors),
+                    Strings(q, "Categories", path, errors),
+                    Text(q, "Since", path, errors),
+                    Text(q, "Order", path, errors),
+                    Number(q, "MaxPages", path, errors, DefaultMaxPages, 1, 1000),
+                    Number(q, "MaxOffers", path, errors, DefaultMaxOffers, 1, 100_000)));
+            }
+        }
+
+        var sheetSettings = new PipelineSheetSettings(
+            Text(sheet, "SpreadsheetId", "Sheet", errors),
+            Text(sheet, "CredentialPath", "Sheet", errors),
+            Text(sheet, "SheetName", "Sheet", errors) ?? "Companies",
+            Text(sheet, "HeaderLanguage", "Sheet", errors) ?? "es",
+            Text(sheet, "BaseUri", "Sheet", errors));
+        if (sheetSettings.HeaderLanguage is not ("es" or "en"))
+            errors.Add($"Sheet.HeaderLanguage: '{sheetSettings.HeaderLanguage}' is not es or en");
+
+        var config = new PipelineConfig(
+            Text(data, "DatabasePath", "", errors),
+            Text(data, "CatalogPath", "", errors),
+            Text(infojobs, "BaseUri", "Infojobs", errors),
+            Number(infojobs, "DetailConcurrency", "Infojobs", errors, 4, 1, 16),
+            queries,
+            sheetSettings,
+            Flag(sheet, "Enabled", "Sheet", errors, true),
+            Flag(feedback, "Enabled", "Feedback", errors, true),
+            TimeSpan.FromMinutes(Number(lockSection, "TtlMinutes", "Lock", errors, 120, 1, 24 * 60)));
+
+        if (errors.Count > 0)
+        {
+            throw new JobSignalException("PipelineConfigInvalid", FailureKind.InvalidData,
+                $"The pipeline configuration {source} is invalid:{Environment.NewLine}  " +
+                string.Join(Environment.NewLine + "  ", errors),
+                source, "Fix the settings listed above; New-JobSignalConfig writes a commented starter file.");
+        }
+        return config;
+    }
+
+    private static object? Get(IDictionary? d, string key)
+    {
+        if (d is null) return null;
+        foreach (DictionaryEntry e in d)
+            if (string.Equals(e.Key?.ToString(), key, StringComparison.OrdinalIgnoreCase)) return e.Value;
+        return null;
+    }
+
+    private static IDictionary? Section(IDictionary d, string key, List<string> errors)
+    {
+        var value = Get(d, key);
+        if (value is null or IDictionary) return (IDictionary?)value;
+        errors.Add($"{key}: expected a hashtable");
+        return null;
+    }
+
+    private static IList<object?> AsList(object value) =>
+        value is string or IDictionary ? [value]
+        : value is IEnumerable e ? e.Cast<object?>().ToList() : [value];
+
+    private static string? Text(IDictionary? d, string key, string path, List<string> errors)
+    {
+        var value = Get(d, key);
+        if (value is null) return null;
+        if (value is string s) return string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+        if (value is IConvertible c and not bool) return c.ToString(CultureInfo.InvariantCulture);
+        errors.Add($"{Join(path, key)}: expected text");
+        return null;
+    }
+
+    private static IReadOnlyList<string> Strings(IDictionary d, string key, string path, List<string> errors)
+    {
+        var value = Get(d, key);
+        if (value is null) return [];
+        var result = new List<string>();
+        var items = AsList(value);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is string s && !string.IsNullOrWhiteSpace(s)) result.Add(s.Trim());
+            else if (items[i] is IConvertible c and not bool and not string) result.Add(c.ToString(CultureInfo.InvariantCulture));
+            else errors.Add($"{Join(path, key)}[{i}]: expected non-empty text");
+        }
+        return result;
+    }
+
+    private static int Number(IDictionary? d, string key, string path, List<string> errors, int fallback, int min, int max)
+    {
+        var value = Get(d, key);
+        if (value is null) return fallback;
+        if (value is not (int or long or short or byte) && !(value is string s && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)))
+        {
+            errors.Add($"{Join(path, key)}: expected a whole number");
+            return fallback;
+        }
+        var n = Convert.ToInt64(value, CultureInfo.InvariantCulture);
+        if (n < min || n > max)
+        {
+            errors.Add($"{Join(path, key)}: {n} is outside {min}-{max}");
+            return fallback;
+        }
+        return (int)n;
+    }
+
+    private static bool Flag(IDictionary? d, string key, string path, List<string> errors, bool fallback)
+    {
+        var value = Get(d, key);
+        if (value is null) return fallback;
+        if (value is bool b) return b;
+        errors.Add($"{Join(path, key)}: expected $true or $false");
+        return fallback;
+    }
+
+    private static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
+}

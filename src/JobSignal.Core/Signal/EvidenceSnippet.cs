@@ -1,0 +1,61 @@
+using System.Text;
+
+namespace JobSignal.Core.Signal;
+
+/// <summary>Cuts about 120 characters of original text around a hit, on word boundaries, on one line.</summary>
+internal static class EvidenceSnippet
+{
+    internal const int Width = 120;
+    private const int WordSlack = 20;
+    private const char Ellipsis = '\u2026';
+
+    internal static string Around(string text, int offset, int length, int width = Width)
+    {
+        int start = 0, end = text.Length;
+        if (text.Length > width)
+        {
+            var context = Math.Max(0, width - length);
+            start = Math.Max(0, offset - context / 2);
+            end = Math.Min(text.Length, Math.Max(start + width, offset + length));
+            start = Math.Max(0, Math.Min(start, end - width));
+            if (start > 0)
+            {
+                var space = text.AsSpan(start, Math.Min(WordSlack, Math.Max(0, offset - start))).IndexOfAny(' ', '\n', '\t');
+                if (space >= 0) start += space + 1;
+            }
+            if (end < text.Length)
+            {
+                var from = Math.Max(offset + length, end - WordSlack);
+                var space = text.AsSpan(from, end - from).LastIndexOfAny(' ', '\n', '\t');
+                if (space >= 0) end = from + space;
+            }
+        }
+        return Clean(text.AsSpan(start, end - start), start > 0, end < text.Length);
+    }
+
+    /// <summary>One line of printable text: whitespace and controls collapse to one space, lone surrogates become U+FFFD.</summary>
+    internal static string Clean(ReadOnlySpan<char> span, bool cutBefore = false, bool cutAfter = false)
+    {
+        var builder = new StringBuilder(span.Length + 2);
+        if (cutBefore) builder.Append(Ellipsis);
+        var pendingSpace = false;
+        for (var i = 0; i < span.Length; i++)
+        {
+            var c = span[i];
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                pendingSpace = builder.Length > (cutBefore ? 1 : 0);
+                continue;
+            }
+            if (pendingSpace) builder.Append(' ');
+            pendingSpace = false;
+            if (char.IsHighSurrogate(c) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
+            {
+                builder.Append(c).Append(span[++i]);
+            }
+            else builder.Append(char.IsSurrogate(c) ? '\uFFFD' : c);
+        }
+        if (cutAfter) builder.Append(Ellipsis);
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,157 @@
+using JobSignal.Core.Catalog;
+
+namespace JobSignal.Core.Signal;
+
+/// <summary>
+/// Finds every keyword alias and phrase of a compiled catalog in a text (SPEC 5.2): whole token sequences only,
+/// over the token lattice (so <c>U.S. market</c> matches both <c>us market</c> and <c>usa market</c>), each hit with
+/// its field, token position, negation, exclusion and evidence. Walks the catalog's trie from every token, so the
+/// cost grows with the text, not with the catalog. Stateless and thread-safe.
+/// </summary>
+public sealed class KeywordMatcher
+{
+    public KeywordMatcher(CompiledCatalog catalog)
+    {
+        Catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+    }
+
+    public CompiledCatalog Catalog { get; }
+
+    /// <summary>Hits in the offer's title, description and requirements (company names are never passed in).</summary>
+    public IReadOnlyList<SignalHit> MatchOffer(string? title, string? description, string? requirements = null)
+    {
+        var hits = new List<SignalHit>();
+        hits.AddRange(Match(title, SignalField.Title));
+        hits.AddRange(Match(description, SignalField.Description));
+        hits.AddRange(Match(requirements, SignalField.Requirements));
+        return hits;
+    }
+
+    public IReadOnlyList<SignalHit> Match(string? text, SignalField field) =>
+        string.IsNullOrEmpty(text) ? [] : Match(Tokenizer.Tokenize(text), field);
+
+    public IReadOnlyList<SignalHit> Match(TokenizedText text, SignalField field)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var run = new MatchRun(Catalog, text, field);
+        for (var slot = 0; slot < text.Count; slot++) run.Walk(Catalog.Root, slot, slot, usedAlternative: false);
+        return run.Hits;
+    }
+
+    /// <summary>The state of one Match call.</summary>
+    private sealed class MatchRun(CompiledCatalog catalog, TokenizedText text, SignalField field)
+    {
+        private readonly List<SignalHit> _hits = [];
+        // (term, first slot) -> index in _hits: one hit per term and position, the longest alias wins.
+        private Dictionary<(CompiledTerm, int), int>? _seen;
+
+        public List<SignalHit> Hits => _hits;
+
+        public void Walk(TrieNode node, int start, int slot, bool usedAlternative)
+        {
+            var tokens = text.TokenSpan;
+            if (slot >= tokens.Length) return;
+            if (node.TryGetChild(tokens[slot].Value, out var child)) Step(child, start, slot + 1, usedAlternative);
+            foreach (var alternative in text.AlternativesAt(slot))
+            {
+                if (node.TryGetChild(alternative.Value, out var next))
+                    Step(next, start, slot + alternative.SlotCount, usedAlternative: true);
+            }
+        }
+
+        private void Step(TrieNode node, int start, int end, bool usedAlternative)
+        {
+            if (node.Terminals is not null)
+            {
+                foreach (var terminal in node.Terminals)
+                {
+                    if (terminal.ExactTokens is null || SpelledExactly(terminal.ExactTokens, start, end, usedAlternative))
+                        Add(terminal, start, end);
+                }
+            }
+            if (node.HasChildren) Walk(node, start, end, usedAlternative);
+        }
+
+        private bool SpelledExactly(string[] exact, int start, int end, bool usedAlternative)
+        {
+            if (usedAlternative || end - start != exact.Length) return false;
+            var tokens = text.TokenSpan;
+            for (var i = 0; i < exact.Length; i++)
+            {
+                var token = tokens[start + i];
+                if (!text.Text.AsSpan(token.Start, token.Length).SequenceEqual(exact[i])) return false;
+            }
+            return true;
+        }
+
+        private void Add(TrieTerminal terminal, int start, int end)
+        {
+            _seen ??= new Dictionary<(CompiledTerm, int), int>();
+            var key = (terminal.Term, start);
+            if (_seen.TryGetValue(key, out var existing))
+            {
+                if (_hits[existing].TokenCount < end - start) _hits[existing] = CreateHit(terminal, start, end);
+                return;
+            }
+            _seen[key] = _hits.Count;
+            _hits.Add(CreateHit(terminal, start, end));
+        }
+
+        private SignalHit CreateHit(TrieTerminal terminal, int start, int end)
+        {
+            var tokens = text.TokenSpan;
+            var offset = tokens[start].Start;
+            var length = tokens[end - 1].End - offset;
+            var negation = catalog.Negation;
+            var cue = FindNear(catalog.NegationCues, start, end, negation.WindowBefore, negation.WindowAfter);
+            string? exclusion = null;
+            foreach (var rule in terminal.Exclusions)
+            {
+                var near = FindNear(rule.Near, start, end, rule.Window, rule.Window);
+                if (near is null) continue;
+                exclusion = $"'{near.Value.Token}' {Describe(near.Value.Distance)}";
+                break;
+            }
+            return new SignalHit
+            {
+                Kind = terminal.Term.Kind,
+                Id = terminal.Term.Id,
+                CategoryId = terminal.Term.Category?.Id,
+                Term = terminal.Term.Display,
+                Alias = terminal.Alias,
+                Field = field,
+                Position = start,
+                TokenCount = end - start,
+                Offset = offset,
+                Length = length,
+                Text = EvidenceSnippet.Clean(text.Text.AsSpan(offset, length)),
+                Evidence = EvidenceSnippet.Around(text.Text, offset, length),
+                Negated = cue is not null,
+                NegationCue = cue?.Token,
+                NegationDistance = cue?.Distance,
+                Excluded = exclusion is not null,
+                ExclusionReason = exclusion,
+            };
+        }
+
+        /// <summary>The nearest token of <paramref name="set"/> within the windows around [start, end); before wins ties.</summary>
+        private (string Token, int Distance)? FindNear(HashSet<string> set, int start, int end, int before, int after)
+        {
+            if (set.Count == 0) return null;
+            var tokens = text.TokenSpan;
+            for (var distance = 1; distance <= Math.Max(before, after); distance++)
+            {
+                var left = start - distance;
+                if (distance <= before && left >= 0 && set.Contains(tokens[left].Value))
+                    return (tokens[left].Value, -distance);
+                var right = end - 1 + distance;
+                if (distance <= after && right < tokens.Length && set.Contains(tokens[right].Value))
+                    return (tokens[right].Value, distance);
+            }
+            return null;
+        }
+
+        private static string Describe(int distance) =>
+            $"{Math.Abs(distance)} token{(Math.Abs(distance) == 1 ? "" : "s")} {(distance < 0 ? "before" : "after")}";
+    }
+}

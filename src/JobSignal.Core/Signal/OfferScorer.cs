@@ -1,0 +1,152 @@
+using JobSignal.Core.Catalog;
+using JobSignal.Core.Domain;
+
+namespace JobSignal.Core.Signal;
+
+/// <summary>
+/// Scores an offer exactly as SPEC 5.3 says, every number from the catalog's <c>scoring</c> section: negated and
+/// excluded hits dropped; per category the best tier weight x field weight; per phrase the best phrase weight x field
+/// weight; buckets summed and capped; fxCore; synergy; the no-fxCore guard; clamp and round half up. Decimal
+/// arithmetic, so 4.5 is 4.5 and rounds to 5. Stateless and thread-safe.
+/// </summary>
+public sealed class OfferScorer
+{
+    private const string RequirementsField = "requirements";
+    private const string DescriptionField = "description";
+
+    public OfferScorer(CompiledCatalog catalog)
+    {
+        Catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        Matcher = new KeywordMatcher(catalog);
+    }
+
+    public CompiledCatalog Catalog { get; }
+    public KeywordMatcher Matcher { get; }
+
+    /// <summary>Matches and scores an offer's title, description and requirements (never its company).</summary>
+    public SignalScore Score(string? title, string? description, string? requirements = null) =>
+        Score(Matcher.MatchOffer(title, description, requirements)) with { Title = title };
+
+    public SignalScore Score(Offer offer)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        return Score(offer.Title, offer.Description, offer.Requirements) with
+        {
+            OfferId = string.IsNullOrEmpty(offer.ProviderOfferId) ? null : offer.ProviderOfferId,
+        };
+    }
+
+    /// <summary>Scores hits found by <see cref="KeywordMatcher"/> with this catalog.</summary>
+    public SignalScore Score(IReadOnlyList<SignalHit> hits)
+    {
+        ArgumentNullException.ThrowIfNull(hits);
+        var scoring = Catalog.Scoring;
+        var counted = hits.Where(h => h.Counts).ToList();
+
+        // Best hit per category and per phrase, in one pass over the hits (never over the catalog).
+        var bestByTerm = new Dictionary<(SignalTermKind, string), Best>();
+        foreach (var hit in counted)
+        {
+            var term = Catalog.TermsById[hit.Id];
+            var key = hit.Kind == SignalTermKind.Keyword ? (hit.Kind, term.Category!.Id) : (hit.Kind, hit.Id);
+            var tierWeight = hit.Kind == SignalTermKind.Keyword ? scoring.TierWeights[term.Tier] : scoring.PhraseTierWeights[term.Tier];
+            var points = Normalize(tierWeight * FieldWeight(hit.Field));
+            if (!bestByTerm.TryGetValue(key, out var best)) bestByTerm[key] = new Best(term, hit, tierWeight, points, 1);
+            else bestByTerm[key] = points > best.Points ? new Best(term, hit, tierWeight, points, best.Count + 1)
+                : best with { Count = best.Count + 1 };
+        }
+        var categories = bestByTerm.Values.Where(b => b.Term.Kind == SignalTermKind.Keyword)
+            .OrderBy(b => b.Term.CategoryIndex).Select(ToContribution).ToList();
+        var phrases = bestByTerm.Values.Where(b => b.Term.Kind == SignalTermKind.Phrase)
+            .OrderBy(b => b.Term.Order).Select(ToContribution).ToList();
+
+        var buckets = SignalBuckets.All.Select(bucket =>
+        {
+            var uncapped = categories.Where(c => c.Bucket == bucket).Sum(c => c.Points);
+            var cap = scoring.BucketCaps[bucket];
+            return new BucketScore { Bucket = bucket, Uncapped = uncapped, Cap = cap, Capped = Math.Min(uncapped, cap) };
+        }).ToList();
+        var fxCore = buckets.First(b => b.Bucket == SignalBuckets.DirectFx).Uncapped >= scoring.FxCoreThreshold;
+
+        var synergy = scoring.Synergy.Bonuses.Select(bonus =>
+        {
+            var points = buckets.First(b => b.Bucket == bonus.Bucket).Capped;
+            return new SynergyPart
+            {
+                Bucket = bonus.Bucket,
+                Threshold = bonus.Threshold,
+                Amount = bonus.Amount,
+                BucketPoints = points,
+                Applied = fxCore && points >= bonus.Threshold,
+            };
+        }).ToList();
+        var synergyPoints = Math.Min(synergy.Where(s => s.Applied).Sum(s => s.Amount), scoring.Synergy.Max);
+
+        var categoryPoints = buckets.Sum(b => b.Capped);
+        var phrasePoints = phrases.Sum(p => p.Points);
+        var rawBeforeGuard = categoryPoints + phrasePoints + synergyPoints;
+        var guardApplied = !fxCore && rawBeforeGuard > scoring.NoFxCoreCap;
+        var raw = guardApplied ? scoring.NoFxCoreCap : rawBeforeGuard;
+        var score = (int)decimal.Round(Math.Clamp(raw, 0m, scoring.MaxScore), 0, MidpointRounding.AwayFromZero);
+
+        SignalContribution? top = null;
+        foreach (var contribution in categories) // catalog order: a later category must beat, not tie
+            if (top is null || contribution.Points > top.Points) top = contribution;
+
+        return new SignalScore
+        {
+            CatalogVersion = Catalog.Version,
+            Score = score,
+            Strong = score >= scoring.StrongThreshold,
+            Raw = Normalize(raw),
+            RawBeforeGuard = Normalize(rawBeforeGuard),
+            TopCategory = top?.Id,
+            TopCategoryName = top?.Name,
+            FxCore = fxCore,
+            GuardApplied = guardApplied,
+            GuardCap = Normalize(scoring.NoFxCoreCap),
+            CategoryPoints = Normalize(categoryPoints),
+            PhrasePoints = Normalize(phrasePoints),
+            SynergyPoints = Normalize(synergyPoints),
+            Buckets = buckets.Select(b => b with
+            {
+                Uncapped = Normalize(b.Uncapped), Cap = Normalize(b.Cap), Capped = Normalize(b.Capped),
+            }).ToList(),
+            Categories = categories,
+            Phrases = phrases,
+            Synergy = synergy,
+            Hits = counted,
+            NegatedHits = hits.Where(h => h.Negated && !h.Excluded).ToList(),
+            ExcludedHits = hits.Where(h => h.Excluded).ToList(),
+        };
+    }
+
+    private SignalContribution ToContribution(Best best) => new()
+    {
+        Kind = best.Term.Kind,
+        Id = best.Term.Category?.Id ?? best.Term.Id,
+        Name = best.Term.Category?.Name ?? best.Term.Display,
+        Bucket = best.Term.Category?.Bucket,
+        Tier = best.Term.Tier,
+        TierWeight = best.TierWeight,
+        FieldWeight = FieldWeight(best.Hit.Field),
+        Points = best.Points,
+        HitCount = best.Count,
+        Hit = best.Hit,
+    };
+
+    /// <summary>The first hit with the most points for a category or phrase, and how many hits it had.</summary>
+    private sealed record Best(CompiledTerm Term, SignalHit Hit, decimal TierWeight, decimal Points, int Count);
+
+    private decimal FieldWeight(SignalField field)
+    {
+        var weights = Catalog.Scoring.FieldWeights;
+        var name = field.ToString().ToLowerInvariant();
+        if (weights.TryGetValue(name, out var weight)) return weight;
+        // Requirements are part of the offer's body: scored as description unless the catalog weighs them apart.
+        return name == RequirementsField ? weights[DescriptionField] : 0m;
+    }
+
+    /// <summary>Drops trailing zeros (2.5 x 1.0 = 2.50 -> 2.5) so explanations read and serialize cleanly.</summary>
+    internal static decimal Normalize(decimal value) => value / 1.000000000000000000000000000000000m;
+}

@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text;
+
+namespace JobSignal.Core.Signal;
+
+/// <summary>Writes a <see cref="SignalScore"/> as readable lines: the "why this score" view.</summary>
+internal static class ScoreExplanationText
+{
+    internal static string Format(SignalScore score)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(
+            $"Score {score.Score}{(score.Strong ? " (strong)" : "")}: raw {N(score.Raw)} = categories {N(score.CategoryPoints)} + phrases {N(score.PhrasePoints)} + synergy {N(score.SynergyPoints)}" +
+            (score.GuardApplied ? $", limited from {N(score.RawBeforeGuard)} to {N(score.GuardCap)} (no fxCore)" : ""));
+        text.AppendLine($"fxCore: {(score.FxCore ? "yes" : "no")}; catalog {score.CatalogVersion}");
+        foreach (var bucket in score.Buckets.Where(b => b.Uncapped > 0))
+        {
+            text.AppendLine(bucket.IsCapped
+                ? $"{bucket.Bucket}: {N(bucket.Uncapped)} capped to {N(bucket.Capped)}"
+                : $"{bucket.Bucket}: {N(bucket.Capped)} (cap {N(bucket.Cap)})");
+            foreach (var category in score.Categories.Where(c => c.Bucket == bucket.Bucket))
+                text.AppendLine($"  {category.Id} +{N(category.Points)} = tier {category.Tier} ({N(category.TierWeight)}) x {Where(category.Hit)} ({N(category.FieldWeight)}): {Quote(category.Hit)}");
+        }
+        foreach (var phrase in score.Phrases)
+            text.AppendLine($"phrase {phrase.Id} +{N(phrase.Points)} = tier {phrase.Tier} ({N(phrase.TierWeight)}) x {Where(phrase.Hit)} ({N(phrase.FieldWeight)}): {Quote(phrase.Hit)}");
+        foreach (var part in score.Synergy)
+            text.AppendLine($"synergy {part.Bucket} {N(part.BucketPoints)} {(part.BucketPoints >= part.Threshold ? ">=" : "<")} {N(part.Threshold)}: {(part.Applied ? "+" + N(part.Amount) : "not applied")}");
+        foreach (var hit in score.NegatedHits)
+            text.AppendLine($"negated {hit.Id} ('{hit.NegationCue}' {Math.Abs(hit.NegationDistance ?? 0)} {(hit.NegationDistance < 0 ? "before" : "after")}): {Quote(hit)}");
+        foreach (var hit in score.ExcludedHits)
+            text.AppendLine($"excluded {hit.Id} ({hit.ExclusionReason}): {Quote(hit)}");
+        return text.ToString().TrimEnd();
+    }
+
+    private static string Where(SignalHit hit) => hit.Field.ToString().ToLowerInvariant();
+
+    private static string Quote(SignalHit hit) => $"'{hit.Text}' in \"{hit.Evidence}\"";
+
+    private static string N(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+}

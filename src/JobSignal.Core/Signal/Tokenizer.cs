@@ -1,0 +1,261 @@
+using System.Buffers;
+using System.Text;
+
+namespace JobSignal.Core.Signal;
+
+/// <summary>
+/// The one tokenizer (SPEC 5.2) for catalog aliases, offer text, fingerprints and repost checks: drops URLs and
+/// e-mail addresses, splits on whitespace, punctuation and symbols, lowercases and strips diacritics, keeping each
+/// token's offsets in the original text. <see cref="Tokenize"/> also injects alternative readings (<c>U.S.</c> ->
+/// <c>us</c>/<c>usa</c>, <c>$</c> -> <c>usd</c>...) as a lattice over the original token slots.
+/// </summary>
+/// <remarks>
+/// Token characters are letters, digits, combining marks (dropped), currency symbols and <c>+ # &amp; @ %</c> (so
+/// <c>c++</c>, <c>c#</c>, <c>$100k</c> and <c>p&amp;l</c> stay whole). Everything else separates: whitespace, controls,
+/// lone surrogates, punctuation (including curly quotes, guillemets, dashes, bullets) and other symbols.
+/// </remarks>
+public static class Tokenizer
+{
+    private const string Usd = "usd", Gbp = "gbp", Eur = "eur", Us = "us", Usa = "usa", Uk = "uk", Latam = "latam";
+
+    /// <summary>Tokens with offsets plus injected alternatives: what the matcher walks.</summary>
+    public static TokenizedText Tokenize(string? text)
+    {
+        text ??= "";
+        var sink = new LatticeSink { Tokens = new List<Token>(text.Length / 6 + 1) };
+        Scan(text, ref sink);
+        var tokens = sink.Tokens.ToArray();
+        var alternatives = sink.Alternatives ?? new List<TokenAlternative>();
+        AddSequenceAlternatives(tokens, alternatives);
+        if (alternatives.Count > 1) alternatives.Sort(static (a, b) => a.Slot.CompareTo(b.Slot));
+        return new TokenizedText(text, tokens, alternatives.ToArray());
+    }
+
+    /// <summary>Just the normalized original tokens (no offsets, no injections): for fingerprints and similarity.</summary>
+    public static IReadOnlyList<string> NormalizedTokens(string? text)
+    {
+        var sink = new StringListSink { Tokens = new List<string>() };
+        Scan(text ?? "", ref sink);
+        return sink.Tokens;
+    }
+
+    /// <summary>The normalized tokens joined by single spaces ("Ingeniero/a de DATOS" -> "ingeniero a de datos").</summary>
+    public static string Normalize(string? text)
+    {
+        var sink = new JoinedSink { Builder = new StringBuilder() };
+        Scan(text ?? "", ref sink);
+        return sink.Builder.ToString();
+    }
+
+    private static void AddSequenceAlternatives(Token[] tokens, List<TokenAlternative> alternatives)
+    {
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            var next = i + 1 < tokens.Length ? tokens[i + 1].Value : null;
+            switch (tokens[i].Value)
+            {
+                case "eeuu":
+                    AddCountry(alternatives, i, 1, Us, Usa);
+                    break;
+                case "latinoamerica":
+                    alternatives.Add(new TokenAlternative(Latam, i, 1));
+                    break;
+                case "ee" when next == "uu":
+                    AddCountry(alternatives, i, 2, Us, Usa);
+                    break;
+                case "u" when next == "k":
+                    alternatives.Add(new TokenAlternative(Uk, i, 2));
+                    break;
+                case "u" when next == "s":
+                    AddCountry(alternatives, i, 2, Us, Usa);
+                    if (i + 2 < tokens.Length && tokens[i + 2].Value == "a") AddCountry(alternatives, i, 3, Usa, Us);
+                    break;
+            }
+        }
+    }
+
+    private static void AddCountry(List<TokenAlternative> alternatives, int slot, int slotCount, string first, string second)
+    {
+        alternatives.Add(new TokenAlternative(first, slot, slotCount));
+        alternatives.Add(new TokenAlternative(second, slot, slotCount));
+    }
+
+    [Flags]
+    private enum CurrencyMarks : byte
+    {
+        None = 0,
+        Dollar = 1,
+        Pound = 2,
+        Euro = 4,
+    }
+
+    private interface ITokenSink
+    {
+        void Add(ReadOnlySpan<char> normalized, int start, int end, CurrencyMarks marks);
+    }
+
+    private struct LatticeSink : ITokenSink
+    {
+        public List<Token> Tokens;
+        public List<TokenAlternative>? Alternatives;
+
+        public void Add(ReadOnlySpan<char> normalized, int start, int end, CurrencyMarks marks)
+        {
+            var slot = Tokens.Count;
+            Tokens.Add(new Token(new string(normalized), start, end));
+            if (marks == CurrencyMarks.None) return;
+            Alternatives ??= new List<TokenAlternative>();
+            if ((marks & CurrencyMarks.Dollar) != 0) Alternatives.Add(new TokenAlternative(Usd, slot, 1));
+            if ((marks & CurrencyMarks.Pound) != 0) Alternatives.Add(new TokenAlternative(Gbp, slot, 1));
+            if ((marks & CurrencyMarks.Euro) != 0) Alternatives.Add(new TokenAlternative(Eur, slot, 1));
+        }
+    }
+
+    private struct StringListSink : ITokenSink
+    {
+        public List<string> Tokens;
+
+        public void Add(ReadOnlySpan<char> normalized, int start, int end, CurrencyMarks marks) =>
+            Tokens.Add(new string(normalized));
+    }
+
+    private struct JoinedSink : ITokenSink
+    {
+        public StringBuilder Builder;
+
+        public void Add(ReadOnlySpan<char> normalized, int start, int end, CurrencyMarks marks)
+        {
+            if (Builder.Length > 0) Builder.Append(' ');
+            Builder.Append(normalized);
+        }
+    }
+
+    private static void Scan<TSink>(string text, ref TSink sink) where TSink : struct, ITokenSink
+    {
+        var dropped = UrlAndEmailFinder.Find(text);
+        var droppedIndex = 0;
+        var nextDropped = dropped is null ? int.MaxValue : dropped[0].Start;
+        var token = new TokenBuffer(ArrayPool<char>.Shared.Rent(64));
+        try
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (i >= nextDropped)
+                {
+                    token.Flush(ref sink);
+                    i = dropped![droppedIndex].End - 1;
+                    droppedIndex++;
+                    nextDropped = droppedIndex < dropped.Count ? dropped[droppedIndex].Start : int.MaxValue;
+                    continue;
+                }
+                var c = text[i];
+                if (char.IsSurrogate(c))
+                {
+                    if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                    {
+                        token.AppendRune(new Rune(c, text[i + 1]), i, ref sink);
+                        i++;
+                    }
+                    else token.Flush(ref sink); // a lone surrogate separates
+                    continue;
+                }
+                var folded = CharFolding.Fold(c);
+                switch (folded)
+                {
+                    case CharFolding.Separator:
+                        token.Flush(ref sink);
+                        break;
+                    case CharFolding.Ignored:
+                        break;
+                    case CharFolding.Expanded:
+                        token.Append(CharFolding.Expansion(c), i, i + 1);
+                        break;
+                    default:
+                        token.Append(folded, i);
+                        token.Marks |= c switch
+                        {
+                            '$' or '\uFF04' or '\uFE69' => CurrencyMarks.Dollar,
+                            '\u00A3' or '\uFFE1' => CurrencyMarks.Pound,
+                            '\u20AC' => CurrencyMarks.Euro,
+                            _ => CurrencyMarks.None,
+                        };
+                        break;
+                }
+            }
+            token.Flush(ref sink);
+        }
+        finally
+        {
+            token.Return();
+        }
+    }
+
+    /// <summary>The token being built: normalized characters in a pooled buffer, original offsets, currency marks.</summary>
+    private struct TokenBuffer
+    {
+        private char[] _chars;
+        private int _length;
+        private int _start;
+        private int _end;
+        public CurrencyMarks Marks;
+
+        public TokenBuffer(char[] chars)
+        {
+            _chars = chars;
+            _length = 0;
+            _start = -1;
+            _end = 0;
+            Marks = CurrencyMarks.None;
+        }
+
+        public void Append(char c, int position)
+        {
+            Reserve(1);
+            if (_length == 0) _start = position;
+            _chars[_length++] = c;
+            _end = position + 1;
+        }
+
+        public void Append(string folded, int position, int end)
+        {
+            Reserve(folded.Length);
+            if (_length == 0) _start = position;
+            folded.CopyTo(0, _chars, _length, folded.Length);
+            _length += folded.Length;
+            _end = end;
+        }
+
+        /// <summary>A supplementary-plane character: kept (lowercased) when it is a letter or digit, else it separates.</summary>
+        public void AppendRune<TSink>(Rune rune, int position, ref TSink sink) where TSink : struct, ITokenSink
+        {
+            if (!Rune.IsLetterOrDigit(rune))
+            {
+                Flush(ref sink);
+                return;
+            }
+            Reserve(2);
+            if (_length == 0) _start = position;
+            _length += Rune.ToLowerInvariant(rune).EncodeToUtf16(_chars.AsSpan(_length));
+            _end = position + 2;
+        }
+
+        public void Flush<TSink>(ref TSink sink) where TSink : struct, ITokenSink
+        {
+            if (_length == 0) return;
+            sink.Add(_chars.AsSpan(0, _length), _start, _end, Marks);
+            _length = 0;
+            Marks = CurrencyMarks.None;
+        }
+
+        public void Return() => ArrayPool<char>.Shared.Return(_chars);
+
+        private void Reserve(int count)
+        {
+            if (_length + count <= _chars.Length) return;
+            var larger = ArrayPool<char>.Shared.Rent(Math.Max(_chars.Length * 2, _length + count));
+            _chars.AsSpan(0, _length).CopyTo(larger);
+            ArrayPool<char>.Shared.Return(_chars);
+            _chars = larger;
+        }
+    }
+}

@@ -1,0 +1,196 @@
+using Dapper;
+using JobSignal.Core.Domain;
+
+namespace JobSignal.Core.Store;
+
+/// <summary>Companies, their provider ids (sources), resolutions and aggregated metrics.</summary>
+public sealed class CompanyRepository
+{
+    private readonly SignalStore _store;
+
+    internal CompanyRepository(SignalStore store) => _store = store;
+
+    private static readonly string[] FinalResolutions = Resolution.All.Where(Resolution.IsFinal).ToArray();
+
+    internal const string SelectCompany = """
+        SELECT c.id AS CompanyId, c.display_name AS Name, c.normalized_name, c.website_domain AS Domain, c.hidden,
+               c.resolution, c.resolution_updated_at, c.max_score, c.strong_offer_count AS StrongOffers,
+               c.unique_offer_count AS UniqueOffers, c.offer_count, c.avg_strong_score, c.top_offer_id,
+               c.top_offer_url, c.top_category, c.category_max_scores AS CategoryScores, c.last_strong_at,
+               c.evidence_terms, c.offers_last_30_days, c.aggregated_at, c.first_seen_at, c.last_seen_at
+        FROM companies c
+        """;
+
+    private const string Ranking = "ORDER BY c.max_score DESC NULLS LAST, c.strong_offer_count DESC, c.last_strong_at DESC NULLS LAST, c.id";
+
+    public Company? Get(long companyId) =>
+        _store.Connection.QuerySingleOrDefault<Company>(_store.Command(SelectCompany + " WHERE c.id = @companyId", new { companyId }));
+
+    /// <summary>The companies with these ids that exist, in id order.</summary>
+    public IReadOnlyList<Company> Get(IEnumerable<long> companyIds) =>
+        SqlText.Batches(companyIds)
+            .SelectMany(ids => _store.Connection.Query<Company>(_store.Command(SelectCompany + " WHERE c.id IN @ids", new { ids })))
+            .OrderBy(c => c.CompanyId).ToList();
+
+    public Company? FindByDomain(string domain) =>
+        _store.Connection.QuerySingleOrDefault<Company>(_store.Command(SelectCompany + " WHERE c.website_domain = @domain", new { domain }));
+
+    /// <summary>
+    /// Companies with this normalized name and the same hidden flag (an anonymous profile never matches a real
+    /// company by name, nor the reverse), oldest first.
+    /// </summary>
+    public IReadOnlyList<Company> FindByNormalizedName(string normalizedName, bool hidden) =>
+        _store.Connection.Query<Company>(_store.Command(
+            SelectCompany + " WHERE c.normalized_name = @normalizedName AND c.hidden = @hidden ORDER BY c.id",
+            new { normalizedName, hidden })).AsList();
+
+    /// <summary>The company a provider's company id is linked to.</summary>
+    public Company? FindBySource(string provider, string providerCompanyId) =>
+        _store.Connection.QuerySingleOrDefault<Company>(_store.Command(
+            SelectCompany + """
+             JOIN company_sources s ON s.company_id = c.id
+            WHERE s.provider = @provider AND s.provider_company_id = @providerCompanyId
+            """, new { provider, providerCompanyId }));
+
+    /// <summary>Adds a company (resolution PENDING, no metrics) and returns its id.</summary>
+    public long Insert(NewCompany identity, DateTimeOffset seenAt) => _store.Write(() =>
+        _store.Connection.ExecuteScalar<long>(_store.Command("""
+            INSERT INTO companies (display_name, normalized_name, website_domain, hidden, first_seen_at, last_seen_at)
+            VALUES (@Name, @NormalizedName, @Domain, @Hidden, @seenAt, @seenAt)
+            RETURNING id
+            """, new { identity.Name, identity.NormalizedName, identity.Domain, identity.Hidden, seenAt })));
+
+    /// <summary>
+    /// Links a provider's company id to a company, or refreshes the link (name as seen, last seen). A provider id
+    /// already linked stays with its company: the id of that company is returned.
+    /// </summary>
+    public long LinkSource(long companyId, string provider, string providerCompanyId, string? name, bool hidden,
+        DateTimeOffset seenAt) => _store.Write(() =>
+        _store.Connection.ExecuteScalar<long>(_store.Command("""
+            INSERT INTO company_sources (provider, provider_company_id, company_id, hidden, name_as_seen, first_seen_at, last_seen_at)
+            VALUES (@provider, @providerCompanyId, @companyId, @hidden, @name, @seenAt, @seenAt)
+            ON CONFLICT (provider, provider_company_id) DO UPDATE SET
+                name_as_seen = coalesce(excluded.name_as_seen, name_as_seen),
+                hidden = excluded.hidden,
+                last_seen_at = max(last_seen_at, excluded.last_seen_at)
+            RETURNING company_id
+            """, new { companyId, provider, providerCompanyId, name, hidden, seenAt })));
+
+    public IReadOnlyList<CompanySource> ListSources(long companyId) =>
+        _store.Connection.Query<CompanySource>(_store.Command("""
+            SELECT company_id, provider, provider_company_id, hidden, name_as_seen AS Name, first_seen_at, last_seen_at
+            FROM company_sources WHERE company_id = @companyId ORDER BY provider, provider_company_id
+            """, new { companyId })).AsList();
+
+    /// <summary>
+    /// Gives a company known by name only its website domain (SPEC 5.5). False when it already has a domain or
+    /// another company owns this one.
+    /// </summary>
+    public bool EnrichDomain(long companyId, string domain) => _store.Write(() =>
+        _store.Connection.Execute(_store.Command("""
+            UPDATE companies SET website_domain = @domain
+            WHERE id = @companyId AND website_domain IS NULL
+              AND NOT EXISTS (SELECT 1 FROM companies WHERE website_domain = @domain)
+            """, new { companyId, domain })) == 1);
+
+    /// <summary>Moves the company's last seen forward to <paramref name="seenAt"/> (never back).</summary>
+    public void Touch(long companyId, DateTimeOffset seenAt) => _store.Write(() =>
+        _store.Connection.Execute(_store.Command(
+            "UPDATE companies SET last_seen_at = max(last_seen_at, @seenAt) WHERE id = @companyId", new { companyId, seenAt })));
+
+    /// <summary>Sets the resolution (one of <see cref="Resolution.All"/>). False when the company does not exist or already had it.</summary>
+    public bool UpdateResolution(long companyId, string resolution, DateTimeOffset updatedAt)
+    {
+        if (!Resolution.All.Contains(resolution))
+            throw new ArgumentException($"'{resolution}' is not a resolution; expected one of {string.Join(", ", Resolution.All)}.", nameof(resolution));
+        return _store.Write(() => _store.Connection.Execute(_store.Command("""
+            UPDATE companies SET resolution = @resolution, resolution_updated_at = @updatedAt
+            WHERE id = @companyId AND resolution <> @resolution
+            """, new { companyId, resolution, updatedAt })) == 1);
+    }
+
+    /// <summary>
+    /// Stores the metrics of an aggregation. A company whose resolution is final keeps its frozen metrics: false
+    /// then, and when the company does not exist.
+    /// </summary>
+    public bool SaveMetrics(long companyId, CompanyMetrics metrics) => _store.Write(() =>
+        _store.Connection.Execute(_store.Command("""
+            UPDATE companies SET
+                max_score = @MaxScore, offer_count = @OfferCount, unique_offer_count = @UniqueOfferCount,
+                strong_offer_count = @StrongOfferCount, avg_strong_score = @AvgStrongScore, top_offer_id = @TopOfferId,
+                top_offer_url = @TopOfferUrl, top_category = @TopCategory, category_max_scores = @CategoryScores,
+                last_strong_at = @LastStrongAt, offers_last_30_days = @OffersLast30Days, evidence_terms = @EvidenceTerms,
+                aggregated_at = @AggregatedAt,
+                first_seen_at = CASE WHEN @FirstSeenAt < first_seen_at THEN @FirstSeenAt ELSE first_seen_at END,
+                last_seen_at = CASE WHEN @LastSeenAt > last_seen_at THEN @LastSeenAt ELSE last_seen_at END
+            WHERE id = @companyId AND resolution NOT IN @final
+            """, new
+            {
+                companyId, metrics.MaxScore, metrics.OfferCount, metrics.UniqueOfferCount, metrics.StrongOfferCount,
+                metrics.AvgStrongScore, metrics.TopOfferId, metrics.TopOfferUrl, metrics.TopCategory,
+                CategoryScores = ScoreMap.ToJson(metrics.CategoryScores), metrics.LastStrongAt, metrics.OffersLast30Days,
+                metrics.EvidenceTerms, metrics.AggregatedAt, metrics.FirstSeenAt, metrics.LastSeenAt, final = FinalResolutions,
+            })) == 1);
+
+    /// <summary>Ids of every company, in id order; without the final ones unless asked (what "aggregate all" needs).</summary>
+    public IReadOnlyList<long> ListIds(bool includeFinal = false) =>
+        _store.Connection.Query<long>(_store.Command(
+            "SELECT id FROM companies WHERE @includeFinal OR resolution NOT IN @final ORDER BY id",
+            new { includeFinal, final = FinalResolutions })).AsList();
+
+    /// <summary>Companies matching every filter set, best first (max score, strong offers, last strong signal).</summary>
+    public IReadOnlyList<Company> List(CompanyFilter? filter = null)
+    {
+        filter ??= new CompanyFilter();
+        var where = new List<string>();
+        var parameters = new DynamicParameters();
+        if (filter.CompanyIds is { } ids)
+        {
+            where.Add("c.id IN @ids");
+            parameters.Add("ids", ids.ToArray());
+        }
+        if (filter.Category is { } category)
+        {
+            // With a minimum, the category's own score must reach it; without, being top or scoring at all is enough.
+            where.Add(filter.MinScore is null
+                ? "(c.top_category = @category OR EXISTS (SELECT 1 FROM json_each(c.category_max_scores) j WHERE j.key = @category AND j.value > 0))"
+                : "EXISTS (SELECT 1 FROM json_each(c.category_max_scores) j WHERE j.key = @category AND j.value >= @minScore)");
+            parameters.Add("category", category);
+        }
+        else if (filter.MinScore is not null)
+        {
+            where.Add("c.max_score >= @minScore");
+        }
+        if (filter.MinScore is { } minScore) parameters.Add("minScore", minScore);
+        if (!string.IsNullOrEmpty(filter.Keyword))
+        {
+            where.Add("""
+                (c.evidence_terms LIKE @keyword ESCAPE '\' OR EXISTS (SELECT 1 FROM offers o JOIN matches m ON m.offer_id = o.id
+                    WHERE o.company_id = c.id AND m.explanation_json LIKE @keyword ESCAPE '\'))
+                """);
+            parameters.Add("keyword", SqlText.Contains(filter.Keyword));
+        }
+        if (filter.Resolutions is { } resolutions)
+        {
+            where.Add("c.resolution IN @resolutions");
+            parameters.Add("resolutions", resolutions.ToArray());
+        }
+        if (filter.Since is { } since)
+        {
+            where.Add(filter.SinceField == CompanySince.LastStrong ? "c.last_strong_at >= @since" : "c.last_seen_at >= @since");
+            parameters.Add("since", StoreTime.ToText(since));
+        }
+        if (!string.IsNullOrEmpty(filter.Name))
+        {
+            where.Add(@"c.display_name LIKE @name ESCAPE '\'");
+            parameters.Add("name", SqlText.FromWildcard(filter.Name));
+        }
+        var sql = SelectCompany + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " " + Ranking;
+        if (filter.Top is { } top)
+        {
+            sql += " LIMIT @top";
+            parameters.Add("top", top);
+        }
+        return _store.Connection.Query<Company>(_store.Command(sql, parameters)).AsList();
+    }
+}

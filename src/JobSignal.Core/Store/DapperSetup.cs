@@ -1,0 +1,68 @@
+using System.Data;
+using System.Text.Json;
+using Dapper;
+
+namespace JobSignal.Core.Store;
+
+/// <summary>
+/// Teaches Dapper the store's conventions once per process: timestamps as UTC ISO-8601 text (in both directions),
+/// snake_case columns onto PascalCase properties, JSON score maps. Dapper lives in the module's private load
+/// context, so these settings touch no other module.
+/// </summary>
+internal static class DapperSetup
+{
+    private static readonly object Gate = new();
+    private static bool _done;
+
+    public static void Ensure()
+    {
+        lock (Gate)
+        {
+            if (_done) return;
+            // Dapper's built-in mapping of DateTimeOffset would win over a handler and write "2024-05-01 10:30:00+02:00".
+            SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+            SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
+            SqlMapper.AddTypeHandler(new TimestampHandler());
+            SqlMapper.AddTypeHandler(new ScoreMapHandler());
+            DefaultTypeMap.MatchNamesWithUnderscores = true;
+            _done = true;
+        }
+    }
+
+    private sealed class TimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    {
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = StoreTime.ToText(value);
+        }
+
+        public override DateTimeOffset Parse(object value) => StoreTime.Parse((string)value);
+    }
+
+    /// <summary>A category -> score map stored as a JSON object, read back highest score first.</summary>
+    private sealed class ScoreMapHandler : SqlMapper.TypeHandler<IReadOnlyDictionary<string, double>>
+    {
+        public override void SetValue(IDbDataParameter parameter, IReadOnlyDictionary<string, double>? value)
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = (object?)ScoreMap.ToJson(value) ?? DBNull.Value;
+        }
+
+        public override IReadOnlyDictionary<string, double> Parse(object value) => ScoreMap.FromJson(value as string);
+    }
+}
+
+/// <summary>A category -> score map as JSON; highest score first (ties by name), which is also how PowerShell shows it.</summary>
+internal static class ScoreMap
+{
+    public static string? ToJson(IReadOnlyDictionary<string, double>? scores) =>
+        scores is null ? null : JsonSerializer.Serialize(Ordered(scores));
+
+    public static IReadOnlyDictionary<string, double> FromJson(string? json) =>
+        string.IsNullOrWhiteSpace(json) ? Domain.Company.EmptyScores
+            : Ordered(JsonSerializer.Deserialize<Dictionary<string, double>>(json) ?? new Dictionary<string, double>());
+
+    private static Dictionary<string, double> Ordered(IEnumerable<KeyValuePair<string, double>> scores) =>
+        scores.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value);
+}

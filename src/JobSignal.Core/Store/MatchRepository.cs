@@ -1,0 +1,49 @@
+using Dapper;
+
+namespace JobSignal.Core.Store;
+
+/// <summary>The match of one offer: its score and the full explanation of how it was reached.</summary>
+public sealed record MatchRecord
+{
+    public long OfferId { get; init; }
+    /// <summary>0-10.</summary>
+    public int Score { get; init; }
+    public double Raw { get; init; }
+    public bool IsStrong { get; init; }
+    public string? TopCategory { get; init; }
+    public string CatalogVersion { get; init; } = "";
+    public string ExplanationJson { get; init; } = "{}";
+    public DateTimeOffset MatchedAt { get; init; }
+}
+
+/// <summary>Matches, one per offer.</summary>
+public sealed class MatchRepository
+{
+    private const string SelectMatch = """
+        SELECT offer_id, score, raw, is_strong, top_category, catalog_version, explanation_json, matched_at FROM matches
+        """;
+
+    private readonly SignalStore _store;
+
+    internal MatchRepository(SignalStore store) => _store = store;
+
+    /// <summary>Stores the offer's match, replacing the one it had.</summary>
+    public void Upsert(MatchRecord match) => _store.Write(() =>
+        _store.Connection.Execute(_store.Command("""
+            INSERT INTO matches (offer_id, score, raw, is_strong, top_category, catalog_version, explanation_json, matched_at)
+            VALUES (@OfferId, @Score, @Raw, @IsStrong, @TopCategory, @CatalogVersion, @ExplanationJson, @MatchedAt)
+            ON CONFLICT (offer_id) DO UPDATE SET
+                score = excluded.score, raw = excluded.raw, is_strong = excluded.is_strong,
+                top_category = excluded.top_category, catalog_version = excluded.catalog_version,
+                explanation_json = excluded.explanation_json, matched_at = excluded.matched_at
+            """, match)));
+
+    public MatchRecord? Get(long offerId) =>
+        _store.Connection.QuerySingleOrDefault<MatchRecord>(_store.Command(SelectMatch + " WHERE offer_id = @offerId", new { offerId }));
+
+    /// <summary>The matches of these offers (offers without one are absent), by offer id.</summary>
+    public IReadOnlyList<MatchRecord> List(IEnumerable<long> offerIds) =>
+        SqlText.Batches(offerIds)
+            .SelectMany(ids => _store.Connection.Query<MatchRecord>(_store.Command(SelectMatch + " WHERE offer_id IN @ids", new { ids })))
+            .OrderBy(m => m.OfferId).ToList();
+}

@@ -1,0 +1,83 @@
+namespace JobSignal.Core.Store;
+
+/// <summary>
+/// What the repost detector derives from an offer's text (SPEC 5.4), stored with the offer so that candidates are
+/// compared without re-tokenizing them. <see cref="Signature"/> is opaque to the store.
+/// </summary>
+public sealed record OfferContent(string? Fingerprint, string? NormalizedTitle, int DescriptionTokenCount, byte[]? Signature);
+
+/// <summary>A provider offer id the store already knows: as an offer of its own, or as a repost of one.</summary>
+public sealed record KnownOffer
+{
+    public long OfferId { get; init; }
+    public long CompanyId { get; init; }
+    public string ProviderOfferId { get; init; } = "";
+    /// <summary>True when this id was recognised as a repost of <see cref="OfferId"/> (it has no row of its own).</summary>
+    public bool IsRepost { get; init; }
+    public string? Fingerprint { get; init; }
+    /// <summary>When the provider last changed the offer, as stored.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+    public bool HasMatch { get; init; }
+}
+
+/// <summary>A canonical offer against which a new offer of the same company is checked for being a repost.</summary>
+public sealed record RepostCandidate
+{
+    public long OfferId { get; init; }
+    public string? Fingerprint { get; init; }
+    public string? NormalizedTitle { get; init; }
+    public int DescriptionTokenCount { get; init; }
+    public byte[]? ContentSignature { get; init; }
+    public DateTimeOffset LastSeenAt { get; init; }
+}
+
+/// <summary>A canonical offer with its match, as the company aggregation reads it (SPEC 6).</summary>
+public sealed record OfferSignal
+{
+    public long OfferId { get; init; }
+    public long CompanyId { get; init; }
+    public string? Url { get; init; }
+    public string? Title { get; init; }
+    public DateTimeOffset? PublishedAt { get; init; }
+    public DateTimeOffset? UpdatedAt { get; init; }
+    public DateTimeOffset FirstSeenAt { get; init; }
+    public DateTimeOffset LastSeenAt { get; init; }
+    public int RepostCount { get; init; }
+    /// <summary>Null when the offer has no match.</summary>
+    public int? Score { get; init; }
+    public double? Raw { get; init; }
+    public bool? IsStrong { get; init; }
+    public string? TopCategory { get; init; }
+    public string? ExplanationJson { get; init; }
+}
+
+/// <summary>Ordering of <see cref="OfferRepository.List"/>.</summary>
+public enum OfferOrder
+{
+    /// <summary>Best score first (unscored last), then most recently seen: for people.</summary>
+    Score,
+    /// <summary>Ascending id: for paging through everything with <see cref="OfferFilter.AfterOfferId"/>.</summary>
+    OfferId,
+}
+
+/// <summary>Filters of <see cref="OfferRepository.List"/>; every one set must hold.</summary>
+public sealed record OfferFilter
+{
+    public IReadOnlyCollection<long>? OfferIds { get; init; }
+    public IReadOnlyCollection<long>? CompanyIds { get; init; }
+    /// <summary>Only offers without a match (match persistence failed, or never scored).</summary>
+    public bool Unscored { get; init; }
+    public int? MinScore { get; init; }
+    /// <summary>The match's top category.</summary>
+    public string? Category { get; init; }
+    /// <summary>Text found (case-insensitively) in the title or the match explanation.</summary>
+    public string? Keyword { get; init; }
+    /// <summary>Last seen at or after.</summary>
+    public DateTimeOffset? Since { get; init; }
+    /// <summary>Reposts never have rows; this only matters for offers merged as non-canonical.</summary>
+    public bool IncludeNonCanonical { get; init; }
+    /// <summary>Only offers with a larger id (keyset paging with <see cref="OfferOrder.OfferId"/>).</summary>
+    public long? AfterOfferId { get; init; }
+    public int? Limit { get; init; }
+    public OfferOrder OrderBy { get; init; } = OfferOrder.Score;
+}

@@ -1,0 +1,215 @@
+using Dapper;
+using JobSignal.Core.Domain;
+
+namespace JobSignal.Core.Store;
+
+/// <summary>Offers: lookups by provider id, inserts and updates, reposts, and the reads of aggregation and queries.</summary>
+public sealed class OfferRepository
+{
+    private readonly SignalStore _store;
+
+    internal OfferRepository(SignalStore store) => _store = store;
+
+    private const string SelectOffer = """
+        SELECT o.id AS OfferId, o.company_id, c.display_name AS CompanyName, o.provider, o.provider_offer_id, o.url,
+               o.title, o.description, o.requirements, o.province, o.city, o.country, o.category, o.subcategory,
+               o.contract_type, o.work_day, o.experience, o.salary_min, o.salary_max, o.salary_period,
+               o.salary_description, o.published_at, o.provider_updated_at AS UpdatedAt, o.applications,
+               o.first_seen_at, o.last_seen_at, o.last_seen_provider_offer_id, o.repost_count, o.canonical_offer_id,
+               o.fingerprint, o.normalized_title, o.description_token_count, o.content_signature,
+               m.score, m.raw, m.is_strong, m.top_category, m.catalog_version, m.explanation_json AS Explanation,
+               m.matched_at
+        FROM offers o
+        JOIN companies c ON c.id = o.company_id
+        LEFT JOIN matches m ON m.offer_id = o.id
+        """;
+
+    private const string SelectKnown = """
+        SELECT o.id AS OfferId, o.company_id, o.provider_offer_id, 0 AS IsRepost, o.fingerprint,
+               o.provider_updated_at AS UpdatedAt, m.offer_id IS NOT NULL AS HasMatch
+        FROM offers o LEFT JOIN matches m ON m.offer_id = o.id
+        WHERE o.provider = @provider AND o.provider_offer_id IN @ids
+        UNION ALL
+        SELECT o.id, o.company_id, r.provider_offer_id, 1, o.fingerprint, o.provider_updated_at, m.offer_id IS NOT NULL
+        FROM offer_reposts r JOIN offers o ON o.id = r.offer_id LEFT JOIN matches m ON m.offer_id = o.id
+        WHERE r.provider = @provider AND r.provider_offer_id IN @ids
+        """;
+
+    public StoredOffer? Get(long offerId) =>
+        _store.Connection.QuerySingleOrDefault<StoredOffer>(_store.Command(SelectOffer + " WHERE o.id = @offerId", new { offerId }));
+
+    /// <summary>The offer a provider id belongs to (its own row, or the canonical offer it is a repost of), or null when new.</summary>
+    public KnownOffer? Find(string provider, string providerOfferId) =>
+        Find(provider, new[] { providerOfferId }).GetValueOrDefault(providerOfferId);
+
+    /// <summary>
+    /// <see cref="Find(string,string)"/> for many ids in a few queries (a chunk of incoming offers); ids the
+    /// store does not know are absent from the result.
+    /// </summary>
+    public IReadOnlyDictionary<string, KnownOffer> Find(string provider, IEnumerable<string> providerOfferIds)
+    {
+        var known = new Dictionary<string, KnownOffer>(StringComparer.Ordinal);
+        foreach (var ids in providerOfferIds.Distinct(StringComparer.Ordinal).Chunk(400))
+            foreach (var offer in _store.Connection.Query<KnownOffer>(_store.Command(SelectKnown, new { provider, ids })))
+                known[offer.ProviderOfferId] = offer;
+        return known;
+    }
+
+    /// <summary>Stores a new canonical offer of a company and returns its id.</summary>
+    public long Insert(long companyId, Offer offer, OfferContent content, DateTimeOffset seenAt) => _store.Write(() =>
+        _store.Connection.ExecuteScalar<long>(_store.Command("""
+            INSERT INTO offers (company_id, provider, provider_offer_id, url, title, description, requirements, province,
+                city, country, category, subcategory, contract_type, work_day, experience, salary_min, salary_max,
+                salary_period, salary_description, published_at, provider_updated_at, applications, first_seen_at,
+                last_seen_at, last_seen_provider_offer_id, fingerprint, normalized_title, description_token_count,
+                content_signature)
+            VALUES (@CompanyId, @Provider, @ProviderOfferId, @Url, @Title, @Description, @Requirements, @Province,
+                @City, @Country, @Category, @Subcategory, @ContractType, @WorkDay, @Experience, @SalaryMin, @SalaryMax,
+                @SalaryPeriod, @SalaryDescription, @PublishedAt, @UpdatedAt, @Applications, @SeenAt,
+                @SeenAt, @ProviderOfferId, @Fingerprint, @NormalizedTitle, @DescriptionTokenCount,
+                @Signature)
+            RETURNING id
+            """, OfferParameters(offer, content, seenAt, companyId))));
+
+    /// <summary>
+    /// Refreshes a known offer from the provider's latest version (SPEC 5.4: a known id is an update): every field,
+    /// the content keys, and last seen (forward only).
+    /// </summary>
+    public void Update(long offerId, Offer offer, OfferContent content, DateTimeOffset seenAt) => _store.Write(() =>
+        _store.Connection.Execute(_store.Command("""
+            UPDATE offers SET
+                url = @Url, title = @Title, description = @Description, requirements = @Requirements,
+                province = @Province, city = @City, country = @Country, category = @Category, subcategory = @Subcategory,
+                contract_type = @ContractType, work_day = @WorkDay, experience = @Experience, salary_min = @SalaryMin,
+                salary_max = @SalaryMax, salary_period = @SalaryPeriod, salary_description = @SalaryDescription,
+                published_at = @PublishedAt, provider_updated_at = @UpdatedAt, applications = @Applications,
+                fingerprint = @Fingerprint, normalized_title = @NormalizedTitle,
+                description_token_count = @DescriptionTokenCount, content_signature = @Signature,
+                last_seen_provider_offer_id = CASE WHEN @SeenAt >= last_seen_at THEN @ProviderOfferId ELSE last_seen_provider_offer_id END,
+                last_seen_at = max(last_seen_at, @SeenAt)
+            WHERE id = @OfferId
+            """, OfferParameters(offer, content, seenAt, offerId: offerId))));
+
+    /// <summary>
+    /// Records that <paramref name="providerOfferId"/> is a repost of the canonical offer (SPEC 5.4): the first
+    /// time, its repost count goes up by one; every time, its last seen and last seen provider id move forward.
+    /// True when the repost was new.
+    /// </summary>
+    public bool RegisterRepost(long canonicalOfferId, string provider, string providerOfferId, DateTimeOffset seenAt) =>
+        _store.Write(() =>
+        {
+            var isNew = _store.Connection.Execute(_store.Command("""
+                INSERT INTO offer_reposts (provider, provider_offer_id, offer_id, first_seen_at, last_seen_at)
+                VALUES (@provider, @providerOfferId, @canonicalOfferId, @seenAt, @seenAt)
+                ON CONFLICT (provider, provider_offer_id) DO NOTHING
+                """, new { provider, providerOfferId, canonicalOfferId, seenAt })) == 1;
+            if (!isNew)
+                _store.Connection.Execute(_store.Command("""
+                    UPDATE offer_reposts SET last_seen_at = max(last_seen_at, @seenAt)
+                    WHERE provider = @provider AND provider_offer_id = @providerOfferId
+                    """, new { provider, providerOfferId, seenAt }));
+            _store.Connection.Execute(_store.Command("""
+                UPDATE offers SET
+                    repost_count = repost_count + @added,
+                    last_seen_provider_offer_id = CASE WHEN @seenAt >= last_seen_at THEN @providerOfferId ELSE last_seen_provider_offer_id END,
+                    last_seen_at = max(last_seen_at, @seenAt)
+                WHERE id = @canonicalOfferId
+                """, new { canonicalOfferId, providerOfferId, seenAt, added = isNew ? 1 : 0 }));
+            return isNew;
+        });
+
+    /// <summary>The company's canonical offers last seen at or after <paramref name="seenSince"/>, oldest id first.</summary>
+    public IReadOnlyList<RepostCandidate> ListRepostCandidates(long companyId, DateTimeOffset seenSince) =>
+        _store.Connection.Query<RepostCandidate>(_store.Command("""
+            SELECT id AS OfferId, fingerprint, normalized_title, description_token_count, content_signature, last_seen_at
+            FROM offers
+            WHERE company_id = @companyId AND canonical_offer_id IS NULL AND last_seen_at >= @seenSince
+            ORDER BY id
+            """, new { companyId, seenSince })).AsList();
+
+    /// <summary>
+    /// The company's canonical offers seen since <paramref name="seenSince"/> with this fingerprint or this
+    /// normalized title (index lookups: cost does not grow with the company's history).
+    /// </summary>
+    public IReadOnlyList<RepostCandidate> FindRepostCandidates(long companyId, string? fingerprint, string? normalizedTitle,
+        DateTimeOffset seenSince) =>
+        _store.Connection.Query<RepostCandidate>(_store.Command("""
+            SELECT id AS OfferId, fingerprint, normalized_title, description_token_count, content_signature, last_seen_at
+            FROM offers
+            WHERE company_id = @companyId AND canonical_offer_id IS NULL AND last_seen_at >= @seenSince
+              AND (fingerprint = @fingerprint OR normalized_title = @normalizedTitle)
+            ORDER BY id
+            """, new { companyId, fingerprint, normalizedTitle, seenSince })).AsList();
+
+    /// <summary>The canonical offers of these companies with their matches, by company then offer id.</summary>
+    public IReadOnlyList<OfferSignal> ListForAggregation(IEnumerable<long> companyIds) =>
+        SqlText.Batches(companyIds).SelectMany(ids => _store.Connection.Query<OfferSignal>(_store.Command("""
+            SELECT o.id AS OfferId, o.company_id, o.url, o.title, o.published_at, o.provider_updated_at AS UpdatedAt,
+                   o.first_seen_at, o.last_seen_at, o.repost_count, m.score, m.raw, m.is_strong, m.top_category,
+                   m.explanation_json
+            FROM offers o LEFT JOIN matches m ON m.offer_id = o.id
+            WHERE o.company_id IN @ids AND o.canonical_offer_id IS NULL
+            """, new { ids }))).OrderBy(o => o.CompanyId).ThenBy(o => o.OfferId).ToList();
+
+    /// <summary>Offers (with their match) matching every filter set.</summary>
+    public IReadOnlyList<StoredOffer> List(OfferFilter? filter = null)
+    {
+        filter ??= new OfferFilter();
+        var where = new List<string>();
+        var parameters = new DynamicParameters();
+        if (filter.OfferIds is { } offerIds)
+        {
+            where.Add("o.id IN @offerIds");
+            parameters.Add("offerIds", offerIds.ToArray());
+        }
+        if (filter.CompanyIds is { } companyIds)
+        {
+            where.Add("o.company_id IN @companyIds");
+            parameters.Add("companyIds", companyIds.ToArray());
+        }
+        if (!filter.IncludeNonCanonical) where.Add("o.canonical_offer_id IS NULL");
+        if (filter.Unscored) where.Add("m.offer_id IS NULL");
+        if (filter.MinScore is { } minScore)
+        {
+            where.Add("m.score >= @minScore");
+            parameters.Add("minScore", minScore);
+        }
+        if (filter.Category is { } category)
+        {
+            where.Add("m.top_category = @category");
+            parameters.Add("category", category);
+        }
+        if (!string.IsNullOrEmpty(filter.Keyword))
+        {
+            where.Add(@"(o.title LIKE @keyword ESCAPE '\' OR m.explanation_json LIKE @keyword ESCAPE '\')");
+            parameters.Add("keyword", SqlText.Contains(filter.Keyword));
+        }
+        if (filter.Since is { } since)
+        {
+            where.Add("o.last_seen_at >= @since");
+            parameters.Add("since", StoreTime.ToText(since));
+        }
+        if (filter.AfterOfferId is { } after)
+        {
+            where.Add("o.id > @after");
+            parameters.Add("after", after);
+        }
+        var sql = SelectOffer + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
+            + (filter.OrderBy == OfferOrder.OfferId ? " ORDER BY o.id" : " ORDER BY m.score DESC NULLS LAST, o.last_seen_at DESC, o.id");
+        if (filter.Limit is { } limit)
+        {
+            sql += " LIMIT @limit";
+            parameters.Add("limit", limit);
+        }
+        return _store.Connection.Query<StoredOffer>(_store.Command(sql, parameters)).AsList();
+    }
+
+    private static object OfferParameters(Offer offer, OfferContent content, DateTimeOffset seenAt, long companyId = 0, long offerId = 0) => new
+    {
+        CompanyId = companyId, OfferId = offerId, offer.Provider, offer.ProviderOfferId, offer.Url, offer.Title,
+        offer.Description, offer.Requirements, offer.Province, offer.City, offer.Country, offer.Category,
+        offer.Subcategory, offer.ContractType, offer.WorkDay, offer.Experience, offer.SalaryMin, offer.SalaryMax,
+        offer.SalaryPeriod, offer.SalaryDescription, offer.PublishedAt, offer.UpdatedAt, offer.Applications,
+        SeenAt = seenAt, content.Fingerprint, content.NormalizedTitle, content.DescriptionTokenCount, content.Signature,
+    };
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace JobSignal.Core.Store;
+
+/// <summary>
+/// Who holds a run or the run lock: "host:pid:process start (Unix ms)". The start time tells a live process
+/// from a new one that reused a dead one's pid.
+/// </summary>
+public static class RunOwner
+{
+    public static string Current { get; } = CurrentOwner();
+
+    /// <summary>
+    /// True only when the owner is certainly gone: a process of this host that no longer runs, or whose pid now
+    /// belongs to a process started at another time. Owners on other hosts, and processes this user may not
+    /// inspect, are never declared dead.
+    /// </summary>
+    public static bool IsDead(string owner)
+    {
+        var parts = owner.Split(':');
+        if (parts.Length != 3 || owner == Current || !IsOnThisHost(owner)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) return false;
+        Process process;
+        try { process = Process.GetProcessById(pid); }
+        catch (ArgumentException) { return true; } // no process with that id
+        using (process)
+        {
+            try { return StartMilliseconds(process) != parts[2]; }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+            {
+                return false; // it runs, but we may not look at it: assume it is the owner
+            }
+        }
+    }
+
+    /// <summary>True when the owner is a process of this host.</summary>
+    public static bool IsOnThisHost(string owner) =>
+        owner.Split(':')[0].Equals(Environment.MachineName, StringComparison.OrdinalIgnoreCase);
+
+    private static string CurrentOwner()
+    {
+        using var self = Process.GetCurrentProcess();
+        return $"{Environment.MachineName}:{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}:{StartMilliseconds(self)}";
+    }
+
+    private static string StartMilliseconds(Process process) =>
+        new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+}

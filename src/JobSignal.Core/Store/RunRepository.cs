@@ -1,0 +1,129 @@
+using Dapper;
+using JobSignal.Core.Domain;
+
+namespace JobSignal.Core.Store;
+
+/// <summary>Ingestion and re-scoring runs (SPEC 7.4): created at start, saved as they go, always finalized.</summary>
+public sealed class RunRepository
+{
+    /// <summary>How long a run of another host may stay <c>running</c> before it is taken for abandoned.</summary>
+    public static readonly TimeSpan DefaultForeignRunTimeout = TimeSpan.FromHours(24);
+
+    private const string SelectRun = """
+        SELECT id AS RunId, kind, provider, query_key, status, started_at, finished_at, error_message, catalog_version,
+               owner, received, inserted, updated, repost AS Reposts, skipped_no_identity, skipped_invalid,
+               skipped_resolved, failed_db, match_failed, scored, pages, requests, rate_limited, retries, bytes,
+               offers_listed, details_fetched, truncation_reason, companies_aggregated, companies_failed
+        FROM ingestion_runs
+        """;
+
+    private readonly SignalStore _store;
+
+    internal RunRepository(SignalStore store) => _store = store;
+
+    /// <summary>Creates a <c>running</c> run owned by this process and returns it.</summary>
+    public IngestionRun Start(string kind = RunKind.Ingestion, string? provider = null, string? queryKey = null,
+        string? catalogVersion = null)
+    {
+        var run = new IngestionRun
+        {
+            Kind = kind, Provider = provider, QueryKey = queryKey, CatalogVersion = catalogVersion,
+            Owner = RunOwner.Current, StartedAt = _store.Now, Status = RunStatus.Running,
+        };
+        run.RunId = _store.Write(() => _store.Connection.ExecuteScalar<long>(_store.Command("""
+            INSERT INTO ingestion_runs (kind, provider, query_key, catalog_version, owner, started_at, status)
+            VALUES (@Kind, @Provider, @QueryKey, @CatalogVersion, @Owner, @StartedAt, @Status)
+            RETURNING id
+            """, new { run.Kind, run.Provider, run.QueryKey, run.CatalogVersion, run.Owner, run.StartedAt, run.Status })));
+        return run;
+    }
+
+    /// <summary>Writes every field of the run (counters, statistics, status...) except its id, start, kind and owner.</summary>
+    public void Save(IngestionRun run) => _store.Write(() =>
+    {
+        if (_store.Connection.Execute(_store.Command("""
+            UPDATE ingestion_runs SET
+                provider = @Provider, query_key = @QueryKey, status = @Status, finished_at = @FinishedAt,
+                error_message = @ErrorMessage, catalog_version = @CatalogVersion, received = @Received,
+                inserted = @Inserted, updated = @Updated, repost = @Reposts, skipped_no_identity = @SkippedNoIdentity,
+                skipped_invalid = @SkippedInvalid, skipped_resolved = @SkippedResolved, failed_db = @FailedDb,
+                match_failed = @MatchFailed, scored = @Scored, pages = @Pages, requests = @Requests,
+                rate_limited = @RateLimited, retries = @Retries, bytes = @Bytes, offers_listed = @OffersListed,
+                details_fetched = @DetailsFetched, truncation_reason = @TruncationReason,
+                companies_aggregated = @CompaniesAggregated, companies_failed = @CompaniesFailed
+            WHERE id = @RunId
+            """, run)) != 1)
+            throw new InvalidOperationException($"Run {run.RunId} does not exist in the store '{_store.Path}'.");
+    });
+
+    /// <summary>Sets the run's final status (not <c>running</c>), finish time and error, then saves all of it.</summary>
+    public void Finish(IngestionRun run, string status, string? errorMessage = null)
+    {
+        if (!RunStatus.IsFinished(status))
+            throw new ArgumentException($"'{status}' is not a final run status.", nameof(status));
+        run.Status = status;
+        run.ErrorMessage = errorMessage;
+        run.FinishedAt = _store.Now;
+        Save(run);
+    }
+
+    /// <summary>Records companies the run changed (once each) and adds them to <see cref="IngestionRun.AffectedCompanyIds"/>.</summary>
+    public void AddAffectedCompanies(IngestionRun run, IEnumerable<long> companyIds)
+    {
+        var added = companyIds.Except(run.AffectedCompanyIds).ToArray();
+        if (added.Length == 0) return;
+        _store.Write(() => _store.Connection.Execute(_store.Command(
+            "INSERT OR IGNORE INTO ingestion_run_companies (run_id, company_id) VALUES (@runId, @companyId)",
+            added.Select(companyId => new { runId = run.RunId, companyId }))));
+        run.AffectedCompanyIds = run.AffectedCompanyIds.Concat(added).Order().ToArray();
+    }
+
+    public IngestionRun? Get(long runId) =>
+        WithAffectedCompanies(_store.Connection.Query<IngestionRun>(_store.Command(SelectRun + " WHERE id = @runId", new { runId })).AsList())
+            .SingleOrDefault();
+
+    /// <summary>Runs newest first: the last <paramref name="last"/> (all when null), of these statuses when given.</summary>
+    public IReadOnlyList<IngestionRun> List(int? last = null, IReadOnlyCollection<string>? statuses = null) =>
+        WithAffectedCompanies(_store.Connection.Query<IngestionRun>(_store.Command(
+            SelectRun + (statuses is null ? "" : " WHERE status IN @statuses") + " ORDER BY id DESC LIMIT coalesce(@last, -1)",
+            new { last, statuses = statuses?.ToArray() })).AsList());
+
+    /// <summary>
+    /// Marks as <c>abandoned</c> the runs still <c>running</c> whose process is gone: a process of this host that
+    /// no longer runs, or a run of another host started more than <paramref name="foreignRunTimeout"/> ago
+    /// (default <see cref="DefaultForeignRunTimeout"/>). Returns the runs it marked.
+    /// </summary>
+    public IReadOnlyList<IngestionRun> MarkAbandoned(TimeSpan? foreignRunTimeout = null)
+    {
+        var foreignCutoff = _store.Now - (foreignRunTimeout ?? DefaultForeignRunTimeout);
+        return _store.Write(() =>
+        {
+            var now = _store.Now;
+            var abandoned = _store.Connection.Query<IngestionRun>(_store.Command(
+                    SelectRun + " WHERE status = @running AND owner <> @current ORDER BY id", new { running = RunStatus.Running, current = RunOwner.Current }))
+                .Where(run => RunOwner.IsDead(run.Owner) || (!RunOwner.IsOnThisHost(run.Owner) && run.StartedAt < foreignCutoff))
+                .ToList();
+            foreach (var run in abandoned)
+            {
+                run.Status = RunStatus.Abandoned;
+                run.FinishedAt = now;
+                run.ErrorMessage = $"The process that ran it ({run.Owner}) ended without finishing it.";
+                _store.Connection.Execute(_store.Command(
+                    "UPDATE ingestion_runs SET status = @Status, finished_at = @FinishedAt, error_message = @ErrorMessage WHERE id = @RunId",
+                    new { run.Status, run.FinishedAt, run.ErrorMessage, run.RunId }));
+            }
+            return WithAffectedCompanies(abandoned);
+        });
+    }
+
+    private IReadOnlyList<IngestionRun> WithAffectedCompanies(IReadOnlyList<IngestionRun> runs)
+    {
+        if (runs.Count == 0) return runs;
+        var byRun = SqlText.Batches(runs.Select(r => r.RunId))
+            .SelectMany(ids => _store.Connection.Query<(long RunId, long CompanyId)>(_store.Command(
+                "SELECT run_id, company_id FROM ingestion_run_companies WHERE run_id IN @ids ORDER BY company_id", new { ids })))
+            .ToLookup(row => row.RunId, row => row.CompanyId);
+        foreach (var run in runs) run.AffectedCompanyIds = byRun[run.RunId].ToArray();
+        return runs;
+    }
+}

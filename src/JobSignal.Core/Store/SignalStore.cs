@@ -1,0 +1,221 @@
+using Dapper;
+using JobSignal.Core.Common;
+using Microsoft.Data.Sqlite;
+
+namespace JobSignal.Core.Store;
+
+/// <summary>
+/// The SQLite store, the system of record (SPEC 4): one connection to one file in WAL mode with foreign keys on,
+/// migrated to the latest schema when opened, and the repositories over it.
+/// <para>
+/// Writes happen in <see cref="Write{T}"/>: one IMMEDIATE transaction, retried as a whole with
+/// <see cref="StoreOptions.WriteRetry"/> when another process holds the write lock (SQLITE_BUSY / SQLITE_LOCKED).
+/// Repository writes called outside <see cref="Write{T}"/> run in a transaction of their own; inside, they join it,
+/// so a chunk of offers is one transaction. A store is used by one thread at a time.
+/// </para>
+/// </summary>
+public sealed class SignalStore : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private SqliteTransaction? _transaction;
+    private int _savepointDepth;
+
+    private SignalStore(string path, SqliteConnection connection, StoreOptions options)
+    {
+        Path = path;
+        _connection = connection;
+        Options = options;
+        Companies = new CompanyRepository(this);
+        Offers = new OfferRepository(this);
+        Matches = new MatchRepository(this);
+        Runs = new RunRepository(this);
+        QueryStates = new QueryStateRepository(this);
+        RunLocks = new RunLockRepository(this);
+        Feedback = new FeedbackRepository(this);
+    }
+
+    /// <summary>The schema version this build creates and understands.</summary>
+    public static int LatestSchemaVersion => StoreMigrations.Latest;
+
+    /// <summary>The store file's full path.</summary>
+    public string Path { get; }
+    public StoreOptions Options { get; }
+    /// <summary>The schema version of the open store (always <see cref="LatestSchemaVersion"/> once opened).</summary>
+    public int SchemaVersion => (int)_connection.ExecuteScalar<long>("PRAGMA user_version", transaction: _transaction);
+    /// <summary>How many times a write was retried because the store was busy, since this store was opened.</summary>
+    public int BusyRetries { get; private set; }
+    /// <summary>True inside <see cref="Write{T}"/>.</summary>
+    public bool InTransaction => _transaction is not null;
+
+    public CompanyRepository Companies { get; }
+    public OfferRepository Offers { get; }
+    public MatchRepository Matches { get; }
+    public RunRepository Runs { get; }
+    public QueryStateRepository QueryStates { get; }
+    public RunLockRepository RunLocks { get; }
+    public FeedbackRepository Feedback { get; }
+
+    /// <summary>
+    /// Opens the store at <paramref name="path"/>, creating its folder and file when missing and applying the
+    /// migrations it lacks. Refuses, without changing the file, a file that is not SQLite
+    /// (<c>StoreNotSqlite</c>), a store of a newer schema (<c>StoreSchemaTooNew</c>) and any other store it cannot
+    /// use (<c>StoreUnusable</c>), each as a <see cref="JobSignalException"/>.
+    /// </summary>
+    public static SignalStore Open(string path, StoreOptions? options = null) =>
+        Open(path, options, StoreMigrations.Latest);
+
+    /// <summary>Opens the store migrated only up to <paramref name="schemaVersion"/>: how tests build earlier versions.</summary>
+    internal static SignalStore Open(string path, StoreOptions? options, int schemaVersion)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        DapperSetup.Ensure();
+        options ??= new StoreOptions();
+        var fullPath = System.IO.Path.GetFullPath(path);
+        StoreFile.EnsureWritable(fullPath);
+
+        SqliteConnection? connection = null;
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
+            connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = fullPath,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                // A pooled connection would keep the file open (and locked on Windows) after Dispose.
+                Pooling = false,
+                // Microsoft.Data.Sqlite's own BUSY loop: keep it as short as SQLite's, so our policy does the retrying.
+                DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
+            }.ToString());
+            connection.Open();
+            connection.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+            var store = new SignalStore(fullPath, connection, options);
+            store.RetryWhileBusy(() => connection.ExecuteScalar<string>("PRAGMA journal_mode = WAL"), CancellationToken.None);
+            store.Migrate(schemaVersion);
+            return store;
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            connection?.Dispose();
+            throw StoreFile.Unusable(fullPath, ex.Message, ex);
+        }
+        catch
+        {
+            connection?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The migrations applied to this store, oldest first.</summary>
+    public IReadOnlyList<AppliedMigration> AppliedMigrations() =>
+        _connection.Query<AppliedMigration>(
+            "SELECT version AS Version, name AS Name, applied_at AS AppliedAt FROM schema_migrations ORDER BY version", transaction: _transaction).AsList();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one write transaction and commits it. When the store stays busy (another
+    /// writer), the transaction is rolled back and <paramref name="work"/> runs again, up to the retry policy's
+    /// bound: it must therefore keep its in-memory effects until it returns. Nested calls join the outer transaction.
+    /// </summary>
+    public T Write<T>(Func<T> work, CancellationToken cancellationToken = default)
+    {
+        if (_transaction is not null) return work();
+        return RetryWhileBusy(() =>
+        {
+            _transaction = _connection.BeginTransaction(deferred: false);
+            try
+            {
+                var result = work();
+                _transaction.Commit();
+                return result;
+            }
+            catch
+            {
+                RollbackQuietly(_transaction);
+                throw;
+            }
+            finally
+            {
+                _transaction.Dispose();
+                _transaction = null;
+                _savepointDepth = 0;
+            }
+        }, cancellationToken);
+    }
+
+    public void Write(Action work, CancellationToken cancellationToken = default) =>
+        Write<object?>(() => { work(); return null; }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> inside the current <see cref="Write{T}"/> transaction so that, when it throws,
+    /// only its own changes are undone and the transaction goes on (one offer failing inside a chunk).
+    /// </summary>
+    public T Savepoint<T>(Func<T> work)
+    {
+        var transaction = _transaction ?? throw new InvalidOperationException("Savepoint needs an open Write transaction.");
+        var name = "sp" + (++_savepointDepth);
+        transaction.Save(name);
+        try
+        {
+            var result = work();
+            transaction.Release(name);
+            return result;
+        }
+        catch
+        {
+            transaction.Rollback(name);
+            transaction.Release(name);
+            throw;
+        }
+        finally
+        {
+            _savepointDepth--;
+        }
+    }
+
+    public void Savepoint(Action work) => Savepoint<object?>(() => { work(); return null; });
+
+    /// <summary>SQLITE_BUSY (5) and SQLITE_LOCKED (6), including their extended codes: worth retrying.</summary>
+    public static bool IsBusy(Exception ex) => ex is SqliteException { SqliteErrorCode: 5 or 6 };
+
+    internal SqliteConnection Connection => _connection;
+    internal SqliteTransaction? Transaction => _transaction;
+    internal DateTimeOffset Now => StoreTime.Now(Options.Clock);
+
+    internal CommandDefinition Command(string sql, object? parameters = null) => new(sql, parameters, _transaction);
+
+    private T RetryWhileBusy<T>(Func<T> action, CancellationToken cancellationToken) =>
+        Options.WriteRetry.Execute(action, IsBusy, (_, _, _) => BusyRetries++, cancellationToken);
+
+    private static void RollbackQuietly(SqliteTransaction transaction)
+    {
+        // SQLite may already have rolled back (e.g. after SQLITE_FULL); the original failure is what matters.
+        try { transaction.Rollback(); }
+        catch (SqliteException) { }
+        catch (InvalidOperationException) { }
+    }
+
+    private void Migrate(int targetVersion) => Write(() =>
+    {
+        _connection.Execute(StoreMigrations.HistoryTableSql, transaction: _transaction);
+        var current = _connection.ExecuteScalar<long>("PRAGMA user_version", transaction: _transaction);
+        // Another process may have migrated further between the read-only check and this write lock.
+        if (current > StoreMigrations.Latest) throw StoreFile.Unusable(Path,
+            $"another process upgraded it to schema version {current} while it was being opened");
+        foreach (var migration in StoreMigrations.All.Where(m => m.Version > current && m.Version <= targetVersion))
+        {
+            _connection.Execute(migration.Sql, transaction: _transaction);
+            _connection.Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
+                new { migration.Version, migration.Name, AppliedAt = Now }, _transaction);
+            _connection.Execute($"PRAGMA user_version = {migration.Version}", transaction: _transaction);
+        }
+    });
+
+    public void Dispose()
+    {
+        _transaction?.Dispose();
+        _transaction = null;
+        _connection.Dispose();
+    }
+}
+
+/// <summary>A schema migration recorded in the store.</summary>
+public sealed record AppliedMigration(long Version, string Name, DateTimeOffset AppliedAt);

@@ -1,0 +1,91 @@
+using Dapper;
+using JobSignal.Core.Common;
+using Microsoft.Data.Sqlite;
+
+namespace JobSignal.Core.Store;
+
+/// <summary>
+/// Looks at an existing store file before anything writes to it, so that a file we must refuse (not SQLite, a
+/// newer schema, someone else's database) is left byte-for-byte unchanged, without -wal/-shm files beside it.
+/// </summary>
+internal static class StoreFile
+{
+    private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
+
+    /// <summary>Throws a <see cref="JobSignalException"/> when the file at <paramref name="path"/> must not be opened for writing.</summary>
+    public static void EnsureWritable(string path)
+    {
+        if (Directory.Exists(path)) throw Unusable(path, "it is a folder, not a file");
+        if (!File.Exists(path)) return;
+        if (!HasSqliteHeader(path, out var empty))
+            throw new JobSignalException(StoreErrorIds.NotSqlite, FailureKind.InvalidData,
+                $"'{path}' is not a SQLite database (it does not start with the SQLite header); it was left unchanged.",
+                path, "Point -DatabasePath (or $env:JOBSIGNAL_DB) at a JobSignal store, or at a file that does not exist yet.");
+        if (empty) return; // SQLite turns an empty file into a new database
+
+        var probe = Probe(path);
+        var version = Math.Max(probe.UserVersion, probe.RecordedVersion);
+        if (version > StoreMigrations.Latest)
+            throw new JobSignalException(StoreErrorIds.SchemaTooNew, FailureKind.InvalidOperation,
+                $"The store '{path}' has schema version {version}, but this JobSignal knows versions up to " +
+                $"{StoreMigrations.Latest}; it was left unchanged.",
+                path, "Use the newer JobSignal module that wrote this store, or point -DatabasePath at another file.");
+        if (!probe.HasHistory && probe.TableCount > 0)
+            throw Unusable(path, "it is a SQLite database of another application (it has tables but no JobSignal schema history); it was left unchanged");
+    }
+
+    internal static JobSignalException Unusable(string path, string reason, Exception? inner = null) =>
+        new(StoreErrorIds.Unusable, FailureKind.ResourceUnavailable, $"The store '{path}' cannot be used: {reason}.",
+            path, "Check the path and its folder's permissions and free space, or point -DatabasePath (or $env:JOBSIGNAL_DB) at another file.",
+            inner);
+
+    private static bool HasSqliteHeader(string path, out bool empty)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var head = new byte[SqliteHeader.Length];
+            var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            empty = read == 0;
+            return empty || (read == head.Length && head.AsSpan().SequenceEqual(SqliteHeader));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Unusable(path, "it cannot be read (" + ex.Message + ")", ex);
+        }
+    }
+
+    private sealed record ProbeResult(long UserVersion, long RecordedVersion, bool HasHistory, long TableCount);
+
+    /// <summary>
+    /// Reads the schema version read-only. A store closed cleanly has no -wal file: it is opened "immutable", so
+    /// SQLite creates no -wal/-shm; with a -wal file present (in use, or a crash) a plain read-only open sees the
+    /// latest committed state and the files it uses already exist.
+    /// </summary>
+    private static ProbeResult Probe(string path)
+    {
+        var dataSource = File.Exists(path + "-wal") ? path : new Uri(path).AbsoluteUri + "?immutable=1";
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = dataSource,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        };
+        try
+        {
+            using var connection = new SqliteConnection(builder.ToString());
+            connection.Open();
+            var userVersion = connection.ExecuteScalar<long>("PRAGMA user_version");
+            var hasHistory = connection.ExecuteScalar<long>(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") > 0;
+            var tables = connection.ExecuteScalar<long>(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+            var recorded = hasHistory ? connection.ExecuteScalar<long?>("SELECT max(version) FROM schema_migrations") ?? 0 : 0;
+            return new ProbeResult(userVersion, recorded, hasHistory, tables);
+        }
+        catch (SqliteException ex)
+        {
+            throw Unusable(path, "SQLite cannot read it (" + ex.Message + ")", ex);
+        }
+    }
+}

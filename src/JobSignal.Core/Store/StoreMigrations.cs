@@ -1,0 +1,205 @@
+namespace JobSignal.Core.Store;
+
+/// <summary>One step of the schema: applied once, in order, inside the opening transaction.</summary>
+internal sealed record StoreMigration(int Version, string Name, string Sql);
+
+/// <summary>
+/// The schema's history. To change the schema, append a migration with the next version (never edit an applied
+/// one): <see cref="SignalStore.Open"/> applies what a store lacks, and the migration tests walk every earlier
+/// version up to the latest.
+/// </summary>
+internal static class StoreMigrations
+{
+    public static IReadOnlyList<StoreMigration> All { get; } = new[]
+    {
+        new StoreMigration(1, "initial schema", InitialSchema),
+    };
+
+    public static int Latest => All[^1].Version;
+
+    /// <summary>Where applied migrations are recorded; it exists before the first migration runs.</summary>
+    public const string HistoryTableSql = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        );
+        """;
+
+    // Timestamps are UTC ISO-8601 text (StoreTime.Format); booleans are 0/1; JSON columns say so.
+    private const string InitialSchema = """
+        CREATE TABLE companies (
+            id                    INTEGER PRIMARY KEY,
+            display_name          TEXT NOT NULL,
+            normalized_name       TEXT NOT NULL,
+            website_domain        TEXT,
+            hidden                INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1)),
+            resolution            TEXT NOT NULL DEFAULT 'PENDING' CHECK (resolution IN
+                                      ('PENDING', 'IN_PROGRESS', 'HIGH_INTEREST', 'ALREADY_CLIENT', 'ACCEPTED', 'REJECTED')),
+            resolution_updated_at TEXT,
+            max_score             INTEGER,
+            offer_count           INTEGER NOT NULL DEFAULT 0,
+            unique_offer_count    INTEGER NOT NULL DEFAULT 0,
+            strong_offer_count    INTEGER NOT NULL DEFAULT 0,
+            avg_strong_score      REAL,
+            top_offer_id          INTEGER REFERENCES offers (id),
+            top_offer_url         TEXT,
+            top_category          TEXT,
+            category_max_scores   TEXT,             -- JSON object: category id -> max score
+            last_strong_at        TEXT,
+            offers_last_30_days   INTEGER NOT NULL DEFAULT 0,
+            evidence_terms        TEXT,
+            aggregated_at         TEXT,
+            first_seen_at         TEXT NOT NULL,
+            last_seen_at          TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX ux_companies_domain ON companies (website_domain) WHERE website_domain IS NOT NULL;
+        CREATE INDEX ix_companies_normalized_name ON companies (normalized_name, hidden);
+        CREATE INDEX ix_companies_max_score ON companies (max_score DESC, id);
+
+        CREATE TABLE company_sources (
+            provider            TEXT NOT NULL,
+            provider_company_id TEXT NOT NULL,
+            company_id          INTEGER NOT NULL REFERENCES companies (id),
+            hidden              INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1)),
+            name_as_seen        TEXT,
+            first_seen_at       TEXT NOT NULL,
+            last_seen_at        TEXT NOT NULL,
+            PRIMARY KEY (provider, provider_company_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_company_sources_company ON company_sources (company_id);
+
+        CREATE TABLE offers (
+            id                          INTEGER PRIMARY KEY,
+            company_id                  INTEGER NOT NULL REFERENCES companies (id),
+            provider                    TEXT NOT NULL,
+            provider_offer_id           TEXT NOT NULL,
+            url                         TEXT,
+            title                       TEXT,
+            description                 TEXT,
+            requirements                TEXT,
+            province                    TEXT,
+            city                        TEXT,
+            country                     TEXT,
+            category                    TEXT,
+            subcategory                 TEXT,
+            contract_type               TEXT,
+            work_day                    TEXT,
+            experience                  TEXT,
+            salary_min                  TEXT,
+            salary_max                  TEXT,
+            salary_period               TEXT,
+            salary_description          TEXT,
+            published_at                TEXT,
+            provider_updated_at         TEXT,
+            applications                INTEGER,
+            first_seen_at               TEXT NOT NULL,
+            last_seen_at                TEXT NOT NULL,
+            last_seen_provider_offer_id TEXT,
+            repost_count                INTEGER NOT NULL DEFAULT 0,
+            canonical_offer_id          INTEGER REFERENCES offers (id),  -- null: canonical
+            fingerprint                 TEXT,
+            normalized_title            TEXT,
+            description_token_count     INTEGER NOT NULL DEFAULT 0,
+            content_signature           BLOB,                            -- opaque, owned by the repost detector
+            UNIQUE (provider, provider_offer_id)
+        );
+        CREATE INDEX ix_offers_company_last_seen ON offers (company_id, last_seen_at);
+        CREATE INDEX ix_offers_company_fingerprint ON offers (company_id, fingerprint);
+        CREATE INDEX ix_offers_company_title ON offers (company_id, normalized_title);
+
+        -- Provider ids recognised as reposts of a canonical offer: seeing one again is an update, not a new repost.
+        CREATE TABLE offer_reposts (
+            provider          TEXT NOT NULL,
+            provider_offer_id TEXT NOT NULL,
+            offer_id          INTEGER NOT NULL REFERENCES offers (id),
+            first_seen_at     TEXT NOT NULL,
+            last_seen_at      TEXT NOT NULL,
+            PRIMARY KEY (provider, provider_offer_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_offer_reposts_offer ON offer_reposts (offer_id);
+
+        CREATE TABLE matches (
+            offer_id         INTEGER PRIMARY KEY REFERENCES offers (id),
+            score            INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10),
+            raw              REAL NOT NULL,
+            is_strong        INTEGER NOT NULL CHECK (is_strong IN (0, 1)),
+            top_category     TEXT,
+            catalog_version  TEXT NOT NULL,
+            explanation_json TEXT NOT NULL,
+            matched_at       TEXT NOT NULL
+        );
+        CREATE INDEX ix_matches_score ON matches (score);
+
+        CREATE TABLE ingestion_runs (
+            id                   INTEGER PRIMARY KEY,
+            kind                 TEXT NOT NULL DEFAULT 'ingestion' CHECK (kind IN ('ingestion', 'rescore')),
+            provider             TEXT,
+            query_key            TEXT,
+            started_at           TEXT NOT NULL,
+            finished_at          TEXT,
+            status               TEXT NOT NULL DEFAULT 'running' CHECK (status IN
+                                     ('running', 'success', 'failed', 'cancelled', 'abandoned')),
+            error_message        TEXT,
+            catalog_version      TEXT,
+            owner                TEXT NOT NULL,
+            received             INTEGER NOT NULL DEFAULT 0,
+            inserted             INTEGER NOT NULL DEFAULT 0,
+            updated              INTEGER NOT NULL DEFAULT 0,
+            repost               INTEGER NOT NULL DEFAULT 0,
+            skipped_no_identity  INTEGER NOT NULL DEFAULT 0,
+            skipped_invalid      INTEGER NOT NULL DEFAULT 0,
+            skipped_resolved     INTEGER NOT NULL DEFAULT 0,
+            failed_db            INTEGER NOT NULL DEFAULT 0,
+            match_failed         INTEGER NOT NULL DEFAULT 0,
+            scored               INTEGER NOT NULL DEFAULT 0,
+            pages                INTEGER NOT NULL DEFAULT 0,
+            requests             INTEGER NOT NULL DEFAULT 0,
+            rate_limited         INTEGER NOT NULL DEFAULT 0,
+            retries              INTEGER NOT NULL DEFAULT 0,
+            bytes                INTEGER NOT NULL DEFAULT 0,
+            offers_listed        INTEGER NOT NULL DEFAULT 0,
+            details_fetched      INTEGER NOT NULL DEFAULT 0,
+            truncation_reason    TEXT,
+            companies_aggregated INTEGER NOT NULL DEFAULT 0,
+            companies_failed     INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX ix_ingestion_runs_status ON ingestion_runs (status);
+
+        CREATE TABLE ingestion_run_companies (
+            run_id     INTEGER NOT NULL REFERENCES ingestion_runs (id),
+            company_id INTEGER NOT NULL REFERENCES companies (id),
+            PRIMARY KEY (run_id, company_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE query_state (
+            query_key            TEXT PRIMARY KEY,
+            last_run_at          TEXT,
+            last_success_at      TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            last_error           TEXT,
+            last_run_id          INTEGER REFERENCES ingestion_runs (id)
+        );
+
+        CREATE TABLE run_lock (
+            name        TEXT PRIMARY KEY,
+            owner       TEXT NOT NULL,
+            acquired_at TEXT NOT NULL,
+            expires_at  TEXT NOT NULL
+        );
+
+        CREATE TABLE feedback_events (
+            id         INTEGER PRIMARY KEY,
+            company_id INTEGER NOT NULL REFERENCES companies (id),
+            kind       TEXT NOT NULL CHECK (kind IN ('resolution', 'model_feedback')),
+            value      TEXT NOT NULL,
+            notes      TEXT NOT NULL DEFAULT '',
+            source_row INTEGER,
+            created_at TEXT NOT NULL
+        );
+        -- The same model feedback imported twice is one event; resolution changes are a history and may repeat.
+        CREATE UNIQUE INDEX ux_feedback_model ON feedback_events (company_id, kind, value, notes)
+            WHERE kind = 'model_feedback';
+        CREATE INDEX ix_feedback_company ON feedback_events (company_id, created_at);
+        """;
+}

@@ -1,0 +1,75 @@
+using System.Collections;
+using JobSignal.Core.Common;
+using JobSignal.Core.Pipeline;
+
+namespace JobSignal.Core.Tests.Pipeline;
+
+public class PipelineConfigTests
+{
+    private static Hashtable Query(string key, string q) => new() { ["Key"] = key, ["Query"] = q };
+
+    [Fact]
+    public void Reads_queries_with_defaults()
+    {
+        var config = PipelineConfig.FromDictionary(new Hashtable
+        {
+            ["Queries"] = new object[]
+            {
+                new Hashtable { ["key"] = "fx-madrid", ["Query"] = "pagos internacionales", ["Provinces"] = new object[] { "madrid", "barcelona" }, ["Since"] = "_7_DAYS", ["MaxPages"] = 3 },
+                Query("swift", "swift"),
+            },
+            ["Sheet"] = new Hashtable { ["SpreadsheetId"] = "abc", ["HeaderLanguage"] = "en" },
+        }, "test.psd1");
+
+        Assert.Equal(2, config.Queries.Count);
+        var first = config.Queries[0];
+        Assert.Equal("fx-madrid", first.Key);
+        Assert.Equal(new[] { "madrid", "barcelona" }, first.Provinces);
+        Assert.Equal("_7_DAYS", first.Since);
+        Assert.Equal(3, first.MaxPages);
+        Assert.Equal(PipelineConfig.DefaultMaxOffers, first.MaxOffers);
+        Assert.Empty(config.Queries[1].Provinces);
+        Assert.Equal("abc", config.Sheet.SpreadsheetId);
+        Assert.Equal("Companies", config.Sheet.SheetName);
+        Assert.Equal("en", config.Sheet.HeaderLanguage);
+        Assert.True(config.SyncSheet);
+        Assert.True(config.ImportFeedback);
+        Assert.Equal(4, config.DetailConcurrency);
+    }
+
+    [Fact]
+    public void A_single_query_hashtable_is_accepted_as_a_list_of_one()
+    {
+        var config = PipelineConfig.FromDictionary(new Hashtable { ["Queries"] = Query("one", "usd") }, "x");
+        Assert.Equal("one", Assert.Single(config.Queries).Key);
+    }
+
+    [Fact]
+    public void Reports_every_problem_at_once_with_its_path()
+    {
+        var ex = Assert.Throws<JobSignalException>(() => PipelineConfig.FromDictionary(new Hashtable
+        {
+            ["Queris"] = 1,
+            ["Queries"] = new object[] { Query("a", "x"), Query("A", "y"), new Hashtable { ["Query"] = "z", ["MaxPages"] = 0 }, "oops" },
+            ["Sheet"] = new Hashtable { ["HeaderLanguage"] = "fr" },
+            ["Feedback"] = new Hashtable { ["Enabled"] = "yes" },
+        }, "bad.psd1"));
+
+        Assert.Equal("PipelineConfigInvalid", ex.ErrorId);
+        Assert.Equal("bad.psd1", ex.Target);
+        Assert.Contains("Queris: unknown setting", ex.Message);
+        Assert.Contains("Queries[1].Key: duplicate key 'A'", ex.Message);
+        Assert.Contains("Queries[2].Key: required", ex.Message);
+        Assert.Contains("Queries[2].MaxPages: 0 is outside 1-1000", ex.Message);
+        Assert.Contains("Queries[3]: expected a hashtable", ex.Message);
+        Assert.Contains("Sheet.HeaderLanguage: 'fr' is not es or en", ex.Message);
+        Assert.Contains("Feedback.Enabled: expected $true or $false", ex.Message);
+    }
+
+    [Fact]
+    public void Queries_are_required()
+    {
+        var ex = Assert.Throws<JobSignalException>(() => PipelineConfig.FromDictionary(new Hashtable(), "empty.psd1"));
+        Assert.Contains("Queries: required", ex.Message);
+    }
+}

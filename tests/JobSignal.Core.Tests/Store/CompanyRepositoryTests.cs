@@ -1,0 +1,182 @@
+using JobSignal.Core.Domain;
+using JobSignal.Core.Store;
+using Microsoft.Data.Sqlite;
+
+namespace JobSignal.Core.Tests.Store;
+
+public class CompanyRepositoryTests : StoreTestBase
+{
+    [Fact]
+    public void Insert_and_get_round_trip_the_identity_with_pending_resolution_and_no_metrics()
+    {
+        var id = Store.Companies.Insert(new NewCompany("Acme Pagos S.L.", "acme pagos", "acme.es", false), T0);
+        var company = Store.Companies.Get(id)!;
+        Assert.Equal(id, company.CompanyId);
+        Assert.Equal("Acme Pagos S.L.", company.Name);
+        Assert.Equal("acme pagos", company.NormalizedName);
+        Assert.Equal("acme.es", company.Domain);
+        Assert.False(company.Hidden);
+        Assert.Equal(Resolution.Pending, company.Resolution);
+        Assert.False(company.IsFinal);
+        Assert.Null(company.MaxScore);
+        Assert.Empty(company.CategoryScores);
+        Assert.Equal(T0, company.FirstSeenAt);
+        Assert.Equal(T0, company.LastSeenAt);
+        Assert.Equal(TimeSpan.Zero, company.FirstSeenAt.Offset);
+        Assert.Null(Store.Companies.Get(id + 100));
+    }
+
+    [Fact]
+    public void A_domain_belongs_to_one_company_but_many_may_have_none()
+    {
+        AddCompany("A", "acme.es");
+        AddCompany("B");
+        AddCompany("C");
+        var ex = Assert.Throws<SqliteException>(() => AddCompany("D", "acme.es"));
+        Assert.Equal(19, ex.SqliteErrorCode);
+        Assert.Equal("A", Store.Companies.FindByDomain("acme.es")!.Name);
+        Assert.Null(Store.Companies.FindByDomain("other.es"));
+    }
+
+    [Fact]
+    public void Find_by_normalized_name_never_mixes_hidden_and_real_companies()
+    {
+        var real = AddCompany("Empresa", hidden: false);
+        var hidden = AddCompany("Empresa", hidden: true);
+        Assert.Equal(new[] { real }, Store.Companies.FindByNormalizedName("empresa", hidden: false).Select(c => c.CompanyId));
+        Assert.Equal(new[] { hidden }, Store.Companies.FindByNormalizedName("empresa", hidden: true).Select(c => c.CompanyId));
+        Assert.True(Store.Companies.Get(hidden)!.Hidden);
+        Assert.Empty(Store.Companies.FindByNormalizedName("nadie", hidden: false));
+    }
+
+    [Fact]
+    public void Sources_link_provider_ids_to_one_company_and_refresh_on_sight()
+    {
+        var acme = AddCompany("Acme");
+        var other = AddCompany("Other");
+        Assert.Equal(acme, Store.Companies.LinkSource(acme, "infojobs", "p-1", "ACME SL", false, T0));
+        // Seen again later, even claimed for another company: the link stays, name and last seen refresh.
+        Assert.Equal(acme, Store.Companies.LinkSource(other, "infojobs", "p-1", "Acme Pagos", false, T0.AddDays(2)));
+        Assert.Equal(acme, Store.Companies.FindBySource("infojobs", "p-1")!.CompanyId);
+        Assert.Null(Store.Companies.FindBySource("infojobs", "p-2"));
+        Assert.Null(Store.Companies.FindBySource("other-board", "p-1"));
+        var source = Assert.Single(Store.Companies.ListSources(acme));
+        Assert.Equal(("infojobs", "p-1", "Acme Pagos", T0, T0.AddDays(2)),
+            (source.Provider, source.ProviderCompanyId, source.Name, source.FirstSeenAt, source.LastSeenAt));
+        // An older sighting does not move last seen back.
+        Store.Companies.LinkSource(acme, "infojobs", "p-1", null, true, T0.AddDays(1));
+        source = Assert.Single(Store.Companies.ListSources(acme));
+        Assert.Equal(("Acme Pagos", true, T0.AddDays(2)), (source.Name, source.Hidden, source.LastSeenAt));
+    }
+
+    [Fact]
+    public void A_name_only_company_is_enriched_with_a_free_domain_once()
+    {
+        var byName = AddCompany("Acme");
+        var owner = AddCompany("Owner", "taken.es");
+        Assert.False(Store.Companies.EnrichDomain(byName, "taken.es"));
+        Assert.True(Store.Companies.EnrichDomain(byName, "acme.es"));
+        Assert.False(Store.Companies.EnrichDomain(byName, "acme2.es"));
+        Assert.False(Store.Companies.EnrichDomain(owner, "x.es"));
+        Assert.Equal("acme.es", Store.Companies.Get(byName)!.Domain);
+        Assert.Equal(byName, Store.Companies.FindByDomain("acme.es")!.CompanyId);
+    }
+
+    [Fact]
+    public void Touch_moves_last_seen_forward_only()
+    {
+        var id = AddCompany();
+        Store.Companies.Touch(id, T0.AddHours(5));
+        Store.Companies.Touch(id, T0.AddHours(1));
+        Assert.Equal(T0.AddHours(5), Store.Companies.Get(id)!.LastSeenAt);
+        Assert.Equal(T0, Store.Companies.Get(id)!.FirstSeenAt);
+    }
+
+    [Fact]
+    public void Resolution_updates_report_real_changes_and_reject_unknown_values()
+    {
+        var id = AddCompany();
+        Assert.True(Store.Companies.UpdateResolution(id, Resolution.Accepted, T0.AddDays(1)));
+        Assert.False(Store.Companies.UpdateResolution(id, Resolution.Accepted, T0.AddDays(2)));
+        Assert.False(Store.Companies.UpdateResolution(id + 50, Resolution.Rejected, T0));
+        Assert.Throws<ArgumentException>(() => Store.Companies.UpdateResolution(id, "MAYBE", T0));
+        var company = Store.Companies.Get(id)!;
+        Assert.Equal((Resolution.Accepted, T0.AddDays(1), true), (company.Resolution, company.ResolutionUpdatedAt, company.IsFinal));
+    }
+
+    private static CompanyMetrics Metrics(int maxScore, string topCategory = "fx_payments", string evidence = "USD, SWIFT") => new()
+    {
+        MaxScore = maxScore, OfferCount = 5, UniqueOfferCount = 3, StrongOfferCount = 2, AvgStrongScore = 7.5,
+        TopOfferUrl = "https://www.infojobs.net/x", TopCategory = topCategory,
+        CategoryScores = new Dictionary<string, double> { ["saas"] = 3, [topCategory] = maxScore },
+        LastStrongAt = T0.AddDays(-1), OffersLast30Days = 2, EvidenceTerms = evidence,
+        FirstSeenAt = T0.AddDays(-10), LastSeenAt = T0.AddDays(3), AggregatedAt = T0.AddDays(4),
+    };
+
+    [Fact]
+    public void Metrics_are_saved_and_read_back_but_final_companies_stay_frozen()
+    {
+        var active = AddCompany("Active");
+        var top = AddOffer(active, "o1");
+        Assert.True(Store.Companies.SaveMetrics(active, Metrics(8) with { TopOfferId = top }));
+        var c = Store.Companies.Get(active)!;
+        Assert.Equal((8, 5, 3, 2, 7.5, top, "fx_payments", 2, "USD, SWIFT"),
+            (c.MaxScore, c.OfferCount, c.UniqueOffers, c.StrongOffers, c.AvgStrongScore, c.TopOfferId, c.TopCategory, c.OffersLast30Days, c.EvidenceTerms));
+        Assert.Equal(new[] { "fx_payments", "saas" }, c.CategoryScores.Keys);
+        Assert.Equal(8, c.CategoryScores["fx_payments"]);
+        Assert.Equal((T0.AddDays(-1), T0.AddDays(4), T0.AddDays(-10), T0.AddDays(3)), (c.LastStrongAt, c.AggregatedAt, c.FirstSeenAt, c.LastSeenAt));
+
+        var frozen = AddCompany("Frozen");
+        Assert.True(Store.Companies.SaveMetrics(frozen, Metrics(4)));
+        Store.Companies.UpdateResolution(frozen, Resolution.Rejected, T0);
+        Assert.False(Store.Companies.SaveMetrics(frozen, Metrics(0)));
+        Assert.Equal(4, Store.Companies.Get(frozen)!.MaxScore);
+        Assert.False(Store.Companies.SaveMetrics(frozen + 100, Metrics(1)));
+    }
+
+    [Fact]
+    public void List_ids_leaves_out_final_companies_unless_asked()
+    {
+        var a = AddCompany("A");
+        var b = AddCompany("B");
+        Store.Companies.UpdateResolution(b, Resolution.AlreadyClient, T0);
+        Assert.Equal(new[] { a }, Store.Companies.ListIds());
+        Assert.Equal(new[] { a, b }, Store.Companies.ListIds(includeFinal: true));
+        Assert.Equal(new[] { a, b }, Store.Companies.Get(new[] { b, a, a, 999 }).Select(c => c.CompanyId));
+    }
+
+    [Fact]
+    public void List_filters_and_ranks()
+    {
+        var fx = AddCompany("Acme Pagos", seenAt: T0);
+        var saas = AddCompany("Beta Software", seenAt: T0.AddDays(5));
+        var none = AddCompany("Gamma_%", seenAt: T0.AddDays(10));
+        Store.Companies.SaveMetrics(fx, Metrics(9) with { LastSeenAt = null });
+        Store.Companies.SaveMetrics(saas, Metrics(5, "saas", "Stripe, AWS") with
+        {
+            CategoryScores = new Dictionary<string, double> { ["saas"] = 5, ["fx_payments"] = 2 }, LastStrongAt = T0.AddDays(6), LastSeenAt = null,
+        });
+        var offer = AddOffer(saas, "o-saas");
+        Store.Matches.Upsert(Match(offer, 5, "saas", """{"hits":[{"alias":"multidivisa"}]}"""));
+        Store.Companies.UpdateResolution(none, Resolution.InProgress, T0);
+
+        IEnumerable<long> Ids(CompanyFilter f) => Store.Companies.List(f).Select(c => c.CompanyId);
+
+        Assert.Equal(new[] { fx, saas, none }, Ids(new CompanyFilter()));
+        Assert.Equal(new[] { fx }, Ids(new CompanyFilter { MinScore = 6 }));
+        Assert.Equal(new[] { fx, saas }, Ids(new CompanyFilter { Category = "fx_payments" }));
+        Assert.Equal(new[] { fx }, Ids(new CompanyFilter { Category = "fx_payments", MinScore = 3 }));
+        Assert.Equal(new[] { fx, saas }, Ids(new CompanyFilter { Category = "saas" }));
+        Assert.Equal(new[] { saas }, Ids(new CompanyFilter { Keyword = "stripe" }));
+        Assert.Equal(new[] { saas }, Ids(new CompanyFilter { Keyword = "MULTIDIVISA" }));
+        Assert.Equal(new[] { none }, Ids(new CompanyFilter { Resolutions = new[] { Resolution.InProgress } }));
+        Assert.Equal(new[] { saas, none }, Ids(new CompanyFilter { Since = T0.AddDays(5) }));
+        Assert.Equal(new[] { saas }, Ids(new CompanyFilter { Since = T0, SinceField = CompanySince.LastStrong }));
+        Assert.Equal(new[] { fx, saas }, Ids(new CompanyFilter { Name = "*a*" }).Take(2));
+        Assert.Equal(new[] { saas }, Ids(new CompanyFilter { Name = "beta ?oftware" }));
+        Assert.Equal(new[] { none }, Ids(new CompanyFilter { Name = "*_%" }));
+        Assert.Empty(Ids(new CompanyFilter { Name = "Gamma" }));
+        Assert.Equal(new[] { fx, saas }, Ids(new CompanyFilter { Top = 2 }));
+        Assert.Equal(new[] { saas }, Ids(new CompanyFilter { CompanyIds = new[] { saas, 999L } }));
+    }
+}
