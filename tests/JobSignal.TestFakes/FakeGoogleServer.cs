@@ -33,6 +33,7 @@ public sealed record FakeGoogleRequest(FakeGoogleCall Call, string Method, strin
 public sealed class FakeGoogleServer : LoopbackServer
 {
     public const string SheetsScope = "https://www.googleapis.com/auth/spreadsheets";
+    private const string GoogleTokenAudience = "https://oauth2.googleapis.com/token";
 
     private readonly object _gate = new();
     private readonly Dictionary<string, FakeSpreadsheet> _spreadsheets = new(StringComparer.Ordinal);
@@ -190,8 +191,10 @@ public sealed class FakeGoogleServer : LoopbackServer
 
         if ((string?)header?["alg"] != "RS256") return TokenError(400, "invalid_grant", "Invalid JWT: unsupported algorithm.");
         var issuer = (string?)payload?["iss"] ?? "";
-        if (!string.Equals((string?)payload?["aud"], TokenUri.ToString(), StringComparison.Ordinal))
-            return TokenError(400, "invalid_grant", "Invalid JWT: aud is not this token endpoint.");
+        // Google.Apis.Auth signs for Google's canonical token URL whatever token_uri it posts to; Google accepts both.
+        var audience = (string?)payload?["aud"];
+        if (audience != TokenUri.ToString() && audience != GoogleTokenAudience)
+            return TokenError(400, "invalid_grant", "Invalid JWT: the audience is not a token endpoint.");
         if (!((string?)payload?["scope"] ?? "").Split(' ').Contains(SheetsScope))
             return TokenError(400, "invalid_scope", "The spreadsheets scope was not requested.");
         var expires = payload?["exp"]?.GetValue<long>() ?? 0;

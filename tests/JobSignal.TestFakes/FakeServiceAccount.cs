@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace JobSignal.TestFakes;
@@ -44,7 +46,7 @@ public sealed class FakeServiceAccount
             ["client_id"] = "100000000000000000000",
             ["auth_uri"] = new Uri(server.BaseUri, "auth").ToString(),
             ["token_uri"] = server.TokenUri.ToString(),
-        }.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        }.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "service-account.json");
         File.WriteAllText(path, json);

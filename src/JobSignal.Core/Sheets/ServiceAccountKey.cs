@@ -66,7 +66,7 @@ public static class ServiceAccountKey
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             throw Invalid(source, $"The private key in '{source}' could not be read (it must be the PEM PKCS#8 "
-                                  + "\"-----BEGIN PRIVATE KEY-----\" block of the downloaded file, unchanged).");
+                                  + "key block of the downloaded file, unchanged).");
         }
         return (account.ToGoogleCredential().CreateScoped(SheetsScope), key.Value<string>("client_email")!.Trim());
     }
