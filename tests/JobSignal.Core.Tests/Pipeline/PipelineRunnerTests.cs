@@ -2,7 +2,6 @@ using System.Collections;
 using JobSignal.Core.Pipeline;
 using JobSignal.Core.Store;
 using JobSignal.Core.Tests.Store;
-using JobSignal.Core.Tests.Support;
 
 namespace JobSignal.Core.Tests.Pipeline;
 
@@ -138,7 +137,7 @@ public sealed class PipelineRunnerTests : IDisposable
     public void A_stale_lock_is_taken_over()
     {
         _store.RunLocks.TryAcquire(RunLockRepository.PipelineLock, TimeSpan.FromMinutes(30), "otherhost:42:1");
-        _clock.Advance(TimeSpan.FromMinutes(31));
+        _clock.Now += TimeSpan.FromMinutes(31);
         var summary = Runner(new RecordingStages(_store), Config("q")).Run(CancellationToken.None);
 
         Assert.Equal("success", summary.Status);
@@ -161,13 +160,13 @@ public sealed class PipelineRunnerTests : IDisposable
         Runner(first, config).Run(CancellationToken.None);
         Assert.Null(first.SinceByQuery["incremental"]);   // never succeeded: everything
 
-        _clock.Advance(TimeSpan.FromDays(3));
+        _clock.Now += TimeSpan.FromDays(3);
         var second = new RecordingStages(_store);
         Runner(second, config).Run(CancellationToken.None);
         Assert.Equal("_7_DAYS", second.SinceByQuery["incremental"]);
         Assert.Equal("ANY", second.SinceByQuery["fixed"]);
 
-        _clock.Advance(TimeSpan.FromHours(20));
+        _clock.Now += TimeSpan.FromHours(20);
         var third = new RecordingStages(_store);
         Runner(third, config).Run(CancellationToken.None);
         Assert.Equal("_24_HOURS", third.SinceByQuery["incremental"]);
