@@ -8,8 +8,8 @@
     Copyright            = '(c) JobSignal. All rights reserved.'
     Description          = 'Turns public InfoJobs job offers into ranked, explainable B2B sales leads, stored in SQLite and shown in a Google Sheet.'
     PowerShellVersion    = '7.4'
-    FormatsToProcess     = @()
-    CmdletsToExport      = @()
+    FormatsToProcess     = @('module/formats/Store.Format.ps1xml')
+    CmdletsToExport      = @('Get-IngestionRun')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
