@@ -1,0 +1,300 @@
+using JobSignal.Core.Common;
+
+namespace JobSignal.Core.Sheets;
+
+/// <summary>What one sync did (or, with WhatIf, would do) to the companies tab.</summary>
+public sealed record SheetSyncResult
+{
+    public required string SpreadsheetId { get; init; }
+    public required string SheetName { get; init; }
+    /// <summary>True when nothing was written: the counts are the plan's.</summary>
+    public bool WhatIf { get; init; }
+    public bool CreatedTab { get; init; }
+    public bool WroteHeader { get; init; }
+    public int Appended { get; init; }
+    /// <summary>Existing rows with at least one system cell rewritten.</summary>
+    public int Updated { get; init; }
+    public int UpdatedCells { get; init; }
+    public int Unchanged { get; init; }
+    public int Skipped { get; init; }
+    /// <summary>Companies that should have been appended or updated but were not, because of <see cref="Errors"/>.</summary>
+    public int Failed { get; init; }
+    /// <summary>Sheets API requests this sync sent, retries included.</summary>
+    public int Requests { get; init; }
+    public int Retries { get; init; }
+    public IReadOnlyList<DuplicateKeyRow> DuplicateKeys { get; init; } = [];
+    public IReadOnlyList<SkippedCompany> SkippedCompanies { get; init; } = [];
+    public IReadOnlyList<string> Errors { get; init; } = [];
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
+
+/// <summary>
+/// Writes ranked companies to the companies tab (SPEC 9.1): creates the tab and header when missing (frozen
+/// header, dropdowns on the reps' columns, a date format), reads the tab once, then sends the planner's updates and
+/// appends in few requests. Reading the tab is the one step that must succeed: without it the sync stops before
+/// writing, because appending blind would duplicate every row. A failed append is never simply repeated: the key
+/// column is read again and only the companies still missing are appended.
+/// </summary>
+public sealed class SheetSync
+{
+    private readonly SheetsClient _client;
+    private readonly string _spreadsheetId;
+    private readonly SheetSyncOptions _options;
+
+    public SheetSync(SheetsClient client, string spreadsheetId, SheetSyncOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentException.ThrowIfNullOrWhiteSpace(spreadsheetId);
+        _client = client;
+        _spreadsheetId = spreadsheetId.Trim();
+        _options = options ?? new SheetSyncOptions();
+    }
+
+    /// <summary>Reads the tab and plans, writing nothing (-WhatIf). A missing tab plans its creation.</summary>
+    public Task<SheetSyncResult> PreviewAsync(IEnumerable<SheetCompany> companies, CancellationToken cancellationToken = default) =>
+        RunAsync(companies, write: false, cancellationToken);
+
+    public Task<SheetSyncResult> SyncAsync(IEnumerable<SheetCompany> companies, CancellationToken cancellationToken = default) =>
+        RunAsync(companies, write: true, cancellationToken);
+
+    private async Task<SheetSyncResult> RunAsync(IEnumerable<SheetCompany> companies, bool write, CancellationToken ct)
+    {
+        var stats = _client.Statistics;
+        var (requestsBefore, retriesBefore) = (stats.Requests, stats.Retries);
+        var warnings = new List<string>();
+        var errors = new List<string>();
+
+        var tab = FindTab(await _client.GetSpreadsheetAsync(_spreadsheetId, ct).ConfigureAwait(false));
+        var createTab = tab is null;
+        // Ranges name the tab as Google spells it, whatever the case the user typed.
+        var sheetName = tab?.Title ?? _options.SheetName;
+        var state = createTab ? SheetState.Empty : await ReadTabAsync(sheetName, ct).ConfigureAwait(false);
+
+        var plan = SheetSyncPlanner.Plan(state, companies, _options with { SheetName = sheetName });
+        if (plan.HeaderMismatch is { } mismatch)
+            throw new JobSignalException("SheetsHeaderMismatch", FailureKind.InvalidData, mismatch, sheetName,
+                "Fix the header row (or use another -SheetName / -HeaderLanguage); the sync never rewrites an existing header.");
+        warnings.AddRange(plan.Warnings);
+
+        int appended = 0, updated = 0, updatedCells = 0, failed = 0;
+        if (write)
+        {
+            if (createTab) await CreateTabAsync(ct).ConfigureAwait(false);
+            else if (tab!.GridProperties?.FrozenRowCount is null or 0)
+            {
+                // A tab the reps made by hand: give it the frozen header, dropdowns and formats once.
+                try { await _client.BatchUpdateAsync(_spreadsheetId, SetupRequests(tab.SheetId ?? 0, freeze: true), ct).ConfigureAwait(false); }
+                catch (SheetsApiException ex) { warnings.Add($"The tab's header, dropdowns and formats were not set up: {ex.Message}"); }
+            }
+            if (plan.Header is { } header)
+                await _client.BatchUpdateValuesAsync(_spreadsheetId, [header], SheetValueInput.UserEntered, ct).ConfigureAwait(false);
+
+            (updated, updatedCells, failed) = await UpdateAsync(plan, errors, ct).ConfigureAwait(false);
+            var (done, notDone) = await AppendAsync(plan, errors, ct).ConfigureAwait(false);
+            appended = done;
+            failed += notDone;
+        }
+
+        return new SheetSyncResult
+        {
+            SpreadsheetId = _spreadsheetId,
+            SheetName = sheetName,
+            WhatIf = !write,
+            CreatedTab = createTab,
+            WroteHeader = plan.Header is not null,
+            Appended = write ? appended : plan.AppendCount,
+            Updated = write ? updated : plan.UpdateCount,
+            UpdatedCells = write ? updatedCells : plan.UpdatedCellCount,
+            Unchanged = plan.Unchanged,
+            Skipped = plan.Skipped.Count,
+            Failed = failed,
+            Requests = stats.Requests - requestsBefore,
+            Retries = stats.Retries - retriesBefore,
+            DuplicateKeys = plan.DuplicateKeys,
+            SkippedCompanies = plan.Skipped,
+            Errors = errors,
+            Warnings = warnings,
+        };
+    }
+
+    private SheetProperties? FindTab(Spreadsheet spreadsheet) => FindTab(spreadsheet, _options.SheetName);
+
+    internal static SheetProperties? FindTab(Spreadsheet spreadsheet, string sheetName)
+    {
+        var tabs = (spreadsheet.Sheets ?? []).Select(s => s.Properties).OfType<SheetProperties>().ToList();
+        // Sheets tab names are unique regardless of case.
+        return tabs.FirstOrDefault(t => t.Title == sheetName)
+               ?? tabs.FirstOrDefault(t => string.Equals(t.Title, sheetName, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The one read of the tab (header + every row of the layout's columns, never the reps' extra columns).</summary>
+    private async Task<SheetState> ReadTabAsync(string sheetName, CancellationToken ct)
+    {
+        var range = A1Notation.Columns(sheetName, 0, _options.Layout.ColumnCount - 1);
+        try { return (await _client.BatchGetValuesAsync(_spreadsheetId, [range], SheetValueRender.Formula, ct).ConfigureAwait(false))[0]; }
+        catch (SheetsApiException ex)
+        {
+            throw new JobSignalException("SheetsReadFailed", FailureKind.ReadError,
+                $"Tab '{sheetName}' could not be read, so the sync stopped before writing anything "
+                + $"(appending without knowing the existing rows would duplicate them). {ex.Message}",
+                sheetName, ex.RecommendedAction, ex);
+        }
+    }
+
+    /// <summary>Company ids in column A, read again after a failed append.</summary>
+    private async Task<HashSet<string>> ReadKeysAsync(string sheetName, CancellationToken ct)
+    {
+        var range = A1Notation.Columns(sheetName, 0, 0);
+        var keys = (await _client.BatchGetValuesAsync(_spreadsheetId, [range], SheetValueRender.Formula, ct).ConfigureAwait(false))[0];
+        return keys.Rows.Skip(1).Select(r => r.Count > 0 ? SheetCellValue.AsText(r[0]) : "")
+            .Where(k => k.Length > 0).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private async Task CreateTabAsync(CancellationToken ct)
+    {
+        // An explicit id lets the same request carry the tab's set-up; Google's own ids are random positive ints.
+        var sheetId = Random.Shared.Next(1, int.MaxValue);
+        var requests = new List<SheetRequest>
+        {
+            new() { AddSheet = new AddSheetRequest { Properties = new SheetProperties
+            {
+                SheetId = sheetId, Title = _options.SheetName, GridProperties = new GridProperties { FrozenRowCount = 1 },
+            } } },
+        };
+        requests.AddRange(SetupRequests(sheetId, freeze: false));
+        // addSheet is not idempotent: after a failure, look for the tab before asking again.
+        await WriteReconciledAsync(
+            () => _client.BatchUpdateAsync(_spreadsheetId, requests, ct),
+            async () => FindTab(await _client.GetSpreadsheetAsync(_spreadsheetId, ct).ConfigureAwait(false)) is not null,
+            ct).ConfigureAwait(false);
+    }
+
+    private List<SheetRequest> SetupRequests(int sheetId, bool freeze)
+    {
+        var layout = _options.Layout;
+        GridRange Column(SheetColumnKey key, int fromRow) => new()
+        {
+            SheetId = sheetId, StartRowIndex = fromRow, StartColumnIndex = (int)key, EndColumnIndex = (int)key + 1,
+        };
+        SheetRequest Dropdown(SheetColumnKey key, IEnumerable<string> values) => new()
+        {
+            SetDataValidation = new SetDataValidationRequest
+            {
+                Range = Column(key, 1),
+                Rule = new DataValidationRule
+                {
+                    Condition = new BooleanCondition
+                    {
+                        Type = "ONE_OF_LIST",
+                        Values = values.Select(v => new ConditionValue { UserEnteredValue = v }).ToList(),
+                    },
+                    Strict = false,
+                    ShowCustomUi = true,
+                },
+            },
+        };
+
+        var requests = new List<SheetRequest>();
+        if (freeze)
+            requests.Add(new SheetRequest { UpdateSheetProperties = new UpdateSheetPropertiesRequest
+            {
+                Properties = new SheetProperties { SheetId = sheetId, GridProperties = new GridProperties { FrozenRowCount = 1 } },
+                Fields = "gridProperties.frozenRowCount",
+            } });
+        requests.Add(Dropdown(SheetColumnKey.Resolution, LeadResolution.All));
+        requests.Add(Dropdown(SheetColumnKey.ModelFeedback, ModelFeedback.All));
+        requests.Add(new SheetRequest { RepeatCell = new RepeatCellRequest
+        {
+            Range = new GridRange { SheetId = sheetId, StartRowIndex = 0, EndRowIndex = 1, StartColumnIndex = 0, EndColumnIndex = layout.ColumnCount },
+            Cell = new CellData { UserEnteredFormat = new CellFormat { TextFormat = new TextFormat { Bold = true } } },
+            Fields = "userEnteredFormat.textFormat.bold",
+        } });
+        requests.Add(new SheetRequest { RepeatCell = new RepeatCellRequest
+        {
+            Range = Column(SheetColumnKey.LastStrongAt, 1),
+            Cell = new CellData { UserEnteredFormat = new CellFormat { NumberFormat = new NumberFormat { Type = "DATE", Pattern = "yyyy-mm-dd" } } },
+            Fields = "userEnteredFormat.numberFormat",
+        } });
+        return requests;
+    }
+
+    /// <summary>Update batches in order; after a failed one (already retried by the client) the rest are not sent.</summary>
+    private async Task<(int Rows, int Cells, int Failed)> UpdateAsync(SheetSyncPlan plan, List<string> errors, CancellationToken ct)
+    {
+        int rows = 0, cells = 0;
+        for (var i = 0; i < plan.UpdateBatches.Count; i++)
+        {
+            var batch = plan.UpdateBatches[i];
+            try
+            {
+                await _client.BatchUpdateValuesAsync(_spreadsheetId, batch.SelectMany(r => r.Ranges).ToList(),
+                    SheetValueInput.UserEntered, ct).ConfigureAwait(false);
+            }
+            catch (SheetsApiException ex)
+            {
+                var notUpdated = plan.UpdateBatches.Skip(i).Sum(b => b.Count);
+                errors.Add($"{notUpdated} changed rows were not updated: {ex.Message}");
+                return (rows, cells, notUpdated);
+            }
+            rows += batch.Count;
+            cells += batch.Sum(r => r.Columns.Count);
+        }
+        return (rows, cells, 0);
+    }
+
+    /// <summary>
+    /// Append batches in rank order. A failed append is reconciled against the key column (the rows may have landed
+    /// even though the answer was an error); when that does not succeed the remaining batches are not sent.
+    /// </summary>
+    private async Task<(int Appended, int Failed)> AppendAsync(SheetSyncPlan plan, List<string> errors, CancellationToken ct)
+    {
+        var appended = 0;
+        var range = A1Notation.Columns(plan.SheetName, 0, _options.Layout.ColumnCount - 1);
+        for (var i = 0; i < plan.AppendBatches.Count; i++)
+        {
+            var pending = plan.AppendBatches[i];
+            try
+            {
+                await WriteReconciledAsync(
+                    () => _client.AppendValuesAsync(_spreadsheetId, range, pending.Select(r => r.Values).ToList(),
+                        SheetValueInput.UserEntered, ct),
+                    async () =>
+                    {
+                        var present = await ReadKeysAsync(plan.SheetName, ct).ConfigureAwait(false);
+                        var missing = pending.Where(r => !present.Contains(r.CompanyId)).ToList();
+                        appended += pending.Count - missing.Count;
+                        pending = missing;
+                        return pending.Count == 0;
+                    }, ct).ConfigureAwait(false);
+                appended += pending.Count;
+            }
+            catch (SheetsApiException ex)
+            {
+                var notAppended = pending.Count + plan.AppendBatches.Skip(i + 1).Sum(b => b.Count);
+                errors.Add($"{notAppended} companies were not appended (the next sync appends them): {ex.Message}");
+                return (appended, notAppended);
+            }
+        }
+        return (appended, 0);
+    }
+
+    /// <summary>
+    /// Runs a write that must not be repeated blindly: after a transient failure it waits (Retry-After honoured),
+    /// asks <paramref name="reconcile"/> whether the work is now done (re-reading the Sheet and trimming what is
+    /// left), and only then writes again; bounded by the client's retry policy.
+    /// </summary>
+    private async Task WriteReconciledAsync(Func<Task> write, Func<Task<bool>> reconcile, CancellationToken ct)
+    {
+        var policy = _client.RetryPolicy;
+        for (var retry = 0; ; retry++)
+        {
+            SheetsApiException failure;
+            try { await write().ConfigureAwait(false); return; }
+            catch (SheetsApiException ex) when (ex.IsTransient) { failure = ex; }
+            if (retry >= policy.MaxRetries) throw failure.AfterRetries(retry);
+            _client.Statistics.AddRetry();
+            await policy.Wait(policy.DelayFor(retry + 1, failure.RetryAfter), ct).ConfigureAwait(false);
+            if (await reconcile().ConfigureAwait(false)) return;
+        }
+    }
+}
