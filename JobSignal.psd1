@@ -8,8 +8,16 @@
     Copyright            = '(c) JobSignal. All rights reserved.'
     Description          = 'Turns public InfoJobs job offers into ranked, explainable B2B sales leads, stored in SQLite and shown in a Google Sheet.'
     PowerShellVersion    = '7.4'
-    FormatsToProcess     = @()
-    CmdletsToExport      = @()
+    FormatsToProcess     = @(
+        'module/formats/Signal.Format.ps1xml'
+        'module/formats/Infojobs.Format.ps1xml'
+    )
+    CmdletsToExport      = @(
+        'Measure-OfferSignal'
+        'Get-SignalCatalog'
+        'Test-SignalCatalog'
+        'Get-InfojobsOffer'
+    )
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

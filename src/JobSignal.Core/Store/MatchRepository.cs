@@ -28,15 +28,20 @@ public sealed class MatchRepository
     internal MatchRepository(SignalStore store) => _store = store;
 
     /// <summary>Stores the offer's match, replacing the one it had.</summary>
-    public void Upsert(MatchRecord match) => _store.Write(() =>
-        _store.Connection.Execute(_store.Command("""
+    public void Upsert(MatchRecord match) => _store.Write(() => _store.Statement(UpsertSql)
+        .Set("@OfferId", match.OfferId).Set("@Score", match.Score).Set("@Raw", match.Raw).Set("@IsStrong", match.IsStrong)
+        .Set("@TopCategory", match.TopCategory).Set("@CatalogVersion", match.CatalogVersion)
+        .Set("@ExplanationJson", match.ExplanationJson).Set("@MatchedAt", match.MatchedAt)
+        .ExecuteNonQuery());
+
+    private const string UpsertSql = """
             INSERT INTO matches (offer_id, score, raw, is_strong, top_category, catalog_version, explanation_json, matched_at)
             VALUES (@OfferId, @Score, @Raw, @IsStrong, @TopCategory, @CatalogVersion, @ExplanationJson, @MatchedAt)
             ON CONFLICT (offer_id) DO UPDATE SET
                 score = excluded.score, raw = excluded.raw, is_strong = excluded.is_strong,
                 top_category = excluded.top_category, catalog_version = excluded.catalog_version,
                 explanation_json = excluded.explanation_json, matched_at = excluded.matched_at
-            """, match)));
+            """;
 
     public MatchRecord? Get(long offerId) =>
         _store.Connection.QuerySingleOrDefault<MatchRecord>(_store.Command(SelectMatch + " WHERE offer_id = @offerId", new { offerId }));

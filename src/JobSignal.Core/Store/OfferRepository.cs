@@ -1,5 +1,7 @@
 using Dapper;
 using JobSignal.Core.Domain;
+using Microsoft.Data.Sqlite;
+using System.Text.Json;
 
 namespace JobSignal.Core.Store;
 
@@ -24,15 +26,15 @@ public sealed class OfferRepository
         LEFT JOIN matches m ON m.offer_id = o.id
         """;
 
+    // The ids come as one JSON array parameter, so the statement text never changes and is prepared once.
     private const string SelectKnown = """
-        SELECT o.id AS OfferId, o.company_id, o.provider_offer_id, 0 AS IsRepost, o.fingerprint,
-               o.provider_updated_at AS UpdatedAt, m.offer_id IS NOT NULL AS HasMatch
+        SELECT o.id, o.company_id, o.provider_offer_id, 0, o.fingerprint, o.provider_updated_at, m.offer_id IS NOT NULL
         FROM offers o LEFT JOIN matches m ON m.offer_id = o.id
-        WHERE o.provider = @provider AND o.provider_offer_id IN @ids
+        WHERE o.provider = @provider AND o.provider_offer_id IN (SELECT value FROM json_each(@ids))
         UNION ALL
         SELECT o.id, o.company_id, r.provider_offer_id, 1, o.fingerprint, o.provider_updated_at, m.offer_id IS NOT NULL
         FROM offer_reposts r JOIN offers o ON o.id = r.offer_id LEFT JOIN matches m ON m.offer_id = o.id
-        WHERE r.provider = @provider AND r.provider_offer_id IN @ids
+        WHERE r.provider = @provider AND r.provider_offer_id IN (SELECT value FROM json_each(@ids))
         """;
 
     public StoredOffer? Get(long offerId) =>
@@ -43,21 +45,36 @@ public sealed class OfferRepository
         Find(provider, new[] { providerOfferId }).GetValueOrDefault(providerOfferId);
 
     /// <summary>
-    /// <see cref="Find(string,string)"/> for many ids in a few queries (a chunk of incoming offers); ids the
+    /// <see cref="Find(string,string)"/> for many ids in one query (a chunk of incoming offers); ids the
     /// store does not know are absent from the result.
     /// </summary>
     public IReadOnlyDictionary<string, KnownOffer> Find(string provider, IEnumerable<string> providerOfferIds)
     {
         var known = new Dictionary<string, KnownOffer>(StringComparer.Ordinal);
-        foreach (var ids in providerOfferIds.Distinct(StringComparer.Ordinal).Chunk(400))
-            foreach (var offer in _store.Connection.Query<KnownOffer>(_store.Command(SelectKnown, new { provider, ids })))
-                known[offer.ProviderOfferId] = offer;
+        var ids = JsonSerializer.Serialize(providerOfferIds.Distinct(StringComparer.Ordinal));
+        using var reader = _store.Statement(SelectKnown).Set("@provider", provider).Set("@ids", ids).ExecuteReader();
+        while (reader.Read())
+        {
+            var offer = new KnownOffer
+            {
+                OfferId = reader.GetInt64(0),
+                CompanyId = reader.GetInt64(1),
+                ProviderOfferId = reader.GetString(2),
+                IsRepost = reader.GetInt64(3) == 1,
+                Fingerprint = reader.IsDBNull(4) ? null : reader.GetString(4),
+                UpdatedAt = reader.IsDBNull(5) ? null : StoreTime.Parse(reader.GetString(5)),
+                HasMatch = reader.GetInt64(6) == 1,
+            };
+            known[offer.ProviderOfferId] = offer;
+        }
         return known;
     }
 
     /// <summary>Stores a new canonical offer of a company and returns its id.</summary>
     public long Insert(long companyId, Offer offer, OfferContent content, DateTimeOffset seenAt) => _store.Write(() =>
-        _store.Connection.ExecuteScalar<long>(_store.Command("""
+        (long)BindOffer(_store.Statement(InsertSql), offer, content, seenAt).Set("@CompanyId", companyId).ExecuteScalar()!);
+
+    private const string InsertSql = """
             INSERT INTO offers (company_id, provider, provider_offer_id, url, title, description, requirements, province,
                 city, country, category, subcategory, contract_type, work_day, experience, salary_min, salary_max,
                 salary_period, salary_description, published_at, provider_updated_at, applications, first_seen_at,
@@ -69,14 +86,16 @@ public sealed class OfferRepository
                 @SeenAt, @ProviderOfferId, @Fingerprint, @NormalizedTitle, @DescriptionTokenCount,
                 @Signature)
             RETURNING id
-            """, OfferParameters(offer, content, seenAt, companyId))));
+            """;
 
     /// <summary>
     /// Refreshes a known offer from the provider's latest version (SPEC 5.4: a known id is an update): every field,
     /// the content keys, and last seen (forward only).
     /// </summary>
     public void Update(long offerId, Offer offer, OfferContent content, DateTimeOffset seenAt) => _store.Write(() =>
-        _store.Connection.Execute(_store.Command("""
+        BindOffer(_store.Statement(UpdateSql), offer, content, seenAt).Set("@OfferId", offerId).ExecuteNonQuery());
+
+    private const string UpdateSql = """
             UPDATE offers SET
                 url = @Url, title = @Title, description = @Description, requirements = @Requirements,
                 province = @Province, city = @City, country = @Country, category = @Category, subcategory = @Subcategory,
@@ -88,7 +107,7 @@ public sealed class OfferRepository
                 last_seen_provider_offer_id = CASE WHEN @SeenAt >= last_seen_at THEN @ProviderOfferId ELSE last_seen_provider_offer_id END,
                 last_seen_at = max(last_seen_at, @SeenAt)
             WHERE id = @OfferId
-            """, OfferParameters(offer, content, seenAt, offerId: offerId))));
+            """;
 
     /// <summary>
     /// Records that <paramref name="providerOfferId"/> is a repost of the canonical offer (SPEC 5.4): the first
@@ -204,12 +223,16 @@ public sealed class OfferRepository
         return _store.Connection.Query<StoredOffer>(_store.Command(sql, parameters)).AsList();
     }
 
-    private static object OfferParameters(Offer offer, OfferContent content, DateTimeOffset seenAt, long companyId = 0, long offerId = 0) => new
-    {
-        CompanyId = companyId, OfferId = offerId, offer.Provider, offer.ProviderOfferId, offer.Url, offer.Title,
-        offer.Description, offer.Requirements, offer.Province, offer.City, offer.Country, offer.Category,
-        offer.Subcategory, offer.ContractType, offer.WorkDay, offer.Experience, offer.SalaryMin, offer.SalaryMax,
-        offer.SalaryPeriod, offer.SalaryDescription, offer.PublishedAt, offer.UpdatedAt, offer.Applications,
-        SeenAt = seenAt, content.Fingerprint, content.NormalizedTitle, content.DescriptionTokenCount, content.Signature,
-    };
+    /// <summary>The parameters Insert and Update share: the offer's fields, its content keys and when it was seen.</summary>
+    private static SqliteCommand BindOffer(SqliteCommand command, Offer offer, OfferContent content, DateTimeOffset seenAt) => command
+        .Set("@Provider", offer.Provider).Set("@ProviderOfferId", offer.ProviderOfferId).Set("@Url", offer.Url)
+        .Set("@Title", offer.Title).Set("@Description", offer.Description).Set("@Requirements", offer.Requirements)
+        .Set("@Province", offer.Province).Set("@City", offer.City).Set("@Country", offer.Country)
+        .Set("@Category", offer.Category).Set("@Subcategory", offer.Subcategory).Set("@ContractType", offer.ContractType)
+        .Set("@WorkDay", offer.WorkDay).Set("@Experience", offer.Experience).Set("@SalaryMin", offer.SalaryMin)
+        .Set("@SalaryMax", offer.SalaryMax).Set("@SalaryPeriod", offer.SalaryPeriod)
+        .Set("@SalaryDescription", offer.SalaryDescription).Set("@PublishedAt", offer.PublishedAt)
+        .Set("@UpdatedAt", offer.UpdatedAt).Set("@Applications", offer.Applications).Set("@SeenAt", seenAt)
+        .Set("@Fingerprint", content.Fingerprint).Set("@NormalizedTitle", content.NormalizedTitle)
+        .Set("@DescriptionTokenCount", content.DescriptionTokenCount).Set("@Signature", content.Signature);
 }

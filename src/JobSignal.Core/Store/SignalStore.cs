@@ -19,6 +19,7 @@ public sealed class SignalStore : IDisposable
     private readonly SqliteConnection _connection;
     private SqliteTransaction? _transaction;
     private int _savepointDepth;
+    private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
 
     private SignalStore(string path, SqliteConnection connection, StoreOptions options)
     {
@@ -182,6 +183,22 @@ public sealed class SignalStore : IDisposable
 
     internal CommandDefinition Command(string sql, object? parameters = null) => new(sql, parameters, _transaction);
 
+    /// <summary>
+    /// A command prepared once per store and reused, for the statements run once per offer (ingestion's hot path):
+    /// bind its parameters with <see cref="StatementParameters.Set"/>, then execute it.
+    /// </summary>
+    internal SqliteCommand Statement(string sql)
+    {
+        if (!_statements.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            _statements.Add(sql, command);
+        }
+        command.Transaction = _transaction;
+        return command;
+    }
+
     private T RetryWhileBusy<T>(Func<T> action, CancellationToken cancellationToken) =>
         Options.WriteRetry.Execute(action, IsBusy, (_, _, _) => BusyRetries++, cancellationToken);
 
@@ -211,6 +228,8 @@ public sealed class SignalStore : IDisposable
 
     public void Dispose()
     {
+        foreach (var statement in _statements.Values) statement.Dispose();
+        _statements.Clear();
         _transaction?.Dispose();
         _transaction = null;
         _connection.Dispose();

@@ -1,0 +1,337 @@
+using System.Globalization;
+using System.Management.Automation;
+using JobSignal.Cmdlets.Infrastructure;
+using JobSignal.Core.Common;
+using JobSignal.Core.Domain;
+using JobSignal.Core.Infojobs;
+
+namespace JobSignal.Cmdlets.Commands;
+
+/// <summary>
+/// Searches the InfoJobs API and streams the offers with their details, or replays saved payloads (<c>-Path</c>).
+/// All output, progress and errors are written from the pipeline thread; the fetch itself runs on worker threads.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "InfojobsOffer", DefaultParameterSetName = SearchSet)]
+[OutputType(typeof(Offer))]
+public sealed class GetInfojobsOfferCommand : JobSignalCmdlet
+{
+    private const string SearchSet = "Search";
+    private const string ReplaySet = "Replay";
+
+    /// <summary>The PowerShell type name of every offer (format views, Get-Member).</summary>
+    public const string OfferTypeName = "JobSignal.Offer";
+
+    private const int PageActivity = 1;
+    private const int OfferActivity = 2;
+    private const string PageActivityName = "Searching InfoJobs";
+    private const string OfferActivityName = "Reading InfoJobs offers";
+    private const string ReplayActivityName = "Replaying InfoJobs payloads";
+
+    /// <summary>Replay progress is refreshed every this many offers, not on each one.</summary>
+    private const int ReplayProgressStep = 25;
+
+    [Parameter(ParameterSetName = SearchSet, Position = 0)]
+    [Alias("q")]
+    public string? Query { get; set; }
+
+    [Parameter(ParameterSetName = SearchSet)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Province { get; set; }
+
+    [Parameter(ParameterSetName = SearchSet)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Category { get; set; }
+
+    /// <summary>_24_HOURS, _7_DAYS, _15_DAYS, ANY, or a past date (mapped to the smallest bucket covering it).</summary>
+    [Parameter(ParameterSetName = SearchSet)]
+    [SinceTransformation]
+    public InfojobsSince? Since { get; set; }
+
+    [Parameter(ParameterSetName = SearchSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Order { get; set; }
+
+    [Parameter(ParameterSetName = SearchSet)]
+    [ValidateRange(1, 10000)]
+    public int MaxPages { get; set; } = 10;
+
+    [Parameter(ParameterSetName = SearchSet)]
+    [ValidateRange(1, 1000000)]
+    public int MaxOffers { get; set; } = 500;
+
+    [Parameter(ParameterSetName = SearchSet)]
+    [ValidateRange(1, InfojobsQuery.MaxPageSize)]
+    public int PageSize { get; set; } = InfojobsQuery.MaxPageSize;
+
+    [Parameter(ParameterSetName = SearchSet)]
+    public SwitchParameter NoDetail { get; set; }
+
+    /// <summary>The name of this search in the run record (a scheduled query's key); default: its parameters.</summary>
+    [Parameter(ParameterSetName = SearchSet)]
+    [ValidateNotNullOrEmpty]
+    public string? QueryKey { get; set; }
+
+    [Parameter(ParameterSetName = SearchSet)]
+    [ValidateRange(1, 32)]
+    public int DetailConcurrency { get; set; } = 4;
+
+    /// <summary>User name = client id, password = client secret. No [Credential] attribute: it could prompt.</summary>
+    [Parameter(ParameterSetName = SearchSet)]
+    public PSCredential? Credential { get; set; }
+
+    [Parameter(ParameterSetName = SearchSet)]
+    public Uri? BaseUri { get; set; }
+
+    [Parameter(ParameterSetName = SearchSet)]
+    [ValidateNotNullOrEmpty]
+    public string? SavePayloadPath { get; set; }
+
+    [Parameter(ParameterSetName = ReplaySet, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "PSPath")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    private PayloadArchive? _archive;
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == ReplaySet)
+        {
+            Replay(Path!);
+            return;
+        }
+        // Per-offer and paging problems are written as they come; what reaches here ends the command.
+        try { Search(); }
+        catch (JobSignalException ex) { ThrowFailure(ex); }
+    }
+
+    protected override void ReleaseResources()
+    {
+        _archive?.Dispose();
+        _archive = null;
+    }
+
+    /// <summary>
+    /// Which listed offers get their detail fetched. The hook for skipping offers already stored with the same
+    /// update date (a later -DatabasePath); called on a worker thread, so it must not write to the pipeline.
+    /// </summary>
+    private Func<Offer, bool>? DetailFilter() => NoDetail ? _ => false : null;
+
+    private void Search()
+    {
+        var credentials = ResolveCredentials();
+        var baseUri = ResolveBaseUri();
+        var query = new InfojobsQuery
+        {
+            Text = Query,
+            Provinces = Province ?? Array.Empty<string>(),
+            Categories = Category ?? Array.Empty<string>(),
+            Since = Since,
+            Order = Order,
+            PageSize = PageSize,
+            MaxPages = MaxPages,
+            MaxOffers = MaxOffers,
+        };
+        var statistics = new FetchStatistics { QueryKey = QueryKey ?? query.Key };
+        using var client = new InfojobsClient(credentials,
+            new InfojobsClientOptions { BaseUri = baseUri, DetailConcurrency = DetailConcurrency });
+        OpenArchive();
+        WriteVerbose($"GET {client.ListUri(query, null)} as client id '{credentials.ClientId}': at most {MaxPages} pages and {MaxOffers} offers, "
+            + (NoDetail ? "no details." : $"details {DetailConcurrency} at a time."));
+
+        var progress = new SearchProgress();
+        var events = client.FetchAsync(query, statistics, DetailFilter(), CancellationToken).GetAsyncEnumerator(CancellationToken);
+        try
+        {
+            while (Wait(events.MoveNextAsync())) Handle(events.Current, statistics, progress);
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested) { return; }
+        finally
+        {
+            Wait(events.DisposeAsync());
+            CompleteProgress(OfferActivity, OfferActivityName);
+            CompleteProgress(PageActivity, PageActivityName);
+            CloseArchive();
+        }
+        WriteVerbose($"InfoJobs: {progress.Offers} offers ({statistics.DetailsFetched} details) from {statistics.Pages} pages in "
+            + $"{statistics.Requests} requests ({statistics.Retries} retries, {statistics.RateLimited} answers 429, {statistics.Bytes} bytes); "
+            + (statistics.TruncationReason is { } reason ? $"stopped early: {reason}." : "complete."));
+    }
+
+    private sealed class SearchProgress
+    {
+        public int Offers;
+        public int? TotalResults;
+        public int? TotalPages;
+    }
+
+    private void Handle(InfojobsFetchEvent fetchEvent, FetchStatistics statistics, SearchProgress progress)
+    {
+        switch (fetchEvent)
+        {
+            case InfojobsPageFetched page:
+                progress.TotalResults ??= page.TotalResults;
+                progress.TotalPages ??= page.TotalPages;
+                var pagesExpected = Math.Max(1, Math.Min(MaxPages, page.TotalPages ?? MaxPages));
+                ReportProgress(PageActivity, PageActivityName, $"Page {page.Ordinal} of {pagesExpected}",
+                    page.Ordinal * 100 / pagesExpected);
+                WriteVerbose($"Page {page.CurrentPage?.ToString(CultureInfo.InvariantCulture) ?? "?"} ({page.Ordinal} read): "
+                    + $"{page.OfferCount} offers; {page.TotalResults?.ToString(CultureInfo.InvariantCulture) ?? "?"} results "
+                    + $"in {page.TotalPages?.ToString(CultureInfo.InvariantCulture) ?? "?"} pages.");
+                break;
+            case InfojobsOfferFetched fetched:
+                Archive(fetched.Payload);
+                progress.Offers++;
+                var offersExpected = Math.Max(progress.Offers,
+                    Math.Min(MaxOffers, progress.TotalResults ?? statistics.OffersListed));
+                ReportProgress(OfferActivity, OfferActivityName, $"Offer {progress.Offers} of {offersExpected}",
+                    progress.Offers * 100 / offersExpected);
+                WriteObject(Typed(fetched.Offer));
+                break;
+            case InfojobsFetchProblem { IsWarning: true } warning:
+                WriteWarning(warning.Error.Message);
+                break;
+            case InfojobsFetchProblem problem:
+                WriteFailure(problem.Error);
+                break;
+        }
+    }
+
+    private void Replay(IEnumerable<string> paths)
+    {
+        try
+        {
+            foreach (var path in paths)
+            {
+                foreach (var file in ResolveReplayPaths(path))
+                {
+                    var count = 0;
+                    foreach (var record in PayloadReplay.Read(file, CancellationToken))
+                    {
+                        if (record.Error is not null) { WriteFailure(record.Error); continue; }
+                        if (++count % ReplayProgressStep == 1)
+                            ReportProgress(OfferActivity, ReplayActivityName, $"{file}: {count} offers");
+                        WriteObject(Typed(record.Offer!));
+                    }
+                    WriteVerbose($"Replayed {count} offers from {file}.");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested) { }
+        finally { CompleteProgress(OfferActivity, ReplayActivityName); }
+    }
+
+    /// <summary>File-system paths for one -Path value (wildcards expanded); a missing one is reported and skipped.</summary>
+    private IEnumerable<string> ResolveReplayPaths(string path)
+    {
+        try
+        {
+            var resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider);
+            if (provider.Name == "FileSystem") return resolved;
+            WriteFailure(new JobSignalException(InfojobsErrors.PayloadPathNotFound, FailureKind.InvalidArgument,
+                $"'{path}' is not a file-system path.", path));
+        }
+        catch (ItemNotFoundException)
+        {
+            WriteFailure(new JobSignalException(InfojobsErrors.PayloadPathNotFound, FailureKind.ObjectNotFound,
+                $"No file or folder matches '{path}'.", path, "Check the path; folders are read recursively (*.json, *.jsonl, *.ndjson)."));
+        }
+        return Array.Empty<string>();
+    }
+
+    private InfojobsCredentials ResolveCredentials()
+    {
+        try
+        {
+            if (Credential is not null && !string.IsNullOrWhiteSpace(Credential.UserName))
+                return new InfojobsCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
+            return InfojobsCredentials.FromEnvironment() ?? throw InfojobsErrors.CredentialsMissingError();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new JobSignalException(InfojobsErrors.CredentialsInvalid, FailureKind.InvalidArgument,
+                "The InfoJobs credentials are not usable: " + ex.Message, null,
+                "Pass -Credential with the client id as user name and the client secret as password.");
+        }
+    }
+
+    private Uri ResolveBaseUri()
+    {
+        if (BaseUri is null) return InfojobsClientOptions.DefaultBaseUri;
+        if (BaseUri.IsAbsoluteUri && (BaseUri.Scheme == Uri.UriSchemeHttp || BaseUri.Scheme == Uri.UriSchemeHttps)) return BaseUri;
+        throw new JobSignalException(InfojobsErrors.BaseUriInvalid, FailureKind.InvalidArgument,
+            $"-BaseUri '{BaseUri}' must be an absolute http or https URI.", BaseUri, "For example: -BaseUri https://api.infojobs.net");
+    }
+
+    private void OpenArchive()
+    {
+        if (SavePayloadPath is null) return;
+        var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SavePayloadPath);
+        try { _archive = new PayloadArchive(path, DateTimeOffset.UtcNow); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new JobSignalException(InfojobsErrors.PayloadSaveFailed, FailureKind.WriteError,
+                $"Cannot write payloads to '{path}': {ex.Message}", SavePayloadPath, "Choose a writable file or folder.", ex);
+        }
+        WriteVerbose($"Saving payloads to {_archive.FilePath}.");
+    }
+
+    private void Archive(System.Text.Json.JsonElement payload)
+    {
+        if (_archive is null) return;
+        try { _archive.Write(payload); }
+        catch (IOException ex)
+        {
+            throw new JobSignalException(InfojobsErrors.PayloadSaveFailed, FailureKind.WriteError,
+                $"Cannot write payloads to '{_archive.FilePath}': {ex.Message}", SavePayloadPath, "Free disk space or choose another -SavePayloadPath.", ex);
+        }
+    }
+
+    private void CloseArchive()
+    {
+        if (_archive is null) return;
+        WriteVerbose($"Saved {_archive.Count} payloads to {_archive.FilePath}.");
+        ReleaseResources();
+    }
+
+    private static PSObject Typed(Offer offer)
+    {
+        var wrapped = new PSObject(offer);
+        wrapped.TypeNames.Insert(0, OfferTypeName);
+        return wrapped;
+    }
+
+    private static T Wait<T>(ValueTask<T> task) => task.IsCompletedSuccessfully ? task.Result : task.AsTask().GetAwaiter().GetResult();
+
+    private static void Wait(ValueTask task)
+    {
+        if (!task.IsCompletedSuccessfully) task.AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Turns a -Since argument (bucket name, date text, DateTime) into an <see cref="InfojobsSince"/>; a future date is a parameter error.</summary>
+    [AttributeUsage(AttributeTargets.Property)]
+    public sealed class SinceTransformationAttribute : ArgumentTransformationAttribute
+    {
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+        {
+            var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+            var now = DateTimeOffset.Now;
+            try
+            {
+                return value switch
+                {
+                    null => null,
+                    InfojobsSince since => since,
+                    DateTime date => InfojobsSince.FromDate(new DateTimeOffset(date), now),
+                    DateTimeOffset date => InfojobsSince.FromDate(date, now),
+                    string text => InfojobsSince.Parse(text, now),
+                    _ => throw new FormatException($"-Since takes a date or one of {string.Join(", ", InfojobsSince.BucketNames)}, not a {value.GetType().Name}."),
+                };
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                throw new ArgumentTransformationMetadataException(ex.Message, ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Management.Automation;
+using JobSignal.Core.Catalog;
+using JobSignal.Core.Common;
+
+namespace JobSignal.Cmdlets.Infrastructure;
+
+/// <summary>
+/// The one place cmdlets resolve and load a catalog: the explicit parameter, else $env:JOBSIGNAL_CATALOG, else the
+/// module's default catalog; PowerShell paths are relative to $PWD. Every failure is a <see cref="CatalogException"/>
+/// (CatalogNotFound, CatalogUnreadable, CatalogInvalid) that the caller turns into an error record.
+/// </summary>
+internal static class CatalogSource
+{
+    /// <summary>The catalog file to use, as a full file-system path.</summary>
+    public static CatalogLocation Resolve(PSCmdlet cmdlet, string? explicitPath)
+    {
+        var location = CatalogLocator.Choose(explicitPath,
+            Environment.GetEnvironmentVariable(CatalogLocator.EnvironmentVariable), ModuleBase(cmdlet));
+        if (location.Origin == CatalogOrigin.ModuleDefault) return location;
+        try
+        {
+            return location with { Path = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(location.Path) };
+        }
+        catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException
+                                       or NotSupportedException or PSArgumentException)
+        {
+            throw new CatalogException(CatalogException.NotFound, FailureKind.ObjectNotFound,
+                $"The catalog path '{location.Path}' ({Describe(location.Origin)}) is not a file-system path: {ex.Message}",
+                location.Path, inner: ex);
+        }
+    }
+
+    /// <summary>Resolves, reads, validates and compiles the catalog, once per cmdlet run.</summary>
+    public static CompiledCatalog LoadCompiled(PSCmdlet cmdlet, string? explicitPath)
+    {
+        var location = Resolve(cmdlet, explicitPath);
+        cmdlet.WriteVerbose($"Catalog: {location.Path} ({Describe(location.Origin)})");
+        var catalog = CompiledCatalog.Load(location.Path);
+        cmdlet.WriteVerbose($"Catalog {catalog.Version}: {catalog.Catalog.Keywords.Count} keywords, " +
+                            $"{catalog.Catalog.AliasCount} aliases, {catalog.Catalog.Phrases.Count} phrases.");
+        return catalog;
+    }
+
+    public static string Describe(CatalogOrigin origin) => origin switch
+    {
+        CatalogOrigin.Parameter => "from the parameter",
+        CatalogOrigin.Environment => "from $env:" + CatalogLocator.EnvironmentVariable,
+        _ => "the module's default",
+    };
+
+    private static string ModuleBase(PSCmdlet cmdlet)
+    {
+        var moduleBase = cmdlet.MyInvocation.MyCommand.Module?.ModuleBase;
+        if (!string.IsNullOrEmpty(moduleBase)) return moduleBase;
+        // Imported straight from the dll: the module base is the folder above bin/.
+        var binDirectory = Path.GetDirectoryName(typeof(CatalogSource).Assembly.Location)!;
+        return Path.GetDirectoryName(binDirectory) ?? binDirectory;
+    }
+}

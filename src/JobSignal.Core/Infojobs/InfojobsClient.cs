@@ -1,0 +1,355 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using JobSignal.Core.Common;
+using JobSignal.Core.Domain;
+
+namespace JobSignal.Core.Infojobs;
+
+/// <summary>
+/// The InfoJobs REST API: the offer list (<c>GET /api/9/offer</c>) paged to the end or to the caps, and offer details
+/// (<c>GET /api/7/offer/{id}</c>) fetched with bounded concurrency. Every GET is retried on 408/429/5xx and timeouts
+/// (<see cref="InfojobsClientOptions.RetryPolicy"/>, honouring Retry-After); every request, page, retry and 429 is
+/// counted in the caller's <see cref="FetchStatistics"/>. The client secret only ever leaves in the Authorization header.
+/// </summary>
+public sealed class InfojobsClient : IDisposable
+{
+    private const string ListPath = "api/9/offer";
+    private const string DetailPath = "api/7/offer/";
+
+    /// <summary>The page number InfoJobs documents for the first page, assumed when an answer has no currentPage.</summary>
+    private const int DocumentedFirstPage = 1;
+
+    private readonly HttpClient _http;
+    private readonly AuthenticationHeaderValue _authorization;
+    private readonly Uri _baseUri;
+    private readonly string _clientId;
+
+    public InfojobsClient(InfojobsCredentials credentials, InfojobsClientOptions? options = null,
+        HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        Options = options ?? new InfojobsClientOptions();
+        Options.Validate();
+        _clientId = credentials.ClientId;
+        _authorization = new AuthenticationHeaderValue("Basic", credentials.BasicParameter);
+        var root = Options.BaseUri.AbsoluteUri;
+        _baseUri = new Uri(root.EndsWith('/') ? root : root + "/");
+        // Timeouts are per attempt (see SendOnceAsync), so the client-wide one is off.
+        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        _http.Timeout = Timeout.InfiniteTimeSpan;
+    }
+
+    public InfojobsClientOptions Options { get; }
+
+    /// <summary>The list request for one page; <paramref name="page"/> null lets the server choose its first page.</summary>
+    public Uri ListUri(InfojobsQuery query, int? page)
+    {
+        var parameters = query.Parameters().ToList();
+        if (page is { } p) parameters.Add(new("page", p.ToString(CultureInfo.InvariantCulture)));
+        parameters.Add(new("maxResults", query.PageSize.ToString(CultureInfo.InvariantCulture)));
+        var queryString = string.Join("&",
+            parameters.Select(kv => Uri.EscapeDataString(kv.Key) + "=" + Uri.EscapeDataString(kv.Value)));
+        return new Uri(_baseUri, ListPath + "?" + queryString);
+    }
+
+    public Uri DetailUri(string offerId) => new(_baseUri, DetailPath + Uri.EscapeDataString(offerId));
+
+    /// <summary>Reads one list page; throws a <see cref="JobSignalException"/> with an <see cref="InfojobsErrors"/> id on failure.</summary>
+    public async Task<InfojobsListPage> GetListPageAsync(InfojobsQuery query, int? page, FetchStatistics statistics,
+        CancellationToken cancellationToken = default)
+    {
+        var uri = ListUri(query, page);
+        var body = await GetAsync(uri, query.Key, isDetail: false, statistics, cancellationToken).ConfigureAwait(false);
+        try { return InfojobsListPage.Parse(body); }
+        catch (FormatException ex) { throw BadResponse(uri, query.Key, ex.Message, body); }
+    }
+
+    /// <summary>Reads one offer's detail payload (a JSON object, detached from its document).</summary>
+    public async Task<JsonElement> GetOfferDetailAsync(string offerId, FetchStatistics statistics,
+        CancellationToken cancellationToken = default)
+    {
+        var uri = DetailUri(offerId);
+        var body = await GetAsync(uri, offerId, isDetail: true, statistics, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw BadResponse(uri, offerId, "the answer is not a JSON object", body);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException ex) { throw BadResponse(uri, offerId, "the body is not JSON (" + ex.Message + ")", body); }
+    }
+
+    /// <summary>
+    /// The list pages of a search, each offer once. The first request has no <c>page</c> parameter; the server's
+    /// <c>currentPage</c> in that answer tells whether it counts from 0 or 1, and each next request asks for the page
+    /// after the one it got, so no page is read twice or skipped (an answer for another page than the one asked
+    /// stops paging). Stops at the last page, at <see cref="InfojobsQuery.MaxPages"/> or
+    /// <see cref="InfojobsQuery.MaxOffers"/> (the last page is cut to fit), recording why in
+    /// <see cref="FetchStatistics.TruncationReason"/>; a failed page also records its reason, then throws.
+    /// </summary>
+    public async IAsyncEnumerable<InfojobsListPage> SearchAsync(InfojobsQuery query, FetchStatistics statistics,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        query.Validate();
+        statistics.QueryKey ??= query.Key;
+        var seenIds = new HashSet<string>(StringComparer.Ordinal);
+        int? firstPage = null;
+        int? requested = null;
+        for (var ordinal = 1; ; ordinal++)
+        {
+            InfojobsListPage page;
+            try
+            {
+                page = await GetListPageAsync(query, requested, statistics, cancellationToken).ConfigureAwait(false);
+                if (requested is { } asked && page.CurrentPage is { } answered && answered != asked)
+                    throw BadResponse(ListUri(query, requested), query.Key,
+                        $"asked for page {asked} but the answer is page {answered}; paging stopped so that no offer is read twice",
+                        ReadOnlyMemory<byte>.Empty);
+            }
+            catch (JobSignalException ex)
+            {
+                statistics.TruncationReason ??= TruncationReasonFor(ex);
+                throw;
+            }
+            statistics.AddPage();
+
+            var current = page.CurrentPage ?? requested ?? DocumentedFirstPage;
+            firstPage ??= current;
+            var pageSize = page.PageSize is > 0 ? page.PageSize.Value : query.PageSize;
+            var morePages = page.Offers.Count > 0 && (page.TotalPages is { } total
+                ? current - firstPage.Value + 1 < total
+                : page.Offers.Count >= pageSize);
+
+            // Offers move between pages while new ones are published: one seen on an earlier page is not listed again.
+            var fresh = page.Offers.Where(o => OfferId(o) is not { } id || seenIds.Add(id)).ToList();
+            var room = query.MaxOffers - statistics.OffersListed;
+            var kept = fresh.Count <= room ? fresh : fresh.GetRange(0, room);
+            statistics.OffersListed += kept.Count;
+
+            string? stopReason = null;
+            if (kept.Count < fresh.Count || (statistics.OffersListed >= query.MaxOffers && morePages)) stopReason = "max_offers";
+            else if (morePages && ordinal >= query.MaxPages) stopReason = "max_pages";
+            if (stopReason is not null) statistics.TruncationReason ??= stopReason;
+
+            yield return page with { Offers = kept };
+            if (stopReason is not null || !morePages) yield break;
+            requested = current + 1;
+        }
+    }
+
+    /// <summary>
+    /// The whole fetch: pages through the search and, for every listed offer that <paramref name="needsDetail"/>
+    /// accepts (default: all), fetches its detail, at most <see cref="InfojobsClientOptions.DetailConcurrency"/> at
+    /// a time while the next page is read. Events come out in list order whatever order the details finish in.
+    /// Per-offer and paging failures are reported as <see cref="InfojobsFetchProblem"/> events (paging failures end
+    /// the fetch after what was already fetched); rejected credentials throw.
+    /// </summary>
+    /// <param name="needsDetail">Called with the offer mapped from its list item; false emits that offer as is
+    /// (e.g. it is already stored with the same update date). Runs on a worker thread.</param>
+    public async IAsyncEnumerable<InfojobsFetchEvent> FetchAsync(InfojobsQuery query, FetchStatistics statistics,
+        Func<Offer, bool>? needsDetail = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var gate = new SemaphoreSlim(Options.DetailConcurrency);
+        var pending = new Queue<Task<InfojobsFetchEvent>>();
+        // Finished details wait in order behind a slow one; this bounds how many may wait.
+        var window = Options.DetailConcurrency * 4;
+        var pages = SearchAsync(query, statistics, abandon.Token).GetAsyncEnumerator(abandon.Token);
+        try
+        {
+            while (true)
+            {
+                InfojobsListPage? page = null;
+                JobSignalException? pagingStopped = null;
+                try
+                {
+                    if (await pages.MoveNextAsync().ConfigureAwait(false)) page = pages.Current;
+                }
+                catch (JobSignalException ex) when (!InfojobsErrors.IsFatal(ex)) { pagingStopped = ex; }
+                if (page is null)
+                {
+                    while (pending.Count > 0) yield return Release(await pending.Dequeue().ConfigureAwait(false), statistics, cancellationToken);
+                    if (pagingStopped is not null) yield return new InfojobsFetchProblem(pagingStopped, IsWarning: false);
+                    yield break;
+                }
+
+                yield return new InfojobsPageFetched(statistics.Pages, page.CurrentPage, page.TotalPages,
+                    page.TotalResults, page.Offers.Count);
+                foreach (var item in page.Offers)
+                {
+                    pending.Enqueue(StartOffer(item, statistics, needsDetail, gate, abandon.Token));
+                    while (pending.Count >= window) yield return Release(await pending.Dequeue().ConfigureAwait(false), statistics, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            if (cancellationToken.IsCancellationRequested) statistics.TruncationReason ??= "cancelled";
+            // Leaving early (a fatal error, the consumer stopped): in-flight details are not wanted any more.
+            abandon.Cancel();
+            await pages.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Hands a finished event to the consumer, unless it asked to stop meanwhile.</summary>
+    private static InfojobsFetchEvent Release(InfojobsFetchEvent e, FetchStatistics statistics, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (e is InfojobsOfferFetched { IsDetail: true }) statistics.DetailsFetched++;
+        return e;
+    }
+
+    private Task<InfojobsFetchEvent> StartOffer(JsonElement item, FetchStatistics statistics,
+        Func<Offer, bool>? needsDetail, SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        Offer listed;
+        try { listed = InfojobsOfferMapper.Map(item); }
+        catch (FormatException ex)
+        {
+            var problem = new JobSignalException(InfojobsErrors.BadResponse, FailureKind.InvalidData,
+                "InfoJobs listed an unreadable offer: " + ex.Message, InfojobsErrors.Snippet(JsonSerializer.SerializeToUtf8Bytes(item)));
+            return Task.FromResult<InfojobsFetchEvent>(new InfojobsFetchProblem(problem, IsWarning: false));
+        }
+        listed.Fetch = statistics;
+        if (listed.ProviderOfferId.Length == 0 || (needsDetail is not null && !needsDetail(listed)))
+            return Task.FromResult<InfojobsFetchEvent>(new InfojobsOfferFetched(listed, item, IsDetail: false));
+        return FetchDetailAsync(listed.ProviderOfferId, statistics, gate, cancellationToken);
+    }
+
+    private async Task<InfojobsFetchEvent> FetchDetailAsync(string offerId, FetchStatistics statistics,
+        SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var payload = await GetOfferDetailAsync(offerId, statistics, cancellationToken).ConfigureAwait(false);
+            var offer = InfojobsOfferMapper.Map(payload);
+            offer.Fetch = statistics;
+            return new InfojobsOfferFetched(offer, payload, IsDetail: true);
+        }
+        catch (JobSignalException ex) when (ex.ErrorId == InfojobsErrors.OfferNotFound)
+        {
+            return new InfojobsFetchProblem(ex, IsWarning: true);
+        }
+        catch (JobSignalException ex) when (!InfojobsErrors.IsFatal(ex))
+        {
+            return new InfojobsFetchProblem(new JobSignalException(InfojobsErrors.DetailFailed, ex.Kind,
+                $"The detail of offer {offerId} could not be fetched: {ex.Message}", offerId, ex.RecommendedAction, ex), IsWarning: false);
+        }
+        finally { gate.Release(); }
+    }
+
+    private static string? OfferId(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id)
+            && id.ValueKind is JsonValueKind.String or JsonValueKind.Number
+            ? (id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText())
+            : null;
+
+    private static string TruncationReasonFor(JobSignalException ex) => ex.ErrorId switch
+    {
+        InfojobsErrors.RateLimited => "rate_limited",
+        InfojobsErrors.AuthenticationFailed => "authentication_failed",
+        InfojobsErrors.BadResponse => "bad_response",
+        _ => "server_error",
+    };
+
+    /// <summary>One GET with retries; the body of a 2xx answer, or the failure classified into an ErrorId.</summary>
+    private async Task<ReadOnlyMemory<byte>> GetAsync(Uri uri, string target, bool isDetail,
+        FetchStatistics statistics, CancellationToken cancellationToken)
+    {
+        var policy = Options.RetryPolicy;
+        for (var retry = 1; ; retry++)
+        {
+            var attempt = await SendOnceAsync(uri, statistics, cancellationToken).ConfigureAwait(false);
+            if (attempt.IsSuccess) return attempt.Body;
+            if (!attempt.IsTransient) throw PermanentFailure(attempt, uri, target, isDetail);
+            if (retry > policy.MaxRetries) throw ExhaustedFailure(attempt, uri, target, retry);
+            var delay = policy.DelayFor(retry, attempt.RetryAfter);
+            statistics.AddRetry();
+            await policy.Wait(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<Attempt> SendOnceAsync(Uri uri, FetchStatistics statistics, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.RequestTimeout);
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Authorization = _authorization;
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token)
+                .ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            statistics.AddRequest(body.Length);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) statistics.AddRateLimited();
+            return new Attempt(response.StatusCode, body, RetryAfter(response), null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            statistics.AddRequest(0);
+            return new Attempt(null, ReadOnlyMemory<byte>.Empty, null,
+                $"no answer within {Options.RequestTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s");
+        }
+        catch (HttpRequestException ex)
+        {
+            statistics.AddRequest(0);
+            return new Attempt(null, ReadOnlyMemory<byte>.Empty, null, ex.Message);
+        }
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta) return delta;
+        if (header?.Date is not { } date) return null;
+        var wait = date - DateTimeOffset.UtcNow;
+        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+    }
+
+    /// <summary>One HTTP attempt: an answer (status + body), or no answer (timeout, connection failure) and why.</summary>
+    private readonly record struct Attempt(HttpStatusCode? Status, ReadOnlyMemory<byte> Body, TimeSpan? RetryAfter, string? NoAnswer)
+    {
+        public bool IsSuccess => Status is { } s && (int)s is >= 200 and < 300;
+        public bool IsTransient => Status is not { } s || s is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)s >= 500;
+        public string Describe() => Status is { } s ? $"{(int)s} {s}" : NoAnswer ?? "no answer";
+    }
+
+    private JobSignalException PermanentFailure(Attempt attempt, Uri uri, string target, bool isDetail) => attempt.Status switch
+    {
+        HttpStatusCode.Unauthorized => new JobSignalException(InfojobsErrors.AuthenticationFailed, FailureKind.AuthenticationError,
+            $"InfoJobs rejected the credentials of client id '{_clientId}' (401 Unauthorized) for GET {uri.AbsolutePath}.",
+            _clientId, "Check the client id and secret of your InfoJobs application (-Credential or INFOJOBS_CLIENT_ID / INFOJOBS_CLIENT_SECRET)."),
+        HttpStatusCode.Forbidden => new JobSignalException(InfojobsErrors.AuthenticationFailed, FailureKind.PermissionDenied,
+            $"InfoJobs refused access for client id '{_clientId}' (403 Forbidden) to GET {uri.AbsolutePath}.",
+            _clientId, "Check that your InfoJobs application is allowed to use this API and that the credentials belong to it."),
+        HttpStatusCode.NotFound when isDetail => new JobSignalException(InfojobsErrors.OfferNotFound, FailureKind.ObjectNotFound,
+            $"Offer {target} is no longer available on InfoJobs (404); it was skipped.", target),
+        _ => new JobSignalException(InfojobsErrors.RequestFailed, FailureKind.InvalidArgument,
+            $"InfoJobs answered {attempt.Describe()} to GET {uri.PathAndQuery}: {InfojobsErrors.Snippet(attempt.Body.Span)}",
+            target, "Check the search parameters and -BaseUri."),
+    };
+
+    private static JobSignalException ExhaustedFailure(Attempt attempt, Uri uri, string target, int attempts) =>
+        attempt.Status == HttpStatusCode.TooManyRequests
+            ? new JobSignalException(InfojobsErrors.RateLimited, FailureKind.LimitsExceeded,
+                $"InfoJobs kept answering 429 Too Many Requests to GET {uri.PathAndQuery} ({attempts} attempts).",
+                target, "Wait before the next run, or lower -MaxPages/-MaxOffers/-DetailConcurrency.")
+            : new JobSignalException(InfojobsErrors.RequestFailed, FailureKind.ConnectionError,
+                $"GET {uri.PathAndQuery} failed {attempts} times; last: {attempt.Describe()}.",
+                target, "InfoJobs may be down or unreachable; try again later.");
+
+    private static JobSignalException BadResponse(Uri uri, string target, string reason, ReadOnlyMemory<byte> body) =>
+        new(InfojobsErrors.BadResponse, FailureKind.InvalidData,
+            body.IsEmpty
+                ? $"Unusable answer to GET {uri.PathAndQuery}: {reason}."
+                : $"Unusable answer to GET {uri.PathAndQuery}: {reason}. Body starts: {InfojobsErrors.Snippet(body.Span)}",
+            target, "Check -BaseUri; if it is right, the InfoJobs API may have changed.");
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,39 @@
+using System.Text;
+
+namespace JobSignal.Core.Infojobs;
+
+/// <summary>
+/// The InfoJobs application credentials (HTTP Basic <c>client_id:client_secret</c>). The secret is only ever turned
+/// into the Authorization header; <see cref="ToString"/> and every message show the client id alone.
+/// </summary>
+public sealed class InfojobsCredentials
+{
+    public const string ClientIdVariable = "INFOJOBS_CLIENT_ID";
+    public const string ClientSecretVariable = "INFOJOBS_CLIENT_SECRET";
+
+    private readonly string _clientSecret;
+
+    public InfojobsCredentials(string clientId, string clientSecret)
+    {
+        if (string.IsNullOrWhiteSpace(clientId)) throw new ArgumentException("The client id is empty.", nameof(clientId));
+        if (clientId.Contains(':')) throw new ArgumentException("The client id must not contain ':' (HTTP Basic separator).", nameof(clientId));
+        if (string.IsNullOrEmpty(clientSecret)) throw new ArgumentException("The client secret is empty.", nameof(clientSecret));
+        ClientId = clientId;
+        _clientSecret = clientSecret;
+    }
+
+    public string ClientId { get; }
+
+    /// <summary>The credentials from $env:INFOJOBS_CLIENT_ID / $env:INFOJOBS_CLIENT_SECRET, or null when either is unset.</summary>
+    public static InfojobsCredentials? FromEnvironment()
+    {
+        var id = Environment.GetEnvironmentVariable(ClientIdVariable);
+        var secret = Environment.GetEnvironmentVariable(ClientSecretVariable);
+        return string.IsNullOrWhiteSpace(id) || string.IsNullOrEmpty(secret) ? null : new InfojobsCredentials(id, secret);
+    }
+
+    /// <summary>The Basic parameter: base64 of UTF-8 <c>client_id:client_secret</c>.</summary>
+    internal string BasicParameter => Convert.ToBase64String(Encoding.UTF8.GetBytes(ClientId + ":" + _clientSecret));
+
+    public override string ToString() => ClientId + " (secret hidden)";
+}

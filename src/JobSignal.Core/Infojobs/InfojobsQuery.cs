@@ -1,0 +1,50 @@
+namespace JobSignal.Core.Infojobs;
+
+/// <summary>One InfoJobs search: the list endpoint's filters plus the caps that bound the fetch.</summary>
+public sealed record InfojobsQuery
+{
+    /// <summary>The largest page the list endpoint serves.</summary>
+    public const int MaxPageSize = 50;
+
+    public string? Text { get; init; }
+    public IReadOnlyList<string> Provinces { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Categories { get; init; } = Array.Empty<string>();
+    public InfojobsSince? Since { get; init; }
+    /// <summary>The API's <c>order</c> value, passed through (e.g. <c>updated-desc</c>).</summary>
+    public string? Order { get; init; }
+    public int PageSize { get; init; } = MaxPageSize;
+    public int MaxPages { get; init; } = 10;
+    public int MaxOffers { get; init; } = 500;
+
+    /// <summary>Throws when a value can never make a valid request.</summary>
+    public void Validate()
+    {
+        if (PageSize is < 1 or > MaxPageSize)
+            throw new ArgumentOutOfRangeException(nameof(PageSize), PageSize, $"The page size must be between 1 and {MaxPageSize}.");
+        if (MaxPages < 1) throw new ArgumentOutOfRangeException(nameof(MaxPages), MaxPages, "MaxPages must be 1 or more.");
+        if (MaxOffers < 1) throw new ArgumentOutOfRangeException(nameof(MaxOffers), MaxOffers, "MaxOffers must be 1 or more.");
+    }
+
+    /// <summary>
+    /// The list request's parameters in a fixed order (repeatable ones repeated), without <c>page</c>. Also the
+    /// basis of <see cref="Key"/>.
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, string>> Parameters()
+    {
+        if (!string.IsNullOrWhiteSpace(Text)) yield return new("q", Text.Trim());
+        foreach (var p in Provinces.Where(v => !string.IsNullOrWhiteSpace(v))) yield return new("province", p.Trim());
+        foreach (var c in Categories.Where(v => !string.IsNullOrWhiteSpace(v))) yield return new("category", c.Trim());
+        if (Since is not null) yield return new("sinceDate", Since.ApiValue);
+        if (!string.IsNullOrWhiteSpace(Order)) yield return new("order", Order.Trim());
+    }
+
+    /// <summary>A stable description of what was searched (the run record's query key when none is given).</summary>
+    public string Key
+    {
+        get
+        {
+            var parts = Parameters().Select(p => p.Key + "=" + p.Value).ToList();
+            return parts.Count == 0 ? "all" : string.Join("&", parts);
+        }
+    }
+}

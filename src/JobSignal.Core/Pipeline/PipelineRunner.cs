@@ -1,0 +1,151 @@
+using JobSignal.Core.Common;
+using JobSignal.Core.Infojobs;
+using JobSignal.Core.Store;
+
+namespace JobSignal.Core.Pipeline;
+
+/// <summary>
+/// The scheduled job (SPEC 10): takes the run lock, runs every query, then aggregation, the Sheet sync and the
+/// feedback import, each in its own error domain (one failing side effect neither hides nor aborts the others),
+/// records per-query state, refreshes the lock between stages and always releases it.
+/// </summary>
+public sealed class PipelineRunner
+{
+    public const string AggregateStage = "aggregate";
+    public const string SyncStage = "sync";
+    public const string FeedbackStage = "feedback";
+
+    private readonly SignalStore _store;
+    private readonly IPipelineStages _stages;
+    private readonly PipelineConfig _config;
+    private readonly string _owner;
+    private readonly TimeProvider _clock;
+
+    public PipelineRunner(SignalStore store, IPipelineStages stages, PipelineConfig config, string? owner = null,
+        TimeProvider? clock = null)
+    {
+        _store = store;
+        _stages = stages;
+        _config = config;
+        _owner = owner ?? RunOwner.Current;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>Reports each query and stage as it ends (for progress and verbose output).</summary>
+    public event Action<string>? StepCompleted;
+
+    public PipelineSummary Run(CancellationToken cancellationToken)
+    {
+        var summary = new PipelineSummary { StartedAt = _clock.GetUtcNow() };
+        var attempt = _store.RunLocks.TryAcquire(RunLockRepository.PipelineLock, _config.LockTtl, _owner);
+        if (!attempt.Acquired)
+        {
+            summary.LockHolder = $"{attempt.Holder.Owner} (since {attempt.Holder.AcquiredAt:u}, expires {attempt.Holder.ExpiresAt:u})";
+            return Finish(summary, "locked", PipelineExitCode.Locked);
+        }
+        summary.TookOverLockFrom = attempt.TookOverFrom;
+
+        try
+        {
+            var affected = new SortedSet<long>();
+            foreach (var query in _config.Queries)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var result = RunQuery(query, cancellationToken);
+                summary.Queries.Add(result);
+                affected.UnionWith(result.AffectedCompanyIds);
+                KeepLock();
+                StepCompleted?.Invoke($"query {query.Key}: {result.Status}");
+            }
+
+            summary.Stages.Add(RunStage(AggregateStage, ct => _stages.Aggregate(affected, ct), cancellationToken));
+            summary.Stages.Add(_config.SyncSheet
+                ? RunStage(SyncStage, _stages.SyncSheet, cancellationToken)
+                : StageResult.Skipped(SyncStage, "disabled in the configuration (Sheet.Enabled = $false)"));
+            summary.Stages.Add(_config.ImportFeedback
+                ? RunStage(FeedbackStage, _stages.ImportFeedback, cancellationToken)
+                : StageResult.Skipped(FeedbackStage, "disabled in the configuration (Feedback.Enabled = $false)"));
+
+            return summary.FailedCount > 0
+                ? Finish(summary, "failed", PipelineExitCode.StageFailed)
+                : Finish(summary, "success", PipelineExitCode.Success);
+        }
+        catch (OperationCanceledException)
+        {
+            return Finish(summary, "cancelled", PipelineExitCode.Cancelled);
+        }
+        finally
+        {
+            _store.RunLocks.Release(RunLockRepository.PipelineLock, _owner);
+        }
+    }
+
+    private QueryResult RunQuery(PipelineQuery query, CancellationToken cancellationToken)
+    {
+        var since = query.Since ?? IncrementalSince(query.Key);
+        QueryResult result;
+        try
+        {
+            result = _stages.RunQuery(query, since, cancellationToken);
+        }
+        catch (OperationCanceledException) { throw; }
+        catch (Exception ex)
+        {
+            result = new QueryResult(query.Key, StageStatus.Failed, since, null, 0, [], Describe(ex));
+        }
+
+        var now = _clock.GetUtcNow();
+        if (result.Status == StageStatus.Failed)
+            _store.QueryStates.RecordFailure(query.Key, result.RunId, result.Error ?? "failed", now);
+        else
+            _store.QueryStates.RecordSuccess(query.Key, result.RunId, now);
+        return result;
+    }
+
+    /// <summary>
+    /// A query without its own Since fetches what appeared since its last success: the smallest InfoJobs bucket
+    /// that covers that time (a never-successful query fetches everything).
+    /// </summary>
+    private string? IncrementalSince(string queryKey)
+    {
+        var lastSuccess = _store.QueryStates.Get(queryKey)?.LastSuccessAt;
+        return lastSuccess is { } at ? InfojobsSince.FromDate(at, _clock.GetUtcNow()).ApiValue : null;
+    }
+
+    private StageResult RunStage(string stage, Func<CancellationToken, StageResult> run, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        StageResult result;
+        try
+        {
+            result = run(cancellationToken);
+        }
+        catch (OperationCanceledException) { throw; }
+        catch (Exception ex)
+        {
+            result = new StageResult(stage, StageStatus.Failed, "failed", Describe(ex));
+        }
+        KeepLock();
+        StepCompleted?.Invoke($"{stage}: {result.Status}");
+        return result;
+    }
+
+    private void KeepLock()
+    {
+        if (!_store.RunLocks.Refresh(RunLockRepository.PipelineLock, _config.LockTtl, _owner))
+            throw new JobSignalException("PipelineLockLost", FailureKind.ResourceUnavailable,
+                "The pipeline run lock was taken over by another run; this run stops here.",
+                RunLockRepository.PipelineLock, "Raise Lock.TtlMinutes above the longest run's duration.");
+    }
+
+    private PipelineSummary Finish(PipelineSummary summary, string status, int exitCode)
+    {
+        summary.Status = status;
+        summary.ExitCode = exitCode;
+        summary.FinishedAt = _clock.GetUtcNow();
+        return summary;
+    }
+
+    private static string Describe(Exception ex) =>
+        ex is JobSignalException js ? $"{js.ErrorId}: {js.Message}" : $"{ex.GetType().Name}: {ex.Message}";
+}

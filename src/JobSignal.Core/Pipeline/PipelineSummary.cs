@@ -1,0 +1,34 @@
+namespace JobSignal.Core.Pipeline;
+
+/// <summary>Process exit codes of the scheduled pipeline (documented in the README).</summary>
+public static class PipelineExitCode
+{
+    public const int Success = 0;
+    /// <summary>At least one query or stage failed; the others ran.</summary>
+    public const int StageFailed = 1;
+    /// <summary>The configuration, the store or the catalog cannot be used: nothing ran.</summary>
+    public const int SetupFailed = 2;
+    /// <summary>Another pipeline run holds the lock: nothing ran.</summary>
+    public const int Locked = 3;
+    /// <summary>Stopped by Ctrl+C or the scheduler: what was committed stays committed.</summary>
+    public const int Cancelled = 130;
+}
+
+/// <summary>What one scheduled pipeline run did (PowerShell type name JobSignal.PipelineSummary).</summary>
+public sealed class PipelineSummary
+{
+    public string Status { get; set; } = "running";
+    public int ExitCode { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public TimeSpan? Duration => FinishedAt - StartedAt;
+    /// <summary>Who held the lock when this run could not take it.</summary>
+    public string? LockHolder { get; set; }
+    /// <summary>The stale lock this run took over, if any.</summary>
+    public string? TookOverLockFrom { get; set; }
+    public List<QueryResult> Queries { get; } = new();
+    public List<StageResult> Stages { get; } = new();
+    public int FailedCount => Queries.Count(q => q.Status == StageStatus.Failed) + Stages.Count(s => s.Status == StageStatus.Failed);
+
+    public override string ToString() => $"Pipeline {Status} (exit {ExitCode})";
+}

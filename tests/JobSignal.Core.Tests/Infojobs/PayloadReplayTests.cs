@@ -1,0 +1,158 @@
+using System.Text.Json;
+using JobSignal.Core.Common;
+using JobSignal.Core.Domain;
+using JobSignal.Core.Infojobs;
+using JobSignal.TestFakes;
+
+namespace JobSignal.Core.Tests.Infojobs;
+
+public sealed class PayloadReplayTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("jobsignal-replay-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string Write(string name, string content)
+    {
+        var path = Path.Combine(_folder, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    /// <summary>An offer's content as text, without the fetch it came from.</summary>
+    private static string Snapshot(Offer offer)
+    {
+        var fetch = offer.Fetch;
+        offer.Fetch = null;
+        try { return JsonSerializer.Serialize(offer); }
+        finally { offer.Fetch = fetch; }
+    }
+
+    [Fact]
+    public async Task Replaying_a_saved_fetch_gives_the_same_offers()
+    {
+        using var fake = new FakeInfojobsServer();
+        fake.AddGeneratedOffers(30);
+        fake.SetMissing(fake.OfferIds()[4]);
+        using var client = new InfojobsClient(
+            new InfojobsCredentials(FakeInfojobsServer.DefaultClientId, FakeInfojobsServer.DefaultClientSecret),
+            new InfojobsClientOptions { BaseUri = fake.BaseUri });
+        var archivePath = Path.Combine(_folder, "archive", "run.jsonl");
+        var fetched = new List<Offer>();
+        using (var archive = new PayloadArchive(archivePath, DateTimeOffset.UtcNow))
+        {
+            await foreach (var e in client.FetchAsync(new InfojobsQuery { PageSize = 12 }, new FetchStatistics(),
+                               offer => offer.ProviderOfferId != fake.OfferIds()[7]))
+            {
+                if (e is not InfojobsOfferFetched f) continue;
+                fetched.Add(f.Offer);
+                archive.Write(f.Payload);
+            }
+            Assert.Equal(29, archive.Count);
+        }
+
+        var replayed = PayloadReplay.Read(archivePath).ToList();
+
+        Assert.All(replayed, r => Assert.Null(r.Error));
+        Assert.Equal(Enumerable.Range(1, 29).Cast<int?>(), replayed.Select(r => r.Line));
+        Assert.Equal(fetched.Select(Snapshot), replayed.Select(r => Snapshot(r.Offer!)));
+        Assert.All(replayed, r => Assert.Null(r.Offer!.Fetch));
+        Assert.Equal(29, File.ReadAllLines(archivePath).Length);
+    }
+
+    [Fact]
+    public void Appends_to_an_existing_archive_and_names_a_file_in_a_folder()
+    {
+        var payload = JsonDocument.Parse("""{"id":"a","title":"Gestión de cobros en divisa"}""").RootElement;
+        var file = Path.Combine(_folder, "run.jsonl");
+        using (var first = new PayloadArchive(file, DateTimeOffset.UtcNow)) first.Write(payload);
+        using (var second = new PayloadArchive(file, DateTimeOffset.UtcNow)) second.Write(payload);
+        using var inFolder = new PayloadArchive(_folder, new DateTimeOffset(2025, 6, 2, 8, 30, 5, TimeSpan.Zero));
+
+        Assert.Equal(new[] { """{"id":"a","title":"Gestión de cobros en divisa"}""", """{"id":"a","title":"Gestión de cobros en divisa"}""" },
+            File.ReadAllLines(file));
+        Assert.Equal(Path.Combine(_folder, "infojobs-20250602-083005.jsonl"), inFolder.FilePath);
+    }
+
+    [Fact]
+    public void Reports_malformed_lines_with_file_and_line_and_reads_the_rest()
+    {
+        var path = Write("mixed.jsonl", string.Join("\n",
+            """{"id":"one","title":"Uno"}""",
+            """{"id":"two", "title": """,
+            """{"id":"three","title":"Tres"}""",
+            "",
+            "42",
+            """{"id":"four","title":"Cuatro"}"""));
+
+        var records = PayloadReplay.Read(path).ToList();
+
+        Assert.Equal(new[] { "one", "three", "four" }, records.Where(r => r.Offer is not null).Select(r => r.Offer!.ProviderOfferId));
+        var errors = records.Where(r => r.Error is not null).ToList();
+        Assert.Equal(new int?[] { 2, 5 }, errors.Select(r => r.Line));
+        Assert.All(errors, r => Assert.Equal(InfojobsErrors.PayloadInvalid, r.Error!.ErrorId));
+        Assert.All(errors, r => Assert.Equal(FailureKind.InvalidData, r.Error!.Kind));
+        Assert.Contains($"{path}, line 2: not valid JSON", errors[0].Error!.Message);
+        Assert.Contains($"{path}, line 5", errors[1].Error!.Message);
+        Assert.Contains("must be a JSON object, not a number", errors[1].Error!.Message);
+        Assert.Equal(new int?[] { 1, 2, 3, 5, 6 }, records.Select(r => r.Line));
+    }
+
+    [Fact]
+    public void Reads_a_saved_list_answer()
+    {
+        var path = Write("page.json", File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "sample_search_response.json")));
+
+        var record = Assert.Single(PayloadReplay.Read(path));
+
+        Assert.Equal("0bb014b42f407ca6e988dc789f5a5a", record.Offer!.ProviderOfferId);
+        Assert.Null(record.Line);
+    }
+
+    [Fact]
+    public void Reads_a_detail_document_and_an_array_of_details()
+    {
+        var detail = Write("detail.json", """{"id":"d1","title":"Detalle","description":"Facturación en USD"}""");
+        var array = Write("details.json", """[{"id":"a1"}, {"id":"a2"}]""");
+
+        Assert.Equal("Facturación en USD", Assert.Single(PayloadReplay.Read(detail)).Offer!.Description);
+        Assert.Equal(new[] { "a1", "a2" }, PayloadReplay.Read(array).Select(r => r.Offer!.ProviderOfferId));
+    }
+
+    [Fact]
+    public void Reports_a_malformed_document_with_its_line()
+    {
+        var path = Write("broken.json", "{\n  \"id\": \"x\",\n  \"title\": oops\n}");
+
+        var record = Assert.Single(PayloadReplay.Read(path));
+
+        Assert.Equal(InfojobsErrors.PayloadInvalid, record.Error!.ErrorId);
+        Assert.Equal(3, record.Line);
+        Assert.Contains("line 3", record.Error.Message);
+    }
+
+    [Fact]
+    public void Reads_a_folder_recursively_in_path_order_and_skips_other_files()
+    {
+        Write("b.jsonl", """{"id":"b1"}""" + "\n" + """{"id":"b2"}""");
+        Write("a.json", """{"id":"a1"}""");
+        Write("sub/c.ndjson", """{"id":"c1"}""");
+        Write("notes.txt", "not a payload");
+
+        var ids = PayloadReplay.Read(_folder).Select(r => r.Offer!.ProviderOfferId);
+
+        Assert.Equal(new[] { "a1", "b1", "b2", "c1" }, ids);
+    }
+
+    [Fact]
+    public void Reports_a_missing_path()
+    {
+        var missing = Path.Combine(_folder, "nope.jsonl");
+
+        var record = Assert.Single(PayloadReplay.Read(missing));
+
+        Assert.Equal(InfojobsErrors.PayloadPathNotFound, record.Error!.ErrorId);
+        Assert.Contains(missing, record.Error.Message);
+    }
+}

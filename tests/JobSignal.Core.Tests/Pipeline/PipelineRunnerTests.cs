@@ -1,0 +1,187 @@
+using System.Collections;
+using JobSignal.Core.Pipeline;
+using JobSignal.Core.Store;
+using JobSignal.Core.Tests.Store;
+
+namespace JobSignal.Core.Tests.Pipeline;
+
+public sealed class PipelineRunnerTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 20, 2, 0, 0, TimeSpan.Zero);
+    private readonly TempFolder _folder = new();
+    private readonly ManualClock _clock = new(T0);
+    private readonly SignalStore _store;
+
+    public PipelineRunnerTests() => _store = SignalStore.Open(_folder.File("pipeline.db"), new StoreOptions { Clock = _clock });
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _folder.Dispose();
+    }
+
+    /// <summary>Records what the runner asked for; queries named in <see cref="FailingQueries"/> throw.</summary>
+    private sealed class RecordingStages(SignalStore store) : IPipelineStages
+    {
+        public HashSet<string> FailingQueries { get; } = new();
+        public bool FailSync { get; init; }
+        public List<string> Calls { get; } = new();
+        public Dictionary<string, string?> SinceByQuery { get; } = new();
+        public IReadOnlyCollection<long>? AggregatedIds { get; private set; }
+        public Action? DuringAggregation { get; init; }
+
+        public QueryResult RunQuery(PipelineQuery query, string? since, CancellationToken cancellationToken)
+        {
+            Calls.Add("query:" + query.Key);
+            SinceByQuery[query.Key] = since;
+            if (FailingQueries.Contains(query.Key)) throw new HttpRequestException("500 Internal Server Error after 3 retries");
+            var run = store.Runs.Start(queryKey: query.Key);
+            store.Runs.Finish(run, "success");
+            return new QueryResult(query.Key, StageStatus.Succeeded, since, run.RunId, 2, [query.Key.Length, 100], null);
+        }
+
+        public StageResult Aggregate(IReadOnlyCollection<long> companyIds, CancellationToken cancellationToken)
+        {
+            Calls.Add("aggregate");
+            AggregatedIds = companyIds.ToList();
+            DuringAggregation?.Invoke();
+            cancellationToken.ThrowIfCancellationRequested();
+            return new StageResult(PipelineRunner.AggregateStage, StageStatus.Succeeded, $"{companyIds.Count} companies");
+        }
+
+        public StageResult SyncSheet(CancellationToken cancellationToken)
+        {
+            Calls.Add("sync");
+            if (FailSync) throw new InvalidOperationException("Sheets said 403");
+            return new StageResult(PipelineRunner.SyncStage, StageStatus.Succeeded, "3 appended");
+        }
+
+        public StageResult ImportFeedback(CancellationToken cancellationToken)
+        {
+            Calls.Add("feedback");
+            return new StageResult(PipelineRunner.FeedbackStage, StageStatus.Succeeded, "1 change");
+        }
+    }
+
+    private static PipelineConfig Config(params string[] keys) => PipelineConfig.FromDictionary(new Hashtable
+    {
+        ["Queries"] = keys.Select(k => (object)new Hashtable { ["Key"] = k, ["Query"] = k }).ToArray(),
+    }, "test");
+
+    private PipelineRunner Runner(IPipelineStages stages, PipelineConfig config, string owner = "thishost:1:1") =>
+        new(_store, stages, config, owner, _clock);
+
+    [Fact]
+    public void A_failing_query_is_recorded_and_every_other_stage_still_runs()
+    {
+        var stages = new RecordingStages(_store);
+        stages.FailingQueries.Add("broken");
+        var summary = Runner(stages, Config("broken", "fine")).Run(CancellationToken.None);
+
+        Assert.Equal("failed", summary.Status);
+        Assert.Equal(PipelineExitCode.StageFailed, summary.ExitCode);
+        Assert.Equal(new[] { "query:broken", "query:fine", "aggregate", "sync", "feedback" }, stages.Calls);
+        Assert.Equal(new long[] { 4, 100 }, stages.AggregatedIds);
+
+        var failed = summary.Queries.Single(q => q.QueryKey == "broken");
+        Assert.Equal(StageStatus.Failed, failed.Status);
+        Assert.Contains("500 Internal Server Error", failed.Error);
+
+        var brokenState = _store.QueryStates.Get("broken")!;
+        Assert.Equal(1, brokenState.ConsecutiveFailures);
+        Assert.Null(brokenState.LastSuccessAt);
+        Assert.Contains("500", brokenState.LastError);
+        var fineState = _store.QueryStates.Get("fine")!;
+        Assert.Equal(0, fineState.ConsecutiveFailures);
+        Assert.Equal(T0, fineState.LastSuccessAt);
+        Assert.Null(_store.RunLocks.Get(RunLockRepository.PipelineLock));
+    }
+
+    [Fact]
+    public void A_failing_sync_does_not_stop_the_feedback_import()
+    {
+        var stages = new RecordingStages(_store) { FailSync = true };
+        var summary = Runner(stages, Config("q")).Run(CancellationToken.None);
+
+        Assert.Equal(PipelineExitCode.StageFailed, summary.ExitCode);
+        Assert.Equal(StageStatus.Failed, summary.Stages.Single(s => s.Stage == PipelineRunner.SyncStage).Status);
+        Assert.Equal(StageStatus.Succeeded, summary.Stages.Single(s => s.Stage == PipelineRunner.FeedbackStage).Status);
+        Assert.Contains("feedback", stages.Calls);
+    }
+
+    [Fact]
+    public void Everything_succeeding_exits_zero()
+    {
+        var summary = Runner(new RecordingStages(_store), Config("a", "b")).Run(CancellationToken.None);
+        Assert.Equal("success", summary.Status);
+        Assert.Equal(PipelineExitCode.Success, summary.ExitCode);
+        Assert.Equal(0, summary.FailedCount);
+    }
+
+    [Fact]
+    public void A_held_lock_makes_the_second_run_do_nothing()
+    {
+        Assert.True(_store.RunLocks.TryAcquire(RunLockRepository.PipelineLock, TimeSpan.FromHours(1), "otherhost:42:1").Acquired);
+        var stages = new RecordingStages(_store);
+        var summary = Runner(stages, Config("q")).Run(CancellationToken.None);
+
+        Assert.Equal("locked", summary.Status);
+        Assert.Equal(PipelineExitCode.Locked, summary.ExitCode);
+        Assert.Contains("otherhost:42:1", summary.LockHolder);
+        Assert.Empty(stages.Calls);
+        Assert.Null(_store.QueryStates.Get("q"));
+        Assert.Equal("otherhost:42:1", _store.RunLocks.Get(RunLockRepository.PipelineLock)!.Owner);
+    }
+
+    [Fact]
+    public void A_stale_lock_is_taken_over()
+    {
+        _store.RunLocks.TryAcquire(RunLockRepository.PipelineLock, TimeSpan.FromMinutes(30), "otherhost:42:1");
+        _clock.Now += TimeSpan.FromMinutes(31);
+        var summary = Runner(new RecordingStages(_store), Config("q")).Run(CancellationToken.None);
+
+        Assert.Equal("success", summary.Status);
+        Assert.Equal("otherhost:42:1", summary.TookOverLockFrom);
+        Assert.Null(_store.RunLocks.Get(RunLockRepository.PipelineLock));
+    }
+
+    [Fact]
+    public void Since_defaults_from_the_last_success_and_an_explicit_since_wins()
+    {
+        var config = PipelineConfig.FromDictionary(new Hashtable
+        {
+            ["Queries"] = new object[]
+            {
+                new Hashtable { ["Key"] = "incremental", ["Query"] = "usd" },
+                new Hashtable { ["Key"] = "fixed", ["Query"] = "gbp", ["Since"] = "ANY" },
+            },
+        }, "test");
+        var first = new RecordingStages(_store);
+        Runner(first, config).Run(CancellationToken.None);
+        Assert.Null(first.SinceByQuery["incremental"]);   // never succeeded: everything
+
+        _clock.Now += TimeSpan.FromDays(3);
+        var second = new RecordingStages(_store);
+        Runner(second, config).Run(CancellationToken.None);
+        Assert.Equal("_7_DAYS", second.SinceByQuery["incremental"]);
+        Assert.Equal("ANY", second.SinceByQuery["fixed"]);
+
+        _clock.Now += TimeSpan.FromHours(20);
+        var third = new RecordingStages(_store);
+        Runner(third, config).Run(CancellationToken.None);
+        Assert.Equal("_24_HOURS", third.SinceByQuery["incremental"]);
+    }
+
+    [Fact]
+    public void Cancellation_releases_the_lock_and_reports_cancelled()
+    {
+        using var cts = new CancellationTokenSource();
+        var stages = new RecordingStages(_store) { DuringAggregation = cts.Cancel };
+        var summary = Runner(stages, Config("q")).Run(cts.Token);
+
+        Assert.Equal("cancelled", summary.Status);
+        Assert.Equal(PipelineExitCode.Cancelled, summary.ExitCode);
+        Assert.DoesNotContain("sync", stages.Calls);
+        Assert.Null(_store.RunLocks.Get(RunLockRepository.PipelineLock));
+    }
+}

@@ -1,0 +1,153 @@
+using JobSignal.Core.Domain;
+using JobSignal.Core.Store;
+using Microsoft.Data.Sqlite;
+
+namespace JobSignal.Core.Tests.Store;
+
+public class QueryStateRepositoryTests : StoreTestBase
+{
+    [Fact]
+    public void Failures_accumulate_and_a_success_resets_them()
+    {
+        var run = Store.Runs.Start();
+        Assert.Null(Store.QueryStates.Get("fx"));
+        var s = Store.QueryStates.RecordFailure("fx", run.RunId, "HTTP 500", T0);
+        Assert.Equal((1, "HTTP 500", (DateTimeOffset?)T0, (DateTimeOffset?)null, (long?)run.RunId),
+            (s.ConsecutiveFailures, s.LastError, s.LastRunAt, s.LastSuccessAt, s.LastRunId));
+        Store.QueryStates.RecordFailure("fx", null, "HTTP 429", T0.AddHours(1));
+        s = Store.QueryStates.Get("fx")!;
+        Assert.Equal((2, "HTTP 429", T0.AddHours(1)), (s.ConsecutiveFailures, s.LastError, s.LastRunAt!.Value));
+
+        s = Store.QueryStates.RecordSuccess("fx", run.RunId, T0.AddHours(2));
+        Assert.Equal((0, (string?)null, T0.AddHours(2), T0.AddHours(2)), (s.ConsecutiveFailures, s.LastError, s.LastRunAt!.Value, s.LastSuccessAt!.Value));
+        s = Store.QueryStates.RecordFailure("fx", run.RunId, "timeout", T0.AddHours(3));
+        Assert.Equal((1, T0.AddHours(2)), (s.ConsecutiveFailures, s.LastSuccessAt!.Value));
+
+        Store.QueryStates.RecordSuccess("bcn", null, T0);
+        Assert.Equal(new[] { "bcn", "fx" }, Store.QueryStates.List().Select(q => q.QueryKey));
+    }
+}
+
+public class FeedbackRepositoryTests : StoreTestBase
+{
+    private FeedbackEvent Event(long company, string kind, string value, string notes = "", int? row = 7) =>
+        new() { CompanyId = company, Kind = kind, Value = value, Notes = notes, SourceRow = row, CreatedAt = T0 };
+
+    [Fact]
+    public void Model_feedback_is_deduplicated_on_company_value_and_notes()
+    {
+        var company = AddCompany();
+        var first = Event(company, FeedbackKind.ModelFeedback, "FP", "chile is a pepper");
+        Assert.True(Store.Feedback.Add(first));
+        Assert.True(first.EventId > 0);
+        Assert.False(Store.Feedback.Add(Event(company, FeedbackKind.ModelFeedback, "FP", "chile is a pepper", row: 9)));
+        Assert.True(Store.Feedback.Add(Event(company, FeedbackKind.ModelFeedback, "FP", "other note")));
+        Assert.True(Store.Feedback.Add(Event(company, FeedbackKind.ModelFeedback, "OK")));
+        Assert.False(Store.Feedback.Add(Event(company, FeedbackKind.ModelFeedback, "OK")));
+        Assert.Equal(3, Store.Feedback.List(company, FeedbackKind.ModelFeedback).Count);
+    }
+
+    [Fact]
+    public void Resolution_events_are_a_history_that_may_repeat()
+    {
+        var company = AddCompany();
+        var other = AddCompany("Other");
+        Assert.True(Store.Feedback.Add(Event(company, FeedbackKind.Resolution, Resolution.Accepted)));
+        Assert.True(Store.Feedback.Add(Event(company, FeedbackKind.Resolution, Resolution.Pending)));
+        Assert.True(Store.Feedback.Add(Event(company, FeedbackKind.Resolution, Resolution.Accepted)));
+        Assert.True(Store.Feedback.Add(Event(other, FeedbackKind.ModelFeedback, "FN")));
+        var events = Store.Feedback.List(company);
+        Assert.Equal(new[] { Resolution.Accepted, Resolution.Pending, Resolution.Accepted }, events.Select(e => e.Value));
+        Assert.Equal((company, FeedbackKind.Resolution, "", 7, T0), (events[0].CompanyId, events[0].Kind, events[0].Notes, events[0].SourceRow, events[0].CreatedAt));
+        Assert.Equal(4, Store.Feedback.List().Count);
+        Assert.Single(Store.Feedback.List(kind: FeedbackKind.ModelFeedback));
+    }
+
+    [Fact]
+    public void Unknown_kinds_and_companies_are_refused()
+    {
+        var company = AddCompany();
+        Assert.Throws<ArgumentException>(() => Store.Feedback.Add(Event(company, "vote", "OK")));
+        Assert.Equal(19, Assert.Throws<SqliteException>(() => Store.Feedback.Add(Event(company + 9, FeedbackKind.ModelFeedback, "OK"))).SqliteErrorCode);
+        Assert.Empty(Store.Feedback.List());
+    }
+}
+
+public class RunLockRepositoryTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly ManualClock _clock = new(new DateTimeOffset(2024, 5, 1, 8, 0, 0, TimeSpan.Zero));
+    private static readonly TimeSpan Ttl = TimeSpan.FromMinutes(30);
+
+    public void Dispose() => _folder.Dispose();
+
+    private SignalStore Open() => SignalStore.Open(_folder.File("lock.db"), new StoreOptions { Clock = _clock });
+
+    [Fact]
+    public void Two_schedulers_contend_and_only_one_holds_the_lock()
+    {
+        using var first = Open();
+        using var second = Open();
+        var a = first.RunLocks.TryAcquire(RunLockRepository.PipelineLock, Ttl, "host-a:1:1");
+        var b = second.RunLocks.TryAcquire(RunLockRepository.PipelineLock, Ttl, "host-b:2:2");
+        Assert.True(a.Acquired);
+        Assert.Null(a.TookOverFrom);
+        Assert.False(b.Acquired);
+        Assert.Equal(("host-a:1:1", _clock.Now, _clock.Now + Ttl), (b.Holder.Owner, b.Holder.AcquiredAt, b.Holder.ExpiresAt));
+        // Not b's to refresh or release.
+        Assert.False(second.RunLocks.Refresh(RunLockRepository.PipelineLock, Ttl, "host-b:2:2"));
+        Assert.False(second.RunLocks.Release(RunLockRepository.PipelineLock, "host-b:2:2"));
+
+        Assert.True(first.RunLocks.Release(RunLockRepository.PipelineLock, "host-a:1:1"));
+        Assert.Null(first.RunLocks.Get(RunLockRepository.PipelineLock));
+        Assert.True(second.RunLocks.TryAcquire(RunLockRepository.PipelineLock, Ttl, "host-b:2:2").Acquired);
+    }
+
+    [Fact]
+    public void The_holder_may_refresh_and_reacquire_its_lock()
+    {
+        using var store = Open();
+        var start = _clock.Now;
+        store.RunLocks.TryAcquire("pipeline", Ttl, "host-a:1:1");
+        _clock.Now = start.AddMinutes(20);
+        Assert.True(store.RunLocks.Refresh("pipeline", Ttl, "host-a:1:1"));
+        Assert.Equal(start.AddMinutes(50), store.RunLocks.Get("pipeline")!.ExpiresAt);
+        var again = store.RunLocks.TryAcquire("pipeline", Ttl, "host-a:1:1");
+        Assert.True(again.Acquired);
+        Assert.Equal(start, again.Holder.AcquiredAt);
+    }
+
+    [Fact]
+    public void An_expired_lock_is_taken_over()
+    {
+        using var store = Open();
+        store.RunLocks.TryAcquire("pipeline", Ttl, "host-a:1:1");
+        _clock.Now += Ttl - TimeSpan.FromSeconds(1);
+        Assert.False(store.RunLocks.TryAcquire("pipeline", Ttl, "host-b:2:2").Acquired);
+        _clock.Now += TimeSpan.FromSeconds(1);
+        var taken = store.RunLocks.TryAcquire("pipeline", Ttl, "host-b:2:2");
+        Assert.True(taken.Acquired);
+        Assert.Equal(("host-a:1:1", "host-b:2:2", _clock.Now), (taken.TookOverFrom, taken.Holder.Owner, taken.Holder.AcquiredAt));
+        Assert.False(store.RunLocks.Refresh("pipeline", Ttl, "host-a:1:1"));
+    }
+
+    [Fact]
+    public void A_lock_of_a_dead_process_of_this_host_is_taken_over_before_expiry()
+    {
+        using var store = Open();
+        var dead = $"{Environment.MachineName}:{int.MaxValue - 3}:1";
+        store.RunLocks.TryAcquire("pipeline", TimeSpan.FromHours(4), dead);
+        var taken = store.RunLocks.TryAcquire("pipeline", Ttl);
+        Assert.True(taken.Acquired);
+        Assert.Equal((dead, RunOwner.Current), (taken.TookOverFrom, taken.Holder.Owner));
+        Assert.True(store.RunLocks.Release("pipeline"));
+    }
+
+    [Fact]
+    public void Locks_are_named()
+    {
+        using var store = Open();
+        Assert.True(store.RunLocks.TryAcquire("pipeline", Ttl, "a:1:1").Acquired);
+        Assert.True(store.RunLocks.TryAcquire("rescore", Ttl, "b:1:1").Acquired);
+    }
+}

@@ -1,0 +1,36 @@
+using JobSignal.Core.Store;
+
+namespace JobSignal.Core.Tests.Store;
+
+public class StoreTimeTests
+{
+    [Fact]
+    public void Text_is_utc_with_milliseconds_and_sorts_like_time()
+    {
+        var madrid = new DateTimeOffset(2024, 3, 31, 3, 30, 0, 250, TimeSpan.FromHours(2));
+        Assert.Equal("2024-03-31T01:30:00.250Z", StoreTime.ToText(madrid));
+        var earlier = new DateTimeOffset(2024, 3, 31, 1, 0, 0, TimeSpan.Zero);
+        Assert.True(string.CompareOrdinal(StoreTime.ToText(earlier), StoreTime.ToText(madrid)) < 0);
+        Assert.Null(StoreTime.ToText((DateTimeOffset?)null));
+    }
+
+    [Theory]
+    [InlineData("2024-03-31T01:30:00.250Z")]
+    [InlineData("2024-03-31T03:30:00.250+02:00")]
+    [InlineData("2024-03-31T01:30:00.25")]
+    public void Parse_reads_the_store_format_and_other_iso_text_as_utc(string text)
+    {
+        var parsed = StoreTime.Parse(text);
+        Assert.Equal(new DateTimeOffset(2024, 3, 31, 1, 30, 0, 250, TimeSpan.Zero), parsed);
+        Assert.Equal(TimeSpan.Zero, parsed.Offset);
+    }
+
+    [Fact]
+    public void Now_is_truncated_to_what_the_store_keeps()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(12_345_678));
+        var now = StoreTime.Now(clock);
+        Assert.Equal(new DateTimeOffset(2024, 1, 1, 0, 0, 1, 234, TimeSpan.Zero), now);
+        Assert.Equal(now, StoreTime.Parse(StoreTime.ToText(now)));
+    }
+}

@@ -1,0 +1,192 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-JobSignalUnderTest
+    $script:samples = Get-RepoPath 'tests/JobSignal.Core.Tests/TestData/infojobs-samples'
+    $script:defaultCatalog = Get-RepoPath 'module/catalog/default-catalog.json'
+    $script:referenceCatalog = Get-RepoPath 'tests/JobSignal.Core.Tests/TestData/reference-catalog/catalog-v2.0.0.json'
+
+    function Get-GoldenOffer([string] $Name) { Get-Content (Join-Path $samples "$Name.json") -Raw | ConvertFrom-Json }
+
+    # A copy of the default catalog changed by $Change, written to a throw-away file.
+    function New-CatalogFile([scriptblock] $Change) {
+        $catalog = Get-Content $defaultCatalog -Raw | ConvertFrom-Json
+        & $Change $catalog
+        $path = Join-Path (New-TestDirectory) 'catalog.json'
+        $catalog | ConvertTo-Json -Depth 20 | Set-Content $path
+        $path
+    }
+
+    # The FullyQualifiedErrorId of the error a script block stops with (-ErrorAction Stop turns every error terminating).
+    function Get-StopErrorId([scriptblock] $Script) {
+        try { & $Script; return '<no error>' }
+        catch { return $_.FullyQualifiedErrorId }
+    }
+}
+
+Describe 'Measure-OfferSignal' {
+    It 'scores golden offer <Name> as <Expected>' -ForEach @(
+        @{ Name = 'fx01_strong_usd_signal'; Expected = 10 }
+        @{ Name = 'fx02_negation_aws'; Expected = 1 }
+        @{ Name = 'fx03_url_only_stripe'; Expected = 0 }
+        @{ Name = 'fx04_word_boundary'; Expected = 0 }
+        @{ Name = 'fx05_phrase_boost_fx'; Expected = 10 }
+    ) {
+        $score = Get-GoldenOffer $Name | Measure-OfferSignal
+        $score.Score | Should -Be $Expected
+        $score.OfferId | Should -Be $Name
+        $score.CatalogVersion | Should -Be '2.1.0'
+    }
+
+    It 'scores every golden file piped from ConvertFrom-Json, in order' {
+        $scores = Get-ChildItem $samples -Filter 'fx0*.json' | Sort-Object Name |
+            ForEach-Object { Get-Content $_.FullName -Raw | ConvertFrom-Json } | Measure-OfferSignal
+        @($scores.Score) | Should -Be @(10, 1, 0, 0, 10)
+        # Core types live in the module's private load context: compare names, PowerShell cannot resolve them.
+        $scores[0].GetType().FullName | Should -Be 'JobSignal.Core.Signal.SignalScore'
+    }
+
+    It 'explains fx01: buckets, caps, the USD phrase and synergy' {
+        $score = Get-GoldenOffer 'fx01_strong_usd_signal' | Measure-OfferSignal
+        ($score.Buckets | Where-Object Bucket -EQ 'direct_fx').Capped | Should -Be 4
+        ($score.Buckets | Where-Object Bucket -EQ 'intl_footprint').Capped | Should -Be 2.5
+        $proxy = $score.Buckets | Where-Object Bucket -EQ 'tech_proxy'
+        $proxy.Uncapped | Should -Be 3.5
+        $proxy.Capped | Should -Be 1.5
+        $score.PhrasePoints | Should -Be 2
+        $score.SynergyPoints | Should -Be 1
+        $score.Raw | Should -Be 11
+        $score.Strong | Should -BeTrue
+        $score.Evidence | Should -Match '^USD, International Clients'
+        ($score.Categories | Where-Object Id -EQ 'cat_fx_currency_ops').Hit.Evidence | Should -Match 'We invoice in USD'
+    }
+
+    It 'lists the negated AWS of fx02 with its cue' {
+        $score = Get-GoldenOffer 'fx02_negation_aws' | Measure-OfferSignal
+        $score.NegatedHits.Id | Should -Be 'kw_aws'
+        $score.NegatedHits[0].NegationCue | Should -Be 'no'
+        $score.Hits.Id | Should -Be 'kw_azure'
+    }
+
+    It 'accepts -Text, -Title/-Description and plain strings from the pipeline' {
+        (Measure-OfferSignal -Text 'Facturación en USD').Score | Should -Be 6
+        $fields = Measure-OfferSignal -Title 'Finance Operations Specialist' -Description 'pagos internacionales'
+        ($fields.Categories | Where-Object Id -EQ 'cat_biz_finance_ops').Hit.Field | Should -Be 'Title'
+        @('sin AWS', 'con AWS' | Measure-OfferSignal).Score | Should -Be @(0, 1)
+    }
+
+    It 'reads InfoJobs requirements and hashtables' {
+        $payload = [pscustomobject]@{ id = 'ij1'; title = 'Contable'; description = 'Contabilidad general.'; minRequirements = 'Experiencia con pagos internacionales' }
+        $score = $payload | Measure-OfferSignal
+        $score.Hits[0].Field | Should -Be 'Requirements'
+        $score.OfferId | Should -Be 'ij1'
+        (@{ Title = 'SWIFT'; Description = 'transferencias' } | Measure-OfferSignal).Hits.Id | Should -Be 'kw_swift'
+    }
+
+    It 'never scores the company name' {
+        $offer = [pscustomobject]@{ title = 'Support Specialist'; description = 'General support role.'; profile = @{ name = 'USD Payments Forex SL' } }
+        ($offer | Measure-OfferSignal).Score | Should -Be 0
+    }
+
+    It 'reports OfferTextMissing for an object without text and goes on' {
+        $results = @([pscustomobject]@{ Name = 'nothing to score' }, 'USD') | Measure-OfferSignal -ErrorVariable failures -ErrorAction SilentlyContinue
+        @($results).Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'OfferTextMissing,*'
+    }
+
+    It 'stops with CatalogNotFound for a missing -CatalogPath' {
+        $missing = Join-Path (New-TestDirectory) 'missing.json'
+        Get-StopErrorId { Measure-OfferSignal -Text 'USD' -CatalogPath $missing -ErrorAction Stop } |
+            Should -BeLike 'CatalogNotFound,*'
+    }
+
+    It 'stops with CatalogInvalid for an invalid -CatalogPath, before scoring anything' {
+        $broken = New-CatalogFile { param($c) $c.categories[0].bucket = 'nowhere' }
+        $script:scored = 0
+        Get-StopErrorId { 'USD' | Measure-OfferSignal -CatalogPath $broken -ErrorAction Stop | ForEach-Object { $script:scored++ } } |
+            Should -BeLike 'CatalogInvalid,*'
+        $scored | Should -Be 0
+    }
+
+    It 'uses -CatalogPath over $env:JOBSIGNAL_CATALOG over the default' {
+        $halfTier1 = New-CatalogFile { param($c) $c.scoring.tierWeights.'1' = 0.5 }
+        $missing = Join-Path (New-TestDirectory) 'missing.json'
+        try {
+            (Measure-OfferSignal -Text 'Azure').Raw | Should -Be 1
+            $env:JOBSIGNAL_CATALOG = $halfTier1
+            (Measure-OfferSignal -Text 'Azure').Raw | Should -Be 0.5
+            $env:JOBSIGNAL_CATALOG = $missing
+            (Measure-OfferSignal -Text 'Azure' -CatalogPath $defaultCatalog).Raw | Should -Be 1
+            Get-StopErrorId { Measure-OfferSignal -Text 'Azure' -ErrorAction Stop } | Should -BeLike 'CatalogNotFound,*'
+        }
+        finally { Remove-Item Env:JOBSIGNAL_CATALOG -ErrorAction SilentlyContinue }
+    }
+
+    It 'shows a table by default and the explanation as a list view' {
+        $score = Get-GoldenOffer 'fx05_phrase_boost_fx' | Measure-OfferSignal
+        ($score | Out-String) | Should -Match 'TopCategory'
+        $explanation = $score | Format-List -View Explanation | Out-String
+        $explanation | Should -Match 'direct_fx: 8 capped to 7'
+        $explanation | Should -Match 'synergy business_model 2.5 >= 1: \+0.8'
+    }
+}
+
+Describe 'Get-SignalCatalog' {
+    It 'returns the module default catalog when nothing is configured' {
+        $catalog = Get-SignalCatalog
+        $catalog.GetType().FullName | Should -Be 'JobSignal.Core.Catalog.SignalCatalog'
+        $catalog.Version | Should -Be '2.1.0'
+        $catalog.Keywords.Count | Should -Be 34
+        $catalog.Phrases.Count | Should -Be 14
+        ($catalog.Categories | Where-Object Id -EQ 'cat_intl_market_presence').Bucket | Should -Be 'intl_footprint'
+        $catalog.Scoring.BucketCaps['direct_fx'] | Should -Be 7
+    }
+
+    It 'reports the reference catalog (no buckets, no scoring) as CatalogInvalid' {
+        Get-StopErrorId { Get-SignalCatalog -Path $referenceCatalog -ErrorAction Stop } | Should -BeLike 'CatalogInvalid,*'
+    }
+
+    It 'takes paths from Get-ChildItem' {
+        (Get-Item $defaultCatalog | Get-SignalCatalog).SourcePath | Should -Be (Get-Item $defaultCatalog).FullName
+    }
+}
+
+Describe 'Test-SignalCatalog' {
+    It 'reports every error of a catalog with several, each with its JSON path' {
+        $broken = New-CatalogFile {
+            param($c)
+            $c.categories[0].bucket = 'fx_direct'
+            $c.keywords[3].aliases[1] = ''
+            $c.keywords[1].id = 'kw_usd_currency'
+            $c.phrases[0].tier = 5
+        }
+        $report = Test-SignalCatalog -Path $broken
+        $report.IsValid | Should -BeFalse
+        @($report.Issues.Path) | Should -Be @('categories[0].bucket', 'keywords[1].id', 'keywords[3].aliases[1]', 'phrases[0].tier')
+        ($report.Issues | Where-Object Path -EQ 'keywords[3].aliases[1]').Message | Should -Be 'empty alias'
+        ($report | Out-String) | Should -Match 'keywords\[1\]\.id: duplicate id'
+    }
+
+    It 'returns a valid report for the default catalog' {
+        $report = Test-SignalCatalog
+        $report.IsValid | Should -BeTrue
+        $report.ErrorCount | Should -Be 0
+        $report.AliasCount | Should -BeGreaterThan 34
+    }
+
+    It 'returns only a boolean with -Quiet' {
+        Test-SignalCatalog -Path $defaultCatalog -Quiet | Should -BeTrue
+        Test-SignalCatalog -Path $referenceCatalog -Quiet | Should -BeFalse
+        Test-SignalCatalog -Path (Join-Path (New-TestDirectory) 'missing.json') -Quiet | Should -BeFalse
+    }
+
+    It 'names the line and position of invalid JSON' {
+        $path = Join-Path (New-TestDirectory) 'bad.json'
+        Set-Content $path "{`n  `"version`": `"1`",`n  `"categories`": [ oops ]`n}"
+        (Test-SignalCatalog -Path $path).Issues[0].Message | Should -Match 'line 3, position'
+    }
+
+    It 'writes CatalogNotFound for a missing file' {
+        Get-StopErrorId { Test-SignalCatalog -Path (Join-Path (New-TestDirectory) 'missing.json') -ErrorAction Stop } |
+            Should -BeLike 'CatalogNotFound,*'
+    }
+}
