@@ -43,9 +43,11 @@ public sealed class FakeGoogleServer : LoopbackServer
     private readonly Dictionary<string, RSAParameters> _accounts = new(StringComparer.Ordinal);
     private (int Status, string Error, string Description)? _tokenRefusal;
 
-    private sealed class Fault(FakeGoogleCall call, int status, int times, int? retryAfterSeconds, bool applyFirst, string? googleStatus)
+    private sealed class Fault(FakeGoogleCall call, int status, int times, int? retryAfterSeconds, bool applyFirst,
+        string? googleStatus, int after)
     {
         public FakeGoogleCall Call { get; } = call;
+        public int CallsToLetThrough { get; set; } = after;
         public int Status { get; } = status;
         public int Remaining { get; set; } = times;
         public int? RetryAfterSeconds { get; } = retryAfterSeconds;
@@ -93,13 +95,16 @@ public sealed class FakeGoogleServer : LoopbackServer
     /// The next <paramref name="times"/> calls of <paramref name="call"/> answer <paramref name="status"/> with Google's
     /// error body (and a Retry-After header when given). With <paramref name="applyFirst"/> a write is applied before
     /// the error is answered. <paramref name="googleStatus"/> overrides the body's status (e.g. RESOURCE_EXHAUSTED
-    /// with 403 for a quota error).
+    /// with 403 for a quota error). With <paramref name="after"/> that many calls of the kind succeed first.
     /// </summary>
     public void FailNext(FakeGoogleCall call, int status, int times = 1, int? retryAfterSeconds = null,
-        bool applyFirst = false, string? googleStatus = null)
+        bool applyFirst = false, string? googleStatus = null, int after = 0)
     {
-        lock (_gate) _faults.Add(new Fault(call, status, times, retryAfterSeconds, applyFirst, googleStatus));
+        lock (_gate) _faults.Add(new Fault(call, status, times, retryAfterSeconds, applyFirst, googleStatus, after));
     }
+
+    /// <summary>Raised after each request is answered (outside the server's lock): a test can act as a rep "meanwhile".</summary>
+    public event Action<FakeGoogleRequest>? Answered;
 
     /// <summary>From now on the token endpoint refuses every sign-in (as Google does for a deleted key).</summary>
     public void RefuseTokens(int status = 400, string error = "invalid_grant", string description = "Invalid JWT Signature.")
@@ -137,12 +142,14 @@ public sealed class FakeGoogleServer : LoopbackServer
         var call = Classify(request.HttpMethod, rawPath);
 
         Reply reply;
+        FakeGoogleRequest logged;
         lock (_gate)
         {
             reply = call == FakeGoogleCall.Token ? Token(body) : Sheets(call, request, rawPath, query, body);
-            _requests.Add(new FakeGoogleRequest(call, request.HttpMethod, Uri.UnescapeDataString(rawPath), query,
-                body.LongLength, reply.Status));
+            logged = new FakeGoogleRequest(call, request.HttpMethod, Uri.UnescapeDataString(rawPath), query, body.LongLength, reply.Status);
+            _requests.Add(logged);
         }
+        Answered?.Invoke(logged);
 
         var response = context.Response;
         response.StatusCode = reply.Status;
@@ -228,6 +235,11 @@ public sealed class FakeGoogleServer : LoopbackServer
                                           + "login cookie or other valid authentication credential.");
 
         var fault = _faults.FirstOrDefault(f => f.Call == call && f.Remaining > 0);
+        if (fault is { CallsToLetThrough: > 0 })
+        {
+            fault.CallsToLetThrough--;
+            fault = null;
+        }
         if (fault is not null)
         {
             fault.Remaining--;
@@ -275,9 +287,9 @@ public sealed class FakeGoogleServer : LoopbackServer
     private static JsonObject BatchUpdate(FakeSpreadsheet spreadsheet, JsonNode body)
     {
         var requests = body["requests"]?.AsArray() ?? throw new BadRequest(400, "Invalid requests: no requests.");
-        // Validate everything first: a batchUpdate applies all of its requests or none.
+        // Validate everything first (later requests may use a tab an earlier one adds): all apply, or none.
         var actions = new List<Func<JsonObject>>();
-        var pendingTitles = new List<string>();
+        var added = new List<(string Title, int SheetId)>();
         for (var i = 0; i < requests.Count; i++)
         {
             var item = requests[i]!.AsObject();
@@ -285,10 +297,10 @@ public sealed class FakeGoogleServer : LoopbackServer
             var (kind, value) = (item.First().Key, item.First().Value!);
             actions.Add(kind switch
             {
-                "addSheet" => AddSheet(spreadsheet, i, value, pendingTitles),
-                "updateSheetProperties" => UpdateSheetProperties(spreadsheet, i, value),
-                "setDataValidation" => SetDataValidation(spreadsheet, i, value),
-                "repeatCell" => RepeatCell(spreadsheet, i, value),
+                "addSheet" => AddSheet(spreadsheet, i, value, added),
+                "updateSheetProperties" => UpdateSheetProperties(spreadsheet, added, i, value),
+                "setDataValidation" => SetDataValidation(spreadsheet, added, i, value),
+                "repeatCell" => RepeatCell(spreadsheet, added, i, value),
                 _ => throw new BadRequest(400, $"Invalid JSON payload received. Unknown name \"{kind}\" at 'requests[{i}]'."),
             });
         }
@@ -296,16 +308,17 @@ public sealed class FakeGoogleServer : LoopbackServer
         return new JsonObject { ["spreadsheetId"] = spreadsheet.Id, ["replies"] = new JsonArray(replies) };
     }
 
-    private static Func<JsonObject> AddSheet(FakeSpreadsheet spreadsheet, int i, JsonNode value, List<string> pendingTitles)
+    private static Func<JsonObject> AddSheet(FakeSpreadsheet spreadsheet, int i, JsonNode value, List<(string Title, int SheetId)> added)
     {
         var properties = value["properties"] ?? new JsonObject();
-        var title = (string?)properties["title"] ?? $"Sheet{spreadsheet.Tabs.Count + 1}";
-        if (spreadsheet.FindTab(title) is not null || pendingTitles.Contains(title, StringComparer.OrdinalIgnoreCase))
+        var title = (string?)properties["title"] ?? $"Sheet{spreadsheet.Tabs.Count + added.Count + 1}";
+        if (spreadsheet.FindTab(title) is not null || added.Any(a => string.Equals(a.Title, title, StringComparison.OrdinalIgnoreCase)))
             throw new BadRequest(400, $"Invalid requests[{i}].addSheet: A sheet with the name \"{title}\" already exists. Please enter another name.");
-        pendingTitles.Add(title);
-        var sheetId = properties["sheetId"]?.GetValue<int>();
-        if (sheetId is { } requested && spreadsheet.FindTab(requested) is not null)
-            throw new BadRequest(400, $"Invalid requests[{i}].addSheet: Sheet with id {requested} already exists.");
+        var existingIds = spreadsheet.Tabs.Select(t => t.SheetId).Concat(added.Select(a => a.SheetId)).ToList();
+        var sheetId = properties["sheetId"]?.GetValue<int>() ?? (existingIds.Count == 0 ? 0 : existingIds.Max() + 1);
+        if (existingIds.Contains(sheetId))
+            throw new BadRequest(400, $"Invalid requests[{i}].addSheet: Sheet with id {sheetId} already exists.");
+        added.Add((title, sheetId));
         var grid = properties["gridProperties"];
         return () =>
         {
@@ -317,46 +330,51 @@ public sealed class FakeGoogleServer : LoopbackServer
         };
     }
 
-    private static Func<JsonObject> UpdateSheetProperties(FakeSpreadsheet spreadsheet, int i, JsonNode value)
+    private static Func<JsonObject> UpdateSheetProperties(FakeSpreadsheet spreadsheet, List<(string Title, int SheetId)> added, int i, JsonNode value)
     {
-        var tab = TabById(spreadsheet, value["properties"]?["sheetId"], i);
+        var tab = TabById(spreadsheet, added, value["properties"]?["sheetId"], i);
         var fields = (string?)value["fields"] ?? throw new BadRequest(400, $"Invalid requests[{i}].updateSheetProperties: You must specify at least one field to update.");
         var frozen = value["properties"]?["gridProperties"]?["frozenRowCount"]?.GetValue<int>() ?? 0;
         return () =>
         {
-            if (fields.Split(',').Contains("gridProperties.frozenRowCount") || fields == "*") tab.FrozenRowCount = frozen;
+            if (fields.Split(',').Contains("gridProperties.frozenRowCount") || fields == "*") tab().FrozenRowCount = frozen;
             return new JsonObject();
         };
     }
 
-    private static Func<JsonObject> SetDataValidation(FakeSpreadsheet spreadsheet, int i, JsonNode value)
+    private static Func<JsonObject> SetDataValidation(FakeSpreadsheet spreadsheet, List<(string Title, int SheetId)> added, int i, JsonNode value)
     {
         var range = value["range"] ?? throw new BadRequest(400, $"Invalid requests[{i}].setDataValidation: range is required.");
-        var tab = TabById(spreadsheet, range["sheetId"], i);
+        var tab = TabById(spreadsheet, added, range["sheetId"], i);
         var rule = value["rule"];
         var validation = new FakeValidation(Index(range, "startRowIndex"), Index(range, "endRowIndex"),
             Index(range, "startColumnIndex"), Index(range, "endColumnIndex"),
             (string?)rule?["condition"]?["type"] ?? "",
             rule?["condition"]?["values"]?.AsArray().Select(v => (string?)v?["userEnteredValue"] ?? "").ToArray() ?? [],
             rule?["strict"]?.GetValue<bool>() ?? false, rule?["showCustomUi"]?.GetValue<bool>() ?? false);
-        return () => { tab.AddValidation(validation); return new JsonObject(); };
+        return () => { tab().AddValidation(validation); return new JsonObject(); };
     }
 
-    private static Func<JsonObject> RepeatCell(FakeSpreadsheet spreadsheet, int i, JsonNode value)
+    private static Func<JsonObject> RepeatCell(FakeSpreadsheet spreadsheet, List<(string Title, int SheetId)> added, int i, JsonNode value)
     {
         var range = value["range"] ?? throw new BadRequest(400, $"Invalid requests[{i}].repeatCell: range is required.");
-        var tab = TabById(spreadsheet, range["sheetId"], i);
+        var tab = TabById(spreadsheet, added, range["sheetId"], i);
         var fields = (string?)value["fields"] ?? throw new BadRequest(400, $"Invalid requests[{i}].repeatCell: fields is required.");
         var format = new FakeFormat(Index(range, "startRowIndex"), Index(range, "endRowIndex"), Index(range, "startColumnIndex"),
             Index(range, "endColumnIndex"), fields, value["cell"]?.ToJsonString() ?? "{}");
-        return () => { tab.AddFormat(format); return new JsonObject(); };
+        return () => { tab().AddFormat(format); return new JsonObject(); };
     }
 
     private static int? Index(JsonNode range, string name) => range[name]?.GetValue<int>();
 
-    private static FakeSheetTab TabById(FakeSpreadsheet spreadsheet, JsonNode? sheetId, int i) =>
-        spreadsheet.FindTab(sheetId?.GetValue<int>() ?? 0)
-        ?? throw new BadRequest(400, $"Invalid requests[{i}]: No grid with id: {sheetId?.GetValue<int>() ?? 0}");
+    /// <summary>The tab a request targets, found when the request applies (it may be added by an earlier request).</summary>
+    private static Func<FakeSheetTab> TabById(FakeSpreadsheet spreadsheet, List<(string Title, int SheetId)> added, JsonNode? sheetId, int i)
+    {
+        var id = sheetId?.GetValue<int>() ?? 0;
+        if (spreadsheet.FindTab(id) is null && added.All(a => a.SheetId != id))
+            throw new BadRequest(400, $"Invalid requests[{i}]: No grid with id: {id}");
+        return () => spreadsheet.FindTab(id)!;
+    }
 
     private static JsonObject BatchGet(FakeSpreadsheet spreadsheet, Dictionary<string, List<string>> parameters)
     {

@@ -40,7 +40,10 @@ public sealed class FakeSpreadsheet
         lock (_gate) return _tabs.FirstOrDefault(t => string.Equals(t.Title, title, StringComparison.OrdinalIgnoreCase));
     }
 
-    internal FakeSheetTab? FindTab(int sheetId) => _tabs.FirstOrDefault(t => t.SheetId == sheetId);
+    internal FakeSheetTab? FindTab(int sheetId)
+    {
+        lock (_gate) return _tabs.FirstOrDefault(t => t.SheetId == sheetId);
+    }
 
     private int NextSheetId() => _tabs.Count == 0 ? 0 : _tabs.Max(t => t.SheetId) + 1;
 }
