@@ -1,3 +1,4 @@
+using JobSignal.Core.Domain;
 using System.Globalization;
 
 namespace JobSignal.Core.Sheets;
@@ -77,7 +78,7 @@ public sealed class SheetLayout
     /// <summary>The cells of a company's row, left to right; rep-owned cells hold what a first append writes.</summary>
     public IReadOnlyList<SheetCellValue> RowFor(SheetCompany company)
     {
-        var resolution = LeadResolution.TryParse(company.Resolution, out var parsed) ? parsed : LeadResolution.Pending;
+        var resolution = Resolution.TryParse(company.Resolution, out var parsed) ? parsed : Resolution.Pending;
         return Columns.Select(column => column.Key switch
         {
             SheetColumnKey.CompanyId => SheetCellValue.Text(company.CompanyId.Trim()),

@@ -1,3 +1,4 @@
+using JobSignal.Core.Domain;
 using JobSignal.Core.Common;
 
 namespace JobSignal.Core.Sheets;
@@ -201,7 +202,7 @@ public sealed class SheetSync
                 Properties = new SheetProperties { SheetId = sheetId, GridProperties = new GridProperties { FrozenRowCount = 1 } },
                 Fields = "gridProperties.frozenRowCount",
             } });
-        requests.Add(Dropdown(SheetColumnKey.Resolution, LeadResolution.All));
+        requests.Add(Dropdown(SheetColumnKey.Resolution, Resolution.All));
         requests.Add(Dropdown(SheetColumnKey.ModelFeedback, ModelFeedback.All));
         requests.Add(new SheetRequest { RepeatCell = new RepeatCellRequest
         {

@@ -1,3 +1,4 @@
+using JobSignal.Core.Domain;
 using JobSignal.Core.Common;
 using JobSignal.Core.Sheets;
 using JobSignal.TestFakes;
@@ -65,7 +66,7 @@ public sealed class SheetSyncTests : IDisposable
         var resolution = Assert.Single(tab.Validations, v => v.StartColumn == 2);
         Assert.Equal(("ONE_OF_LIST", 1, (int?)null, 3, false, true),
             (resolution.ConditionType, resolution.StartRow, resolution.EndRow, resolution.EndColumn, resolution.Strict, resolution.ShowCustomUi));
-        Assert.Equal(LeadResolution.All, resolution.Values);
+        Assert.Equal(Resolution.All, resolution.Values);
         Assert.Equal(new[] { "OK", "FP", "FN" }, Assert.Single(tab.Validations, v => v.StartColumn == 11).Values);
         Assert.Contains(tab.Formats, f => f.StartColumn == 9 && f.Fields == "userEnteredFormat.numberFormat" && f.CellJson.Contains("yyyy-mm-dd"));
         Assert.Contains(tab.Formats, f => f.EndRow == 1 && f.CellJson.Contains("\"bold\":true"));
