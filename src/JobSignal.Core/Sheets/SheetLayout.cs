@@ -84,7 +84,7 @@ public sealed class SheetLayout
             SheetColumnKey.CompanyId => SheetCellValue.Text(company.CompanyId.Trim()),
             SheetColumnKey.Name => SheetCellValue.Text(company.Name),
             SheetColumnKey.Resolution => SheetCellValue.Text(resolution),
-            SheetColumnKey.MaxScore => SheetCellValue.Number(company.MaxScore),
+            SheetColumnKey.MaxScore => company.MaxScore is { } score ? SheetCellValue.Number(score) : SheetCellValue.Empty,
             SheetColumnKey.StrongOffers => SheetCellValue.Number(company.StrongOffers),
             SheetColumnKey.UniqueOffers => SheetCellValue.Number(company.UniqueOffers),
             SheetColumnKey.PostingActivity => SheetCellValue.Number(company.OfferCount),
@@ -92,7 +92,7 @@ public sealed class SheetLayout
             SheetColumnKey.TopCategory => SheetCellValue.Text(company.TopCategoryLabel),
             SheetColumnKey.LastStrongAt => company.LastStrongAt is { } at
                 ? SheetCellValue.Date(DateOnly.FromDateTime(at.UtcDateTime)) : SheetCellValue.Empty,
-            SheetColumnKey.Evidence => SheetCellValue.Text(string.Join(", ", company.EvidenceTerms ?? [])),
+            SheetColumnKey.Evidence => SheetCellValue.Text(company.EvidenceTerms?.Trim()),
             _ => SheetCellValue.Empty,
         }).ToArray();
     }

