@@ -11,12 +11,14 @@
     FormatsToProcess     = @(
         'module/formats/Signal.Format.ps1xml'
         'module/formats/Infojobs.Format.ps1xml'
+        'module/formats/Store.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Measure-OfferSignal'
         'Get-SignalCatalog'
         'Test-SignalCatalog'
         'Get-InfojobsOffer'
+        'Get-IngestionRun'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -120,11 +120,6 @@ public sealed class FakeInfojobsServer : LoopbackServer
     /// <summary>The most detail requests that were being answered at the same time.</summary>
     public int MaxConcurrentDetails => Volatile.Read(ref _maxDetailsInFlight);
 
-    public int CorpusCount
-    {
-        get { lock (_lock) return _corpus.Count; }
-    }
-
     /// <summary>The Authorization header a correct client sends.</summary>
     public string ExpectedAuthorization =>
         "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(ClientId + ":" + ClientSecret));

@@ -4,6 +4,21 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:work = New-TestDirectory
     $script:pwsh = @($env:JOBSIGNAL_TEST_PWSH -split [IO.Path]::PathSeparator)
+
+    # Compiles C# into an assembly with the given simple name (Add-Type -OutputAssembly names it at random).
+    function New-NamedAssembly([string] $Name, [string] $Source, [string] $Path) {
+        Add-Type -AssemblyName Microsoft.CodeAnalysis.CSharp
+        $runtime = [IO.Path]::GetDirectoryName([object].Assembly.Location)
+        $references = [Microsoft.CodeAnalysis.MetadataReference[]]@(
+            [Microsoft.CodeAnalysis.MetadataReference]::CreateFromFile([object].Assembly.Location)
+            [Microsoft.CodeAnalysis.MetadataReference]::CreateFromFile((Join-Path $runtime 'System.Runtime.dll')))
+        $compilation = [Microsoft.CodeAnalysis.CSharp.CSharpCompilation]::Create($Name,
+            [Microsoft.CodeAnalysis.SyntaxTree[]]@([Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree]::ParseText($Source)), $references,
+            [Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions]::new([Microsoft.CodeAnalysis.OutputKind]::DynamicallyLinkedLibrary))
+        $stream = [IO.File]::Create($Path)
+        try { $result = $compilation.Emit($stream) } finally { $stream.Dispose() }
+        if (-not $result.Success) { throw "Compiling $Name failed: $($result.Diagnostics -join '; ')" }
+    }
 }
 
 Describe 'Dependency isolation' {
@@ -18,11 +33,13 @@ Describe 'Dependency isolation' {
 [assembly: System.Reflection.AssemblyVersion("$Version")]
 namespace ConflictProbe { public static class Marker { public static string Which() { return "dummy $Name $Version"; } } }
 "@
-        Add-Type -TypeDefinition $source -OutputAssembly $dummy -OutputType Library
+        New-NamedAssembly -Name $Name -Source $source -Path $dummy
         $db = Join-Path $work "iso-$Name.db"
         $script = @"
 `$ErrorActionPreference = 'Stop'
 `$dummy = [Reflection.Assembly]::LoadFrom('$dummy')
+# PowerShell itself ships some of them (Newtonsoft.Json): then the other module has its own load context.
+if (`$dummy.GetName().Version -ne [version]'$Version') { `$dummy = [Runtime.Loader.AssemblyLoadContext]::new('OtherModule').LoadFromAssemblyPath('$dummy') }
 Import-Module '$($env:JOBSIGNAL_TEST_MODULE)'
 `$runs = @(Get-IngestionRun -DatabasePath '$db')
 `$loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq '$Name' }
@@ -30,7 +47,7 @@ Import-Module '$($env:JOBSIGNAL_TEST_MODULE)'
     Runs = `$runs.Count
     StoreCreated = Test-Path '$db'
     Versions = @(`$loaded | ForEach-Object { `$_.GetName().Version.ToString() }) -join ','
-    DummyStillWorks = [ConflictProbe.Marker]::Which()
+    DummyStillWorks = `$dummy.GetType('ConflictProbe.Marker').GetMethod('Which').Invoke(`$null, @())
 } | ConvertTo-Json -Compress
 "@
         $out = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script 2>&1

@@ -227,15 +227,18 @@ public sealed class GetInfojobsOfferCommand : JobSignalCmdlet
         try
         {
             var resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider);
-            if (provider.Name == "FileSystem") return resolved;
-            WriteFailure(new JobSignalException(InfojobsErrors.PayloadPathNotFound, FailureKind.InvalidArgument,
-                $"'{path}' is not a file-system path.", path));
+            if (provider.Name != "FileSystem")
+            {
+                WriteFailure(new JobSignalException(InfojobsErrors.PayloadPathNotFound, FailureKind.InvalidArgument,
+                    $"'{path}' is not a file-system path.", path));
+                return Array.Empty<string>();
+            }
+            // A wildcard that matches nothing resolves to nothing rather than failing.
+            if (resolved.Count > 0) return resolved;
         }
-        catch (ItemNotFoundException)
-        {
-            WriteFailure(new JobSignalException(InfojobsErrors.PayloadPathNotFound, FailureKind.ObjectNotFound,
-                $"No file or folder matches '{path}'.", path, "Check the path; folders are read recursively (*.json, *.jsonl, *.ndjson)."));
-        }
+        catch (ItemNotFoundException) { }
+        WriteFailure(new JobSignalException(InfojobsErrors.PayloadPathNotFound, FailureKind.ObjectNotFound,
+            $"No file or folder matches '{path}'.", path, "Check the path; folders are read recursively (*.json, *.jsonl, *.ndjson)."));
         return Array.Empty<string>();
     }
 

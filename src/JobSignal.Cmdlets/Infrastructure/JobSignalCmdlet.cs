@@ -44,6 +44,18 @@ public abstract class JobSignalCmdlet : PSCmdlet, IDisposable
         string? recommendedAction = null, Exception? inner = null) =>
         ToErrorRecord(new JobSignalException(errorId, kind, message, target, recommendedAction, inner));
 
+    /// <summary>
+    /// Writes a domain object under its PowerShell type name too (<c>JobSignal.</c> + class name, e.g.
+    /// JobSignal.Company), the name format views and Update-TypeData use.
+    /// </summary>
+    protected void WriteTyped(object value)
+    {
+        var wrapped = PSObject.AsPSObject(value);
+        var typeName = "JobSignal." + value.GetType().Name;
+        if (!wrapped.TypeNames.Contains(typeName)) wrapped.TypeNames.Insert(0, typeName);
+        WriteObject(wrapped);
+    }
+
     /// <summary>A per-item failure: reported, and the cmdlet goes on.</summary>
     protected void WriteFailure(JobSignalException ex) => WriteError(ToErrorRecord(ex));
 

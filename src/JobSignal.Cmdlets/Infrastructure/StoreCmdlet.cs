@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using JobSignal.Core.Common;
+using JobSignal.Core.Store;
 
 namespace JobSignal.Cmdlets.Infrastructure;
 
@@ -24,5 +26,31 @@ public abstract class StoreCmdlet : JobSignalCmdlet
             return path;
         }
         return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+    }
+
+    private SignalStore? _store;
+
+    /// <summary>
+    /// The store, opened (created and migrated when needed) on first use and closed when the cmdlet ends. A store
+    /// that cannot be opened ends the cmdlet with its ErrorId (StoreNotSqlite, StoreSchemaTooNew, StoreUnusable).
+    /// </summary>
+    protected SignalStore Store
+    {
+        get
+        {
+            if (_store is not null) return _store;
+            var path = ResolveDatabasePath();
+            WriteVerbose($"Opening the store '{path}'.");
+            try { _store = SignalStore.Open(path); }
+            catch (JobSignalException ex) { ThrowFailure(ex); }
+            return _store!;
+        }
+    }
+
+    protected override void ReleaseResources()
+    {
+        _store?.Dispose();
+        _store = null;
+        base.ReleaseResources();
     }
 }

@@ -8,10 +8,7 @@ namespace JobSignal.Core.Infojobs;
 /// One replayed payload: its offer, or why it could not be read. <paramref name="Line"/> is 1-based: the JSON Lines
 /// line, or where a document is malformed; null for payloads of a well-formed document.
 /// </summary>
-public sealed record ReplayRecord(string File, int? Line, Offer? Offer, JsonElement? Payload, JobSignalException? Error)
-{
-    public string Location => Line is { } line ? $"{File}:{line}" : File;
-}
+public sealed record ReplayRecord(string File, int? Line, Offer? Offer, JsonElement? Payload, JobSignalException? Error);
 
 /// <summary>
 /// Reads saved InfoJobs payloads back into offers: a file or a folder (searched recursively, files in ordinal

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using JobSignal.Core.Domain;
 using JobSignal.Core.Infojobs;
 using JobSignal.TestFakes;
 
@@ -69,5 +71,26 @@ public class InfojobsSampleTests
         Assert.All(edited, o => Assert.Contains(offers, other => other.ProviderOfferId != o.ProviderOfferId
             && other.Company?.ProviderCompanyId == o.Company?.ProviderCompanyId
             && o.Description!.StartsWith(other.Description!, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task The_sample_served_by_the_fake_api_gives_the_offers_replay_gives()
+    {
+        using var fake = new FakeInfojobsServer();
+        fake.AddOffersFromJsonLines(SamplePath());
+        using var client = new InfojobsClient(
+            new InfojobsCredentials(FakeInfojobsServer.DefaultClientId, FakeInfojobsServer.DefaultClientSecret),
+            new InfojobsClientOptions { BaseUri = fake.BaseUri });
+        var fetched = new List<string>();
+
+        await foreach (var e in client.FetchAsync(new InfojobsQuery(), new FetchStatistics()))
+        {
+            if (e is InfojobsPageFetched) continue;
+            var offer = Assert.IsType<InfojobsOfferFetched>(e).Offer;
+            offer.Fetch = null;
+            fetched.Add(JsonSerializer.Serialize(offer));
+        }
+
+        Assert.Equal(PayloadReplay.Read(SamplePath()).Select(r => JsonSerializer.Serialize(r.Offer)), fetched);
     }
 }

@@ -1,0 +1,50 @@
+using System.Management.Automation;
+using JobSignal.Cmdlets.Infrastructure;
+using JobSignal.Core.Common;
+using JobSignal.Core.Domain;
+
+namespace JobSignal.Cmdlets.Commands;
+
+/// <summary>Lists ingestion and re-scoring runs from the store, newest first, or gets runs by id.</summary>
+[Cmdlet(VerbsCommon.Get, "IngestionRun", DefaultParameterSetName = ListSet)]
+[OutputType(typeof(IngestionRun))]
+public sealed class GetIngestionRunCommand : StoreCmdlet
+{
+    private const string ListSet = "List";
+    private const string ByIdSet = "ById";
+
+    /// <summary>The runs to get; binds from the RunId property of piped objects.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, long.MaxValue)]
+    public long[] RunId { get; set; } = Array.Empty<long>();
+
+    /// <summary>Only the most recent N runs (after the status filter).</summary>
+    [Parameter(ParameterSetName = ListSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int Last { get; set; }
+
+    /// <summary>Only runs with one of these statuses.</summary>
+    [Parameter(ParameterSetName = ListSet)]
+    [ValidateSet(RunStatus.Running, RunStatus.Success, RunStatus.Failed, RunStatus.Cancelled, RunStatus.Abandoned)]
+    public string[]? Status { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == ByIdSet)
+        {
+            foreach (var id in RunId)
+            {
+                var run = Store.Runs.Get(id);
+                if (run is null)
+                    WriteFailure(new JobSignalException("IngestionRunNotFound", FailureKind.ObjectNotFound,
+                        $"There is no run {id} in the store '{Store.Path}'.", id,
+                        "List the runs with Get-IngestionRun -Last 20 to find the right id."));
+                else WriteTyped(run);
+            }
+            return;
+        }
+        var statuses = Status?.Select(s => s.ToLowerInvariant()).Distinct().ToArray();
+        foreach (var run in Store.Runs.List(MyInvocation.BoundParameters.ContainsKey(nameof(Last)) ? Last : null, statuses))
+            WriteTyped(run);
+    }
+}

@@ -1,0 +1,47 @@
+using JobSignal.Core.Signal;
+
+namespace JobSignal.Core.Tests.Signal;
+
+public class EvidenceTermsTests
+{
+    private static SignalScore Score(string? title, string description) => SignalTestData.DefaultScorer.Score(title, description);
+
+    [Fact]
+    public void Lists_category_winners_and_phrases_by_points()
+    {
+        var (title, description) = SignalTestData.Golden("fx01_strong_usd_signal");
+        Assert.Equal("USD, International Clients, Google Ads, Stripe, AWS", Score(title, description).Evidence);
+    }
+
+    [Fact]
+    public void Skips_a_phrase_found_at_the_spot_of_a_scoring_keyword()
+    {
+        var (title, description) = SignalTestData.Golden("fx05_phrase_boost_fx");
+        var terms = EvidenceTerms.Of(Score(title, description));
+        Assert.Equal(new[] { "Divisa", "International Payments", "Finance Operations", "foreign exchange" },
+            terms.Select(t => t.Term));
+        Assert.Equal(new[] { 4.0m, 4.0m, 3.75m, 2.0m }, terms.Select(t => t.Points));
+    }
+
+    [Fact]
+    public void Keeps_a_phrase_that_no_keyword_covers()
+    {
+        Assert.Equal("USD, expansión internacional", Score(null, "expansión internacional en USD").Evidence);
+    }
+
+    [Fact]
+    public void Summarizes_many_scores_by_total_points()
+    {
+        var scores = new[] { Score(null, "USD y AWS"), Score(null, "USD"), Score(null, "tesorería y AWS") };
+        var terms = EvidenceTerms.Summarize(scores);
+        Assert.Equal(new[] { "USD", "Treasury", "AWS" }, terms.Select(t => t.Term));
+        Assert.Equal(new[] { 8.0m, 2.5m, 2.0m }, terms.Select(t => t.Points));
+        Assert.Equal("USD, Treasury", EvidenceTerms.Join(terms, max: 2));
+    }
+
+    [Fact]
+    public void Is_empty_for_a_score_without_hits()
+    {
+        Assert.Equal("", Score(null, "nada").Evidence);
+    }
+}

@@ -1,0 +1,191 @@
+using JobSignal.Core.Catalog;
+using JobSignal.Core.Signal;
+
+namespace JobSignal.Core.Tests.Signal;
+
+public class KeywordMatcherTests
+{
+    private static readonly KeywordMatcher Default = new(SignalTestData.DefaultCatalog);
+
+    private static IReadOnlyList<SignalHit> Match(string text, SignalField field = SignalField.Description) =>
+        Default.Match(text, field);
+
+    private static KeywordMatcher MatcherWith(params CatalogKeyword[] keywords)
+    {
+        var model = SignalTestData.DefaultModel();
+        model.Keywords.AddRange(keywords);
+        return new KeywordMatcher(CatalogCompiler.Compile(model));
+    }
+
+    private static CatalogKeyword Keyword(string id, params string[] aliases) =>
+        new() { Id = id, CategoryId = "cat_intl_market_presence", Canonical = id, Aliases = [.. aliases] };
+
+    [Theory]
+    [InlineData("awsome team")]
+    [InlineData("awss and saws")]
+    [InlineData("laws of physics")]
+    public void Matches_whole_tokens_only(string text)
+    {
+        Assert.DoesNotContain(Match(text), h => h.Id == "kw_aws");
+    }
+
+    [Theory]
+    [InlineData("AWS.")]
+    [InlineData("(AWS)")]
+    [InlineData("experiencia en AWS/Azure")]
+    public void Matches_a_token_between_separators(string text)
+    {
+        Assert.Contains(Match(text), h => h.Id == "kw_aws");
+    }
+
+    [Fact]
+    public void Matches_multi_token_aliases_at_both_ends_of_a_field()
+    {
+        var alone = Assert.Single(Match("international payments"), h => h.Kind == SignalTermKind.Keyword);
+        Assert.Equal((0, 2), (alone.Position, alone.TokenCount));
+        var atEnd = Assert.Single(Match("we do international payments"), h => h.Kind == SignalTermKind.Keyword);
+        Assert.Equal(2, atEnd.Position);
+        Assert.Empty(Match("payments international"));
+        Assert.Empty(Match("we do international"));
+    }
+
+    [Fact]
+    public void Keeps_the_longest_alias_of_a_keyword_at_one_position()
+    {
+        var hit = Assert.Single(Match("Google Cloud Platform"));
+        Assert.Equal(("kw_gcp", 3, "Google Cloud Platform"), (hit.Id, hit.TokenCount, hit.Text));
+    }
+
+    [Fact]
+    public void Matches_aliases_through_injected_alternatives()
+    {
+        var matcher = MatcherWith(Keyword("kw_test_us", "us market leader"), Keyword("kw_test_usa", "usa market leader"));
+        var hits = matcher.Match("Growing the U.S. market leader fast", SignalField.Description);
+        Assert.Contains(hits, h => h.Id == "kw_test_us" && h.Position == 2 && h.TokenCount == 4 && h.Text == "U.S. market leader");
+        Assert.Contains(hits, h => h.Id == "kw_test_usa" && h.Position == 2 && h.TokenCount == 4);
+        // The original keyword of the catalog has both aliases: one hit only.
+        Assert.Single(hits, h => h.Id == "kw_usa_market");
+    }
+
+    [Theory]
+    [InlineData("clientes en EE.UU.", "kw_usa_market")]
+    [InlineData("clientes en EEUU", "kw_usa_market")]
+    [InlineData("the U.K. market", "kw_uk_market")]
+    [InlineData("salario de $100K", "kw_usd_currency")]
+    [InlineData("expansión a Latinoamérica", "kw_latam")]
+    public void Matches_spanish_and_symbol_forms(string text, string id)
+    {
+        Assert.Single(Match(text), h => h.Id == id);
+    }
+
+    [Fact]
+    public void Hit_text_and_evidence_are_original_text()
+    {
+        var hit = Assert.Single(Match("Gestión de la Tesorería del grupo"));
+        Assert.Equal("Tesorería", hit.Text);
+        Assert.Equal(14, hit.Offset);
+        Assert.Equal("Gestión de la Tesorería del grupo", hit.Evidence);
+        Assert.Equal(SignalField.Description, hit.Field);
+    }
+
+    [Fact]
+    public void Evidence_is_about_120_characters_around_the_hit_on_one_line()
+    {
+        var filler = string.Join(' ', Enumerable.Repeat("palabra", 60));
+        var hit = Assert.Single(Match(filler + "\nfacturamos en USD\r\nal mes " + filler), h => h.Kind == SignalTermKind.Keyword);
+        Assert.InRange(hit.Evidence.Length, 80, 122);
+        Assert.StartsWith("\u2026", hit.Evidence);
+        Assert.EndsWith("\u2026", hit.Evidence);
+        Assert.Contains("palabra facturamos en USD al mes palabra", hit.Evidence);
+    }
+
+    [Theory]
+    [InlineData("no w1 w2 w3 w4 w5 w6 w7 aws", true, -8)]
+    [InlineData("no w1 w2 w3 w4 w5 w6 w7 w8 aws", false, null)]
+    [InlineData("aws w1 no", true, 2)]
+    [InlineData("aws w1 w2 no", false, null)]
+    [InlineData("sin AWS", true, -1)]
+    [InlineData("AWS not required", true, 1)]
+    [InlineData("without Amazon Web Services", true, -1)]
+    public void Negates_a_hit_with_a_cue_within_8_before_or_2_after(string text, bool negated, int? distance)
+    {
+        var hit = Assert.Single(Match(text));
+        Assert.Equal(negated, hit.Negated);
+        Assert.Equal(distance, hit.NegationDistance);
+        Assert.Equal(negated ? hit.NegationCue : null, hit.NegationCue);
+    }
+
+    [Fact]
+    public void Counts_the_window_after_from_the_last_token_of_a_multi_token_hit()
+    {
+        Assert.True(Assert.Single(Match("google cloud platform x no")).Negated);
+        Assert.False(Assert.Single(Match("google cloud platform x y no")).Negated);
+    }
+
+    [Fact]
+    public void Does_not_carry_negation_across_fields()
+    {
+        var hits = Default.MatchOffer("Sin experiencia previa", "AWS");
+        Assert.False(Assert.Single(hits).Negated);
+    }
+
+    [Theory]
+    [InlineData("import data from CSV files", "kw_export_import", "'data' 1 token after")]
+    [InlineData("exportación de datos a Excel", "kw_export_import", "'datos' 2 tokens after")]
+    [InlineData("lambda expressions in Java", "kw_aws", "'expressions' 1 token after")]
+    [InlineData("salsa de chile picante", "kw_latam", "'picante' 1 token after")]
+    [InlineData("iOS developer with Swift and SwiftUI", "kw_swift", "'swiftui' 2 tokens after")]
+    public void Excludes_a_hit_in_a_vetoing_context(string text, string id, string reason)
+    {
+        var hit = Assert.Single(Match(text), h => h.Id == id);
+        Assert.True(hit.Excluded);
+        Assert.Equal(reason, hit.ExclusionReason);
+        Assert.False(hit.Counts);
+    }
+
+    [Theory]
+    [InlineData("importación de maquinaria", "kw_export_import")]
+    [InlineData("AWS Lambda y S3", "kw_aws")]
+    [InlineData("clientes en Chile y Colombia", "kw_latam")]
+    [InlineData("transferencias SWIFT y SEPA", "kw_swift")]
+    public void Keeps_the_same_alias_in_other_contexts(string text, string id)
+    {
+        var hits = Match(text).Where(h => h.Id == id).ToList();
+        Assert.NotEmpty(hits);
+        Assert.All(hits, h => Assert.False(h.Excluded));
+    }
+
+    [Fact]
+    public void Applies_an_exclusion_only_to_the_aliases_it_names()
+    {
+        // The lambda rule names only "lambda": AWS next to "expressions" still counts.
+        Assert.False(Assert.Single(Match("AWS expressions")).Excluded);
+    }
+
+    [Fact]
+    public void Matches_case_sensitive_aliases_only_as_spelled()
+    {
+        var matcher = MatcherWith(new CatalogKeyword
+        {
+            Id = "kw_cad", CategoryId = "cat_fx_currency_ops", Canonical = "CAD", CaseSensitiveAliases = ["CAD"],
+        });
+        Assert.Single(matcher.Match("pagos en CAD y USD", SignalField.Description), h => h.Id == "kw_cad");
+        Assert.DoesNotContain(matcher.Match("diseño CAD", SignalField.Description).Concat(
+            matcher.Match("software cad y Cad", SignalField.Description)), h => h.Id == "kw_cad" && h.Text != "CAD");
+        Assert.Empty(matcher.Match("software cad y Cad", SignalField.Description));
+    }
+
+    [Fact]
+    public void Matches_each_field_and_labels_it()
+    {
+        var hits = Default.MatchOffer("Treasury Analyst", "Pagos en USD", "Experiencia con SAP y AWS");
+        Assert.Equal(new[] { SignalField.Title, SignalField.Description, SignalField.Description, SignalField.Requirements },
+            hits.Select(h => h.Field));
+    }
+
+    [Fact]
+    public void Returns_no_hits_for_empty_text()
+    {
+        Assert.Empty(Default.MatchOffer(null, "", "   "));
+    }
+}

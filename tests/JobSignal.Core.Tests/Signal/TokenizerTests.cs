@@ -1,0 +1,165 @@
+using JobSignal.Core.Signal;
+
+namespace JobSignal.Core.Tests.Signal;
+
+public class TokenizerTests
+{
+    private static string[] Values(string text) => Tokenizer.Tokenize(text).Tokens.Select(t => t.Value).ToArray();
+
+    private static string[] Alternatives(string text) =>
+        Tokenizer.Tokenize(text).Alternatives.Select(a => $"{a.Value}@{a.Slot}+{a.SlotCount}").ToArray();
+
+    [Fact]
+    public void Lowercases_and_strips_diacritics()
+    {
+        Assert.Equal(new[] { "ingenieria", "economica", "espana", "tesoreria" }, Values("Ingeniería ECONÓMICA España tesorería"));
+    }
+
+    [Fact]
+    public void Drops_combining_marks_of_decomposed_input()
+    {
+        Assert.Equal(new[] { "cafe", "nino" }, Values("Cafe\u0301 nin\u0303o"));
+    }
+
+    [Fact]
+    public void Keeps_offsets_into_the_original_text()
+    {
+        var text = Tokenizer.Tokenize("Diseño  de Tesorería.");
+        var token = text.Tokens[2];
+        Assert.Equal("tesoreria", token.Value);
+        Assert.Equal("Tesorería", text.Text[token.Start..token.End]);
+        Assert.Equal("Diseño de", text.Text[text.Tokens[0].Start..text.Tokens[0].End] + " " + text.OriginalText(1, 1));
+        Assert.Equal("de Tesorería", text.OriginalText(1, 2));
+    }
+
+    [Fact]
+    public void Splits_on_every_listed_separator()
+    {
+        Assert.Equal(new[] { "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u" },
+            Values("a/b\\c|d(e)f[g]h{i}j,k;l:m.n!o?p\"q'r-s_t u"));
+    }
+
+    [Fact]
+    public void Splits_on_curly_quotes_guillemets_dashes_and_bullets()
+    {
+        Assert.Equal(new[] { "aws", "gcp", "stripe", "paypal", "sap", "excel", "usd" },
+            Values("\u201CAWS\u201D \u2018GCP\u2019 \u00ABStripe\u00BB \u2039PayPal\u203A SAP\u2014Excel \u2022USD"));
+    }
+
+    [Fact]
+    public void Keeps_programming_names_whole_and_splits_dotted_ones()
+    {
+        Assert.Equal(new[] { "c++", "c#", "node", "js", "y", "asp", "net" }, Values("C++, C#, Node.js y ASP.NET"));
+    }
+
+    [Fact]
+    public void Injects_usd_for_a_dollar_token_as_an_alternative_of_its_slot()
+    {
+        var text = Tokenizer.Tokenize("Salario $100K anual");
+        Assert.Equal(new[] { "salario", "$100k", "anual" }, text.Tokens.Select(t => t.Value));
+        Assert.Equal(new[] { "usd@1+1" }, Alternatives("Salario $100K anual"));
+    }
+
+    [Theory]
+    [InlineData("£50", "gbp@0+1")]
+    [InlineData("50€", "eur@0+1")]
+    [InlineData("US$ 20", "usd@0+1")]
+    public void Injects_the_currency_of_a_symbol(string text, string expected)
+    {
+        Assert.Equal(new[] { expected }, Alternatives(text));
+    }
+
+    [Fact]
+    public void Injects_us_and_usa_over_u_s()
+    {
+        Assert.Equal(new[] { "u", "s", "market" }, Values("U.S. market"));
+        Assert.Equal(new[] { "us@0+2", "usa@0+2" }, Alternatives("U.S. market"));
+    }
+
+    [Fact]
+    public void Injects_usa_over_u_s_a()
+    {
+        Assert.Contains("usa@0+3", Alternatives("U.S.A. clients"));
+    }
+
+    [Fact]
+    public void Injects_uk_over_u_k()
+    {
+        Assert.Equal(new[] { "uk@1+2" }, Alternatives("the U.K. market"));
+    }
+
+    [Theory]
+    [InlineData("EE.UU.", "us@0+2", "usa@0+2")]
+    [InlineData("EEUU", "us@0+1", "usa@0+1")]
+    public void Injects_us_and_usa_for_the_spanish_abbreviation(string text, string first, string second)
+    {
+        Assert.Equal(new[] { first, second }, Alternatives(text));
+    }
+
+    [Fact]
+    public void Injects_latam_for_latinoamerica()
+    {
+        Assert.Equal(new[] { "latam@1+1" }, Alternatives("clientes Latinoamérica"));
+    }
+
+    [Fact]
+    public void Does_not_inject_for_lone_letters_or_other_words()
+    {
+        Assert.Empty(Alternatives("u otra s, usa, k"));
+    }
+
+    [Theory]
+    [InlineData("Apply here: https://stripe.com/jobs/apply?id=12345 now")]
+    [InlineData("Apply here (http://stripe.com/jobs) now")]
+    [InlineData("Apply here www.stripe.com/jobs now")]
+    [InlineData("Apply here jobs.team@stripe.com now")]
+    [InlineData("Apply here:ftp://stripe.io now")]
+    public void Drops_urls_and_email_addresses(string text)
+    {
+        Assert.Equal(new[] { "apply", "here", "now" }, Values(text));
+    }
+
+    [Fact]
+    public void Keeps_words_around_an_at_sign_that_is_not_an_address()
+    {
+        Assert.Equal(new[] { "ventas", "@empresa", "stripe" }, Values("ventas @empresa stripe"));
+    }
+
+    [Fact]
+    public void Treats_controls_lone_surrogates_and_symbols_as_separators()
+    {
+        Assert.Equal(new[] { "aws", "azure", "gcp", "stripe", "adyen" },
+            Values("AWS\u0000Azure\uD800GCP\uDC00Stripe\U0001F680Adyen"));
+    }
+
+    [Fact]
+    public void Ignores_soft_hyphens_and_keeps_supplementary_letters()
+    {
+        Assert.Equal(new[] { "aws", "\U00010428x" }, Values("AW\u00ADS \U00010400X"));
+    }
+
+    [Fact]
+    public void Returns_nothing_for_empty_or_separator_only_text()
+    {
+        Assert.Empty(Values(""));
+        Assert.Empty(Values(" \t\n.,;-- ¿? "));
+        Assert.Empty(Tokenizer.Tokenize(null).Tokens);
+    }
+
+    [Fact]
+    public void Normalized_tokens_are_the_original_tokens_of_the_lattice()
+    {
+        const string text = "Gestión de pagos en U.S. y EE.UU. ($100K) — https://x.com ok";
+        Assert.Equal(Values(text), Tokenizer.NormalizedTokens(text));
+        Assert.Equal(string.Join(' ', Values(text)), Tokenizer.Normalize(text));
+        Assert.Equal("ingeniero a de datos", Tokenizer.Normalize("Ingeniero/a de DATOS"));
+    }
+
+    [Fact]
+    public void Tokenizes_a_megabyte_token_without_whitespace()
+    {
+        var text = new string('a', 1 << 20);
+        var token = Assert.Single(Tokenizer.Tokenize(text).Tokens);
+        Assert.Equal(1 << 20, token.Length);
+    }
+}

@@ -1,0 +1,353 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-JobSignalUnderTest
+    Add-Type -Path $env:JOBSIGNAL_TEST_FAKES
+    $script:sample = Join-Path (Get-Module JobSignal).ModuleBase 'module/samples/infojobs-sample.jsonl'
+
+    function New-Fake([int] $Count = 30) {
+        $fake = [JobSignal.TestFakes.FakeInfojobsServer]::new()
+        if ($Count) { $fake.AddGeneratedOffers($Count, $null) }
+        $fake
+    }
+
+    function New-Credential([string] $Id, [string] $Secret) {
+        [pscredential]::new($Id, (ConvertTo-SecureString $Secret -AsPlainText -Force))
+    }
+
+    # Every stream of a call as text: output, errors (with exception chain, details and target), warnings,
+    # verbose, debug and information.
+    function Get-AllStreamText([scriptblock] $Call) {
+        # An enclosing try turns a terminating error into an exception; catching it keeps its record in the output.
+        $records = & { try { & $Call } catch { $_ } } *>&1
+        $text = foreach ($r in $records) {
+            $r | Out-String -Width 500
+            if ($r -is [System.Management.Automation.ErrorRecord]) {
+                $r.Exception.ToString(); "$($r.ErrorDetails)"; "$($r.ErrorDetails.RecommendedAction)"; "$($r.TargetObject)"
+            }
+            elseif ($r -is [System.Management.Automation.InformationalRecord]) { $r.Message }
+        }
+        [pscustomobject]@{ Records = @($records); Text = $text -join "`n" }
+    }
+
+    # Runs a script in a fresh runspace of this process, where the progress stream can be inspected.
+    function Invoke-InRunspace([string] $Script, [hashtable] $Parameters) {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$($env:JOBSIGNAL_TEST_MODULE)'").AddStatement().AddScript($Script)
+        foreach ($name in $Parameters.Keys) { $null = $ps.AddParameter($name, $Parameters[$name]) }
+        $output = $ps.Invoke()
+        [pscustomobject]@{ Output = @($output); Progress = @($ps.Streams.Progress); Errors = @($ps.Streams.Error); Shell = $ps }
+    }
+
+    function Get-OfferSnapshot($Offer) {
+        $Offer | Select-Object -Property * -ExcludeProperty Fetch | ConvertTo-Json -Depth 4 -Compress
+    }
+}
+
+Describe 'Get-InfojobsOffer against the fake InfoJobs API' {
+    BeforeEach {
+        $script:savedId = $env:INFOJOBS_CLIENT_ID
+        $script:savedSecret = $env:INFOJOBS_CLIENT_SECRET
+        $env:INFOJOBS_CLIENT_ID = $null
+        $env:INFOJOBS_CLIENT_SECRET = $null
+        $script:fake = New-Fake
+        $script:credential = New-Credential $fake.ClientId $fake.ClientSecret
+    }
+    AfterEach {
+        $fake.Dispose()
+        $env:INFOJOBS_CLIENT_ID = $savedId
+        $env:INFOJOBS_CLIENT_SECRET = $savedSecret
+    }
+
+    It 'streams every offer with its detail as JobSignal.Offer, in list order' {
+        $offers = @(Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -PageSize 10)
+
+        $offers.Count | Should -Be 30
+        $offers.ProviderOfferId | Should -Be $fake.OfferIds()
+        $offers[0].PSObject.TypeNames[0] | Should -Be 'JobSignal.Offer'
+        $offers[0].GetType().FullName | Should -Be 'JobSignal.Core.Domain.Offer'
+        @($offers | Where-Object { -not $_.Description }).Count | Should -Be 0
+        $offers[-1].Fetch.Pages | Should -Be 3
+        $offers[-1].Fetch.DetailsFetched | Should -Be 30
+        $offers[-1].Fetch.QueryKey | Should -Be 'all'
+    }
+
+    It 'reads the credentials from INFOJOBS_CLIENT_ID and INFOJOBS_CLIENT_SECRET' {
+        $env:INFOJOBS_CLIENT_ID = $fake.ClientId
+        $env:INFOJOBS_CLIENT_SECRET = $fake.ClientSecret
+
+        $offers = @(Get-InfojobsOffer -BaseUri $fake.BaseUri)
+
+        $offers.Count | Should -Be 30
+        $fake.Requests.Authorization | Select-Object -Unique | Should -Be $fake.ExpectedAuthorization
+    }
+
+    It 'prefers -Credential to the environment variables' {
+        $env:INFOJOBS_CLIENT_ID = 'someone-else'
+        $env:INFOJOBS_CLIENT_SECRET = 'not-the-secret'
+
+        @(Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri).Count | Should -Be 30
+    }
+
+    It 'stops with InfojobsCredentialsMissing naming both variables when no credentials are given' {
+        $err = { Get-InfojobsOffer -BaseUri $fake.BaseUri -ErrorAction Stop } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'InfojobsCredentialsMissing,*'
+        $err.Exception.Message | Should -Match 'INFOJOBS_CLIENT_ID'
+        $err.Exception.Message | Should -Match 'INFOJOBS_CLIENT_SECRET'
+        $fake.Requests.Count | Should -Be 0
+    }
+
+    It 'stops with InfojobsAuthenticationFailed on 401 and never shows the secret' {
+        $secret = 'Wr0ng-S3cret-4711'
+        $bad = New-Credential $fake.ClientId $secret
+        $basic = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("$($fake.ClientId):$secret"))
+
+        $err = { Get-InfojobsOffer -Credential $bad -BaseUri $fake.BaseUri -ErrorAction Stop } | Should -Throw -PassThru
+        $all = Get-AllStreamText { Get-InfojobsOffer -Credential $bad -BaseUri $fake.BaseUri -Verbose -Debug -InformationAction Continue }
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'InfojobsAuthenticationFailed,*'
+        $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        @($all.Records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).FullyQualifiedErrorId | Should -BeLike 'InfojobsAuthenticationFailed,*'
+        @($all.Records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Count | Should -BeGreaterThan 0
+        $all.Text | Should -Not -BeLike "*$secret*"
+        $all.Text | Should -Not -BeLike "*$basic*"
+        $err.Exception.ToString() | Should -Not -BeLike "*$secret*"
+    }
+
+    It 'stops with InfojobsAuthenticationFailed on 403' {
+        $fake.Forbidden = $true
+
+        $err = { Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -ErrorAction Stop } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'InfojobsAuthenticationFailed,*'
+        $err.CategoryInfo.Category | Should -Be 'PermissionDenied'
+    }
+
+    It 'shows the secret in no stream of a successful verbose run' {
+        $all = Get-AllStreamText { Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -Verbose -Debug -InformationAction Continue -SavePayloadPath (Join-Path (New-TestDirectory) 'a.jsonl') }
+
+        @($all.Records | Where-Object { $_.PSObject.TypeNames[0] -eq 'JobSignal.Offer' }).Count | Should -Be 30
+        @($all.Records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Count | Should -BeGreaterThan 2
+        $all.Text | Should -Not -BeLike "*$($fake.ClientSecret)*"
+        $all.Text | Should -Not -BeLike "*$($fake.ExpectedAuthorization.Substring(6))*"
+    }
+
+    It 'reports InfojobsRateLimited after a 429 storm, stops paging and keeps what it fetched' {
+        $fake.FaultEndpoint = 'List'
+        $fake.FaultsAfter = 1
+        $fake.RateLimitCount = 1000
+        $fake.RetryAfterSeconds = 0
+
+        $offers = @(Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -PageSize 10 -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $offers.ProviderOfferId | Should -Be @($fake.OfferIds() | Select-Object -First 10)
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InfojobsRateLimited,*'
+        $offers[0].Fetch.TruncationReason | Should -Be 'rate_limited'
+        $offers[0].Fetch.RateLimited | Should -Be 5
+        $offers[0].Fetch.Retries | Should -Be 4
+    }
+
+    It 'reports InfojobsRequestFailed when a page keeps answering 500' {
+        $fake.ServerErrorCount = 1000
+        $fake.RetryAfterSeconds = 0
+
+        $offers = @(Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $offers.Count | Should -Be 0
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InfojobsRequestFailed,*'
+        $errs[0].Exception.Message | Should -Match '500'
+    }
+
+    It 'reports InfojobsDetailFailed for one offer and emits the others' {
+        $fake.FaultEndpoint = 'Detail'
+        $fake.ServerErrorCount = 5
+        $fake.RetryAfterSeconds = 0
+        $ids = $fake.OfferIds()
+
+        $offers = @(Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -DetailConcurrency 1 -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InfojobsDetailFailed,*'
+        $errs[0].TargetObject | Should -Be $ids[0]
+        $offers.ProviderOfferId | Should -Be @($ids | Select-Object -Skip 1)
+    }
+
+    It 'warns about an offer whose detail is gone (404)' {
+        $ids = $fake.OfferIds()
+        $fake.SetMissing($ids[3])
+
+        $offers = @(Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable errs)
+
+        $offers.Count | Should -Be 29
+        $offers.ProviderOfferId | Should -Not -Contain $ids[3]
+        $warnings.Count | Should -Be 1
+        "$($warnings[0])" | Should -BeLike "*$($ids[3])*"
+        $errs.Count | Should -Be 0
+    }
+
+    It 'reports InfojobsBadResponse with a snippet for <Case>' -ForEach @(
+        @{ Case = 'a body that is not JSON'; Garbage = 1; Body = $null; Expected = '*Mantenimiento*' }
+        @{ Case = 'JSON without an offers array'; Garbage = 0; Body = '{"currentPage":1,"results":[]}'; Expected = "*no 'offers' or 'items' array*results*" }
+    ) {
+        $fake.GarbageCount = $Garbage
+        $fake.ListBodyOverride = $Body
+
+        $offers = @(Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $offers.Count | Should -Be 0
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InfojobsBadResponse,*'
+        $errs[0].Exception.Message | Should -BeLike $Expected
+    }
+
+    It 'rejects a future -Since as a parameter error, before any request' {
+        $err = { Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -Since (Get-Date).AddDays(3) } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentTransformationError,*'
+        $err.Exception.Message | Should -BeLike '*in the future*'
+        $fake.Requests.Count | Should -Be 0
+    }
+
+    It 'sends -Since <Since> as sinceDate=<Expected>, and filters, caps and encodes the rest' -ForEach @(
+        @{ Since = '_24_HOURS'; Expected = '_24_HOURS' }
+        @{ Since = 'any'; Expected = 'ANY' }
+        @{ Since = (Get-Date).AddDays(-3); Expected = '_7_DAYS' }
+        @{ Since = (Get-Date).AddDays(-10).ToString('yyyy-MM-dd'); Expected = '_15_DAYS' }
+    ) {
+        $null = Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -Since $Since -Query 'exportación' -Province madrid, barcelona -MaxPages 1 -PageSize 5 -NoDetail
+
+        $request = $fake.RequestsTo('List')[0]
+        $request.Value('sinceDate') | Should -Be $Expected
+        $request.Values('province') | Should -Be @('madrid', 'barcelona')
+        $request.RawQuery | Should -BeLike 'q=exportaci%C3%B3n&*'
+        $request.Value('maxResults') | Should -Be '5'
+    }
+
+    It 'caps the offers and records why' {
+        $offers = @(Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -PageSize 10 -MaxOffers 15 -QueryKey 'my-query')
+
+        $offers.ProviderOfferId | Should -Be @($fake.OfferIds() | Select-Object -First 15)
+        $offers[0].Fetch.TruncationReason | Should -Be 'max_offers'
+        $offers[0].Fetch.QueryKey | Should -Be 'my-query'
+        $fake.RequestsTo('List').Count | Should -Be 2
+    }
+
+    It 'emits the same order with -DetailConcurrency 4 as with 1' {
+        $fake.DetailLatencySpread = [timespan]::FromMilliseconds(40)
+
+        $four = @(Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -DetailConcurrency 4).ProviderOfferId
+        $one = @(Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -DetailConcurrency 1).ProviderOfferId
+
+        $four | Should -Be $one
+        $four | Should -Be $fake.OfferIds()
+        $fake.MaxConcurrentDetails | Should -BeGreaterThan 1
+        $fake.MaxConcurrentDetails | Should -BeLessOrEqual 4
+    }
+
+    It 'completes its progress on success and on failure' -ForEach @(
+        @{ Case = 'success'; RateLimit = 0 }
+        @{ Case = 'a 429 storm after the first page'; RateLimit = 1000 }
+    ) {
+        $fake.FaultEndpoint = 'List'
+        $fake.FaultsAfter = 1
+        $fake.RateLimitCount = $RateLimit
+
+        $run = Invoke-InRunspace -Script 'param($BaseUri, $Credential) Get-InfojobsOffer -BaseUri $BaseUri -Credential $Credential -PageSize 10 -ErrorAction SilentlyContinue' `
+            -Parameters @{ BaseUri = $fake.BaseUri; Credential = $credential }
+
+        $run.Output.Count | Should -Be $(if ($RateLimit) { 10 } else { 30 })
+        $activities = @($run.Progress | Group-Object ActivityId)
+        $activities.Count | Should -Be 2
+        foreach ($activity in $activities) {
+            $activity.Group[-1].RecordType | Should -Be 'Completed' -Because "activity $($activity.Name) must end completed"
+        }
+        $run.Shell.Dispose()
+    }
+
+    It 'stops promptly when the pipeline is stopped' {
+        $fake.AddGeneratedOffers(200, $null)
+        $fake.Latency = [timespan]::FromMilliseconds(200)
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$($env:JOBSIGNAL_TEST_MODULE)'").AddStatement().AddScript(
+            'param($BaseUri, $Credential) Get-InfojobsOffer -BaseUri $BaseUri -Credential $Credential -PageSize 50 -MaxOffers 230').
+            AddParameter('BaseUri', $fake.BaseUri).AddParameter('Credential', $credential)
+        $async = $ps.BeginInvoke()
+        for ($i = 0; $i -lt 400 -and $fake.RequestsTo('Detail').Count -lt 4; $i++) { Start-Sleep -Milliseconds 25 }
+
+        $ps.Stop()
+
+        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $fake.RequestsTo('Detail').Count | Should -BeGreaterOrEqual 4
+        $fake.Requests.Count | Should -BeLessThan 40
+        $ps.Dispose()
+    }
+
+    It 'archives what the API returned with -SavePayloadPath, and -Path replays the same offers' {
+        $fake.SetMissing($fake.OfferIds()[5])
+        $archive = Join-Path (New-TestDirectory) 'archive/infojobs.jsonl'
+
+        $fetched = @(Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -SavePayloadPath $archive -WarningAction SilentlyContinue)
+        $replayed = @(Get-InfojobsOffer -Path $archive)
+
+        $fetched.Count | Should -Be 29
+        @(Get-Content $archive).Count | Should -Be 29
+        $replayed.Count | Should -Be 29
+        for ($i = 0; $i -lt 29; $i++) { Get-OfferSnapshot $replayed[$i] | Should -Be (Get-OfferSnapshot $fetched[$i]) }
+        $replayed[0].Fetch | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Get-InfojobsOffer -Path (replay)' {
+    BeforeAll { $script:work = New-TestDirectory }
+    AfterAll { Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'replays the bundled sample without credentials' {
+        $env:INFOJOBS_CLIENT_ID = $null
+        $offers = @(Get-InfojobsOffer -Path $sample -ErrorVariable errs)
+
+        $errs.Count | Should -Be 0
+        $offers.Count | Should -Be 150
+        $offers[0].PSObject.TypeNames[0] | Should -Be 'JobSignal.Offer'
+        @($offers | Where-Object { $_.Company.Hidden }).Count | Should -BeGreaterThan 0
+        @($offers | Where-Object { $_.Company.Website }).Count | Should -BeGreaterThan 50
+        @($offers | Where-Object { -not $_.Title }).Count | Should -Be 3
+        @($offers.ProviderOfferId | Select-Object -Unique).Count | Should -Be 150
+    }
+
+    It 'reports a malformed line as InfojobsPayloadInvalid with file and line, and reads the rest' {
+        $file = Join-Path $work 'broken.jsonl'
+        Set-Content $file -Value @('{"id":"one","title":"Uno"}', '{"id": "two", ', '{"id":"three","title":"Tres"}')
+
+        $offers = @(Get-InfojobsOffer -Path $file -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $offers.ProviderOfferId | Should -Be @('one', 'three')
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InfojobsPayloadInvalid,*'
+        $errs[0].Exception.Message | Should -BeLike "*broken.jsonl, line 2*"
+        { Get-InfojobsOffer -Path $file -ErrorAction Stop } | Should -Throw -ErrorId 'InfojobsPayloadInvalid*'
+    }
+
+    It 'reports a path that matches nothing as InfojobsPayloadPathNotFound' {
+        $offers = @(Get-InfojobsOffer -Path (Join-Path $work 'nothing-*.jsonl'), $sample -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InfojobsPayloadPathNotFound,*'
+        $offers.Count | Should -Be 150
+    }
+
+    It 'takes files from Get-ChildItem by pipeline, and reads list answers and folders' {
+        $folder = Join-Path $work 'mixed'
+        New-Item -ItemType Directory -Path (Join-Path $folder 'sub') -Force | Out-Null
+        Copy-Item (Get-RepoPath 'tests/JobSignal.Core.Tests/TestData/sample_search_response.json') (Join-Path $folder 'a-list.json')
+        Set-Content (Join-Path $folder 'sub/b.jsonl') -Value '{"id":"b1","title":"Detalle"}'
+
+        $piped = @(Get-ChildItem $folder -Recurse -File | Get-InfojobsOffer)
+        $whole = @(Get-InfojobsOffer -Path $folder)
+
+        $piped.ProviderOfferId | Should -Be @('0bb014b42f407ca6e988dc789f5a5a', 'b1')
+        $whole.ProviderOfferId | Should -Be @('0bb014b42f407ca6e988dc789f5a5a', 'b1')
+        $whole[0].PublishedAt | Should -Be ([datetimeoffset]'2012-09-21T10:26:23Z')
+    }
+}

@@ -1,0 +1,155 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-JobSignalUnderTest
+
+    # SQLite keeps user_version as a big-endian integer at byte 60 of the header: a store "from a newer JobSignal".
+    function Set-StoreUserVersion([string] $Path, [int] $Version) {
+        $bytes = [IO.File]::ReadAllBytes($Path)
+        $bytes[60] = ($Version -shr 24) -band 0xFF; $bytes[61] = ($Version -shr 16) -band 0xFF
+        $bytes[62] = ($Version -shr 8) -band 0xFF; $bytes[63] = $Version -band 0xFF
+        [IO.File]::WriteAllBytes($Path, $bytes)
+    }
+
+    # The store API of the loaded module (JobSignal.Core lives in the module's private load context).
+    function Get-CoreType([string] $Name) {
+        $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'JobSignal.Core' } | Select-Object -First 1
+        $core.GetType($Name, $true)
+    }
+
+    # Records finished runs with the module's own store API: what Invoke-OfferIngestion would have left.
+    function Add-TestRun([string] $Path, [string] $Status, [string] $QueryKey, [int] $Inserted) {
+        $null = Get-IngestionRun -DatabasePath $Path  # loads JobSignal.Core and creates the store
+        $store = (Get-CoreType 'JobSignal.Core.Store.SignalStore')::Open($Path, $null)
+        try {
+            $run = $store.Runs.Start('ingestion', 'infojobs', $QueryKey, '2.1.0')
+            $run.Received = $Inserted + 1
+            $run.Inserted = $Inserted
+            if ($Status -ne 'running') { $store.Runs.Finish($run, $Status, $(if ($Status -eq 'failed') { 'HTTP 500 from InfoJobs' })) }
+            else { $store.Runs.Save($run) }
+            $run.RunId
+        }
+        finally { $store.Dispose() }
+    }
+}
+
+Describe 'Get-IngestionRun and the store it opens' {
+    BeforeEach {
+        $script:dir = New-TestDirectory
+        $script:savedDb = $env:JOBSIGNAL_DB
+        $env:JOBSIGNAL_DB = $null
+    }
+    AfterEach {
+        $env:JOBSIGNAL_DB = $script:savedDb
+        Remove-Item $script:dir -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'creates a fresh store (and its folder) and returns no runs' {
+        $path = Join-Path $dir 'new/folder/jobsignal.db'
+        $runs = @(Get-IngestionRun -DatabasePath $path)
+        $runs.Count | Should -Be 0
+        Test-Path $path | Should -BeTrue
+        [IO.File]::ReadAllBytes($path)[0..14] | Should -Be ([Text.Encoding]::ASCII.GetBytes('SQLite format 3'))
+    }
+
+    It 'resolves a relative -DatabasePath against the current location' {
+        Push-Location $dir
+        try { Get-IngestionRun -DatabasePath 'rel/store.db' | Should -BeNullOrEmpty }
+        finally { Pop-Location }
+        Test-Path (Join-Path $dir 'rel/store.db') | Should -BeTrue
+    }
+
+    It 'uses $env:JOBSIGNAL_DB when -DatabasePath is not given' {
+        $env:JOBSIGNAL_DB = Join-Path $dir 'from-env.db'
+        Get-IngestionRun | Should -BeNullOrEmpty
+        Test-Path $env:JOBSIGNAL_DB | Should -BeTrue
+    }
+
+    It 'refuses a file that is not SQLite with StoreNotSqlite and leaves it unchanged' {
+        $path = Join-Path $dir 'notes.db'
+        Set-Content -Path $path -Value 'not a database, just notes' -NoNewline
+        $before = (Get-FileHash $path).Hash
+
+        { Get-IngestionRun -DatabasePath $path -ErrorAction Stop } | Should -Throw -ErrorId 'StoreNotSqlite,JobSignal.Cmdlets.Commands.GetIngestionRunCommand'
+
+        (Get-FileHash $path).Hash | Should -Be $before
+        @(Get-ChildItem $dir).Name | Should -Be @('notes.db')
+    }
+
+    It 'refuses a store of a newer schema with StoreSchemaTooNew and leaves it unchanged' {
+        $path = Join-Path $dir 'future.db'
+        Get-IngestionRun -DatabasePath $path | Should -BeNullOrEmpty
+        @(Get-ChildItem $dir).Name | Should -Be @('future.db')   # closed cleanly: no -wal/-shm beside it
+        Set-StoreUserVersion -Path $path -Version 999
+        $before = (Get-FileHash $path).Hash
+
+        $err = $null
+        try { Get-IngestionRun -DatabasePath $path -ErrorAction Stop } catch { $err = $_ }
+
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeLike 'StoreSchemaTooNew,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err.TargetObject | Should -Be $path
+        $err.Exception.Message | Should -Match '999'
+        (Get-FileHash $path).Hash | Should -Be $before
+        @(Get-ChildItem $dir).Name | Should -Be @('future.db')
+    }
+
+    It 'refuses a folder in place of the store with StoreUnusable' {
+        $path = Join-Path $dir 'a-folder.db'
+        New-Item -ItemType Directory -Path $path | Out-Null
+        { Get-IngestionRun -DatabasePath $path -ErrorAction Stop } | Should -Throw -ErrorId 'StoreUnusable,JobSignal.Cmdlets.Commands.GetIngestionRunCommand'
+    }
+
+    Context 'with recorded runs' {
+        BeforeEach {
+            $script:path = Join-Path $dir 'runs.db'
+            $script:ok = Add-TestRun $path 'success' 'fx-madrid' 10
+            $script:bad = Add-TestRun $path 'failed' 'fx-bcn' 0
+            $script:live = Add-TestRun $path 'running' 'fx-madrid' 3
+        }
+
+        It 'lists every run newest first as typed objects' {
+            $runs = @(Get-IngestionRun -DatabasePath $path)
+            $runs.RunId | Should -Be @($live, $bad, $ok)
+            $runs[0].PSObject.TypeNames | Should -Contain 'JobSignal.IngestionRun'
+            $runs[0].GetType().FullName | Should -Be 'JobSignal.Core.Domain.IngestionRun'
+            $runs[2].Status | Should -Be 'success'
+            $runs[2].Inserted | Should -Be 10
+            $runs[2].Received | Should -Be 11
+            $runs[2].QueryKey | Should -Be 'fx-madrid'
+            $runs[2].FinishedAt | Should -Not -BeNullOrEmpty
+        }
+
+        It 'keeps the last N with -Last and filters with -Status' {
+            @(Get-IngestionRun -DatabasePath $path -Last 2).RunId | Should -Be @($live, $bad)
+            $failed = @(Get-IngestionRun -DatabasePath $path -Status failed)
+            $failed.RunId | Should -Be @($bad)
+            $failed[0].ErrorMessage | Should -Be 'HTTP 500 from InfoJobs'
+            @(Get-IngestionRun -DatabasePath $path -Status Success, running).RunId | Should -Be @($live, $ok)
+            @(Get-IngestionRun -DatabasePath $path -Status cancelled).Count | Should -Be 0
+        }
+
+        It 'gets runs by id, from the pipeline by property name too' {
+            (Get-IngestionRun -DatabasePath $path -RunId $ok).Inserted | Should -Be 10
+            @([pscustomobject]@{ RunId = $bad }, [pscustomobject]@{ RunId = $ok } | Get-IngestionRun -DatabasePath $path).RunId | Should -Be @($bad, $ok)
+            @($live | Get-IngestionRun -DatabasePath $path).Status | Should -Be @('running')
+        }
+
+        It 'reports an unknown id as a non-terminating error and goes on' {
+            $found = @(Get-IngestionRun -DatabasePath $path -RunId 4242, $ok -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $found.RunId | Should -Be @($ok)
+            $errs.Count | Should -Be 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'IngestionRunNotFound,*'
+            $errs[0].TargetObject | Should -Be 4242
+        }
+
+        It 'formats runs as a table that fits 120 columns and as a list' {
+            $table = Get-IngestionRun -DatabasePath $path | Format-Table | Out-String -Width 120
+            $table | Should -Match 'RunId\s+Kind\s+Status\s+Started'
+            ($table -split "`n" | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
+            $list = Get-IngestionRun -DatabasePath $path -RunId $bad | Format-List | Out-String
+            $list | Should -Match 'ErrorMessage\s*:\s*HTTP 500 from InfoJobs'
+            $list | Should -Match 'Offers\s*:\s*received 1, inserted 0'
+        }
+    }
+}
