@@ -1,3 +1,4 @@
+using System.Globalization;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Store;
 
@@ -30,7 +31,7 @@ public sealed record SheetFeedbackResult
 /// <summary>
 /// The feedback import (SPEC 9.2): reads the reps' columns, diffs them against the store (the Sheet wins) and
 /// applies every change in one store transaction: resolution changes (each also recorded as a resolution event)
-/// and model-feedback events, deduplicated on (company, value, notes).
+/// and model-feedback events, deduplicated on (company, value, notes). Plan first, then apply (or preview) the plan.
 /// </summary>
 public sealed class FeedbackImport
 {
@@ -45,32 +46,43 @@ public sealed class FeedbackImport
         _reader = reader;
     }
 
-    /// <summary>Reads and diffs; applies the plan unless <paramref name="apply"/> is false (-WhatIf).</summary>
-    public async Task<SheetFeedbackResult> RunAsync(bool apply, CancellationToken cancellationToken = default)
+    /// <summary>Reads the reps' columns and diffs them against the store; writes nothing.</summary>
+    public async Task<FeedbackPlan> PlanAsync(CancellationToken cancellationToken = default)
     {
         var rows = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var plan = FeedbackDiff.Plan(rows, StoreState(_store));
-        if (apply && plan.HasChanges) Apply(_store, plan, cancellationToken);
-        return new SheetFeedbackResult
-        {
-            SpreadsheetId = _reader.SpreadsheetId,
-            SheetName = _reader.SheetName,
-            WhatIf = !apply,
-            RowsRead = plan.RowsRead,
-            ResolutionsChanged = plan.ResolutionChanges.Count,
-            Frozen = plan.ResolutionChanges.Count(c => c.Transition == ResolutionTransition.ActiveToFinal),
-            Resumed = plan.ResolutionChanges.Count(c => c.Transition == ResolutionTransition.FinalToActive),
-            FeedbackAdded = plan.FeedbackEvents.Count,
-            Unchanged = plan.Unchanged,
-            UnknownCompanies = plan.UnknownCompanies.Count,
-            DuplicateRows = plan.DuplicateRows.Count,
-            Changes = plan.ResolutionChanges,
-            FeedbackEvents = plan.FeedbackEvents,
-            CompanyIds = plan.ResolutionChanges.Select(c => long.Parse(c.CompanyId)).ToList(),
-            Warnings = plan.UnknownCompanies.Concat(plan.DuplicateRows).Concat(plan.Warnings)
-                .OrderBy(w => w.RowNumber).Select(w => w.Message).ToList(),
-        };
+        return FeedbackDiff.Plan(rows, StoreState(_store));
     }
+
+    /// <summary>Applies the plan in one store transaction: all of it, or (on failure) none of it.</summary>
+    public SheetFeedbackResult Apply(FeedbackPlan plan, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.HasChanges) Write(_store, plan, cancellationToken);
+        return Describe(plan, whatIf: false);
+    }
+
+    /// <summary>What applying the plan would do (-WhatIf).</summary>
+    public SheetFeedbackResult Preview(FeedbackPlan plan) => Describe(plan, whatIf: true);
+
+    private SheetFeedbackResult Describe(FeedbackPlan plan, bool whatIf) => new()
+    {
+        SpreadsheetId = _reader.SpreadsheetId,
+        SheetName = _reader.SheetName,
+        WhatIf = whatIf,
+        RowsRead = plan.RowsRead,
+        ResolutionsChanged = plan.ResolutionChanges.Count,
+        Frozen = plan.ResolutionChanges.Count(c => c.Transition == ResolutionTransition.ActiveToFinal),
+        Resumed = plan.ResolutionChanges.Count(c => c.Transition == ResolutionTransition.FinalToActive),
+        FeedbackAdded = plan.FeedbackEvents.Count,
+        Unchanged = plan.Unchanged,
+        UnknownCompanies = plan.UnknownCompanies.Count,
+        DuplicateRows = plan.DuplicateRows.Count,
+        Changes = plan.ResolutionChanges,
+        FeedbackEvents = plan.FeedbackEvents,
+        CompanyIds = plan.ResolutionChanges.Select(c => long.Parse(c.CompanyId, CultureInfo.InvariantCulture)).ToList(),
+        Warnings = plan.UnknownCompanies.Concat(plan.DuplicateRows).Concat(plan.Warnings)
+            .OrderBy(w => w.RowNumber).Select(w => w.Message).ToList(),
+    };
 
     /// <summary>Every company's resolution and stored model feedback, keyed as the Sheet writes ids.</summary>
     internal static IReadOnlyList<FeedbackCompanyState> StoreState(SignalStore store)
@@ -80,13 +92,12 @@ public sealed class FeedbackImport
             feedback[c.CompanyId].Select(f => new StoredFeedback(NullIfEmpty(f.Value), NullIfEmpty(f.Notes))).ToList())).ToList();
     }
 
-    /// <summary>Applies the plan in one transaction: all of it, or (on failure) none of it.</summary>
-    internal static void Apply(SignalStore store, FeedbackPlan plan, CancellationToken cancellationToken) => store.Write(() =>
+    private static void Write(SignalStore store, FeedbackPlan plan, CancellationToken cancellationToken) => store.Write(() =>
     {
         var now = store.Now;
         foreach (var change in plan.ResolutionChanges)
         {
-            var companyId = long.Parse(change.CompanyId);
+            var companyId = long.Parse(change.CompanyId, CultureInfo.InvariantCulture);
             if (!store.Companies.UpdateResolution(companyId, change.To, now)) continue;
             store.Feedback.Add(new FeedbackEvent
             {
@@ -96,7 +107,7 @@ public sealed class FeedbackImport
         foreach (var feedback in plan.FeedbackEvents)
             store.Feedback.Add(new FeedbackEvent
             {
-                CompanyId = long.Parse(feedback.CompanyId), Kind = FeedbackKind.ModelFeedback, Value = feedback.Value ?? "",
+                CompanyId = long.Parse(feedback.CompanyId, CultureInfo.InvariantCulture), Kind = FeedbackKind.ModelFeedback, Value = feedback.Value ?? "",
                 Notes = feedback.Notes ?? "", SourceRow = feedback.RowNumber, CreatedAt = now,
             });
     }, cancellationToken);

@@ -42,6 +42,13 @@ public sealed class FeedbackImportTests : StoreTestBase
 
     private FeedbackImport Import() => new(Store, new SheetFeedbackReader(_client, SheetsFixture.SpreadsheetId));
 
+    private async Task<SheetFeedbackResult> ImportAsync(bool apply)
+    {
+        var import = Import();
+        var plan = await import.PlanAsync();
+        return apply ? import.Apply(plan) : import.Preview(plan);
+    }
+
     private int RowOf(long companyId) =>
         _fx.Spreadsheet.Tab("Companies").ColumnValues("A").ToList().IndexOf(companyId.ToString()) + 2;
 
@@ -81,13 +88,13 @@ public sealed class FeedbackImportTests : StoreTestBase
         tab[$"C{RowOf(c)}"] = "in_progress";
         tab[$"A{tab.LastDataRow + 1}"] = "999999";
 
-        var preview = await Import().RunAsync(apply: false);
+        var preview = await ImportAsync(apply: false);
         Assert.True(preview.WhatIf);
         Assert.Equal(2, preview.ResolutionsChanged);
         Assert.Equal(Resolution.Pending, Store.Companies.Get(a)!.Resolution);
         Assert.Empty(Store.Feedback.List());
 
-        var result = await Import().RunAsync(apply: true);
+        var result = await ImportAsync(apply: true);
 
         Assert.Equal((4, 2, 1, 1, 1, 1), (result.RowsRead, result.ResolutionsChanged, result.Frozen, result.Resumed, result.FeedbackAdded, result.UnknownCompanies));
         Assert.Equal(new[] { a, c }, result.CompanyIds.OrderBy(id => id));
@@ -102,7 +109,7 @@ public sealed class FeedbackImportTests : StoreTestBase
         Assert.Equal((a, "OK", "Pays suppliers in USD", (int?)RowOf(a)), (feedback.CompanyId, feedback.Value, feedback.Notes, feedback.SourceRow));
         Assert.Contains(events, e => e.Kind == FeedbackKind.Resolution && e.CompanyId == c && e.Value == Resolution.InProgress);
 
-        var again = await Import().RunAsync(apply: true);
+        var again = await ImportAsync(apply: true);
         Assert.Equal((0, 0, 3), (again.ResolutionsChanged, again.FeedbackAdded, again.Unchanged));
         Assert.Equal(3, Store.Feedback.List().Count);
     }
@@ -115,7 +122,7 @@ public sealed class FeedbackImportTests : StoreTestBase
         await SyncAll();
         _fx.Spreadsheet.Tab("Companies")[$"C{RowOf(a)}"] = "REJECTED";
 
-        await Import().RunAsync(apply: true);
+        await ImportAsync(apply: true);
 
         Assert.True(Store.Companies.Get(a)!.IsFinal);
         Assert.NotNull(Store.Offers.Get(offer));
