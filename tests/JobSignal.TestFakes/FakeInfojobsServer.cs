@@ -109,6 +109,9 @@ public sealed class FakeInfojobsServer : LoopbackServer
     /// <summary>This many faultable requests are answered normally before faults start.</summary>
     public int FaultsAfter { get; set; }
 
+    /// <summary>List requests whose <c>q</c> is this text always answer 500 (one failing query among several).</summary>
+    public string? FailingQuery { get; set; }
+
     public IReadOnlyList<FakeInfojobsRequest> Requests
     {
         get { lock (_lock) return _requests.ToArray(); }
@@ -212,6 +215,9 @@ public sealed class FakeInfojobsServer : LoopbackServer
             return Error(401, "Invalid client credentials");
         if (Forbidden) return Error(403, "Client not allowed to use this API");
         if (NextFault(endpoint) is { } fault) return fault;
+        if (endpoint == FakeInfojobsEndpoint.List && FailingQuery is not null
+            && parameters.Any(p => p.Key == "q" && p.Value == FailingQuery))
+            return Error(500, "Internal server error");
         return endpoint switch
         {
             FakeInfojobsEndpoint.List => ListAnswer(parameters),
