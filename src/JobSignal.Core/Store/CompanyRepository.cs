@@ -1,4 +1,5 @@
 using Dapper;
+using JobSignal.Core.Aggregation;
 using JobSignal.Core.Domain;
 
 namespace JobSignal.Core.Store;
@@ -110,26 +111,30 @@ public sealed class CompanyRepository
     }
 
     /// <summary>
-    /// Stores the metrics of an aggregation. A company whose resolution is final keeps its frozen metrics: false
-    /// then, and when the company does not exist.
+    /// Stores the metrics an aggregation computed (<see cref="CompanyAggregator.Aggregate"/>) at
+    /// <paramref name="aggregatedAt"/>. The company's first seen moves back and its last seen forward to the offers'
+    /// dates, never the other way. A company whose resolution is final keeps its frozen metrics: false then, and when
+    /// the company does not exist.
     /// </summary>
-    public bool SaveMetrics(long companyId, CompanyMetrics metrics) => _store.Write(() =>
+    public bool SaveMetrics(long companyId, CompanyMetrics metrics, DateTimeOffset aggregatedAt) => _store.Write(() =>
         _store.Connection.Execute(_store.Command("""
             UPDATE companies SET
                 max_score = @MaxScore, offer_count = @OfferCount, unique_offer_count = @UniqueOfferCount,
                 strong_offer_count = @StrongOfferCount, avg_strong_score = @AvgStrongScore, top_offer_id = @TopOfferId,
-                top_offer_url = @TopOfferUrl, top_category = @TopCategory, category_max_scores = @CategoryScores,
-                last_strong_at = @LastStrongAt, offers_last_30_days = @OffersLast30Days, evidence_terms = @EvidenceTerms,
-                aggregated_at = @AggregatedAt,
+                top_offer_url = @TopOfferUrl, top_category = @TopOfferCategory, category_max_scores = @CategoryScores,
+                last_strong_at = @LastStrongAt, offers_last_30_days = @RecentOfferCount, evidence_terms = @EvidenceTerms,
+                aggregated_at = @aggregatedAt,
                 first_seen_at = CASE WHEN @FirstSeenAt < first_seen_at THEN @FirstSeenAt ELSE first_seen_at END,
                 last_seen_at = CASE WHEN @LastSeenAt > last_seen_at THEN @LastSeenAt ELSE last_seen_at END
             WHERE id = @companyId AND resolution NOT IN @final
             """, new
             {
                 companyId, metrics.MaxScore, metrics.OfferCount, metrics.UniqueOfferCount, metrics.StrongOfferCount,
-                metrics.AvgStrongScore, metrics.TopOfferId, metrics.TopOfferUrl, metrics.TopCategory,
-                CategoryScores = ScoreMap.ToJson(metrics.CategoryScores), metrics.LastStrongAt, metrics.OffersLast30Days,
-                metrics.EvidenceTerms, metrics.AggregatedAt, metrics.FirstSeenAt, metrics.LastSeenAt, final = FinalResolutions,
+                metrics.AvgStrongScore, metrics.TopOfferId, metrics.TopOfferUrl, metrics.TopOfferCategory,
+                CategoryScores = ScoreMap.ToJson(metrics.CategoryMaxScores.ToDictionary(c => c.Category, c => (double)c.MaxScore)),
+                metrics.LastStrongAt, metrics.RecentOfferCount,
+                EvidenceTerms = metrics.EvidenceTerms.Count > 0 ? metrics.EvidenceText : null,
+                aggregatedAt, metrics.FirstSeenAt, metrics.LastSeenAt, final = FinalResolutions,
             })) == 1);
 
     /// <summary>Ids of every company, in id order; without the final ones unless asked (what "aggregate all" needs).</summary>

@@ -1,3 +1,4 @@
+using JobSignal.Core.Aggregation;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Store;
 using Microsoft.Data.Sqlite;
@@ -104,21 +105,21 @@ public class CompanyRepositoryTests : StoreTestBase
         Assert.Equal((Resolution.Accepted, T0.AddDays(1), true), (company.Resolution, company.ResolutionUpdatedAt, company.IsFinal));
     }
 
-    private static CompanyMetrics Metrics(int maxScore, string topCategory = "fx_payments", string evidence = "USD, SWIFT") => new()
-    {
-        MaxScore = maxScore, OfferCount = 5, UniqueOfferCount = 3, StrongOfferCount = 2, AvgStrongScore = 7.5,
-        TopOfferUrl = "https://www.infojobs.net/x", TopCategory = topCategory,
-        CategoryScores = new Dictionary<string, double> { ["saas"] = 3, [topCategory] = maxScore },
-        LastStrongAt = T0.AddDays(-1), OffersLast30Days = 2, EvidenceTerms = evidence,
-        FirstSeenAt = T0.AddDays(-10), LastSeenAt = T0.AddDays(3), AggregatedAt = T0.AddDays(4),
-    };
+    private static readonly DateTimeOffset AggregatedAt = T0.AddDays(4);
+
+    private static CompanyMetrics Metrics(int maxScore, string topCategory = "fx_payments", params string[] evidence) => new(
+        MaxScore: maxScore, OfferCount: 5, UniqueOfferCount: 3, StrongOfferCount: 2, AvgStrongScore: 7.5, TopOfferId: null,
+        TopOfferUrl: "https://www.infojobs.net/x", TopOfferCategory: topCategory,
+        CategoryMaxScores: [new(topCategory, maxScore), new("saas", 3)],
+        LastStrongAt: T0.AddDays(-1), FirstSeenAt: T0.AddDays(-10), LastSeenAt: T0.AddDays(3), RecentOfferCount: 2,
+        EvidenceTerms: evidence.Length > 0 ? evidence : ["USD", "SWIFT"]);
 
     [Fact]
     public void Metrics_are_saved_and_read_back_but_final_companies_stay_frozen()
     {
         var active = AddCompany("Active");
         var top = AddOffer(active, "o1");
-        Assert.True(Store.Companies.SaveMetrics(active, Metrics(8) with { TopOfferId = top }));
+        Assert.True(Store.Companies.SaveMetrics(active, Metrics(8) with { TopOfferId = top }, AggregatedAt));
         var c = Store.Companies.Get(active)!;
         Assert.Equal((8, 5, 3, 2, 7.5, top, "fx_payments", 2, "USD, SWIFT"),
             (c.MaxScore, c.OfferCount, c.UniqueOffers, c.StrongOffers, c.AvgStrongScore, c.TopOfferId, c.TopCategory, c.OffersLast30Days, c.EvidenceTerms));
@@ -127,11 +128,11 @@ public class CompanyRepositoryTests : StoreTestBase
         Assert.Equal((T0.AddDays(-1), T0.AddDays(4), T0.AddDays(-10), T0.AddDays(3)), (c.LastStrongAt, c.AggregatedAt, c.FirstSeenAt, c.LastSeenAt));
 
         var frozen = AddCompany("Frozen");
-        Assert.True(Store.Companies.SaveMetrics(frozen, Metrics(4)));
+        Assert.True(Store.Companies.SaveMetrics(frozen, Metrics(4), AggregatedAt));
         Store.Companies.UpdateResolution(frozen, Resolution.Rejected, T0);
-        Assert.False(Store.Companies.SaveMetrics(frozen, Metrics(0)));
+        Assert.False(Store.Companies.SaveMetrics(frozen, Metrics(0), AggregatedAt));
         Assert.Equal(4, Store.Companies.Get(frozen)!.MaxScore);
-        Assert.False(Store.Companies.SaveMetrics(frozen + 100, Metrics(1)));
+        Assert.False(Store.Companies.SaveMetrics(frozen + 100, Metrics(1), AggregatedAt));
     }
 
     [Fact]
@@ -151,11 +152,11 @@ public class CompanyRepositoryTests : StoreTestBase
         var fx = AddCompany("Acme Pagos", seenAt: T0);
         var saas = AddCompany("Beta Software", seenAt: T0.AddDays(5));
         var none = AddCompany("Gamma_%", seenAt: T0.AddDays(10));
-        Store.Companies.SaveMetrics(fx, Metrics(9) with { LastSeenAt = null });
-        Store.Companies.SaveMetrics(saas, Metrics(5, "saas", "Stripe, AWS") with
+        Store.Companies.SaveMetrics(fx, Metrics(9) with { LastSeenAt = null }, AggregatedAt);
+        Store.Companies.SaveMetrics(saas, Metrics(5, "saas", "Stripe", "AWS") with
         {
-            CategoryScores = new Dictionary<string, double> { ["saas"] = 5, ["fx_payments"] = 2 }, LastStrongAt = T0.AddDays(6), LastSeenAt = null,
-        });
+            CategoryMaxScores = [new("saas", 5), new("fx_payments", 2)], LastStrongAt = T0.AddDays(6), LastSeenAt = null,
+        }, AggregatedAt);
         var offer = AddOffer(saas, "o-saas");
         Store.Matches.Upsert(Match(offer, 5, "saas", """{"hits":[{"alias":"multidivisa"}]}"""));
         Store.Companies.UpdateResolution(none, Resolution.InProgress, T0);
