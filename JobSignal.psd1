@@ -12,6 +12,7 @@
         'module/formats/Signal.Format.ps1xml'
         'module/formats/Infojobs.Format.ps1xml'
         'module/formats/Store.Format.ps1xml'
+        'module/formats/Sheets.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Measure-OfferSignal'
@@ -19,6 +20,8 @@
         'Test-SignalCatalog'
         'Get-InfojobsOffer'
         'Get-IngestionRun'
+        'Sync-CompanySheet'
+        'Import-CompanySheetFeedback'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -351,3 +351,19 @@ Describe 'Get-InfojobsOffer -Path (replay)' {
         $whole[0].PublishedAt | Should -Be ([datetimeoffset]'2012-09-21T10:26:23Z')
     }
 }
+
+# Runs only where real credentials are in the environment (never in CI without them).
+Describe 'Get-InfojobsOffer against the real InfoJobs API' {
+    It 'reads one small page with details' -Skip:(-not ($env:INFOJOBS_CLIENT_ID -and $env:INFOJOBS_CLIENT_SECRET)) {
+        $offers = @(Get-InfojobsOffer -Query 'contabilidad' -Since _7_DAYS -PageSize 3 -MaxPages 1)
+
+        $offers.Count | Should -BeGreaterThan 0
+        foreach ($offer in $offers) {
+            $offer.ProviderOfferId | Should -Not -BeNullOrEmpty
+            $offer.Url | Should -BeLike 'https://*infojobs.net/*'
+            $offer.Description | Should -Not -BeNullOrEmpty
+            $offer.PublishedAt.Offset | Should -Be ([timespan]::Zero)
+        }
+        $offers[0].Fetch.Pages | Should -Be 1
+    }
+}

@@ -162,7 +162,6 @@ public sealed class GetInfojobsOfferCommand : JobSignalCmdlet
     {
         public int Offers;
         public int? TotalResults;
-        public int? TotalPages;
     }
 
     private void Handle(InfojobsFetchEvent fetchEvent, FetchStatistics statistics, SearchProgress progress)
@@ -171,7 +170,6 @@ public sealed class GetInfojobsOfferCommand : JobSignalCmdlet
         {
             case InfojobsPageFetched page:
                 progress.TotalResults ??= page.TotalResults;
-                progress.TotalPages ??= page.TotalPages;
                 var pagesExpected = Math.Max(1, Math.Min(MaxPages, page.TotalPages ?? MaxPages));
                 ReportProgress(PageActivity, PageActivityName, $"Page {page.Ordinal} of {pagesExpected}",
                     page.Ordinal * 100 / pagesExpected);

@@ -72,18 +72,41 @@ public static class CatalogLoader
         }
         catch (JsonException ex)
         {
+            var line = (int)(ex.LineNumber ?? 0);
+            var column = CharacterColumn(json, line, (int)(ex.BytePositionInLine ?? 0));
             // JsonException counts lines and positions from 0; editors count from 1.
-            var line = (ex.LineNumber ?? 0) + 1;
-            var position = (ex.BytePositionInLine ?? 0) + 1;
-            var issue = new CatalogIssue("$", $"invalid JSON at line {line}, position {position}: {FirstSentence(ex.Message)}");
+            var issue = new CatalogIssue("$", $"invalid JSON at line {line + 1}, position {column + 1}: {FirstSentence(ex.Message)}");
             return new CatalogReadResult { Path = path, Issues = [issue] };
         }
     }
 
     private static string FirstSentence(string message)
     {
-        // System.Text.Json appends "Path: $ | LineNumber: 4 | BytePositionInLine: 7." which the issue already says.
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        // System.Text.Json appends "[Path: $ |] LineNumber: 4 | BytePositionInLine: 7." which the issue already says.
+        foreach (var marker in new[] { " Path:", " LineNumber:" })
+        {
+            var cut = message.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0) return message[..cut];
+        }
+        return message;
+    }
+
+    /// <summary>System.Text.Json counts UTF-8 bytes within the line; people count characters.</summary>
+    private static int CharacterColumn(string json, int line, int bytePosition)
+    {
+        var start = 0;
+        for (var i = 0; i < line && start >= 0; i++)
+        {
+            start = json.IndexOf('\n', start);
+            if (start >= 0) start++;
+        }
+        if (start < 0) return bytePosition;
+        var column = 0;
+        for (var bytes = 0; start + column < json.Length && bytes < bytePosition; column++)
+        {
+            var c = json[start + column];
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : char.IsSurrogate(c) ? 2 : 3;
+        }
+        return column;
     }
 }

@@ -29,12 +29,34 @@ public static class CatalogValidator
         {
             Path = path,
             Version = string.IsNullOrWhiteSpace(catalog?.Version) ? null : catalog.Version,
-            Issues = checker.Issues,
+            Issues = InFileOrder(checker.Issues),
             CategoryCount = catalog?.Categories.Count ?? 0,
             KeywordCount = catalog?.Keywords.Count ?? 0,
             AliasCount = catalog?.AliasCount ?? 0,
             PhraseCount = catalog?.Phrases.Count ?? 0,
         };
+    }
+
+    private static readonly string[] s_sections = ["$", "version", "description", "categories", "keywords", "phrases", "scoring", "negation"];
+
+    /// <summary>Issues by section and item (a stable sort keeps discovery order within an item).</summary>
+    private static List<CatalogIssue> InFileOrder(List<CatalogIssue> issues) =>
+        issues.OrderBy(i => SectionRank(i.Path)).ThenBy(i => FirstIndex(i.Path)).ToList();
+
+    private static int SectionRank(string path)
+    {
+        var end = path.IndexOfAny(['.', '[']);
+        var rank = Array.IndexOf(s_sections, end < 0 ? path : path[..end]);
+        return rank < 0 ? s_sections.Length : rank;
+    }
+
+    /// <summary>The item index of a top-level array (<c>keywords[3]...</c> -> 3); -1 elsewhere.</summary>
+    private static int FirstIndex(string path)
+    {
+        var open = path.IndexOfAny(['.', '[']);
+        if (open < 0 || path[open] != '[') return -1;
+        var close = path.IndexOf(']', open);
+        return close > open + 1 && int.TryParse(path.AsSpan(open + 1, close - open - 1), out var index) ? index : -1;
     }
 
     private sealed class Checker
@@ -89,7 +111,8 @@ public static class CatalogValidator
                 var keyword = keywords[i];
                 CheckId(keyword.Id, path, _termIds);
                 if (string.IsNullOrWhiteSpace(keyword.CategoryId)) Report(path + ".categoryId", "blank categoryId");
-                else if (!categoryIds.Contains(keyword.CategoryId))
+                // When the categories section itself is broken, every keyword would repeat it.
+                else if (!IsReported("categories") && !categoryIds.Contains(keyword.CategoryId))
                     Report(path + ".categoryId", $"unknown category '{keyword.CategoryId}'");
                 if (keyword.Aliases.Count + keyword.CaseSensitiveAliases.Count == 0) Report(path + ".aliases", "no aliases");
                 CheckAliases(keyword, i, keyword.Aliases, path + ".aliases", caseSensitive: false, aliases);
@@ -252,12 +275,18 @@ public static class CatalogValidator
 
         private void Report(string path, string message)
         {
+            if (!IsReported(path)) _issues.Add(new CatalogIssue(path, message));
+        }
+
+        /// <summary>The reader already reported this path, a parent of it, or the whole document.</summary>
+        private bool IsReported(string path)
+        {
             foreach (var reported in _reported)
             {
                 if (reported == "$" || path == reported || path.StartsWith(reported + ".", StringComparison.Ordinal)
-                    || path.StartsWith(reported + "[", StringComparison.Ordinal)) return;
+                    || path.StartsWith(reported + "[", StringComparison.Ordinal)) return true;
             }
-            _issues.Add(new CatalogIssue(path, message));
+            return false;
         }
 
         private sealed record AliasOrigin(int KeywordIndex, string KeywordId, string Path, string? ExactText);

@@ -1,3 +1,4 @@
+using JobSignal.Core.Domain;
 namespace JobSignal.Core.Sheets;
 
 /// <summary>The reps' cells of one Sheet row, as read (untrimmed, any case); RowNumber is the Sheet's 1-based row.</summary>
@@ -97,17 +98,17 @@ public static class FeedbackDiff
         List<FeedbackWarning> warnings)
     {
         if (string.IsNullOrWhiteSpace(row.Resolution)) return null;
-        if (!LeadResolution.TryParse(row.Resolution, out var wanted))
+        if (!Resolution.TryParse(row.Resolution, out var wanted))
         {
             warnings.Add(new FeedbackWarning(row.RowNumber, key,
                 $"Row {row.RowNumber}: unknown resolution '{row.Resolution.Trim()}' for company '{key}' "
-                + $"(expected one of {string.Join(", ", LeadResolution.All)}); left unchanged."));
+                + $"(expected one of {string.Join(", ", Resolution.All)}); left unchanged."));
             return null;
         }
         if (wanted == company.Resolution) return null;
         // A store value outside the vocabulary counts as PENDING, so that the Sheet can still repair it.
-        var current = LeadResolution.TryParse(company.Resolution, out var parsed) ? parsed : LeadResolution.Pending;
-        var transition = (LeadResolution.IsFinal(current), LeadResolution.IsFinal(wanted)) switch
+        var current = Resolution.TryParse(company.Resolution, out var parsed) ? parsed : Resolution.Pending;
+        var transition = (Resolution.IsFinal(current), Resolution.IsFinal(wanted)) switch
         {
             (false, false) => ResolutionTransition.ActiveToActive,
             (false, true) => ResolutionTransition.ActiveToFinal,

@@ -22,6 +22,9 @@ public sealed class SheetFeedbackReader
         _options = options ?? new SheetSyncOptions();
     }
 
+    public string SpreadsheetId => _spreadsheetId;
+    public string SheetName => _options.SheetName;
+
     /// <summary>Every row with a company id (blank-key rows are left out), with its 1-based Sheet row number.</summary>
     public async Task<IReadOnlyList<SheetFeedbackRow>> ReadAsync(CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using JobSignal.Core.Domain;
 using System.Globalization;
 
 namespace JobSignal.Core.Sheets;
@@ -77,13 +78,13 @@ public sealed class SheetLayout
     /// <summary>The cells of a company's row, left to right; rep-owned cells hold what a first append writes.</summary>
     public IReadOnlyList<SheetCellValue> RowFor(SheetCompany company)
     {
-        var resolution = LeadResolution.TryParse(company.Resolution, out var parsed) ? parsed : LeadResolution.Pending;
+        var resolution = Resolution.TryParse(company.Resolution, out var parsed) ? parsed : Resolution.Pending;
         return Columns.Select(column => column.Key switch
         {
             SheetColumnKey.CompanyId => SheetCellValue.Text(company.CompanyId.Trim()),
             SheetColumnKey.Name => SheetCellValue.Text(company.Name),
             SheetColumnKey.Resolution => SheetCellValue.Text(resolution),
-            SheetColumnKey.MaxScore => SheetCellValue.Number(company.MaxScore),
+            SheetColumnKey.MaxScore => company.MaxScore is { } score ? SheetCellValue.Number(score) : SheetCellValue.Empty,
             SheetColumnKey.StrongOffers => SheetCellValue.Number(company.StrongOffers),
             SheetColumnKey.UniqueOffers => SheetCellValue.Number(company.UniqueOffers),
             SheetColumnKey.PostingActivity => SheetCellValue.Number(company.OfferCount),
@@ -91,7 +92,7 @@ public sealed class SheetLayout
             SheetColumnKey.TopCategory => SheetCellValue.Text(company.TopCategoryLabel),
             SheetColumnKey.LastStrongAt => company.LastStrongAt is { } at
                 ? SheetCellValue.Date(DateOnly.FromDateTime(at.UtcDateTime)) : SheetCellValue.Empty,
-            SheetColumnKey.Evidence => SheetCellValue.Text(string.Join(", ", company.EvidenceTerms ?? [])),
+            SheetColumnKey.Evidence => SheetCellValue.Text(company.EvidenceTerms?.Trim()),
             _ => SheetCellValue.Empty,
         }).ToArray();
     }

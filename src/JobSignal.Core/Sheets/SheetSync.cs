@@ -1,3 +1,4 @@
+using JobSignal.Core.Domain;
 using JobSignal.Core.Common;
 
 namespace JobSignal.Core.Sheets;
@@ -40,14 +41,17 @@ public sealed class SheetSync
     private readonly SheetsClient _client;
     private readonly string _spreadsheetId;
     private readonly SheetSyncOptions _options;
+    private readonly Action<string> _log;
 
-    public SheetSync(SheetsClient client, string spreadsheetId, SheetSyncOptions? options = null)
+    /// <param name="log">Hears each step (for -Verbose); called on the thread that runs the sync's continuations.</param>
+    public SheetSync(SheetsClient client, string spreadsheetId, SheetSyncOptions? options = null, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrWhiteSpace(spreadsheetId);
         _client = client;
         _spreadsheetId = spreadsheetId.Trim();
         _options = options ?? new SheetSyncOptions();
+        _log = log ?? (_ => { });
     }
 
     /// <summary>Reads the tab and plans, writing nothing (-WhatIf). A missing tab plans its creation.</summary>
@@ -69,25 +73,39 @@ public sealed class SheetSync
         // Ranges name the tab as Google spells it, whatever the case the user typed.
         var sheetName = tab?.Title ?? _options.SheetName;
         var state = createTab ? SheetState.Empty : await ReadTabAsync(sheetName, ct).ConfigureAwait(false);
+        _log(createTab ? $"Tab '{sheetName}' does not exist yet." : $"Tab '{sheetName}': read {state.Rows.Count} rows.");
 
         var plan = SheetSyncPlanner.Plan(state, companies, _options with { SheetName = sheetName });
         if (plan.HeaderMismatch is { } mismatch)
             throw new JobSignalException("SheetsHeaderMismatch", FailureKind.InvalidData, mismatch, sheetName,
                 "Fix the header row (or use another -SheetName / -HeaderLanguage); the sync never rewrites an existing header.");
         warnings.AddRange(plan.Warnings);
+        _log($"Plan: {plan.AppendCount} to append, {plan.UpdateCount} to update ({plan.UpdatedCellCount} cells), "
+             + $"{plan.Unchanged} unchanged, {plan.Skipped.Count} skipped; {plan.WriteRequestCount} write requests.");
 
         int appended = 0, updated = 0, updatedCells = 0, failed = 0;
         if (write)
         {
-            if (createTab) await CreateTabAsync(ct).ConfigureAwait(false);
+            if (createTab)
+            {
+                await CreateTabAsync(ct).ConfigureAwait(false);
+                _log($"Created tab '{sheetName}' with a frozen header, dropdowns and a date format.");
+            }
             else if (tab!.GridProperties?.FrozenRowCount is null or 0)
             {
                 // A tab the reps made by hand: give it the frozen header, dropdowns and formats once.
-                try { await _client.BatchUpdateAsync(_spreadsheetId, SetupRequests(tab.SheetId ?? 0, freeze: true), ct).ConfigureAwait(false); }
+                try
+                {
+                    await _client.BatchUpdateAsync(_spreadsheetId, SetupRequests(tab.SheetId ?? 0, freeze: true), ct).ConfigureAwait(false);
+                    _log("Froze the header row and set the dropdowns and date format.");
+                }
                 catch (SheetsApiException ex) { warnings.Add($"The tab's header, dropdowns and formats were not set up: {ex.Message}"); }
             }
             if (plan.Header is { } header)
+            {
                 await _client.BatchUpdateValuesAsync(_spreadsheetId, [header], SheetValueInput.UserEntered, ct).ConfigureAwait(false);
+                _log("Wrote the header row.");
+            }
 
             (updated, updatedCells, failed) = await UpdateAsync(plan, errors, ct).ConfigureAwait(false);
             var (done, notDone) = await AppendAsync(plan, errors, ct).ConfigureAwait(false);
@@ -201,7 +219,7 @@ public sealed class SheetSync
                 Properties = new SheetProperties { SheetId = sheetId, GridProperties = new GridProperties { FrozenRowCount = 1 } },
                 Fields = "gridProperties.frozenRowCount",
             } });
-        requests.Add(Dropdown(SheetColumnKey.Resolution, LeadResolution.All));
+        requests.Add(Dropdown(SheetColumnKey.Resolution, Resolution.All));
         requests.Add(Dropdown(SheetColumnKey.ModelFeedback, ModelFeedback.All));
         requests.Add(new SheetRequest { RepeatCell = new RepeatCellRequest
         {
@@ -238,6 +256,7 @@ public sealed class SheetSync
             }
             rows += batch.Count;
             cells += batch.Sum(r => r.Columns.Count);
+            _log($"Updated {batch.Count} rows (request {i + 1} of {plan.UpdateBatches.Count}).");
         }
         return (rows, cells, 0);
     }
@@ -260,6 +279,7 @@ public sealed class SheetSync
                         SheetValueInput.UserEntered, ct),
                     async () =>
                     {
+                        _log($"An append of {pending.Count} rows failed; re-reading the key column to append only what is missing.");
                         var present = await ReadKeysAsync(plan.SheetName, ct).ConfigureAwait(false);
                         var missing = pending.Where(r => !present.Contains(r.CompanyId)).ToList();
                         appended += pending.Count - missing.Count;
@@ -267,6 +287,7 @@ public sealed class SheetSync
                         return pending.Count == 0;
                     }, ct).ConfigureAwait(false);
                 appended += pending.Count;
+                _log($"Appended {plan.AppendBatches[i].Count} rows (request {i + 1} of {plan.AppendBatches.Count}).");
             }
             catch (SheetsApiException ex)
             {

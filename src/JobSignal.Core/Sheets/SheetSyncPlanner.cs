@@ -222,7 +222,7 @@ public static class SheetSyncPlanner
             if (ReferenceEquals(x, y)) return 0;
             if (x is null) return 1;
             if (y is null) return -1;
-            var byRank = y.MaxScore.CompareTo(x.MaxScore);
+            var byRank = Nullable.Compare(y.MaxScore, x.MaxScore);
             if (byRank == 0) byRank = y.StrongOffers.CompareTo(x.StrongOffers);
             if (byRank == 0) byRank = Nullable.Compare(y.LastStrongAt, x.LastStrongAt);
             if (byRank == 0) byRank = y.OfferCount.CompareTo(x.OfferCount);

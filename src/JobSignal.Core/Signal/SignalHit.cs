@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using JobSignal.Core.Catalog;
 
 namespace JobSignal.Core.Signal;
@@ -46,5 +47,6 @@ public sealed record SignalHit
     public string? ExclusionReason { get; init; }
 
     /// <summary>Counts towards the score: neither negated nor excluded.</summary>
+    [JsonIgnore]
     public bool Counts => !Negated && !Excluded;
 }

@@ -25,7 +25,7 @@ public sealed class CompanyRepository
     private const string Ranking = "ORDER BY c.max_score DESC NULLS LAST, c.strong_offer_count DESC, c.last_strong_at DESC NULLS LAST, c.id";
 
     public Company? Get(long companyId) =>
-        _store.Connection.QuerySingleOrDefault<Company>(_store.Command(SelectCompany + " WHERE c.id = @companyId", new { companyId }));
+        _store.Statement(SelectCompany + " WHERE c.id = @companyId").Set("@companyId", companyId).Rows<Company>().SingleOrDefault();
 
     /// <summary>The companies with these ids that exist, in id order.</summary>
     public IReadOnlyList<Company> Get(IEnumerable<long> companyIds) =>
@@ -34,32 +34,31 @@ public sealed class CompanyRepository
             .OrderBy(c => c.CompanyId).ToList();
 
     public Company? FindByDomain(string domain) =>
-        _store.Connection.QuerySingleOrDefault<Company>(_store.Command(SelectCompany + " WHERE c.website_domain = @domain", new { domain }));
+        _store.Statement(SelectCompany + " WHERE c.website_domain = @domain").Set("@domain", domain).Rows<Company>().SingleOrDefault();
 
     /// <summary>
     /// Companies with this normalized name and the same hidden flag (an anonymous profile never matches a real
     /// company by name, nor the reverse), oldest first.
     /// </summary>
     public IReadOnlyList<Company> FindByNormalizedName(string normalizedName, bool hidden) =>
-        _store.Connection.Query<Company>(_store.Command(
-            SelectCompany + " WHERE c.normalized_name = @normalizedName AND c.hidden = @hidden ORDER BY c.id",
-            new { normalizedName, hidden })).AsList();
+        _store.Statement(SelectCompany + " WHERE c.normalized_name = @normalizedName AND c.hidden = @hidden ORDER BY c.id")
+            .Set("@normalizedName", normalizedName).Set("@hidden", hidden).Rows<Company>();
 
     /// <summary>The company a provider's company id is linked to.</summary>
     public Company? FindBySource(string provider, string providerCompanyId) =>
-        _store.Connection.QuerySingleOrDefault<Company>(_store.Command(
-            SelectCompany + """
+        _store.Statement(SelectCompany + """
              JOIN company_sources s ON s.company_id = c.id
             WHERE s.provider = @provider AND s.provider_company_id = @providerCompanyId
-            """, new { provider, providerCompanyId }));
+            """).Set("@provider", provider).Set("@providerCompanyId", providerCompanyId).Rows<Company>().SingleOrDefault();
 
     /// <summary>Adds a company (resolution PENDING, no metrics) and returns its id.</summary>
     public long Insert(NewCompany identity, DateTimeOffset seenAt) => _store.Write(() =>
-        _store.Connection.ExecuteScalar<long>(_store.Command("""
+        (long)_store.Statement("""
             INSERT INTO companies (display_name, normalized_name, website_domain, hidden, first_seen_at, last_seen_at)
             VALUES (@Name, @NormalizedName, @Domain, @Hidden, @seenAt, @seenAt)
             RETURNING id
-            """, new { identity.Name, identity.NormalizedName, identity.Domain, identity.Hidden, seenAt })));
+            """).Set("@Name", identity.Name).Set("@NormalizedName", identity.NormalizedName).Set("@Domain", identity.Domain)
+            .Set("@Hidden", identity.Hidden).Set("@seenAt", seenAt).ExecuteScalar()!);
 
     /// <summary>
     /// Links a provider's company id to a company, or refreshes the link (name as seen, last seen). A provider id
@@ -67,7 +66,7 @@ public sealed class CompanyRepository
     /// </summary>
     public long LinkSource(long companyId, string provider, string providerCompanyId, string? name, bool hidden,
         DateTimeOffset seenAt) => _store.Write(() =>
-        _store.Connection.ExecuteScalar<long>(_store.Command("""
+        (long)_store.Statement("""
             INSERT INTO company_sources (provider, provider_company_id, company_id, hidden, name_as_seen, first_seen_at, last_seen_at)
             VALUES (@provider, @providerCompanyId, @companyId, @hidden, @name, @seenAt, @seenAt)
             ON CONFLICT (provider, provider_company_id) DO UPDATE SET
@@ -75,7 +74,8 @@ public sealed class CompanyRepository
                 hidden = excluded.hidden,
                 last_seen_at = max(last_seen_at, excluded.last_seen_at)
             RETURNING company_id
-            """, new { companyId, provider, providerCompanyId, name, hidden, seenAt })));
+            """).Set("@companyId", companyId).Set("@provider", provider).Set("@providerCompanyId", providerCompanyId)
+            .Set("@name", name).Set("@hidden", hidden).Set("@seenAt", seenAt).ExecuteScalar()!);
 
     public IReadOnlyList<CompanySource> ListSources(long companyId) =>
         _store.Connection.Query<CompanySource>(_store.Command("""
@@ -88,16 +88,16 @@ public sealed class CompanyRepository
     /// another company owns this one.
     /// </summary>
     public bool EnrichDomain(long companyId, string domain) => _store.Write(() =>
-        _store.Connection.Execute(_store.Command("""
+        _store.Statement("""
             UPDATE companies SET website_domain = @domain
             WHERE id = @companyId AND website_domain IS NULL
               AND NOT EXISTS (SELECT 1 FROM companies WHERE website_domain = @domain)
-            """, new { companyId, domain })) == 1);
+            """).Set("@companyId", companyId).Set("@domain", domain).ExecuteNonQuery() == 1);
 
     /// <summary>Moves the company's last seen forward to <paramref name="seenAt"/> (never back).</summary>
     public void Touch(long companyId, DateTimeOffset seenAt) => _store.Write(() =>
-        _store.Connection.Execute(_store.Command(
-            "UPDATE companies SET last_seen_at = max(last_seen_at, @seenAt) WHERE id = @companyId", new { companyId, seenAt })));
+        _store.Statement("UPDATE companies SET last_seen_at = max(last_seen_at, @seenAt) WHERE id = @companyId")
+            .Set("@companyId", companyId).Set("@seenAt", seenAt).ExecuteNonQuery());
 
     /// <summary>Sets the resolution (one of <see cref="Resolution.All"/>). False when the company does not exist or already had it.</summary>
     public bool UpdateResolution(long companyId, string resolution, DateTimeOffset updatedAt)

@@ -38,7 +38,7 @@ public sealed class OfferRepository
         """;
 
     public StoredOffer? Get(long offerId) =>
-        _store.Connection.QuerySingleOrDefault<StoredOffer>(_store.Command(SelectOffer + " WHERE o.id = @offerId", new { offerId }));
+        _store.Statement(SelectOffer + " WHERE o.id = @offerId").Set("@offerId", offerId).Rows<StoredOffer>().SingleOrDefault();
 
     /// <summary>The offer a provider id belongs to (its own row, or the canonical offer it is a repost of), or null when new.</summary>
     public KnownOffer? Find(string provider, string providerOfferId) =>
@@ -117,34 +117,36 @@ public sealed class OfferRepository
     public bool RegisterRepost(long canonicalOfferId, string provider, string providerOfferId, DateTimeOffset seenAt) =>
         _store.Write(() =>
         {
-            var isNew = _store.Connection.Execute(_store.Command("""
+            var isNew = _store.Statement("""
                 INSERT INTO offer_reposts (provider, provider_offer_id, offer_id, first_seen_at, last_seen_at)
                 VALUES (@provider, @providerOfferId, @canonicalOfferId, @seenAt, @seenAt)
                 ON CONFLICT (provider, provider_offer_id) DO NOTHING
-                """, new { provider, providerOfferId, canonicalOfferId, seenAt })) == 1;
+                """).Set("@provider", provider).Set("@providerOfferId", providerOfferId)
+                .Set("@canonicalOfferId", canonicalOfferId).Set("@seenAt", seenAt).ExecuteNonQuery() == 1;
             if (!isNew)
-                _store.Connection.Execute(_store.Command("""
+                _store.Statement("""
                     UPDATE offer_reposts SET last_seen_at = max(last_seen_at, @seenAt)
                     WHERE provider = @provider AND provider_offer_id = @providerOfferId
-                    """, new { provider, providerOfferId, seenAt }));
-            _store.Connection.Execute(_store.Command("""
+                    """).Set("@provider", provider).Set("@providerOfferId", providerOfferId).Set("@seenAt", seenAt).ExecuteNonQuery();
+            _store.Statement("""
                 UPDATE offers SET
                     repost_count = repost_count + @added,
                     last_seen_provider_offer_id = CASE WHEN @seenAt >= last_seen_at THEN @providerOfferId ELSE last_seen_provider_offer_id END,
                     last_seen_at = max(last_seen_at, @seenAt)
                 WHERE id = @canonicalOfferId
-                """, new { canonicalOfferId, providerOfferId, seenAt, added = isNew ? 1 : 0 }));
+                """).Set("@canonicalOfferId", canonicalOfferId).Set("@providerOfferId", providerOfferId).Set("@seenAt", seenAt)
+                .Set("@added", isNew ? 1 : 0).ExecuteNonQuery();
             return isNew;
         });
 
     /// <summary>The company's canonical offers last seen at or after <paramref name="seenSince"/>, oldest id first.</summary>
     public IReadOnlyList<RepostCandidate> ListRepostCandidates(long companyId, DateTimeOffset seenSince) =>
-        _store.Connection.Query<RepostCandidate>(_store.Command("""
+        _store.Statement("""
             SELECT id AS OfferId, fingerprint, normalized_title, description_token_count, content_signature, last_seen_at
             FROM offers
             WHERE company_id = @companyId AND canonical_offer_id IS NULL AND last_seen_at >= @seenSince
             ORDER BY id
-            """, new { companyId, seenSince })).AsList();
+            """).Set("@companyId", companyId).Set("@seenSince", seenSince).Rows<RepostCandidate>();
 
     /// <summary>
     /// The company's canonical offers seen since <paramref name="seenSince"/> with this fingerprint or this
@@ -152,13 +154,14 @@ public sealed class OfferRepository
     /// </summary>
     public IReadOnlyList<RepostCandidate> FindRepostCandidates(long companyId, string? fingerprint, string? normalizedTitle,
         DateTimeOffset seenSince) =>
-        _store.Connection.Query<RepostCandidate>(_store.Command("""
+        _store.Statement("""
             SELECT id AS OfferId, fingerprint, normalized_title, description_token_count, content_signature, last_seen_at
             FROM offers
             WHERE company_id = @companyId AND canonical_offer_id IS NULL AND last_seen_at >= @seenSince
               AND (fingerprint = @fingerprint OR normalized_title = @normalizedTitle)
             ORDER BY id
-            """, new { companyId, fingerprint, normalizedTitle, seenSince })).AsList();
+            """).Set("@companyId", companyId).Set("@fingerprint", fingerprint).Set("@normalizedTitle", normalizedTitle)
+            .Set("@seenSince", seenSince).Rows<RepostCandidate>();
 
     /// <summary>The canonical offers of these companies with their matches, by company then offer id.</summary>
     public IReadOnlyList<OfferSignal> ListForAggregation(IEnumerable<long> companyIds) =>

@@ -26,10 +26,10 @@ public class FeedbackDiffTests
     }
 
     [Fact]
-    public void Values_are_read_trimmed_in_any_case_with_spaces_for_underscores()
+    public void Values_are_read_trimmed_in_any_case()
     {
         var plan = FeedbackDiff.Plan(
-            [Row(2, " c1 ", "  rejected "), Row(3, "c2", "in progress"), Row(4, "c3", "High-Interest", " fp ", "  wrong sector ")],
+            [Row(2, " c1 ", "  rejected "), Row(3, "c2", "in_progress"), Row(4, "c3", "High_Interest", " fp ", "  wrong sector ")],
             [Store("c1", "PENDING"), Store("c2", "PENDING"), Store("c3", "PENDING")]);
         Assert.Equal(new[] { "REJECTED", "IN_PROGRESS", "HIGH_INTEREST" }, plan.ResolutionChanges.Select(c => c.To));
         Assert.Equal("c1", plan.ResolutionChanges[0].CompanyId);

@@ -46,7 +46,7 @@ public class SheetLayoutTests
     {
         var company = new SheetCompany(" 42 ", "=IMPORTXML(\"http://evil\")", "rejected", 8, 2, 3, 5,
             "https://www.infojobs.net/o?id=\"x\"", "Pagos", new DateTimeOffset(2024, 5, 3, 23, 30, 0, TimeSpan.FromHours(-2)),
-            ["USD", "SWIFT"]);
+            "USD, SWIFT");
         var row = SheetLayout.Spanish.RowFor(company).Select(v => v.ToUserEntered()).ToArray();
         Assert.Equal(new object[]
         {
@@ -60,8 +60,9 @@ public class SheetLayoutTests
     [Fact]
     public void Missing_values_and_unknown_resolution_become_empty_cells_and_pending()
     {
-        var row = SheetLayout.English.RowFor(new SheetCompany("7", "Acme", "maybe", 0, 0, 0, 0, "not a url", null, null, null));
+        var row = SheetLayout.English.RowFor(new SheetCompany("7", "Acme", "maybe", null, 0, 0, 0, "not a url", null, null, null));
         Assert.Equal("'PENDING", row[2].ToUserEntered());
+        Assert.Same(SheetCellValue.Empty, row[3]);
         Assert.Equal("'not a url", row[7].ToUserEntered());
         Assert.Same(SheetCellValue.Empty, row[8]);
         Assert.Same(SheetCellValue.Empty, row[9]);

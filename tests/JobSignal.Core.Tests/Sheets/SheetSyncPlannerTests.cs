@@ -170,7 +170,7 @@ public class SheetSyncPlannerTests
     [Fact]
     public void Large_plans_are_batched_under_the_byte_budget_without_splitting_rows()
     {
-        var companies = Enumerable.Range(0, 600).Select(i => Company(i.ToString("D4"), score: i % 11, evidence: ["USD", new string('x', 300)])).ToList();
+        var companies = Enumerable.Range(0, 600).Select(i => Company(i.ToString("D4"), score: i % 11, evidence: "USD, " + new string('x', 300))).ToList();
         var options = new SheetSyncOptions { MaxRequestBytes = 40_000 };
         var appendPlan = SheetSyncPlanner.Plan(SheetState.Empty, companies, options);
         Assert.True(appendPlan.AppendBatches.Count > 5, $"{appendPlan.AppendBatches.Count} batches");

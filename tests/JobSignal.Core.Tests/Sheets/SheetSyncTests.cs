@@ -1,3 +1,4 @@
+using JobSignal.Core.Domain;
 using JobSignal.Core.Common;
 using JobSignal.Core.Sheets;
 using JobSignal.TestFakes;
@@ -65,7 +66,7 @@ public sealed class SheetSyncTests : IDisposable
         var resolution = Assert.Single(tab.Validations, v => v.StartColumn == 2);
         Assert.Equal(("ONE_OF_LIST", 1, (int?)null, 3, false, true),
             (resolution.ConditionType, resolution.StartRow, resolution.EndRow, resolution.EndColumn, resolution.Strict, resolution.ShowCustomUi));
-        Assert.Equal(LeadResolution.All, resolution.Values);
+        Assert.Equal(Resolution.All, resolution.Values);
         Assert.Equal(new[] { "OK", "FP", "FN" }, Assert.Single(tab.Validations, v => v.StartColumn == 11).Values);
         Assert.Contains(tab.Formats, f => f.StartColumn == 9 && f.Fields == "userEnteredFormat.numberFormat" && f.CellJson.Contains("yyyy-mm-dd"));
         Assert.Contains(tab.Formats, f => f.EndRow == 1 && f.CellJson.Contains("\"bold\":true"));
@@ -376,7 +377,7 @@ public sealed class SheetSyncTests : IDisposable
     [Fact]
     public async Task Company_text_that_looks_like_a_formula_stays_text()
     {
-        await Sync([Company("1", name: "=IMPORTXML(\"http://evil.test\",\"//a\")", category: "+34 600", evidence: ["2024-01-01"])]);
+        await Sync([Company("1", name: "=IMPORTXML(\"http://evil.test\",\"//a\")", category: "+34 600", evidence: "2024-01-01")]);
         var tab = Tab();
         Assert.False(tab.IsFormula("B2"));
         Assert.Equal("=IMPORTXML(\"http://evil.test\",\"//a\")", tab["B2"]);
@@ -384,7 +385,7 @@ public sealed class SheetSyncTests : IDisposable
         Assert.Equal("2024-01-01", tab["K2"]);
 
         Server.ClearRequests();
-        Assert.Equal(1, (await Sync([Company("1", name: "=IMPORTXML(\"http://evil.test\",\"//a\")", category: "+34 600", evidence: ["2024-01-01"])])).Unchanged);
+        Assert.Equal(1, (await Sync([Company("1", name: "=IMPORTXML(\"http://evil.test\",\"//a\")", category: "+34 600", evidence: "2024-01-01")])).Unchanged);
         Assert.Equal(0, ValueWrites);
     }
 }

@@ -35,11 +35,10 @@ internal sealed class SheetsFixture : IDisposable
 
     public static SheetCompany Company(string id, int score = 5, string? name = null, string? resolution = null,
         int strong = 1, int unique = 2, int activity = 3, string? url = null, string? category = "Pagos internacionales",
-        DateTimeOffset? lastStrongAt = null, params string[] evidence) =>
+        DateTimeOffset? lastStrongAt = null, string evidence = "USD, pagos internacionales") =>
         new(id, name ?? "Company " + id, resolution, score, strong, unique, activity,
             url ?? $"https://www.infojobs.net/offer/{id}", category,
-            lastStrongAt ?? new DateTimeOffset(2024, 5, 3, 10, 30, 0, TimeSpan.Zero),
-            evidence.Length == 0 ? ["USD", "pagos internacionales"] : evidence);
+            lastStrongAt ?? new DateTimeOffset(2024, 5, 3, 10, 30, 0, TimeSpan.Zero), evidence);
 
     public void Dispose()
     {

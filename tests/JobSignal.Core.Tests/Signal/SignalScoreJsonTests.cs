@@ -45,7 +45,10 @@ public class SignalScoreJsonTests
         Assert.Contains("\"kind\":\"keyword\"", json);
         Assert.Contains("\"negationCue\":\"no\"", json);
         Assert.DoesNotContain("null", json);
-        Assert.DoesNotContain("\"evidence\":\"Azure", json); // computed properties are not stored
+        // Computed properties are not stored.
+        Assert.DoesNotContain("\"evidence\":\"Azure", json);
+        Assert.DoesNotContain("\"counts\"", json);
+        Assert.DoesNotContain("\"explanation\"", json);
     }
 
     [Theory]

@@ -1,0 +1,96 @@
+using System.Management.Automation;
+using JobSignal.Cmdlets.Infrastructure;
+using JobSignal.Core.Catalog;
+using JobSignal.Core.Common;
+using JobSignal.Core.Sheets;
+
+namespace JobSignal.Cmdlets.Commands;
+
+/// <summary>
+/// Writes the ranked companies to the Google Sheet (SPEC 9.1): the ones piped in by CompanyId, or every company in
+/// the store. -WhatIf reads the Sheet, computes the plan and writes nothing.
+/// </summary>
+[Cmdlet(VerbsData.Sync, "CompanySheet", SupportsShouldProcess = true)]
+[OutputType(typeof(SheetSyncResult))]
+public sealed class SyncCompanySheetCommand : SheetsCmdlet
+{
+    private readonly List<long> _companyIds = [];
+    private readonly HashSet<long> _seen = [];
+
+    /// <summary>Companies to sync (e.g. piped from Update-CompanyAggregation); all companies when not given.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public long[]? CompanyId { get; set; }
+
+    /// <summary>The catalog whose category names label the top category column.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CatalogPath { get; set; }
+
+    protected override string Activity => "Sync-CompanySheet";
+
+    protected override void ProcessRecord()
+    {
+        foreach (var id in CompanyId ?? [])
+            if (_seen.Add(id)) _companyIds.Add(id);
+    }
+
+    protected override void EndProcessing()
+    {
+        var fromPipeline = MyInvocation.ExpectingInput || CompanyId is not null;
+        if (fromPipeline && _companyIds.Count == 0)
+        {
+            WriteVerbose("No companies were given: nothing to sync.");
+            return;
+        }
+        var spreadsheetId = ResolveSpreadsheetId();
+        var companies = LoadCompanies(fromPipeline);
+        var options = SyncOptions;
+        using var client = CreateClient();
+        var target = $"tab '{options.SheetName}' of spreadsheet {spreadsheetId}";
+        var apply = ShouldProcess($"Writing {companies.Count} companies to {target}.",
+            $"Write {companies.Count} companies to {target}?", "Sync-CompanySheet", out var reason);
+        if (!apply && reason != ShouldProcessReason.WhatIf) return;
+
+        try
+        {
+            var result = RunSheetsWork((log, ct) =>
+            {
+                var work = new SheetSync(client, spreadsheetId, options, log);
+                return apply ? work.SyncAsync(companies, ct) : work.PreviewAsync(companies, ct);
+            });
+            ReportProblems(result.Warnings, result.Errors, "SheetsWriteFailed", target);
+            WriteTyped(result);
+        }
+        catch (JobSignalException ex)
+        {
+            ThrowFailure(ex);
+        }
+    }
+
+    private List<SheetCompany> LoadCompanies(bool fromPipeline)
+    {
+        var labels = CategoryLabels();
+        if (!fromPipeline)
+        {
+            var all = Store.Companies.List();
+            WriteVerbose($"Syncing all {all.Count} companies of the store.");
+            return all.Select(c => SheetCompanyMapper.From(c, labels)).ToList();
+        }
+        var found = Store.Companies.Get(_companyIds).ToDictionary(c => c.CompanyId);
+        foreach (var missing in _companyIds.Where(id => !found.ContainsKey(id)))
+            WriteFailure(new JobSignalException("CompanyNotFound", FailureKind.ObjectNotFound,
+                $"Company {missing} is not in the store {Store.Path}.", missing, "Check the id and -DatabasePath."));
+        return _companyIds.Where(found.ContainsKey).Select(id => SheetCompanyMapper.From(found[id], labels)).ToList();
+    }
+
+    /// <summary>Category names from the catalog; without a usable catalog the column shows category ids.</summary>
+    private IReadOnlyDictionary<string, string>? CategoryLabels()
+    {
+        try { return SheetCompanyMapper.CategoryLabels(CatalogSource.LoadCompiled(this, CatalogPath).Catalog); }
+        catch (CatalogException ex)
+        {
+            WriteWarning($"Top categories are shown by id: the catalog could not be loaded ({ex.Message})");
+            return null;
+        }
+    }
+}

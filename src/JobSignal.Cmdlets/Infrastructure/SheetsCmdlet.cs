@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using JobSignal.Core.Common;
+using JobSignal.Core.Sheets;
+
+namespace JobSignal.Cmdlets.Infrastructure;
+
+/// <summary>
+/// Base of the cmdlets that talk to the Google Sheet: the spreadsheet, key file, tab, header language and API root
+/// (each with its environment fallback), the store they pair it with, and a way to run the asynchronous Sheets
+/// work while its steps reach -Verbose and Write-Progress from the pipeline thread.
+/// </summary>
+public abstract class SheetsCmdlet : StoreCmdlet
+{
+    public const string SpreadsheetEnvironmentVariable = "JOBSIGNAL_SPREADSHEET_ID";
+    public const string CredentialEnvironmentVariable = "GOOGLE_APPLICATION_CREDENTIALS";
+
+    /// <summary>The spreadsheet id (from its URL, between /d/ and /edit). Default: $env:JOBSIGNAL_SPREADSHEET_ID.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SpreadsheetId { get; set; }
+
+    /// <summary>The service-account JSON key file. Default: $env:GOOGLE_APPLICATION_CREDENTIALS.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CredentialPath { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string SheetName { get; set; } = SheetLayout.DefaultSheetName;
+
+    [Parameter]
+    [ValidateSet("es", "en")]
+    public string HeaderLanguage { get; set; } = "es";
+
+    /// <summary>The Sheets API root, for emulators and tests. Default: https://sheets.googleapis.com/.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? BaseUri { get; set; }
+
+    protected abstract string Activity { get; }
+
+    protected SheetSyncOptions SyncOptions => new() { SheetName = SheetName.Trim(), Layout = SheetLayout.ForLanguage(HeaderLanguage) };
+
+    /// <summary>The spreadsheet id from the parameter or the environment; a terminating error when neither is set.</summary>
+    protected string ResolveSpreadsheetId()
+    {
+        var id = string.IsNullOrWhiteSpace(SpreadsheetId) ? Environment.GetEnvironmentVariable(SpreadsheetEnvironmentVariable) : SpreadsheetId;
+        if (string.IsNullOrWhiteSpace(id))
+            ThrowFailure(new JobSignalException("SheetsSpreadsheetNotConfigured", FailureKind.InvalidArgument,
+                $"No spreadsheet is configured: pass -SpreadsheetId or set $env:{SpreadsheetEnvironmentVariable}.", null,
+                "Use the id in the Sheet's URL, between /d/ and /edit."));
+        return id!.Trim();
+    }
+
+    /// <summary>A client signed in with the key file from the parameter or the environment (PowerShell paths, from $PWD).</summary>
+    protected SheetsClient CreateClient()
+    {
+        var path = string.IsNullOrWhiteSpace(CredentialPath) ? Environment.GetEnvironmentVariable(CredentialEnvironmentVariable) : CredentialPath;
+        if (string.IsNullOrWhiteSpace(path))
+            ThrowFailure(new JobSignalException("SheetsCredentialNotConfigured", FailureKind.InvalidArgument,
+                $"No service-account key file is configured: pass -CredentialPath or set $env:{CredentialEnvironmentVariable}.",
+                null, "Create a JSON key for a service account, share the spreadsheet with its e-mail as Editor, and point -CredentialPath at the key."));
+        var fullPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        var client = SheetsClient.FromServiceAccountKeyFile(fullPath,
+            new SheetsClientOptions { BaseUri = BaseUri ?? SheetsClientOptions.DefaultBaseUri });
+        WriteVerbose($"Signed in to Google Sheets as {client.Principal}.");
+        return client;
+    }
+
+    /// <summary>
+    /// Runs Sheets work on the thread pool and, meanwhile, relays its steps to -Verbose and the progress bar from
+    /// the pipeline thread (cmdlet output may only be written from there). Ctrl+C cancels the work promptly.
+    /// </summary>
+    protected T RunSheetsWork<T>(Func<Action<string>, CancellationToken, Task<T>> work)
+    {
+        using var steps = new BlockingCollection<string>();
+        var task = Task.Run(() => work(steps.Add, CancellationToken));
+        task.ContinueWith(_ => steps.CompleteAdding(), TaskScheduler.Default);
+        try
+        {
+            foreach (var step in steps.GetConsumingEnumerable())
+            {
+                WriteVerbose(step);
+                ReportProgress(0, Activity, step);
+            }
+            return task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        finally
+        {
+            CompleteProgress(0, Activity);
+        }
+    }
+
+    /// <summary>Sheet results carry their problems as text: each one becomes a warning or a non-terminating error.</summary>
+    protected void ReportProblems(IEnumerable<string> warnings, IEnumerable<string> errors, string errorId, object target)
+    {
+        foreach (var warning in warnings) WriteWarning(warning);
+        foreach (var error in errors)
+            WriteFailure(new JobSignalException(errorId, FailureKind.WriteError, error, target,
+                "Run the command again: it only writes what is still missing or different."));
+    }
+}

@@ -1,0 +1,313 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using JobSignal.Core.Common;
+
+namespace JobSignal.Core.Ingestion;
+
+/// <summary>
+/// What repost detection knows about an offer's content (SPEC 5.4), built once per offer from the tokenizer's
+/// normalized tokens and stored as an opaque BLOB (<see cref="ToBytes"/>, <see cref="FromBytes"/>) next to the
+/// fingerprint, normalized title and description token count columns.
+/// </summary>
+public sealed class ContentSignature : IEquatable<ContentSignature>
+{
+    private const byte FormatVersion = 1;
+    private const int FingerprintByteLength = 32;
+
+    // The description as a multiset: distinct token hashes ascending, with how often each occurs (repeats beyond
+    // 65,535 are not counted, the same way everywhere).
+    private readonly uint[] _tokenHashes;
+    private readonly ushort[] _tokenCounts;
+    private readonly byte[] _fingerprint;
+
+    private ContentSignature(byte[] fingerprint, string normalizedTitle, int descriptionTokenCount,
+        uint[] tokenHashes, ushort[] tokenCounts)
+    {
+        _fingerprint = fingerprint;
+        NormalizedTitle = normalizedTitle;
+        DescriptionTokenCount = descriptionTokenCount;
+        _tokenHashes = tokenHashes;
+        _tokenCounts = tokenCounts;
+        Fingerprint = ToLowerHex(fingerprint);
+    }
+
+    /// <summary>SHA-256 (lowercase hex) of the normalized title, a line feed, and the description tokens joined by spaces.</summary>
+    public string Fingerprint { get; }
+
+    /// <summary>The title tokens joined by single spaces.</summary>
+    public string NormalizedTitle { get; }
+
+    /// <summary>How many tokens the description has; 0 when the offer has no description.</summary>
+    public int DescriptionTokenCount { get; }
+
+    public bool HasDescription => DescriptionTokenCount > 0;
+
+    internal ReadOnlySpan<uint> TokenHashes => _tokenHashes;
+    internal ReadOnlySpan<ushort> TokenCounts => _tokenCounts;
+
+    internal static ContentSignature Create(IReadOnlyList<string> titleTokens, IReadOnlyList<string> descriptionTokens)
+    {
+        ArgumentNullException.ThrowIfNull(titleTokens);
+        ArgumentNullException.ThrowIfNull(descriptionTokens);
+        var title = JoinTokens(titleTokens);
+        var (hashes, counts, tokenCount) = CountTokens(descriptionTokens);
+        return new ContentSignature(ComputeFingerprint(title, descriptionTokens), title, tokenCount, hashes, counts);
+    }
+
+    /// <summary>
+    /// The stable 32-bit hash of one token (FNV-1a 64 over UTF-16 code units, then a MurmurHash3 finalizer). It is
+    /// stored, so it must never change without a new <see cref="FormatVersion"/>.
+    /// </summary>
+    internal static uint HashToken(string token)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in token)
+        {
+            hash ^= c;
+            hash *= 1099511628211UL;
+        }
+        hash ^= hash >> 33;
+        hash *= 0xff51afd7ed558ccdUL;
+        hash ^= hash >> 33;
+        hash *= 0xc4ceb9fe1a85ec53UL;
+        hash ^= hash >> 33;
+        return (uint)hash;
+    }
+
+    private static (uint[] Hashes, ushort[] Counts, int TokenCount) CountTokens(IReadOnlyList<string> tokens)
+    {
+        if (tokens.Count == 0) return ([], [], 0);
+        var sorted = ArrayPool<uint>.Shared.Rent(tokens.Count);
+        try
+        {
+            for (var i = 0; i < tokens.Count; i++) sorted[i] = HashToken(tokens[i]);
+            var span = sorted.AsSpan(0, tokens.Count);
+            span.Sort();
+
+            var distinct = 1;
+            for (var i = 1; i < span.Length; i++)
+            {
+                if (span[i] != span[i - 1]) distinct++;
+            }
+            var hashes = new uint[distinct];
+            var counts = new ushort[distinct];
+            var slot = -1;
+            var tokenCount = 0;
+            for (var i = 0; i < span.Length; i++)
+            {
+                if (i == 0 || span[i] != span[i - 1])
+                {
+                    hashes[++slot] = span[i];
+                }
+                if (counts[slot] < ushort.MaxValue)
+                {
+                    counts[slot]++;
+                    tokenCount++;
+                }
+            }
+            return (hashes, counts, tokenCount);
+        }
+        finally
+        {
+            ArrayPool<uint>.Shared.Return(sorted);
+        }
+    }
+
+    private static string JoinTokens(IReadOnlyList<string> tokens)
+    {
+        if (tokens.Count == 0) return "";
+        if (tokens.Count == 1) return tokens[0];
+        var length = tokens.Count - 1;
+        for (var i = 0; i < tokens.Count; i++) length += tokens[i].Length;
+        return string.Create(length, tokens, static (chars, source) =>
+        {
+            var at = 0;
+            for (var i = 0; i < source.Count; i++)
+            {
+                if (i > 0) chars[at++] = ' ';
+                source[i].AsSpan().CopyTo(chars[at..]);
+                at += source[i].Length;
+            }
+        });
+    }
+
+    private static byte[] ComputeFingerprint(string title, IReadOnlyList<string> descriptionTokens)
+    {
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(title.Length) + 1;
+        foreach (var token in descriptionTokens) maxBytes += Encoding.UTF8.GetMaxByteCount(token.Length) + 1;
+
+        var buffer = ArrayPool<byte>.Shared.Rent(maxBytes);
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(title, buffer);
+            buffer[length++] = (byte)'\n';
+            for (var i = 0; i < descriptionTokens.Count; i++)
+            {
+                if (i > 0) buffer[length++] = (byte)' ';
+                length += Encoding.UTF8.GetBytes(descriptionTokens[i], buffer.AsSpan(length));
+            }
+            return SHA256.HashData(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static string ToLowerHex(byte[] bytes) =>
+        string.Create(bytes.Length * 2, bytes, static (chars, source) =>
+        {
+            const string digits = "0123456789abcdef";
+            for (var i = 0; i < source.Length; i++)
+            {
+                chars[2 * i] = digits[source[i] >> 4];
+                chars[2 * i + 1] = digits[source[i] & 0xF];
+            }
+        });
+
+    /// <summary>
+    /// The compact stored form: a format version, the raw fingerprint, the title, the token count, then the
+    /// multiset as delta-encoded hashes with their counts (variable-length integers).
+    /// </summary>
+    public byte[] ToBytes()
+    {
+        var titleLength = Encoding.UTF8.GetByteCount(NormalizedTitle);
+        var size = 1 + FingerprintByteLength + VarIntSize((uint)titleLength) + titleLength
+            + VarIntSize((uint)DescriptionTokenCount) + VarIntSize((uint)_tokenHashes.Length);
+        var previous = 0u;
+        for (var i = 0; i < _tokenHashes.Length; i++)
+        {
+            size += VarIntSize(_tokenHashes[i] - previous) + VarIntSize(_tokenCounts[i]);
+            previous = _tokenHashes[i];
+        }
+
+        var bytes = new byte[size];
+        var at = 0;
+        bytes[at++] = FormatVersion;
+        _fingerprint.CopyTo(bytes, at);
+        at += FingerprintByteLength;
+        WriteVarInt(bytes, ref at, (uint)titleLength);
+        at += Encoding.UTF8.GetBytes(NormalizedTitle, bytes.AsSpan(at));
+        WriteVarInt(bytes, ref at, (uint)DescriptionTokenCount);
+        WriteVarInt(bytes, ref at, (uint)_tokenHashes.Length);
+        previous = 0;
+        for (var i = 0; i < _tokenHashes.Length; i++)
+        {
+            WriteVarInt(bytes, ref at, _tokenHashes[i] - previous);
+            WriteVarInt(bytes, ref at, _tokenCounts[i]);
+            previous = _tokenHashes[i];
+        }
+        return bytes;
+    }
+
+    /// <summary>Reads a stored signature back; a damaged or foreign BLOB is a ContentSignatureInvalid error.</summary>
+    public static ContentSignature FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new Reader(bytes);
+        var version = reader.Byte();
+        if (version != FormatVersion) throw Invalid($"unknown format version {version}");
+        var fingerprint = reader.Bytes(FingerprintByteLength).ToArray();
+        var titleLength = reader.Count(bytes.Length);
+        var title = Encoding.UTF8.GetString(reader.Bytes(titleLength));
+        var tokenCount = (int)reader.VarInt();
+        var distinct = reader.Count(bytes.Length);
+
+        var hashes = new uint[distinct];
+        var counts = new ushort[distinct];
+        var hash = 0u;
+        long total = 0;
+        for (var i = 0; i < distinct; i++)
+        {
+            var delta = reader.VarInt();
+            if (i > 0 && delta == 0) throw Invalid("token hashes are not strictly ascending");
+            if (delta > uint.MaxValue - hash) throw Invalid("token hash out of range");
+            hash += delta;
+            var count = reader.VarInt();
+            if (count is 0 or > ushort.MaxValue) throw Invalid($"token count {count} out of range");
+            hashes[i] = hash;
+            counts[i] = (ushort)count;
+            total += count;
+        }
+        if (total != tokenCount) throw Invalid($"token counts add up to {total}, not {tokenCount}");
+        if (!reader.AtEnd) throw Invalid("unexpected bytes after the token multiset");
+        return new ContentSignature(fingerprint, title, tokenCount, hashes, counts);
+    }
+
+    private static JobSignalException Invalid(string problem) =>
+        new("ContentSignatureInvalid", FailureKind.InvalidData,
+            $"The stored content signature cannot be read: {problem}.",
+            recommendedAction: "Re-ingest the offer so its signature is rebuilt from its title and description.");
+
+    private static int VarIntSize(uint value)
+    {
+        var size = 1;
+        while (value >= 0x80)
+        {
+            value >>= 7;
+            size++;
+        }
+        return size;
+    }
+
+    private static void WriteVarInt(byte[] bytes, ref int at, uint value)
+    {
+        while (value >= 0x80)
+        {
+            bytes[at++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        bytes[at++] = (byte)value;
+    }
+
+    private ref struct Reader(ReadOnlySpan<byte> bytes)
+    {
+        private readonly ReadOnlySpan<byte> _bytes = bytes;
+        private int _at;
+
+        public readonly bool AtEnd => _at == _bytes.Length;
+
+        public byte Byte() => Bytes(1)[0];
+
+        public ReadOnlySpan<byte> Bytes(int length)
+        {
+            if (length > _bytes.Length - _at) throw Invalid("it is truncated");
+            var slice = _bytes.Slice(_at, length);
+            _at += length;
+            return slice;
+        }
+
+        // A length or count can never exceed the BLOB's size; checking that keeps a damaged BLOB from allocating.
+        public int Count(int limit)
+        {
+            var value = VarInt();
+            if (value > (uint)limit) throw Invalid($"length {value} exceeds the signature size");
+            return (int)value;
+        }
+
+        public uint VarInt()
+        {
+            uint value = 0;
+            for (var shift = 0; shift < 35; shift += 7)
+            {
+                var b = Byte();
+                if (shift == 28 && b > 0x0F) throw Invalid("variable-length integer out of range");
+                value |= (uint)(b & 0x7F) << shift;
+                if (b < 0x80) return value;
+            }
+            throw Invalid("variable-length integer out of range");
+        }
+    }
+
+    public bool Equals(ContentSignature? other) =>
+        other is not null
+        && Fingerprint == other.Fingerprint
+        && NormalizedTitle == other.NormalizedTitle
+        && DescriptionTokenCount == other.DescriptionTokenCount
+        && TokenHashes.SequenceEqual(other.TokenHashes)
+        && TokenCounts.SequenceEqual(other.TokenCounts);
+
+    public override bool Equals(object? obj) => Equals(obj as ContentSignature);
+
+    public override int GetHashCode() => HashCode.Combine(Fingerprint, DescriptionTokenCount);
+}

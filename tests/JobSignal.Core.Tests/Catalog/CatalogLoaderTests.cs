@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using JobSignal.Core.Catalog;
+using JobSignal.Core.Tests.Signal;
+
+namespace JobSignal.Core.Tests.Catalog;
+
+public sealed class CatalogLoaderTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("jobsignal-catalog-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string Write(string name, string content)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    [Fact]
+    public void Loads_the_default_catalog_with_every_section()
+    {
+        var catalog = CatalogLoader.Load(SignalTestData.DefaultCatalogPath);
+        Assert.Equal("2.1.0", catalog.Version);
+        Assert.Equal(SignalTestData.DefaultCatalogPath, catalog.SourcePath);
+        Assert.Equal(4.0m, catalog.Scoring.TierWeights[3]);
+        Assert.Equal(0.6m, catalog.Scoring.PhraseTierWeights[1]);
+        Assert.Equal(1.5m, catalog.Scoring.FieldWeights["title"]);
+        Assert.Equal(2.5m, catalog.Scoring.BucketCaps[SignalBuckets.BusinessModel]);
+        Assert.Equal((2.0m, 5.0m, 6, 10, 1.8m), (catalog.Scoring.FxCoreThreshold, catalog.Scoring.NoFxCoreCap,
+            catalog.Scoring.StrongThreshold, catalog.Scoring.MaxScore, catalog.Scoring.Synergy.Max));
+        Assert.Equal(new[] { "no", "sin", "not", "without" }, catalog.Negation.Cues);
+        Assert.Equal((8, 2), (catalog.Negation.WindowBefore, catalog.Negation.WindowAfter));
+        var import = catalog.Keywords.Single(k => k.Id == "kw_export_import").Exclude.Single();
+        Assert.Contains("data", import.Near);
+        Assert.Contains("import", import.Aliases);
+    }
+
+    [Fact]
+    public void Keeps_every_keyword_alias_and_phrase_of_the_reference_catalog_and_maps_buckets_by_prefix()
+    {
+        var reference = JsonNode.Parse(File.ReadAllText(SignalTestData.ReferenceCatalogPath))!;
+        var catalog = CatalogLoader.Load(SignalTestData.DefaultCatalogPath);
+        Assert.Equal(
+            reference["keywords"]!.AsArray().Select(k => (k!["id"]!.GetValue<string>(), k["categoryId"]!.GetValue<string>(),
+                string.Join("|", k["aliases"]!.AsArray().Select(a => a!.GetValue<string>())))),
+            catalog.Keywords.Select(k => (k.Id, k.CategoryId, string.Join("|", k.Aliases))));
+        Assert.Equal(
+            reference["phrases"]!.AsArray().Select(p => (p!["id"]!.GetValue<string>(), p["phrase"]!.GetValue<string>(), p["tier"]!.GetValue<int>())),
+            catalog.Phrases.Select(p => (p.Id, p.Phrase, p.Tier)));
+        var prefixes = new Dictionary<string, string>
+        {
+            ["fx"] = SignalBuckets.DirectFx, ["intl"] = SignalBuckets.IntlFootprint,
+            ["biz"] = SignalBuckets.BusinessModel, ["proxy"] = SignalBuckets.TechProxy,
+        };
+        Assert.All(catalog.Categories, c => Assert.Equal(prefixes[c.Id.Split('_')[1]], c.Bucket));
+    }
+
+    [Fact]
+    public void Reports_a_missing_file_as_catalog_not_found()
+    {
+        var missing = Path.Combine(_directory, "missing.json");
+        var ex = Assert.Throws<CatalogException>(() => CatalogLoader.Load(missing));
+        Assert.Equal(CatalogException.NotFound, ex.ErrorId);
+        Assert.Equal(missing, ex.Target);
+        Assert.Contains("does not exist", ex.Message);
+        Assert.Equal(CatalogException.NotFound, Assert.Throws<CatalogException>(() => CatalogLoader.Read(Path.Combine(_directory, "no", "x.json"))).ErrorId);
+    }
+
+    [Fact]
+    public void Reports_a_folder_as_catalog_not_found()
+    {
+        Assert.Equal(CatalogException.NotFound, Assert.Throws<CatalogException>(() => CatalogLoader.Read(_directory)).ErrorId);
+    }
+
+    [Fact]
+    public void Names_the_line_and_position_of_invalid_json()
+    {
+        var path = Write("bad.json", "{\n  \"version\": \"1\",\n  \"categories\": [ oops ]\n}");
+        var ex = Assert.Throws<CatalogException>(() => CatalogLoader.Load(path));
+        Assert.Equal(CatalogException.Invalid, ex.ErrorId);
+        var issue = Assert.Single(ex.Issues);
+        Assert.Equal("$", issue.Path);
+        Assert.Equal("invalid JSON at line 3, position 19: 'o' is an invalid start of a value.", issue.Message);
+        Assert.Contains("line 3, position 19", ex.Message);
+    }
+
+    [Fact]
+    public void Accepts_comments_and_trailing_commas()
+    {
+        var json = CatalogTestJson.Default().ToJsonString().Replace("\"version\":\"2.1.0\",", "// tuned\n\"version\":\"2.1.1\",")
+            .Replace("\"maxScore\":10", "\"maxScore\":10,");
+        var path = Write("commented.json", json);
+        Assert.Equal("2.1.1", CatalogLoader.Load(path).Version);
+    }
+
+    [Fact]
+    public void Lists_every_issue_in_the_invalid_catalog_error()
+    {
+        var json = CatalogTestJson.Default();
+        CatalogTestJson.Category(json, 0)["bucket"] = "x";
+        CatalogTestJson.Keyword(json, 0)["aliases"]![0] = "";
+        var path = Write("two.json", json.ToJsonString());
+        var ex = Assert.Throws<CatalogException>(() => CompiledCatalog.Load(path));
+        Assert.Equal(2, ex.Issues.Count);
+        Assert.Contains("(2 errors)", ex.Message);
+        Assert.Contains("keywords[0].aliases[0]: empty alias", ex.Message);
+        Assert.NotNull(ex.RecommendedAction);
+    }
+
+    [Fact]
+    public void Refuses_to_compile_an_invalid_model()
+    {
+        var model = SignalTestData.DefaultModel();
+        model.Keywords[0].CategoryId = "nowhere";
+        var ex = Assert.Throws<CatalogException>(() => CatalogCompiler.Compile(model));
+        Assert.Equal("keywords[0].categoryId", Assert.Single(ex.Issues).Path);
+    }
+
+    [Fact]
+    public void Compiles_aliases_into_a_trie_that_shares_prefixes()
+    {
+        var compiled = SignalTestData.DefaultCatalog;
+        // 81 aliases and 14 phrases, many sharing first tokens ("google", "clientes", "pagos"...).
+        Assert.InRange(compiled.NodeCount, 100, 160);
+        Assert.Equal(48, compiled.Terms.Count);
+        Assert.Equal(SignalTermKind.Phrase, compiled.TermsById["phrase_usd"].Kind);
+    }
+}

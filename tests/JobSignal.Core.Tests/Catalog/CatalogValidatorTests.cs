@@ -1,0 +1,293 @@
+using System.Text.Json.Nodes;
+using JobSignal.Core.Catalog;
+using JobSignal.Core.Tests.Signal;
+using static JobSignal.Core.Tests.Catalog.CatalogTestJson;
+
+namespace JobSignal.Core.Tests.Catalog;
+
+/// <summary>One test per validation rule of SPEC 5.1, each asserting the JSON path and the message.</summary>
+public class CatalogValidatorTests
+{
+    private static string Only(IReadOnlyList<CatalogIssue> issues) => Assert.Single(issues).ToString();
+
+    [Fact]
+    public void Accepts_the_default_catalog()
+    {
+        var report = CatalogValidator.Validate(CatalogLoader.Read(SignalTestData.DefaultCatalogPath));
+        Assert.True(report.IsValid, string.Join("\n", report.Issues));
+        Assert.Equal((10, 34, 81, 14), (report.CategoryCount, report.KeywordCount, report.AliasCount, report.PhraseCount));
+        Assert.Equal("2.1.0", report.Version);
+    }
+
+    [Fact]
+    public void Rejects_a_root_that_is_not_an_object()
+    {
+        Assert.Equal("$: expected an object, got an array", Only(CatalogValidator.Validate(CatalogLoader.Parse("[]")).Issues));
+    }
+
+    [Fact]
+    public void Reports_missing_sections()
+    {
+        var issues = IssuesAfter(c => { c.Remove("scoring"); c.Remove("categories"); });
+        Assert.Equal(new[] { "categories: missing", "scoring: missing" }, issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void Reports_a_blank_version()
+    {
+        Assert.Equal("version: blank version", Only(IssuesAfter(c => c["version"] = " ")));
+    }
+
+    [Fact]
+    public void Reports_wrong_types_with_their_path()
+    {
+        var issues = IssuesAfter(c =>
+        {
+            Category(c, 2)["tier"] = "3";
+            Keyword(c, 4)["aliases"] = "divisa";
+            Keyword(c, 5)["aliases"]![0] = 7;
+            Scoring(c)["maxScore"] = 9.5;
+        });
+        Assert.Equal(new[]
+        {
+            "categories[2].tier: expected a whole number, got a string",
+            "keywords[4].aliases: expected an array, got a string",
+            "keywords[5].aliases[0]: expected a string, got the number 7",
+            "scoring.maxScore: expected a whole number, got the number 9.5",
+        }, issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void Reports_unknown_properties_and_suggests_the_right_spelling()
+    {
+        var issues = IssuesAfter(c =>
+        {
+            Keyword(c, 0)["CategoryID"] = "x";
+            Category(c, 0)["weight"] = 2;
+            c["_comment"] = "ignored";
+        });
+        Assert.Equal("keywords[0].CategoryID: unknown property (did you mean 'categoryId'?)", issues[1].ToString());
+        Assert.StartsWith("categories[0].weight: unknown property (expected one of: id, name, tier, bucket)", issues[0].ToString());
+        Assert.Equal(2, issues.Count);
+    }
+
+    [Fact]
+    public void Reports_blank_ids()
+    {
+        var issues = IssuesAfter(c =>
+        {
+            Category(c, 1)["id"] = "";
+            Keyword(c, 2)["id"] = "  ";
+            Phrase(c, 3).Remove("id");
+        });
+        Assert.Contains("categories[1].id: blank id", issues.Select(i => i.ToString()));
+        Assert.Contains("keywords[2].id: blank id", issues.Select(i => i.ToString()));
+        Assert.Contains("phrases[3].id: missing", issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void Reports_duplicate_ids_among_categories_and_among_keywords_and_phrases()
+    {
+        var issues = IssuesAfter(c =>
+        {
+            Category(c, 1)["id"] = "cat_fx_currency_ops";
+            Phrase(c, 0)["id"] = "kw_swift";
+        });
+        Assert.Contains("categories[1].id: duplicate id 'cat_fx_currency_ops' (first used by categories[0])", issues.Select(i => i.ToString()));
+        Assert.Contains("phrases[0].id: duplicate id 'kw_swift' (first used by keywords[8])", issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void Reports_a_keyword_of_an_unknown_category()
+    {
+        Assert.Equal("keywords[3].categoryId: unknown category 'cat_nope'", Only(IssuesAfter(c => Keyword(c, 3)["categoryId"] = "cat_nope")));
+    }
+
+    [Fact]
+    public void Reports_alias_collisions_across_keywords_after_normalization()
+    {
+        Assert.Equal("keywords[9].aliases[0]: alias 'Pagos Internacionales' collides with keywords[6].aliases[1] of keyword 'kw_international_payments'",
+            Only(IssuesAfter(c => Keyword(c, 9)["aliases"]![0] = "Pagos Internacionales")));
+    }
+
+    [Fact]
+    public void Allows_spellings_of_one_keyword_that_normalize_alike()
+    {
+        Assert.Empty(IssuesAfter(c =>
+        {
+            Keyword(c, 8)["aliases"]!.AsArray().Add("SWIFT");
+            Keyword(c, 8)["aliases"]!.AsArray().Add("Swift!");
+        }));
+    }
+
+    [Fact]
+    public void Treats_case_sensitive_aliases_as_colliding_only_with_the_same_spelling_or_a_plain_alias()
+    {
+        var plainVsExact = IssuesAfter(c => Keyword(c, 1)["caseSensitiveAliases"] = new JsonArray("USD"));
+        Assert.Equal("keywords[1].caseSensitiveAliases[0]: alias 'USD' collides with keywords[0].aliases[0] of keyword 'kw_usd_currency'", Only(plainVsExact));
+        Assert.Empty(IssuesAfter(c =>
+        {
+            Keyword(c, 1)["caseSensitiveAliases"] = new JsonArray("CAD");
+            Keyword(c, 2)["caseSensitiveAliases"] = new JsonArray("Cad");
+        }));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4)]
+    public void Reports_tiers_outside_1_to_3(int tier)
+    {
+        var issues = IssuesAfter(c => { Category(c, 0)["tier"] = tier; Phrase(c, 1)["tier"] = tier; });
+        Assert.Equal(new[] { $"categories[0].tier: tier {tier} outside 1-3", $"phrases[1].tier: tier {tier} outside 1-3" },
+            issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void Reports_unknown_and_missing_buckets()
+    {
+        var issues = IssuesAfter(c => { Category(c, 0)["bucket"] = "fx"; Category(c, 1).Remove("bucket"); });
+        Assert.Equal(new[]
+        {
+            "categories[0].bucket: unknown bucket 'fx' (known: direct_fx, intl_footprint, business_model, tech_proxy)",
+            "categories[1].bucket: missing",
+        }, issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void Reports_an_empty_alias()
+    {
+        Assert.Equal("keywords[3].aliases[1]: empty alias", Only(IssuesAfter(c => Keyword(c, 3)["aliases"]![1] = "")));
+    }
+
+    [Theory]
+    [InlineData("--")]
+    [InlineData("¿?")]
+    [InlineData("https://stripe.com")]
+    public void Reports_an_alias_that_normalizes_to_no_tokens(string alias)
+    {
+        Assert.Equal($"keywords[23].aliases[0]: alias '{alias}' normalizes to no tokens",
+            Only(IssuesAfter(c => Keyword(c, 23)["aliases"]![0] = alias)));
+    }
+
+    [Fact]
+    public void Reports_a_keyword_without_aliases()
+    {
+        Assert.Equal("keywords[2].aliases: no aliases", Only(IssuesAfter(c => Keyword(c, 2)["aliases"] = new JsonArray())));
+    }
+
+    [Fact]
+    public void Reports_phrases_that_are_empty_or_repeated()
+    {
+        var issues = IssuesAfter(c => { Phrase(c, 2)["phrase"] = " "; Phrase(c, 4)["phrase"] = "Multidivisa"; });
+        Assert.Equal(new[]
+        {
+            "phrases[2].phrase: empty phrase",
+            "phrases[5].phrase: 'multidivisa' is the same phrase as phrases[4]",
+        }, issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void Reports_bad_exclusion_rules()
+    {
+        var issues = IssuesAfter(c => Keyword(c, 26)["exclude"] = JsonNode.Parse(
+            """[{ "near": ["lambda calculus", ""], "window": 0, "aliases": ["aws lambda"] }, { "near": [], "window": 99 }]"""));
+        Assert.Equal(new[]
+        {
+            "keywords[26].exclude[0].near[0]: 'lambda calculus' must be exactly one token (it normalizes to 2)",
+            "keywords[26].exclude[0].near[1]: empty token",
+            "keywords[26].exclude[0].window: window 0 outside 1-50",
+            "keywords[26].exclude[0].aliases[0]: 'aws lambda' is not an alias of this entry",
+            "keywords[26].exclude[1].near: no tokens",
+            "keywords[26].exclude[1].window: window 99 outside 1-50",
+        }, issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void Reports_bad_negation_rules()
+    {
+        var issues = IssuesAfter(c => c["negation"] = JsonNode.Parse("""{ "cues": ["no", "no way"], "windowBefore": -1, "windowAfter": 51 }"""));
+        Assert.Equal(new[]
+        {
+            "negation.cues[1]: 'no way' must be exactly one token (it normalizes to 2)",
+            "negation.windowBefore: window -1 outside 0-50",
+            "negation.windowAfter: window 51 outside 0-50",
+        }, issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void Reports_bad_scoring_numbers()
+    {
+        var issues = IssuesAfter(c =>
+        {
+            var scoring = Scoring(c);
+            scoring["tierWeights"]!.AsObject().Remove("2");
+            scoring["tierWeights"]!["x"] = 1;
+            scoring["phraseTierWeights"]!["3"] = -2;
+            scoring["fieldWeights"]!.AsObject().Remove("title");
+            scoring["fieldWeights"]!["body"] = 1;
+            scoring["bucketCaps"]!["growth"] = 1;
+            scoring["fxCoreThreshold"] = -0.5;
+            scoring["synergy"]!["bonuses"]![1]!["bucket"] = "business";
+            scoring["noFxCoreCap"] = "5";
+            scoring["strongThreshold"] = 11;
+        });
+        Assert.Equal(new[]
+        {
+            "scoring.tierWeights.x: 'x' is not a tier: use \"1\", \"2\" or \"3\"",
+            "scoring.noFxCoreCap: expected a number, got a string",
+            "scoring.tierWeights.2: missing",
+            "scoring.phraseTierWeights.3: -2 must not be negative",
+            "scoring.fieldWeights.title: missing",
+            "scoring.fieldWeights.body: unknown field 'body' (known: title, description, requirements)",
+            "scoring.bucketCaps.growth: unknown bucket 'growth' (known: direct_fx, intl_footprint, business_model, tech_proxy)",
+            "scoring.fxCoreThreshold: -0.5 must not be negative",
+            "scoring.synergy.bonuses[1].bucket: unknown bucket 'business' (known: direct_fx, intl_footprint, business_model, tech_proxy)",
+            "scoring.strongThreshold: strongThreshold 11 outside 0-10",
+        }, issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void Reports_a_max_score_below_1()
+    {
+        Assert.Equal("scoring.maxScore: maxScore 0 must be at least 1", Only(IssuesAfter(c => Scoring(c)["maxScore"] = 0)));
+    }
+
+    [Fact]
+    public void Reports_every_error_of_a_catalog_at_once()
+    {
+        var issues = IssuesAfter(c =>
+        {
+            c["version"] = "";
+            Category(c, 0)["bucket"] = "fx_direct";
+            Keyword(c, 1)["id"] = "kw_usd_currency";
+            Keyword(c, 3)["aliases"]![1] = "";
+            Keyword(c, 7)["categoryId"] = "cat_unknown";
+            Phrase(c, 0)["tier"] = 5;
+            Scoring(c)["maxScore"] = 0;
+        });
+        Assert.Equal(new[]
+        {
+            "version", "categories[0].bucket", "keywords[1].id", "keywords[3].aliases[1]", "keywords[7].categoryId",
+            "phrases[0].tier", "scoring.maxScore",
+        }, issues.Select(i => i.Path));
+    }
+
+    [Fact]
+    public void Finds_the_reference_catalog_lacks_buckets_scoring_and_negation_only()
+    {
+        var issues = CatalogValidator.Validate(CatalogLoader.Read(SignalTestData.ReferenceCatalogPath)).Issues;
+        Assert.Equal(12, issues.Count);
+        Assert.All(issues.Take(10), i => Assert.Matches(@"^categories\[\d\]\.bucket: missing$", i.ToString()));
+        Assert.Equal(new[] { "scoring: missing", "negation: missing" }, issues.Skip(10).Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void Validates_a_model_built_in_code()
+    {
+        var model = SignalTestData.DefaultModel();
+        model.Keywords[0].Aliases.Add("   ");
+        model.Categories[2].Tier = 7;
+        var issues = CatalogValidator.Validate(model).Issues.Select(i => i.ToString());
+        Assert.Equal(new[] { "categories[2].tier: tier 7 outside 1-3", "keywords[0].aliases[1]: empty alias" }, issues);
+    }
+}

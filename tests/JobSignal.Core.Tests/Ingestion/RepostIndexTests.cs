@@ -1,0 +1,296 @@
+using JobSignal.Core.Ingestion;
+using Xunit.Abstractions;
+using static JobSignal.Core.Tests.Ingestion.RepostDetectorTests;
+
+namespace JobSignal.Core.Tests.Ingestion;
+
+public class RepostIndexTests(ITestOutputHelper output)
+{
+    private static readonly DateTimeOffset Now = new(2025, 6, 30, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Finds_each_rule_and_keeps_last_seen_current()
+    {
+        var index = new RepostIndex(
+        [
+            new CanonicalOfferSignature(1, Signature("contable", Words(40)), Now.AddDays(-10)),
+            new CanonicalOfferSignature(2, Signature("administrativo a", Words(100, stem: "adm")), Now.AddDays(-40)),
+        ]);
+
+        Assert.Equal(new RepostDecision(RepostRule.Fingerprint, 1, 1.0), index.FindRepost(Signature("contable", Words(40)), Now));
+        Assert.Equal(RepostRule.TitleAndDescription,
+            index.FindRepost(Signature("administrativo a", Words(86, stem: "adm") + " " + Words(14, stem: "z")), Now).Rule);
+        Assert.Equal(RepostRule.Description,
+            index.FindRepost(Signature("auxiliar", Words(36) + " " + Words(4, stem: "z")), Now).Rule);
+        Assert.False(index.FindRepost(Signature("administrativo a", ""), Now).IsRepost);
+
+        Assert.True(index.MarkSeen(2, Now.AddDays(-1)));
+        Assert.Equal(new RepostDecision(RepostRule.TitleOnly, 2, null), index.FindRepost(Signature("administrativo a", ""), Now));
+        Assert.False(index.MarkSeen(99, Now));
+    }
+
+    [Fact]
+    public void Offers_added_during_the_run_are_found_and_old_ones_expire()
+    {
+        var index = new RepostIndex([new CanonicalOfferSignature(1, Signature("a", Words(30)), Now.AddDays(-181))]);
+        var incoming = Signature("a", Words(30));
+
+        Assert.False(index.FindRepost(incoming, Now).IsRepost);
+        index.Add(2, incoming, Now);
+        Assert.Equal(2, index.FindRepost(Signature("b", Words(29) + " extra"), Now).CanonicalOfferId);
+        Assert.Equal(2, index.Count);
+    }
+
+    [Fact]
+    public void Replacing_an_offers_content_forgets_the_old_content()
+    {
+        var index = new RepostIndex([new CanonicalOfferSignature(1, Signature("a", Words(30)), Now)]);
+
+        index.Add(1, Signature("a", Words(30, stem: "new")), Now);
+
+        Assert.Equal(1, index.Count);
+        Assert.False(index.FindRepost(Signature("a", Words(30)), Now).IsRepost);
+        Assert.False(index.FindRepost(Signature("a", ""), Now.AddDays(31)).IsRepost);
+        Assert.Equal(1, index.FindRepost(Signature("b", Words(30, stem: "new")), Now).CanonicalOfferId);
+        Assert.Equal(RepostRule.TitleOnly, index.FindRepost(Signature("a", ""), Now).Rule);
+    }
+
+    [Theory]
+    [InlineData(true, 0.85)]
+    [InlineData(false, 0.90)]
+    public void Index_finds_reposts_exactly_at_the_threshold_for_every_length(bool sameTitle, double threshold)
+    {
+        for (var length = 1; length <= 150; length++)
+        {
+            var stored = Signature("oferta", Words(length));
+            // Distractors share most words, so element frequencies and prefixes are not trivial.
+            var index = new RepostIndex(
+            [
+                new CanonicalOfferSignature(1, stored, Now),
+                new CanonicalOfferSignature(2, Signature("otra", Words(length, from: 3)), Now),
+                new CanonicalOfferSignature(3, Signature("oferta", Words(length / 2) + " " + Words(length, stem: "d")), Now),
+            ]);
+            var atThreshold = Enumerable.Range(1, length).First(shared => (double)shared / length >= threshold);
+            var title = sameTitle ? "oferta" : "distinta";
+
+            foreach (var shared in new[] { atThreshold, atThreshold - 1 })
+            {
+                var incoming = Signature(title, Words(shared) + " " + Words(length - shared, stem: "n"));
+                var expected = RepostDetector.Decide(incoming, [new CanonicalOfferSignature(1, stored, Now)], Now);
+                Assert.Equal(shared == atThreshold, expected.IsRepost);
+                Assert.Equal(expected, index.FindRepost(incoming, Now));
+            }
+        }
+    }
+
+    [Fact]
+    public void Index_decides_exactly_like_checking_every_candidate()
+    {
+        var corpus = new SyntheticCompany(seed: 11);
+        var offers = new List<SyntheticOffer>();
+        var candidates = new Dictionary<long, CanonicalOfferSignature>();
+        for (var id = 1; id <= 1500; id++)
+        {
+            var offer = corpus.NewOffer();
+            offers.Add(offer);
+            candidates[id] = new CanonicalOfferSignature(id, offer.Signature, Now.AddDays(-corpus.Random.Next(0, 220)));
+        }
+        var index = new RepostIndex(candidates.Values);
+        var nextId = 10_000L;
+        var reposts = 0;
+
+        for (var i = 0; i < 600; i++)
+        {
+            var original = offers[corpus.Random.Next(offers.Count)];
+            var incoming = ((i % 6) switch
+            {
+                0 => corpus.NewOffer(),
+                1 => corpus.Repost(original, similarity: 0.80 + corpus.Random.NextDouble() * 0.2, keepTitle: true),
+                2 => corpus.Repost(original, similarity: 0.86 + corpus.Random.NextDouble() * 0.1, keepTitle: false),
+                3 => SyntheticCompany.WithoutDescription(original),
+                4 => corpus.Repost(original, similarity: 1.0, keepTitle: true),
+                _ => corpus.Repost(original, similarity: corpus.Random.Next(2) == 0 ? 0.85 : 0.9, keepTitle: corpus.Random.Next(2) == 0),
+            }).Signature;
+            var now = Now.AddHours(i);
+
+            var expected = RepostDetector.Decide(incoming, candidates.Values, now);
+            var actual = index.FindRepost(incoming, now);
+            Assert.Equal(expected, actual);
+
+            // Keep both sides current the way ingestion does: a repost refreshes its canonical offer, a new vacancy is added.
+            if (actual.IsRepost)
+            {
+                reposts++;
+                var canonical = candidates[actual.CanonicalOfferId!.Value];
+                candidates[canonical.OfferId] = canonical with { LastSeenAt = now };
+                index.MarkSeen(canonical.OfferId, now);
+            }
+            else
+            {
+                candidates[nextId] = new CanonicalOfferSignature(nextId, incoming, now);
+                index.Add(nextId++, incoming, now);
+            }
+        }
+        Assert.InRange(reposts, 250, 500);
+    }
+
+    [Fact]
+    public void Every_true_repost_is_found_and_verifications_stay_flat_as_history_grows()
+    {
+        var small = MeasureCompany(storedOffers: 500, seed: 21);
+        var large = MeasureCompany(storedOffers: 5000, seed: 22);
+        output.WriteLine($"500 offers:  {small}");
+        output.WriteLine($"5000 offers: {large}");
+
+        Assert.Equal(small.Reposts, small.RepostsFound);
+        Assert.Equal(large.Reposts, large.RepostsFound);
+        Assert.Equal(0, large.FalseReposts);
+        // Ten times the history, not ten times the work: half the probes are reposts (one verification each), the
+        // other half are new vacancies that should cost next to no verification at all.
+        Assert.True(large.VerificationsPerProbe <= 1.0, $"{large.VerificationsPerProbe} verifications per offer");
+        Assert.True(large.MaxVerifications <= 5, $"{large.MaxVerifications} verifications for one offer");
+        Assert.True(large.VerificationsPerProbe <= small.VerificationsPerProbe + 0.25);
+        // Candidate generation walks posting lists of the rarest words only: a small fraction of the company.
+        Assert.True(large.VisitsPerProbe <= 5000 * 0.2, $"{large.VisitsPerProbe} postings walked per offer");
+    }
+
+    [Fact]
+    public void Index_grown_offer_by_offer_from_empty_stays_flat()
+    {
+        var corpus = new SyntheticCompany(seed: 31);
+        var index = new RepostIndex([]);
+        long lastThousandVerifications = 0, lastThousandProbes = 0;
+        for (var id = 1; id <= 5000; id++)
+        {
+            if (id == 4001)
+            {
+                lastThousandVerifications = -index.Verifications;
+                lastThousandProbes = -index.Probes;
+            }
+            var offer = corpus.NewOffer().Signature;
+            var decision = index.FindRepost(offer, Now);
+            Assert.False(decision.IsRepost, $"distinct offer {id} taken for a repost of {decision.CanonicalOfferId}");
+            index.Add(id, offer, Now);
+        }
+        lastThousandVerifications += index.Verifications;
+        lastThousandProbes += index.Probes;
+
+        var perProbe = (double)lastThousandVerifications / lastThousandProbes;
+        output.WriteLine($"offers 4001-5000: {perProbe:F2} verifications per offer, {(double)index.CandidatesVisited / index.Probes:F2} visits per offer overall");
+        Assert.Equal(5000, index.Count);
+        Assert.True(perProbe <= 0.5, $"{perProbe} verifications per offer");
+    }
+
+    private sealed record SyntheticOffer(string Title, IReadOnlyList<string> Tokens)
+    {
+        public ContentSignature Signature { get; } = RepostDetector.BuildSignature(RepostDetectorTests.Tokens(Title), Tokens);
+    }
+
+    private sealed record Measurement(int Reposts, int RepostsFound, int FalseReposts, double VerificationsPerProbe,
+        long MaxVerifications, double VisitsPerProbe);
+
+    private static Measurement MeasureCompany(int storedOffers, int seed)
+    {
+        var corpus = new SyntheticCompany(seed);
+        var offers = new List<SyntheticOffer>();
+        var stored = new List<CanonicalOfferSignature>();
+        for (var id = 1; id <= storedOffers; id++)
+        {
+            offers.Add(corpus.NewOffer());
+            stored.Add(new CanonicalOfferSignature(id, offers[^1].Signature, Now.AddDays(-corpus.Random.Next(0, 170))));
+        }
+        var index = new RepostIndex(stored);
+
+        int reposts = 0, found = 0, falseReposts = 0;
+        long maxVerifications = 0;
+        for (var i = 0; i < 1000; i++)
+        {
+            var before = index.Verifications;
+            if (i % 2 == 0)
+            {
+                reposts++;
+                var originalId = corpus.Random.Next(offers.Count);
+                var sameTitle = i % 4 == 0;
+                var similarity = sameTitle ? 0.85 + corpus.Random.NextDouble() * 0.15 : 0.90 + corpus.Random.NextDouble() * 0.1;
+                var decision = index.FindRepost(corpus.Repost(offers[originalId], similarity, sameTitle).Signature, Now);
+                if (decision.CanonicalOfferId == originalId + 1) found++;
+            }
+            else if (index.FindRepost(corpus.NewOffer().Signature, Now).IsRepost)
+            {
+                falseReposts++;
+            }
+            maxVerifications = Math.Max(maxVerifications, index.Verifications - before);
+        }
+        return new Measurement(reposts, found, falseReposts, (double)index.Verifications / index.Probes,
+            maxVerifications, (double)index.CandidatesVisited / index.Probes);
+    }
+
+    /// <summary>
+    /// Offers of one company as a job board shows them: a few generic titles shared by hundreds of offers,
+    /// descriptions of 60-400 tokens mixing Spanish function words (Zipf-distributed, so any two descriptions share
+    /// many tokens) with job vocabulary, and the same company boilerplate paragraph in every offer.
+    /// </summary>
+    private sealed class SyntheticCompany(int seed)
+    {
+        private static readonly string[] FunctionWords =
+            ["de", "la", "y", "en", "el", "a", "los", "las", "del", "para", "con", "por", "un", "una", "que", "se",
+             "su", "al", "es", "o", "como", "mas", "sus", "lo", "nuestro", "equipo", "experiencia", "empresa"];
+        private static readonly string[] Titles =
+            ["administrativo a", "comercial", "contable", "tecnico de soporte", "mozo de almacen", "dependiente a",
+             "desarrollador backend", "analista financiero", "teleoperador a", "responsable de compras"];
+        private static readonly string[] Boilerplate = Tokens(
+            "somos una empresa lider en el sector con presencia en toda espana y mas de veinte anos de experiencia " +
+            "ofrecemos contrato indefinido formacion continua y buen ambiente de trabajo en un equipo joven y dinamico");
+
+        private readonly double[] _functionWeights = ZipfCumulative(FunctionWords.Length);
+        private readonly double[] _vocabularyWeights = ZipfCumulative(30000);
+        private int _fresh;
+
+        public Random Random { get; } = new(seed);
+
+        public SyntheticOffer NewOffer()
+        {
+            var tokens = new List<string>();
+            var length = Random.Next(60, 400);
+            for (var i = 0; i < length; i++)
+            {
+                tokens.Add(Random.NextDouble() < 0.45
+                    ? FunctionWords[Pick(_functionWeights)]
+                    : $"v{Pick(_vocabularyWeights)}");
+            }
+            tokens.AddRange(Boilerplate);
+            return new SyntheticOffer(Titles[Random.Next(Titles.Length)], tokens);
+        }
+
+        /// <summary>
+        /// A copy of the original whose description has exactly floor((1 - similarity) * n) tokens replaced by words
+        /// never used before, so its similarity to the original is (n - replaced) / n, at least the one asked for.
+        /// </summary>
+        public SyntheticOffer Repost(SyntheticOffer original, double similarity, bool keepTitle)
+        {
+            var tokens = original.Tokens.ToList();
+            var replace = (int)Math.Floor((1 - similarity) * tokens.Count + 1e-9);
+            foreach (var position in Enumerable.Range(0, tokens.Count).OrderBy(_ => Random.Next()).Take(replace))
+            {
+                tokens[position] = $"fresh{_fresh++}";
+            }
+            return new SyntheticOffer(keepTitle ? original.Title : $"puesto {_fresh++}", tokens);
+        }
+
+        public static SyntheticOffer WithoutDescription(SyntheticOffer original) => new(original.Title, []);
+
+        private int Pick(double[] cumulative)
+        {
+            var index = Array.BinarySearch(cumulative, Random.NextDouble() * cumulative[^1]);
+            return index >= 0 ? index : ~index;
+        }
+
+        private static double[] ZipfCumulative(int size)
+        {
+            var cumulative = new double[size];
+            var total = 0.0;
+            for (var i = 0; i < size; i++) cumulative[i] = total += 1.0 / (i + 1);
+            return cumulative;
+        }
+    }
+}

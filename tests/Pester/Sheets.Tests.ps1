@@ -1,0 +1,229 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-JobSignalUnderTest
+    Add-Type -Path $env:JOBSIGNAL_TEST_FAKES
+
+    # One fake Google (token endpoint + Sheets) and one throw-away service account for the whole file.
+    $script:root = New-TestDirectory
+    $script:google = [JobSignal.TestFakes.FakeGoogleServer]::new()
+    $script:account = [JobSignal.TestFakes.FakeServiceAccount]::Create($google, (Join-Path $root 'account'), 'pester@fake-project.iam.gserviceaccount.com')
+
+    # JobSignal.Core lives in the module's private load context: reach its types through the loaded assembly.
+    function Get-CoreType([string] $Name) {
+        $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'JobSignal.Core' } | Select-Object -First 1
+        $core.GetType($Name, $true)
+    }
+
+    function Use-Store([string] $Path, [scriptblock] $Script) {
+        $null = Get-IngestionRun -DatabasePath $Path  # loads JobSignal.Core and creates the store
+        $store = (Get-CoreType 'JobSignal.Core.Store.SignalStore')::Open($Path, $null)
+        try { & $Script $store } finally { $store.Dispose() }
+    }
+
+    # A company with aggregated metrics, as ingestion + aggregation would have left it; returns its id.
+    function Add-TestCompany([string] $Path, [string] $Name, [int] $Score, [string] $Resolution = 'PENDING') {
+        Use-Store $Path {
+            param($store)
+            $identity = (Get-CoreType 'JobSignal.Core.Store.NewCompany')::new($Name, $Name.ToLowerInvariant(), $null, $false)
+            $id = $store.Companies.Insert($identity, [DateTimeOffset]::UtcNow)
+            $metrics = (Get-CoreType 'JobSignal.Core.Store.CompanyMetrics')::new()
+            $metrics.MaxScore = $Score
+            $metrics.StrongOfferCount = [int]($Score -ge 6)
+            $metrics.UniqueOfferCount = 2
+            $metrics.OfferCount = 3
+            $metrics.TopCategory = 'cat_fx_currency_ops'
+            $metrics.TopOfferUrl = "https://www.infojobs.net/of-$id"
+            $metrics.LastStrongAt = [DateTimeOffset]::new(2024, 5, 3, 9, 0, 0, [TimeSpan]::Zero)
+            $metrics.EvidenceTerms = 'USD, SWIFT'
+            $metrics.AggregatedAt = [DateTimeOffset]::UtcNow
+            $null = $store.Companies.SaveMetrics($id, $metrics)
+            if ($Resolution -ne 'PENDING') { $null = $store.Companies.UpdateResolution($id, $Resolution, [DateTimeOffset]::UtcNow) }
+            $id
+        }
+    }
+
+    function Get-StoredResolution([string] $Path, [long] $CompanyId) {
+        Use-Store $Path { param($store) $store.Companies.Get($CompanyId).Resolution }
+    }
+
+    function Get-StopErrorId([scriptblock] $Script) {
+        try { & $Script; return '<no error>' }
+        catch { return $_.FullyQualifiedErrorId }
+    }
+}
+
+AfterAll {
+    $google.Dispose()
+    Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Sync-CompanySheet' {
+    BeforeEach {
+        $script:db = Join-Path (New-TestDirectory) 'jobsignal.db'
+        $script:sheetId = 'pester-' + [guid]::NewGuid().ToString('n')
+        $script:spreadsheet = $google.AddSpreadsheet($sheetId)
+        $script:sheet = @{ SpreadsheetId = $sheetId; CredentialPath = $account.KeyFilePath; BaseUri = $google.BaseUri; DatabasePath = $db }
+        $script:top = Add-TestCompany $db 'Top FX S.L.' 9
+        $script:low = Add-TestCompany $db 'Low S.A.' 3 -Resolution 'REJECTED'
+    }
+
+    It 'creates the tab and writes every company of the store, best first, typed' {
+        $result = Sync-CompanySheet @sheet
+        $result.GetType().FullName | Should -Be 'JobSignal.Core.Sheets.SheetSyncResult'
+        $result.PSObject.TypeNames | Should -Contain 'JobSignal.SheetSyncResult'
+        $result.CreatedTab | Should -BeTrue
+        $result.Appended | Should -Be 2
+        $result.Requests | Should -Be 4
+        $tab = $spreadsheet.Tab('Companies')
+        $tab.Row(1)[0..3] | Should -Be @('ID Empresa', 'Empresa', 'Resolución', 'Score máx.')
+        $tab['A2'] | Should -Be "$top"
+        $tab['B2'] | Should -Be 'Top FX S.L.'
+        $tab['D2'] | Should -Be 9
+        $tab['I2'] | Should -Be 'FX & Currency Operations'
+        $tab['J2'] | Should -Be 45415
+        $tab.IsFormula('H2') | Should -BeTrue
+        $tab['C3'] | Should -Be 'REJECTED'
+        $tab.FrozenRowCount | Should -Be 1
+    }
+
+    It 'syncs only the companies piped in by CompanyId and reports unknown ids' {
+        $result = @([pscustomobject]@{ CompanyId = $low }, [pscustomobject]@{ CompanyId = 424242 }) |
+            Sync-CompanySheet @sheet -ErrorVariable errs -ErrorAction SilentlyContinue
+        $result.Appended | Should -Be 1
+        @($spreadsheet.Tab('Companies').ColumnValues('A', 2)) | Should -Be @("$low")
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'CompanyNotFound,*'
+        $errs[0].TargetObject | Should -Be 424242
+    }
+
+    It 'syncs nothing when the pipeline brings no companies' {
+        $result = @() | Sync-CompanySheet @sheet
+        $result | Should -BeNullOrEmpty
+        $google.Requests.Where({ $_.Path -like "*$sheetId*" }).Count | Should -Be 0
+    }
+
+    It 'writes nothing with -WhatIf and returns the plan' {
+        $result = Sync-CompanySheet @sheet -WhatIf
+        $result.WhatIf | Should -BeTrue
+        $result.Appended | Should -Be 2
+        $spreadsheet.FindTab('Companies') | Should -BeNullOrEmpty
+        $google.Requests.Where({ $_.Path -like "*$sheetId*" -and $_.Method -eq 'POST' }).Count | Should -Be 0
+    }
+
+    It 'leaves rep edits alone and sends no writes when nothing changed' {
+        $null = Sync-CompanySheet @sheet
+        $tab = $spreadsheet.Tab('Companies')
+        $tab['C2'] = 'HIGH_INTEREST'
+        $tab['M2'] = 'Call on Monday'
+        $tab['N2'] = 'Ana'
+        $google.ClearRequests()
+        $again = Sync-CompanySheet @sheet
+        $again.Unchanged | Should -Be 2
+        $again.Requests | Should -Be 2
+        $google.Count([JobSignal.TestFakes.FakeGoogleCall]::ValuesAppend) + $google.Count([JobSignal.TestFakes.FakeGoogleCall]::ValuesBatchUpdate) | Should -Be 0
+        $tab['C2'] | Should -Be 'HIGH_INTEREST'
+        $tab['M2'] | Should -Be 'Call on Monday'
+        $tab['N2'] | Should -Be 'Ana'
+    }
+
+    It 'takes the spreadsheet and key file from the environment' {
+        $saved = $env:JOBSIGNAL_SPREADSHEET_ID, $env:GOOGLE_APPLICATION_CREDENTIALS
+        try {
+            $env:JOBSIGNAL_SPREADSHEET_ID = $sheetId
+            $env:GOOGLE_APPLICATION_CREDENTIALS = $account.KeyFilePath
+            (Sync-CompanySheet -BaseUri $google.BaseUri -DatabasePath $db -HeaderLanguage en).Appended | Should -Be 2
+            $spreadsheet.Tab('Companies')['A1'] | Should -Be 'Company ID'
+
+            $env:JOBSIGNAL_SPREADSHEET_ID = $null
+            Get-StopErrorId { Sync-CompanySheet -DatabasePath $db -ErrorAction Stop } | Should -BeLike 'SheetsSpreadsheetNotConfigured,*'
+            $env:JOBSIGNAL_SPREADSHEET_ID = $sheetId
+            $env:GOOGLE_APPLICATION_CREDENTIALS = $null
+            Get-StopErrorId { Sync-CompanySheet -DatabasePath $db -ErrorAction Stop } | Should -BeLike 'SheetsCredentialNotConfigured,*'
+        }
+        finally { $env:JOBSIGNAL_SPREADSHEET_ID, $env:GOOGLE_APPLICATION_CREDENTIALS = $saved }
+    }
+
+    It 'stops with SheetsHeaderMismatch on a foreign header and writes nothing' {
+        $tab = $spreadsheet.AddTab('Companies')
+        $tab.SetRow(1, [object[]]@('Id', 'Name'))
+        $err = Get-StopErrorId { Sync-CompanySheet @sheet -ErrorAction Stop }
+        $err | Should -BeLike 'SheetsHeaderMismatch,*'
+        $tab.LastDataRow | Should -Be 1
+    }
+
+    It 'stops with SheetsCredentialInvalid on a broken key file, without key material in the error' {
+        $bad = Join-Path $root 'broken.json'
+        Set-Content $bad ($account.KeyJson -replace '"type": "service_account"', '"type": "authorized_user"')
+        try { Sync-CompanySheet @sheet -CredentialPath $bad -ErrorAction Stop }
+        catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -BeLike 'SheetsCredentialInvalid,*'
+        $caught.CategoryInfo.Category | Should -Be 'InvalidData'
+        $text = ($caught | Out-String) + $caught.ErrorDetails.RecommendedAction
+        foreach ($line in @($account.PrivateKeyLines | Where-Object Length -GE 24)) { $text | Should -Not -Match ([regex]::Escape($line)) }
+    }
+
+    It 'tells each step on the verbose stream and shows a table that fits 120 columns' {
+        $verbose = Sync-CompanySheet @sheet -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match 'Plan: 2 to append'
+        ($verbose.Message -join "`n") | Should -Match 'Signed in to Google Sheets as pester@'
+        $table = Sync-CompanySheet @sheet | Format-Table | Out-String -Width 120
+        $table | Should -Match 'Appended\s+Updated\s+Unchanged'
+        ($table -split "`n" | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
+    }
+}
+
+Describe 'Import-CompanySheetFeedback' {
+    BeforeEach {
+        $script:db = Join-Path (New-TestDirectory) 'jobsignal.db'
+        $script:sheetId = 'pester-' + [guid]::NewGuid().ToString('n')
+        $script:spreadsheet = $google.AddSpreadsheet($sheetId)
+        $script:sheet = @{ SpreadsheetId = $sheetId; CredentialPath = $account.KeyFilePath; BaseUri = $google.BaseUri; DatabasePath = $db }
+        $script:a = Add-TestCompany $db 'Alpha' 9
+        $script:b = Add-TestCompany $db 'Beta' 7 -Resolution 'ACCEPTED'
+        $null = Sync-CompanySheet @sheet
+        $script:tab = $spreadsheet.Tab('Companies')
+    }
+
+    It 'applies the reps'' resolution and feedback in one go, and a second import changes nothing' {
+        $tab['C2'] = ' rejected '
+        $tab['L2'] = 'fp'
+        $tab['M2'] = 'Only domestic'
+        $tab['C3'] = 'in_progress'
+        $result = Import-CompanySheetFeedback @sheet
+        $result.GetType().FullName | Should -Be 'JobSignal.Core.Sheets.SheetFeedbackResult'
+        $result.ResolutionsChanged | Should -Be 2
+        $result.Frozen | Should -Be 1
+        $result.Resumed | Should -Be 1
+        $result.FeedbackAdded | Should -Be 1
+        @($result.CompanyIds | Sort-Object) | Should -Be @($a, $b)
+        Get-StoredResolution $db $a | Should -Be 'REJECTED'
+        Get-StoredResolution $db $b | Should -Be 'IN_PROGRESS'
+
+        $again = Import-CompanySheetFeedback @sheet
+        $again.ResolutionsChanged + $again.FeedbackAdded | Should -Be 0
+        $again.Unchanged | Should -Be 2
+    }
+
+    It 'returns the plan with -WhatIf and leaves the store as it was' {
+        $tab['C2'] = 'ALREADY_CLIENT'
+        $plan = Import-CompanySheetFeedback @sheet -WhatIf
+        $plan.WhatIf | Should -BeTrue
+        $plan.Changes[0].To | Should -Be 'ALREADY_CLIENT'
+        "$($plan.Changes[0].Transition)" | Should -Be 'ActiveToFinal'
+        Get-StoredResolution $db $a | Should -Be 'PENDING'
+    }
+
+    It 'warns about unknown values and unknown companies, naming their rows' {
+        $tab['C2'] = 'MAYBE'
+        $tab.SetRow(5, [object[]]@('999999', 'Ghost', 'REJECTED'))
+        $result = Import-CompanySheetFeedback @sheet -WarningVariable warnings -WarningAction SilentlyContinue
+        $result.UnknownCompanies | Should -Be 1
+        ($warnings -join "`n") | Should -Match "Row 2: unknown resolution 'MAYBE'"
+        ($warnings -join "`n") | Should -Match "Row 5: company '999999' is not in the store"
+        Get-StoredResolution $db $a | Should -Be 'PENDING'
+    }
+
+    It 'stops with SheetsTabNotFound when the tab does not exist' {
+        Get-StopErrorId { Import-CompanySheetFeedback @sheet -SheetName 'Nope' -ErrorAction Stop } | Should -BeLike 'SheetsTabNotFound,*'
+    }
+}
