@@ -13,6 +13,7 @@
         'module/formats/Infojobs.Format.ps1xml'
         'module/formats/Store.Format.ps1xml'
         'module/formats/Sheets.Format.ps1xml'
+        'module/formats/Ingestion.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Measure-OfferSignal'
@@ -22,6 +23,11 @@
         'Get-IngestionRun'
         'Sync-CompanySheet'
         'Import-CompanySheetFeedback'
+        'Invoke-OfferIngestion'
+        'Update-CompanyAggregation'
+        'Get-SignalCompany'
+        'Get-SignalOffer'
+        'Update-OfferScore'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

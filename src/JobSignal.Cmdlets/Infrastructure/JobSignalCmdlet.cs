@@ -46,12 +46,13 @@ public abstract class JobSignalCmdlet : PSCmdlet, IDisposable
 
     /// <summary>
     /// Writes a domain object under its PowerShell type name too (<c>JobSignal.</c> + class name, e.g.
-    /// JobSignal.Company), the name format views and Update-TypeData use.
+    /// JobSignal.Company), the name format views and Update-TypeData use. A PSObject (a domain object with added note
+    /// properties) is named after the object it wraps.
     /// </summary>
     protected void WriteTyped(object value)
     {
         var wrapped = PSObject.AsPSObject(value);
-        var typeName = "JobSignal." + value.GetType().Name;
+        var typeName = "JobSignal." + wrapped.BaseObject.GetType().Name;
         if (!wrapped.TypeNames.Contains(typeName)) wrapped.TypeNames.Insert(0, typeName);
         WriteObject(wrapped);
     }

@@ -58,23 +58,36 @@ internal static class StoreFile
     private sealed record ProbeResult(long UserVersion, long RecordedVersion, bool HasHistory, long TableCount);
 
     /// <summary>
-    /// Reads the schema version read-only. A store closed cleanly has no -wal file: it is opened "immutable", so
-    /// SQLite creates no -wal/-shm; with a -wal file present (in use, or a crash) a plain read-only open sees the
-    /// latest committed state and the files it uses already exist.
+    /// A read-only connection that changes nothing on disk. A store closed cleanly has no -wal file: it is opened
+    /// "immutable", so SQLite creates no -wal/-shm; with a -wal file present (in use, or a crash) a plain read-only
+    /// open sees the latest committed state and the files it uses already exist.
     /// </summary>
-    private static ProbeResult Probe(string path)
+    internal static SqliteConnection OpenReadOnly(string path)
     {
-        var dataSource = File.Exists(path + "-wal") ? path : new Uri(path).AbsoluteUri + "?immutable=1";
-        var builder = new SqliteConnectionStringBuilder
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
-            DataSource = dataSource,
+            DataSource = File.Exists(path + "-wal") ? path : new Uri(path).AbsoluteUri + "?immutable=1",
             Mode = SqliteOpenMode.ReadOnly,
             Pooling = false,
-        };
+        }.ToString());
         try
         {
-            using var connection = new SqliteConnection(builder.ToString());
             connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads the schema version without changing anything (<see cref="OpenReadOnly"/>).</summary>
+    private static ProbeResult Probe(string path)
+    {
+        try
+        {
+            using var connection = OpenReadOnly(path);
             var userVersion = connection.ExecuteScalar<long>("PRAGMA user_version");
             var hasHistory = connection.ExecuteScalar<long>(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") > 0;

@@ -1,0 +1,46 @@
+using System.Management.Automation;
+using JobSignal.Cmdlets.Infrastructure;
+using JobSignal.Core.Domain;
+using Resolutions = JobSignal.Core.Domain.Resolution;
+using JobSignal.Core.Store;
+
+namespace JobSignal.Cmdlets.Commands;
+
+/// <summary>Queries the ranked companies of the store (best score first) with filters.</summary>
+[Cmdlet(VerbsCommon.Get, "SignalCompany")]
+[OutputType(typeof(Company))]
+public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
+{
+    /// <summary>Only these companies; binds from the CompanyId of piped objects.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, long.MaxValue)]
+    public long[]? CompanyId { get; set; }
+
+    /// <summary>Wildcard on the company name (case-insensitive).</summary>
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    [Parameter]
+    [ValidateSet(Resolutions.Pending, Resolutions.InProgress, Resolutions.HighInterest, Resolutions.AlreadyClient,
+        Resolutions.Accepted, Resolutions.Rejected)]
+    public string[]? Resolution { get; set; }
+
+    /// <summary>-Since applies to the last strong signal instead of the last time the company was seen.</summary>
+    [Parameter]
+    public SwitchParameter StrongSince { get; set; }
+
+    protected override void ProcessRecord() => Query(CompanyId is not null, () => Store.Companies.List(new CompanyFilter
+    {
+        CompanyIds = CompanyId,
+        Name = Name,
+        MinScore = MinScoreFilter,
+        Category = CategoryId,
+        Keyword = Keyword,
+        Resolutions = Resolution?.Select(r => r.ToUpperInvariant()).ToArray(),
+        Since = SinceFilter,
+        SinceField = StrongSince ? CompanySince.LastStrong : CompanySince.LastSeen,
+        Top = Top,
+    }), company => company.CompanyId, company => company);
+}

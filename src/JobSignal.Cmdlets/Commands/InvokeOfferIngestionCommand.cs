@@ -1,0 +1,152 @@
+using System.Management.Automation;
+using JobSignal.Cmdlets.Infrastructure;
+using JobSignal.Core.Catalog;
+using JobSignal.Core.Common;
+using JobSignal.Core.Domain;
+using JobSignal.Core.Ingestion;
+using JobSignal.Core.Store;
+
+namespace JobSignal.Cmdlets.Commands;
+
+/// <summary>
+/// One ingestion run (SPEC 7): streams offers from the pipeline into the store chunk by chunk (companies, offers,
+/// reposts, matches, scores) and writes the run record. -WhatIf runs the same code against a private copy of the
+/// store and reports what would have happened, writing nothing.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "OfferIngestion", SupportsShouldProcess = true)]
+[OutputType(typeof(IngestionRun), typeof(OfferIngestionResult))]
+public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
+{
+    public const string OfferPersistFailedErrorId = "OfferPersistFailed";
+    public const string MatchPersistFailedErrorId = "MatchPersistFailed";
+    public const string IngestionFailedErrorId = "IngestionFailed";
+
+    private OfferIngestor? _ingestor;
+    private StoreSnapshot? _snapshot;
+    private bool _declined;
+
+    /// <summary>Offers: JobSignal.Offer objects, or objects/hashtables of the same shape.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    public PSObject InputObject { get; set; } = null!;
+
+    [Parameter]
+    [ValidateRange(1, 100_000)]
+    public int ChunkSize { get; set; } = 200;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CatalogPath { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? QueryKey { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    private bool DryRun => _snapshot is not null;
+
+    protected override (int Id, string Activity) Progress => (41, "Ingesting offers");
+
+    protected override void BeginProcessing()
+    {
+        var path = ResolveDatabasePath();
+        if (!ShouldProcess($"Ingesting offers into the store '{path}'.", $"Ingest offers into the store '{path}'?",
+                "Invoke-OfferIngestion", out var reason))
+        {
+            _declined = reason != ShouldProcessReason.WhatIf;
+            if (_declined) return;
+            WriteVerbose($"-WhatIf: ingesting into a private copy of '{path}'; the store itself is not written.");
+            try { _snapshot = StoreSnapshot.Create(path); }
+            catch (JobSignalException ex) { ThrowFailure(ex); }
+        }
+
+        var store = _snapshot?.Store ?? Store;
+        try
+        {
+            _ingestor = OfferIngestor.Start(store, () => CatalogSource.LoadCompiled(this, CatalogPath), new IngestionOptions
+            {
+                ChunkSize = ChunkSize, MaxRetries = MaxRetries, RetryDelay = RetryDelay, QueryKey = QueryKey,
+                ChunkCommitted = OnChunkCommitted,
+            });
+        }
+        catch (CatalogException ex)
+        {
+            ThrowFailure(ex);
+        }
+        foreach (var abandoned in _ingestor!.AbandonedRuns)
+            WriteWarning($"Run {abandoned.RunId} was left running by a process that ended ({abandoned.Owner}); it is now marked abandoned.");
+        WriteVerbose($"Run {_ingestor.Run.RunId} started with catalog {_ingestor.Catalog.Version}, chunks of {ChunkSize}.");
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (_declined) return;
+        var (offer, problem) = OfferInput.Read(InputObject);
+        Report(Guarded(() => _ingestor!.Add(offer, CancellationToken, problem)));
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_declined) return;
+        Report(Guarded(() => _ingestor!.Complete(CancellationToken)));
+        CompleteProgress();
+        var run = _ingestor!.Run;
+        if (DryRun)
+        {
+            ShouldProcess($"Ingesting {run.Received} offer(s) into '{ResolveDatabasePath()}' would insert {run.Inserted}, " +
+                          $"update {run.Updated}, count {run.Reposts} repost(s), skip {run.SkippedNoIdentity + run.SkippedInvalid + run.SkippedResolved}, " +
+                          $"fail {run.FailedDb + run.MatchFailed} and score {run.Scored}; {run.AffectedCompanyIds.Count} company(ies) would need aggregation.",
+                "", "");
+            // The run lives only in the copy: it has no id in the store.
+            run.RunId = 0;
+        }
+        WriteTyped(run);
+    }
+
+    /// <summary>Runs one step of the ingestor; a failure of the store itself ends the run as failed, and the cmdlet.</summary>
+    private IReadOnlyList<OfferIngestionResult> Guarded(Func<IReadOnlyList<OfferIngestionResult>> step) =>
+        Guarded(step, IngestionFailedErrorId, $"The ingestion run {_ingestor!.Run.RunId} failed and was recorded as failed",
+            ex =>
+            {
+                try { _ingestor!.Fail(ex); }
+                catch (Exception) when (ex is not OperationCanceledException) { } // the store is broken: the next run marks this one abandoned
+            });
+
+    private void Report(IReadOnlyList<OfferIngestionResult> results)
+    {
+        foreach (var result in results) Report(result);
+    }
+
+    private void Report(OfferIngestionResult result)
+    {
+        if (result.Outcome == IngestionOutcome.FailedDb)
+            WriteFailure(new JobSignalException(OfferPersistFailedErrorId, FailureKind.WriteError,
+                $"Offer {result.Provider}:{result.ProviderOfferId} could not be stored: {result.Reason}", result.Offer,
+                "The rest of the run went on. Run the ingestion again for this offer once the cause is fixed."));
+        else if (result.Outcome == IngestionOutcome.MatchFailed)
+            WriteFailure(new JobSignalException(MatchPersistFailedErrorId, FailureKind.WriteError,
+                $"Offer {result.Provider}:{result.ProviderOfferId} was stored without a match: {result.Reason}", result.Offer,
+                "Get-SignalOffer -Unscored lists such offers; Update-OfferScore -Unscored scores them."));
+        if (PassThru) WriteTyped(result);
+    }
+
+    private void OnChunkCommitted(IngestionChunk chunk)
+    {
+        var run = chunk.Run;
+        var status = $"{run.Received} offers: {run.Inserted} new, {run.Updated} updated, {run.Reposts} reposts, " +
+                     $"{run.SkippedNoIdentity + run.SkippedInvalid + run.SkippedResolved} skipped, {run.FailedDb + run.MatchFailed} failed";
+        WriteVerbose($"Chunk {chunk.Number} ({chunk.Offers} offers) committed in {chunk.Elapsed.TotalMilliseconds:0} ms; run {run.RunId}: {status}.");
+        ReportProgress(status);
+    }
+
+    protected override void ReleaseResources()
+    {
+        // A run nobody finished (Ctrl+C, a downstream error) is recorded as cancelled before the store closes.
+        _ingestor?.Dispose();
+        _ingestor = null;
+        _snapshot?.Dispose();
+        _snapshot = null;
+        base.ReleaseResources();
+    }
+}

@@ -1,0 +1,112 @@
+using System.Management.Automation;
+using JobSignal.Cmdlets.Infrastructure;
+using JobSignal.Core.Aggregation;
+using JobSignal.Core.Catalog;
+using JobSignal.Core.Common;
+using JobSignal.Core.Domain;
+using JobSignal.Core.Ingestion;
+using JobSignal.Core.Store;
+
+namespace JobSignal.Cmdlets.Commands;
+
+/// <summary>
+/// Re-scores stored offers with the current catalog (after a catalog change, or for offers left without a match), as
+/// one run of kind <c>rescore</c>, then re-aggregates the companies of those offers and records that in the run.
+/// </summary>
+[Cmdlet(VerbsData.Update, "OfferScore", DefaultParameterSetName = UnscoredSet, SupportsShouldProcess = true)]
+[OutputType(typeof(IngestionRun))]
+public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
+{
+    public const string RescoreFailedErrorId = "RescoreFailed";
+    private const string UnscoredSet = "Unscored";
+    private const string CompanySet = "Company";
+    private const string OfferSet = "Offer";
+    private const string AllSet = "All";
+
+    private readonly List<long> _companyIds = [];
+    private readonly List<long> _offerIds = [];
+
+    /// <summary>Only offers without a match (the default when no other filter is given).</summary>
+    [Parameter(ParameterSetName = UnscoredSet)]
+    public SwitchParameter Unscored { get; set; }
+
+    /// <summary>The offers of these companies; binds from the CompanyId of piped objects.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CompanySet, ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, long.MaxValue)]
+    public long[] CompanyId { get; set; } = [];
+
+    /// <summary>These stored offers; binds from the OfferId of piped objects.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = OfferSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, long.MaxValue)]
+    public long[] OfferId { get; set; } = [];
+
+    /// <summary>Every stored offer.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = AllSet)]
+    public SwitchParameter All { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CatalogPath { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 100_000)]
+    public int ChunkSize { get; set; } = 200;
+
+    protected override (int Id, string Activity) Progress => (43, "Re-scoring offers");
+
+    protected override void ProcessRecord()
+    {
+        _companyIds.AddRange(CompanyId);
+        _offerIds.AddRange(OfferId);
+    }
+
+    protected override void EndProcessing()
+    {
+        var (filter, what) = ParameterSetName switch
+        {
+            CompanySet => (new OfferFilter { CompanyIds = _companyIds.Distinct().ToArray() }, $"the offers of {_companyIds.Distinct().Count()} company(ies)"),
+            OfferSet => (new OfferFilter { OfferIds = _offerIds.Distinct().ToArray() }, $"{_offerIds.Distinct().Count()} offer(s)"),
+            AllSet => (new OfferFilter(), "every stored offer"),
+            _ => (new OfferFilter { Unscored = true }, "the offers without a match"),
+        };
+        if (!ShouldProcess($"Re-scoring {what} in '{ResolveDatabasePath()}' and re-aggregating their companies.",
+                $"Re-score {what} and re-aggregate their companies?", "Update-OfferScore")) return;
+
+        CompiledCatalog? catalog = null;
+        var run = Guarded(() => OfferRescorer.Rescore(Store, () => catalog = CatalogSource.LoadCompiled(this, CatalogPath), filter,
+            new RescoreOptions
+            {
+                ChunkSize = ChunkSize, MaxRetries = MaxRetries, RetryDelay = RetryDelay,
+                ChunkCommitted = chunk =>
+                {
+                    var status = $"{chunk.Run.Received} offers re-scored ({chunk.Run.MatchFailed} failed)";
+                    WriteVerbose($"Chunk {chunk.Number} committed: {status}.");
+                    ReportProgress(status);
+                },
+            }, CancellationToken), RescoreFailedErrorId, "Re-scoring failed and its run was recorded as failed");
+        CompleteProgress();
+        if (run.MatchFailed > 0)
+            WriteWarning($"{run.MatchFailed} offer(s) could not get a match; Get-SignalOffer -Unscored lists them.");
+
+        var aggregation = new AggregationRunner(Store, new AggregationRunOptions
+        {
+            MaxRetries = MaxRetries, RetryDelay = RetryDelay,
+            Metrics = AggregationOptions.Default with { StrongThreshold = catalog!.Scoring.StrongThreshold },
+        });
+        var tally = Guarded(() =>
+        {
+            var counts = new AggregationTally();
+            foreach (var result in aggregation.Aggregate(run.AffectedCompanyIds, CancellationToken))
+            {
+                counts.Add(result);
+                if (result.Status == CompanyAggregationStatus.Failed)
+                    WriteFailure(new JobSignalException(UpdateCompanyAggregationCommand.CompanyAggregationFailedErrorId, FailureKind.WriteError,
+                        $"Aggregating company {result.CompanyId} failed after {result.Attempts} attempt(s): {result.Error?.Message}", result.CompanyId,
+                        "Its offers are re-scored; run Update-CompanyAggregation -CompanyId once the cause is fixed."));
+            }
+            return counts;
+        }, "AggregationFailed", "Aggregation after re-scoring stopped");
+        WriteVerbose($"Run {run.RunId}: {run.Received} offers re-scored with catalog {run.CatalogVersion}; companies: {tally}.");
+        WriteTyped(aggregation.RecordInRun(run.RunId, tally) ?? run);
+    }
+}

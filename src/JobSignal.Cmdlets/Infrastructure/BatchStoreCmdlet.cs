@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using JobSignal.Core.Common;
+
+namespace JobSignal.Cmdlets.Infrastructure;
+
+/// <summary>
+/// A store cmdlet that writes in chunked, retried batches (ingestion, aggregation, re-scoring): the retry parameters
+/// and one way to end the cmdlet when the batch as a whole fails.
+/// </summary>
+public abstract class BatchStoreCmdlet : StoreCmdlet
+{
+    /// <summary>Retries of one item's failing write (a match, a company) after its first attempt.</summary>
+    [Parameter]
+    [ValidateRange(0, 10)]
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>Wait before the first retry, doubled for each further one, ±20 % jitter. A number is milliseconds.</summary>
+    [Parameter]
+    [DelayTransformation]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The activity this cmdlet shows progress under (completed whenever the cmdlet ends).</summary>
+    protected abstract (int Id, string Activity) Progress { get; }
+
+    protected void ReportProgress(string status) => ReportProgress(Progress.Id, Progress.Activity, status);
+
+    protected void CompleteProgress() => CompleteProgress(Progress.Id, Progress.Activity);
+
+    /// <summary>
+    /// Runs a batch step. Ctrl+C stops the pipeline; a <see cref="JobSignalException"/> ends the cmdlet with its
+    /// ErrorId; any other failure (the store itself failing: disk full, I/O) ends it with
+    /// <paramref name="failedErrorId"/>. <paramref name="onFailure"/> records the failure (the run) first.
+    /// </summary>
+    protected T Guarded<T>(Func<T> step, string failedErrorId, string whatFailed, Action<Exception>? onFailure = null)
+    {
+        try
+        {
+            return step();
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            onFailure?.Invoke(ex);
+            CompleteProgress();
+            ThrowFailure(ex as JobSignalException ?? new JobSignalException(failedErrorId, FailureKind.WriteError,
+                $"{whatFailed}: {ex.Message}", null,
+                "Committed chunks are kept. Check the store file (disk space, permissions) and run the command again.", ex));
+            throw; // not reached: ThrowFailure always throws
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Management.Automation;
+using JobSignal.Core.Common;
+
+namespace JobSignal.Cmdlets.Infrastructure;
+
+/// <summary>
+/// The filters Get-SignalCompany and Get-SignalOffer share, and how they query: once when no ids come down the
+/// pipeline, once per piped object when they do, each item written once.
+/// </summary>
+public abstract class SignalQueryCmdlet : StoreCmdlet
+{
+    private readonly HashSet<long> _written = [];
+    private bool _queried;
+
+    [Parameter]
+    [ValidateRange(0, 10)]
+    public int MinScore { get; set; }
+
+    /// <summary>A catalog category id or name, checked against the catalog in force.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Category { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Keyword { get; set; }
+
+    /// <summary>A date without time zone is local time, as PowerShell users mean it.</summary>
+    [Parameter]
+    public DateTime? Since { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? Top { get; set; }
+
+    /// <summary>The catalog -Category is checked against (default: $env:JOBSIGNAL_CATALOG, else the module's).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CatalogPath { get; set; }
+
+    /// <summary>The category id -Category names; null without -Category.</summary>
+    protected string? CategoryId { get; private set; }
+
+    protected int? MinScoreFilter => MyInvocation.BoundParameters.ContainsKey(nameof(MinScore)) ? MinScore : null;
+
+    protected DateTimeOffset? SinceFilter => Since is { } since
+        ? new DateTimeOffset(since.Kind == DateTimeKind.Utc ? since : DateTime.SpecifyKind(since, DateTimeKind.Local).ToUniversalTime(), TimeSpan.Zero)
+        : null;
+
+    protected override void BeginProcessing()
+    {
+        try { CategoryId = Category is null ? null : CategoryArgument.Resolve(this, Category, CatalogPath); }
+        catch (JobSignalException ex) { ThrowFailure(ex); }
+    }
+
+    /// <summary>
+    /// Runs the query for this pipeline object, unless nothing is piped by id and it already ran, and writes each
+    /// item not written yet.
+    /// </summary>
+    protected void Query<T>(bool byIds, Func<IEnumerable<T>> query, Func<T, long> idOf, Func<T, object> output)
+    {
+        if (!byIds && _queried) return;
+        _queried = true;
+        foreach (var item in query())
+            if (_written.Add(idOf(item))) WriteTyped(output(item));
+    }
+}

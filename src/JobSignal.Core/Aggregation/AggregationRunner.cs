@@ -1,0 +1,217 @@
+using JobSignal.Core.Common;
+using JobSignal.Core.Domain;
+using JobSignal.Core.Signal;
+using JobSignal.Core.Store;
+
+namespace JobSignal.Core.Aggregation;
+
+/// <summary>Knobs of <see cref="AggregationRunner"/> (SPEC 6: chunks of 50 companies, per-company retries).</summary>
+public sealed record AggregationRunOptions : ChunkedWriteOptions
+{
+    public AggregationRunOptions() => ChunkSize = 50;
+
+    /// <summary>The pure aggregation's knobs (strong threshold, recent window, evidence terms).</summary>
+    public AggregationOptions Metrics { get; init; } = AggregationOptions.Default;
+}
+
+/// <summary>What happened to one company in an aggregation.</summary>
+public enum CompanyAggregationStatus
+{
+    /// <summary>Metrics recomputed and stored.</summary>
+    Aggregated,
+
+    /// <summary>The resolution is final: metrics kept as they were (skipped, counted).</summary>
+    Frozen,
+
+    /// <summary>Every attempt failed; the company keeps its previous metrics.</summary>
+    Failed,
+
+    /// <summary>No company has this id.</summary>
+    NotFound,
+}
+
+/// <summary>One company's aggregation: status, attempts, the waits between them, and the company as stored afterwards.</summary>
+public sealed class CompanyAggregationResult
+{
+    public long CompanyId { get; init; }
+    public CompanyAggregationStatus Status { get; init; }
+
+    /// <summary>Recompute attempts made (0 for frozen and unknown companies).</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>The back-off waited before each retry, in order.</summary>
+    public IReadOnlyList<TimeSpan> Delays { get; init; } = [];
+
+    /// <summary>The company as stored once its chunk committed; null when not found.</summary>
+    public Company? Company { get; internal set; }
+
+    /// <summary>The last attempt's failure, for <see cref="CompanyAggregationStatus.Failed"/>.</summary>
+    public Exception? Error { get; init; }
+}
+
+/// <summary>Counts of an aggregation batch.</summary>
+public sealed class AggregationTally
+{
+    public int Aggregated { get; private set; }
+    public int Frozen { get; private set; }
+    public int Failed { get; private set; }
+    public int NotFound { get; private set; }
+
+    public void Add(CompanyAggregationResult result)
+    {
+        switch (result.Status)
+        {
+            case CompanyAggregationStatus.Aggregated: Aggregated++; break;
+            case CompanyAggregationStatus.Frozen: Frozen++; break;
+            case CompanyAggregationStatus.Failed: Failed++; break;
+            default: NotFound++; break;
+        }
+    }
+
+    public override string ToString() => $"{Aggregated} aggregated, {Frozen} frozen, {Failed} failed, {NotFound} not found";
+}
+
+/// <summary>
+/// Recomputes company metrics from the stored canonical offers and their matches with the pure
+/// <see cref="CompanyAggregator"/> (SPEC 6). Companies go in chunks, each chunk one transaction; inside it each
+/// company is one savepoint, retried as a whole (any failure: reading its offers, aggregating, saving) with bounded
+/// exponential back-off and jitter. A company that still fails is reported and the batch goes on; companies with a
+/// final resolution keep their frozen metrics.
+/// </summary>
+public sealed class AggregationRunner
+{
+    private readonly SignalStore _store;
+    private readonly AggregationRunOptions _options;
+    private readonly RetryPolicy _retry;
+
+    public AggregationRunner(SignalStore store, AggregationRunOptions? options = null)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _options = options ?? new AggregationRunOptions();
+        _options.Validate();
+        _retry = _options.Retry();
+    }
+
+    /// <summary>
+    /// Aggregates the companies (duplicates once), chunk by chunk; each chunk's results are yielded once it has
+    /// committed, in input order. Cancellation rolls back the chunk in progress; earlier chunks stay committed.
+    /// </summary>
+    public IEnumerable<CompanyAggregationResult> Aggregate(IEnumerable<long> companyIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(companyIds);
+        var seen = new HashSet<long>();
+        foreach (var chunk in companyIds.Where(seen.Add).Chunk(_options.ChunkSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var result in AggregateChunk(chunk, cancellationToken)) yield return result;
+        }
+    }
+
+    /// <summary>
+    /// Aggregates the companies a run affected and writes how many were aggregated and failed back into that run.
+    /// Null when the store has no such run.
+    /// </summary>
+    public IngestionRun? AggregateRun(long runId, Action<CompanyAggregationResult>? onResult = null,
+        CancellationToken cancellationToken = default)
+    {
+        var run = _store.Runs.Get(runId);
+        if (run is null) return null;
+        var tally = new AggregationTally();
+        foreach (var result in Aggregate(run.AffectedCompanyIds, cancellationToken))
+        {
+            tally.Add(result);
+            onResult?.Invoke(result);
+        }
+        return RecordInRun(runId, tally) ?? run;
+    }
+
+    /// <summary>Sets the run's companies aggregated / failed to this tally (re-read first, so nothing else is overwritten).</summary>
+    public IngestionRun? RecordInRun(long runId, AggregationTally tally) => _store.Write(() =>
+    {
+        var run = _store.Runs.Get(runId);
+        if (run is null) return null;
+        run.CompaniesAggregated = tally.Aggregated;
+        run.CompaniesFailed = tally.Failed;
+        _store.Runs.Save(run);
+        return run;
+    });
+
+    private List<CompanyAggregationResult> AggregateChunk(long[] companyIds, CancellationToken cancellationToken)
+    {
+        var results = _store.Write(() =>
+        {
+            var companies = _store.Companies.Get(companyIds).ToDictionary(c => c.CompanyId);
+            var active = companyIds.Where(id => companies.TryGetValue(id, out var c) && CompanyAggregator.ShouldAggregate(c.Resolution)).ToArray();
+            var offers = ReadOffers(active);
+            var chunkResults = new List<CompanyAggregationResult>(companyIds.Length);
+            foreach (var id in companyIds)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                chunkResults.Add(!companies.TryGetValue(id, out var company)
+                    ? new CompanyAggregationResult { CompanyId = id, Status = CompanyAggregationStatus.NotFound }
+                    : !CompanyAggregator.ShouldAggregate(company.Resolution)
+                        ? new CompanyAggregationResult { CompanyId = id, Status = CompanyAggregationStatus.Frozen }
+                        : Recompute(id, offers?[id], cancellationToken));
+            }
+            return chunkResults;
+        }, cancellationToken);
+
+        var stored = _store.Companies.Get(companyIds).ToDictionary(c => c.CompanyId);
+        foreach (var result in results) result.Company = stored.GetValueOrDefault(result.CompanyId);
+        return results;
+    }
+
+    // One read for the whole chunk; when it fails, each company reads its own offers inside its retried attempt.
+    private ILookup<long, OfferSignal>? ReadOffers(long[] companyIds)
+    {
+        try
+        {
+            return _store.Offers.ListForAggregation(companyIds).ToLookup(o => o.CompanyId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private CompanyAggregationResult Recompute(long companyId, IEnumerable<OfferSignal>? prefetched, CancellationToken cancellationToken)
+    {
+        var attempts = 0;
+        var delays = new List<TimeSpan>();
+        try
+        {
+            var saved = _retry.Execute(() =>
+            {
+                attempts++;
+                return _store.Savepoint(() =>
+                {
+                    var offers = (attempts == 1 ? prefetched : null) ?? _store.Offers.ListForAggregation([companyId]);
+                    var now = StoreTime.Now(_options.Clock ?? _store.Options.Clock);
+                    var metrics = CompanyAggregator.Aggregate(offers.Select(ToCompanyOffer).ToList(), now, _options.Metrics);
+                    return _store.Companies.SaveMetrics(companyId, metrics, now);
+                });
+            }, ex => ex is not OperationCanceledException, (_, delay, _) => delays.Add(delay), cancellationToken);
+            // Not saved: the resolution became final while we computed; the frozen metrics stay.
+            return new CompanyAggregationResult
+            {
+                CompanyId = companyId, Attempts = attempts, Delays = delays,
+                Status = saved ? CompanyAggregationStatus.Aggregated : CompanyAggregationStatus.Frozen,
+            };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new CompanyAggregationResult
+            {
+                CompanyId = companyId, Status = CompanyAggregationStatus.Failed, Attempts = attempts, Delays = delays, Error = ex,
+            };
+        }
+    }
+
+    /// <summary>A stored offer and its match as the pure aggregation reads it.</summary>
+    internal static CompanyOffer ToCompanyOffer(OfferSignal offer) => new(
+        offer.OfferId, offer.Url, offer.Score, offer.TopCategory, offer.PublishedAt, offer.UpdatedAt, offer.FirstSeenAt,
+        offer.LastSeenAt, offer.RepostCount,
+        offer.ExplanationJson is { } json
+            ? EvidenceTerms.Of(SignalScoreJson.Deserialize(json)).Select(t => t.Term).ToArray()
+            : []);
+}

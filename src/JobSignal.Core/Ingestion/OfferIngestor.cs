@@ -1,0 +1,375 @@
+using System.Diagnostics;
+using JobSignal.Core.Catalog;
+using JobSignal.Core.Common;
+using JobSignal.Core.Domain;
+using JobSignal.Core.Signal;
+using JobSignal.Core.Store;
+
+namespace JobSignal.Core.Ingestion;
+
+/// <summary>
+/// One ingestion run (SPEC 7): streams offers into the store in chunks. Only the I/O and the bookkeeping live here;
+/// every decision is delegated to the pure pieces: <see cref="OfferValidator"/>, <see cref="CompanyIdentity"/>,
+/// <see cref="RepostIndex"/>, <see cref="OfferScorer"/>.
+/// <para>
+/// Per offer (SPEC 7.1), inside its own savepoint: validate -> resolve the company -> skip it when the company's
+/// resolution is final -> a known provider id is an update (fields, last seen; re-scored when its content changed or
+/// it has no match) -> a new id is checked for being a repost of one of the company's canonical offers (counted on
+/// that offer, not stored, not matched) -> insert -> match -> score -> store the match (retried; when it still fails
+/// the offer stays stored without a match). A failure undoes only that offer (failed_db) and the chunk goes on.
+/// </para>
+/// <para>
+/// At most one chunk is buffered; each chunk is one transaction that also saves the run's counters and affected
+/// companies, so the run row always tells what is committed. The run is created by <see cref="Start"/> and always
+/// finished: <see cref="Complete"/> (success), <see cref="Fail"/>, <see cref="Cancel"/>, or <see cref="Dispose"/>
+/// (cancelled, when nothing else finished it). Not thread-safe: one ingesting thread.
+/// </para>
+/// </summary>
+public sealed class OfferIngestor : IDisposable
+{
+    private readonly SignalStore _store;
+    private readonly IngestionOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly UndoLog _undo = new();
+    private readonly CompanyDirectory _companies;
+    private readonly RepostIndexCache _reposts;
+    private readonly MatchRecorder _matches;
+    private readonly List<(Offer Offer, string? Problem)> _buffer;
+    private readonly RunRecorder _run;
+
+    private OfferIngestor(SignalStore store, CompiledCatalog catalog, IngestionOptions options, RunRecorder run)
+    {
+        _store = store;
+        _options = options;
+        _clock = options.Clock ?? store.Options.Clock;
+        _run = run;
+        Catalog = catalog;
+        _companies = new CompanyDirectory(store, _undo);
+        _reposts = new RepostIndexCache(store, _undo, options.RepostWindow, options.RepostIndexBudget);
+        _matches = new MatchRecorder(store, catalog, options.Retry());
+        _buffer = new List<(Offer, string?)>(options.ChunkSize);
+    }
+
+    /// <summary>The run as committed so far (final once the ingestor finished it).</summary>
+    public IngestionRun Run => _run.Run;
+
+    /// <summary>The catalog every offer of the run is scored with.</summary>
+    public CompiledCatalog Catalog { get; }
+
+    /// <summary>Runs of dead processes that this run found <c>running</c> and marked <c>abandoned</c>.</summary>
+    public IReadOnlyList<IngestionRun> AbandonedRuns => _run.AbandonedRuns;
+
+    /// <summary>How often a company's repost history was read from the store (once per company, unless memory was trimmed).</summary>
+    public int RepostIndexLoads => _reposts.Loads;
+
+    public bool IsFinished => _run.IsFinished;
+
+    /// <summary>
+    /// Starts a run: marks runs of dead processes abandoned, records the new run, then loads the catalog once. When
+    /// <paramref name="loadCatalog"/> throws, the run is recorded as failed with its message and the exception is
+    /// rethrown: no offer is touched.
+    /// </summary>
+    public static OfferIngestor Start(SignalStore store, Func<CompiledCatalog> loadCatalog, IngestionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(loadCatalog);
+        options ??= new IngestionOptions();
+        options.Validate();
+        var (run, catalog) = RunRecorder.Start(store, RunKind.Ingestion, options.Provider, options.QueryKey, loadCatalog);
+        return new OfferIngestor(store, catalog, options, run);
+    }
+
+    /// <inheritdoc cref="Start(SignalStore, Func{CompiledCatalog}, IngestionOptions?)"/>
+    public static OfferIngestor Start(SignalStore store, CompiledCatalog catalog, IngestionOptions? options = null) =>
+        Start(store, () => catalog, options);
+
+    /// <summary>
+    /// Ingests a whole sequence (read lazily, one chunk in memory) and finishes the run: success, cancelled on
+    /// cancellation, failed on any other error (rethrown either way). Returns the finished run.
+    /// </summary>
+    public IngestionRun Ingest(IEnumerable<Offer> offers, Action<OfferIngestionResult>? onResult = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(offers);
+        try
+        {
+            foreach (var offer in offers) Report(Add(offer, cancellationToken), onResult);
+            Report(Complete(cancellationToken), onResult);
+            return Run;
+        }
+        catch (OperationCanceledException)
+        {
+            Cancel();
+            throw;
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Buffers an offer; when the buffer holds a chunk, commits it and returns its results (else an empty list).
+    /// <paramref name="inputProblem"/> is why the caller could not read the offer it came from: it is counted as
+    /// skipped_invalid with that reason.
+    /// </summary>
+    public IReadOnlyList<OfferIngestionResult> Add(Offer offer, CancellationToken cancellationToken = default,
+        string? inputProblem = null)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        EnsureRunning();
+        cancellationToken.ThrowIfCancellationRequested();
+        _buffer.Add((offer, inputProblem));
+        if (offer.Fetch is { } fetch) _run.Fetch = fetch;
+        return _buffer.Count >= _options.ChunkSize ? CommitChunk(cancellationToken) : [];
+    }
+
+    /// <summary>Commits what is buffered and finishes the run as a success; returns the last chunk's results.</summary>
+    public IReadOnlyList<OfferIngestionResult> Complete(CancellationToken cancellationToken = default)
+    {
+        EnsureRunning();
+        var results = _buffer.Count > 0 ? CommitChunk(cancellationToken) : [];
+        _run.Finish(RunStatus.Success, null);
+        return results;
+    }
+
+    /// <summary>Finishes the run as failed with the error's message; buffered offers are dropped. No-op once finished.</summary>
+    public void Fail(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        _buffer.Clear();
+        if (!IsFinished) _run.Finish(RunStatus.Failed, error.Message);
+    }
+
+    /// <summary>Finishes the run as cancelled: committed chunks stay, buffered offers are dropped. No-op once finished.</summary>
+    public void Cancel()
+    {
+        _buffer.Clear();
+        if (!IsFinished) _run.Cancel();
+    }
+
+    /// <summary>Finishes a run nobody finished as cancelled (the pipeline was stopped); never throws.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            Cancel();
+        }
+        catch (Exception ex) when (ex is JobSignalException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            // The store itself is failing; the next run will mark this one abandoned.
+        }
+    }
+
+    private IReadOnlyList<OfferIngestionResult> CommitChunk(CancellationToken cancellationToken)
+    {
+        var offers = _buffer.ToArray();
+        _buffer.Clear();
+        var started = Stopwatch.GetTimestamp();
+        var seenAt = StoreTime.Now(_clock);
+        Chunk chunk;
+        try
+        {
+            chunk = _store.Write(() =>
+            {
+                // A retried transaction (the store was busy) starts again from the committed state.
+                _undo.RollbackTo(0);
+                var work = new Chunk(KnownOffers(offers));
+                foreach (var (offer, problem) in offers)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    work.Results.Add(Process(offer, problem, seenAt, work, cancellationToken));
+                }
+                foreach (var companyId in work.Affected) _store.Companies.Touch(companyId, seenAt);
+                Run.Provider ??= work.Results.Select(r => r.Provider).FirstOrDefault(p => p is not null);
+                _run.SaveChunk(work.Counters, work.Affected);
+                return work;
+            }, cancellationToken);
+        }
+        catch
+        {
+            _undo.RollbackTo(0);
+            _run.RolledBack();
+            throw;
+        }
+        _undo.Clear();
+        _run.Committed(chunk.Counters);
+        _options.ChunkCommitted?.Invoke(new IngestionChunk(_run.Chunks, offers.Length, Run, Stopwatch.GetElapsedTime(started)));
+        return chunk.Results;
+    }
+
+    private void EnsureRunning()
+    {
+        if (IsFinished) throw new InvalidOperationException($"Run {Run.RunId} is already finished ({Run.Status}).");
+    }
+
+    /// <summary>The provider ids of the chunk the store already knows, in one query per provider.</summary>
+    private Dictionary<(string Provider, string Id), KnownOffer> KnownOffers((Offer Offer, string? Problem)[] offers)
+    {
+        var known = new Dictionary<(string, string), KnownOffer>();
+        foreach (var provider in offers.GroupBy(o => ProviderOf(o.Offer), o => OfferNormalization.TrimToNull(o.Offer.ProviderOfferId)))
+        {
+            var ids = provider.OfType<string>().ToArray();
+            if (ids.Length == 0) continue;
+            foreach (var (id, offer) in _store.Offers.Find(provider.Key, ids)) known[(provider.Key, id)] = offer;
+        }
+        return known;
+    }
+
+    private OfferIngestionResult Process(Offer offer, string? problem, DateTimeOffset seenAt, Chunk work,
+        CancellationToken cancellationToken)
+    {
+        work.Counters.Received++;
+        var invalid = problem ?? OfferValidator.Validate(offer)?.Message;
+        if (invalid is not null) return work.Count(Result(offer, IngestionOutcome.SkippedInvalid, invalid));
+
+        var mark = _undo.Mark();
+        var step = new Step();
+        try
+        {
+            var result = _store.Savepoint(() => Persist(offer, seenAt, work, step, cancellationToken));
+            if (result.CompanyId is { } companyId && result.Outcome is not (IngestionOutcome.SkippedResolved
+                    or IngestionOutcome.SkippedNoIdentity))
+                work.Affected.Add(companyId);
+            if (result.Score is not null) work.Counters.Scored++;
+            return work.Count(result);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _undo.RollbackTo(mark);
+            // The company is still recomputed, unless the failed offer was creating it (then it no longer exists).
+            if (step.ExistingCompanyId is { } existing) work.Affected.Add(existing);
+            return work.Count(Result(offer, IngestionOutcome.FailedDb, $"Storing the offer failed: {ex.Message}",
+                companyId: step.ExistingCompanyId));
+        }
+    }
+
+    /// <summary>What <see cref="Persist"/> had reached when it failed.</summary>
+    private sealed class Step
+    {
+        public long? ExistingCompanyId;
+    }
+
+    private OfferIngestionResult Persist(Offer offer, DateTimeOffset seenAt, Chunk work, Step step, CancellationToken cancellationToken)
+    {
+        var provider = ProviderOf(offer);
+        var providerOfferId = offer.ProviderOfferId.Trim();
+        var resolution = CompanyIdentity.Resolve(provider, offer.Company, _companies);
+        if (resolution.Kind == CompanyResolutionKind.NoIdentity)
+            return Result(offer, IngestionOutcome.SkippedNoIdentity, $"No company identity: {resolution.Reason}.");
+        if (resolution.CompanyId is { } resolved && _companies.IsFinal(resolved))
+            return Result(offer, IngestionOutcome.SkippedResolved, "The company's resolution is final.", companyId: resolved);
+
+        work.Known.TryGetValue((provider, providerOfferId), out var known);
+        if (known is not null && _companies.IsFinal(known.CompanyId))
+            return Result(offer, IngestionOutcome.SkippedResolved, "The offer's company resolution is final.", companyId: known.CompanyId);
+        step.ExistingCompanyId = known?.CompanyId ?? resolution.CompanyId;
+
+        var companyId = _companies.Apply(resolution, provider, offer.Company, seenAt);
+        if (known is { IsRepost: true })
+        {
+            // A repost id seen again: the vacancy is still up; its canonical offer keeps its own content.
+            _store.Offers.RegisterRepost(known.OfferId, provider, providerOfferId, seenAt);
+            _reposts.MarkSeen(known.CompanyId, known.OfferId, seenAt);
+            return Result(offer, IngestionOutcome.Updated, $"Known repost of offer {known.OfferId}: last seen updated.",
+                known.OfferId, known.CompanyId);
+        }
+
+        var signature = Signature(offer);
+        var content = new OfferContent(signature.Fingerprint, signature.NormalizedTitle, signature.DescriptionTokenCount, signature.ToBytes());
+        if (known is not null) return Update(offer, known, signature, content, seenAt, cancellationToken);
+
+        var repost = _reposts.FindRepost(companyId, signature, seenAt);
+        if (repost is { IsRepost: true, CanonicalOfferId: { } canonical })
+        {
+            _store.Offers.RegisterRepost(canonical, provider, providerOfferId, seenAt);
+            _reposts.MarkSeen(companyId, canonical, seenAt);
+            work.Remember(_undo, provider, new KnownOffer
+            {
+                OfferId = canonical, CompanyId = companyId, ProviderOfferId = providerOfferId, IsRepost = true,
+            });
+            var similarity = repost.Similarity is { } s ? $", similarity {s:0.00}" : "";
+            return Result(offer, IngestionOutcome.Repost, $"Repost of offer {canonical} ({repost.Rule}{similarity}).",
+                canonical, companyId);
+        }
+
+        var offerId = _store.Offers.Insert(companyId, offer, content, seenAt);
+        _reposts.Add(companyId, offerId, signature, seenAt);
+        var inserted = Matched(offer, IngestionOutcome.Inserted, $"New offer ({resolution.Reason}).", offerId, companyId,
+            seenAt, cancellationToken);
+        work.Remember(_undo, provider, new KnownOffer
+        {
+            OfferId = offerId, CompanyId = companyId, ProviderOfferId = providerOfferId, Fingerprint = signature.Fingerprint,
+            UpdatedAt = StoreTimeOf(offer.UpdatedAt), HasMatch = inserted.Outcome != IngestionOutcome.MatchFailed,
+        });
+        return inserted;
+    }
+
+    private OfferIngestionResult Update(Offer offer, KnownOffer known, ContentSignature signature, OfferContent content,
+        DateTimeOffset seenAt, CancellationToken cancellationToken)
+    {
+        _store.Offers.Update(known.OfferId, offer, content, seenAt);
+        var changed = known.Fingerprint != signature.Fingerprint || known.UpdatedAt != StoreTimeOf(offer.UpdatedAt);
+        if (changed) _reposts.Add(known.CompanyId, known.OfferId, signature, seenAt);
+        else _reposts.MarkSeen(known.CompanyId, known.OfferId, seenAt);
+        if (!changed && known.HasMatch)
+            return Result(offer, IngestionOutcome.Updated, "Known offer, unchanged: last seen updated.", known.OfferId, known.CompanyId);
+        var why = changed ? "Known offer, content changed: re-scored." : "Known offer without a match: scored.";
+        return Matched(offer, IngestionOutcome.Updated, why, known.OfferId, known.CompanyId, seenAt, cancellationToken);
+    }
+
+    private OfferIngestionResult Matched(Offer offer, IngestionOutcome outcome, string reason, long offerId, long companyId,
+        DateTimeOffset seenAt, CancellationToken cancellationToken)
+    {
+        var match = _matches.Record(offerId, offer.Title, offer.Description, offer.Requirements, seenAt, cancellationToken);
+        return match.Stored
+            ? Result(offer, outcome, reason, offerId, companyId, match.Score)
+            : Result(offer, IngestionOutcome.MatchFailed, $"Stored, but its match could not be: {match.Error!.Message}",
+                offerId, companyId);
+    }
+
+    private static ContentSignature Signature(Offer offer) =>
+        RepostDetector.BuildSignature(Tokenizer.NormalizedTokens(offer.Title), Tokenizer.NormalizedTokens(offer.Description));
+
+    private static DateTimeOffset? StoreTimeOf(DateTimeOffset? value) => value is { } v ? StoreTime.Truncate(v) : null;
+
+    private static string ProviderOf(Offer offer) => OfferNormalization.TrimToNull(offer.Provider) ?? Providers.Infojobs;
+
+    private static OfferIngestionResult Result(Offer offer, IngestionOutcome outcome, string reason, long? offerId = null,
+        long? companyId = null, SignalScore? score = null) => new()
+    {
+        Outcome = outcome, Reason = reason, Provider = ProviderOf(offer),
+        ProviderOfferId = OfferNormalization.TrimToNull(offer.ProviderOfferId), Title = offer.Title,
+        OfferId = offerId, CompanyId = companyId, Score = score?.Score, TopCategory = score?.TopCategory, Offer = offer,
+    };
+
+    private static void Report(IReadOnlyList<OfferIngestionResult> results, Action<OfferIngestionResult>? onResult)
+    {
+        if (onResult is null) return;
+        foreach (var result in results) onResult(result);
+    }
+
+    /// <summary>One chunk's work: results, counts and affected companies join the run only if it commits.</summary>
+    private sealed class Chunk(Dictionary<(string Provider, string Id), KnownOffer> known)
+    {
+        public Dictionary<(string Provider, string Id), KnownOffer> Known { get; } = known;
+        public List<OfferIngestionResult> Results { get; } = [];
+        public RunCounters Counters { get; } = new();
+        public SortedSet<long> Affected { get; } = [];
+
+        public OfferIngestionResult Count(OfferIngestionResult result)
+        {
+            Counters.Count(result.Outcome);
+            return result;
+        }
+
+        /// <summary>An id stored by this chunk is known to the chunk's later offers (the same id twice is an update).</summary>
+        public void Remember(UndoLog undo, string provider, KnownOffer offer)
+        {
+            var key = (provider, offer.ProviderOfferId);
+            Known[key] = offer;
+            undo.Add(() => Known.Remove(key));
+        }
+    }
+}

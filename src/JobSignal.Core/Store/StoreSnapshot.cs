@@ -1,0 +1,78 @@
+using JobSignal.Core.Common;
+using Microsoft.Data.Sqlite;
+
+namespace JobSignal.Core.Store;
+
+/// <summary>
+/// A private, throw-away copy of a store, for dry runs (-WhatIf): the real code runs against the copy, so it reports
+/// exactly what a real run would do, while the store itself is only read (byte-for-byte unchanged, no -wal/-shm
+/// created). A store that does not exist yet is a new empty copy. The copy is deleted on <see cref="Dispose"/>.
+/// </summary>
+public sealed class StoreSnapshot : IDisposable
+{
+    private readonly string _folder;
+
+    private StoreSnapshot(string folder, SignalStore store)
+    {
+        _folder = folder;
+        Store = store;
+    }
+
+    /// <summary>The copy, opened and migrated like any store.</summary>
+    public SignalStore Store { get; }
+
+    /// <summary>
+    /// Copies the store at <paramref name="sourcePath"/> (SQLite's online backup: a consistent state even while
+    /// another process writes) into a temp folder and opens the copy. Refuses a file that is not a usable store with
+    /// the same ErrorIds as <see cref="SignalStore.Open(string, StoreOptions?)"/>.
+    /// </summary>
+    public static StoreSnapshot Create(string sourcePath, StoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourcePath);
+        var source = Path.GetFullPath(sourcePath);
+        StoreFile.EnsureWritable(source);
+        var folder = Path.Combine(Path.GetTempPath(), "jobsignal-snapshot-" + Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(folder);
+        var copy = Path.Combine(folder, Path.GetFileName(source));
+        try
+        {
+            if (File.Exists(source) && new FileInfo(source).Length > 0) Backup(source, copy);
+            return new StoreSnapshot(folder, SignalStore.Open(copy, options));
+        }
+        catch
+        {
+            DeleteQuietly(folder);
+            throw;
+        }
+    }
+
+    private static void Backup(string source, string copy)
+    {
+        try
+        {
+            using var from = StoreFile.OpenReadOnly(source);
+            using var to = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = copy, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false,
+            }.ToString());
+            to.Open();
+            from.BackupDatabase(to);
+        }
+        catch (SqliteException ex)
+        {
+            throw StoreFile.Unusable(source, "it cannot be copied for a dry run (" + ex.Message + ")", ex);
+        }
+    }
+
+    public void Dispose()
+    {
+        Store.Dispose();
+        DeleteQuietly(_folder);
+    }
+
+    private static void DeleteQuietly(string folder)
+    {
+        try { Directory.Delete(folder, recursive: true); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+    }
+}

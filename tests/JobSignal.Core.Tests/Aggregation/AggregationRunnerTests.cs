@@ -1,0 +1,161 @@
+using JobSignal.Core.Aggregation;
+using JobSignal.Core.Domain;
+using JobSignal.Core.Signal;
+using JobSignal.Core.Store;
+using JobSignal.Core.Tests.Ingestion;
+
+namespace JobSignal.Core.Tests.Aggregation;
+
+public class AggregationRunnerTests : IngestionTestBase
+{
+    private AggregationRunner Runner(int chunkSize = 50) =>
+        new(Store, new AggregationRunOptions { ChunkSize = chunkSize, Wait = RecordingWaiter });
+
+    private long AddCompany(string name) => Store.Companies.Insert(new NewCompany(name, name.ToLowerInvariant(), null, false), T0);
+
+    private long AddOffer(long companyId, string id, int? score, DateTimeOffset? published, int reposts = 0, string text = StrongText)
+    {
+        var offer = Offer(id, description: text);
+        offer.PublishedAt = published;
+        offer.UpdatedAt = null;
+        var offerId = Store.Offers.Insert(companyId, offer, new OfferContent(id, id, 1, null), T0.AddDays(-5));
+        for (var i = 1; i <= reposts; i++) Store.Offers.RegisterRepost(offerId, Providers.Infojobs, $"{id}-r{i}", T0.AddDays(-5 + i));
+        if (score is { } s)
+        {
+            var explanation = new OfferScorer(Catalog).Score(offer);
+            Store.Matches.Upsert(new MatchRecord
+            {
+                OfferId = offerId, Score = s, Raw = s, IsStrong = s >= 6, TopCategory = explanation.TopCategory,
+                CatalogVersion = Catalog.Version, ExplanationJson = SignalScoreJson.Serialize(explanation), MatchedAt = T0,
+            });
+        }
+        return offerId;
+    }
+
+    [Fact]
+    public void Companies_are_recomputed_from_their_stored_offers_and_matches()
+    {
+        var company = AddCompany("Acme");
+        AddOffer(company, "old-strong", 8, T0.AddDays(-20), reposts: 2);
+        var top = AddOffer(company, "new-strong", 8, T0.AddDays(-2));
+        AddOffer(company, "weak", 3, null, text: PlainText);
+        AddOffer(company, "unscored", null, T0.AddDays(-1));
+
+        var result = Assert.Single(Runner().Aggregate([company]));
+
+        Assert.Equal((CompanyAggregationStatus.Aggregated, 1, 0), (result.Status, result.Attempts, result.Delays.Count));
+        var c = result.Company!;
+        // Ties on score go to the most recent offer; reposts weigh activity, not unique or strong counts.
+        Assert.Equal((8, top, 6, 4, 2, 8.0), (c.MaxScore, c.TopOfferId, c.OfferCount, c.UniqueOffers, c.StrongOffers, c.AvgStrongScore));
+        // First seen moves back to the oldest offer; last seen never moves back (the company was seen at T0).
+        Assert.Equal((T0.AddDays(-2), T0, T0.AddDays(-5), T0), (c.LastStrongAt, c.AggregatedAt, c.FirstSeenAt, c.LastSeenAt));
+        Assert.Equal(4, c.OffersLast30Days);
+        var expectedEvidence = EvidenceTerms.Of(new OfferScorer(Catalog).Score(Offer("x"))).Select(t => t.Term).Take(5);
+        Assert.Equal(string.Join(", ", expectedEvidence), c.EvidenceTerms);
+        Assert.Equal(c.TopCategory, new OfferScorer(Catalog).Score(Offer("x")).TopCategory);
+    }
+
+    [Fact]
+    public void Companies_with_a_final_resolution_keep_their_frozen_metrics_and_are_counted_apart()
+    {
+        var frozen = AddCompany("Frozen");
+        AddOffer(frozen, "f1", 9, T0);
+        var active = AddCompany("Active");
+        AddOffer(active, "a1", 4, T0);
+        Runner().Aggregate([frozen]).ToList();
+        Store.Companies.UpdateResolution(frozen, Resolution.Rejected, T0);
+        AddOffer(frozen, "f2", 10, T0);
+
+        var tally = new AggregationTally();
+        var results = Runner().Aggregate([frozen, active, 999, frozen]).ToList();
+        results.ForEach(tally.Add);
+
+        Assert.Equal([(frozen, CompanyAggregationStatus.Frozen), (active, CompanyAggregationStatus.Aggregated), (999L, CompanyAggregationStatus.NotFound)],
+            results.Select(r => (r.CompanyId, r.Status)));
+        Assert.Equal((1, 1, 0, 1), (tally.Aggregated, tally.Frozen, tally.Failed, tally.NotFound));
+        var kept = Store.Companies.Get(frozen)!;
+        Assert.Equal((9, 1), (kept.MaxScore, kept.UniqueOffers));
+    }
+
+    [Fact]
+    public void A_company_that_fails_then_succeeds_is_retried_with_exponential_back_off()
+    {
+        var (run, _) = Ingest([Offer("1"), Offer("2", company: "Beta", description: PlainText, title: "Cajero")]);
+        var flaky = CompanyOf("1");
+        // A counter of attempts kept in the database would be rolled back with each failing attempt (its savepoint),
+        // so the trigger is keyed on the attempt's own data instead: aggregated_at is "now" of the attempt, and the
+        // recording waiter moves the manual clock by each back-off. Attempts at T0 and T0 + ~100 ms fail, the third
+        // (T0 + ~300 ms) gets through.
+        Execute($"""
+            CREATE TRIGGER flaky BEFORE UPDATE OF max_score ON companies
+            WHEN NEW.id = {flaky} AND NEW.aggregated_at < '{StoreTime.ToText(T0.AddMilliseconds(200))}'
+            BEGIN SELECT RAISE(ABORT, 'injected aggregation failure'); END
+            """);
+        var reported = new List<CompanyAggregationResult>();
+
+        var recorded = Runner().AggregateRun(run.RunId, reported.Add)!;
+
+        var result = reported.Single(r => r.CompanyId == flaky);
+        Assert.Equal((CompanyAggregationStatus.Aggregated, 3), (result.Status, result.Attempts));
+        Assert.Equal(Waits, result.Delays);
+        Assert.Equal(2, Waits.Count);
+        Assert.InRange(Waits[0].TotalMilliseconds, 80, 120);
+        Assert.InRange(Waits[1].TotalMilliseconds, 160, 240);
+        Assert.Equal(StoreTime.Truncate(T0 + Waits[0] + Waits[1]), Store.Companies.Get(flaky)!.AggregatedAt);
+        Assert.NotNull(Store.Companies.Get(flaky)!.MaxScore);
+        Assert.Equal((2, 0), (recorded.CompaniesAggregated, recorded.CompaniesFailed));
+        var stored = Store.Runs.Get(run.RunId)!;
+        Assert.Equal((2, 0, RunStatus.Success, 2), (stored.CompaniesAggregated, stored.CompaniesFailed, stored.Status, stored.Inserted));
+    }
+
+    [Fact]
+    public void A_company_that_keeps_failing_is_reported_and_the_batch_goes_on()
+    {
+        var (run, _) = Ingest([
+            Offer("1", company: "A"), Offer("2", company: "B"), Offer("3", company: "C"), Offer("4", company: "D"), Offer("5", company: "E"),
+        ]);
+        var broken = CompanyOf("2");
+        Execute($"""
+            CREATE TRIGGER broken BEFORE UPDATE OF max_score ON companies WHEN NEW.id = {broken}
+            BEGIN SELECT RAISE(ABORT, 'injected aggregation failure'); END
+            """);
+        var reported = new List<CompanyAggregationResult>();
+
+        var recorded = Runner(chunkSize: 2).AggregateRun(run.RunId, reported.Add)!;
+
+        Assert.Equal(run.AffectedCompanyIds, reported.Select(r => r.CompanyId));
+        var failed = reported.Single(r => r.Status == CompanyAggregationStatus.Failed);
+        Assert.Equal((broken, 3, 2), (failed.CompanyId, failed.Attempts, failed.Delays.Count));
+        Assert.Contains("injected aggregation failure", failed.Error!.Message);
+        Assert.Null(Store.Companies.Get(broken)!.MaxScore);
+        Assert.Equal(4, reported.Count(r => r.Status == CompanyAggregationStatus.Aggregated && r.Company!.MaxScore is not null));
+        Assert.Equal((4, 1), (recorded.CompaniesAggregated, recorded.CompaniesFailed));
+        Assert.Equal((4, 1), (Store.Runs.Get(run.RunId)!.CompaniesAggregated, Store.Runs.Get(run.RunId)!.CompaniesFailed));
+    }
+
+    [Fact]
+    public void Cancellation_stops_before_the_next_chunk_and_keeps_the_committed_ones()
+    {
+        var ids = Enumerable.Range(1, 4).Select(i => { var c = AddCompany("C" + i); AddOffer(c, "o" + i, i, T0); return c; }).ToArray();
+        using var cancellation = new CancellationTokenSource();
+        var results = new List<CompanyAggregationResult>();
+
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+        {
+            foreach (var result in Runner(chunkSize: 2).Aggregate(ids, cancellation.Token))
+            {
+                results.Add(result);
+                cancellation.Cancel();
+            }
+        });
+
+        Assert.Equal(ids.Take(2), results.Select(r => r.CompanyId));
+        Assert.Equal([1, 2, null, null], ids.Select(id => Store.Companies.Get(id)!.MaxScore));
+    }
+
+    [Fact]
+    public void A_run_unknown_to_the_store_is_null()
+    {
+        Assert.Null(Runner().AggregateRun(4242));
+    }
+}

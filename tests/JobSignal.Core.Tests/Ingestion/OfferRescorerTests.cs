@@ -1,0 +1,76 @@
+using JobSignal.Core.Catalog;
+using JobSignal.Core.Domain;
+using JobSignal.Core.Ingestion;
+using JobSignal.Core.Store;
+
+namespace JobSignal.Core.Tests.Ingestion;
+
+public class OfferRescorerTests : IngestionTestBase
+{
+    private RescoreOptions RescoreOptions(int chunkSize = 200) => new() { ChunkSize = chunkSize, Wait = RecordingWaiter };
+
+    [Fact]
+    public void Rescoring_the_unscored_offers_fixes_what_match_failed_left_and_is_recorded_as_a_rescore_run()
+    {
+        FailInserts("matches", "NEW.offer_id = (SELECT id FROM offers WHERE provider_offer_id = 'o2')");
+        var (ingestion, _) = Ingest(DistinctOffers(3));
+        AssertRun(ingestion, RunStatus.Success, received: 3, inserted: 2, matchFailed: 1, scored: 2);
+        Execute("DROP TRIGGER fail_matches");
+        Clock.Now += TimeSpan.FromHours(2);
+        var rescoredAt = StoreTime.Truncate(Clock.Now);
+
+        var rescore = OfferRescorer.Rescore(Store, () => Catalog, new OfferFilter { Unscored = true }, RescoreOptions());
+
+        var stored = Store.Runs.Get(rescore.RunId)!;
+        Assert.Equal((RunKind.Rescore, RunStatus.Success, Catalog.Version, (string?)null), (stored.Kind, stored.Status, stored.CatalogVersion, stored.ErrorMessage));
+        Assert.Equal((1, 1, 0, 0, 0), (stored.Received, stored.Scored, stored.MatchFailed, stored.Inserted, stored.Updated));
+        Assert.Equal([CompanyOf("o2")], stored.AffectedCompanyIds);
+        Assert.Equal(rescoredAt, Store.Matches.Get(OfferIdOf("o2"))!.MatchedAt);
+        Assert.Empty(Store.Offers.List(new OfferFilter { Unscored = true }));
+    }
+
+    [Fact]
+    public void Rescoring_with_another_catalog_replaces_every_match_chunk_by_chunk()
+    {
+        Ingest([Offer("1"), Offer("2", company: "Beta"), Offer("3", company: "Gamma", title: "Cajero", description: PlainText)]);
+        var model = CatalogLoader.Load(DefaultCatalogPath);
+        model.Version = "99.0.0";
+        var changed = CatalogCompiler.Compile(model);
+        var chunks = new List<int>();
+
+        var run = OfferRescorer.Rescore(Store, () => changed, options: RescoreOptions(chunkSize: 2) with { ChunkCommitted = c => chunks.Add(c.Offers) });
+
+        Assert.Equal([2, 1], chunks);
+        Assert.Equal((3, 3, RunStatus.Success), (run.Received, run.Scored, run.Status));
+        Assert.Equal(3, Count("matches", "catalog_version = '99.0.0'"));
+        Assert.Equal(3, run.AffectedCompanyIds.Count);
+    }
+
+    [Fact]
+    public void Rescoring_only_the_offers_of_chosen_companies()
+    {
+        Ingest([Offer("1"), Offer("2", company: "Beta"), Offer("3", company: "Gamma", title: "Cajero", description: PlainText)]);
+        var beta = CompanyOf("2");
+        Clock.Now += TimeSpan.FromDays(1);
+
+        var run = OfferRescorer.Rescore(Store, () => Catalog, new OfferFilter { CompanyIds = [beta] }, RescoreOptions());
+
+        Assert.Equal((1, 1), (run.Received, run.Scored));
+        Assert.Equal([beta], run.AffectedCompanyIds);
+        Assert.Equal(1, Count("matches", $"matched_at = '{StoreTime.ToText(T0.AddDays(1))}'"));
+    }
+
+    [Fact]
+    public void A_rescore_with_an_invalid_catalog_is_a_failed_run_that_changed_nothing()
+    {
+        Ingest([Offer("1")]);
+        var before = Store.Matches.Get(OfferIdOf("1"))!;
+
+        Assert.Throws<CatalogException>(() => OfferRescorer.Rescore(Store, () => CompiledCatalog.Load(Folder.File("missing.json"))));
+
+        var run = Store.Runs.List(last: 1).Single();
+        Assert.Equal((RunKind.Rescore, RunStatus.Failed, 0), (run.Kind, run.Status, run.Received));
+        Assert.Contains("does not exist", run.ErrorMessage);
+        Assert.Equal(before, Store.Matches.Get(OfferIdOf("1")));
+    }
+}

@@ -1,0 +1,158 @@
+using JobSignal.Core.Aggregation;
+using JobSignal.Core.Domain;
+using JobSignal.Core.Ingestion;
+using JobSignal.Core.Store;
+
+namespace JobSignal.Core.Tests.Ingestion;
+
+/// <summary>Reposts end to end (SPEC 5.4): offers ingested into a real store, decisions read back from its rows.</summary>
+public class RepostIngestionTests : IngestionTestBase
+{
+    // 40 distinct words: a variant with k words replaced shares (40 - k) / 40 of its tokens with this one.
+    private static readonly string[] Words =
+    [
+        "empresa", "lider", "sector", "logistico", "busca", "responsable", "almacen", "para", "coordinar", "equipo",
+        "recepcion", "mercancia", "control", "inventario", "expediciones", "diarias", "gestion", "proveedores",
+        "transportistas", "planificacion", "turnos", "seguridad", "laboral", "mejora", "continua", "procesos",
+        "indicadores", "calidad", "servicio", "cliente", "interno", "formacion", "personal", "nuevo", "uso",
+        "sistema", "informatico", "propio", "jornada", "completa",
+    ];
+
+    private static string Text(int replaced = 0) =>
+        string.Join(" ", Words.Take(Words.Length - replaced).Concat(Enumerable.Range(1, replaced).Select(i => "distinto" + i)));
+
+    private IReadOnlyList<OfferIngestionResult> IngestOne(Offer offer) => Ingest([offer]).Results;
+
+    [Fact]
+    public void The_same_content_under_a_new_id_is_a_repost_counted_on_the_canonical_offer()
+    {
+        IngestOne(Offer("1", title: "Responsable de almacén", description: Text()));
+        Clock.Now += TimeSpan.FromDays(3);
+        // Case, accents and punctuation do not change the normalized content, so the fingerprints are equal.
+        var (run, results) = Ingest([Offer("2", title: "RESPONSABLE DE ALMACEN!", description: Text().ToUpperInvariant() + ".")]);
+
+        AssertRun(run, RunStatus.Success, received: 1, reposts: 1);
+        var canonical = OfferIdOf("1");
+        Assert.Equal((IngestionOutcome.Repost, canonical), (results[0].Outcome, results[0].OfferId));
+        Assert.Contains("Fingerprint", results[0].Reason);
+        Assert.Null(results[0].Score);
+        Assert.Equal(1, Count("offers"));
+        Assert.Equal(1, Count("matches"));
+        var offer = Store.Offers.Get(canonical)!;
+        Assert.Equal((1, T0.AddDays(3), "2", T0), (offer.RepostCount, offer.LastSeenAt, offer.LastSeenProviderOfferId, offer.FirstSeenAt));
+        Assert.Equal(new[] { offer.CompanyId }, run.AffectedCompanyIds);
+    }
+
+    [Fact]
+    public void Same_title_and_a_description_similar_enough_is_a_repost_but_not_under_another_title()
+    {
+        IngestOne(Offer("1", title: "Responsable de almacén", description: Text()));
+
+        // 35 of 40 tokens in common: 0.875, at least the 0.85 of equal titles, below the 0.90 of any title.
+        var sameTitle = IngestOne(Offer("2", title: "Responsable de almacén", description: Text(replaced: 5)));
+        var otherTitle = IngestOne(Offer("3", title: "Jefe de equipo de almacén", description: Text(replaced: 5)));
+
+        Assert.Equal((IngestionOutcome.Repost, OfferIdOf("1")), (sameTitle[0].Outcome, sameTitle[0].OfferId));
+        Assert.Contains("TitleAndDescription, similarity 0.88", sameTitle[0].Reason);
+        Assert.Equal(IngestionOutcome.Inserted, otherTitle[0].Outcome);
+        Assert.Equal(2, Count("offers"));
+    }
+
+    [Fact]
+    public void A_very_similar_description_is_a_repost_whatever_the_title()
+    {
+        IngestOne(Offer("1", title: "Responsable de almacén", description: Text()));
+
+        var result = IngestOne(Offer("2", title: "Encargado/a de logística", description: Text(replaced: 2)));
+
+        Assert.Equal((IngestionOutcome.Repost, OfferIdOf("1")), (result[0].Outcome, result[0].OfferId));
+        Assert.Contains("Description, similarity 0.95", result[0].Reason);
+    }
+
+    [Fact]
+    public void The_same_generic_title_for_another_vacancy_is_not_merged()
+    {
+        IngestOne(Offer("1", title: "Administrativo/a", description: Text()));
+
+        var result = IngestOne(Offer("2", title: "Administrativo/a", description: Text(replaced: 10)));
+
+        Assert.Equal(IngestionOutcome.Inserted, result[0].Outcome);
+        Assert.Equal(2, Count("offers", "repost_count = 0"));
+    }
+
+    [Fact]
+    public void An_offer_without_description_is_a_repost_only_of_the_same_title_seen_in_the_last_30_days()
+    {
+        IngestOne(Offer("recent", title: "Mozo de almacén", description: Text()));
+        var recent = IngestOne(Offer("2", title: "Mozo de almacén", description: null));
+        Assert.Equal((IngestionOutcome.Repost, OfferIdOf("recent")), (recent[0].Outcome, recent[0].OfferId));
+
+        Clock.Now += TimeSpan.FromDays(31);
+        var stale = IngestOne(Offer("3", title: "Mozo de almacén", description: null));
+        Assert.Equal(IngestionOutcome.Inserted, stale[0].Outcome);
+    }
+
+    [Fact]
+    public void Canonical_offers_last_seen_outside_the_repost_window_are_not_candidates()
+    {
+        IngestOne(Offer("1", title: "Responsable de almacén", description: Text()));
+        Clock.Now += TimeSpan.FromDays(181);
+
+        var late = IngestOne(Offer("2", title: "Responsable de almacén", description: Text()));
+        Assert.Equal(IngestionOutcome.Inserted, late[0].Outcome);
+
+        // A shorter window, as the option sets it, excludes what the default includes.
+        Clock.Now += TimeSpan.FromDays(20);
+        var (_, results) = Ingest([Offer("3", title: "Responsable de almacén", description: Text())],
+            Options() with { RepostWindow = TimeSpan.FromDays(10) });
+        Assert.Equal(IngestionOutcome.Inserted, results[0].Outcome);
+    }
+
+    [Fact]
+    public void Reposts_within_one_chunk_find_the_offer_inserted_earlier_in_that_chunk()
+    {
+        var (run, results) = Ingest([
+            Offer("1", title: "Responsable de almacén", description: Text()),
+            Offer("2", title: "Responsable de almacén", description: Text(replaced: 1)),
+            Offer("3", title: "Responsable de almacén", description: Text()),
+        ]);
+
+        AssertRun(run, RunStatus.Success, received: 3, inserted: 1, reposts: 2);
+        Assert.All(results.Skip(1), r => Assert.Equal(OfferIdOf("1"), r.OfferId));
+        var offer = Store.Offers.Get(OfferIdOf("1"))!;
+        Assert.Equal((2, "3"), (offer.RepostCount, offer.LastSeenProviderOfferId));
+    }
+
+    [Fact]
+    public void Reposts_are_per_company()
+    {
+        var (run, _) = Ingest([
+            Offer("1", company: "Acme", title: "Responsable de almacén", description: Text()),
+            Offer("2", company: "Beta", title: "Responsable de almacén", description: Text()),
+        ]);
+
+        AssertRun(run, RunStatus.Success, received: 2, inserted: 2);
+    }
+
+    [Fact]
+    public void Repost_counts_and_last_seen_make_the_activity_weighted_offer_count()
+    {
+        IngestOne(Offer("a1", title: "Responsable de almacén", description: Text()));
+        Clock.Now += TimeSpan.FromDays(1);
+        IngestOne(Offer("b1", title: "Tesorero internacional", description: StrongText));
+        Clock.Now += TimeSpan.FromDays(1);
+        IngestOne(Offer("a2", title: "Responsable de almacén", description: Text(replaced: 1)));
+        Clock.Now += TimeSpan.FromDays(1);
+        var (run, _) = Ingest([Offer("a3", title: "Responsable de almacén", description: Text()), Offer("a2", title: "x", description: Text())]);
+
+        AssertRun(run, RunStatus.Success, received: 2, reposts: 1, updated: 1);
+        var canonical = Store.Offers.Get(OfferIdOf("a1"))!;
+        Assert.Equal((2, T0.AddDays(3)), (canonical.RepostCount, canonical.LastSeenAt));
+
+        var result = Assert.Single(new AggregationRunner(Store).Aggregate([canonical.CompanyId]));
+        Assert.Equal(CompanyAggregationStatus.Aggregated, result.Status);
+        var company = result.Company!;
+        Assert.Equal((4, 2), (company.OfferCount, company.UniqueOffers));
+        Assert.Equal(T0.AddDays(3), company.LastSeenAt);
+    }
+}
