@@ -24,7 +24,7 @@ BeforeAll {
     function Add-TestCompany([string] $Path, [string] $Name, [int] $Score, [string] $Resolution = 'PENDING') {
         Use-Store $Path {
             param($store)
-            $identity = (Get-CoreType 'JobSignal.Core.Store.NewCompany')::new($Name, $Name.ToLowerInvariant(), $null, $false)
+            $identity = (Get-CoreType 'JobSignal.Core.Store.NewCompany')::new($Name, $Name.ToLowerInvariant(), [NullString]::Value, $false)
             $id = $store.Companies.Insert($identity, [DateTimeOffset]::UtcNow)
             $metrics = (Get-CoreType 'JobSignal.Core.Store.CompanyMetrics')::new()
             $metrics.MaxScore = $Score
@@ -165,7 +165,7 @@ Describe 'Sync-CompanySheet' {
     It 'tells each step on the verbose stream and shows a table that fits 120 columns' {
         $verbose = Sync-CompanySheet @sheet -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         ($verbose.Message -join "`n") | Should -Match 'Plan: 2 to append'
-        ($verbose.Message -join "`n") | Should -Match 'Signed in to Google Sheets as pester@'
+        ($verbose.Message -join "`n") | Should -Match 'Using the service account pester@'
         $table = Sync-CompanySheet @sheet | Format-Table | Out-String -Width 120
         $table | Should -Match 'Appended\s+Updated\s+Unchanged'
         ($table -split "`n" | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
