@@ -79,7 +79,8 @@ public abstract class SheetsCmdlet : StoreCmdlet
     /// </summary>
     protected T RunSheetsWork<T>(Func<Action<string>, CancellationToken, Task<T>> work)
     {
-        using var steps = new BlockingCollection<string>();
+        // Not disposed: after Ctrl+C the work may still log a step while it winds down, and nobody reads it then.
+        var steps = new BlockingCollection<string>();
         var task = Task.Run(() => work(steps.Add, CancellationToken));
         task.ContinueWith(_ => steps.CompleteAdding(), TaskScheduler.Default);
         try
