@@ -24,19 +24,16 @@ BeforeAll {
     function Add-TestCompany([string] $Path, [string] $Name, [int] $Score, [string] $Resolution = 'PENDING') {
         Use-Store $Path {
             param($store)
-            $identity = (Get-CoreType 'JobSignal.Core.Store.NewCompany')::new($Name, $Name.ToLowerInvariant(), $null, $false)
+            $identity = (Get-CoreType 'JobSignal.Core.Store.NewCompany')::new($Name, $Name.ToLowerInvariant(), [NullString]::Value, $false)
             $id = $store.Companies.Insert($identity, [DateTimeOffset]::UtcNow)
-            $metrics = (Get-CoreType 'JobSignal.Core.Store.CompanyMetrics')::new()
-            $metrics.MaxScore = $Score
-            $metrics.StrongOfferCount = [int]($Score -ge 6)
-            $metrics.UniqueOfferCount = 2
-            $metrics.OfferCount = 3
-            $metrics.TopCategory = 'cat_fx_currency_ops'
-            $metrics.TopOfferUrl = "https://www.infojobs.net/of-$id"
-            $metrics.LastStrongAt = [DateTimeOffset]::new(2024, 5, 3, 9, 0, 0, [TimeSpan]::Zero)
-            $metrics.EvidenceTerms = 'USD, SWIFT'
-            $metrics.AggregatedAt = [DateTimeOffset]::UtcNow
-            $null = $store.Companies.SaveMetrics($id, $metrics)
+            $noCategories = [Array]::CreateInstance((Get-CoreType 'JobSignal.Core.Aggregation.CategoryMaxScore'), 0)
+            $lastStrong = [DateTimeOffset]::new(2024, 5, 3, 9, 0, 0, [TimeSpan]::Zero)
+            # MaxScore, OfferCount, UniqueOfferCount, StrongOfferCount, AvgStrongScore, TopOfferId, TopOfferUrl,
+            # TopOfferCategory, CategoryMaxScores, LastStrongAt, FirstSeenAt, LastSeenAt, RecentOfferCount, EvidenceTerms
+            $metrics = (Get-CoreType 'JobSignal.Core.Aggregation.CompanyMetrics')::new($Score, 3, 2, [int]($Score -ge 6),
+                $null, $null, "https://www.infojobs.net/of-$id", 'cat_fx_currency_ops', $noCategories, $lastStrong,
+                $null, $null, 0, [string[]]@('USD', 'SWIFT'))
+            $null = $store.Companies.SaveMetrics($id, $metrics, [DateTimeOffset]::UtcNow)
             if ($Resolution -ne 'PENDING') { $null = $store.Companies.UpdateResolution($id, $Resolution, [DateTimeOffset]::UtcNow) }
             $id
         }
@@ -44,6 +41,14 @@ BeforeAll {
 
     function Get-StoredResolution([string] $Path, [long] $CompanyId) {
         Use-Store $Path { param($store) $store.Companies.Get($CompanyId).Resolution }
+    }
+
+    # A fresh store and spreadsheet for one test; $sheet splats the parameters that reach them.
+    function New-SheetTarget {
+        $script:db = Join-Path (New-TestDirectory) 'jobsignal.db'
+        $script:sheetId = 'pester-' + [guid]::NewGuid().ToString('n')
+        $script:spreadsheet = $google.AddSpreadsheet($sheetId)
+        $script:sheet = @{ SpreadsheetId = $sheetId; CredentialPath = $account.KeyFilePath; BaseUri = $google.BaseUri; DatabasePath = $db }
     }
 
     function Get-StopErrorId([scriptblock] $Script) {
@@ -59,10 +64,7 @@ AfterAll {
 
 Describe 'Sync-CompanySheet' {
     BeforeEach {
-        $script:db = Join-Path (New-TestDirectory) 'jobsignal.db'
-        $script:sheetId = 'pester-' + [guid]::NewGuid().ToString('n')
-        $script:spreadsheet = $google.AddSpreadsheet($sheetId)
-        $script:sheet = @{ SpreadsheetId = $sheetId; CredentialPath = $account.KeyFilePath; BaseUri = $google.BaseUri; DatabasePath = $db }
+        New-SheetTarget
         $script:top = Add-TestCompany $db 'Top FX S.L.' 9
         $script:low = Add-TestCompany $db 'Low S.A.' 3 -Resolution 'REJECTED'
     }
@@ -165,7 +167,7 @@ Describe 'Sync-CompanySheet' {
     It 'tells each step on the verbose stream and shows a table that fits 120 columns' {
         $verbose = Sync-CompanySheet @sheet -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         ($verbose.Message -join "`n") | Should -Match 'Plan: 2 to append'
-        ($verbose.Message -join "`n") | Should -Match 'Signed in to Google Sheets as pester@'
+        ($verbose.Message -join "`n") | Should -Match 'Using the service account pester@'
         $table = Sync-CompanySheet @sheet | Format-Table | Out-String -Width 120
         $table | Should -Match 'Appended\s+Updated\s+Unchanged'
         ($table -split "`n" | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
@@ -174,10 +176,7 @@ Describe 'Sync-CompanySheet' {
 
 Describe 'Import-CompanySheetFeedback' {
     BeforeEach {
-        $script:db = Join-Path (New-TestDirectory) 'jobsignal.db'
-        $script:sheetId = 'pester-' + [guid]::NewGuid().ToString('n')
-        $script:spreadsheet = $google.AddSpreadsheet($sheetId)
-        $script:sheet = @{ SpreadsheetId = $sheetId; CredentialPath = $account.KeyFilePath; BaseUri = $google.BaseUri; DatabasePath = $db }
+        New-SheetTarget
         $script:a = Add-TestCompany $db 'Alpha' 9
         $script:b = Add-TestCompany $db 'Beta' 7 -Resolution 'ACCEPTED'
         $null = Sync-CompanySheet @sheet

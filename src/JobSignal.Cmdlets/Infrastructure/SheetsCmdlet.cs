@@ -53,7 +53,7 @@ public abstract class SheetsCmdlet : StoreCmdlet
         return id!.Trim();
     }
 
-    /// <summary>A client signed in with the key file from the parameter or the environment (PowerShell paths, from $PWD).</summary>
+    /// <summary>A client for the key file from the parameter or the environment (PowerShell paths, from $PWD); it signs in on its first call.</summary>
     protected SheetsClient CreateClient()
     {
         var path = string.IsNullOrWhiteSpace(CredentialPath) ? Environment.GetEnvironmentVariable(CredentialEnvironmentVariable) : CredentialPath;
@@ -62,9 +62,14 @@ public abstract class SheetsCmdlet : StoreCmdlet
                 $"No service-account key file is configured: pass -CredentialPath or set $env:{CredentialEnvironmentVariable}.",
                 null, "Create a JSON key for a service account, share the spreadsheet with its e-mail as Editor, and point -CredentialPath at the key."));
         var fullPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-        var client = SheetsClient.FromServiceAccountKeyFile(fullPath,
-            new SheetsClientOptions { BaseUri = BaseUri ?? SheetsClientOptions.DefaultBaseUri });
-        WriteVerbose($"Signed in to Google Sheets as {client.Principal}.");
+        SheetsClient? client = null;
+        try
+        {
+            client = SheetsClient.FromServiceAccountKeyFile(fullPath,
+                new SheetsClientOptions { BaseUri = BaseUri ?? SheetsClientOptions.DefaultBaseUri });
+        }
+        catch (JobSignalException ex) { ThrowFailure(ex); }
+        WriteVerbose($"Using the service account {client!.Principal}.");
         return client;
     }
 
@@ -74,7 +79,8 @@ public abstract class SheetsCmdlet : StoreCmdlet
     /// </summary>
     protected T RunSheetsWork<T>(Func<Action<string>, CancellationToken, Task<T>> work)
     {
-        using var steps = new BlockingCollection<string>();
+        // Not disposed: after Ctrl+C the work may still log a step while it winds down, and nobody reads it then.
+        var steps = new BlockingCollection<string>();
         var task = Task.Run(() => work(steps.Add, CancellationToken));
         task.ContinueWith(_ => steps.CompleteAdding(), TaskScheduler.Default);
         try
