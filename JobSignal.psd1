@@ -14,6 +14,7 @@
         'module/formats/Store.Format.ps1xml'
         'module/formats/Sheets.Format.ps1xml'
         'module/formats/Ingestion.Format.ps1xml'
+        'module/formats/Pipeline.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Measure-OfferSignal'
@@ -28,6 +29,9 @@
         'Get-SignalCompany'
         'Get-SignalOffer'
         'Update-OfferScore'
+        'Invoke-JobSignalPipeline'
+        'Get-JobSignalQueryState'
+        'New-JobSignalConfig'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -112,6 +112,12 @@ public sealed class FakeInfojobsServer : LoopbackServer
     /// <summary>List requests whose <c>q</c> is this text always answer 500 (one failing query among several).</summary>
     public string? FailingQuery { get; set; }
 
+    /// <summary>Forgets the requests recorded so far (to assert on the next run only).</summary>
+    public void ClearRequests()
+    {
+        lock (_lock) _requests.Clear();
+    }
+
     public IReadOnlyList<FakeInfojobsRequest> Requests
     {
         get { lock (_lock) return _requests.ToArray(); }
@@ -217,7 +223,7 @@ public sealed class FakeInfojobsServer : LoopbackServer
         if (NextFault(endpoint) is { } fault) return fault;
         if (endpoint == FakeInfojobsEndpoint.List && FailingQuery is not null
             && parameters.Any(p => p.Key == "q" && p.Value == FailingQuery))
-            return Error(500, "Internal server error");
+            return Error(500, "Internal server error") with { RetryAfter = RetryAfterSeconds };
         return endpoint switch
         {
             FakeInfojobsEndpoint.List => ListAnswer(parameters),

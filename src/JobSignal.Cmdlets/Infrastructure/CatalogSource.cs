@@ -15,7 +15,7 @@ internal static class CatalogSource
     public static CatalogLocation Resolve(PSCmdlet cmdlet, string? explicitPath)
     {
         var location = CatalogLocator.Choose(explicitPath,
-            Environment.GetEnvironmentVariable(CatalogLocator.EnvironmentVariable), ModuleBase(cmdlet));
+            Environment.GetEnvironmentVariable(CatalogLocator.EnvironmentVariable), ModulePaths.ModuleBase(cmdlet));
         if (location.Origin == CatalogOrigin.ModuleDefault) return location;
         try
         {
@@ -47,13 +47,4 @@ internal static class CatalogSource
         CatalogOrigin.Environment => "from $env:" + CatalogLocator.EnvironmentVariable,
         _ => "the module's default",
     };
-
-    private static string ModuleBase(PSCmdlet cmdlet)
-    {
-        var moduleBase = cmdlet.MyInvocation.MyCommand.Module?.ModuleBase;
-        if (!string.IsNullOrEmpty(moduleBase)) return moduleBase;
-        // Imported straight from the dll: the module base is the folder above bin/.
-        var binDirectory = Path.GetDirectoryName(typeof(CatalogSource).Assembly.Location)!;
-        return Path.GetDirectoryName(binDirectory) ?? binDirectory;
-    }
 }

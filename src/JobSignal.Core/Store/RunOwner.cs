@@ -11,6 +11,8 @@ public static class RunOwner
 {
     public static string Current { get; } = CurrentOwner();
 
+    private static readonly TimeSpan StartTimeTolerance = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// True only when the owner is certainly gone: a process of this host that no longer runs, or whose pid now
     /// belongs to a process started at another time. Owners on other hosts, and processes this user may not
@@ -26,7 +28,13 @@ public static class RunOwner
         catch (ArgumentException) { return true; } // no process with that id
         using (process)
         {
-            try { return StartMilliseconds(process) != parts[2]; }
+            try
+            {
+                // Another process computes a start time from the boot clock with a few ms of jitter: a pid reused by a
+                // new process starts seconds (at least) later, so only a real difference means "not the owner".
+                return !long.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var recorded)
+                    || Math.Abs(long.Parse(StartMilliseconds(process), CultureInfo.InvariantCulture) - recorded) > StartTimeTolerance.TotalMilliseconds;
+            }
             catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
             {
                 return false; // it runs, but we may not look at it: assume it is the owner

@@ -1,0 +1,125 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Net;
+using JobSignal.Cmdlets.Infrastructure;
+using JobSignal.Core.Common;
+using JobSignal.Core.Infojobs;
+using JobSignal.Core.Pipeline;
+
+namespace JobSignal.Cmdlets.Commands;
+
+/// <summary>
+/// The scheduled job (SPEC 10): every configured query (fetch + ingest), then aggregation, the Sheet sync and the
+/// feedback import, each in its own error domain, under a run lock in the store. Emits one summary whose ExitCode a
+/// scheduler script passes to <c>exit</c>.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "JobSignalPipeline", SupportsShouldProcess = true)]
+[OutputType(typeof(PipelineSummary))]
+public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
+{
+    private const string Activity = "JobSignal pipeline";
+
+    /// <summary>The .psd1 configuration file (New-JobSignalConfig writes a starter one).</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string ConfigPath { get; set; } = "";
+
+    /// <summary>InfoJobs credentials (user = client id, password = client secret); default: the environment variables.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var configFile = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ConfigPath);
+        PipelineConfig config;
+        try { config = PipelineConfigFile.Read(configFile); }
+        catch (JobSignalException ex) { ThrowFailure(ex); return; }
+
+        var configFolder = Path.GetDirectoryName(configFile)!;
+        if (string.IsNullOrWhiteSpace(DatabasePath) && config.DatabasePath is { } configured)
+            DatabasePath = Path.Combine(configFolder, configured);
+        var plan = $"{config.Queries.Count} queries ({string.Join(", ", config.Queries.Select(q => q.Key))}), aggregation, " +
+                   $"Sheet sync {(config.SyncSheet ? "on" : "off")}, feedback import {(config.ImportFeedback ? "on" : "off")}";
+        if (!ShouldProcess(ResolveDatabasePath(), "Run the JobSignal pipeline: " + plan)) return;
+
+        var connections = new PipelineConnections
+        {
+            InfojobsCredentials = InfojobsCredentialsOrNull(),
+            InfojobsBaseUri = config.InfojobsBaseUri is { } uri ? new Uri(uri) : null,
+            SpreadsheetId = config.Sheet.SpreadsheetId ?? Environment.GetEnvironmentVariable(SheetsCmdlet.SpreadsheetEnvironmentVariable),
+            SheetsCredentialPath = config.Sheet.CredentialPath is { } key ? Path.Combine(configFolder, key)
+                : Environment.GetEnvironmentVariable(SheetsCmdlet.CredentialEnvironmentVariable),
+            SheetsBaseUri = config.Sheet.BaseUri is { } sheetsUri ? new Uri(sheetsUri) : null,
+        };
+        var catalogPath = config.CatalogPath is { } catalog ? Path.Combine(configFolder, catalog) : null;
+        var log = new List<string>();
+        var stages = new JobSignalPipelineStages(Store, config, connections, () => CatalogSource.LoadCompiled(this, catalogPath), log.Add);
+        var runner = new PipelineRunner(Store, stages, config);
+        var steps = 0;
+        var total = config.Queries.Count + 3;
+        runner.StepCompleted += step =>
+        {
+            foreach (var line in log) WriteVerbose(line);
+            log.Clear();
+            WriteVerbose(step);
+            ReportProgress(1, Activity, step, 100 * ++steps / total);
+        };
+
+        PipelineSummary summary;
+        try { summary = runner.Run(CancellationToken); }
+        finally { CompleteProgress(1, Activity); }
+
+        if (summary.ExitCode == PipelineExitCode.Locked)
+            WriteWarning($"Another pipeline run holds the lock ({summary.LockHolder}); this run did nothing.");
+        if (summary.TookOverLockFrom is { } previous)
+            WriteWarning($"Took over the stale run lock of {previous}.");
+        foreach (var query in summary.Queries.Where(q => q.Status == StageStatus.Failed))
+            WriteFailure(new JobSignalException("PipelineQueryFailed", FailureKind.NotSpecified,
+                $"Query '{query.QueryKey}' failed: {query.Error}", query.QueryKey,
+                "See Get-JobSignalQueryState and Get-IngestionRun -RunId for details; the other stages still ran."));
+        foreach (var stage in summary.Stages)
+        {
+            if (stage.Status == StageStatus.Failed)
+                WriteFailure(new JobSignalException("PipelineStageFailed", FailureKind.NotSpecified,
+                    $"Stage '{stage.Stage}' failed: {stage.Error}", stage.Stage, "The other stages still ran; fix the cause and run again."));
+            else if (stage.Status == StageStatus.Skipped)
+                WriteWarning($"Stage '{stage.Stage}' skipped: {stage.Summary}");
+        }
+        WriteTyped(summary);
+    }
+
+    private InfojobsCredentials? InfojobsCredentialsOrNull()
+    {
+        if (Credential is not null && !string.IsNullOrWhiteSpace(Credential.UserName))
+            return new InfojobsCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
+        return InfojobsCredentials.FromEnvironment();
+    }
+}
+
+/// <summary>Reads a pipeline configuration file the way Import-PowerShellDataFile does: data only, no code runs.</summary>
+internal static class PipelineConfigFile
+{
+    public static PipelineConfig Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new JobSignalException("PipelineConfigNotFound", FailureKind.ObjectNotFound,
+                $"The pipeline configuration file '{path}' does not exist.", path,
+                "Create one with New-JobSignalConfig -Path <file>, then edit its queries.");
+        var ast = Parser.ParseFile(path, out _, out var errors);
+        if (errors.Length > 0)
+            throw Invalid(path, string.Join(Environment.NewLine + "  ", errors.Select(e =>
+                $"line {e.Extent.StartLineNumber}, column {e.Extent.StartColumnNumber}: {e.Message}")));
+        if (ast.Find(a => a is HashtableAst, searchNestedScriptBlocks: false) is not HashtableAst table)
+            throw Invalid(path, "the file holds no @{ ... } hashtable");
+        object? data;
+        try { data = table.SafeGetValue(); }
+        catch (InvalidOperationException ex) { throw Invalid(path, "only data is allowed (no commands or variables other than $true, $false, $null): " + ex.Message); }
+        return PipelineConfig.FromDictionary((IDictionary)data!, path);
+    }
+
+    private static JobSignalException Invalid(string path, string why) =>
+        new("PipelineConfigInvalid", FailureKind.InvalidData, $"The pipeline configuration {path} is invalid:{Environment.NewLine}  {why}",
+            path, "Fix the file; New-JobSignalConfig writes a commented starter file.");
+}

@@ -1,0 +1,162 @@
+using JobSignal.Core.Aggregation;
+using JobSignal.Core.Catalog;
+using JobSignal.Core.Common;
+using JobSignal.Core.Domain;
+using JobSignal.Core.Infojobs;
+using JobSignal.Core.Ingestion;
+using JobSignal.Core.Sheets;
+using JobSignal.Core.Store;
+
+namespace JobSignal.Core.Pipeline;
+
+/// <summary>Where the pipeline's external services are and how to reach them, resolved by the caller.</summary>
+public sealed record PipelineConnections
+{
+    /// <summary>Null: the InfoJobs queries fail with InfojobsCredentialsMissing (the other stages still run).</summary>
+    public InfojobsCredentials? InfojobsCredentials { get; init; }
+    public Uri? InfojobsBaseUri { get; init; }
+    /// <summary>Null: the sync and the feedback import are skipped with a warning.</summary>
+    public string? SpreadsheetId { get; init; }
+    public string? SheetsCredentialPath { get; init; }
+    public Uri? SheetsBaseUri { get; init; }
+}
+
+/// <summary>
+/// The real stages of the scheduled pipeline over the core services: InfoJobs fetch into an ingestion run, the
+/// aggregation of every affected company, the Sheet sync of all companies and the feedback import.
+/// </summary>
+public sealed class JobSignalPipelineStages : IPipelineStages
+{
+    private readonly SignalStore _store;
+    private readonly PipelineConfig _config;
+    private readonly PipelineConnections _connections;
+    private readonly Lazy<CompiledCatalog> _catalog;
+    private readonly Action<string> _log;
+
+    /// <param name="loadCatalog">Loads, validates and compiles the catalog; called once, by the first stage that needs it.</param>
+    /// <param name="log">Hears each step (verbose output).</param>
+    public JobSignalPipelineStages(SignalStore store, PipelineConfig config, PipelineConnections connections,
+        Func<CompiledCatalog> loadCatalog, Action<string>? log = null)
+    {
+        _store = store;
+        _config = config;
+        _connections = connections;
+        _catalog = new Lazy<CompiledCatalog>(loadCatalog);
+        _log = log ?? (_ => { });
+    }
+
+    public QueryResult RunQuery(PipelineQuery query, string? since, CancellationToken cancellationToken)
+    {
+        var credentials = _connections.InfojobsCredentials ?? throw InfojobsErrors.CredentialsMissingError();
+        var search = new InfojobsQuery
+        {
+            Text = query.Query,
+            Provinces = query.Provinces,
+            Categories = query.Categories,
+            Since = since is null ? null : InfojobsSince.Parse(since, DateTimeOffset.UtcNow),
+            Order = query.Order,
+            MaxPages = query.MaxPages,
+            MaxOffers = query.MaxOffers,
+        };
+        var statistics = new FetchStatistics { QueryKey = query.Key };
+        var options = new InfojobsClientOptions
+        {
+            BaseUri = _connections.InfojobsBaseUri ?? InfojobsClientOptions.DefaultBaseUri,
+            DetailConcurrency = _config.DetailConcurrency,
+        };
+        var problems = new List<string>();
+        using var client = new InfojobsClient(credentials, options);
+        using var ingestor = OfferIngestor.Start(_store, () => _catalog.Value,
+            new IngestionOptions { QueryKey = query.Key, Provider = Providers.Infojobs });
+        var run = ingestor.Ingest(Offers(client, search, statistics, problems, cancellationToken), cancellationToken: cancellationToken);
+        _log($"query {query.Key}: run {run.RunId}, {run.Received} offers, {run.Inserted} new, {run.Updated} updated, {run.Reposts} reposts");
+
+        // Paging that stopped on a failure (5xx, 429 after retries, a bad body) fails the query: what was fetched is
+        // ingested all the same, and the query state says what went wrong.
+        var failure = problems.Count > 0 ? string.Join("; ", problems) : null;
+        return new QueryResult(query.Key, failure is null ? StageStatus.Succeeded : StageStatus.Failed, search.Since?.ApiValue,
+            run.RunId, run.Received, run.AffectedCompanyIds, failure);
+    }
+
+    private IEnumerable<Offer> Offers(InfojobsClient client, InfojobsQuery search, FetchStatistics statistics,
+        List<string> problems, CancellationToken cancellationToken)
+    {
+        foreach (var fetched in client.FetchAsync(search, statistics, cancellationToken: cancellationToken).ToBlockingEnumerable(cancellationToken))
+        {
+            switch (fetched)
+            {
+                case InfojobsOfferFetched offer:
+                    yield return offer.Offer;
+                    break;
+                case InfojobsFetchProblem { IsWarning: true } warning:
+                    _log($"warning: {warning.Error.Message}");
+                    break;
+                case InfojobsFetchProblem problem when problem.Error.ErrorId == InfojobsErrors.DetailFailed:
+                    _log($"{problem.Error.ErrorId}: {problem.Error.Message}");
+                    break;
+                case InfojobsFetchProblem problem:
+                    problems.Add($"{problem.Error.ErrorId}: {problem.Error.Message}");
+                    break;
+            }
+        }
+    }
+
+    public StageResult Aggregate(IReadOnlyCollection<long> companyIds, CancellationToken cancellationToken)
+    {
+        var tally = new AggregationTally();
+        var failures = new List<string>();
+        foreach (var result in new AggregationRunner(_store).Aggregate(companyIds, cancellationToken))
+        {
+            tally.Add(result);
+            if (result.Status == CompanyAggregationStatus.Failed)
+                failures.Add($"company {result.CompanyId}: {result.Error?.Message}");
+        }
+        return new StageResult(PipelineRunner.AggregateStage,
+            failures.Count == 0 ? StageStatus.Succeeded : StageStatus.Failed, tally.ToString(),
+            failures.Count == 0 ? null : string.Join("; ", failures));
+    }
+
+    public StageResult SyncSheet(CancellationToken cancellationToken)
+    {
+        if (SheetNotConfigured(PipelineRunner.SyncStage) is { } skipped) return skipped;
+        using var client = SheetsClient();
+        var labels = SheetCompanyMapper.CategoryLabels(_catalog.Value.Catalog);
+        var companies = _store.Companies.List().Select(c => SheetCompanyMapper.From(c, labels)).ToList();
+        var result = new SheetSync(client, _connections.SpreadsheetId!, SheetOptions, _log)
+            .SyncAsync(companies, cancellationToken).GetAwaiter().GetResult();
+        var summary = $"{result.Appended} appended, {result.Updated} updated, {result.Unchanged} unchanged, {result.Requests} requests";
+        return new StageResult(PipelineRunner.SyncStage,
+            result.Errors.Count == 0 ? StageStatus.Succeeded : StageStatus.Failed, summary,
+            result.Errors.Count == 0 ? null : string.Join("; ", result.Errors));
+    }
+
+    public StageResult ImportFeedback(CancellationToken cancellationToken)
+    {
+        if (SheetNotConfigured(PipelineRunner.FeedbackStage) is { } skipped) return skipped;
+        using var client = SheetsClient();
+        var import = new FeedbackImport(_store, new SheetFeedbackReader(client, _connections.SpreadsheetId!, SheetOptions));
+        var result = import.Apply(import.PlanAsync(cancellationToken).GetAwaiter().GetResult(), cancellationToken);
+        // Companies set back to an active resolution get fresh metrics right away.
+        if (result.Resumed > 0) Aggregate(result.CompanyIds, cancellationToken);
+        foreach (var warning in result.Warnings) _log("feedback: " + warning);
+        return new StageResult(PipelineRunner.FeedbackStage, StageStatus.Succeeded,
+            $"{result.ResolutionsChanged} resolutions changed ({result.Frozen} frozen, {result.Resumed} resumed), {result.FeedbackAdded} feedback events, {result.Warnings.Count} warnings");
+    }
+
+    private SheetSyncOptions SheetOptions => new()
+    {
+        SheetName = _config.Sheet.SheetName,
+        Layout = SheetLayout.ForLanguage(_config.Sheet.HeaderLanguage),
+    };
+
+    private StageResult? SheetNotConfigured(string stage)
+    {
+        if (!string.IsNullOrWhiteSpace(_connections.SpreadsheetId) && !string.IsNullOrWhiteSpace(_connections.SheetsCredentialPath))
+            return null;
+        return StageResult.Skipped(stage,
+            "no Google Sheet configured (Sheet.SpreadsheetId / $env:JOBSIGNAL_SPREADSHEET_ID and Sheet.CredentialPath / $env:GOOGLE_APPLICATION_CREDENTIALS)");
+    }
+
+    private SheetsClient SheetsClient() => Sheets.SheetsClient.FromServiceAccountKeyFile(_connections.SheetsCredentialPath!,
+        new SheetsClientOptions { BaseUri = _connections.SheetsBaseUri ?? SheetsClientOptions.DefaultBaseUri });
+}

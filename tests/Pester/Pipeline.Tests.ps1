@@ -1,0 +1,205 @@
+# The scheduled pipeline against the loopback fakes (InfoJobs + Google), in-process and as a real child process.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-JobSignalUnderTest
+    Add-Type -Path $env:JOBSIGNAL_TEST_FAKES
+
+    $script:root = New-TestDirectory
+    $script:sample = Get-RepoPath 'module/samples/infojobs-sample.jsonl'
+    $script:google = [JobSignal.TestFakes.FakeGoogleServer]::new()
+    $script:account = [JobSignal.TestFakes.FakeServiceAccount]::Create($google, (Join-Path $root 'account'), 'pipeline@fake-project.iam.gserviceaccount.com')
+    $script:pwsh = @($env:JOBSIGNAL_TEST_PWSH -split [IO.Path]::PathSeparator)
+    $script:entryScript = Join-Path (Split-Path $env:JOBSIGNAL_TEST_MODULE -Parent) 'module/scripts/Start-JobSignalPipeline.ps1'
+    $env:INFOJOBS_CLIENT_ID = [JobSignal.TestFakes.FakeInfojobsServer]::DefaultClientId
+    $env:INFOJOBS_CLIENT_SECRET = [JobSignal.TestFakes.FakeInfojobsServer]::DefaultClientSecret
+
+    # A fresh folder with a fake InfoJobs serving the sample, a spreadsheet and a config naming both.
+    function New-PipelineSetup([string] $FailingQuery = 'broken', [int] $LatencyMs = 0) {
+        $dir = New-TestDirectory
+        $infojobs = [JobSignal.TestFakes.FakeInfojobsServer]::new()
+        $infojobs.AddOffersFromJsonLines($sample)
+        $infojobs.FailingQuery = $FailingQuery
+        $infojobs.Latency = [TimeSpan]::FromMilliseconds($LatencyMs)
+        $sheetId = 'pipeline-' + [guid]::NewGuid().ToString('n')
+        $null = $google.AddSpreadsheet($sheetId)
+        $config = Join-Path $dir 'jobsignal.config.psd1'
+        @"
+@{
+    DatabasePath = 'store/jobsignal.db'
+    Infojobs     = @{ BaseUri = '$($infojobs.BaseUri)'; DetailConcurrency = 4 }
+    Queries      = @(
+        @{ Key = 'everything'; MaxPages = 10; MaxOffers = 200 }
+        @{ Key = 'broken-query'; Query = 'broken'; MaxPages = 2 }
+    )
+    Sheet        = @{ SpreadsheetId = '$sheetId'; CredentialPath = '$($account.KeyFilePath)'; BaseUri = '$($google.BaseUri)' }
+    Lock         = @{ TtlMinutes = 30 }
+}
+"@ | Set-Content $config
+        [pscustomobject]@{ Dir = $dir; Config = $config; Db = Join-Path $dir 'store/jobsignal.db'; Infojobs = $infojobs; SheetId = $sheetId }
+    }
+
+    function Start-ChildPipeline($Setup) {
+        $info = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
+        foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $entryScript, '-ConfigPath', $Setup.Config)) { $info.ArgumentList.Add($a) }
+        $info.RedirectStandardInput = $true
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $info.UseShellExecute = $false
+        $process = [System.Diagnostics.Process]::Start($info)
+        $process.StandardInput.Close()   # no console to answer a prompt: the pipeline must never ask
+        $process
+    }
+}
+
+AfterAll {
+    $google.Dispose()
+    Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Invoke-JobSignalPipeline' {
+    It 'runs every stage although one query fails with 500s, records the failure and exits non-zero' {
+        $setup = New-PipelineSetup
+        try {
+            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+            $summary.PSObject.TypeNames | Should -Contain 'JobSignal.PipelineSummary'
+            $summary.Status | Should -Be 'failed'
+            $summary.ExitCode | Should -Be 1
+            $good = $summary.Queries | Where-Object QueryKey -EQ 'everything'
+            $bad = $summary.Queries | Where-Object QueryKey -EQ 'broken-query'
+            "$($good.Status)" | Should -Be 'Succeeded'
+            $good.OffersReceived | Should -BeGreaterThan 100
+            "$($bad.Status)" | Should -Be 'Failed'
+            $bad.Error | Should -Match 'InfojobsRequestFailed'
+            foreach ($stage in 'aggregate', 'sync', 'feedback') {
+                "$(($summary.Stages | Where-Object Stage -EQ $stage).Status)" | Should -Be 'Succeeded' -Because "the $stage stage runs in its own error domain"
+            }
+            @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineQueryFailed,*' }).Count | Should -Be 1
+
+            # Per-query state, the runs carry their query key, and the result reached the store and the Sheet.
+            $states = Get-JobSignalQueryState -DatabasePath $setup.Db
+            ($states | Where-Object QueryKey -EQ 'broken-query').ConsecutiveFailures | Should -Be 1
+            ($states | Where-Object QueryKey -EQ 'broken-query').LastError | Should -Match '500'
+            ($states | Where-Object QueryKey -EQ 'everything').LastSuccessAt | Should -Not -BeNullOrEmpty
+            $run = Get-IngestionRun -DatabasePath $setup.Db -RunId $good.RunId
+            $run.QueryKey | Should -Be 'everything'
+            $run.Status | Should -Be 'success'
+            $run.Requests | Should -BeGreaterThan 0
+            $companies = @(Get-SignalCompany -DatabasePath $setup.Db)
+            $companies.Count | Should -BeGreaterThan 10
+            ($companies | Measure-Object MaxScore -Maximum).Maximum | Should -BeGreaterOrEqual 6
+            $tab = $google.Spreadsheet($setup.SheetId).Tab('Companies')
+            $tab['A1'] | Should -Be 'ID Empresa'
+            [string] $tab['A2'] | Should -Be ([string] $companies[0].CompanyId)
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
+    It 'fetches incrementally from the last success on the next run' {
+        $setup = New-PipelineSetup
+        try {
+            $null = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $setup.Infojobs.ClearRequests()
+            $second = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            ($second.Queries | Where-Object QueryKey -EQ 'everything').Since | Should -Be '_24_HOURS'
+            $lists = @($setup.Infojobs.RequestsTo([JobSignal.TestFakes.FakeInfojobsEndpoint]::List) | Where-Object { -not $_.Value('q') })
+            $lists.Count | Should -BeGreaterThan 0
+            $lists | ForEach-Object { $_.Value('sinceDate') | Should -Be '_24_HOURS' }
+            # The query that never succeeded still fetches everything.
+            ($second.Queries | Where-Object QueryKey -EQ 'broken-query').Since | Should -BeNullOrEmpty
+            (Get-JobSignalQueryState -DatabasePath $setup.Db -QueryKey 'broken-*').ConsecutiveFailures | Should -Be 2
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
+    It 'does nothing while another run holds the lock, and takes a dead run''s lock over' {
+        $setup = New-PipelineSetup -LatencyMs 400
+        $child = Start-ChildPipeline $setup
+        try {
+            # Wait until the child is inside its first query (its ingestion run exists).
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not (Test-Path $setup.Db) -or -not (Get-IngestionRun -DatabasePath $setup.Db -Status running)) {
+                if ([DateTime]::UtcNow -gt $deadline -or $child.HasExited) { throw "the child pipeline did not start: $($child.StandardError.ReadToEnd())" }
+                Start-Sleep -Milliseconds 200
+            }
+            $locked = Invoke-JobSignalPipeline -ConfigPath $setup.Config -WarningVariable warnings -WarningAction SilentlyContinue
+            $locked.Status | Should -Be 'locked'
+            $locked.ExitCode | Should -Be 3
+            $locked.Queries.Count | Should -Be 0
+            ($warnings -join ' ') | Should -Match 'holds the lock'
+
+            # A scheduler kills the child: its lock and its running run are left behind.
+            $child.Kill($true)
+            $child.WaitForExit()
+            $setup.Infojobs.Latency = [TimeSpan]::Zero
+            $next = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $next.TookOverLockFrom | Should -Match ":$($child.Id):"
+            $next.Status | Should -Be 'failed'   # the broken query still fails; everything else ran
+            @(Get-IngestionRun -DatabasePath $setup.Db -Status abandoned).Count | Should -Be 1
+            @(Get-IngestionRun -DatabasePath $setup.Db -Status running).Count | Should -Be 0
+        }
+        finally {
+            if (-not $child.HasExited) { $child.Kill($true) }
+            $setup.Infojobs.Dispose()
+        }
+    }
+
+    It 'runs as a scheduled child process with stdin closed: no prompt, summary on stdout, exit code' {
+        $setup = New-PipelineSetup
+        try {
+            $child = Start-ChildPipeline $setup
+            $stdout = $child.StandardOutput.ReadToEndAsync()
+            $stderr = $child.StandardError.ReadToEndAsync()
+            $child.WaitForExit(180000) | Should -BeTrue
+            $child.ExitCode | Should -Be 1 -Because $stderr.Result
+            $stdout.Result | Should -Match 'Status\s*:\s*failed'
+            $stdout.Result | Should -Match 'everything'
+            $stdout.Result | Should -Match 'broken-query'
+
+            $setup.Infojobs.FailingQuery = $null
+            $again = Start-ChildPipeline $setup
+            $null = $again.StandardOutput.ReadToEndAsync()
+            $again.WaitForExit(180000) | Should -BeTrue
+            $again.ExitCode | Should -Be 0
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $setup = New-PipelineSetup
+        try {
+            Invoke-JobSignalPipeline -ConfigPath $setup.Config -WhatIf | Should -BeNullOrEmpty
+            Test-Path $setup.Db | Should -BeFalse
+            $setup.Infojobs.Requests.Count | Should -Be 0
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
+    It 'reports every problem of a bad configuration with its path, as PipelineConfigInvalid' {
+        $bad = Join-Path $root 'bad.psd1'
+        "@{ Queries = @(@{ Query = 'x' }, @{ Key = 'k'; MaxPages = 0 }); Sheet = @{ HeaderLanguage = 'fr' } }" | Set-Content $bad
+        { Invoke-JobSignalPipeline -ConfigPath $bad -ErrorAction Stop } | Should -Throw -ErrorId 'PipelineConfigInvalid,*'
+        try { Invoke-JobSignalPipeline -ConfigPath $bad -ErrorAction Stop } catch { $message = $_.Exception.Message }
+        $message | Should -Match 'Queries\[0\]\.Key: required'
+        $message | Should -Match 'Queries\[1\]\.MaxPages'
+        $message | Should -Match 'Sheet\.HeaderLanguage'
+        { Invoke-JobSignalPipeline -ConfigPath (Join-Path $root 'missing.psd1') -ErrorAction Stop } | Should -Throw -ErrorId 'PipelineConfigNotFound,*'
+        $code = Join-Path $root 'code.psd1'
+        "@{ Queries = @(@{ Key = (Get-Date) }) }" | Set-Content $code
+        { Invoke-JobSignalPipeline -ConfigPath $code -ErrorAction Stop } | Should -Throw -ErrorId 'PipelineConfigInvalid,*'
+    }
+}
+
+Describe 'New-JobSignalConfig' {
+    It 'writes the starter configuration, which is valid, and refuses to overwrite without -Force' {
+        $path = Join-Path $root 'starter/jobsignal.config.psd1'
+        $file = New-JobSignalConfig -Path $path
+        $file.FullName | Should -Be $path
+        (Import-PowerShellDataFile $path).Queries.Count | Should -BeGreaterThan 0
+        Invoke-JobSignalPipeline -ConfigPath $path -WhatIf | Should -BeNullOrEmpty
+        { New-JobSignalConfig -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'PipelineConfigExists,*'
+        Set-Content $path '# mine'
+        $null = New-JobSignalConfig -Path $path -Force
+        (Get-Content $path -Raw) | Should -Match 'Queries'
+    }
+}
