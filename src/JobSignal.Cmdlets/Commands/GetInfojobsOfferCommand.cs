@@ -36,6 +36,7 @@ public sealed class GetInfojobsOfferCommand : JobSignalCmdlet
 
     [Parameter(ParameterSetName = SearchSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProvinceCompleter))]
     public string[]? Province { get; set; }
 
     [Parameter(ParameterSetName = SearchSet)]

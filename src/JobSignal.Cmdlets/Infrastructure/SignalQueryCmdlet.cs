@@ -19,10 +19,12 @@ public abstract class SignalQueryCmdlet : StoreCmdlet
     /// <summary>A catalog category id or name, checked against the catalog in force.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CategoryCompleter))]
     public string? Category { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KeywordCompleter))]
     public string? Keyword { get; set; }
 
     /// <summary>A date without time zone is local time, as PowerShell users mean it.</summary>

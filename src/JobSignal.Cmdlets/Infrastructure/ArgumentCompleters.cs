@@ -1,0 +1,74 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Text.Json;
+using JobSignal.Core.Catalog;
+
+namespace JobSignal.Cmdlets.Infrastructure;
+
+/// <summary>Shared shape of the completers: filter candidate values by what was typed, quote when needed.</summary>
+public abstract class ValueCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var typed = (wordToComplete ?? "").Trim('\'', '"');
+        IEnumerable<(string Value, string Tooltip)> candidates;
+        try { candidates = Candidates(fakeBoundParameters).ToList(); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or CatalogException)
+        {
+            yield break; // completion never throws at the user: no suggestions instead
+        }
+        foreach (var (value, tooltip) in candidates)
+        {
+            if (!value.StartsWith(typed, StringComparison.OrdinalIgnoreCase)) continue;
+            var text = value.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or '`' or ',' or ';' or '(' or ')' or '{' or '}')
+                ? "'" + value.Replace("'", "''") + "'" : value;
+            yield return new CompletionResult(text, value, CompletionResultType.ParameterValue, tooltip);
+        }
+    }
+
+    protected abstract IEnumerable<(string Value, string Tooltip)> Candidates(IDictionary fakeBoundParameters);
+
+    /// <summary>The module's base folder: the completer runs outside any cmdlet, so it is found from this assembly.</summary>
+    protected static string ModuleBase =>
+        Path.GetDirectoryName(Path.GetDirectoryName(typeof(ValueCompleter).Assembly.Location)!)!;
+
+    /// <summary>The catalog the command would use: its -CatalogPath, else $env:JOBSIGNAL_CATALOG, else the default.</summary>
+    protected static SignalCatalog Catalog(IDictionary fakeBoundParameters)
+    {
+        var location = CatalogLocator.Choose(fakeBoundParameters["CatalogPath"] as string,
+            Environment.GetEnvironmentVariable(CatalogLocator.EnvironmentVariable), ModuleBase);
+        return CatalogLoader.Load(location.Path);
+    }
+}
+
+/// <summary>-Category: the catalog's category ids, with their names as tooltips.</summary>
+public sealed class CategoryCompleter : ValueCompleter
+{
+    protected override IEnumerable<(string, string)> Candidates(IDictionary fakeBoundParameters) =>
+        Catalog(fakeBoundParameters).Categories.Select(c => (c.Id, $"{c.Name} ({c.Bucket}, tier {c.Tier})"));
+}
+
+/// <summary>-Keyword: the catalog's keywords (canonical names) and phrases.</summary>
+public sealed class KeywordCompleter : ValueCompleter
+{
+    protected override IEnumerable<(string, string)> Candidates(IDictionary fakeBoundParameters)
+    {
+        var catalog = Catalog(fakeBoundParameters);
+        return catalog.Keywords.Select(k => (k.Canonical, string.Join(", ", k.Aliases)))
+            .Concat(catalog.Phrases.Select(p => (p.Phrase, $"phrase, tier {p.Tier}")))
+            .DistinctBy(c => c.Item1, StringComparer.OrdinalIgnoreCase)
+            .OrderBy(c => c.Item1, StringComparer.OrdinalIgnoreCase);
+    }
+}
+
+/// <summary>-Province: InfoJobs province keys shipped in module/data/infojobs-provinces.json.</summary>
+public sealed class ProvinceCompleter : ValueCompleter
+{
+    protected override IEnumerable<(string, string)> Candidates(IDictionary fakeBoundParameters)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(ModuleBase, "module", "data", "infojobs-provinces.json")));
+        return document.RootElement.GetProperty("provinces").EnumerateArray().Select(p => (p.GetString()!, "InfoJobs province")).ToList();
+    }
+}
