@@ -107,6 +107,8 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
         {
             ChunkSize = ChunkSize, MaxRetries = MaxRetries, RetryDelay = RetryDelay,
             Metrics = AggregationOptions.Default with { StrongThreshold = catalog.Scoring.StrongThreshold },
+            AttemptFailed = failure => WriteVerbose($"Company {failure.CompanyId}: attempt {failure.Attempt} failed " +
+                $"({failure.Error.Message}); retrying in {failure.Delay.TotalMilliseconds:0} ms."),
         });
     }
 
@@ -129,7 +131,7 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
         {
             case CompanyAggregationStatus.Failed:
                 WriteFailure(new JobSignalException(CompanyAggregationFailedErrorId, FailureKind.WriteError,
-                    $"Aggregating {name} failed after {result.Attempts} attempt(s): {result.Error?.Message}", result.CompanyId,
+                    $"Aggregating {name} failed after {result.Attempts} attempt(s) (waited {Waited(result)}): {result.Error?.Message}", result.CompanyId,
                     "The company keeps its previous metrics. Run Update-CompanyAggregation -CompanyId again once the cause is fixed."));
                 return;
             case CompanyAggregationStatus.NotFound:
@@ -142,9 +144,12 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
                 break;
             default:
                 if (result.Attempts > 1)
-                    WriteVerbose($"{name}: aggregated after {result.Attempts} attempts (waited {string.Join(", ", result.Delays.Select(d => $"{d.TotalMilliseconds:0} ms"))}).");
+                    WriteVerbose($"{name}: aggregated after {result.Attempts} attempts (waited {Waited(result)}).");
                 break;
         }
         WriteTyped(result.Company!);
     }
+
+    private static string Waited(CompanyAggregationResult result) =>
+        result.Delays.Count == 0 ? "no retry" : string.Join(", ", result.Delays.Select(d => $"{d.TotalMilliseconds:0} ms"));
 }

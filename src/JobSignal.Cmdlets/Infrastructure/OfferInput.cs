@@ -60,7 +60,7 @@ internal static class OfferInput
             case string name:
                 return new OfferCompany { Name = name };
             case var nested:
-                var company = new Fields(PSObject.AsPSObject(nested), problems, "Company.");
+                var company = new Fields(nested as PSObject ?? PSObject.AsPSObject(nested), problems, "Company.");
                 return new OfferCompany
                 {
                     ProviderCompanyId = company.Text("ProviderCompanyId", "Id"),
@@ -97,7 +97,8 @@ internal static class OfferInput
             {
                 value = source.Properties[name]?.Value;
             }
-            return value is PSObject wrapped ? wrapped.BaseObject : value;
+            // A PSCustomObject (ConvertFrom-Json) keeps its properties on the wrapper: only unwrap real objects.
+            return value is PSObject { BaseObject: not PSCustomObject } wrapped ? wrapped.BaseObject : value;
         }
 
         public string? Text(params string[] names)

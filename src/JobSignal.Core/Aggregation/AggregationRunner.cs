@@ -12,7 +12,14 @@ public sealed record AggregationRunOptions : ChunkedWriteOptions
 
     /// <summary>The pure aggregation's knobs (strong threshold, recent window, evidence terms).</summary>
     public AggregationOptions Metrics { get; init; } = AggregationOptions.Default;
+
+    /// <summary>Hears each failed attempt of a company that will be retried, before the wait (verbose output).</summary>
+    public Action<FailedAttempt>? AttemptFailed { get; init; }
 }
+
+/// <summary>A company's recompute failed; it is tried again after <paramref name="Delay"/>.</summary>
+/// <param name="Attempt">The attempt that failed (1 for the first).</param>
+public sealed record FailedAttempt(long CompanyId, int Attempt, Exception Error, TimeSpan Delay);
 
 /// <summary>What happened to one company in an aggregation.</summary>
 public enum CompanyAggregationStatus
@@ -73,10 +80,11 @@ public sealed class AggregationTally
 
 /// <summary>
 /// Recomputes company metrics from the stored canonical offers and their matches with the pure
-/// <see cref="CompanyAggregator"/> (SPEC 6). Companies go in chunks, each chunk one transaction; inside it each
-/// company is one savepoint, retried as a whole (any failure: reading its offers, aggregating, saving) with bounded
-/// exponential back-off and jitter. A company that still fails is reported and the batch goes on; companies with a
-/// final resolution keep their frozen metrics.
+/// <see cref="CompanyAggregator"/> (SPEC 6). Companies go in chunks: one read of the chunk's offers and one
+/// transaction, each company a savepoint in it. A company whose recompute fails (any failure: reading its offers,
+/// aggregating, saving) is retried after the chunk committed, with bounded exponential back-off and jitter, each retry
+/// a transaction of its own. A company that still fails is reported and the batch goes on; companies with a final
+/// resolution keep their frozen metrics.
 /// </summary>
 public sealed class AggregationRunner
 {
@@ -138,8 +146,10 @@ public sealed class AggregationRunner
 
     private List<CompanyAggregationResult> AggregateChunk(long[] companyIds, CancellationToken cancellationToken)
     {
+        var failed = new Dictionary<long, Exception>();
         var results = _store.Write(() =>
         {
+            failed.Clear();
             var companies = _store.Companies.Get(companyIds).ToDictionary(c => c.CompanyId);
             var active = companyIds.Where(id => companies.TryGetValue(id, out var c) && CompanyAggregator.ShouldAggregate(c.Resolution)).ToArray();
             var offers = ReadOffers(active);
@@ -147,21 +157,43 @@ public sealed class AggregationRunner
             foreach (var id in companyIds)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                chunkResults.Add(!companies.TryGetValue(id, out var company)
-                    ? new CompanyAggregationResult { CompanyId = id, Status = CompanyAggregationStatus.NotFound }
-                    : !CompanyAggregator.ShouldAggregate(company.Resolution)
-                        ? new CompanyAggregationResult { CompanyId = id, Status = CompanyAggregationStatus.Frozen }
-                        : Recompute(id, offers?[id], cancellationToken));
+                if (!companies.TryGetValue(id, out var company))
+                {
+                    chunkResults.Add(new CompanyAggregationResult { CompanyId = id, Status = CompanyAggregationStatus.NotFound });
+                }
+                else if (!CompanyAggregator.ShouldAggregate(company.Resolution))
+                {
+                    chunkResults.Add(new CompanyAggregationResult { CompanyId = id, Status = CompanyAggregationStatus.Frozen });
+                }
+                else
+                {
+                    // First attempt: a savepoint of the chunk's transaction, on the chunk's one read of the offers.
+                    try
+                    {
+                        chunkResults.Add(Recomputed(id, _store.Savepoint(() => Recompute(id, offers?[id])), 1, []));
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        failed[id] = ex;
+                        chunkResults.Add(null!);
+                    }
+                }
             }
             return chunkResults;
         }, cancellationToken);
 
+        // Retries come after the chunk committed, each in a transaction of its own, so that the back-off waits hold
+        // no write lock (other writers go on, and a company that failed on a busy store gets a real second chance).
+        for (var i = 0; i < results.Count; i++)
+        {
+            if (results[i] is null) results[i] = Retry(companyIds[i], failed[companyIds[i]], cancellationToken);
+        }
         var stored = _store.Companies.Get(companyIds).ToDictionary(c => c.CompanyId);
         foreach (var result in results) result.Company = stored.GetValueOrDefault(result.CompanyId);
         return results;
     }
 
-    // One read for the whole chunk; when it fails, each company reads its own offers inside its retried attempt.
+    // One read for the whole chunk; when it fails, each company reads its own offers.
     private ILookup<long, OfferSignal>? ReadOffers(long[] companyIds)
     {
         try
@@ -174,38 +206,47 @@ public sealed class AggregationRunner
         }
     }
 
-    private CompanyAggregationResult Recompute(long companyId, IEnumerable<OfferSignal>? prefetched, CancellationToken cancellationToken)
+    private CompanyAggregationResult Retry(long companyId, Exception firstFailure, CancellationToken cancellationToken)
     {
-        var attempts = 0;
         var delays = new List<TimeSpan>();
-        try
+        var failure = firstFailure;
+        for (var retry = 1; retry <= _retry.MaxRetries; retry++)
         {
-            var saved = _retry.Execute(() =>
+            var delay = _retry.DelayFor(retry);
+            _options.AttemptFailed?.Invoke(new FailedAttempt(companyId, retry, failure, delay));
+            delays.Add(delay);
+            _retry.Wait(delay, cancellationToken).GetAwaiter().GetResult();
+            try
             {
-                attempts++;
-                return _store.Savepoint(() =>
-                {
-                    var offers = (attempts == 1 ? prefetched : null) ?? _store.Offers.ListForAggregation([companyId]);
-                    var now = StoreTime.Now(_options.Clock ?? _store.Options.Clock);
-                    var metrics = CompanyAggregator.Aggregate(offers.Select(ToCompanyOffer).ToList(), now, _options.Metrics);
-                    return _store.Companies.SaveMetrics(companyId, metrics, now);
-                });
-            }, ex => ex is not OperationCanceledException, (_, delay, _) => delays.Add(delay), cancellationToken);
-            // Not saved: the resolution became final while we computed; the frozen metrics stay.
-            return new CompanyAggregationResult
+                return Recomputed(companyId, _store.Write(() => Recompute(companyId, null), cancellationToken), retry + 1, delays);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                CompanyId = companyId, Attempts = attempts, Delays = delays,
-                Status = saved ? CompanyAggregationStatus.Aggregated : CompanyAggregationStatus.Frozen,
-            };
+                failure = ex;
+            }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        return new CompanyAggregationResult
         {
-            return new CompanyAggregationResult
-            {
-                CompanyId = companyId, Status = CompanyAggregationStatus.Failed, Attempts = attempts, Delays = delays, Error = ex,
-            };
-        }
+            CompanyId = companyId, Status = CompanyAggregationStatus.Failed, Attempts = _retry.MaxRetries + 1, Delays = delays,
+            Error = failure,
+        };
     }
+
+    /// <summary>Reads the company's offers (unless given), aggregates them and saves the metrics. False: frozen meanwhile.</summary>
+    private bool Recompute(long companyId, IEnumerable<OfferSignal>? offers)
+    {
+        offers ??= _store.Offers.ListForAggregation([companyId]);
+        var now = StoreTime.Now(_options.Clock ?? _store.Options.Clock);
+        var metrics = CompanyAggregator.Aggregate(offers.Select(ToCompanyOffer).ToList(), now, _options.Metrics);
+        return _store.Companies.SaveMetrics(companyId, metrics, now);
+    }
+
+    // Not saved: the resolution became final while the company was computed; its frozen metrics stay.
+    private static CompanyAggregationResult Recomputed(long companyId, bool saved, int attempts, List<TimeSpan> delays) => new()
+    {
+        CompanyId = companyId, Attempts = attempts, Delays = delays,
+        Status = saved ? CompanyAggregationStatus.Aggregated : CompanyAggregationStatus.Frozen,
+    };
 
     /// <summary>A stored offer and its match as the pure aggregation reads it.</summary>
     internal static CompanyOffer ToCompanyOffer(OfferSignal offer) => new(

@@ -109,6 +109,39 @@ public class AggregationRunnerTests : IngestionTestBase
     }
 
     [Fact]
+    public void Back_off_waits_hold_no_write_lock_so_the_cause_can_be_fixed_meanwhile()
+    {
+        var (run, _) = Ingest([Offer("1"), Offer("2", company: "Beta")]);
+        var broken = CompanyOf("2");
+        Execute($"""
+            CREATE TRIGGER broken BEFORE UPDATE OF max_score ON companies WHEN NEW.id = {broken}
+            BEGIN SELECT RAISE(ABORT, 'injected aggregation failure'); END
+            """);
+        // The test's connection must not wait for a lock: if the runner held its transaction while backing off,
+        // dropping the trigger here would fail with SQLITE_BUSY at once.
+        Execute("PRAGMA busy_timeout = 0");
+        var failedAttempts = new List<FailedAttempt>();
+        var runner = new AggregationRunner(Store, new AggregationRunOptions
+        {
+            Wait = (delay, _) =>
+            {
+                Waits.Add(delay);
+                Execute("DROP TRIGGER broken");
+                return Task.CompletedTask;
+            },
+            AttemptFailed = failedAttempts.Add,
+        });
+
+        var result = runner.Aggregate(run.AffectedCompanyIds).Single(r => r.CompanyId == broken);
+
+        Assert.Equal((CompanyAggregationStatus.Aggregated, 2), (result.Status, result.Attempts));
+        Assert.Equal(Waits, result.Delays);
+        var failure = Assert.Single(failedAttempts);
+        Assert.Equal((broken, 1, Waits[0]), (failure.CompanyId, failure.Attempt, failure.Delay));
+        Assert.Contains("injected aggregation failure", failure.Error.Message);
+    }
+
+    [Fact]
     public void A_company_that_keeps_failing_is_reported_and_the_batch_goes_on()
     {
         var (run, _) = Ingest([

@@ -1,0 +1,595 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-JobSignalUnderTest
+    Add-Type -Path $env:JOBSIGNAL_TEST_FAKES
+    $script:moduleBase = (Get-Module JobSignal).ModuleBase
+    $script:sample = Join-Path $moduleBase 'module/samples/infojobs-sample.jsonl'
+    $script:defaultCatalog = Join-Path $moduleBase 'module/catalog/default-catalog.json'
+    $script:catalogVersion = (Get-Content $defaultCatalog -Raw | ConvertFrom-Json).version
+
+    # JobSignal.Core and its SQLite live in the module's private load context: reach them through the loaded assemblies.
+    function Get-PrivateType([string] $Assembly, [string] $Name) {
+        $loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object {
+            $_.GetName().Name -eq $Assembly -and [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name -eq 'JobSignal'
+        } | Select-Object -First 1
+        $loaded.GetType($Name, $true)
+    }
+
+    # The test's own SQL on the store file (fault-injection triggers, row counts): never a test-only code path.
+    function Invoke-TestSql([string] $Path, [string] $Sql) {
+        $null = Get-IngestionRun -DatabasePath $Path  # creates the store and loads SQLite
+        $connection = (Get-PrivateType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$Path;Pooling=False")
+        try {
+            $connection.Open()
+            $command = $connection.CreateCommand()
+            $command.CommandText = $Sql
+            $command.ExecuteScalar()
+        }
+        finally { $connection.Dispose() }
+    }
+
+    function Use-Store([string] $Path, [scriptblock] $Script) {
+        $null = Get-IngestionRun -DatabasePath $Path
+        $store = (Get-PrivateType 'JobSignal.Core' 'JobSignal.Core.Store.SignalStore')::Open($Path, $null)
+        try { & $Script $store } finally { $store.Dispose() }
+    }
+
+    # A flat hand-built offer (the shape ConvertFrom-Json gives for saved offers); -Text makes it distinct or alike.
+    function New-TestOffer([string] $Id, [string] $Company = 'Acme Pagos S.L.', [string] $Title = "Puesto $Id",
+        [string] $Text = "Vacante $Id con tareas propias tarea${Id}a tarea${Id}b tarea${Id}c tarea${Id}d tarea${Id}e.", [string] $Website) {
+        $offer = [ordered]@{
+            ProviderOfferId = $Id
+            Url             = "https://www.infojobs.net/madrid/puesto/of-i$Id"
+            Title           = $Title
+            Description     = $Text
+            CompanyName     = $Company
+            PublishedAt     = '2025-05-01T10:00:00.000+0000'
+        }
+        if ($Website) { $offer.CompanyWebsite = $Website }
+        [pscustomobject] $offer
+    }
+
+    $script:StrongText = 'Tesorería y pagos internacionales en USD y GBP, cobros SWIFT y coberturas de divisa con clientes en Latinoamérica.'
+
+    # Every field of a finished run record, as stored: status, timestamps, every counter, catalog version.
+    function Assert-RunRecord($Run, [string] $Db, [string] $Status = 'success', [int] $Received, [int] $Inserted = 0,
+        [int] $Updated = 0, [int] $Reposts = 0, [int] $NoIdentity = 0, [int] $Invalid = 0, [int] $Resolved = 0,
+        [int] $FailedDb = 0, [int] $MatchFailed = 0, [int] $Scored = -1, [int] $Aggregated = 0, [int] $CompaniesFailed = 0,
+        [string] $Kind = 'ingestion', [string] $Error, [string] $CatalogVersion = $catalogVersion) {
+        $stored = Get-IngestionRun -DatabasePath $Db -RunId $Run.RunId
+        $stored.Kind | Should -Be $Kind
+        $stored.Status | Should -Be $Status
+        "$($stored.CatalogVersion)" | Should -Be "$CatalogVersion"
+        $stored.StartedAt | Should -BeOfType [DateTimeOffset]
+        $stored.FinishedAt | Should -BeGreaterOrEqual $stored.StartedAt
+        ([DateTimeOffset]::UtcNow - $stored.StartedAt).TotalMinutes | Should -BeLessThan 30
+        if ($Error) { $stored.ErrorMessage | Should -BeLike "*$Error*" } else { $stored.ErrorMessage | Should -BeNullOrEmpty }
+        $counters = $stored.Received, $stored.Inserted, $stored.Updated, $stored.Reposts, $stored.SkippedNoIdentity,
+            $stored.SkippedInvalid, $stored.SkippedResolved, $stored.FailedDb, $stored.MatchFailed
+        $counters | Should -Be @($Received, $Inserted, $Updated, $Reposts, $NoIdentity, $Invalid, $Resolved, $FailedDb, $MatchFailed)
+        $stored.Scored | Should -Be $(if ($Scored -lt 0) { $Inserted } else { $Scored })
+        $stored.CompaniesAggregated, $stored.CompaniesFailed | Should -Be @($Aggregated, $CompaniesFailed)
+        $stored
+    }
+
+    # Messages of a stream another thread is still writing to, read by index (no enumerator over a live collection).
+    function Get-StreamMessages($Stream) {
+        @(for ($i = 0; $i -lt $Stream.Count; $i++) { $Stream[$i].Message })
+    }
+
+    function Get-ErrorIds($Records) { @($Records | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) }
+
+    function Wait-Until([scriptblock] $Condition, [string] $What) {
+        # A bounded wait for something another thread or process does; not a speed assertion.
+        $deadline = [DateTime]::UtcNow.AddSeconds(90)
+        while (-not (& $Condition)) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out waiting until $What." }
+            Start-Sleep -Milliseconds 50
+        }
+    }
+
+    # An endless, slow source of distinct offers, as a script for another runspace or process.
+    $script:EndlessSource = {
+        param($Module, $Db)
+        Import-Module $Module
+        & {
+            for ($i = 1; ; $i++) {
+                [pscustomobject]@{
+                    ProviderOfferId = "slow-$i"; Url = "https://www.infojobs.net/x/of-islow$i"; Title = "Puesto $i"
+                    Description = "Vacante $i tarea${i}a tarea${i}b tarea${i}c"; CompanyName = "Empresa $i"
+                }
+                Start-Sleep -Milliseconds 40
+            }
+        } | Invoke-OfferIngestion -DatabasePath $Db -ChunkSize 3
+    }
+}
+
+Describe 'Invoke-OfferIngestion' {
+    BeforeEach {
+        $script:dir = New-TestDirectory
+        $script:db = Join-Path $dir 'jobsignal.db'
+    }
+    AfterEach { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'composes with aggregation over the replayed sample, and every counter of the run adds up' {
+        $offers = @(Get-InfojobsOffer -Path $sample)
+        # What the counters must say, worked out from the offers themselves.
+        $invalid = @($offers | Where-Object {
+                -not $_.ProviderOfferId -or -not $_.Title -or -not $_.Title.Trim() -or $_.Url -notmatch '^https?://[^/]' }).Count
+        $noIdentity = @($offers | Where-Object { $_.Title -and $_.Url -match '^https?://[^/]' -and (-not $_.Company -or
+                (-not $_.Company.ProviderCompanyId -and -not $_.Company.Website -and ($_.Company.Hidden -or -not $_.Company.Name))) }).Count
+
+        $top = $offers | Invoke-OfferIngestion -DatabasePath $db | Update-CompanyAggregation -DatabasePath $db |
+            Sort-Object MaxScore -Descending | Select-Object -First 20
+
+        $top.Count | Should -Be 20
+        $top[0].PSObject.TypeNames | Should -Contain 'JobSignal.Company'
+        $scores = @($top.MaxScore)
+        $scores | Should -Be @($scores | Sort-Object -Descending)
+        $run = Get-IngestionRun -DatabasePath $db -Last 1
+        $invalid | Should -BeGreaterThan 0
+        $noIdentity | Should -BeGreaterThan 0
+        $run.Reposts | Should -BeGreaterThan 0
+        $stored = Assert-RunRecord $run $db -Received $offers.Count -Inserted ($offers.Count - $invalid - $noIdentity - $run.Reposts) `
+            -Reposts $run.Reposts -Invalid $invalid -NoIdentity $noIdentity -Aggregated $run.AffectedCompanyIds.Count
+        $stored.Provider | Should -Be 'infojobs'
+        [int] (Invoke-TestSql $db 'SELECT count(*) FROM offers') | Should -Be $stored.Inserted
+        [int] (Invoke-TestSql $db 'SELECT sum(repost_count) FROM offers') | Should -Be $stored.Reposts
+        [int] (Invoke-TestSql $db 'SELECT count(DISTINCT company_id) FROM offers') | Should -Be $stored.AffectedCompanyIds.Count
+    }
+
+    It 'ingests the same offers again as updates: same rows, no inserts, nothing re-scored' {
+        $offers = @(Get-InfojobsOffer -Path $sample)
+        $first = $offers | Invoke-OfferIngestion -DatabasePath $db
+        $rows = Invoke-TestSql $db "SELECT group_concat(id || ':' || company_id || ':' || repost_count, ',') FROM offers"
+
+        $second = $offers | Invoke-OfferIngestion -DatabasePath $db
+
+        $skipped = $first.SkippedInvalid + $first.SkippedNoIdentity
+        Assert-RunRecord $second $db -Received $offers.Count -Updated ($offers.Count - $skipped) -Invalid $first.SkippedInvalid `
+            -NoIdentity $first.SkippedNoIdentity -Scored 0 | Out-Null
+        Invoke-TestSql $db "SELECT group_concat(id || ':' || company_id || ':' || repost_count, ',') FROM offers" | Should -Be $rows
+        $second.AffectedCompanyIds | Should -Be $first.AffectedCompanyIds
+    }
+
+    It 'reads hand-built objects, hashtables and ConvertFrom-Json output, nested or flat companies' {
+        $json = @(
+            @{ ProviderOfferId = 'j1'; Url = 'https://www.infojobs.net/of-ij1'; Title = 'Tesorero'; Description = $StrongText
+                Company = @{ Id = 'ij-acme'; Name = 'Acme Pagos'; Website = 'https://www.acmepagos.es' }; PublishedAt = '2025-05-02T08:00:00Z' }
+        ) | ConvertTo-Json -Depth 3 | ConvertFrom-Json
+        $hashtable = @{ providerofferid = 'h1'; url = 'https://www.infojobs.net/of-ih1'; title = 'Contable'; description = 'Vacante h1 tareas varias'
+            companyname = 'ACME PAGOS, S.L.'; applications = '12' }
+        $flat = New-TestOffer 'f1' -Company 'Otra Marca' -Website 'acmepagos.es'
+        $badDate = New-TestOffer 'b1' -Company 'Beta'
+        $badDate.PublishedAt = 'el martes'
+
+        $results = @(@($json) + $hashtable + $flat + $badDate | Invoke-OfferIngestion -DatabasePath $db -PassThru)
+
+        $run = $results[-1]
+        $results[0..3].Outcome | Should -Be @('Inserted', 'Inserted', 'Inserted', 'SkippedInvalid')
+        $results[3].Reason | Should -BeLike "*PublishedAt 'el martes' is not a date*"
+        @($results[0..2].CompanyId | Select-Object -Unique).Count | Should -Be 1
+        Assert-RunRecord $run $db -Received 4 -Inserted 3 -Invalid 1 | Out-Null
+        $stored = Get-SignalOffer -DatabasePath $db -OfferId $results[0].OfferId
+        $stored.PublishedAt | Should -Be ([DateTimeOffset]::new(2025, 5, 2, 8, 0, 0, [TimeSpan]::Zero))
+        (Get-SignalOffer -DatabasePath $db -OfferId $results[1].OfferId).Applications | Should -Be 12
+        $company = Get-SignalCompany -DatabasePath $db -CompanyId $results[0].CompanyId
+        $company.Domain | Should -Be 'acmepagos.es'
+    }
+
+    It 'writes one result per offer with -PassThru, then the run object' {
+        $output = @(New-TestOffer '1'; New-TestOffer '1'; New-TestOffer '2' -Company ' ') |
+            Invoke-OfferIngestion -DatabasePath $db -PassThru -ChunkSize 2
+        $output.Count | Should -Be 4
+        $output[0..2].ForEach({ $_.PSObject.TypeNames[0] }) | Should -Be (@('JobSignal.OfferIngestionResult') * 3)
+        $output[0..2].Outcome | Should -Be @('Inserted', 'Updated', 'SkippedNoIdentity')
+        $output[1].OfferId | Should -Be $output[0].OfferId
+        $output[3].PSObject.TypeNames[0] | Should -Be 'JobSignal.IngestionRun'
+        Assert-RunRecord $output[3] $db -Received 3 -Inserted 1 -Updated 1 -NoIdentity 1 | Out-Null
+    }
+
+    It 'reports progress per chunk and always completes it' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Module, $Db)
+                    Import-Module $Module
+                    1..3 | ForEach-Object { [pscustomobject]@{ ProviderOfferId = "p$_"; Url = "https://www.infojobs.net/of-ip$_"; Title = "Puesto $_"; CompanyName = "Empresa $_" } } |
+                        Invoke-OfferIngestion -DatabasePath $Db -ChunkSize 1
+                }).AddArgument($env:JOBSIGNAL_TEST_MODULE).AddArgument($db)
+            $run = $ps.Invoke()[0]
+            $progress = @($ps.Streams.Progress | Where-Object ActivityId -EQ 41)
+        }
+        finally { $ps.Dispose() }
+        $progress.Count | Should -Be 4
+        $progress[0..2].StatusDescription | Should -Be @('1 offers: 1 new, 0 updated, 0 reposts, 0 skipped, 0 failed',
+            '2 offers: 2 new, 0 updated, 0 reposts, 0 skipped, 0 failed', '3 offers: 3 new, 0 updated, 0 reposts, 0 skipped, 0 failed')
+        $progress[-1].RecordType | Should -Be 'Completed'
+        Assert-RunRecord $run $db -Received 3 -Inserted 3 | Out-Null
+    }
+
+    It 'records the fetch statistics of offers that came from Get-InfojobsOffer' {
+        $fake = [JobSignal.TestFakes.FakeInfojobsServer]::new()
+        try {
+            $fake.AddGeneratedOffers(7, $null)
+            $credential = [pscredential]::new($fake.ClientId, (ConvertTo-SecureString $fake.ClientSecret -AsPlainText -Force))
+            $run = Get-InfojobsOffer -BaseUri $fake.BaseUri -Credential $credential -PageSize 3 -QueryKey 'madrid-finanzas' |
+                Invoke-OfferIngestion -DatabasePath $db
+            $served = $fake.Requests.Count, $fake.RequestsTo('List').Count, $fake.RequestsTo('Detail').Count
+        }
+        finally { $fake.Dispose() }
+        $stored = Get-IngestionRun -DatabasePath $db -RunId $run.RunId
+        $stored.QueryKey | Should -Be 'madrid-finanzas'
+        $stored.Requests, $stored.Pages, $stored.DetailsFetched | Should -Be $served
+        $stored.Pages | Should -Be 3
+        $stored.OffersListed | Should -Be 7
+        $stored.Bytes | Should -BeGreaterThan 0
+        $stored.Received | Should -Be 7
+        $stored.Received | Should -Be ($stored.Inserted + $stored.Reposts + $stored.SkippedNoIdentity + $stored.SkippedInvalid)
+    }
+
+    It '-WhatIf reports what would happen and leaves the store byte-for-byte unchanged' {
+        @(New-TestOffer '1'; New-TestOffer '2') | Invoke-OfferIngestion -DatabasePath $db | Out-Null
+        $before = (Get-FileHash $db).Hash
+        $runsBefore = @(Get-IngestionRun -DatabasePath $db).Count
+
+        $output = @(New-TestOffer '1'; New-TestOffer '3'; New-TestOffer '4' -Title 'Puesto 3' -Text (New-TestOffer '3').Description) |
+            Invoke-OfferIngestion -DatabasePath $db -WhatIf -PassThru
+
+        (Get-FileHash $db).Hash | Should -Be $before
+        @(Get-IngestionRun -DatabasePath $db).Count | Should -Be $runsBefore
+        $output[0..2].Outcome | Should -Be @('Updated', 'Inserted', 'Repost')
+        $output[3].RunId | Should -Be 0
+        $output[3].Status | Should -Be 'success'
+        $output[3].Received, $output[3].Inserted, $output[3].Updated, $output[3].Reposts | Should -Be @(3, 1, 1, 1)
+
+        $fresh = Join-Path $dir 'never-created.db'
+        New-TestOffer '9' | Invoke-OfferIngestion -DatabasePath $fresh -WhatIf | Out-Null
+        Test-Path $fresh | Should -BeFalse
+    }
+
+    It 'a match that cannot be stored: MatchPersistFailed, the offer stays stored without one, the run succeeds' {
+        $null = Invoke-TestSql $db "CREATE TRIGGER fail_match BEFORE INSERT ON matches WHEN NEW.offer_id = (SELECT id FROM offers WHERE provider_offer_id = 'm2') BEGIN SELECT RAISE(ABORT, 'injected match failure'); END"
+
+        $run = @(New-TestOffer 'm1'; New-TestOffer 'm2'; New-TestOffer 'm3') |
+            Invoke-OfferIngestion -DatabasePath $db -RetryDelay 10 -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        Get-ErrorIds $failures | Should -Be @('MatchPersistFailed')
+        $failures[0].TargetObject.ProviderOfferId | Should -Be 'm2'
+        $failures[0].Exception.Message | Should -BeLike '*injected match failure*'
+        Assert-RunRecord $run $db -Received 3 -Inserted 2 -MatchFailed 1 -Scored 2 | Out-Null
+        $unscored = @(Get-SignalOffer -DatabasePath $db -Unscored)
+        $unscored.ProviderOfferId | Should -Be @('m2')
+        $unscored[0].Match | Should -BeNullOrEmpty
+
+        $null = Invoke-TestSql $db 'DROP TRIGGER fail_match'
+        $rescore = Update-OfferScore -DatabasePath $db
+        Assert-RunRecord $rescore $db -Kind rescore -Received 1 -Scored 1 -Aggregated 1 | Out-Null
+        @(Get-SignalOffer -DatabasePath $db -Unscored).Count | Should -Be 0
+    }
+
+    It 'a database error on one offer: OfferPersistFailed with the offer as target, the run goes on and the company is aggregated' {
+        $null = Invoke-TestSql $db "CREATE TRIGGER fail_offer BEFORE INSERT ON offers WHEN NEW.provider_offer_id = 'd2' BEGIN SELECT RAISE(ABORT, 'injected offer failure'); END"
+
+        $run = @(New-TestOffer 'd1'; New-TestOffer 'd2'; New-TestOffer 'd3') |
+            Invoke-OfferIngestion -DatabasePath $db -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        Get-ErrorIds $failures | Should -Be @('OfferPersistFailed')
+        $failures[0].TargetObject.ProviderOfferId | Should -Be 'd2'
+        $failures[0].CategoryInfo.Category | Should -Be 'WriteError'
+        Assert-RunRecord $run $db -Received 3 -Inserted 2 -FailedDb 1 | Out-Null
+        $company = $run | Update-CompanyAggregation -DatabasePath $db
+        $company.UniqueOffers | Should -Be 2
+        Assert-RunRecord $run $db -Received 3 -Inserted 2 -FailedDb 1 -Aggregated 1 | Out-Null
+    }
+
+    It 'an invalid catalog ends the command with CatalogInvalid, records a failed run and touches no offer' {
+        $catalog = Join-Path $dir 'bad.json'
+        '{ "version": "0.0.1", "categories": [ { "id": "" } ], "keywords": [] }' | Set-Content $catalog
+
+        { New-TestOffer '1' | Invoke-OfferIngestion -DatabasePath $db -CatalogPath $catalog -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CatalogInvalid,JobSignal.Cmdlets.Commands.InvokeOfferIngestionCommand'
+
+        $run = Get-IngestionRun -DatabasePath $db -Last 1
+        Assert-RunRecord $run $db -Status failed -Received 0 -Error 'is invalid' -CatalogVersion $null | Out-Null
+        [int] (Invoke-TestSql $db 'SELECT count(*) FROM offers') | Should -Be 0
+    }
+
+    It 'Ctrl+C after a committed chunk leaves a cancelled run with the committed rows, and completes progress' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript($EndlessSource).AddArgument($env:JOBSIGNAL_TEST_MODULE).AddArgument($db)
+            $async = $ps.BeginInvoke()
+            Wait-Until { (Test-Path $db) -and @(Get-IngestionRun -DatabasePath $db | Where-Object Received -GE 3).Count -gt 0 } 'a chunk is committed'
+            $ps.Stop()
+            $async.IsCompleted | Should -BeTrue
+            $progress = @($ps.Streams.Progress | Where-Object ActivityId -EQ 41)
+        }
+        finally { $ps.Dispose() }
+
+        $run = Get-IngestionRun -DatabasePath $db -Last 1
+        $run.Received % 3 | Should -Be 0
+        Assert-RunRecord $run $db -Status cancelled -Received $run.Received -Inserted $run.Received -Error 'committed chunk(s)' | Out-Null
+        [int] (Invoke-TestSql $db 'SELECT count(*) FROM offers') | Should -Be $run.Received
+        [int] (Invoke-TestSql $db 'SELECT count(*) FROM matches') | Should -Be $run.Received
+        $progress.Count | Should -BeGreaterThan 0
+    }
+
+    It 'a killed process leaves its run running; the next run marks it abandoned' {
+        $script = Join-Path $dir 'endless.ps1'
+        Set-Content $script $EndlessSource.ToString()
+        $pwsh = @($env:JOBSIGNAL_TEST_PWSH -split [IO.Path]::PathSeparator)
+        $start = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
+        foreach ($argument in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $script, $env:JOBSIGNAL_TEST_MODULE, $db)) {
+            $start.ArgumentList.Add($argument)
+        }
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $child = [Diagnostics.Process]::Start($start)
+        try {
+            Wait-Until { (Test-Path $db) -and @(Get-IngestionRun -DatabasePath $db | Where-Object Received -GE 3).Count -gt 0 } 'the child committed a chunk'
+        }
+        finally {
+            $child.Kill($true)
+            $child.WaitForExit()
+            $child.Dispose()
+        }
+        $killed = Get-IngestionRun -DatabasePath $db -Last 1
+        $killed.Status | Should -Be 'running'
+
+        $next = New-TestOffer 'after' | Invoke-OfferIngestion -DatabasePath $db -WarningVariable warnings -WarningAction SilentlyContinue
+
+        $warnings.Message | Should -BeLike "*Run $($killed.RunId)*abandoned*"
+        $abandoned = Get-IngestionRun -DatabasePath $db -RunId $killed.RunId
+        $abandoned.Status | Should -Be 'abandoned'
+        $abandoned.FinishedAt | Should -Not -BeNullOrEmpty
+        $abandoned.ErrorMessage | Should -BeLike "*$($killed.Owner)*"
+        $abandoned.Received | Should -Be $killed.Received
+        Assert-RunRecord $next $db -Received 1 -Inserted 1 | Out-Null
+    }
+}
+
+Describe 'Update-CompanyAggregation' {
+    BeforeEach {
+        $script:dir = New-TestDirectory
+        $script:db = Join-Path $dir 'jobsignal.db'
+    }
+    AfterEach { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'retries a company that fails, then succeeds: attempts and back-off reported, counts written into the run' {
+        $run = @(New-TestOffer 'a1' -Company 'Acme'; New-TestOffer 'b1' -Company 'Beta') | Invoke-OfferIngestion -DatabasePath $db
+        $beta = (Get-SignalCompany -DatabasePath $db -Name 'Beta').CompanyId
+        $null = Invoke-TestSql $db "CREATE TRIGGER flaky BEFORE UPDATE OF max_score ON companies WHEN NEW.id = $beta BEGIN SELECT RAISE(ABORT, 'injected aggregation failure'); END"
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Module, $Db, $RunId)
+                    Import-Module $Module
+                    Update-CompanyAggregation -DatabasePath $Db -RunId $RunId -RetryDelay 3000 -MaxRetries 3 -Verbose
+                }).AddArgument($env:JOBSIGNAL_TEST_MODULE).AddArgument($db).AddArgument($run.RunId)
+            $async = $ps.BeginInvoke()
+            # The back-off wait holds no lock: the fault can be repaired while the cmdlet waits to retry.
+            Wait-Until { (Get-StreamMessages $ps.Streams.Verbose) -like "Company ${beta}: attempt 1 failed*" } 'the first attempt failed'
+            $null = Invoke-TestSql $db 'DROP TRIGGER flaky'
+            $companies = @($ps.EndInvoke($async))
+            $verbose = Get-StreamMessages $ps.Streams.Verbose
+            $errors = @($ps.Streams.Error)
+        }
+        finally { $ps.Dispose() }
+
+        $errors.Count | Should -Be 0
+        $companies.Count | Should -Be 2
+        ($companies | Where-Object CompanyId -EQ $beta).MaxScore | Should -Not -BeNullOrEmpty
+        $retried = $verbose | Where-Object { $_ -like "Beta ($beta): aggregated after *" }
+        $retried -match 'aggregated after 2 attempts \(waited (\d+) ms\)' | Should -BeTrue -Because "the verbose output says: $retried"
+        [int] $Matches[1] | Should -BeIn (2400..3600)
+        Assert-RunRecord $run $db -Received 2 -Inserted 2 -Aggregated 2 | Out-Null
+    }
+
+    It 'reports a company that keeps failing with CompanyAggregationFailed and goes on with the others' {
+        $run = @(New-TestOffer 'a1' -Company 'Acme'; New-TestOffer 'b1' -Company 'Beta'; New-TestOffer 'c1' -Company 'Gamma') |
+            Invoke-OfferIngestion -DatabasePath $db
+        $beta = (Get-SignalCompany -DatabasePath $db -Name 'Beta').CompanyId
+        $null = Invoke-TestSql $db "CREATE TRIGGER broken BEFORE UPDATE OF max_score ON companies WHEN NEW.id = $beta BEGIN SELECT RAISE(ABORT, 'injected aggregation failure'); END"
+
+        $companies = @($run | Update-CompanyAggregation -DatabasePath $db -ChunkSize 2 -MaxRetries 2 -RetryDelay 20 -ErrorVariable failures -ErrorAction SilentlyContinue)
+
+        Get-ErrorIds $failures | Should -Be @('CompanyAggregationFailed')
+        $failures[0].TargetObject | Should -Be $beta
+        $failures[0].Exception.Message -match 'after 3 attempt\(s\) \(waited (\d+) ms, (\d+) ms\)' | Should -BeTrue
+        [int] $Matches[1] | Should -BeIn (16..24)
+        [int] $Matches[2] | Should -BeIn (32..48)
+        $companies.Name | Should -Be @('Acme', 'Gamma') -Because 'the failed company is not written, the others are'
+        Assert-RunRecord $run $db -Received 3 -Inserted 3 -Aggregated 2 -CompaniesFailed 1 | Out-Null
+    }
+
+    It 'takes runs by RunId, companies by CompanyId from the pipeline, or -All; unknown ids are reported' {
+        $run = @(New-TestOffer 'a1' -Company 'Acme'; New-TestOffer 'b1' -Company 'Beta') | Invoke-OfferIngestion -DatabasePath $db
+
+        @(Get-IngestionRun -DatabasePath $db -RunId $run.RunId | Update-CompanyAggregation -DatabasePath $db).Count | Should -Be 2
+        @(Get-SignalCompany -DatabasePath $db -Name 'Beta' | Update-CompanyAggregation -DatabasePath $db).Name | Should -Be 'Beta'
+        @(Update-CompanyAggregation -DatabasePath $db -All).Count | Should -Be 2
+
+        Update-CompanyAggregation -DatabasePath $db -RunId 999, 0 -ErrorVariable missingRuns -ErrorAction SilentlyContinue
+        Get-ErrorIds $missingRuns | Should -Be @('IngestionRunNotFound', 'IngestionRunNotFound')
+        $missingRuns[1].Exception.Message | Should -BeLike '*-WhatIf run*'
+        Update-CompanyAggregation -DatabasePath $db -CompanyId 4242 -ErrorVariable missingCompany -ErrorAction SilentlyContinue
+        Get-ErrorIds $missingCompany | Should -Be @('CompanyNotFound')
+    }
+
+    Context 'metrics on hand-built offers' {
+        BeforeEach {
+            # Offers and matches written with the store API, so every score and date is exactly what the case needs.
+            $script:addOffer = {
+                param($store, [long] $CompanyId, [string] $Id, $Score, $Published, [int] $Reposts = 0)
+                $offer = (Get-PrivateType 'JobSignal.Core' 'JobSignal.Core.Domain.Offer')::new()
+                $offer.ProviderOfferId = $Id; $offer.Url = "https://www.infojobs.net/x/of-i$Id"; $offer.Title = "Puesto $Id"
+                $offer.Description = $StrongText
+                $offer.PublishedAt = $Published
+                $content = (Get-PrivateType 'JobSignal.Core' 'JobSignal.Core.Store.OfferContent')::new($Id, $Id, 1, $null)
+                $seen = [DateTimeOffset]::new(2025, 5, 20, 0, 0, 0, [TimeSpan]::Zero)
+                $offerId = $store.Offers.Insert($CompanyId, $offer, $content, $seen)
+                for ($r = 1; $r -le $Reposts; $r++) { $null = $store.Offers.RegisterRepost($offerId, 'infojobs', "$Id-r$r", $seen.AddDays($r)) }
+                if ($null -ne $Score) {
+                    $match = (Get-PrivateType 'JobSignal.Core' 'JobSignal.Core.Store.MatchRecord')::new()
+                    $match.OfferId = $offerId; $match.Score = $Score; $match.Raw = $Score; $match.IsStrong = $Score -ge 6
+                    $match.TopCategory = 'cat_fx_currency_ops'; $match.CatalogVersion = 'hand'; $match.ExplanationJson = '{"format":1}'
+                    $match.MatchedAt = $seen
+                    $store.Matches.Upsert($match)
+                }
+                $offerId
+            }
+            $script:addCompany = {
+                param($store, [string] $Name)
+                $store.Companies.Insert((Get-PrivateType 'JobSignal.Core' 'JobSignal.Core.Store.NewCompany')::new($Name, $Name.ToLowerInvariant(), $null, $false),
+                    [DateTimeOffset]::new(2025, 5, 1, 0, 0, 0, [TimeSpan]::Zero))
+            }
+        }
+
+        It 'ties go to the most recent offer; reposts weigh activity only; missing dates fall back to last seen' {
+            $ids = Use-Store $db {
+                param($store)
+                $c = & $addCompany $store 'Hand'
+                $old = & $addOffer $store $c 'old' 8 ([DateTimeOffset]::new(2025, 4, 1, 0, 0, 0, [TimeSpan]::Zero)) 2
+                $new = & $addOffer $store $c 'new' 8 ([DateTimeOffset]::new(2025, 5, 10, 0, 0, 0, [TimeSpan]::Zero))
+                $undated = & $addOffer $store $c 'undated' 7 $null
+                $null = & $addOffer $store $c 'weak' 5 $null
+                $null = & $addOffer $store $c 'unscored' $null $null
+                [pscustomobject]@{ Company = $c; Old = $old; New = $new; Undated = $undated }
+            }
+
+            $company = Update-CompanyAggregation -DatabasePath $db -CompanyId $ids.Company
+
+            $company.MaxScore | Should -Be 8
+            $company.TopOfferId | Should -Be $ids.New
+            $company.UniqueOffers | Should -Be 5
+            $company.OfferCount | Should -Be 7
+            $company.StrongOffers | Should -Be 3
+            $company.AvgStrongScore | Should -BeGreaterThan 7.66
+            $company.AvgStrongScore | Should -BeLessThan 7.67
+            # The undated strong offer counts as seen on 2025-05-20: more recent than the newest publication.
+            $company.LastStrongAt | Should -Be ([DateTimeOffset]::new(2025, 5, 20, 0, 0, 0, [TimeSpan]::Zero))
+            $company.CategoryScores['cat_fx_currency_ops'] | Should -Be 8
+        }
+
+        It 'the strong threshold comes from the catalog' {
+            $companyId = Use-Store $db {
+                param($store)
+                $c = & $addCompany $store 'Threshold'
+                $null = & $addOffer $store $c 'six' 6 $null
+                $null = & $addOffer $store $c 'five' 5 $null
+                $c
+            }
+            $lenient = Join-Path $dir 'lenient.json'
+            $model = Get-Content $defaultCatalog -Raw | ConvertFrom-Json
+            $model.scoring.strongThreshold = 5
+            $model | ConvertTo-Json -Depth 20 | Set-Content $lenient
+
+            (Update-CompanyAggregation -DatabasePath $db -CompanyId $companyId).StrongOffers | Should -Be 1
+            (Update-CompanyAggregation -DatabasePath $db -CompanyId $companyId -CatalogPath $lenient).StrongOffers | Should -Be 2
+        }
+
+        It 'a company with a final resolution keeps its frozen metrics and is still written out' {
+            $companyId = Use-Store $db {
+                param($store)
+                $c = & $addCompany $store 'Frozen'
+                $null = & $addOffer $store $c 'f1' 9 $null
+                $c
+            }
+            (Update-CompanyAggregation -DatabasePath $db -CompanyId $companyId).MaxScore | Should -Be 9
+            Use-Store $db {
+                param($store)
+                $null = $store.Companies.UpdateResolution($companyId, 'REJECTED', [DateTimeOffset]::UtcNow)
+                $null = & $addOffer $store $companyId 'f2' 10 $null
+            }
+
+            $frozen = Update-CompanyAggregation -DatabasePath $db -CompanyId $companyId -Verbose 4>&1
+
+            ($frozen | Where-Object { $_ -is [Management.Automation.VerboseRecord] }).Message | Should -Contain 'Frozen (1): resolution REJECTED is final, metrics kept frozen.'
+            $company = $frozen | Where-Object { $_ -isnot [Management.Automation.VerboseRecord] }
+            $company.MaxScore, $company.UniqueOffers, $company.Resolution | Should -Be @(9, 1, 'REJECTED')
+        }
+    }
+}
+
+Describe 'Get-SignalCompany and Get-SignalOffer' {
+    BeforeAll {
+        $script:dir = New-TestDirectory
+        $script:db = Join-Path $dir 'jobsignal.db'
+        $run = @(
+            New-TestOffer 's1' -Company 'Acme Pagos S.L.' -Title 'Analista de pagos internacionales' -Text $StrongText
+            New-TestOffer 's2' -Company 'Acme Pagos S.L.'
+            New-TestOffer 'p1' -Company 'Panadería Sol' -Title 'Panadero' -Text 'Horno de leña, turnos de mañana, reparto en el barrio.'
+        ) | Invoke-OfferIngestion -DatabasePath $db
+        $null = $run | Update-CompanyAggregation -DatabasePath $db
+        $script:acme = Get-SignalCompany -DatabasePath $db -Name 'acme*'
+    }
+    AfterAll { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'binds CompanyId by property name from Get-SignalCompany into Get-SignalOffer, with the explanation as an object' {
+        $offers = @(Get-SignalCompany -DatabasePath $db -Name 'acme*' | Get-SignalOffer -DatabasePath $db)
+        $offers.ProviderOfferId | Should -Be @('s1', 's2')
+        $offers[0].PSObject.TypeNames[0] | Should -Be 'JobSignal.StoredOffer'
+        $offers[0].Match.GetType().FullName | Should -Be 'JobSignal.Core.Signal.SignalScore'
+        $offers[0].Match.Score | Should -Be $offers[0].Score
+        $offers[0].Match.Evidence | Should -Match 'USD'
+        (Measure-OfferSignal -Title $offers[0].Title -Description $offers[0].Description).Score | Should -Be $offers[0].Score
+    }
+
+    It 'filters companies by score, category (id or name), keyword, resolution, date, name and top' {
+        $acme.MaxScore | Should -BeGreaterOrEqual 6
+        (Get-SignalCompany -DatabasePath $db -MinScore 6).Name | Should -Be @('Acme Pagos S.L.')
+        (Get-SignalCompany -DatabasePath $db -Keyword 'swift').Name | Should -Be @('Acme Pagos S.L.')
+        (Get-SignalCompany -DatabasePath $db -Category $acme.TopCategory).Name | Should -Contain 'Acme Pagos S.L.'
+        $categoryName = (Get-SignalCatalog).Categories | Where-Object Id -EQ $acme.TopCategory | ForEach-Object Name
+        (Get-SignalCompany -DatabasePath $db -Category $categoryName.ToUpperInvariant()).Name | Should -Contain 'Acme Pagos S.L.'
+        @(Get-SignalCompany -DatabasePath $db -Resolution pending).Count | Should -Be 2
+        @(Get-SignalCompany -DatabasePath $db -Resolution REJECTED).Count | Should -Be 0
+        @(Get-SignalCompany -DatabasePath $db -Since (Get-Date).AddDays(1)).Count | Should -Be 0
+        @(Get-SignalCompany -DatabasePath $db -Top 1).Name | Should -Be @('Acme Pagos S.L.')
+        (Get-SignalCompany -DatabasePath $db 'pan?der*').Name | Should -Be 'Panadería Sol'
+        @(Get-SignalOffer -DatabasePath $db -MinScore 6).ProviderOfferId | Should -Be @('s1')
+    }
+
+    It 'refuses an unknown category (CategoryUnknown, listing the valid ones) and an unknown resolution' {
+        $failure = { Get-SignalCompany -DatabasePath $db -Category 'fx' -ErrorAction Stop } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -Be 'CategoryUnknown,JobSignal.Cmdlets.Commands.GetSignalCompanyCommand'
+        $failure.Exception.Message | Should -BeLike '*cat_fx_currency_ops*'
+        { Get-SignalOffer -DatabasePath $db -Category 'fx' -ErrorAction Stop } | Should -Throw -ErrorId 'CategoryUnknown,JobSignal.Cmdlets.Commands.GetSignalOfferCommand'
+        $failure = { Get-SignalCompany -DatabasePath $db -Resolution 'MAYBE' } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError*'
+        $failure.Exception.Message | Should -BeLike '*PENDING,IN_PROGRESS,HIGH_INTEREST,ALREADY_CLIENT,ACCEPTED,REJECTED*'
+    }
+}
+
+Describe 'Update-OfferScore' {
+    BeforeEach {
+        $script:dir = New-TestDirectory
+        $script:db = Join-Path $dir 'jobsignal.db'
+    }
+    AfterEach { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 're-scores with a new catalog as a rescore run and re-aggregates the companies' {
+        $null = @(New-TestOffer '1' -Text $StrongText; New-TestOffer '2' -Company 'Beta') | Invoke-OfferIngestion -DatabasePath $db
+        $catalog = Join-Path $dir 'v9.json'
+        $model = Get-Content $defaultCatalog -Raw | ConvertFrom-Json
+        $model.version = '9.0.0'
+        $model | ConvertTo-Json -Depth 20 | Set-Content $catalog
+
+        Update-OfferScore -DatabasePath $db -All -CatalogPath $catalog -WhatIf | Should -BeNullOrEmpty
+        [int] (Invoke-TestSql $db "SELECT count(*) FROM matches WHERE catalog_version = '9.0.0'") | Should -Be 0
+
+        $run = Update-OfferScore -DatabasePath $db -All -CatalogPath $catalog -ChunkSize 1
+
+        Assert-RunRecord $run $db -Kind rescore -Received 2 -Scored 2 -Aggregated 2 -CatalogVersion '9.0.0' | Out-Null
+        [int] (Invoke-TestSql $db "SELECT count(*) FROM matches WHERE catalog_version = '9.0.0'") | Should -Be 2
+        @(Get-SignalCompany -DatabasePath $db | Where-Object AggregatedAt).Count | Should -Be 2
+    }
+
+    It 're-scores only the offers of piped companies' {
+        $null = @(New-TestOffer '1'; New-TestOffer '2' -Company 'Beta') | Invoke-OfferIngestion -DatabasePath $db
+        $run = Get-SignalCompany -DatabasePath $db -Name 'Beta' | Update-OfferScore -DatabasePath $db
+        $run.Received | Should -Be 1
+        $run.AffectedCompanyIds | Should -Be @((Get-SignalCompany -DatabasePath $db -Name 'Beta').CompanyId)
+    }
+}
