@@ -11,13 +11,17 @@ namespace JobSignal.Core.Signal;
 /// </summary>
 public sealed class OfferScorer
 {
-    private const string RequirementsField = "requirements";
+    private const string TitleField = "title";
     private const string DescriptionField = "description";
+    private const string RequirementsField = "requirements";
+
+    private readonly decimal[] _fieldWeights;
 
     public OfferScorer(CompiledCatalog catalog)
     {
         Catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
         Matcher = new KeywordMatcher(catalog);
+        _fieldWeights = FieldWeights(catalog.Scoring);
     }
 
     public CompiledCatalog Catalog { get; }
@@ -138,13 +142,22 @@ public sealed class OfferScorer
     /// <summary>The first hit with the most points for a category or phrase, and how many hits it had.</summary>
     private sealed record Best(CompiledTerm Term, SignalHit Hit, decimal TierWeight, decimal Points, int Count);
 
-    private decimal FieldWeight(SignalField field)
+    private decimal FieldWeight(SignalField field) => _fieldWeights[(int)field];
+
+    /// <summary>
+    /// Weight per <see cref="SignalField"/>. Requirements are part of the offer's body: scored as description unless
+    /// the catalog weighs them apart.
+    /// </summary>
+    private static decimal[] FieldWeights(ScoringProfile scoring)
     {
-        var weights = Catalog.Scoring.FieldWeights;
-        var name = field.ToString().ToLowerInvariant();
-        if (weights.TryGetValue(name, out var weight)) return weight;
-        // Requirements are part of the offer's body: scored as description unless the catalog weighs them apart.
-        return name == RequirementsField ? weights[DescriptionField] : 0m;
+        var weights = scoring.FieldWeights;
+        var description = weights[DescriptionField];
+        return
+        [
+            weights[TitleField],
+            description,
+            weights.TryGetValue(RequirementsField, out var requirements) ? requirements : description,
+        ];
     }
 
     /// <summary>Drops trailing zeros (2.5 x 1.0 = 2.50 -> 2.5) so explanations read and serialize cleanly.</summary>
