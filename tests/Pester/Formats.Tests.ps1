@@ -1,0 +1,46 @@
+# Every format view renders without errors and the table views fit the terminal, at 80 and 120 columns.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-JobSignalUnderTest
+    $script:db = Join-Path (New-TestDirectory) 'formats.db'
+    $sample = Get-RepoPath 'module/samples/infojobs-sample.jsonl'
+    $script:offers = @(Get-InfojobsOffer -Path $sample -ErrorAction SilentlyContinue | Select-Object -First 40)
+    $script:results = @($offers | Invoke-OfferIngestion -DatabasePath $db -PassThru -ErrorAction SilentlyContinue)
+    $script:samples = [ordered]@{
+        Offer           = $offers | Select-Object -First 3
+        IngestionResult = $results | Where-Object { $_.PSObject.TypeNames -contains 'JobSignal.OfferIngestionResult' } | Select-Object -First 3
+        IngestionRun    = Get-IngestionRun -DatabasePath $db
+        Company         = Update-CompanyAggregation -DatabasePath $db -All | Select-Object -First 5
+        StoredOffer     = Get-SignalOffer -DatabasePath $db | Select-Object -First 3
+        SignalScore     = Measure-OfferSignal -Title 'Finance Operations Specialist' -Description 'Pagos internacionales en USD, sin AWS.'
+        Catalog         = Get-SignalCatalog
+        CatalogReport   = Test-SignalCatalog -Path (Get-RepoPath 'module/catalog/default-catalog.json')
+    }
+}
+
+Describe 'Format views' {
+    It '<Name> renders as a table and a list at <Width> columns without errors' -ForEach @(
+        foreach ($name in 'Offer', 'IngestionResult', 'IngestionRun', 'Company', 'StoredOffer', 'SignalScore', 'Catalog', 'CatalogReport') {
+            @{ Name = $name; Width = 80 }
+            @{ Name = $name; Width = 120 }
+        }
+    ) {
+        $items = @($samples[$Name])
+        $items.Count | Should -BeGreaterThan 0 -Because "the $Name sample must exist"
+        $table = $items | Format-Table -DisplayError | Out-String -Width $Width
+        $list = $items | Format-List -DisplayError | Out-String -Width $Width
+        $table | Should -Not -Match '#ERR'
+        $list | Should -Not -Match '#ERR'
+        $table.Trim() | Should -Not -BeNullOrEmpty
+        if ($Width -eq 120) {
+            # The default table view is designed for a 120-column terminal.
+            ($table -split "`r?`n" | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
+        }
+    }
+
+    It 'shows the explanation of a score as a list view' {
+        $text = $samples.SignalScore | Format-List -View Explanation -DisplayError | Out-String -Width 120
+        $text | Should -Match 'pagos internacionales'
+        $text | Should -Not -Match '#ERR'
+    }
+}
