@@ -367,3 +367,48 @@ Describe 'Get-InfojobsOffer against the real InfoJobs API' {
         $offers[0].Fetch.Pages | Should -Be 1
     }
 }
+
+Describe 'Get-InfojobsOffer -DatabasePath (details only for what changed)' {
+    BeforeAll {
+        $script:fake = New-Fake 12
+        $script:db = Join-Path (New-TestDirectory) 'skip.db'
+        $script:search = @{
+            Query = ''; BaseUri = $fake.BaseUri; MaxOffers = 12
+            Credential = New-Credential $fake.ClientId $fake.ClientSecret
+        }
+        $search.Remove('Query')
+        $script:first = Get-InfojobsOffer @search | Invoke-OfferIngestion -DatabasePath $db
+    }
+    AfterAll { $fake.Dispose() }
+
+    It 'fetches no detail of offers stored with the same update date, and ingestion keeps their text' {
+        $fake.ClearRequests()
+        $before = @(Get-SignalOffer -DatabasePath $db | Sort-Object OfferId)
+        $offers = @(Get-InfojobsOffer @search -DatabasePath $db -Verbose 4>&1)
+        $verbose = $offers | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $offers = @($offers | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
+
+        # Reposts were stored as repost ids of another offer: only those are fetched again.
+        $unchanged = 12 - $first.Reposts
+        $fake.RequestsTo([JobSignal.TestFakes.FakeInfojobsEndpoint]::Detail).Count | Should -Be $first.Reposts
+        $offers.Count | Should -Be 12
+        @($offers | Where-Object DetailOmitted).Count | Should -Be $unchanged
+        ($verbose.Message -join "`n") | Should -Match "$unchanged unchanged since stored"
+
+        $run = $offers | Invoke-OfferIngestion -DatabasePath $db
+        $run.Updated | Should -Be 12
+        $run.Inserted | Should -Be 0
+        $after = @(Get-SignalOffer -DatabasePath $db | Sort-Object OfferId)
+        for ($i = 0; $i -lt $before.Count; $i++) {
+            $after[$i].Description | Should -Be $before[$i].Description
+            $after[$i].Score | Should -Be $before[$i].Score
+        }
+    }
+
+    It 'fetches every detail again with -Force' {
+        $fake.ClearRequests()
+        $offers = @(Get-InfojobsOffer @search -DatabasePath $db -Force)
+        $fake.RequestsTo([JobSignal.TestFakes.FakeInfojobsEndpoint]::Detail).Count | Should -Be 12
+        $offers | ForEach-Object { $_.DetailOmitted | Should -BeFalse }
+    }
+}

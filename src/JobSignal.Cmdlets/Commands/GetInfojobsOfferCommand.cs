@@ -4,6 +4,7 @@ using JobSignal.Cmdlets.Infrastructure;
 using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Infojobs;
+using JobSignal.Core.Store;
 
 namespace JobSignal.Cmdlets.Commands;
 
@@ -13,7 +14,7 @@ namespace JobSignal.Cmdlets.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "InfojobsOffer", DefaultParameterSetName = SearchSet)]
 [OutputType(typeof(Offer))]
-public sealed class GetInfojobsOfferCommand : JobSignalCmdlet
+public sealed class GetInfojobsOfferCommand : StoreCmdlet
 {
     private const string SearchSet = "Search";
     private const string ReplaySet = "Replay";
@@ -67,6 +68,10 @@ public sealed class GetInfojobsOfferCommand : JobSignalCmdlet
     [Parameter(ParameterSetName = SearchSet)]
     public SwitchParameter NoDetail { get; set; }
 
+    /// <summary>With -DatabasePath: fetch details even of offers already stored with the same update date.</summary>
+    [Parameter(ParameterSetName = SearchSet)]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>The name of this search in the run record (a scheduled query's key); default: its parameters.</summary>
     [Parameter(ParameterSetName = SearchSet)]
     [ValidateNotNullOrEmpty]
@@ -113,10 +118,26 @@ public sealed class GetInfojobsOfferCommand : JobSignalCmdlet
     }
 
     /// <summary>
-    /// Which listed offers get their detail fetched. The hook for skipping offers already stored with the same
-    /// update date (a later -DatabasePath); called on a worker thread, so it must not write to the pipeline.
+    /// Which listed offers get their detail fetched: none with -NoDetail; with -DatabasePath (and no -Force), only
+    /// those not already stored with the same update date. Called on worker threads: the store is opened here, on
+    /// the pipeline thread, and then only read under a lock.
     /// </summary>
-    private Func<Offer, bool>? DetailFilter() => NoDetail ? _ => false : null;
+    private Func<Offer, bool>? DetailFilter(FetchStatistics statistics)
+    {
+        if (NoDetail) return _ => false;
+        if (Force || !MyInvocation.BoundParameters.ContainsKey(nameof(DatabasePath))) return null;
+        var store = Store;
+        var gate = new object();
+        return listed =>
+        {
+            if (listed.UpdatedAt is null) return true;
+            KnownOffer? known;
+            lock (gate) known = store.Offers.Find(listed.Provider, listed.ProviderOfferId);
+            var unchanged = known is { IsRepost: false } && known.UpdatedAt == StoreTime.Truncate(listed.UpdatedAt.Value);
+            if (unchanged) statistics.AddDetailSkipped();
+            return !unchanged;
+        };
+    }
 
     private void Search()
     {
@@ -141,7 +162,7 @@ public sealed class GetInfojobsOfferCommand : JobSignalCmdlet
             + (NoDetail ? "no details." : $"details {DetailConcurrency} at a time."));
 
         var progress = new SearchProgress();
-        var events = client.FetchAsync(query, statistics, DetailFilter(), CancellationToken).GetAsyncEnumerator(CancellationToken);
+        var events = client.FetchAsync(query, statistics, DetailFilter(statistics), CancellationToken).GetAsyncEnumerator(CancellationToken);
         try
         {
             while (Wait(events.MoveNextAsync())) Handle(events.Current, statistics, progress);
@@ -154,7 +175,7 @@ public sealed class GetInfojobsOfferCommand : JobSignalCmdlet
             CompleteProgress(PageActivity, PageActivityName);
             CloseArchive();
         }
-        WriteVerbose($"InfoJobs: {progress.Offers} offers ({statistics.DetailsFetched} details) from {statistics.Pages} pages in "
+        WriteVerbose($"InfoJobs: {progress.Offers} offers ({statistics.DetailsFetched} details, {statistics.DetailsSkipped} unchanged since stored) from {statistics.Pages} pages in "
             + $"{statistics.Requests} requests ({statistics.Retries} retries, {statistics.RateLimited} answers 429, {statistics.Bytes} bytes); "
             + (statistics.TruncationReason is { } reason ? $"stopped early: {reason}." : "complete."));
     }

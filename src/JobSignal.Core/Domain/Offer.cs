@@ -30,6 +30,12 @@ public sealed class Offer
     public int? Applications { get; set; }
 
     /// <summary>
+    /// True when the offer was mapped from a search-list item without its detail (-NoDetail, or stored unchanged):
+    /// it has no description, so ingestion only refreshes a known offer's last seen instead of overwriting it.
+    /// </summary>
+    public bool DetailOmitted { get; set; }
+
+    /// <summary>
     /// The fetch that produced this offer, shared by every offer of that fetch and updated while it runs, so that
     /// ingestion can record the fetch statistics in its run row (SPEC 7.4). Null for replayed or hand-built offers.
     /// </summary>

@@ -309,6 +309,14 @@ public sealed class OfferIngestor : IDisposable
     private OfferIngestionResult Update(Offer offer, KnownOffer known, ContentSignature signature, OfferContent content,
         DateTimeOffset seenAt, CancellationToken cancellationToken)
     {
+        if (offer.DetailOmitted)
+        {
+            // A search-list item without its detail (no description): it says the offer is still listed, nothing more.
+            _store.Offers.MarkSeen(known.OfferId, offer.ProviderOfferId, seenAt);
+            _reposts.MarkSeen(known.CompanyId, known.OfferId, seenAt);
+            return Result(offer, IngestionOutcome.Updated, "Known offer listed again (detail not fetched): last seen updated.",
+                known.OfferId, known.CompanyId);
+        }
         _store.Offers.Update(known.OfferId, offer, content, seenAt);
         var changed = known.Fingerprint != signature.Fingerprint || known.UpdatedAt != StoreTimeOf(offer.UpdatedAt);
         if (changed) _reposts.Add(known.CompanyId, known.OfferId, signature, seenAt);

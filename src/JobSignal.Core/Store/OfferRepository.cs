@@ -109,6 +109,15 @@ public sealed class OfferRepository
             WHERE id = @OfferId
             """;
 
+    /// <summary>The offer was seen again without its content (a list item): only its last seen moves forward.</summary>
+    public void MarkSeen(long offerId, string providerOfferId, DateTimeOffset seenAt) => _store.Write(() =>
+        _store.Statement("""
+            UPDATE offers SET
+                last_seen_provider_offer_id = CASE WHEN @seenAt >= last_seen_at THEN @providerOfferId ELSE last_seen_provider_offer_id END,
+                last_seen_at = max(last_seen_at, @seenAt)
+            WHERE id = @offerId
+            """).Set("@offerId", offerId).Set("@providerOfferId", providerOfferId).Set("@seenAt", seenAt).ExecuteNonQuery());
+
     /// <summary>
     /// Records that <paramref name="providerOfferId"/> is a repost of the canonical offer (SPEC 5.4): the first
     /// time, its repost count goes up by one; every time, its last seen and last seen provider id move forward.
