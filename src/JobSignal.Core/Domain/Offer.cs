@@ -30,7 +30,8 @@ public sealed class Offer
     public int? Applications { get; set; }
 
     /// <summary>
-    /// True when the offer was mapped from a search-list item without its detail (-NoDetail, or stored unchanged):
+    /// True when the offer was mapped from a search-list item without its detail (-NoDetail, stored unchanged, or a
+    /// replayed list answer):
     /// it has no description, so ingestion only refreshes a known offer's last seen instead of overwriting it.
     /// </summary>
     public bool DetailOmitted { get; set; }

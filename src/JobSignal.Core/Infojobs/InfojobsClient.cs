@@ -216,10 +216,7 @@ public sealed class InfojobsClient : IDisposable
         }
         listed.Fetch = statistics;
         if (listed.ProviderOfferId.Length == 0 || (needsDetail is not null && !needsDetail(listed)))
-        {
-            listed.DetailOmitted = true;
             return Task.FromResult<InfojobsFetchEvent>(new InfojobsOfferFetched(listed, item, IsDetail: false));
-        }
         return FetchDetailAsync(listed.ProviderOfferId, statistics, gate, cancellationToken);
     }
 

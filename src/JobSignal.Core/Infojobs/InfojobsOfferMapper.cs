@@ -29,6 +29,8 @@ public static partial class InfojobsOfferMapper
             Url = Scalar(payload, "link"),
             Title = Scalar(payload, "title"),
             Description = Scalar(payload, "description"),
+            // A search-list item has no description field at all (a detail always has one, even empty).
+            DetailOmitted = Property(payload, "description") is null,
             Requirements = JoinParagraphs(Scalar(payload, "minRequirements") ?? Scalar(payload, "requirementMin"),
                 Scalar(payload, "desiredRequirements")),
             Company = MapCompany(Property(payload, "profile") ?? Property(payload, "author")),

@@ -72,6 +72,14 @@ public class InfojobsOfferMapperTests
     }
 
     [Fact]
+    public void Marks_list_items_as_offers_without_their_detail()
+    {
+        Assert.True(InfojobsOfferMapper.Map(OfficialListItem()).DetailOmitted);
+        Assert.False(InfojobsOfferMapper.Map(Parse(Detail)).DetailOmitted);
+        Assert.False(InfojobsOfferMapper.Map(Parse("""{ "id": "x", "title": "t", "description": "" }""")).DetailOmitted);
+    }
+
+    [Fact]
     public void Reads_timestamps_with_compact_offsets_as_utc()
     {
         var offer = InfojobsOfferMapper.Map(OfficialListItem());
