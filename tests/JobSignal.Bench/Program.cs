@@ -3,7 +3,7 @@ using JobSignal.Bench;
 // Usage: dotnet run --project tests/JobSignal.Bench -c Release -- [--scenario name[,name]] [--sizes 10000,100000]
 // Unknown arguments (such as build.ps1's --module <psd1>) are accepted and handed to the scenarios as options.
 var options = BenchOptions.Parse(args);
-var scenarios = new IBenchScenario[] { new MatchScenario(), new DetailsScenario() };
+var scenarios = new IBenchScenario[] { new MatchScenario(), new IngestScenario(), new DetailsScenario() };
 
 var selected = options.Scenarios.Count == 0
     ? scenarios

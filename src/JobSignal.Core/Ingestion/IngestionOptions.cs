@@ -47,7 +47,7 @@ public sealed record IngestionChunk(int Number, int Offers, IngestionRun Run, Ti
 /// What happened to one offer of an ingestion run (PowerShell type name <c>JobSignal.OfferIngestionResult</c>;
 /// Invoke-OfferIngestion -PassThru writes one per offer).
 /// </summary>
-public sealed class OfferIngestionResult
+public sealed record OfferIngestionResult
 {
     public IngestionOutcome Outcome { get; init; }
     /// <summary>Why: the validation problem, the identity decision, the repost rule, the failure.</summary>

@@ -167,6 +167,9 @@ public sealed class OfferIngestor : IDisposable
         var offers = _buffer.ToArray();
         _buffer.Clear();
         var started = Stopwatch.GetTimestamp();
+        // Tokenizing and signing is most of an offer's CPU cost and needs no store: done in parallel, outside the lock.
+        var texts = OfferText.Prepare(offers, o => o.Problem is null && OfferValidator.Validate(o.Offer) is null ? OfferText.Of(o.Offer) : null,
+            cancellationToken);
         var seenAt = StoreTime.Now(_clock);
         Chunk chunk;
         try
@@ -176,11 +179,13 @@ public sealed class OfferIngestor : IDisposable
                 // A retried transaction (the store was busy) starts again from the committed state.
                 _undo.RollbackTo(0);
                 var work = new Chunk(KnownOffers(offers));
-                foreach (var (offer, problem) in offers)
+                for (var i = 0; i < offers.Length; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    work.Results.Add(Process(offer, problem, seenAt, work, cancellationToken));
+                    work.Results.Add(Process(offers[i].Offer, offers[i].Problem, texts[i], seenAt, work));
                 }
+                StoreMatches(work, seenAt, cancellationToken);
+                foreach (var result in work.Results) work.Count(result);
                 foreach (var companyId in work.Affected) _store.Companies.Touch(companyId, seenAt);
                 Run.Provider ??= work.Results.Select(r => r.Provider).FirstOrDefault(p => p is not null);
                 _run.SaveChunk(work.Counters, work.Affected);
@@ -217,31 +222,51 @@ public sealed class OfferIngestor : IDisposable
         return known;
     }
 
-    private OfferIngestionResult Process(Offer offer, string? problem, DateTimeOffset seenAt, Chunk work,
-        CancellationToken cancellationToken)
+    /// <summary>One offer up to its match, in a savepoint of its own; the match is stored afterwards (<see cref="StoreMatches"/>).</summary>
+    private OfferIngestionResult Process(Offer offer, string? problem, OfferText? text, DateTimeOffset seenAt, Chunk work)
     {
         work.Counters.Received++;
         var invalid = problem ?? OfferValidator.Validate(offer)?.Message;
-        if (invalid is not null) return work.Count(Result(offer, IngestionOutcome.SkippedInvalid, invalid));
+        if (invalid is not null || text is null) return Result(offer, IngestionOutcome.SkippedInvalid, invalid ?? "Invalid offer.");
 
         var mark = _undo.Mark();
         var step = new Step();
         try
         {
-            var result = _store.Savepoint(() => Persist(offer, seenAt, work, step, cancellationToken));
+            var result = _store.Savepoint(() => Persist(offer, text, seenAt, work, step));
             if (result.CompanyId is { } companyId && result.Outcome is not (IngestionOutcome.SkippedResolved
                     or IngestionOutcome.SkippedNoIdentity))
                 work.Affected.Add(companyId);
-            if (result.Score is not null) work.Counters.Scored++;
-            return work.Count(result);
+            return result;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _undo.RollbackTo(mark);
+            work.NeedsMatch.Remove(work.Results.Count);
             // The company is still recomputed, unless the failed offer was creating it (then it no longer exists).
             if (step.ExistingCompanyId is { } existing) work.Affected.Add(existing);
-            return work.Count(Result(offer, IngestionOutcome.FailedDb, $"Storing the offer failed: {ex.Message}",
-                companyId: step.ExistingCompanyId));
+            return Result(offer, IngestionOutcome.FailedDb, $"Storing the offer failed: {ex.Message}", companyId: step.ExistingCompanyId);
+        }
+    }
+
+    /// <summary>
+    /// Scores the chunk's new and changed offers in parallel (pure), then stores each match in the chunk's
+    /// transaction; an offer whose match cannot be stored becomes match_failed, still stored.
+    /// </summary>
+    private void StoreMatches(Chunk work, DateTimeOffset seenAt, CancellationToken cancellationToken)
+    {
+        var pending = work.NeedsMatch.ToArray();
+        var prepared = _matches.Compute(pending.Select(p => p.Value).ToArray(), _matches.Compute, cancellationToken);
+        for (var i = 0; i < pending.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var index = pending[i].Key;
+            var result = work.Results[index];
+            var match = _matches.Store(result.OfferId!.Value, prepared[i], seenAt, cancellationToken);
+            if (match.Stored) work.Counters.Scored++;
+            work.Results[index] = match.Stored
+                ? result with { Score = match.Score!.Score, TopCategory = match.Score.TopCategory }
+                : result with { Outcome = IngestionOutcome.MatchFailed, Reason = $"Stored, but its match could not be: {match.Error!.Message}" };
         }
     }
 
@@ -251,7 +276,7 @@ public sealed class OfferIngestor : IDisposable
         public long? ExistingCompanyId;
     }
 
-    private OfferIngestionResult Persist(Offer offer, DateTimeOffset seenAt, Chunk work, Step step, CancellationToken cancellationToken)
+    private OfferIngestionResult Persist(Offer offer, OfferText text, DateTimeOffset seenAt, Chunk work, Step step)
     {
         var provider = ProviderOf(offer);
         var providerOfferId = offer.ProviderOfferId.Trim();
@@ -276,9 +301,8 @@ public sealed class OfferIngestor : IDisposable
                 known.OfferId, known.CompanyId);
         }
 
-        var signature = Signature(offer);
-        var content = new OfferContent(signature.Fingerprint, signature.NormalizedTitle, signature.DescriptionTokenCount, signature.ToBytes());
-        if (known is not null) return Update(offer, known, signature, content, seenAt, cancellationToken);
+        var signature = text.Signature;
+        if (known is not null) return Update(offer, known, text, seenAt, work);
 
         var repost = _reposts.FindRepost(companyId, signature, seenAt);
         if (repost is { IsRepost: true, CanonicalOfferId: { } canonical })
@@ -294,20 +318,17 @@ public sealed class OfferIngestor : IDisposable
                 canonical, companyId);
         }
 
-        var offerId = _store.Offers.Insert(companyId, offer, content, seenAt);
+        var offerId = _store.Offers.Insert(companyId, offer, text.Content, seenAt);
         _reposts.Add(companyId, offerId, signature, seenAt);
-        var inserted = Matched(offer, IngestionOutcome.Inserted, $"New offer ({resolution.Reason}).", offerId, companyId,
-            seenAt, cancellationToken);
         work.Remember(_undo, provider, new KnownOffer
         {
             OfferId = offerId, CompanyId = companyId, ProviderOfferId = providerOfferId, Fingerprint = signature.Fingerprint,
-            UpdatedAt = StoreTimeOf(offer.UpdatedAt), HasMatch = inserted.Outcome != IngestionOutcome.MatchFailed,
+            UpdatedAt = StoreTimeOf(offer.UpdatedAt), HasMatch = true,
         });
-        return inserted;
+        return work.Match(text, Result(offer, IngestionOutcome.Inserted, $"New offer ({resolution.Reason}).", offerId, companyId));
     }
 
-    private OfferIngestionResult Update(Offer offer, KnownOffer known, ContentSignature signature, OfferContent content,
-        DateTimeOffset seenAt, CancellationToken cancellationToken)
+    private OfferIngestionResult Update(Offer offer, KnownOffer known, OfferText text, DateTimeOffset seenAt, Chunk work)
     {
         if (offer.DetailOmitted)
         {
@@ -317,39 +338,26 @@ public sealed class OfferIngestor : IDisposable
             return Result(offer, IngestionOutcome.Updated, "Known offer listed again (detail not fetched): last seen updated.",
                 known.OfferId, known.CompanyId);
         }
-        _store.Offers.Update(known.OfferId, offer, content, seenAt);
-        var changed = known.Fingerprint != signature.Fingerprint || known.UpdatedAt != StoreTimeOf(offer.UpdatedAt);
-        if (changed) _reposts.Add(known.CompanyId, known.OfferId, signature, seenAt);
+        _store.Offers.Update(known.OfferId, offer, text.Content, seenAt);
+        var changed = known.Fingerprint != text.Signature.Fingerprint || known.UpdatedAt != StoreTimeOf(offer.UpdatedAt);
+        if (changed) _reposts.Add(known.CompanyId, known.OfferId, text.Signature, seenAt);
         else _reposts.MarkSeen(known.CompanyId, known.OfferId, seenAt);
         if (!changed && known.HasMatch)
             return Result(offer, IngestionOutcome.Updated, "Known offer, unchanged: last seen updated.", known.OfferId, known.CompanyId);
         var why = changed ? "Known offer, content changed: re-scored." : "Known offer without a match: scored.";
-        return Matched(offer, IngestionOutcome.Updated, why, known.OfferId, known.CompanyId, seenAt, cancellationToken);
+        return work.Match(text, Result(offer, IngestionOutcome.Updated, why, known.OfferId, known.CompanyId));
     }
-
-    private OfferIngestionResult Matched(Offer offer, IngestionOutcome outcome, string reason, long offerId, long companyId,
-        DateTimeOffset seenAt, CancellationToken cancellationToken)
-    {
-        var match = _matches.Record(offerId, offer.Title, offer.Description, offer.Requirements, seenAt, cancellationToken);
-        return match.Stored
-            ? Result(offer, outcome, reason, offerId, companyId, match.Score)
-            : Result(offer, IngestionOutcome.MatchFailed, $"Stored, but its match could not be: {match.Error!.Message}",
-                offerId, companyId);
-    }
-
-    private static ContentSignature Signature(Offer offer) =>
-        RepostDetector.BuildSignature(Tokenizer.NormalizedTokens(offer.Title), Tokenizer.NormalizedTokens(offer.Description));
 
     private static DateTimeOffset? StoreTimeOf(DateTimeOffset? value) => value is { } v ? StoreTime.Truncate(v) : null;
 
     private static string ProviderOf(Offer offer) => OfferNormalization.TrimToNull(offer.Provider) ?? Providers.Infojobs;
 
     private static OfferIngestionResult Result(Offer offer, IngestionOutcome outcome, string reason, long? offerId = null,
-        long? companyId = null, SignalScore? score = null) => new()
+        long? companyId = null) => new()
     {
         Outcome = outcome, Reason = reason, Provider = ProviderOf(offer),
         ProviderOfferId = OfferNormalization.TrimToNull(offer.ProviderOfferId), Title = offer.Title,
-        OfferId = offerId, CompanyId = companyId, Score = score?.Score, TopCategory = score?.TopCategory, Offer = offer,
+        OfferId = offerId, CompanyId = companyId, Offer = offer,
     };
 
     private static void Report(IReadOnlyList<OfferIngestionResult> results, Action<OfferIngestionResult>? onResult)
@@ -365,10 +373,15 @@ public sealed class OfferIngestor : IDisposable
         public List<OfferIngestionResult> Results { get; } = [];
         public RunCounters Counters { get; } = new();
         public SortedSet<long> Affected { get; } = [];
+        /// <summary>Results (by index) whose offer must be matched and scored once the chunk's offers are stored.</summary>
+        public SortedDictionary<int, OfferText> NeedsMatch { get; } = [];
 
-        public OfferIngestionResult Count(OfferIngestionResult result)
+        public void Count(OfferIngestionResult result) => Counters.Count(result.Outcome);
+
+        /// <summary>Marks the result being produced (the next in <see cref="Results"/>) for matching.</summary>
+        public OfferIngestionResult Match(OfferText text, OfferIngestionResult result)
         {
-            Counters.Count(result.Outcome);
+            NeedsMatch[Results.Count] = text;
             return result;
         }
 

@@ -45,12 +45,12 @@ public static class OfferRescorer
                     chunk = new RunCounters();
                     var page = store.Offers.List(baseFilter with { AfterOfferId = after });
                     var matchedAt = StoreTime.Now(clock);
-                    foreach (var offer in page)
+                    var prepared = matches.Compute(page, matches.Compute, cancellationToken);
+                    for (var i = 0; i < page.Count; i++)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         chunk.Received++;
-                        var match = matches.Record(offer.OfferId, offer.Title, offer.Description, offer.Requirements, matchedAt, cancellationToken);
-                        if (match.Stored) chunk.Scored++;
+                        if (matches.Store(page[i].OfferId, prepared[i], matchedAt, cancellationToken).Stored) chunk.Scored++;
                         else chunk.Count(IngestionOutcome.MatchFailed);
                     }
                     run.SaveChunk(chunk, page.Select(o => o.CompanyId));

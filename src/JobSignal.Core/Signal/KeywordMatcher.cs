@@ -18,7 +18,11 @@ public sealed class KeywordMatcher
     public CompiledCatalog Catalog { get; }
 
     /// <summary>Hits in the offer's title, description and requirements (company names are never passed in).</summary>
-    public IReadOnlyList<SignalHit> MatchOffer(string? title, string? description, string? requirements = null)
+    public IReadOnlyList<SignalHit> MatchOffer(string? title, string? description, string? requirements = null) =>
+        MatchOffer(Tokenizer.Tokenize(title), Tokenizer.Tokenize(description), Tokenizer.Tokenize(requirements));
+
+    /// <summary>The same over texts already tokenized (ingestion tokenizes once, for matching and repost signatures).</summary>
+    public IReadOnlyList<SignalHit> MatchOffer(TokenizedText title, TokenizedText description, TokenizedText requirements)
     {
         var hits = new List<SignalHit>();
         hits.AddRange(Match(title, SignalField.Title));

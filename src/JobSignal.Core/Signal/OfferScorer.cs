@@ -31,6 +31,10 @@ public sealed class OfferScorer
     public SignalScore Score(string? title, string? description, string? requirements = null) =>
         Score(Matcher.MatchOffer(title, description, requirements)) with { Title = title };
 
+    /// <summary>Scores texts already tokenized (ingestion tokenizes once, for matching and repost signatures).</summary>
+    public SignalScore Score(TokenizedText title, TokenizedText description, TokenizedText requirements) =>
+        Score(Matcher.MatchOffer(title, description, requirements)) with { Title = title.Text };
+
     public SignalScore Score(Offer offer)
     {
         ArgumentNullException.ThrowIfNull(offer);

@@ -1,0 +1,258 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using JobSignal.Core.Aggregation;
+using JobSignal.Core.Catalog;
+using JobSignal.Core.Domain;
+using JobSignal.Core.Ingestion;
+using JobSignal.Core.Store;
+using Microsoft.Data.Sqlite;
+
+namespace JobSignal.Bench;
+
+/// <summary>
+/// End-to-end ingestion (SPEC 7, 12): the synthetic corpus streamed through <see cref="OfferIngestor"/> into a fresh
+/// store (identity, reposts, match, score, store), then every company aggregated; next to it, the floor: a plain
+/// single-transaction SQLite insert of the same offer rows, measured in the same run. With --module, the same
+/// corpus also goes through the cmdlet pipeline (Get-InfojobsOffer -Path | Invoke-OfferIngestion) in a pwsh child.
+/// Targets: time per offer at 100k within 1.3x of 10k, at most 5x the floor, peak working set under 400 MB,
+/// at least 5,000 offers/s through the cmdlets.
+/// </summary>
+internal sealed class IngestScenario : IBenchScenario
+{
+    public string Name => "ingest";
+    public string Description => "end-to-end ingestion + aggregation vs a plain SQLite insert of the same rows; cmdlet pipeline with --module";
+
+    public void Run(BenchOptions options, TextWriter output)
+    {
+        var catalog = CompiledCatalog.Load(Path.Combine(options.RepositoryRoot, CatalogLocator.DefaultRelativePath));
+        // --repost-budget N: the repost signatures kept in memory (IngestionOptions.RepostIndexBudget), to see its trade-off.
+        var ingestion = options.Extra.TryGetValue("repost-budget", out var budget)
+            ? new IngestionOptions { RepostIndexBudget = int.Parse(budget, CultureInfo.InvariantCulture) }
+            : new IngestionOptions();
+        output.WriteLine(Invariant($"Repost index budget: {ingestion.RepostIndexBudget} signatures; chunks of {ingestion.ChunkSize}."));
+        var folder = Path.Combine(Path.GetTempPath(), "jobsignal-bench-" + Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            Warm(catalog, folder);
+            output.WriteLine("Wall time suffers when other processes share the cores; CPU time (this process) does not: both are given.");
+            output.WriteLine("Generation of the corpus is inside every measurement (it streams); its own cost is the 'generate' column.");
+            output.WriteLine();
+            output.WriteLine("| offers | generate s | floor insert s (CPU) | ingest s (CPU) | offers/s (wall) | µs/offer (CPU) | x floor (CPU) | x floor, generation excluded (CPU) | peak WS MB (managed) | aggregate s (CPU) | companies |");
+            output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            var perOffer = new List<(int Size, double MicrosPerOffer)>();
+            var details = new List<string>();
+            foreach (var size in options.Sizes)
+            {
+                var generate = Measure(() => { foreach (var _ in new IngestionCorpus().Take(size)) { } });
+                var floor = Measure(() => PlainInsert(Path.Combine(folder, $"floor-{size}.db"), new IngestionCorpus().Take(size)));
+                var corpus = new IngestionCorpus();
+                IngestionRun? run = null;
+                int loads = 0;
+                var db = Path.Combine(folder, $"ingest-{size}.db");
+                var ingest = Measure(() =>
+                {
+                    using var store = SignalStore.Open(db);
+                    using var ingestor = OfferIngestor.Start(store, catalog, ingestion);
+                    run = ingestor.Ingest(corpus.Take(size));
+                    loads = ingestor.RepostIndexLoads;
+                });
+                var companies = 0;
+                var aggregate = Measure(() =>
+                {
+                    using var store = SignalStore.Open(db);
+                    companies = new AggregationRunner(store).Aggregate(store.Companies.ListIds()).Count(r => r.Status == CompanyAggregationStatus.Aggregated);
+                });
+                var micros = ingest.Cpu * 1e6 / size;
+                perOffer.Add((size, micros));
+                output.WriteLine(Invariant(
+                    $"| {size} | {generate.Wall:0.00} | {floor.Wall:0.00} ({floor.Cpu:0.00}) | {ingest.Wall:0.00} ({ingest.Cpu:0.00}) | {size / ingest.Wall:0} | {micros:0} | {ingest.Cpu / floor.Cpu:0.0}x | {(ingest.Cpu - generate.Cpu) / Math.Max(0.001, floor.Cpu - generate.Cpu):0.0}x | {ingest.PeakMb:0} ({ingest.ManagedMb:0}) | {aggregate.Wall:0.00} ({aggregate.Cpu:0.00}) | {companies} |"));
+                details.Add(Invariant($"{size}: generated {corpus.Vacancies} vacancies, {corpus.Reposts} reposts ({corpus.NearDuplicates} edited), {corpus.BadRecords} bad records") +
+                    Invariant($"; run: inserted {run!.Inserted}, reposts {run.Reposts}, skipped invalid {run.SkippedInvalid}, no identity {run.SkippedNoIdentity}") +
+                    Invariant($", failed {run.FailedDb + run.MatchFailed}, scored {run.Scored}; repost indexes loaded {loads}; store {new FileInfo(db).Length / 1_048_576.0:0} MB"));
+            }
+            output.WriteLine();
+            foreach (var line in details) output.WriteLine("- " + line);
+            if (perOffer.Count > 1)
+                output.WriteLine(Invariant($"- CPU time per offer at {perOffer[^1].Size} vs {perOffer[0].Size}: {perOffer[^1].MicrosPerOffer / perOffer[0].MicrosPerOffer:0.00}x"));
+            if (options.Extra.TryGetValue("module", out var module) && File.Exists(module))
+                ThroughCmdlets(options, module, folder, output);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>A small run first, so that JIT and tiering are not charged to the first size.</summary>
+    private static void Warm(CompiledCatalog catalog, string folder)
+    {
+        using (var store = SignalStore.Open(Path.Combine(folder, "warm.db")))
+        using (var ingestor = OfferIngestor.Start(store, catalog))
+        {
+            ingestor.Ingest(new IngestionCorpus(seed: 7).Take(2_000));
+            new AggregationRunner(store).Aggregate(store.Companies.ListIds()).ToList();
+        }
+        PlainInsert(Path.Combine(folder, "warm-floor.db"), new IngestionCorpus(seed: 7).Take(2_000));
+    }
+
+    /// <summary>
+    /// The floor: the same offers, every text column and timestamp an ingestion stores, inserted into a store of the
+    /// same schema and settings with one prepared statement in one transaction. Nothing else: no identity, no repost
+    /// check, no matching, no scoring.
+    /// </summary>
+    private static void PlainInsert(string path, IEnumerable<Offer> offers)
+    {
+        SignalStore.Open(path).Dispose(); // schema, WAL
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using (var pragmas = connection.CreateCommand())
+        {
+            pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; " +
+                                  "INSERT INTO companies (display_name, normalized_name, first_seen_at, last_seen_at) VALUES ('floor', 'floor', '', '')";
+            pragmas.ExecuteNonQuery();
+        }
+        using var transaction = connection.BeginTransaction();
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO offers (company_id, provider, provider_offer_id, url, title, description, requirements, city,
+                published_at, provider_updated_at, first_seen_at, last_seen_at, last_seen_provider_offer_id)
+            VALUES (1, $provider, $id, $url, $title, $description, $requirements, $city, $published, $updated, $seen, $seen, $id)
+            """;
+        var names = new[] { "$provider", "$id", "$url", "$title", "$description", "$requirements", "$city", "$published", "$updated", "$seen" };
+        var parameters = names.Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
+        insert.Prepare();
+        var seen = StoreTime.ToText(DateTimeOffset.UtcNow);
+        foreach (var offer in offers)
+        {
+            object?[] values = [offer.Provider, offer.ProviderOfferId, offer.Url, offer.Title, offer.Description, offer.Requirements,
+                offer.City, StoreTime.ToText(offer.PublishedAt), StoreTime.ToText(offer.UpdatedAt), seen];
+            for (var i = 0; i < values.Length; i++) parameters[i].Value = values[i] ?? DBNull.Value;
+            insert.ExecuteNonQuery();
+        }
+        transaction.Commit();
+    }
+
+    /// <summary>
+    /// The cmdlet pipeline: the corpus written as InfoJobs detail payloads (JSON Lines), replayed by Get-InfojobsOffer
+    /// and piped into Invoke-OfferIngestion in a fresh pwsh with the module; the child times the pipeline itself.
+    /// </summary>
+    private static void ThroughCmdlets(BenchOptions options, string module, string folder, TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine("Through the cmdlet pipeline (pwsh child: Get-InfojobsOffer -Path corpus.jsonl | Invoke-OfferIngestion; replaying the payloads is included):");
+        output.WriteLine();
+        output.WriteLine("| offers | pipeline s | offers/s | child peak WS MB |");
+        output.WriteLine("|---:|---:|---:|---:|");
+        foreach (var size in options.Sizes)
+        {
+            var payloads = Path.Combine(folder, $"corpus-{size}.jsonl");
+            WritePayloads(payloads, new IngestionCorpus().Take(size));
+            var db = Path.Combine(folder, $"cmdlets-{size}.db");
+            var script = $$"""
+                Import-Module '{{module}}'
+                $watch = [Diagnostics.Stopwatch]::StartNew()
+                $run = Get-InfojobsOffer -Path '{{payloads}}' -ErrorAction SilentlyContinue | Invoke-OfferIngestion -DatabasePath '{{db}}' -ErrorAction SilentlyContinue
+                $watch.Stop()
+                '{0} {1} {2}' -f $watch.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture), $run.Received, ([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB).ToString('0', [cultureinfo]::InvariantCulture)
+                """;
+            var result = RunPwsh(options.RepositoryRoot, script).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var seconds = double.Parse(result[0], CultureInfo.InvariantCulture);
+            output.WriteLine(Invariant($"| {result[1]} | {seconds:0.00} | {int.Parse(result[1], CultureInfo.InvariantCulture) / seconds:0} | {result[2]} |"));
+            File.Delete(payloads);
+        }
+    }
+
+    private static string RunPwsh(string repositoryRoot, string script)
+    {
+        var scriptFile = Path.Combine(Path.GetTempPath(), $"jobsignal-bench-{Guid.NewGuid():n}.ps1");
+        File.WriteAllText(scriptFile, script);
+        try
+        {
+            // The pinned PowerShell of the repository's tool manifest.
+            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = repositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-File", scriptFile }) start.ArgumentList.Add(argument);
+            using var child = Process.Start(start)!;
+            var stderr = child.StandardError.ReadToEndAsync();
+            var lines = child.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            child.WaitForExit();
+            if (child.ExitCode != 0 || lines.Length == 0)
+                throw new InvalidOperationException($"The pwsh child failed ({child.ExitCode}): {stderr.Result}");
+            return lines[^1];
+        }
+        finally
+        {
+            File.Delete(scriptFile);
+        }
+    }
+
+    private static void WritePayloads(string path, IEnumerable<Offer> offers)
+    {
+        using var stream = File.Create(path);
+        var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        foreach (var offer in offers)
+        {
+            using (var json = new Utf8JsonWriter(stream, options))
+            {
+                json.WriteStartObject();
+                json.WriteString("id", offer.ProviderOfferId);
+                json.WriteString("title", offer.Title);
+                json.WriteString("link", offer.Url);
+                json.WriteString("description", offer.Description);
+                json.WriteString("minRequirements", offer.Requirements);
+                json.WriteString("city", offer.City);
+                json.WriteString("creationDate", offer.PublishedAt?.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture));
+                json.WriteString("updateDate", offer.UpdatedAt?.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture));
+                if (offer.Company is { } company)
+                {
+                    json.WriteStartObject("profile");
+                    json.WriteString("id", company.ProviderCompanyId);
+                    json.WriteString("name", company.Name);
+                    json.WriteString("web", company.Website);
+                    json.WriteBoolean("hidden", company.Hidden);
+                    json.WriteEndObject();
+                }
+                json.WriteEndObject();
+            }
+            stream.WriteByte((byte)'\n');
+        }
+    }
+
+    private sealed record Measurement(double Wall, double Cpu, double PeakMb, double ManagedMb);
+
+    /// <summary>Wall and CPU time of <paramref name="work"/>, and the largest working set sampled while it ran.</summary>
+    private static Measurement Measure(Action work)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        using var process = Process.GetCurrentProcess();
+        long peak = 0, managed = 0;
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            using var self = Process.GetCurrentProcess();
+            while (!stop.IsCancellationRequested)
+            {
+                self.Refresh();
+                peak = Math.Max(peak, self.WorkingSet64);
+                managed = Math.Max(managed, GC.GetTotalMemory(false));
+                try { await Task.Delay(20, stop.Token); } catch (TaskCanceledException) { }
+            }
+        });
+        var cpuBefore = process.TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        work();
+        watch.Stop();
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        stop.Cancel();
+        sampler.Wait();
+        return new Measurement(watch.Elapsed.TotalSeconds, cpu, peak / 1_048_576.0, managed / 1_048_576.0);
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
