@@ -244,19 +244,19 @@ public sealed class RepostIndex
             group = new Group(slot);
             return;
         }
-        group!.Members.Add(slot);
+        (group!.Members ??= [group.Best]).Add(slot);
         PromoteIfBetter(group, slot);
     }
 
     private void Leave(Dictionary<string, Group> groups, string key, int slot)
     {
         var group = groups[key];
-        group.Members.Remove(slot);
-        if (group.Members.Count == 0)
+        if (group.Members is null || group.Members.Count == 1)
         {
             groups.Remove(key);
             return;
         }
+        group.Members.Remove(slot);
         if (group.Best != slot) return;
         group.Best = group.Members[0];
         foreach (var member in group.Members) PromoteIfBetter(group, member);
@@ -404,9 +404,11 @@ public sealed class RepostIndex
         }
     }
 
+    // The offers sharing a fingerprint or a title. Nearly every group has one member, so the list of members is only
+    // created for a second one.
     private sealed class Group(int slot)
     {
         public int Best = slot;
-        public readonly List<int> Members = [slot];
+        public List<int>? Members;
     }
 }
