@@ -32,8 +32,8 @@ public sealed class Company
     public long? TopOfferId { get; set; }
     public string? TopOfferUrl { get; set; }
     public string? TopCategory { get; set; }
-    /// <summary>Per-category maximum over the company's offers, highest first.</summary>
-    public IReadOnlyDictionary<string, double> CategoryScores { get; set; } = EmptyScores;
+    /// <summary>Per category, the best score (0-10) among the company's offers whose top category it is; highest first.</summary>
+    public IReadOnlyDictionary<string, int> CategoryScores { get; set; } = EmptyScores;
     /// <summary>Most recent strong offer (published, else updated).</summary>
     public DateTimeOffset? LastStrongAt { get; set; }
     /// <summary>The top evidence terms, e.g. "USD, pagos internacionales, AWS".</summary>
@@ -44,7 +44,7 @@ public sealed class Company
     public DateTimeOffset FirstSeenAt { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }
 
-    internal static readonly IReadOnlyDictionary<string, double> EmptyScores = new Dictionary<string, double>();
+    internal static readonly IReadOnlyDictionary<string, int> EmptyScores = new Dictionary<string, int>();
 
     public override string ToString() => $"{Name} ({CompanyId})";
 }

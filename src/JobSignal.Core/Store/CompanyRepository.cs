@@ -1,4 +1,5 @@
 using Dapper;
+using JobSignal.Core.Aggregation;
 using JobSignal.Core.Domain;
 
 namespace JobSignal.Core.Store;
@@ -11,6 +12,7 @@ public sealed class CompanyRepository
     internal CompanyRepository(SignalStore store) => _store = store;
 
     private static readonly string[] FinalResolutions = Resolution.All.Where(Resolution.IsFinal).ToArray();
+    private static readonly string FinalResolutionsJson = System.Text.Json.JsonSerializer.Serialize(FinalResolutions);
 
     internal const string SelectCompany = """
         SELECT c.id AS CompanyId, c.display_name AS Name, c.normalized_name, c.website_domain AS Domain, c.hidden,
@@ -110,27 +112,31 @@ public sealed class CompanyRepository
     }
 
     /// <summary>
-    /// Stores the metrics of an aggregation. A company whose resolution is final keeps its frozen metrics: false
-    /// then, and when the company does not exist.
+    /// Stores what <see cref="CompanyAggregator"/> computed for the company. First and last seen only ever widen.
+    /// A company whose resolution is final keeps its frozen metrics: false then, and when the company does not exist.
     /// </summary>
-    public bool SaveMetrics(long companyId, CompanyMetrics metrics) => _store.Write(() =>
-        _store.Connection.Execute(_store.Command("""
+    public bool SaveMetrics(long companyId, CompanyMetrics metrics, DateTimeOffset aggregatedAt) => _store.Write(() =>
+        _store.Statement("""
             UPDATE companies SET
                 max_score = @MaxScore, offer_count = @OfferCount, unique_offer_count = @UniqueOfferCount,
                 strong_offer_count = @StrongOfferCount, avg_strong_score = @AvgStrongScore, top_offer_id = @TopOfferId,
                 top_offer_url = @TopOfferUrl, top_category = @TopCategory, category_max_scores = @CategoryScores,
-                last_strong_at = @LastStrongAt, offers_last_30_days = @OffersLast30Days, evidence_terms = @EvidenceTerms,
+                last_strong_at = @LastStrongAt, offers_last_30_days = @RecentOfferCount, evidence_terms = @EvidenceTerms,
                 aggregated_at = @AggregatedAt,
                 first_seen_at = CASE WHEN @FirstSeenAt < first_seen_at THEN @FirstSeenAt ELSE first_seen_at END,
                 last_seen_at = CASE WHEN @LastSeenAt > last_seen_at THEN @LastSeenAt ELSE last_seen_at END
-            WHERE id = @companyId AND resolution NOT IN @final
-            """, new
-            {
-                companyId, metrics.MaxScore, metrics.OfferCount, metrics.UniqueOfferCount, metrics.StrongOfferCount,
-                metrics.AvgStrongScore, metrics.TopOfferId, metrics.TopOfferUrl, metrics.TopCategory,
-                CategoryScores = ScoreMap.ToJson(metrics.CategoryScores), metrics.LastStrongAt, metrics.OffersLast30Days,
-                metrics.EvidenceTerms, metrics.AggregatedAt, metrics.FirstSeenAt, metrics.LastSeenAt, final = FinalResolutions,
-            })) == 1);
+            WHERE id = @companyId
+              AND resolution NOT IN (SELECT value FROM json_each(@final))
+            """)
+            .Set("@companyId", companyId).Set("@final", FinalResolutionsJson).Set("@MaxScore", metrics.MaxScore).Set("@OfferCount", metrics.OfferCount)
+            .Set("@UniqueOfferCount", metrics.UniqueOfferCount).Set("@StrongOfferCount", metrics.StrongOfferCount)
+            .Set("@AvgStrongScore", metrics.AvgStrongScore).Set("@TopOfferId", metrics.TopOfferId)
+            .Set("@TopOfferUrl", metrics.TopOfferUrl).Set("@TopCategory", metrics.TopOfferCategory)
+            .Set("@CategoryScores", ScoreMap.ToJson(metrics.CategoryMaxScores.Select(c => KeyValuePair.Create(c.Category, c.MaxScore))))
+            .Set("@LastStrongAt", metrics.LastStrongAt).Set("@RecentOfferCount", metrics.RecentOfferCount)
+            .Set("@EvidenceTerms", metrics.EvidenceTerms.Count == 0 ? null : metrics.EvidenceText)
+            .Set("@AggregatedAt", aggregatedAt).Set("@FirstSeenAt", metrics.FirstSeenAt).Set("@LastSeenAt", metrics.LastSeenAt)
+            .ExecuteNonQuery() == 1);
 
     /// <summary>Ids of every company, in id order; without the final ones unless asked (what "aggregate all" needs).</summary>
     public IReadOnlyList<long> ListIds(bool includeFinal = false) =>

@@ -41,28 +41,28 @@ internal static class DapperSetup
     }
 
     /// <summary>A category -> score map stored as a JSON object, read back highest score first.</summary>
-    private sealed class ScoreMapHandler : SqlMapper.TypeHandler<IReadOnlyDictionary<string, double>>
+    private sealed class ScoreMapHandler : SqlMapper.TypeHandler<IReadOnlyDictionary<string, int>>
     {
-        public override void SetValue(IDbDataParameter parameter, IReadOnlyDictionary<string, double>? value)
+        public override void SetValue(IDbDataParameter parameter, IReadOnlyDictionary<string, int>? value)
         {
             parameter.DbType = DbType.String;
             parameter.Value = (object?)ScoreMap.ToJson(value) ?? DBNull.Value;
         }
 
-        public override IReadOnlyDictionary<string, double> Parse(object value) => ScoreMap.FromJson(value as string);
+        public override IReadOnlyDictionary<string, int> Parse(object value) => ScoreMap.FromJson(value as string);
     }
 }
 
 /// <summary>A category -> score map as JSON; highest score first (ties by name), which is also how PowerShell shows it.</summary>
 internal static class ScoreMap
 {
-    public static string? ToJson(IReadOnlyDictionary<string, double>? scores) =>
+    public static string? ToJson(IEnumerable<KeyValuePair<string, int>>? scores) =>
         scores is null ? null : JsonSerializer.Serialize(Ordered(scores));
 
-    public static IReadOnlyDictionary<string, double> FromJson(string? json) =>
+    public static IReadOnlyDictionary<string, int> FromJson(string? json) =>
         string.IsNullOrWhiteSpace(json) ? Domain.Company.EmptyScores
-            : Ordered(JsonSerializer.Deserialize<Dictionary<string, double>>(json) ?? new Dictionary<string, double>());
+            : Ordered(JsonSerializer.Deserialize<Dictionary<string, int>>(json) ?? new Dictionary<string, int>());
 
-    private static Dictionary<string, double> Ordered(IEnumerable<KeyValuePair<string, double>> scores) =>
+    private static Dictionary<string, int> Ordered(IEnumerable<KeyValuePair<string, int>> scores) =>
         scores.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value);
 }

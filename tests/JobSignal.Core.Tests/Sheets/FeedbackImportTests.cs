@@ -1,3 +1,4 @@
+using JobSignal.Core.Aggregation;
 using JobSignal.Core.Catalog;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Sheets;
@@ -24,14 +25,17 @@ public sealed class FeedbackImportTests : StoreTestBase
     private long AddScoredCompany(string name, int maxScore, string topCategory = "cat_fx_currency_ops")
     {
         var id = AddCompany(name);
-        Store.Companies.SaveMetrics(id, new CompanyMetrics
+        Store.Companies.SaveMetrics(id, Metrics(maxScore) with
         {
-            MaxScore = maxScore, OfferCount = 3, UniqueOfferCount = 2, StrongOfferCount = maxScore >= 6 ? 1 : 0,
-            TopOfferUrl = $"https://www.infojobs.net/of-{id}", TopCategory = topCategory,
-            LastStrongAt = new DateTimeOffset(2024, 5, 3, 9, 0, 0, TimeSpan.Zero), EvidenceTerms = "USD, SWIFT", AggregatedAt = T0,
-        });
+            OfferCount = 3, UniqueOfferCount = 2, StrongOfferCount = maxScore >= 6 ? 1 : 0,
+            TopOfferUrl = $"https://www.infojobs.net/of-{id}", TopOfferCategory = topCategory,
+            LastStrongAt = new DateTimeOffset(2024, 5, 3, 9, 0, 0, TimeSpan.Zero), EvidenceTerms = ["USD", "SWIFT"],
+        }, T0);
         return id;
     }
+
+    private static CompanyMetrics Metrics(int maxScore) =>
+        new(maxScore, 0, 0, 0, null, null, null, null, [], null, null, null, 0, []);
 
     private async Task SyncAll()
     {
@@ -126,7 +130,7 @@ public sealed class FeedbackImportTests : StoreTestBase
 
         Assert.True(Store.Companies.Get(a)!.IsFinal);
         Assert.NotNull(Store.Offers.Get(offer));
-        Assert.False(Store.Companies.SaveMetrics(a, new CompanyMetrics { MaxScore = 0, AggregatedAt = T0 }));
+        Assert.False(Store.Companies.SaveMetrics(a, Metrics(0), T0));
         Assert.Equal(9, Store.Companies.Get(a)!.MaxScore);
     }
 }

@@ -1,3 +1,4 @@
+using JobSignal.Core.Aggregation;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Store;
 using Microsoft.Data.Sqlite;
@@ -104,21 +105,20 @@ public class CompanyRepositoryTests : StoreTestBase
         Assert.Equal((Resolution.Accepted, T0.AddDays(1), true), (company.Resolution, company.ResolutionUpdatedAt, company.IsFinal));
     }
 
-    private static CompanyMetrics Metrics(int maxScore, string topCategory = "fx_payments", string evidence = "USD, SWIFT") => new()
-    {
-        MaxScore = maxScore, OfferCount = 5, UniqueOfferCount = 3, StrongOfferCount = 2, AvgStrongScore = 7.5,
-        TopOfferUrl = "https://www.infojobs.net/x", TopCategory = topCategory,
-        CategoryScores = new Dictionary<string, double> { ["saas"] = 3, [topCategory] = maxScore },
-        LastStrongAt = T0.AddDays(-1), OffersLast30Days = 2, EvidenceTerms = evidence,
-        FirstSeenAt = T0.AddDays(-10), LastSeenAt = T0.AddDays(3), AggregatedAt = T0.AddDays(4),
-    };
+    private static CompanyMetrics Metrics(int maxScore, string topCategory = "fx_payments", string[]? evidence = null,
+        CategoryMaxScore[]? categories = null, DateTimeOffset? lastStrongAt = null, DateTimeOffset? lastSeenAt = null, long? topOfferId = null) =>
+        new(maxScore, OfferCount: 5, UniqueOfferCount: 3, StrongOfferCount: 2, AvgStrongScore: 7.5, topOfferId,
+            "https://www.infojobs.net/x", topCategory,
+            categories ?? new[] { new CategoryMaxScore("saas", 3), new CategoryMaxScore(topCategory, maxScore) },
+            lastStrongAt ?? T0.AddDays(-1), FirstSeenAt: T0.AddDays(-10), lastSeenAt, RecentOfferCount: 2,
+            evidence ?? new[] { "USD", "SWIFT" });
 
     [Fact]
     public void Metrics_are_saved_and_read_back_but_final_companies_stay_frozen()
     {
         var active = AddCompany("Active");
         var top = AddOffer(active, "o1");
-        Assert.True(Store.Companies.SaveMetrics(active, Metrics(8) with { TopOfferId = top }));
+        Assert.True(Store.Companies.SaveMetrics(active, Metrics(8, topOfferId: top, lastSeenAt: T0.AddDays(3)), T0.AddDays(4)));
         var c = Store.Companies.Get(active)!;
         Assert.Equal((8, 5, 3, 2, 7.5, top, "fx_payments", 2, "USD, SWIFT"),
             (c.MaxScore, c.OfferCount, c.UniqueOffers, c.StrongOffers, c.AvgStrongScore, c.TopOfferId, c.TopCategory, c.OffersLast30Days, c.EvidenceTerms));
@@ -127,11 +127,14 @@ public class CompanyRepositoryTests : StoreTestBase
         Assert.Equal((T0.AddDays(-1), T0.AddDays(4), T0.AddDays(-10), T0.AddDays(3)), (c.LastStrongAt, c.AggregatedAt, c.FirstSeenAt, c.LastSeenAt));
 
         var frozen = AddCompany("Frozen");
-        Assert.True(Store.Companies.SaveMetrics(frozen, Metrics(4)));
+        Assert.True(Store.Companies.SaveMetrics(frozen, Metrics(4), T0));
         Store.Companies.UpdateResolution(frozen, Resolution.Rejected, T0);
-        Assert.False(Store.Companies.SaveMetrics(frozen, Metrics(0)));
+        Assert.False(Store.Companies.SaveMetrics(frozen, Metrics(0), T0.AddDays(1)));
         Assert.Equal(4, Store.Companies.Get(frozen)!.MaxScore);
-        Assert.False(Store.Companies.SaveMetrics(frozen + 100, Metrics(1)));
+        Assert.False(Store.Companies.SaveMetrics(frozen + 100, Metrics(1), T0));
+        // Without evidence terms the company has none (null, not an empty text).
+        Assert.True(Store.Companies.SaveMetrics(active, Metrics(8, evidence: Array.Empty<string>()), T0));
+        Assert.Null(Store.Companies.Get(active)!.EvidenceTerms);
     }
 
     [Fact]
@@ -151,11 +154,9 @@ public class CompanyRepositoryTests : StoreTestBase
         var fx = AddCompany("Acme Pagos", seenAt: T0);
         var saas = AddCompany("Beta Software", seenAt: T0.AddDays(5));
         var none = AddCompany("Gamma_%", seenAt: T0.AddDays(10));
-        Store.Companies.SaveMetrics(fx, Metrics(9) with { LastSeenAt = null });
-        Store.Companies.SaveMetrics(saas, Metrics(5, "saas", "Stripe, AWS") with
-        {
-            CategoryScores = new Dictionary<string, double> { ["saas"] = 5, ["fx_payments"] = 2 }, LastStrongAt = T0.AddDays(6), LastSeenAt = null,
-        });
+        Store.Companies.SaveMetrics(fx, Metrics(9), T0);
+        Store.Companies.SaveMetrics(saas, Metrics(5, "saas", new[] { "Stripe", "AWS" },
+            new[] { new CategoryMaxScore("saas", 5), new CategoryMaxScore("fx_payments", 2) }, lastStrongAt: T0.AddDays(6)), T0);
         var offer = AddOffer(saas, "o-saas");
         Store.Matches.Upsert(Match(offer, 5, "saas", """{"hits":[{"alias":"multidivisa"}]}"""));
         Store.Companies.UpdateResolution(none, Resolution.InProgress, T0);
