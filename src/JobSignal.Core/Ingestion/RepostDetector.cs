@@ -1,3 +1,5 @@
+using JobSignal.Core.Signal;
+
 namespace JobSignal.Core.Ingestion;
 
 /// <summary>Which rule of SPEC 5.4 made an offer a repost, in the order the rules are tried.</summary>
@@ -87,6 +89,13 @@ public static class RepostDetector
     /// <summary>Builds an offer's content signature from the tokenizer's normalized title and description tokens.</summary>
     public static ContentSignature BuildSignature(IReadOnlyList<string> titleTokens, IReadOnlyList<string> descriptionTokens) =>
         ContentSignature.Create(titleTokens, descriptionTokens);
+
+    /// <summary>
+    /// Builds an offer's content signature from its raw title and description, tokenized by
+    /// <see cref="Tokenizer.NormalizedTokens"/> (the tokenizer the matcher uses). A blank description is no description.
+    /// </summary>
+    public static ContentSignature BuildSignature(string? title, string? description) =>
+        ContentSignature.Create(Tokenizer.NormalizedTokens(title), Tokenizer.NormalizedTokens(description));
 
     /// <summary>
     /// Description similarity: tokens in common counting repeats (a token twice in one and three times in the other

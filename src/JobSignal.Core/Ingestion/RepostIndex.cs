@@ -17,7 +17,7 @@ namespace JobSignal.Core.Ingestion;
 /// elements globally, rarest first. If two descriptions of n and m tokens share o elements with o at least
 /// t·max(n, m), the k smallest shared elements lie within the first n - ceil(t·n) + k elements of one and the
 /// first m - ceil(t·m) + k of the other (everything before them in either is unshared). Each offer is indexed
-/// under such a prefix (k = <see cref="PrefixSlack"/>); a probe walks the posting lists of its own prefix and
+/// under such a prefix (k = 8); a probe walks the posting lists of its own prefix and
 /// verifies only candidates sharing k prefix elements (or their whole overlap, if smaller). With t the lower of
 /// the two thresholds, no candidate that a rule would accept can be missed: the miss probability is zero, where
 /// MinHash banding only makes it small and, on real text whose unrelated offers share many function words, cannot
@@ -130,7 +130,8 @@ public sealed class RepostIndex
 
     /// <summary>
     /// Adds a canonical offer (a new offer just stored), or replaces the content of one already indexed (a known
-    /// offer whose title or description changed).
+    /// offer whose title or description changed; when its fingerprint did not change, <see cref="MarkSeen"/> is
+    /// enough).
     /// </summary>
     public void Add(long offerId, ContentSignature signature, DateTimeOffset lastSeenAt)
     {
@@ -244,19 +245,19 @@ public sealed class RepostIndex
             group = new Group(slot);
             return;
         }
-        group!.Members.Add(slot);
+        (group!.Members ??= [group.Best]).Add(slot);
         PromoteIfBetter(group, slot);
     }
 
     private void Leave(Dictionary<string, Group> groups, string key, int slot)
     {
         var group = groups[key];
-        group.Members.Remove(slot);
-        if (group.Members.Count == 0)
+        if (group.Members is null || group.Members.Count == 1)
         {
             groups.Remove(key);
             return;
         }
+        group.Members.Remove(slot);
         if (group.Best != slot) return;
         group.Best = group.Members[0];
         foreach (var member in group.Members) PromoteIfBetter(group, member);
@@ -404,9 +405,11 @@ public sealed class RepostIndex
         }
     }
 
+    // The offers sharing a fingerprint or a title. Nearly every group has one member, so the list of members is only
+    // created for a second one.
     private sealed class Group(int slot)
     {
         public int Best = slot;
-        public readonly List<int> Members = [slot];
+        public List<int>? Members;
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using JobSignal.Core.Common;
 using JobSignal.Core.Ingestion;
+using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Tests.Ingestion;
 
@@ -35,6 +36,21 @@ public class RepostDetectorTests
         Assert.Equal("contable senior", signature.NormalizedTitle);
         Assert.Equal(5, signature.DescriptionTokenCount);
         Assert.True(signature.HasDescription);
+    }
+
+    [Fact]
+    public void Signature_from_raw_text_uses_the_matchers_tokenizer()
+    {
+        var fromText = RepostDetector.BuildSignature("Administrativo/a (Contabilidad)", "Gestión de cobros en USD: https://acme.es/jobs");
+
+        Assert.Equal("administrativo a contabilidad", fromText.NormalizedTitle);
+        Assert.Equal(RepostDetector.BuildSignature(
+            Tokenizer.NormalizedTokens("Administrativo/a (Contabilidad)"),
+            Tokenizer.NormalizedTokens("Gestión de cobros en USD: https://acme.es/jobs")), fromText);
+        Assert.Equal(fromText.Fingerprint,
+            RepostDetector.BuildSignature("ADMINISTRATIVO-A  contabilidad", "gestion de  COBROS en usd").Fingerprint);
+        Assert.False(RepostDetector.BuildSignature("Mozo", "   ").HasDescription);
+        Assert.False(RepostDetector.BuildSignature("Mozo", null).HasDescription);
     }
 
     [Fact]
