@@ -1,3 +1,4 @@
+using JobSignal.Core.Aggregation;
 using JobSignal.Core.Catalog;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Sheets;
@@ -24,12 +25,11 @@ public sealed class FeedbackImportTests : StoreTestBase
     private long AddScoredCompany(string name, int maxScore, string topCategory = "cat_fx_currency_ops")
     {
         var id = AddCompany(name);
-        Store.Companies.SaveMetrics(id, new CompanyMetrics
-        {
-            MaxScore = maxScore, OfferCount = 3, UniqueOfferCount = 2, StrongOfferCount = maxScore >= 6 ? 1 : 0,
-            TopOfferUrl = $"https://www.infojobs.net/of-{id}", TopCategory = topCategory,
-            LastStrongAt = new DateTimeOffset(2024, 5, 3, 9, 0, 0, TimeSpan.Zero), EvidenceTerms = "USD, SWIFT", AggregatedAt = T0,
-        });
+        Store.Companies.SaveMetrics(id, new CompanyMetrics(maxScore, OfferCount: 3, UniqueOfferCount: 2,
+            StrongOfferCount: maxScore >= 6 ? 1 : 0, AvgStrongScore: null, TopOfferId: null,
+            TopOfferUrl: $"https://www.infojobs.net/of-{id}", TopOfferCategory: topCategory,
+            CategoryMaxScores: Array.Empty<CategoryMaxScore>(), LastStrongAt: new DateTimeOffset(2024, 5, 3, 9, 0, 0, TimeSpan.Zero),
+            FirstSeenAt: null, LastSeenAt: null, RecentOfferCount: 0, EvidenceTerms: new[] { "USD", "SWIFT" }), T0);
         return id;
     }
 
@@ -126,7 +126,8 @@ public sealed class FeedbackImportTests : StoreTestBase
 
         Assert.True(Store.Companies.Get(a)!.IsFinal);
         Assert.NotNull(Store.Offers.Get(offer));
-        Assert.False(Store.Companies.SaveMetrics(a, new CompanyMetrics { MaxScore = 0, AggregatedAt = T0 }));
+        Assert.False(Store.Companies.SaveMetrics(a, new CompanyMetrics(0, 0, 0, 0, null, null, null, null,
+            Array.Empty<CategoryMaxScore>(), null, null, null, 0, Array.Empty<string>()), T0));
         Assert.Equal(9, Store.Companies.Get(a)!.MaxScore);
     }
 }
