@@ -25,13 +25,17 @@ public sealed class FeedbackImportTests : StoreTestBase
     private long AddScoredCompany(string name, int maxScore, string topCategory = "cat_fx_currency_ops")
     {
         var id = AddCompany(name);
-        Store.Companies.SaveMetrics(id, new CompanyMetrics(maxScore, OfferCount: 3, UniqueOfferCount: 2,
-            StrongOfferCount: maxScore >= 6 ? 1 : 0, AvgStrongScore: null, TopOfferId: null,
-            TopOfferUrl: $"https://www.infojobs.net/of-{id}", TopOfferCategory: topCategory,
-            CategoryMaxScores: Array.Empty<CategoryMaxScore>(), LastStrongAt: new DateTimeOffset(2024, 5, 3, 9, 0, 0, TimeSpan.Zero),
-            FirstSeenAt: null, LastSeenAt: null, RecentOfferCount: 0, EvidenceTerms: new[] { "USD", "SWIFT" }), T0);
+        Store.Companies.SaveMetrics(id, Metrics(maxScore) with
+        {
+            OfferCount = 3, UniqueOfferCount = 2, StrongOfferCount = maxScore >= 6 ? 1 : 0,
+            TopOfferUrl = $"https://www.infojobs.net/of-{id}", TopOfferCategory = topCategory,
+            LastStrongAt = new DateTimeOffset(2024, 5, 3, 9, 0, 0, TimeSpan.Zero), EvidenceTerms = ["USD", "SWIFT"],
+        }, T0);
         return id;
     }
+
+    private static CompanyMetrics Metrics(int maxScore) =>
+        new(maxScore, 0, 0, 0, null, null, null, null, [], null, null, null, 0, []);
 
     private async Task SyncAll()
     {
@@ -126,8 +130,7 @@ public sealed class FeedbackImportTests : StoreTestBase
 
         Assert.True(Store.Companies.Get(a)!.IsFinal);
         Assert.NotNull(Store.Offers.Get(offer));
-        Assert.False(Store.Companies.SaveMetrics(a, new CompanyMetrics(0, 0, 0, 0, null, null, null, null,
-            Array.Empty<CategoryMaxScore>(), null, null, null, 0, Array.Empty<string>()), T0));
+        Assert.False(Store.Companies.SaveMetrics(a, Metrics(0), T0));
         Assert.Equal(9, Store.Companies.Get(a)!.MaxScore);
     }
 }
