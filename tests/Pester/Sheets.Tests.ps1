@@ -24,19 +24,14 @@ BeforeAll {
     function Add-TestCompany([string] $Path, [string] $Name, [int] $Score, [string] $Resolution = 'PENDING') {
         Use-Store $Path {
             param($store)
-            $identity = (Get-CoreType 'JobSignal.Core.Store.NewCompany')::new($Name, $Name.ToLowerInvariant(), $null, $false)
+            $identity = (Get-CoreType 'JobSignal.Core.Store.NewCompany')::new($Name, $Name.ToLowerInvariant(), [NullString]::Value, $false)
             $id = $store.Companies.Insert($identity, [DateTimeOffset]::UtcNow)
-            $metrics = (Get-CoreType 'JobSignal.Core.Store.CompanyMetrics')::new()
-            $metrics.MaxScore = $Score
-            $metrics.StrongOfferCount = [int]($Score -ge 6)
-            $metrics.UniqueOfferCount = 2
-            $metrics.OfferCount = 3
-            $metrics.TopCategory = 'cat_fx_currency_ops'
-            $metrics.TopOfferUrl = "https://www.infojobs.net/of-$id"
-            $metrics.LastStrongAt = [DateTimeOffset]::new(2024, 5, 3, 9, 0, 0, [TimeSpan]::Zero)
-            $metrics.EvidenceTerms = 'USD, SWIFT'
-            $metrics.AggregatedAt = [DateTimeOffset]::UtcNow
-            $null = $store.Companies.SaveMetrics($id, $metrics)
+            # What the aggregation would have computed: max score, offers (activity), unique, strong, top offer...
+            $noCategories = [Array]::CreateInstance((Get-CoreType 'JobSignal.Core.Aggregation.CategoryMaxScore'), 0)
+            $metrics = (Get-CoreType 'JobSignal.Core.Aggregation.CompanyMetrics')::new(
+                $Score, 3, 2, [int]($Score -ge 6), $null, $null, "https://www.infojobs.net/of-$id", 'cat_fx_currency_ops',
+                $noCategories, [DateTimeOffset]::new(2024, 5, 3, 9, 0, 0, [TimeSpan]::Zero), $null, $null, 0, [string[]] @('USD', 'SWIFT'))
+            $null = $store.Companies.SaveMetrics($id, $metrics, [DateTimeOffset]::UtcNow)
             if ($Resolution -ne 'PENDING') { $null = $store.Companies.UpdateResolution($id, $Resolution, [DateTimeOffset]::UtcNow) }
             $id
         }
