@@ -58,7 +58,7 @@ public sealed class CompanyRepository
             INSERT INTO companies (display_name, normalized_name, website_domain, hidden, first_seen_at, last_seen_at)
             VALUES (@Name, @NormalizedName, @Domain, @Hidden, @seenAt, @seenAt)
             RETURNING id
-            """).Set("@Name", identity.Name).Set("@NormalizedName", identity.NormalizedName).Set("@Domain", identity.Domain)
+            """).Set("@Name", identity.Name).Set("@NormalizedName", identity.NormalizedName).Set("@Domain", DomainOrNull(identity.Domain))
             .Set("@Hidden", identity.Hidden).Set("@seenAt", seenAt).ExecuteScalar()!);
 
     /// <summary>
@@ -88,12 +88,15 @@ public sealed class CompanyRepository
     /// Gives a company known by name only its website domain (SPEC 5.5). False when it already has a domain or
     /// another company owns this one.
     /// </summary>
-    public bool EnrichDomain(long companyId, string domain) => _store.Write(() =>
+    public bool EnrichDomain(long companyId, string domain) => DomainOrNull(domain) is not null && _store.Write(() =>
         _store.Statement("""
             UPDATE companies SET website_domain = @domain
             WHERE id = @companyId AND website_domain IS NULL
               AND NOT EXISTS (SELECT 1 FROM companies WHERE website_domain = @domain)
             """).Set("@companyId", companyId).Set("@domain", domain).ExecuteNonQuery() == 1);
+
+    /// <summary>A blank domain (PowerShell passes $null strings as "") is no domain: it must not claim the unique slot.</summary>
+    private static string? DomainOrNull(string? domain) => string.IsNullOrWhiteSpace(domain) ? null : domain;
 
     /// <summary>Moves the company's last seen forward to <paramref name="seenAt"/> (never back).</summary>
     public void Touch(long companyId, DateTimeOffset seenAt) => _store.Write(() =>

@@ -36,6 +36,12 @@ public class CompanyRepositoryTests : StoreTestBase
         var ex = Assert.Throws<SqliteException>(() => AddCompany("D", "acme.es"));
         Assert.Equal(19, ex.SqliteErrorCode);
         Assert.Equal("A", Store.Companies.FindByDomain("acme.es")!.Name);
+        // A blank domain is no domain (PowerShell turns $null into ""): it neither collides nor is stored.
+        var blank1 = AddCompany("E", "");
+        var blank2 = AddCompany("F", " ");
+        Assert.Null(Store.Companies.Get(blank1)!.Domain);
+        Assert.Null(Store.Companies.Get(blank2)!.Domain);
+        Assert.False(Store.Companies.EnrichDomain(blank1, ""));
         Assert.Null(Store.Companies.FindByDomain("other.es"));
     }
 
