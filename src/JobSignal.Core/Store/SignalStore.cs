@@ -88,7 +88,9 @@ public sealed class SignalStore : IDisposable
                 DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
             }.ToString());
             connection.Open();
-            connection.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+            connection.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; " +
+                // Savepoint journals in memory; a page cache that holds a chunk's working set (in KiB when negative).
+                "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;");
             var store = new SignalStore(fullPath, connection, options);
             store.RetryWhileBusy(() => connection.ExecuteScalar<string>("PRAGMA journal_mode = WAL"), CancellationToken.None);
             store.Migrate(schemaVersion);
@@ -151,19 +153,20 @@ public sealed class SignalStore : IDisposable
     /// </summary>
     public T Savepoint<T>(Func<T> work)
     {
-        var transaction = _transaction ?? throw new InvalidOperationException("Savepoint needs an open Write transaction.");
+        if (_transaction is null) throw new InvalidOperationException("Savepoint needs an open Write transaction.");
+        // Ingestion opens one or two savepoints per offer: their statements are prepared once, not per call.
         var name = "sp" + (++_savepointDepth);
-        transaction.Save(name);
+        Statement("SAVEPOINT " + name).ExecuteNonQuery();
         try
         {
             var result = work();
-            transaction.Release(name);
+            Statement("RELEASE " + name).ExecuteNonQuery();
             return result;
         }
         catch
         {
-            transaction.Rollback(name);
-            transaction.Release(name);
+            Statement("ROLLBACK TO " + name).ExecuteNonQuery();
+            Statement("RELEASE " + name).ExecuteNonQuery();
             throw;
         }
         finally
