@@ -31,17 +31,6 @@ internal sealed class OfferText
     public static OfferText Of(Offer offer) =>
         new(Tokenizer.Tokenize(offer.Title), Tokenizer.Tokenize(offer.Description), offer.Requirements);
 
-    /// <summary>Prepares every item in parallel (null where <paramref name="select"/> gives null), in input order.</summary>
-    public static OfferText?[] Prepare<T>(IReadOnlyList<T> items, Func<T, OfferText?> select, CancellationToken cancellationToken)
-    {
-        var texts = new OfferText?[items.Count];
-        Parallel.For(0, items.Count, Parallelism(cancellationToken), i => texts[i] = select(items[i]));
-        return texts;
-    }
-
-    internal static ParallelOptions Parallelism(CancellationToken cancellationToken) =>
-        new() { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
-
     private static string[] Values(TokenizedText text)
     {
         var values = new string[text.Count];
@@ -85,14 +74,6 @@ internal sealed class MatchRecorder
 
     /// <summary>Scores a stored offer's text; never throws.</summary>
     public PreparedMatch Compute(StoredOffer offer) => Compute(() => _scorer.Score(offer.Title, offer.Description, offer.Requirements));
-
-    /// <summary>Computes the matches of many items in parallel, in input order.</summary>
-    public PreparedMatch[] Compute<T>(IReadOnlyList<T> items, Func<T, PreparedMatch> compute, CancellationToken cancellationToken)
-    {
-        var matches = new PreparedMatch[items.Count];
-        Parallel.For(0, items.Count, OfferText.Parallelism(cancellationToken), i => matches[i] = compute(items[i]));
-        return matches;
-    }
 
     private static PreparedMatch Compute(Func<SignalScore> scoring)
     {

@@ -19,8 +19,10 @@ namespace JobSignal.Core.Ingestion;
 /// the offer stays stored without a match). A failure undoes only that offer (failed_db) and the chunk goes on.
 /// </para>
 /// <para>
-/// At most one chunk is buffered; each chunk is one transaction that also saves the run's counters and affected
-/// companies, so the run row always tells what is committed. The run is created by <see cref="Start"/> and always
+/// Chunks are pipelined: when a chunk is full, its offers are tokenized, signed and scored in the background (pure
+/// work, <see cref="PreparedChunk"/>) while the previous chunk is written, so a chunk's results come back when the next
+/// chunk fills (or at <see cref="Complete"/>). At most two chunks are held; each is one transaction that also saves
+/// the run's counters and affected companies, so the run row always tells what is committed. The run is created by <see cref="Start"/> and always
 /// finished: <see cref="Complete"/> (success), <see cref="Fail"/>, <see cref="Cancel"/>, or <see cref="Dispose"/>
 /// (cancelled, when nothing else finished it). Not thread-safe: one ingesting thread.
 /// </para>
@@ -36,6 +38,7 @@ public sealed class OfferIngestor : IDisposable
     private readonly MatchRecorder _matches;
     private readonly List<(Offer Offer, string? Problem)> _buffer;
     private readonly RunRecorder _run;
+    private PreparedChunk? _preparing;
 
     private OfferIngestor(SignalStore store, CompiledCatalog catalog, IngestionOptions options, RunRecorder run)
     {
@@ -122,31 +125,48 @@ public sealed class OfferIngestor : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         _buffer.Add((offer, inputProblem));
         if (offer.Fetch is { } fetch) _run.Fetch = fetch;
-        return _buffer.Count >= _options.ChunkSize ? CommitChunk(cancellationToken) : [];
+        if (_buffer.Count < _options.ChunkSize) return [];
+        // Start preparing this chunk, then write the one prepared before it while this one is being prepared.
+        var previous = _preparing;
+        _preparing = StartPreparing(cancellationToken);
+        return previous is null ? [] : CommitChunk(previous, cancellationToken);
     }
 
-    /// <summary>Commits what is buffered and finishes the run as a success; returns the last chunk's results.</summary>
+    /// <summary>Commits what is buffered and finishes the run as a success; returns the results not returned yet.</summary>
     public IReadOnlyList<OfferIngestionResult> Complete(CancellationToken cancellationToken = default)
     {
         EnsureRunning();
-        var results = _buffer.Count > 0 ? CommitChunk(cancellationToken) : [];
+        var results = new List<OfferIngestionResult>();
+        if (_preparing is { } prepared)
+        {
+            _preparing = null;
+            results.AddRange(CommitChunk(prepared, cancellationToken));
+        }
+        if (_buffer.Count > 0) results.AddRange(CommitChunk(StartPreparing(cancellationToken), cancellationToken));
         _run.Finish(RunStatus.Success, null);
         return results;
     }
 
-    /// <summary>Finishes the run as failed with the error's message; buffered offers are dropped. No-op once finished.</summary>
+    /// <summary>Finishes the run as failed with the error's message; uncommitted offers are dropped. No-op once finished.</summary>
     public void Fail(Exception error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        _buffer.Clear();
+        DropUncommitted();
         if (!IsFinished) _run.Finish(RunStatus.Failed, error.Message);
     }
 
-    /// <summary>Finishes the run as cancelled: committed chunks stay, buffered offers are dropped. No-op once finished.</summary>
+    /// <summary>Finishes the run as cancelled: committed chunks stay, uncommitted offers are dropped. No-op once finished.</summary>
     public void Cancel()
     {
-        _buffer.Clear();
+        DropUncommitted();
         if (!IsFinished) _run.Cancel();
+    }
+
+    private void DropUncommitted()
+    {
+        _buffer.Clear();
+        _preparing?.Abandon();
+        _preparing = null;
     }
 
     /// <summary>Finishes a run nobody finished as cancelled (the pipeline was stopped); never throws.</summary>
@@ -162,14 +182,19 @@ public sealed class OfferIngestor : IDisposable
         }
     }
 
-    private IReadOnlyList<OfferIngestionResult> CommitChunk(CancellationToken cancellationToken)
+    /// <summary>Takes the buffered offers and starts preparing them in the background.</summary>
+    private PreparedChunk StartPreparing(CancellationToken cancellationToken)
     {
-        var offers = _buffer.ToArray();
+        var chunk = new PreparedChunk(_buffer.ToArray(), _matches, cancellationToken);
         _buffer.Clear();
+        return chunk;
+    }
+
+    private IReadOnlyList<OfferIngestionResult> CommitChunk(PreparedChunk prepared, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
-        // Tokenizing and signing is most of an offer's CPU cost and needs no store: done in parallel, outside the lock.
-        var texts = OfferText.Prepare(offers, o => o.Problem is null && OfferValidator.Validate(o.Offer) is null ? OfferText.Of(o.Offer) : null,
-            cancellationToken);
+        var offers = prepared.Offers;
+        var texts = prepared.Texts();
         var seenAt = StoreTime.Now(_clock);
         Chunk chunk;
         try
@@ -182,9 +207,9 @@ public sealed class OfferIngestor : IDisposable
                 for (var i = 0; i < offers.Length; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    work.Results.Add(Process(offers[i].Offer, offers[i].Problem, texts[i], seenAt, work));
+                    work.Results.Add(Process(offers[i].Offer, offers[i].Problem, texts[i]?.Text, seenAt, work));
                 }
-                StoreMatches(work, seenAt, cancellationToken);
+                StoreMatches(work, texts, seenAt, cancellationToken);
                 foreach (var result in work.Results) work.Count(result);
                 foreach (var companyId in work.Affected) _store.Companies.Touch(companyId, seenAt);
                 Run.Provider ??= work.Results.Select(r => r.Provider).FirstOrDefault(p => p is not null);
@@ -250,19 +275,16 @@ public sealed class OfferIngestor : IDisposable
     }
 
     /// <summary>
-    /// Scores the chunk's new and changed offers in parallel (pure), then stores each match in the chunk's
-    /// transaction; an offer whose match cannot be stored becomes match_failed, still stored.
+    /// Stores the match (scored while the chunk was prepared) of each new and changed offer in the chunk's transaction;
+    /// an offer whose match cannot be stored becomes match_failed, still stored.
     /// </summary>
-    private void StoreMatches(Chunk work, DateTimeOffset seenAt, CancellationToken cancellationToken)
+    private void StoreMatches(Chunk work, PreparedOffer?[] prepared, DateTimeOffset seenAt, CancellationToken cancellationToken)
     {
-        var pending = work.NeedsMatch.ToArray();
-        var prepared = _matches.Compute(pending.Select(p => p.Value).ToArray(), _matches.Compute, cancellationToken);
-        for (var i = 0; i < pending.Length; i++)
+        foreach (var index in work.NeedsMatch)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var index = pending[i].Key;
             var result = work.Results[index];
-            var match = _matches.Store(result.OfferId!.Value, prepared[i], seenAt, cancellationToken);
+            var match = _matches.Store(result.OfferId!.Value, prepared[index]!.Match, seenAt, cancellationToken);
             if (match.Stored) work.Counters.Scored++;
             work.Results[index] = match.Stored
                 ? result with { Score = match.Score!.Score, TopCategory = match.Score.TopCategory }
@@ -325,7 +347,7 @@ public sealed class OfferIngestor : IDisposable
             OfferId = offerId, CompanyId = companyId, ProviderOfferId = providerOfferId, Fingerprint = signature.Fingerprint,
             UpdatedAt = StoreTimeOf(offer.UpdatedAt), HasMatch = true,
         });
-        return work.Match(text, Result(offer, IngestionOutcome.Inserted, $"New offer ({resolution.Reason}).", offerId, companyId));
+        return work.Match(Result(offer, IngestionOutcome.Inserted, $"New offer ({resolution.Reason}).", offerId, companyId));
     }
 
     private OfferIngestionResult Update(Offer offer, KnownOffer known, OfferText text, DateTimeOffset seenAt, Chunk work)
@@ -345,7 +367,7 @@ public sealed class OfferIngestor : IDisposable
         if (!changed && known.HasMatch)
             return Result(offer, IngestionOutcome.Updated, "Known offer, unchanged: last seen updated.", known.OfferId, known.CompanyId);
         var why = changed ? "Known offer, content changed: re-scored." : "Known offer without a match: scored.";
-        return work.Match(text, Result(offer, IngestionOutcome.Updated, why, known.OfferId, known.CompanyId));
+        return work.Match(Result(offer, IngestionOutcome.Updated, why, known.OfferId, known.CompanyId));
     }
 
     private static DateTimeOffset? StoreTimeOf(DateTimeOffset? value) => value is { } v ? StoreTime.Truncate(v) : null;
@@ -373,15 +395,15 @@ public sealed class OfferIngestor : IDisposable
         public List<OfferIngestionResult> Results { get; } = [];
         public RunCounters Counters { get; } = new();
         public SortedSet<long> Affected { get; } = [];
-        /// <summary>Results (by index) whose offer must be matched and scored once the chunk's offers are stored.</summary>
-        public SortedDictionary<int, OfferText> NeedsMatch { get; } = [];
+        /// <summary>Results (by index, the same as their offer's in the chunk) whose match is stored once the chunk's offers are.</summary>
+        public SortedSet<int> NeedsMatch { get; } = [];
 
         public void Count(OfferIngestionResult result) => Counters.Count(result.Outcome);
 
-        /// <summary>Marks the result being produced (the next in <see cref="Results"/>) for matching.</summary>
-        public OfferIngestionResult Match(OfferText text, OfferIngestionResult result)
+        /// <summary>Marks the result being produced (the next in <see cref="Results"/>) for storing its match.</summary>
+        public OfferIngestionResult Match(OfferIngestionResult result)
         {
-            NeedsMatch[Results.Count] = text;
+            NeedsMatch.Add(Results.Count);
             return result;
         }
 
@@ -393,4 +415,39 @@ public sealed class OfferIngestor : IDisposable
             undo.Add(() => Known.Remove(key));
         }
     }
+
+    /// <summary>
+    /// A chunk's offers being prepared on the thread pool: each valid offer tokenized and signed once
+    /// (<see cref="OfferText"/>) and scored. Scoring is pure, so it is done before the store says whether the offer is
+    /// new; the few reposts and unchanged updates simply do not use their score.
+    /// </summary>
+    private sealed class PreparedChunk
+    {
+        private readonly Task<PreparedOffer?[]> _work;
+
+        public PreparedChunk((Offer Offer, string? Problem)[] offers, MatchRecorder matches, CancellationToken cancellationToken)
+        {
+            Offers = offers;
+            _work = Task.Run(() => ParallelMap.Map(offers, item =>
+            {
+                if (item.Problem is not null || OfferValidator.Validate(item.Offer) is not null) return null;
+                var text = OfferText.Of(item.Offer);
+                return (PreparedOffer?)new PreparedOffer(text, matches.Compute(text));
+            }, cancellationToken), cancellationToken);
+        }
+
+        public (Offer Offer, string? Problem)[] Offers { get; }
+
+        /// <summary>Waits for the preparation; null for offers that are invalid (they are never stored).</summary>
+        public PreparedOffer?[] Texts() => _work.GetAwaiter().GetResult();
+
+        /// <summary>The chunk will not be written: let its preparation finish quietly (it touches nothing shared).</summary>
+        public void Abandon()
+        {
+            try { _work.Wait(); }
+            catch (AggregateException) { }
+        }
+    }
+
+    private sealed record PreparedOffer(OfferText Text, PreparedMatch Match);
 }
