@@ -40,7 +40,7 @@ public class SignalScoreJsonTests
     public void Writes_camel_case_names_and_enum_strings_without_nulls()
     {
         var json = SignalScoreJson.Serialize(Fx("fx02_negation_aws"));
-        Assert.StartsWith("{\"format\":1,\"catalogVersion\":\"2.1.0\",", json);
+        Assert.StartsWith("{\"format\":2,\"catalogVersion\":\"2.1.0\",", json);
         Assert.Contains("\"field\":\"description\"", json);
         Assert.Contains("\"kind\":\"keyword\"", json);
         Assert.Contains("\"negationCue\":\"no\"", json);
@@ -51,10 +51,66 @@ public class SignalScoreJsonTests
         Assert.DoesNotContain("\"explanation\"", json);
     }
 
+    [Fact]
+    public void Writes_each_hit_once_and_refers_to_it_from_its_contribution()
+    {
+        var score = Fx("fx01_strong_usd_signal");
+        var json = SignalScoreJson.Serialize(score);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var winning = score.Categories[0].Hit;
+        var reference = root.GetProperty("categories")[0].GetProperty("hit");
+        Assert.Equal(["id", "field", "position"], reference.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(winning.Id, reference.GetProperty("id").GetString());
+        Assert.Equal(winning.Position, reference.GetProperty("position").GetInt32());
+        // Every evidence snippet is stored once, in "hits" (plus negated and excluded ones), never again in a contribution.
+        var snippets = score.Hits.Concat(score.NegatedHits).Concat(score.ExcludedHits).Count();
+        Assert.Equal(snippets, json.Split("\"evidence\":").Length - 1);
+        // False flags are left out; the text is UTF-8, not \u-escaped.
+        Assert.DoesNotContain("\"negated\":false", json);
+        Assert.DoesNotContain("\\u00", json);
+    }
+
+    [Fact]
+    public void Reads_format_1_with_the_winning_hits_written_in_full()
+    {
+        var score = Fx("fx01_strong_usd_signal");
+        var formatOne = System.Text.Json.JsonSerializer.Serialize(score with { Format = 1 }, new System.Text.Json.JsonSerializerOptions
+        {
+            PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
+            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+            Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase) },
+        });
+        Assert.StartsWith("{\"format\":1,", formatOne);
+        Assert.Contains("\"negated\":false", formatOne);
+
+        var back = SignalScoreJson.Deserialize(formatOne);
+
+        Assert.Equal(1, back.Format);
+        Assert.Equal(score.Hits, back.Hits);
+        Assert.Equal(score.Categories.Select(c => (c.Id, c.Points, c.Hit)), back.Categories.Select(c => (c.Id, c.Points, c.Hit)));
+        Assert.Equal(score.Evidence, back.Evidence);
+        Assert.Equal(score.Explanation, back.Explanation);
+    }
+
+    [Fact]
+    public void Rejects_a_contribution_that_names_a_hit_it_does_not_list()
+    {
+        var json = SignalScoreJson.Serialize(Fx("fx01_strong_usd_signal"));
+        var damaged = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        damaged["hits"] = new System.Text.Json.Nodes.JsonArray();
+
+        var ex = Assert.Throws<JobSignalException>(() => SignalScoreJson.Deserialize(damaged.ToJsonString()));
+
+        Assert.Equal(SignalScoreJson.InvalidErrorId, ex.ErrorId);
+        Assert.Contains("does not list", ex.Message);
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("null")]
     [InlineData("{\"format\":99}")]
+    [InlineData("{\"format\":3}")]
     [InlineData("{\"score\":\"ten\"}")]
     public void Rejects_what_is_not_an_explanation(string json)
     {
