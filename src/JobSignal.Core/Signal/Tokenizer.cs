@@ -18,13 +18,24 @@ public static class Tokenizer
 {
     private const string Usd = "usd", Gbp = "gbp", Eur = "eur", Us = "us", Usa = "usa", Uk = "uk", Latam = "latam";
 
+    // Per thread: the token list being built (reused, so only the final array is allocated) and a small cache of
+    // token strings. Offers repeat the same few hundred words, so most tokens are not allocated again.
+    [ThreadStatic] private static List<Token>? t_tokens;
+    [ThreadStatic] private static string?[]? t_recentTokens;
+    private const int RecentTokenSlots = 4096;
+    private const int LongestCachedToken = 24;
+
     /// <summary>Tokens with offsets plus injected alternatives: what the matcher walks.</summary>
     public static TokenizedText Tokenize(string? text)
     {
         text ??= "";
-        var sink = new LatticeSink { Tokens = new List<Token>(text.Length / 6 + 1) };
+        var list = t_tokens ??= new List<Token>(512);
+        list.Clear();
+        var sink = new LatticeSink { Tokens = list };
         Scan(text, ref sink);
-        var tokens = sink.Tokens.ToArray();
+        var tokens = list.ToArray();
+        list.Clear();
+        if (list.Capacity > 65_536) t_tokens = null; // a huge text must not pin its buffer for the thread's life
         var alternatives = sink.Alternatives ?? new List<TokenAlternative>();
         AddSequenceAlternatives(tokens, alternatives);
         if (alternatives.Count > 1) alternatives.Sort(static (a, b) => a.Slot.CompareTo(b.Slot));
@@ -102,13 +113,23 @@ public static class Tokenizer
         public void Add(ReadOnlySpan<char> normalized, int start, int end, CurrencyMarks marks)
         {
             var slot = Tokens.Count;
-            Tokens.Add(new Token(new string(normalized), start, end));
+            Tokens.Add(new Token(TokenString(normalized), start, end));
             if (marks == CurrencyMarks.None) return;
             Alternatives ??= new List<TokenAlternative>();
             if ((marks & CurrencyMarks.Dollar) != 0) Alternatives.Add(new TokenAlternative(Usd, slot, 1));
             if ((marks & CurrencyMarks.Pound) != 0) Alternatives.Add(new TokenAlternative(Gbp, slot, 1));
             if ((marks & CurrencyMarks.Euro) != 0) Alternatives.Add(new TokenAlternative(Eur, slot, 1));
         }
+    }
+
+    /// <summary>The token as a string, shared with the last identical token this thread made when it is still cached.</summary>
+    private static string TokenString(ReadOnlySpan<char> normalized)
+    {
+        if (normalized.Length > LongestCachedToken) return new string(normalized);
+        var recent = t_recentTokens ??= new string?[RecentTokenSlots];
+        ref var slot = ref recent[string.GetHashCode(normalized) & (RecentTokenSlots - 1)];
+        if (slot is { } cached && normalized.SequenceEqual(cached)) return cached;
+        return slot = new string(normalized);
     }
 
     private struct StringListSink : ITokenSink
