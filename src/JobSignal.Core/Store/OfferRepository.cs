@@ -157,21 +157,6 @@ public sealed class OfferRepository
             ORDER BY id
             """).Set("@companyId", companyId).Set("@seenSince", seenSince).Rows<RepostCandidate>();
 
-    /// <summary>
-    /// The company's canonical offers seen since <paramref name="seenSince"/> with this fingerprint or this
-    /// normalized title (index lookups: cost does not grow with the company's history).
-    /// </summary>
-    public IReadOnlyList<RepostCandidate> FindRepostCandidates(long companyId, string? fingerprint, string? normalizedTitle,
-        DateTimeOffset seenSince) =>
-        _store.Statement("""
-            SELECT id AS OfferId, fingerprint, normalized_title, description_token_count, content_signature, last_seen_at
-            FROM offers
-            WHERE company_id = @companyId AND canonical_offer_id IS NULL AND last_seen_at >= @seenSince
-              AND (fingerprint = @fingerprint OR normalized_title = @normalizedTitle)
-            ORDER BY id
-            """).Set("@companyId", companyId).Set("@fingerprint", fingerprint).Set("@normalizedTitle", normalizedTitle)
-            .Set("@seenSince", seenSince).Rows<RepostCandidate>();
-
     /// <summary>The canonical offers of these companies with their matches, by company then offer id.</summary>
     public IReadOnlyList<OfferSignal> ListForAggregation(IEnumerable<long> companyIds) =>
         SqlText.Batches(companyIds).SelectMany(ids => _store.Connection.Query<OfferSignal>(_store.Command("""

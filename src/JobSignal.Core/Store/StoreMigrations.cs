@@ -13,6 +13,7 @@ internal static class StoreMigrations
     public static IReadOnlyList<StoreMigration> All { get; } = new[]
     {
         new StoreMigration(1, "initial schema", InitialSchema),
+        new StoreMigration(2, "drop the repost lookup indexes", DropRepostLookupIndexes),
     };
 
     public static int Latest => All[^1].Version;
@@ -201,5 +202,12 @@ internal static class StoreMigrations
         CREATE UNIQUE INDEX ux_feedback_model ON feedback_events (company_id, kind, value, notes)
             WHERE kind = 'model_feedback';
         CREATE INDEX ix_feedback_company ON feedback_events (company_id, created_at);
+        """;
+
+    // Repost checks run in memory over each company's RepostIndex, never by fingerprint or title in SQL. Both indexes
+    // only cost writes: keyed by company, every chunk of offers dirtied pages all over them.
+    private const string DropRepostLookupIndexes = """
+        DROP INDEX ix_offers_company_fingerprint;
+        DROP INDEX ix_offers_company_title;
         """;
 }

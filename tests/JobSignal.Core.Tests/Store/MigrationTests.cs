@@ -48,6 +48,9 @@ public class MigrationTests : IDisposable
             Assert.Equal(("Seeded S.L.", "seeded.es"), (company.Name, company.Domain));
             Assert.Equal("Seeded offer", store.Offers.List().Single().Title);
         }
+        // Version 2 dropped the indexes repost checks no longer use.
+        Assert.Equal(0L, store.Connection.ExecuteScalar<long>(
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('ix_offers_company_fingerprint', 'ix_offers_company_title')"));
         // The migrated store works: a full write path runs.
         var id = store.Companies.Insert(new NewCompany("New", "new", null, false), DateTimeOffset.UtcNow);
         Assert.NotNull(store.Companies.Get(id));
