@@ -80,15 +80,26 @@ public static class CompanyIdentity
     /// <param name="provider">The offer's provider (e.g. <see cref="Providers.Infojobs"/>), scope of provider ids.</param>
     /// <param name="company">The company the offer declares; null counts as no identity evidence.</param>
     /// <param name="known">Read access to the companies already stored.</param>
-    public static CompanyResolution Resolve(string provider, OfferCompany? company, ICompanyLookup known)
+    public static CompanyResolution Resolve(string provider, OfferCompany? company, ICompanyLookup known) =>
+        Resolve(provider, company, KeysOf(company), known);
+
+    /// <summary>
+    /// The identity keys of a company as it is declared: text work only, so ingestion computes them for a whole
+    /// chunk in parallel before deciding, offer by offer, with <see cref="Resolve(string, OfferCompany?, CompanyKeys, ICompanyLookup)"/>.
+    /// </summary>
+    public static CompanyKeys KeysOf(OfferCompany? company) =>
+        company is null ? default : new CompanyKeys(NormalizeDomain(company.Website), NormalizeName(company.Name));
+
+    /// <inheritdoc cref="Resolve(string, OfferCompany?, ICompanyLookup)"/>
+    /// <param name="keys">The company's keys, as <see cref="KeysOf"/> gives them.</param>
+    public static CompanyResolution Resolve(string provider, OfferCompany? company, CompanyKeys keys, ICompanyLookup known)
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(known);
         if (company is null) return CompanyResolution.NoIdentity(null, hidden: false);
 
         var sourceId = OfferNormalization.TrimToNull(company.ProviderCompanyId);
-        var domain = NormalizeDomain(company.Website);
-        var name = NormalizeName(company.Name);
+        var (domain, name) = keys;
         var hidden = company.Hidden;
 
         if (sourceId is not null && known.FindBySource(provider, sourceId) is { } linked)
@@ -288,3 +299,6 @@ public static class CompanyIdentity
         return true;
     }
 }
+
+/// <summary>A company's identity keys (SPEC 5.5): its website domain and its normalized name, each null when absent.</summary>
+public readonly record struct CompanyKeys(string? Domain, string? NormalizedName);

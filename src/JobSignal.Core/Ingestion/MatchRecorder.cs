@@ -6,39 +6,6 @@ using JobSignal.Core.Store;
 
 namespace JobSignal.Core.Ingestion;
 
-/// <summary>
-/// An offer's text tokenized once, for both its repost signature and its matching: the CPU-heavy part of ingesting
-/// an offer, pure, so a chunk's offers are prepared in parallel before its transaction.
-/// </summary>
-internal sealed class OfferText
-{
-    private OfferText(TokenizedText title, TokenizedText description, string? requirements)
-    {
-        Title = title;
-        Description = description;
-        Requirements = requirements;
-        Signature = RepostDetector.BuildSignature(Values(title), Values(description));
-        Content = new OfferContent(Signature.Fingerprint, Signature.NormalizedTitle, Signature.DescriptionTokenCount, Signature.ToBytes());
-    }
-
-    public TokenizedText Title { get; }
-    public TokenizedText Description { get; }
-    public string? Requirements { get; }
-    public ContentSignature Signature { get; }
-    /// <summary>What the store keeps of the signature.</summary>
-    public OfferContent Content { get; }
-
-    public static OfferText Of(Offer offer) =>
-        new(Tokenizer.Tokenize(offer.Title), Tokenizer.Tokenize(offer.Description), offer.Requirements);
-
-    private static string[] Values(TokenizedText text)
-    {
-        var values = new string[text.Count];
-        for (var i = 0; i < values.Length; i++) values[i] = text.Tokens[i].Value;
-        return values;
-    }
-}
-
 /// <summary>An offer's match, computed and ready to store, or why it could not be computed.</summary>
 internal sealed record PreparedMatch(SignalScore? Score, string? ExplanationJson, Exception? Error);
 

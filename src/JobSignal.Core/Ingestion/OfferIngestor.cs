@@ -211,7 +211,7 @@ public sealed class OfferIngestor : IDisposable
                 }
                 StoreMatches(work, texts, seenAt, cancellationToken);
                 foreach (var result in work.Results) work.Count(result);
-                foreach (var companyId in work.Affected) _store.Companies.Touch(companyId, seenAt);
+                _store.Companies.Touch(work.Affected, seenAt);
                 Run.Provider ??= work.Results.Select(r => r.Provider).FirstOrDefault(p => p is not null);
                 _run.SaveChunk(work.Counters, work.Affected);
                 return work;
@@ -302,7 +302,7 @@ public sealed class OfferIngestor : IDisposable
     {
         var provider = ProviderOf(offer);
         var providerOfferId = offer.ProviderOfferId.Trim();
-        var resolution = CompanyIdentity.Resolve(provider, offer.Company, _companies);
+        var resolution = CompanyIdentity.Resolve(provider, offer.Company, text.CompanyKeys, _companies);
         if (resolution.Kind == CompanyResolutionKind.NoIdentity)
             return Result(offer, IngestionOutcome.SkippedNoIdentity, $"No company identity: {resolution.Reason}.");
         if (resolution.CompanyId is { } resolved && _companies.IsFinal(resolved))

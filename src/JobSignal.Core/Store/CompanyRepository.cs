@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using JobSignal.Core.Aggregation;
 using JobSignal.Core.Domain;
@@ -99,9 +100,14 @@ public sealed class CompanyRepository
     private static string? DomainOrNull(string? domain) => string.IsNullOrWhiteSpace(domain) ? null : domain;
 
     /// <summary>Moves the company's last seen forward to <paramref name="seenAt"/> (never back).</summary>
-    public void Touch(long companyId, DateTimeOffset seenAt) => _store.Write(() =>
-        _store.Statement("UPDATE companies SET last_seen_at = max(last_seen_at, @seenAt) WHERE id = @companyId")
-            .Set("@companyId", companyId).Set("@seenAt", seenAt).ExecuteNonQuery());
+    public void Touch(long companyId, DateTimeOffset seenAt) => Touch([companyId], seenAt);
+
+    /// <summary>Moves the last seen of many companies forward (never back), in one statement (a chunk's companies).</summary>
+    public void Touch(IEnumerable<long> companyIds, DateTimeOffset seenAt) => _store.Write(() =>
+        _store.Statement("""
+            UPDATE companies SET last_seen_at = max(last_seen_at, @seenAt)
+            WHERE id IN (SELECT value FROM json_each(@ids))
+            """).Set("@ids", JsonSerializer.Serialize(companyIds)).Set("@seenAt", seenAt).ExecuteNonQuery());
 
     /// <summary>Sets the resolution (one of <see cref="Resolution.All"/>). False when the company does not exist or already had it.</summary>
     public bool UpdateResolution(long companyId, string resolution, DateTimeOffset updatedAt)

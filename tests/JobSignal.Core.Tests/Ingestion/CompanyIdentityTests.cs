@@ -64,6 +64,16 @@ public class CompanyIdentityTests
     }
 
     [Fact]
+    public void KeysOf_gives_the_normalized_domain_and_name_that_Resolve_decides_on()
+    {
+        var company = new OfferCompany { Name = "  Acme Pagos, S.L.U. ", Website = "https://www.Acme.es/empleo" };
+
+        Assert.Equal(new CompanyKeys("acme.es", "acme pagos"), CompanyIdentity.KeysOf(company));
+        Assert.Equal(new CompanyKeys(null, null), CompanyIdentity.KeysOf(null));
+        Assert.Equal(new CompanyKeys(null, "acme"), CompanyIdentity.KeysOf(new OfferCompany { Name = "ACME SA", Website = "https://empresa.infojobs.net/acme" }));
+    }
+
+    [Fact]
     public void NormalizeDomain_keeps_a_company_whose_name_merely_contains_infojobs()
     {
         Assert.Equal("notinfojobs.es", CompanyIdentity.NormalizeDomain("https://notinfojobs.es"));

@@ -100,6 +100,21 @@ public class CompanyRepositoryTests : StoreTestBase
     }
 
     [Fact]
+    public void Touch_of_many_companies_moves_each_forward_only()
+    {
+        var a = AddCompany("A");
+        var b = AddCompany("B");
+        var untouched = AddCompany("C");
+        Store.Companies.Touch(a, T0.AddHours(9));
+
+        Store.Companies.Touch([a, b], T0.AddHours(5));
+
+        Assert.Equal(T0.AddHours(9), Store.Companies.Get(a)!.LastSeenAt);
+        Assert.Equal(T0.AddHours(5), Store.Companies.Get(b)!.LastSeenAt);
+        Assert.Equal(T0, Store.Companies.Get(untouched)!.LastSeenAt);
+    }
+
+    [Fact]
     public void Resolution_updates_report_real_changes_and_reject_unknown_values()
     {
         var id = AddCompany();
