@@ -40,8 +40,8 @@ internal sealed class IngestScenario : IBenchScenario
             output.WriteLine("Wall time suffers when other processes share the cores; CPU time (this process) does not: both are given.");
             output.WriteLine("Generation of the corpus is inside every measurement (it streams); its own cost is the 'generate' column.");
             output.WriteLine();
-            output.WriteLine("| offers | generate s | floor insert s (CPU) | ingest s (CPU) | offers/s (wall) | µs/offer (CPU) | x floor (CPU) | x floor, generation excluded (CPU) | peak WS MB (managed) | KB allocated/offer | aggregate s (CPU) | companies |");
-            output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            output.WriteLine("| offers | generate s | floor insert s (CPU) | ingest s (CPU) | offers/s (wall) | µs/offer (CPU) | x floor (CPU) | x floor, generation excluded (CPU) | peak WS MB (managed) | KB allocated/offer | KB written/offer (floor) | aggregate s (CPU) | companies |");
+            output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             var perOffer = new List<(int Size, double MicrosPerOffer)>();
             var details = new List<string>();
             foreach (var size in options.Sizes)
@@ -68,7 +68,7 @@ internal sealed class IngestScenario : IBenchScenario
                 var micros = ingest.Cpu * 1e6 / size;
                 perOffer.Add((size, micros));
                 output.WriteLine(Invariant(
-                    $"| {size} | {generate.Wall:0.00} | {floor.Wall:0.00} ({floor.Cpu:0.00}) | {ingest.Wall:0.00} ({ingest.Cpu:0.00}) | {size / ingest.Wall:0} | {micros:0} | {ingest.Cpu / floor.Cpu:0.0}x | {(ingest.Cpu - generate.Cpu) / Math.Max(0.001, floor.Cpu - generate.Cpu):0.0}x | {ingest.PeakMb:0} ({ingest.ManagedMb:0}) | {(ingest.AllocatedBytes - generate.AllocatedBytes) / 1024.0 / size:0.0} | {aggregate.Wall:0.00} ({aggregate.Cpu:0.00}) | {companies} |"));
+                    $"| {size} | {generate.Wall:0.00} | {floor.Wall:0.00} ({floor.Cpu:0.00}) | {ingest.Wall:0.00} ({ingest.Cpu:0.00}) | {size / ingest.Wall:0} | {micros:0} | {ingest.Cpu / floor.Cpu:0.0}x | {(ingest.Cpu - generate.Cpu) / Math.Max(0.001, floor.Cpu - generate.Cpu):0.0}x | {ingest.PeakMb:0} ({ingest.ManagedMb:0}) | {(ingest.AllocatedBytes - generate.AllocatedBytes) / 1024.0 / size:0.0} | {ingest.WrittenBytes / 1024.0 / size:0.0} ({floor.WrittenBytes / 1024.0 / size:0.0}) | {aggregate.Wall:0.00} ({aggregate.Cpu:0.00}) | {companies} |"));
                 details.Add(Invariant($"{size}: generated {corpus.Vacancies} vacancies, {corpus.Reposts} reposts ({corpus.NearDuplicates} edited), {corpus.BadRecords} bad records") +
                     Invariant($"; run: inserted {run!.Inserted}, reposts {run.Reposts}, skipped invalid {run.SkippedInvalid}, no identity {run.SkippedNoIdentity}") +
                     Invariant($", failed {run.FailedDb + run.MatchFailed}, scored {run.Scored}; repost indexes loaded {loads}; store {new FileInfo(db).Length / 1_048_576.0:0} MB"));
@@ -222,7 +222,16 @@ internal sealed class IngestScenario : IBenchScenario
         }
     }
 
-    private sealed record Measurement(double Wall, double Cpu, double PeakMb, double ManagedMb, long AllocatedBytes);
+    private sealed record Measurement(double Wall, double Cpu, double PeakMb, double ManagedMb, long AllocatedBytes, long WrittenBytes);
+
+    /// <summary>Bytes this process has caused to be written to storage so far (Linux /proc/self/io); 0 elsewhere.</summary>
+    private static long StorageWrites()
+    {
+        const string io = "/proc/self/io";
+        if (!File.Exists(io)) return 0;
+        var line = File.ReadLines(io).FirstOrDefault(l => l.StartsWith("write_bytes:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line["write_bytes:".Length..].Trim(), CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Wall and CPU time of <paramref name="work"/>, and the largest working set sampled while it ran.</summary>
     private static Measurement Measure(Action work)
@@ -245,15 +254,17 @@ internal sealed class IngestScenario : IBenchScenario
         });
         var cpuBefore = process.TotalProcessorTime;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var writtenBefore = StorageWrites();
         var watch = Stopwatch.StartNew();
         work();
         watch.Stop();
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        var written = StorageWrites() - writtenBefore;
         stop.Cancel();
         sampler.Wait();
-        return new Measurement(watch.Elapsed.TotalSeconds, cpu, peak / 1_048_576.0, managed / 1_048_576.0, allocated);
+        return new Measurement(watch.Elapsed.TotalSeconds, cpu, peak / 1_048_576.0, managed / 1_048_576.0, allocated, written);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
