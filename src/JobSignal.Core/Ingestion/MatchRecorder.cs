@@ -116,7 +116,7 @@ internal sealed class MatchRecorder
         {
             OfferId = offerId, Score = score.Score, Raw = (double)score.Raw, IsStrong = score.Strong,
             TopCategory = score.TopCategory, CatalogVersion = score.CatalogVersion,
-            ExplanationJson = prepared.ExplanationJson!, MatchedAt = matchedAt,
+            ExplanationJson = prepared.ExplanationJson!, EvidenceJson = MatchEvidence.Of(score), MatchedAt = matchedAt,
         };
         try
         {
