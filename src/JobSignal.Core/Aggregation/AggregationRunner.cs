@@ -258,13 +258,7 @@ public sealed class AggregationRunner
         offer.LastSeenAt, offer.RepostCount, Terms(offer));
 
     // The match's stored evidence; a match stored before the store kept it (schema 2) has it only in its explanation.
-    private static string[] Terms(OfferSignal offer)
-    {
-        var evidence = offer.Evidence
-            ?? (offer.ExplanationJson is { } json ? EvidenceTerms.Of(SignalScoreJson.Deserialize(json)) : null);
-        if (evidence is null) return [];
-        var terms = new string[evidence.Count];
-        for (var i = 0; i < terms.Length; i++) terms[i] = evidence[i].Term;
-        return terms;
-    }
+    private static IReadOnlyList<string> Terms(OfferSignal offer) =>
+        offer.EvidenceTerms
+        ?? (offer.ExplanationJson is { } json ? EvidenceTerms.Of(SignalScoreJson.Deserialize(json)).Select(t => t.Term).ToArray() : []);
 }

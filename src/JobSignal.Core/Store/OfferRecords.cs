@@ -45,9 +45,9 @@ public sealed record OfferSignal
     /// <summary>Null when the offer has no match.</summary>
     public int? Score { get; init; }
     public string? TopCategory { get; init; }
-    /// <summary>The match's evidence terms; null when the offer has no match or its match predates them (schema 2).</summary>
-    public IReadOnlyList<Signal.EvidenceTerm>? Evidence { get; init; }
-    /// <summary>Only read when the match has no <see cref="Evidence"/>: the terms are then derived from it.</summary>
+    /// <summary>The match's evidence terms, most points first; null when the offer has no match or its match predates them (schema 2).</summary>
+    public IReadOnlyList<string>? EvidenceTerms { get; init; }
+    /// <summary>Only read when the match has no <see cref="EvidenceTerms"/>: they are then derived from it.</summary>
     public string? ExplanationJson { get; init; }
 }
 
