@@ -81,10 +81,11 @@ public sealed class AggregationTally
 /// <summary>
 /// Recomputes company metrics from the stored canonical offers and their matches with the pure
 /// <see cref="CompanyAggregator"/> (SPEC 6). Companies go in chunks: one read of the chunk's offers and one
-/// transaction, each company a savepoint in it. A company whose recompute fails (any failure: reading its offers,
-/// aggregating, saving) is retried after the chunk committed, with bounded exponential back-off and jitter, each retry
-/// a transaction of its own. A company that still fails is reported and the batch goes on; companies with a final
-/// resolution keep their frozen metrics.
+/// transaction, in which each company's metrics are one UPDATE: when it fails, SQLite undoes that statement alone and
+/// the chunk goes on, so no company needs a savepoint of its own. A company whose recompute fails (any failure:
+/// reading its offers, aggregating, saving) is retried after the chunk committed, with bounded exponential back-off
+/// and jitter, each retry a transaction of its own. A company that still fails is reported and the batch goes on;
+/// companies with a final resolution keep their frozen metrics.
 /// </summary>
 public sealed class AggregationRunner
 {
@@ -150,27 +151,27 @@ public sealed class AggregationRunner
         var results = _store.Write(() =>
         {
             failed.Clear();
-            var companies = _store.Companies.Get(companyIds).ToDictionary(c => c.CompanyId);
-            var active = companyIds.Where(id => companies.TryGetValue(id, out var c) && CompanyAggregator.ShouldAggregate(c.Resolution)).ToArray();
+            var resolutions = _store.Companies.Resolutions(companyIds);
+            var active = companyIds.Where(id => resolutions.TryGetValue(id, out var r) && CompanyAggregator.ShouldAggregate(r)).ToArray();
             var offers = ReadOffers(active);
             var chunkResults = new List<CompanyAggregationResult>(companyIds.Length);
             foreach (var id in companyIds)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!companies.TryGetValue(id, out var company))
+                if (!resolutions.TryGetValue(id, out var resolution))
                 {
                     chunkResults.Add(new CompanyAggregationResult { CompanyId = id, Status = CompanyAggregationStatus.NotFound });
                 }
-                else if (!CompanyAggregator.ShouldAggregate(company.Resolution))
+                else if (!CompanyAggregator.ShouldAggregate(resolution))
                 {
                     chunkResults.Add(new CompanyAggregationResult { CompanyId = id, Status = CompanyAggregationStatus.Frozen });
                 }
                 else
                 {
-                    // First attempt: a savepoint of the chunk's transaction, on the chunk's one read of the offers.
+                    // First attempt: in the chunk's transaction, on the chunk's one read of the offers.
                     try
                     {
-                        chunkResults.Add(Recomputed(id, _store.Savepoint(() => Recompute(id, offers?[id])), 1, []));
+                        chunkResults.Add(Recomputed(id, Recompute(id, offers?[id]), 1, []));
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
@@ -232,7 +233,10 @@ public sealed class AggregationRunner
         };
     }
 
-    /// <summary>Reads the company's offers (unless given), aggregates them and saves the metrics. False: frozen meanwhile.</summary>
+    /// <summary>
+    /// Reads the company's offers (unless given), aggregates them and saves the metrics. False: frozen meanwhile.
+    /// Its only write is <see cref="CompanyRepository.SaveMetrics"/>, one statement: a failure leaves nothing to undo.
+    /// </summary>
     private bool Recompute(long companyId, IEnumerable<OfferSignal>? offers)
     {
         offers ??= _store.Offers.ListForAggregation([companyId]);
@@ -251,8 +255,10 @@ public sealed class AggregationRunner
     /// <summary>A stored offer and its match as the pure aggregation reads it.</summary>
     internal static CompanyOffer ToCompanyOffer(OfferSignal offer) => new(
         offer.OfferId, offer.Url, offer.Score, offer.TopCategory, offer.PublishedAt, offer.UpdatedAt, offer.FirstSeenAt,
-        offer.LastSeenAt, offer.RepostCount,
-        offer.ExplanationJson is { } json
-            ? EvidenceTerms.Of(SignalScoreJson.Deserialize(json)).Select(t => t.Term).ToArray()
-            : []);
+        offer.LastSeenAt, offer.RepostCount, Terms(offer));
+
+    // The match's stored evidence; a match stored before the store kept it (schema 2) has it only in its explanation.
+    private static IReadOnlyList<string> Terms(OfferSignal offer) =>
+        offer.EvidenceTerms
+        ?? (offer.ExplanationJson is { } json ? EvidenceTerms.Of(SignalScoreJson.Deserialize(json)).Select(t => t.Term).ToArray() : []);
 }

@@ -7,7 +7,7 @@ using JobSignal.Core.Store;
 namespace JobSignal.Core.Ingestion;
 
 /// <summary>An offer's match, computed and ready to store, or why it could not be computed.</summary>
-internal sealed record PreparedMatch(SignalScore? Score, string? ExplanationJson, Exception? Error);
+internal sealed record PreparedMatch(SignalScore? Score, string? ExplanationJson, string? EvidenceJson, Exception? Error);
 
 /// <summary>What storing one offer's match came to: the score, or why the offer is left without a match.</summary>
 internal readonly record struct MatchAttempt(SignalScore? Score, Exception? Error)
@@ -47,11 +47,11 @@ internal sealed class MatchRecorder
         try
         {
             var score = scoring();
-            return new PreparedMatch(score, SignalScoreJson.Serialize(score), null);
+            return new PreparedMatch(score, SignalScoreJson.Serialize(score), MatchEvidence.Of(score), null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new PreparedMatch(null, null, ex);
+            return new PreparedMatch(null, null, null, ex);
         }
     }
 
@@ -64,7 +64,7 @@ internal sealed class MatchRecorder
         {
             OfferId = offerId, Score = score.Score, Raw = (double)score.Raw, IsStrong = score.Strong,
             TopCategory = score.TopCategory, CatalogVersion = score.CatalogVersion,
-            ExplanationJson = prepared.ExplanationJson!, MatchedAt = matchedAt,
+            ExplanationJson = prepared.ExplanationJson!, EvidenceJson = prepared.EvidenceJson, MatchedAt = matchedAt,
         };
         try
         {

@@ -13,7 +13,6 @@ public sealed class CompanyRepository
     internal CompanyRepository(SignalStore store) => _store = store;
 
     private static readonly string[] FinalResolutions = Resolution.All.Where(Resolution.IsFinal).ToArray();
-    private static readonly string FinalResolutionsJson = System.Text.Json.JsonSerializer.Serialize(FinalResolutions);
 
     internal const string SelectCompany = """
         SELECT c.id AS CompanyId, c.display_name AS Name, c.normalized_name, c.website_domain AS Domain, c.hidden,
@@ -31,9 +30,18 @@ public sealed class CompanyRepository
 
     /// <summary>The companies with these ids that exist, in id order.</summary>
     public IReadOnlyList<Company> Get(IEnumerable<long> companyIds) =>
-        SqlText.Batches(companyIds)
-            .SelectMany(ids => _store.Connection.Query<Company>(_store.Command(SelectCompany + " WHERE c.id IN @ids", new { ids })))
-            .OrderBy(c => c.CompanyId).ToList();
+        _store.Statement(SelectCompany + " WHERE c.id IN (SELECT value FROM json_each(@ids)) ORDER BY c.id")
+            .Set("@ids", System.Text.Json.JsonSerializer.Serialize(companyIds)).Rows<Company>();
+
+    /// <summary>The resolution of each of these companies that exists: all aggregation must know before recomputing.</summary>
+    public IReadOnlyDictionary<long, string> Resolutions(IEnumerable<long> companyIds)
+    {
+        var resolutions = new Dictionary<long, string>();
+        using var reader = _store.Statement("SELECT id, resolution FROM companies WHERE id IN (SELECT value FROM json_each(@ids))")
+            .Set("@ids", System.Text.Json.JsonSerializer.Serialize(companyIds)).ExecuteReader();
+        while (reader.Read()) resolutions[reader.GetInt64(0)] = reader.GetString(1);
+        return resolutions;
+    }
 
     public Company? FindByDomain(string domain) =>
         _store.Statement(SelectCompany + " WHERE c.website_domain = @domain").Set("@domain", domain).Rows<Company>().SingleOrDefault();
@@ -123,9 +131,24 @@ public sealed class CompanyRepository
     /// <summary>
     /// Stores what <see cref="CompanyAggregator"/> computed for the company. First and last seen only ever widen.
     /// A company whose resolution is final keeps its frozen metrics: false then, and when the company does not exist.
+    /// One statement: when it fails, SQLite undoes it whole and the surrounding transaction goes on, which is what
+    /// lets <see cref="AggregationRunner"/> isolate a failing company without a savepoint.
     /// </summary>
     public bool SaveMetrics(long companyId, CompanyMetrics metrics, DateTimeOffset aggregatedAt) => _store.Write(() =>
-        _store.Statement("""
+        _store.Statement(SaveMetricsSql)
+            .Set("@companyId", companyId).Set("@MaxScore", metrics.MaxScore).Set("@OfferCount", metrics.OfferCount)
+            .Set("@UniqueOfferCount", metrics.UniqueOfferCount).Set("@StrongOfferCount", metrics.StrongOfferCount)
+            .Set("@AvgStrongScore", metrics.AvgStrongScore).Set("@TopOfferId", metrics.TopOfferId)
+            .Set("@TopOfferUrl", metrics.TopOfferUrl).Set("@TopCategory", metrics.TopOfferCategory)
+            .Set("@CategoryScores", ScoreMap.ToJson(metrics.CategoryMaxScores.Select(c => KeyValuePair.Create(c.Category, c.MaxScore))))
+            .Set("@LastStrongAt", metrics.LastStrongAt).Set("@RecentOfferCount", metrics.RecentOfferCount)
+            .Set("@EvidenceTerms", metrics.EvidenceTerms.Count == 0 ? null : metrics.EvidenceText)
+            .Set("@AggregatedAt", aggregatedAt).Set("@FirstSeenAt", metrics.FirstSeenAt).Set("@LastSeenAt", metrics.LastSeenAt)
+            .ExecuteNonQuery() == 1);
+
+    // The final resolutions are written into the text (constants, not input), so the statement is prepared once and
+    // binds no list.
+    private static readonly string SaveMetricsSql = $"""
             UPDATE companies SET
                 max_score = @MaxScore, offer_count = @OfferCount, unique_offer_count = @UniqueOfferCount,
                 strong_offer_count = @StrongOfferCount, avg_strong_score = @AvgStrongScore, top_offer_id = @TopOfferId,
@@ -135,17 +158,8 @@ public sealed class CompanyRepository
                 first_seen_at = CASE WHEN @FirstSeenAt < first_seen_at THEN @FirstSeenAt ELSE first_seen_at END,
                 last_seen_at = CASE WHEN @LastSeenAt > last_seen_at THEN @LastSeenAt ELSE last_seen_at END
             WHERE id = @companyId
-              AND resolution NOT IN (SELECT value FROM json_each(@final))
-            """)
-            .Set("@companyId", companyId).Set("@final", FinalResolutionsJson).Set("@MaxScore", metrics.MaxScore).Set("@OfferCount", metrics.OfferCount)
-            .Set("@UniqueOfferCount", metrics.UniqueOfferCount).Set("@StrongOfferCount", metrics.StrongOfferCount)
-            .Set("@AvgStrongScore", metrics.AvgStrongScore).Set("@TopOfferId", metrics.TopOfferId)
-            .Set("@TopOfferUrl", metrics.TopOfferUrl).Set("@TopCategory", metrics.TopOfferCategory)
-            .Set("@CategoryScores", ScoreMap.ToJson(metrics.CategoryMaxScores.Select(c => KeyValuePair.Create(c.Category, c.MaxScore))))
-            .Set("@LastStrongAt", metrics.LastStrongAt).Set("@RecentOfferCount", metrics.RecentOfferCount)
-            .Set("@EvidenceTerms", metrics.EvidenceTerms.Count == 0 ? null : metrics.EvidenceText)
-            .Set("@AggregatedAt", aggregatedAt).Set("@FirstSeenAt", metrics.FirstSeenAt).Set("@LastSeenAt", metrics.LastSeenAt)
-            .ExecuteNonQuery() == 1);
+              AND resolution NOT IN ({string.Join(", ", FinalResolutions.Select(r => $"'{r}'"))})
+            """;
 
     /// <summary>Ids of every company, in id order; without the final ones unless asked (what "aggregate all" needs).</summary>
     public IReadOnlyList<long> ListIds(bool includeFinal = false) =>

@@ -1,4 +1,5 @@
 using Dapper;
+using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Store;
 
@@ -13,6 +14,14 @@ public sealed record MatchRecord
     public string? TopCategory { get; init; }
     public string CatalogVersion { get; init; } = "";
     public string ExplanationJson { get; init; } = "{}";
+    /// <summary>
+    /// The explanation's evidence terms (<see cref="EvidenceTerms.Of"/>) as <see cref="MatchEvidence"/> writes them,
+    /// kept apart so that aggregation need not read the explanation. Null when not stored (matches from before schema
+    /// version 2): the terms are then derived from the explanation.
+    /// </summary>
+    public string? EvidenceJson { get; init; }
+    /// <summary>The terms of <see cref="EvidenceJson"/>, most points first; null when not stored.</summary>
+    public IReadOnlyList<EvidenceTerm>? Evidence => EvidenceJson is { } json ? MatchEvidence.FromJson(json) : null;
     public DateTimeOffset MatchedAt { get; init; }
 }
 
@@ -20,7 +29,9 @@ public sealed record MatchRecord
 public sealed class MatchRepository
 {
     private const string SelectMatch = """
-        SELECT offer_id, score, raw, is_strong, top_category, catalog_version, explanation_json, matched_at FROM matches
+        SELECT offer_id, score, raw, is_strong, top_category, catalog_version, explanation_json, evidence_json,
+               matched_at
+        FROM matches
         """;
 
     private readonly SignalStore _store;
@@ -31,16 +42,19 @@ public sealed class MatchRepository
     public void Upsert(MatchRecord match) => _store.Write(() => _store.Statement(UpsertSql)
         .Set("@OfferId", match.OfferId).Set("@Score", match.Score).Set("@Raw", match.Raw).Set("@IsStrong", match.IsStrong)
         .Set("@TopCategory", match.TopCategory).Set("@CatalogVersion", match.CatalogVersion)
-        .Set("@ExplanationJson", match.ExplanationJson).Set("@MatchedAt", match.MatchedAt)
+        .Set("@ExplanationJson", match.ExplanationJson).Set("@EvidenceJson", match.EvidenceJson)
+        .Set("@MatchedAt", match.MatchedAt)
         .ExecuteNonQuery());
 
     private const string UpsertSql = """
-            INSERT INTO matches (offer_id, score, raw, is_strong, top_category, catalog_version, explanation_json, matched_at)
-            VALUES (@OfferId, @Score, @Raw, @IsStrong, @TopCategory, @CatalogVersion, @ExplanationJson, @MatchedAt)
+            INSERT INTO matches (offer_id, score, raw, is_strong, top_category, catalog_version, explanation_json,
+                evidence_json, matched_at)
+            VALUES (@OfferId, @Score, @Raw, @IsStrong, @TopCategory, @CatalogVersion, @ExplanationJson, @EvidenceJson, @MatchedAt)
             ON CONFLICT (offer_id) DO UPDATE SET
                 score = excluded.score, raw = excluded.raw, is_strong = excluded.is_strong,
                 top_category = excluded.top_category, catalog_version = excluded.catalog_version,
-                explanation_json = excluded.explanation_json, matched_at = excluded.matched_at
+                explanation_json = excluded.explanation_json, evidence_json = excluded.evidence_json,
+                matched_at = excluded.matched_at
             """;
 
     public MatchRecord? Get(long offerId) =>

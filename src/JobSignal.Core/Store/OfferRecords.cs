@@ -37,7 +37,6 @@ public sealed record OfferSignal
     public long OfferId { get; init; }
     public long CompanyId { get; init; }
     public string? Url { get; init; }
-    public string? Title { get; init; }
     public DateTimeOffset? PublishedAt { get; init; }
     public DateTimeOffset? UpdatedAt { get; init; }
     public DateTimeOffset FirstSeenAt { get; init; }
@@ -45,9 +44,10 @@ public sealed record OfferSignal
     public int RepostCount { get; init; }
     /// <summary>Null when the offer has no match.</summary>
     public int? Score { get; init; }
-    public double? Raw { get; init; }
-    public bool? IsStrong { get; init; }
     public string? TopCategory { get; init; }
+    /// <summary>The match's evidence terms, most points first; null when the offer has no match or its match predates them (schema 2).</summary>
+    public IReadOnlyList<string>? EvidenceTerms { get; init; }
+    /// <summary>Only read when the match has no <see cref="EvidenceTerms"/>: they are then derived from it.</summary>
     public string? ExplanationJson { get; init; }
 }
 

@@ -13,7 +13,8 @@ internal static class StoreMigrations
     public static IReadOnlyList<StoreMigration> All { get; } = new[]
     {
         new StoreMigration(1, "initial schema", InitialSchema),
-        new StoreMigration(2, "drop the repost lookup indexes", DropRepostLookupIndexes),
+        new StoreMigration(2, "aggregation reads: match evidence terms, covering indexes", AggregationReads),
+        new StoreMigration(3, "drop the repost lookup indexes", DropRepostLookupIndexes),
     };
 
     public static int Latest => All[^1].Version;
@@ -202,6 +203,19 @@ internal static class StoreMigrations
         CREATE UNIQUE INDEX ux_feedback_model ON feedback_events (company_id, kind, value, notes)
             WHERE kind = 'model_feedback';
         CREATE INDEX ix_feedback_company ON feedback_events (company_id, created_at);
+        """;
+
+    // Aggregation reads every canonical offer and its match, and needs little of either: reading whole rows (text,
+    // explanation) was most of its cost. evidence_json keeps what EvidenceTerms.Of gives for the match, as a JSON
+    // array [{"term":"USD","points":2.5}, ...] (MatchEvidence); null on matches stored before this version, whose
+    // terms are still derived from explanation_json. The two indexes hold everything aggregation reads (it names them
+    // with INDEXED BY), so it never touches the rows but for such older matches.
+    private const string AggregationReads = """
+        ALTER TABLE matches ADD COLUMN evidence_json TEXT;
+        CREATE INDEX ix_matches_aggregation ON matches (offer_id, score, top_category, evidence_json);
+        CREATE INDEX ix_offers_aggregation ON offers
+            (company_id, id, url, published_at, provider_updated_at, first_seen_at, last_seen_at, repost_count)
+            WHERE canonical_offer_id IS NULL;
         """;
 
     // Repost checks run in memory over each company's RepostIndex, never by fingerprint or title in SQL. Both indexes

@@ -82,7 +82,7 @@ public class AggregationRunnerTests : IngestionTestBase
     {
         var (run, _) = Ingest([Offer("1"), Offer("2", company: "Beta", description: PlainText, title: "Cajero")]);
         var flaky = CompanyOf("1");
-        // A counter of attempts kept in the database would be rolled back with each failing attempt (its savepoint),
+        // A counter of attempts kept in the database would be undone with each failing attempt (its failed statement),
         // so the trigger is keyed on the attempt's own data instead: aggregated_at is "now" of the attempt, and the
         // recording waiter moves the manual clock by each back-off. Attempts at T0 and T0 + ~100 ms fail, the third
         // (T0 + ~300 ms) gets through.

@@ -1,3 +1,6 @@
+using JobSignal.Core.Common;
+using JobSignal.Core.Signal;
+using JobSignal.Core.Store;
 using Microsoft.Data.Sqlite;
 
 namespace JobSignal.Core.Tests.Store;
@@ -16,6 +19,51 @@ public class MatchRepositoryTests : StoreTestBase
         Assert.Equal((offer, 7, 7.25, true, "fx_payments", "2.2.0", """{"hits":["USD"]}""", T0.AddDays(1)),
             (match.OfferId, match.Score, match.Raw, match.IsStrong, match.TopCategory, match.CatalogVersion, match.ExplanationJson, match.MatchedAt));
         Assert.Equal(1L, Store.Connection.ExecuteScalarLong("SELECT count(*) FROM matches"));
+    }
+
+    [Fact]
+    public void Evidence_terms_are_stored_with_the_match_and_replaced_with_it()
+    {
+        var offer = AddOffer(AddCompany(), "abc");
+        EvidenceTerm[] terms = [new("USD", 4m), new("pagos internacionales", 2.5m), new("Cobros en €, \"ñ\"", 0.75m)];
+        Store.Matches.Upsert(Match(offer, 7) with { EvidenceJson = MatchEvidence.ToJson(terms) });
+
+        Assert.Equal(terms, Store.Matches.Get(offer)!.Evidence);
+        Assert.Equal(terms, Store.Matches.List([offer]).Single().Evidence);
+
+        Store.Matches.Upsert(Match(offer, 7));
+        Assert.Null(Store.Matches.Get(offer)!.EvidenceJson);
+        Assert.Null(Store.Matches.Get(offer)!.Evidence);
+        Assert.Equal(1L, Store.Connection.ExecuteScalarLong("SELECT count(*) FROM matches WHERE evidence_json IS NULL"));
+    }
+
+    [Fact]
+    public void Evidence_json_has_a_fixed_layout_and_reads_back_what_was_written()
+    {
+        Assert.Equal("""[{"term":"USD","points":4},{"term":"pagos internacionales","points":2.5}]""",
+            MatchEvidence.ToJson([new EvidenceTerm("USD", 4m), new EvidenceTerm("pagos internacionales", 2.5m)]));
+        Assert.Equal("[]", MatchEvidence.ToJson([]));
+        Assert.Empty(MatchEvidence.FromJson("[]"));
+        // Properties in any order, unknown ones skipped: what a later layout may add does not break this reader.
+        Assert.Equal([new EvidenceTerm("AWS", 0.5m)], MatchEvidence.FromJson("""[{"points":0.5,"extra":{"a":[1]},"term":"AWS"}]"""));
+        // Aggregation reads only the terms, straight from the column's UTF-8.
+        var json = MatchEvidence.ToJson([new EvidenceTerm("Divisa €", 4m), new EvidenceTerm("\"SWIFT\"", 1m)]);
+        Assert.Equal(["Divisa €", "\"SWIFT\""], MatchEvidence.Terms(System.Text.Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{}")]
+    [InlineData("[{\"term\":\"USD\"}]")]
+    [InlineData("[{\"term\":\"USD\",\"points\":\"4\"}]")]
+    [InlineData("[{\"term\":\"USD\",\"points\":4}")]
+    [InlineData("[\"USD\"]")]
+    public void Evidence_json_that_is_not_evidence_is_refused_with_the_explanation_error_id(string json)
+    {
+        var ex = Assert.Throws<JobSignalException>(() => MatchEvidence.FromJson(json));
+        Assert.Equal((SignalScoreJson.InvalidErrorId, FailureKind.InvalidData), (ex.ErrorId, ex.Kind));
+        var termsOnly = Assert.Throws<JobSignalException>(() => MatchEvidence.Terms(System.Text.Encoding.UTF8.GetBytes(json)));
+        Assert.Equal(SignalScoreJson.InvalidErrorId, termsOnly.ErrorId);
     }
 
     [Fact]

@@ -1,4 +1,7 @@
 using Dapper;
+using JobSignal.Core.Aggregation;
+using JobSignal.Core.Catalog;
+using JobSignal.Core.Signal;
 using JobSignal.Core.Store;
 using Microsoft.Data.Sqlite;
 
@@ -47,14 +50,30 @@ public class MigrationTests : IDisposable
             var company = Assert.Single(store.Companies.List());
             Assert.Equal(("Seeded S.L.", "seeded.es"), (company.Name, company.Domain));
             Assert.Equal("Seeded offer", store.Offers.List().Single().Title);
+            // A match stored before its evidence terms were kept (schema 2) keeps none, and aggregates from its explanation.
+            var match = store.Matches.Get(store.Offers.List().Single().OfferId)!;
+            Assert.Equal((SeededScore.Score, (string?)null), (match.Score, match.EvidenceJson));
+            var aggregated = new AggregationRunner(store).Aggregate([company.CompanyId]).Single();
+            Assert.Equal(CompanyAggregationStatus.Aggregated, aggregated.Status);
+            Assert.Equal(EvidenceTerms.Join(EvidenceTerms.Of(SeededScore)), aggregated.Company!.EvidenceTerms);
+            Assert.Equal(SeededScore.TopCategory, aggregated.Company.TopCategory);
         }
-        // Version 2 dropped the indexes repost checks no longer use.
+        Assert.Equal(2L, store.Connection.ExecuteScalar<long>(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('ix_offers_aggregation', 'ix_matches_aggregation')"));
+        // Version 3 dropped the indexes repost checks no longer use.
         Assert.Equal(0L, store.Connection.ExecuteScalar<long>(
             "SELECT count(*) FROM sqlite_master WHERE name IN ('ix_offers_company_fingerprint', 'ix_offers_company_title')"));
         // The migrated store works: a full write path runs.
         var id = store.Companies.Insert(new NewCompany("New", "new", null, false), DateTimeOffset.UtcNow);
         Assert.NotNull(store.Companies.Get(id));
     }
+
+    private static readonly Lazy<SignalScore> s_seededScore = new(() =>
+        new OfferScorer(CompiledCatalog.Load(Path.Combine(AppContext.BaseDirectory, "module", "catalog", "default-catalog.json")))
+            .Score("Seeded offer", "Pagos internacionales en USD y GBP, cobros SWIFT y coberturas de divisa (forex).", null));
+
+    /// <summary>The match seeded from version 1 on: a real score, whose explanation has evidence terms.</summary>
+    private static SignalScore SeededScore => s_seededScore.Value;
 
     /// <summary>Data as a store of that version held it, written with that version's columns.</summary>
     private static void SeedAt(SqliteConnection connection, int version)
@@ -65,7 +84,14 @@ public class MigrationTests : IDisposable
             VALUES (1, 'Seeded S.L.', 'seeded', 'seeded.es', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z');
             INSERT INTO offers (company_id, provider, provider_offer_id, title, first_seen_at, last_seen_at)
             VALUES (1, 'infojobs', 'seed-1', 'Seeded offer', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z');
-            """);
+            INSERT INTO matches (offer_id, score, raw, is_strong, top_category, catalog_version, explanation_json, matched_at)
+            SELECT id, @Score, @Raw, @Strong, @TopCategory, @CatalogVersion, @Explanation, '2024-01-01T00:00:00.000Z'
+            FROM offers WHERE provider_offer_id = 'seed-1';
+            """, new
+        {
+            SeededScore.Score, Raw = (double)SeededScore.Raw, SeededScore.Strong, SeededScore.TopCategory,
+            SeededScore.CatalogVersion, Explanation = SignalScoreJson.Serialize(SeededScore),
+        });
     }
 
     [Fact]

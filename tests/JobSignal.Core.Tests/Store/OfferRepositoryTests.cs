@@ -167,9 +167,9 @@ public class OfferRepositoryTests : StoreTestBase
 
         var signals = Store.Offers.ListForAggregation(new[] { b, a });
         Assert.Equal(new[] { a1, a2, b1 }, signals.Select(s => s.OfferId));
-        Assert.Equal((1, (int?)null, (bool?)null), (signals[0].RepostCount, signals[0].Score, signals[0].IsStrong));
-        Assert.Equal((8, 8.25, true, "fx_payments", """{"hits":["USD"]}"""),
-            (signals[1].Score!.Value, signals[1].Raw!.Value, signals[1].IsStrong!.Value, signals[1].TopCategory, signals[1].ExplanationJson));
+        Assert.Equal((1, (int?)null, (string?)null), (signals[0].RepostCount, signals[0].Score, signals[0].ExplanationJson));
+        Assert.Equal((8, "fx_payments", """{"hits":["USD"]}"""),
+            (signals[1].Score!.Value, signals[1].TopCategory, signals[1].ExplanationJson));
         Assert.Equal((a, "https://www.infojobs.net/madrid/tesorero/of-ia2", T0, T0), (signals[1].CompanyId, signals[1].Url, signals[1].FirstSeenAt, signals[1].LastSeenAt));
         Assert.NotNull(signals[1].PublishedAt);
         Assert.Empty(Store.Offers.ListForAggregation(Array.Empty<long>()));

@@ -25,6 +25,30 @@ public class StoreTimeTests
         Assert.Equal(TimeSpan.Zero, parsed.Offset);
     }
 
+    [Theory]
+    [InlineData("2024-02-29T23:59:59.999Z")]
+    [InlineData("0001-01-01T00:00:00.000Z")]
+    [InlineData("9999-12-31T23:59:59.999Z")]
+    [InlineData("2024-12-01T00:00:00.001Z")]
+    public void Parse_of_the_store_format_agrees_with_the_general_parser(string text)
+    {
+        var general = DateTimeOffset.ParseExact(text, StoreTime.Format, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
+        Assert.Equal((general, TimeSpan.Zero), (StoreTime.Parse(text), StoreTime.Parse(text).Offset));
+        Assert.Equal(text, StoreTime.ToText(StoreTime.Parse(text)));
+    }
+
+    [Theory]
+    [InlineData("2023-02-29T00:00:00.000Z")]
+    [InlineData("2024-13-01T00:00:00.000Z")]
+    [InlineData("2024-01-01T24:00:00.000Z")]
+    [InlineData("2024-01-01T00:00:60.000Z")]
+    [InlineData("2024-01-0xT00:00:00.000Z")]
+    public void Text_shaped_like_the_store_format_that_is_no_real_time_is_refused(string text)
+    {
+        Assert.Throws<FormatException>(() => StoreTime.Parse(text));
+    }
+
     [Fact]
     public void Now_is_truncated_to_what_the_store_keeps()
     {
