@@ -329,6 +329,25 @@ Describe 'Get-InfojobsOffer -Path (replay)' {
         { Get-InfojobsOffer -Path $file -ErrorAction Stop } | Should -Throw -ErrorId 'InfojobsPayloadInvalid*'
     }
 
+    It 'shows replay progress at most every 200 ms, ending with the final count, and completes it' {
+        # The sample twenty times over: 3,000 offers, the per-offer cost is what the test is about.
+        $file = Join-Path $work 'many.jsonl'
+        $lines = Get-Content $sample
+        Set-Content $file -Value (1..20 | ForEach-Object { $lines })
+
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $run = Invoke-InRunspace -Script 'param($Path) Get-InfojobsOffer -Path $Path | Measure-Object' -Parameters @{ Path = $file }
+        $watch.Stop()
+
+        $run.Output[0].Count | Should -Be 3000
+        $statuses = @($run.Progress | Where-Object RecordType -EQ 'Processing')
+        $statuses[0].StatusDescription | Should -Be "$($file): 1 offers"
+        $statuses[-1].StatusDescription | Should -Be "$($file): 3000 offers"
+        $statuses.Count | Should -BeLessOrEqual (2 + [math]::Floor($watch.Elapsed.TotalMilliseconds / 190))
+        $run.Progress[-1].RecordType | Should -Be 'Completed'
+        $run.Shell.Dispose()
+    }
+
     It 'reports a path that matches nothing as InfojobsPayloadPathNotFound' {
         $offers = @(Get-InfojobsOffer -Path (Join-Path $work 'nothing-*.jsonl'), $sample -ErrorVariable errs -ErrorAction SilentlyContinue)
 

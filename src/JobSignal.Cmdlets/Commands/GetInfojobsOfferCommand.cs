@@ -28,9 +28,6 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
     private const string OfferActivityName = "Reading InfoJobs offers";
     private const string ReplayActivityName = "Replaying InfoJobs payloads";
 
-    /// <summary>Replay progress is refreshed every this many offers, not on each one.</summary>
-    private const int ReplayProgressStep = 25;
-
     [Parameter(ParameterSetName = SearchSet, Position = 0)]
     [Alias("q")]
     public string? Query { get; set; }
@@ -229,8 +226,7 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
                     foreach (var record in PayloadReplay.Read(file, CancellationToken))
                     {
                         if (record.Error is not null) { WriteFailure(record.Error); continue; }
-                        if (++count % ReplayProgressStep == 1)
-                            ReportProgress(OfferActivity, ReplayActivityName, $"{file}: {count} offers");
+                        ReportProgress(OfferActivity, ReplayActivityName, $"{file}: {++count} offers");
                         WriteObject(Typed(record.Offer!));
                     }
                     WriteVerbose($"Replayed {count} offers from {file}.");
