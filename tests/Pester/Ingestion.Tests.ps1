@@ -188,6 +188,39 @@ Describe 'Invoke-OfferIngestion' {
         Assert-RunRecord $output[3] $db -Received 3 -Inserted 1 -Updated 1 -NoIdentity 1 | Out-Null
     }
 
+    It 'takes JobSignal.Offer objects as they are, not re-read from their properties' {
+        $offers = @(Get-InfojobsOffer -Path $sample | Select-Object -First 5)
+        $title = $offers[0].Title
+        # A note property on the wrapper would win if the offer were read property by property.
+        $offers[0] | Add-Member -NotePropertyName Title -NotePropertyValue 'Otro título' -Force
+
+        $results = @($offers | Invoke-OfferIngestion -DatabasePath $db -PassThru)
+
+        foreach ($i in 0..4) { [object]::ReferenceEquals($results[$i].Offer, $offers[$i].PSObject.BaseObject) | Should -BeTrue }
+        $results[0].Title | Should -Be $title
+    }
+
+    It 'reads Requirements, else MinRequirements and DesiredRequirements as two paragraphs, and stored offers piped back' {
+        $offers = @(
+            [pscustomobject]@{ id = 'r1'; link = 'https://www.infojobs.net/of-ir1'; title = 'Tesorero'; description = 'Vacante r1'
+                minRequirements = 'Inglés C1.'; desiredRequirements = 'Se valorará SWIFT.'; companyName = 'Acme Pagos S.L.' }
+            @{ ProviderOfferId = 'r2'; Url = 'https://www.infojobs.net/of-ir2'; Title = 'Contable'; Requirements = 'Excel.'
+                MinRequirements = 'No se lee.'; CompanyName = 'Acme Pagos S.L.'; CompanyHidden = 'false' }
+        )
+        $first = @($offers | Invoke-OfferIngestion -DatabasePath $db -PassThru)
+        $stored = @(Get-SignalOffer -DatabasePath $db | Sort-Object ProviderOfferId)
+        $stored.Requirements | Should -Be @("Inglés C1.`n`nSe valorará SWIFT.", 'Excel.')
+
+        # A StoredOffer is a typed object of another shape: its CompanyId is the store's, never a provider identity.
+        $again = @($stored | Invoke-OfferIngestion -DatabasePath $db -PassThru)
+
+        $first[0..1].Outcome | Should -Be @('Inserted', 'Inserted')
+        $again[0..1].Outcome | Should -Be @('Updated', 'Updated')
+        $again[0..1].OfferId | Should -Be $stored.OfferId
+        @($again[0..1].CompanyId | Select-Object -Unique) | Should -Be @($first[0].CompanyId)
+        @(Get-SignalCompany -DatabasePath $db).Count | Should -Be 1
+    }
+
     It 'reports progress at most every 200 ms, always ending with the final counts and the completed record' {
         $ps = [powershell]::Create()
         try {
