@@ -97,6 +97,15 @@ Describe 'Get-InfojobsOffer against the fake InfoJobs API' {
         $fake.Requests.Count | Should -Be 0
     }
 
+    It 'stops with InfojobsCredentialsInvalid for unusable credentials, from -Credential or the environment, before any request' {
+        { Get-InfojobsOffer -Credential (New-Credential 'client:id' 'secret') -BaseUri $fake.BaseUri -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InfojobsCredentialsInvalid,*'
+        $env:INFOJOBS_CLIENT_ID = 'client:id'
+        $env:INFOJOBS_CLIENT_SECRET = 'secret'
+        { Get-InfojobsOffer -BaseUri $fake.BaseUri -ErrorAction Stop } | Should -Throw -ErrorId 'InfojobsCredentialsInvalid,*'
+        $fake.Requests.Count | Should -Be 0
+    }
+
     It 'stops with InfojobsAuthenticationFailed on 401 and never shows the secret' {
         $secret = 'Wr0ng-S3cret-4711'
         $bad = New-Credential $fake.ClientId $secret

@@ -138,7 +138,7 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
 
     private void Search()
     {
-        var credentials = ResolveCredentials();
+        var credentials = InfojobsCredentialSource.Require(Credential);
         var baseUri = ResolveBaseUri();
         var query = new InfojobsQuery
         {
@@ -256,22 +256,6 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
         WriteFailure(new JobSignalException(InfojobsErrors.PayloadPathNotFound, FailureKind.ObjectNotFound,
             $"No file or folder matches '{path}'.", path, "Check the path; folders are read recursively (*.json, *.jsonl, *.ndjson)."));
         return Array.Empty<string>();
-    }
-
-    private InfojobsCredentials ResolveCredentials()
-    {
-        try
-        {
-            if (Credential is not null && !string.IsNullOrWhiteSpace(Credential.UserName))
-                return new InfojobsCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
-            return InfojobsCredentials.FromEnvironment() ?? throw InfojobsErrors.CredentialsMissingError();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new JobSignalException(InfojobsErrors.CredentialsInvalid, FailureKind.InvalidArgument,
-                "The InfoJobs credentials are not usable: " + ex.Message, null,
-                "Pass -Credential with the client id as user name and the client secret as password.");
-        }
     }
 
     private Uri ResolveBaseUri()
