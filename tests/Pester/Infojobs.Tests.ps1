@@ -357,6 +357,18 @@ Describe 'Get-InfojobsOffer -Path (replay)' {
         $run.Shell.Dispose()
     }
 
+    It 'stops reading when the pipeline wants no more (Select-Object -First) and releases the file' {
+        $file = Join-Path $work 'first.jsonl'
+        $lines = Get-Content $sample
+        Set-Content $file -Value (1..20 | ForEach-Object { $lines })
+
+        $first = @(Get-InfojobsOffer -Path $file | Select-Object -First 3)
+
+        $first.ProviderOfferId | Should -Be @($lines[0..2] | ForEach-Object { ($_ | ConvertFrom-Json).id })
+        # Exclusive access is refused while the replay still has the file open.
+        [IO.FileStream]::new($file, 'Open', 'ReadWrite', 'None').Dispose()
+    }
+
     It 'reports a path that matches nothing as InfojobsPayloadPathNotFound' {
         $offers = @(Get-InfojobsOffer -Path (Join-Path $work 'nothing-*.jsonl'), $sample -ErrorVariable errs -ErrorAction SilentlyContinue)
 

@@ -28,6 +28,9 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
     private const string OfferActivityName = "Reading InfoJobs offers";
     private const string ReplayActivityName = "Replaying InfoJobs payloads";
 
+    /// <summary>Replayed offers are parsed ahead in batches of this many, at most four batches (a few MB) ahead.</summary>
+    private const int ReplayBatch = 64;
+
     [Parameter(ParameterSetName = SearchSet, Position = 0)]
     [Alias("q")]
     public string? Query { get; set; }
@@ -223,7 +226,8 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
                 foreach (var file in ResolveReplayPaths(path))
                 {
                     var count = 0;
-                    foreach (var record in PayloadReplay.Read(file, CancellationToken))
+                    // Parsed on a worker thread while this one writes the offers before them downstream.
+                    foreach (var record in PayloadReplay.ReadAhead(file, ReplayBatch, batches: 4, CancellationToken))
                     {
                         if (record.Error is not null) { WriteFailure(record.Error); continue; }
                         ReportProgress(OfferActivity, ReplayActivityName, $"{file}: {++count} offers");

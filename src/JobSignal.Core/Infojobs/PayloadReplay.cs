@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
@@ -42,6 +44,57 @@ public static class PayloadReplay
             new ReplayRecord(path, null, null, new JobSignalException(InfojobsErrors.PayloadPathNotFound,
                 FailureKind.ObjectNotFound, $"No file or folder at '{path}'.", path)),
         };
+    }
+
+    /// <summary>
+    /// <see cref="Read"/> with the reading, parsing and mapping done on a worker thread, handed over in batches of
+    /// <paramref name="batchSize"/> records, at most <paramref name="batches"/> batches ahead: the caller's thread only
+    /// takes finished records, in the same order, and meanwhile does its own work with them (a PowerShell pipeline
+    /// thread writing them downstream). An exception of the reader is thrown to the caller where it happened, after
+    /// the records read before it. Stopping the enumeration early (or cancelling) stops the worker; the file is
+    /// closed when the enumeration ends.
+    /// </summary>
+    public static IEnumerable<ReplayRecord> ReadAhead(string path, int batchSize, int batches, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batches, 1);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Batches, not records: one hand-over between the threads per batch keeps the hand-over cost out of the way.
+        using var ready = new BlockingCollection<List<ReplayRecord>>(batches);
+        ExceptionDispatchInfo? failure = null;
+        var worker = Task.Factory.StartNew(() =>
+        {
+            var batch = new List<ReplayRecord>(batchSize);
+            try
+            {
+                foreach (var record in Read(path, stop.Token))
+                {
+                    batch.Add(record);
+                    if (batch.Count < batchSize) continue;
+                    ready.Add(batch, stop.Token);
+                    batch = new List<ReplayRecord>(batchSize);
+                }
+                if (batch.Count > 0) ready.Add(batch, stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+            catch (Exception ex)
+            {
+                if (batch.Count > 0) ready.Add(batch, CancellationToken.None); // what was read before the failure
+                failure = ExceptionDispatchInfo.Capture(ex);
+            }
+            finally { ready.CompleteAdding(); }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            foreach (var batch in ready.GetConsumingEnumerable(cancellationToken))
+                foreach (var record in batch) yield return record;
+            failure?.Throw();
+        }
+        finally
+        {
+            stop.Cancel();
+            worker.Wait(CancellationToken.None);
+        }
     }
 
     public static IEnumerable<ReplayRecord> ReadFile(string file, CancellationToken cancellationToken = default) =>

@@ -151,6 +151,48 @@ public sealed class PayloadReplayTests : IDisposable
     }
 
     [Fact]
+    public void Reading_ahead_gives_the_same_records_in_the_same_order()
+    {
+        var lines = Enumerable.Range(1, 1_000).Select(i => i % 97 == 0 ? "{ broken" : $$"""{"id":"o{{i}}","title":"Oferta {{i}}"}""");
+        var path = Write("many.jsonl", string.Join("\n", lines));
+
+        var expected = PayloadReplay.Read(path).Select(r => (r.Line, r.Offer?.ProviderOfferId, r.Error?.Message)).ToList();
+        var ahead = PayloadReplay.ReadAhead(path, batchSize: 16, batches: 2).Select(r => (r.Line, r.Offer?.ProviderOfferId, r.Error?.Message)).ToList();
+
+        Assert.Equal(1_000, ahead.Count);
+        Assert.Equal(10, ahead.Count(r => r.Message is not null));
+        Assert.Equal(expected, ahead);
+    }
+
+    [Fact]
+    public void Reading_ahead_stops_its_worker_and_closes_the_file_when_the_caller_stops_early()
+    {
+        var path = Write("stop.jsonl", string.Join("\n", Enumerable.Range(1, 5_000).Select(i => $$"""{"id":"o{{i}}"}""")));
+
+        var first = PayloadReplay.ReadAhead(path, batchSize: 8, batches: 2).Take(3).Select(r => r.Offer!.ProviderOfferId).ToList();
+
+        Assert.Equal(new[] { "o1", "o2", "o3" }, first);
+        // Exclusive access is refused while any reader still has the file open.
+        using var exclusive = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+    }
+
+    [Fact]
+    public void Reading_ahead_stops_when_cancelled()
+    {
+        var path = Write("cancel.jsonl", string.Join("\n", Enumerable.Range(1, 5_000).Select(i => $$"""{"id":"o{{i}}"}""")));
+        using var cancel = new CancellationTokenSource();
+        var read = 0;
+
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+        {
+            foreach (var _ in PayloadReplay.ReadAhead(path, batchSize: 8, batches: 2, cancel.Token))
+                if (++read == 10) cancel.Cancel();
+        });
+        Assert.InRange(read, 10, 10 + 8);
+        using var exclusive = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+    }
+
+    [Fact]
     public void Reads_a_saved_list_answer()
     {
         var path = Write("page.json", File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "sample_search_response.json")));
