@@ -15,7 +15,8 @@ namespace JobSignal.Bench;
 /// End-to-end ingestion (SPEC 7, 12): the synthetic corpus streamed through <see cref="OfferIngestor"/> into a fresh
 /// store (identity, reposts, match, score, store), then every company aggregated; next to it, the floor: a plain
 /// single-transaction SQLite insert of the same offer rows, measured in the same run. With --module, the same
-/// corpus also goes through the cmdlet pipeline (Get-InfojobsOffer -Path | Invoke-OfferIngestion) in a pwsh child.
+/// corpus also goes through the cmdlet pipeline (Get-InfojobsOffer -Path | Invoke-OfferIngestion |
+/// Update-CompanyAggregation) in pwsh children, with the replay, the ingestion and the aggregation also timed alone.
 /// Targets: time per offer at 100k within 1.3x of 10k, at most 5x the floor, peak working set under 400 MB,
 /// at least 5,000 offers/s through the cmdlets.
 /// </summary>
@@ -138,33 +139,86 @@ internal sealed class IngestScenario : IBenchScenario
     }
 
     /// <summary>
-    /// The cmdlet pipeline: the corpus written as InfoJobs detail payloads (JSON Lines), replayed by Get-InfojobsOffer
-    /// and piped into Invoke-OfferIngestion in a fresh pwsh with the module; the child times the pipeline itself.
+    /// The cmdlet pipeline: the corpus written as InfoJobs detail payloads (JSON Lines) and replayed in fresh pwsh
+    /// children with the module, each child timing its own steps (wall and its own CPU) after a warm-up of a small
+    /// other corpus through the same cmdlets (JIT and module load are not charged to the size measured):
+    /// the replay alone (<c>Get-InfojobsOffer -Path | Out-Null</c>: parsing and mapping); ingestion alone (offers
+    /// replayed into memory first, then piped into <c>Invoke-OfferIngestion</c>) and aggregation alone
+    /// (<c>Update-CompanyAggregation -RunId</c>); and the whole pipeline end to end,
+    /// <c>Get-InfojobsOffer -Path | Invoke-OfferIngestion | Update-CompanyAggregation</c>, the companies counted by
+    /// Measure-Object, never held.
     /// </summary>
     private static void ThroughCmdlets(BenchOptions options, string module, string folder, TextWriter output)
     {
         output.WriteLine();
-        output.WriteLine("Through the cmdlet pipeline (pwsh child: Get-InfojobsOffer -Path corpus.jsonl | Invoke-OfferIngestion; replaying the payloads is included):");
+        output.WriteLine("Through the cmdlet pipeline (fresh pwsh children, warmed up; wall s with the child's CPU s in brackets; "
+                         + "full = Get-InfojobsOffer -Path corpus.jsonl | Invoke-OfferIngestion | Update-CompanyAggregation | Measure-Object):");
         output.WriteLine();
-        output.WriteLine("| offers | pipeline s | offers/s | child peak WS MB |");
-        output.WriteLine("|---:|---:|---:|---:|");
+        output.WriteLine("| offers | replay alone s (CPU) | replay offers/s | ingestion alone s (CPU) | aggregation alone s (CPU) | full pipeline s (CPU) | full offers/s | companies | full child peak WS MB |");
+        output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var warm = Path.Combine(folder, "corpus-warm.jsonl");
+        WritePayloads(warm, new IngestionCorpus(seed: 7).Take(1_000));
         foreach (var size in options.Sizes)
         {
             var payloads = Path.Combine(folder, $"corpus-{size}.jsonl");
             WritePayloads(payloads, new IngestionCorpus().Take(size));
-            var db = Path.Combine(folder, $"cmdlets-{size}.db");
-            var script = $$"""
-                Import-Module '{{module}}'
-                $watch = [Diagnostics.Stopwatch]::StartNew()
-                $run = Get-InfojobsOffer -Path '{{payloads}}' -ErrorAction SilentlyContinue | Invoke-OfferIngestion -DatabasePath '{{db}}' -ErrorAction SilentlyContinue
-                $watch.Stop()
-                '{0} {1} {2}' -f $watch.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture), $run.Received, ([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB).ToString('0', [cultureinfo]::InvariantCulture)
-                """;
-            var result = RunPwsh(options.RepositoryRoot, script).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var seconds = double.Parse(result[0], CultureInfo.InvariantCulture);
-            output.WriteLine(Invariant($"| {result[1]} | {seconds:0.00} | {int.Parse(result[1], CultureInfo.InvariantCulture) / seconds:0} | {result[2]} |"));
+            var replay = RunCmdlets(options, module, folder, warm, $$"""
+                $replay = Measure-Step { Get-InfojobsOffer -Path '{{payloads}}' -ErrorAction SilentlyContinue | Out-Null }
+                "$replay"
+                """);
+            var alone = RunCmdlets(options, module, folder, warm, $$"""
+                $offers = @(Get-InfojobsOffer -Path '{{payloads}}' -ErrorAction SilentlyContinue)
+                $db = Join-Path '{{folder}}' 'cmdlets-alone-{{size}}.db'
+                $ingest = Measure-Step { $script:run = $offers | Invoke-OfferIngestion -DatabasePath $db -ErrorAction SilentlyContinue }
+                $offers = $null
+                $aggregate = Measure-Step { $script:companies = (Update-CompanyAggregation -RunId $run.RunId -DatabasePath $db -ErrorAction SilentlyContinue | Measure-Object).Count }
+                "$ingest $aggregate $companies"
+                """);
+            var full = RunCmdlets(options, module, folder, warm, $$"""
+                $db = Join-Path '{{folder}}' 'cmdlets-full-{{size}}.db'
+                $full = Measure-Step {
+                    $script:companies = (Get-InfojobsOffer -Path '{{payloads}}' -ErrorAction SilentlyContinue |
+                        Invoke-OfferIngestion -DatabasePath $db -ErrorAction SilentlyContinue |
+                        Update-CompanyAggregation -DatabasePath $db -ErrorAction SilentlyContinue | Measure-Object).Count
+                }
+                "$full $companies $(([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB).ToString('0', [cultureinfo]::InvariantCulture))"
+                """);
+            double At(string[] values, int index) => double.Parse(values[index], CultureInfo.InvariantCulture);
+            output.WriteLine(Invariant(
+                $"| {size} | {At(replay, 0):0.00} ({At(replay, 1):0.00}) | {size / At(replay, 0):0} | {At(alone, 0):0.00} ({At(alone, 1):0.00}) | {At(alone, 2):0.00} ({At(alone, 3):0.00}) | ") +
+                Invariant($"{At(full, 0):0.00} ({At(full, 1):0.00}) | {size / At(full, 0):0} | {full[2]} | {full[3]} |"));
+            if (full[2] != alone[4])
+                output.WriteLine(Invariant($"- {size}: the full pipeline emitted {full[2]} companies, aggregation alone {alone[4]}."));
             File.Delete(payloads);
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> in a fresh pwsh with the module imported, after a warm-up of the whole pipeline
+    /// over <paramref name="warm"/> into a throw-away store; <c>Measure-Step { ... }</c> in the body gives
+    /// "wall-seconds cpu-seconds" of the block. Returns the body's last output line split on spaces.
+    /// </summary>
+    private static string[] RunCmdlets(BenchOptions options, string module, string folder, string warm, string body)
+    {
+        var script = $$"""
+            Import-Module '{{module}}'
+            $warmDb = Join-Path '{{folder}}' "cmdlets-warm-$PID.db"
+            $null = Get-InfojobsOffer -Path '{{warm}}' -ErrorAction SilentlyContinue | Invoke-OfferIngestion -DatabasePath $warmDb -ErrorAction SilentlyContinue |
+                Update-CompanyAggregation -DatabasePath $warmDb -ErrorAction SilentlyContinue
+            [GC]::Collect()
+            function Measure-Step([scriptblock] $Step) {
+                $process = [Diagnostics.Process]::GetCurrentProcess()
+                $cpu = $process.TotalProcessorTime
+                $watch = [Diagnostics.Stopwatch]::StartNew()
+                . $Step
+                $watch.Stop()
+                $process.Refresh()
+                $culture = [cultureinfo]::InvariantCulture
+                '{0} {1}' -f $watch.Elapsed.TotalSeconds.ToString('0.000', $culture), ($process.TotalProcessorTime - $cpu).TotalSeconds.ToString('0.000', $culture)
+            }
+            {{body}}
+            """;
+        return RunPwsh(options.RepositoryRoot, script).Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
     private static string RunPwsh(string repositoryRoot, string script)

@@ -97,6 +97,15 @@ Describe 'Get-InfojobsOffer against the fake InfoJobs API' {
         $fake.Requests.Count | Should -Be 0
     }
 
+    It 'stops with InfojobsCredentialsInvalid for unusable credentials, from -Credential or the environment, before any request' {
+        { Get-InfojobsOffer -Credential (New-Credential 'client:id' 'secret') -BaseUri $fake.BaseUri -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InfojobsCredentialsInvalid,*'
+        $env:INFOJOBS_CLIENT_ID = 'client:id'
+        $env:INFOJOBS_CLIENT_SECRET = 'secret'
+        { Get-InfojobsOffer -BaseUri $fake.BaseUri -ErrorAction Stop } | Should -Throw -ErrorId 'InfojobsCredentialsInvalid,*'
+        $fake.Requests.Count | Should -Be 0
+    }
+
     It 'stops with InfojobsAuthenticationFailed on 401 and never shows the secret' {
         $secret = 'Wr0ng-S3cret-4711'
         $bad = New-Credential $fake.ClientId $secret
@@ -327,6 +336,37 @@ Describe 'Get-InfojobsOffer -Path (replay)' {
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'InfojobsPayloadInvalid,*'
         $errs[0].Exception.Message | Should -BeLike "*broken.jsonl, line 2*"
         { Get-InfojobsOffer -Path $file -ErrorAction Stop } | Should -Throw -ErrorId 'InfojobsPayloadInvalid*'
+    }
+
+    It 'shows replay progress at most every 200 ms, ending with the final count, and completes it' {
+        # The sample twenty times over: 3,000 offers, the per-offer cost is what the test is about.
+        $file = Join-Path $work 'many.jsonl'
+        $lines = Get-Content $sample
+        Set-Content $file -Value (1..20 | ForEach-Object { $lines })
+
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $run = Invoke-InRunspace -Script 'param($Path) Get-InfojobsOffer -Path $Path | Measure-Object' -Parameters @{ Path = $file }
+        $watch.Stop()
+
+        $run.Output[0].Count | Should -Be 3000
+        $statuses = @($run.Progress | Where-Object RecordType -EQ 'Processing')
+        $statuses[0].StatusDescription | Should -Be "$($file): 1 offers"
+        $statuses[-1].StatusDescription | Should -Be "$($file): 3000 offers"
+        $statuses.Count | Should -BeLessOrEqual (2 + [math]::Floor($watch.Elapsed.TotalMilliseconds / 190))
+        $run.Progress[-1].RecordType | Should -Be 'Completed'
+        $run.Shell.Dispose()
+    }
+
+    It 'stops reading when the pipeline wants no more (Select-Object -First) and releases the file' {
+        $file = Join-Path $work 'first.jsonl'
+        $lines = Get-Content $sample
+        Set-Content $file -Value (1..20 | ForEach-Object { $lines })
+
+        $first = @(Get-InfojobsOffer -Path $file | Select-Object -First 3)
+
+        $first.ProviderOfferId | Should -Be @($lines[0..2] | ForEach-Object { ($_ | ConvertFrom-Json).id })
+        # Exclusive access is refused while the replay still has the file open.
+        [IO.FileStream]::new($file, 'Open', 'ReadWrite', 'None').Dispose()
     }
 
     It 'reports a path that matches nothing as InfojobsPayloadPathNotFound' {

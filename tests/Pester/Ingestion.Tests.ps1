@@ -188,24 +188,65 @@ Describe 'Invoke-OfferIngestion' {
         Assert-RunRecord $output[3] $db -Received 3 -Inserted 1 -Updated 1 -NoIdentity 1 | Out-Null
     }
 
-    It 'reports progress per chunk and always completes it' {
+    It 'takes JobSignal.Offer objects as they are, not re-read from their properties' {
+        $offers = @(Get-InfojobsOffer -Path $sample | Select-Object -First 5)
+        $title = $offers[0].Title
+        # A note property on the wrapper would win if the offer were read property by property.
+        $offers[0] | Add-Member -NotePropertyName Title -NotePropertyValue 'Otro título' -Force
+
+        $results = @($offers | Invoke-OfferIngestion -DatabasePath $db -PassThru)
+
+        foreach ($i in 0..4) { [object]::ReferenceEquals($results[$i].Offer, $offers[$i].PSObject.BaseObject) | Should -BeTrue }
+        $results[0].Title | Should -Be $title
+    }
+
+    It 'reads Requirements, else MinRequirements and DesiredRequirements as two paragraphs, and stored offers piped back' {
+        $offers = @(
+            [pscustomobject]@{ id = 'r1'; link = 'https://www.infojobs.net/of-ir1'; title = 'Tesorero'; description = 'Vacante r1'
+                minRequirements = 'Inglés C1.'; desiredRequirements = 'Se valorará SWIFT.'; companyName = 'Acme Pagos S.L.' }
+            @{ ProviderOfferId = 'r2'; Url = 'https://www.infojobs.net/of-ir2'; Title = 'Contable'; Requirements = 'Excel.'
+                MinRequirements = 'No se lee.'; CompanyName = 'Acme Pagos S.L.'; CompanyHidden = 'false' }
+        )
+        $first = @($offers | Invoke-OfferIngestion -DatabasePath $db -PassThru)
+        $stored = @(Get-SignalOffer -DatabasePath $db | Sort-Object ProviderOfferId)
+        $stored.Requirements | Should -Be @("Inglés C1.`n`nSe valorará SWIFT.", 'Excel.')
+
+        # A StoredOffer is a typed object of another shape: its CompanyId is the store's, never a provider identity.
+        $again = @($stored | Invoke-OfferIngestion -DatabasePath $db -PassThru)
+
+        $first[0..1].Outcome | Should -Be @('Inserted', 'Inserted')
+        $again[0..1].Outcome | Should -Be @('Updated', 'Updated')
+        $again[0..1].OfferId | Should -Be $stored.OfferId
+        @($again[0..1].CompanyId | Select-Object -Unique) | Should -Be @($first[0].CompanyId)
+        @(Get-SignalCompany -DatabasePath $db).Count | Should -Be 1
+    }
+
+    It 'reports progress at most every 200 ms, always ending with the final counts and the completed record' {
         $ps = [powershell]::Create()
         try {
             $null = $ps.AddScript({
                     param($Module, $Db)
                     Import-Module $Module
-                    1..3 | ForEach-Object { [pscustomobject]@{ ProviderOfferId = "p$_"; Url = "https://www.infojobs.net/of-ip$_"; Title = "Puesto $_"; CompanyName = "Empresa $_" } } |
+                    1..300 | ForEach-Object { [pscustomobject]@{ ProviderOfferId = "p$_"; Url = "https://www.infojobs.net/of-ip$_"; Title = "Puesto $_"; CompanyName = "Empresa $_" } } |
                         Invoke-OfferIngestion -DatabasePath $Db -ChunkSize 1
                 }).AddArgument($env:JOBSIGNAL_TEST_MODULE).AddArgument($db)
+            $watch = [Diagnostics.Stopwatch]::StartNew()
             $run = $ps.Invoke()[0]
+            $watch.Stop()
             $progress = @($ps.Streams.Progress | Where-Object ActivityId -EQ 41)
         }
         finally { $ps.Dispose() }
-        $progress.Count | Should -Be 4
-        $progress[0..2].StatusDescription | Should -Be @('1 offers: 1 new, 0 updated, 0 reposts, 0 skipped, 0 failed',
-            '2 offers: 2 new, 0 updated, 0 reposts, 0 skipped, 0 failed', '3 offers: 3 new, 0 updated, 0 reposts, 0 skipped, 0 failed')
+        $statuses = @($progress | Where-Object RecordType -EQ 'Processing')
+        $statuses[0].StatusDescription | Should -Be '1 offers: 1 new, 0 updated, 0 reposts, 0 skipped, 0 failed'
+        $statuses[-1].StatusDescription | Should -Be '300 offers: 300 new, 0 updated, 0 reposts, 0 skipped, 0 failed'
+        # Not one per chunk: the first, then one per 200 ms at most (190: the clock counts in coarse ticks), then the last.
+        $statuses.Count | Should -BeLessOrEqual (2 + [math]::Floor($watch.Elapsed.TotalMilliseconds / 190))
+        $statuses.Count | Should -BeLessThan 300
+        $counts = @($statuses | ForEach-Object { [int] ($_.StatusDescription -split ' ')[0] })
+        $counts | Should -Be @($counts | Sort-Object -Unique)
         $progress[-1].RecordType | Should -Be 'Completed'
-        Assert-RunRecord $run $db -Received 3 -Inserted 3 | Out-Null
+        @($progress | Where-Object RecordType -EQ 'Completed').Count | Should -Be 1
+        Assert-RunRecord $run $db -Received 300 -Inserted 300 | Out-Null
     }
 
     It 'records the fetch statistics of offers that came from Get-InfojobsOffer' {

@@ -165,6 +165,28 @@ Describe 'Invoke-JobSignalPipeline' {
         finally { $setup.Infojobs.Dispose() }
     }
 
+    It 'takes -Credential over the environment, and stops with InfojobsCredentialsInvalid on unusable ones before anything runs' {
+        $setup = New-PipelineSetup
+        $saved = $env:INFOJOBS_CLIENT_ID, $env:INFOJOBS_CLIENT_SECRET
+        try {
+            $env:INFOJOBS_CLIENT_ID = 'someone-else'
+            $env:INFOJOBS_CLIENT_SECRET = 'not-the-secret'
+            $bad = [pscredential]::new('client:id', (ConvertTo-SecureString 'secret' -AsPlainText -Force))
+            { Invoke-JobSignalPipeline -ConfigPath $setup.Config -Credential $bad -ErrorAction Stop } | Should -Throw -ErrorId 'InfojobsCredentialsInvalid,*'
+            Test-Path $setup.Db | Should -BeFalse
+            $setup.Infojobs.Requests.Count | Should -Be 0
+
+            $good = [pscredential]::new($setup.Infojobs.ClientId, (ConvertTo-SecureString $setup.Infojobs.ClientSecret -AsPlainText -Force))
+            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -Credential $good -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            "$(($summary.Queries | Where-Object QueryKey -EQ 'everything').Status)" | Should -Be 'Succeeded'
+            @($setup.Infojobs.Requests.Authorization | Select-Object -Unique) | Should -Be @($setup.Infojobs.ExpectedAuthorization)
+        }
+        finally {
+            $env:INFOJOBS_CLIENT_ID, $env:INFOJOBS_CLIENT_SECRET = $saved
+            $setup.Infojobs.Dispose()
+        }
+    }
+
     It 'writes nothing with -WhatIf' {
         $setup = New-PipelineSetup
         try {

@@ -82,6 +82,21 @@ Describe 'Measure-OfferSignal' {
         (@{ Title = 'SWIFT'; Description = 'transferencias' } | Measure-OfferSignal).Hits.Id | Should -Be 'kw_swift'
     }
 
+    It 'reads piped objects the way Invoke-OfferIngestion does, and scores them as it stores them' {
+        $db = Join-Path (New-TestDirectory) 'jobsignal.db'
+        $offer = [pscustomobject]@{ id = 'm1'; link = 'https://www.infojobs.net/of-im1'; TITLE = 'Contable'; description = 'Contabilidad general.'
+            minRequirements = 'Inglés C1.'; desiredRequirements = 'Experiencia con pagos internacionales en USD'; companyName = 'Acme Pagos S.L.' }
+
+        $measured = $offer | Measure-OfferSignal
+        $stored = $offer | Invoke-OfferIngestion -DatabasePath $db -PassThru | Select-Object -First 1
+
+        $measured.OfferId | Should -Be 'm1'
+        $measured.Score | Should -BeGreaterThan 0
+        $measured.Score | Should -Be $stored.Score
+        @($measured.Hits.Field | Select-Object -Unique) | Should -Be @('Requirements')
+        (Get-SignalOffer -DatabasePath $db -OfferId $stored.OfferId).Requirements | Should -Be "Inglés C1.`n`nExperiencia con pagos internacionales en USD"
+    }
+
     It 'never scores the company name' {
         $offer = [pscustomobject]@{ title = 'Support Specialist'; description = 'General support role.'; profile = @{ name = 'USD Payments Forex SL' } }
         ($offer | Measure-OfferSignal).Score | Should -Be 0

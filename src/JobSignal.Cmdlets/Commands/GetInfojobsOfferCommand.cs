@@ -28,8 +28,8 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
     private const string OfferActivityName = "Reading InfoJobs offers";
     private const string ReplayActivityName = "Replaying InfoJobs payloads";
 
-    /// <summary>Replay progress is refreshed every this many offers, not on each one.</summary>
-    private const int ReplayProgressStep = 25;
+    /// <summary>Replayed offers are parsed ahead in batches of this many, at most four batches (a few MB) ahead.</summary>
+    private const int ReplayBatch = 64;
 
     [Parameter(ParameterSetName = SearchSet, Position = 0)]
     [Alias("q")]
@@ -141,7 +141,7 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
 
     private void Search()
     {
-        var credentials = ResolveCredentials();
+        var credentials = InfojobsCredentialSource.Require(Credential);
         var baseUri = ResolveBaseUri();
         var query = new InfojobsQuery
         {
@@ -226,11 +226,11 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
                 foreach (var file in ResolveReplayPaths(path))
                 {
                     var count = 0;
-                    foreach (var record in PayloadReplay.Read(file, CancellationToken))
+                    // Parsed on a worker thread while this one writes the offers before them downstream.
+                    foreach (var record in PayloadReplay.ReadAhead(file, ReplayBatch, batches: 4, CancellationToken))
                     {
                         if (record.Error is not null) { WriteFailure(record.Error); continue; }
-                        if (++count % ReplayProgressStep == 1)
-                            ReportProgress(OfferActivity, ReplayActivityName, $"{file}: {count} offers");
+                        ReportProgress(OfferActivity, ReplayActivityName, $"{file}: {++count} offers");
                         WriteObject(Typed(record.Offer!));
                     }
                     WriteVerbose($"Replayed {count} offers from {file}.");
@@ -260,22 +260,6 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
         WriteFailure(new JobSignalException(InfojobsErrors.PayloadPathNotFound, FailureKind.ObjectNotFound,
             $"No file or folder matches '{path}'.", path, "Check the path; folders are read recursively (*.json, *.jsonl, *.ndjson)."));
         return Array.Empty<string>();
-    }
-
-    private InfojobsCredentials ResolveCredentials()
-    {
-        try
-        {
-            if (Credential is not null && !string.IsNullOrWhiteSpace(Credential.UserName))
-                return new InfojobsCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
-            return InfojobsCredentials.FromEnvironment() ?? throw InfojobsErrors.CredentialsMissingError();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new JobSignalException(InfojobsErrors.CredentialsInvalid, FailureKind.InvalidArgument,
-                "The InfoJobs credentials are not usable: " + ex.Message, null,
-                "Pass -Credential with the client id as user name and the client secret as password.");
-        }
     }
 
     private Uri ResolveBaseUri()

@@ -25,9 +25,11 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
     [ValidateNotNullOrEmpty]
     public string ConfigPath { get; set; } = "";
 
-    /// <summary>InfoJobs credentials (user = client id, password = client secret); default: the environment variables.</summary>
+    /// <summary>
+    /// InfoJobs credentials (user = client id, password = client secret); default: the environment variables.
+    /// No [Credential] attribute: given a user name alone it would prompt, and the scheduled job must never ask.
+    /// </summary>
     [Parameter]
-    [Credential]
     public PSCredential? Credential { get; set; }
 
     protected override void EndProcessing()
@@ -44,9 +46,12 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
                    $"Sheet sync {(config.SyncSheet ? "on" : "off")}, feedback import {(config.ImportFeedback ? "on" : "off")}";
         if (!ShouldProcess(ResolveDatabasePath(), "Run the JobSignal pipeline: " + plan)) return;
 
+        InfojobsCredentials? credentials = null;
+        try { credentials = InfojobsCredentialSource.Resolve(Credential); }
+        catch (JobSignalException ex) { ThrowFailure(ex); }
         var connections = new PipelineConnections
         {
-            InfojobsCredentials = InfojobsCredentialsOrNull(),
+            InfojobsCredentials = credentials,
             InfojobsBaseUri = config.InfojobsBaseUri is { } uri ? new Uri(uri) : null,
             SpreadsheetId = config.Sheet.SpreadsheetId ?? Environment.GetEnvironmentVariable(SheetsCmdlet.SpreadsheetEnvironmentVariable),
             SheetsCredentialPath = config.Sheet.CredentialPath is { } key ? Path.Combine(configFolder, key)
@@ -88,13 +93,6 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
                 WriteWarning($"Stage '{stage.Stage}' skipped: {stage.Summary}");
         }
         WriteTyped(summary);
-    }
-
-    private InfojobsCredentials? InfojobsCredentialsOrNull()
-    {
-        if (Credential is not null && !string.IsNullOrWhiteSpace(Credential.UserName))
-            return new InfojobsCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
-        return InfojobsCredentials.FromEnvironment();
     }
 }
 

@@ -24,6 +24,9 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
     private OfferIngestor? _ingestor;
     private StoreSnapshot? _snapshot;
     private bool _declined;
+    // Made once, not for every offer: what a failure of the run is called, and how it is recorded.
+    private string _runFailed = "";
+    private Action<Exception>? _recordFailure;
 
     /// <summary>Offers: JobSignal.Offer objects, or objects/hashtables of the same shape.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -74,7 +77,9 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
         {
             ThrowFailure(ex);
         }
-        foreach (var abandoned in _ingestor!.AbandonedRuns)
+        _runFailed = $"The ingestion run {_ingestor!.Run.RunId} failed and was recorded as failed";
+        _recordFailure = RecordFailure;
+        foreach (var abandoned in _ingestor.AbandonedRuns)
             WriteWarning($"Run {abandoned.RunId} was left running by a process that ended ({abandoned.Owner}); it is now marked abandoned.");
         WriteVerbose($"Run {_ingestor.Run.RunId} started with catalog {_ingestor.Catalog.Version}, chunks of {ChunkSize}.");
     }
@@ -82,14 +87,15 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
     protected override void ProcessRecord()
     {
         if (_declined) return;
-        var (offer, problem) = OfferInput.Read(InputObject);
-        Report(Guarded(() => _ingestor!.Add(offer, CancellationToken, problem)));
+        var input = OfferInput.Read(InputObject);
+        Report(Guarded(static s => s.Ingestor.Add(s.Input.Offer, s.Token, s.Input.Problem),
+            (Ingestor: _ingestor!, Input: input, Token: CancellationToken)));
     }
 
     protected override void EndProcessing()
     {
         if (_declined) return;
-        Report(Guarded(() => _ingestor!.Complete(CancellationToken)));
+        Report(Guarded(static s => s.Ingestor.Complete(s.Token), (Ingestor: _ingestor!, Token: CancellationToken)));
         CompleteProgress();
         var run = _ingestor!.Run;
         if (DryRun)
@@ -105,17 +111,18 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
     }
 
     /// <summary>Runs one step of the ingestor; a failure of the store itself ends the run as failed, and the cmdlet.</summary>
-    private IReadOnlyList<OfferIngestionResult> Guarded(Func<IReadOnlyList<OfferIngestionResult>> step) =>
-        Guarded(step, IngestionFailedErrorId, $"The ingestion run {_ingestor!.Run.RunId} failed and was recorded as failed",
-            ex =>
-            {
-                try { _ingestor!.Fail(ex); }
-                catch (Exception) when (ex is not OperationCanceledException) { } // the store is broken: the next run marks this one abandoned
-            });
+    private IReadOnlyList<OfferIngestionResult> Guarded<TState>(Func<TState, IReadOnlyList<OfferIngestionResult>> step, TState state) =>
+        Guarded(step, state, IngestionFailedErrorId, _runFailed, _recordFailure);
+
+    private void RecordFailure(Exception ex)
+    {
+        try { _ingestor!.Fail(ex); }
+        catch (Exception) when (ex is not OperationCanceledException) { } // the store is broken: the next run marks this one abandoned
+    }
 
     private void Report(IReadOnlyList<OfferIngestionResult> results)
     {
-        foreach (var result in results) Report(result);
+        for (var i = 0; i < results.Count; i++) Report(results[i]);
     }
 
     private void Report(OfferIngestionResult result)

@@ -31,11 +31,19 @@ public abstract class BatchStoreCmdlet : StoreCmdlet
     /// ErrorId; any other failure (the store itself failing: disk full, I/O) ends it with
     /// <paramref name="failedErrorId"/>. <paramref name="onFailure"/> records the failure (the run) first.
     /// </summary>
-    protected T Guarded<T>(Func<T> step, string failedErrorId, string whatFailed, Action<Exception>? onFailure = null)
+    protected T Guarded<T>(Func<T> step, string failedErrorId, string whatFailed, Action<Exception>? onFailure = null) =>
+        Guarded(static step => step(), step, failedErrorId, whatFailed, onFailure);
+
+    /// <summary>
+    /// <see cref="Guarded{T}(Func{T}, string, string, Action{Exception}?)"/> with the step's state passed in, so that a
+    /// step run for every pipeline item (a static lambda) allocates no closure.
+    /// </summary>
+    protected TResult Guarded<TState, TResult>(Func<TState, TResult> step, TState state, string failedErrorId, string whatFailed,
+        Action<Exception>? onFailure = null)
     {
         try
         {
-            return step();
+            return step(state);
         }
         catch (OperationCanceledException)
         {

@@ -4,13 +4,16 @@ using JobSignal.Core.Common;
 namespace JobSignal.Cmdlets.Infrastructure;
 
 /// <summary>
-/// Base of every JobSignal cmdlet: cancellation on Ctrl+C (StopProcessing), progress that is always completed,
-/// and error records with stable ErrorIds, a category, the failing item as target and a recommended action.
+/// Base of every JobSignal cmdlet: cancellation on Ctrl+C (StopProcessing), progress that is throttled and always
+/// completed, and error records with stable ErrorIds, a category, the failing item as target and a recommended action.
 /// </summary>
 public abstract class JobSignalCmdlet : PSCmdlet, IDisposable
 {
+    /// <summary>The shortest time between two progress records of one activity: nobody reads faster.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
+
     private readonly CancellationTokenSource _cancellation = new();
-    private readonly HashSet<int> _openProgress = new();
+    private readonly Dictionary<int, OpenActivity> _openProgress = new();
     private bool _disposed;
 
     /// <summary>Cancelled when the user presses Ctrl+C or the host stops the pipeline.</summary>
@@ -18,19 +21,58 @@ public abstract class JobSignalCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _cancellation.Cancel();
 
+    /// <summary>
+    /// Shows the progress of an activity. Cheap enough to call for every item: the first status of an activity is
+    /// written at once, later ones at most every <see cref="ProgressInterval"/>; a status held back is written when
+    /// the next one is due or when the activity completes, so the last status shown is always the final one.
+    /// </summary>
     protected void ReportProgress(int activityId, string activity, string status, int percentComplete = -1)
     {
-        _openProgress.Add(activityId);
-        WriteProgress(new ProgressRecord(activityId, activity, status)
+        // The coarse millisecond clock: cheap to read for every item, and precise enough here.
+        var now = Environment.TickCount64;
+        if (!_openProgress.TryGetValue(activityId, out var open))
         {
-            PercentComplete = Math.Clamp(percentComplete, -1, 100),
-        });
+            open = new OpenActivity(activity);
+            _openProgress.Add(activityId, open);
+        }
+        else if (now - open.WrittenAt < (long)ProgressInterval.TotalMilliseconds)
+        {
+            open.Hold(activity, status, percentComplete);
+            return;
+        }
+        open.Hold(activity, status, percentComplete);
+        WriteHeldProgress(activityId, open);
+        open.WrittenAt = now;
     }
 
     protected void CompleteProgress(int activityId, string activity)
     {
-        if (!_openProgress.Remove(activityId)) return;
+        if (!_openProgress.Remove(activityId, out var open)) return;
+        WriteHeldProgress(activityId, open);
         WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    private void WriteHeldProgress(int activityId, OpenActivity open)
+    {
+        if (open.Status is not { } status) return;
+        WriteProgress(new ProgressRecord(activityId, open.Activity, status) { PercentComplete = open.PercentComplete });
+        open.Status = null;
+    }
+
+    /// <summary>An activity with progress shown and not yet completed: when it was last written, and what is held back.</summary>
+    private sealed class OpenActivity(string activity)
+    {
+        public long WrittenAt;
+        public string Activity = activity;
+        public string? Status;
+        public int PercentComplete;
+
+        public void Hold(string activity, string status, int percentComplete)
+        {
+            Activity = activity;
+            Status = status;
+            PercentComplete = Math.Clamp(percentComplete, -1, 100);
+        }
     }
 
     protected static ErrorRecord ToErrorRecord(JobSignalException ex) =>

@@ -2,56 +2,80 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using JobSignal.Core.Domain;
+using JobSignal.Core.Infojobs;
 using JobSignal.Core.Ingestion;
 
 namespace JobSignal.Cmdlets.Infrastructure;
 
+/// <summary>An offer read from a pipeline object: the offer, what could not be read, and whether it had any text field.</summary>
+internal readonly record struct OfferReading(Offer Offer, string? Problem, bool HasText);
+
 /// <summary>
-/// Reads what comes down Invoke-OfferIngestion's pipeline into an <see cref="Offer"/>: a JobSignal.Offer as is, or any
-/// object or hashtable of the same shape (hand-built, ConvertFrom-Json of saved offers), property names matched
-/// case-insensitively. The company is a nested <c>Company</c> object (ProviderCompanyId or Id, Name, Website, Hidden) or
-/// a plain name in <c>Company</c>, or flat properties <c>CompanyName</c>, <c>ProviderCompanyId</c> (alias <c>CompanyId</c>),
-/// <c>CompanyWebsite</c> (alias <c>Website</c>), <c>CompanyHidden</c>. Values that cannot be read (a date that is not a
-/// date) are reported as the offer's problem: it is then counted as skipped_invalid with that reason.
+/// Reads what comes down a cmdlet's pipeline into an <see cref="Offer"/> (Invoke-OfferIngestion, Measure-OfferSignal):
+/// a JobSignal.Offer as is, untouched, or any object or hashtable of the same shape (hand-built, ConvertFrom-Json of
+/// saved offers or InfoJobs payloads), property names matched case-insensitively. The company is a nested
+/// <c>Company</c> object (ProviderCompanyId or Id, Name, Website or Url, Hidden) or a plain name in <c>Company</c>, or
+/// flat properties <c>CompanyName</c>, <c>ProviderCompanyId</c> (alias <c>CompanyId</c>), <c>CompanyWebsite</c> (alias
+/// <c>Website</c>), <c>CompanyHidden</c>. Requirements are <c>Requirements</c>, else InfoJobs' <c>MinRequirements</c>
+/// and <c>DesiredRequirements</c>. Values that cannot be read (a date that is not a date) are reported as the offer's
+/// problem: ingestion then counts it as skipped_invalid with that reason.
 /// </summary>
+/// <remarks>
+/// Every property name the mapping knows is resolved once, into a static table; an object is then read in one pass
+/// over its own properties (or entries), instead of asking PowerShell for each known name and alias in turn.
+/// </remarks>
 internal static class OfferInput
 {
-    public static (Offer Offer, string? Problem) Read(PSObject input)
+    /// <summary>The values the mapping reads; <see cref="Names"/> says which property names fill each.</summary>
+    private enum Slot
     {
-        if (input.BaseObject is Offer offer) return (offer, null);
-        var problems = new List<string>();
-        var fields = new Fields(input, problems);
-        var read = new Offer
-        {
-            Provider = fields.Text("Provider") ?? Providers.Infojobs,
-            ProviderOfferId = fields.Text("ProviderOfferId", "OfferId", "Id") ?? "",
-            Url = fields.Text("Url", "Link"),
-            Title = fields.Text("Title"),
-            Description = fields.Text("Description"),
-            Requirements = fields.Text("Requirements", "MinRequirements"),
-            Province = fields.Text("Province"),
-            City = fields.Text("City"),
-            Country = fields.Text("Country"),
-            Category = fields.Text("Category"),
-            Subcategory = fields.Text("Subcategory"),
-            ContractType = fields.Text("ContractType"),
-            WorkDay = fields.Text("WorkDay"),
-            Experience = fields.Text("Experience"),
-            SalaryMin = fields.Text("SalaryMin"),
-            SalaryMax = fields.Text("SalaryMax"),
-            SalaryPeriod = fields.Text("SalaryPeriod"),
-            SalaryDescription = fields.Text("SalaryDescription"),
-            PublishedAt = fields.Date("PublishedAt"),
-            UpdatedAt = fields.Date("UpdatedAt"),
-            Applications = fields.Integer("Applications"),
-            Company = ReadCompany(fields, problems),
-        };
-        return (read, problems.Count == 0 ? null : string.Join(" ", problems));
+        Provider, ProviderOfferId, OfferId, Id, Url, Link, Title, Description, Requirements, MinRequirements,
+        DesiredRequirements, Province, City, Country, Category, Subcategory, ContractType, WorkDay, Experience,
+        SalaryMin, SalaryMax, SalaryPeriod, SalaryDescription, PublishedAt, UpdatedAt, Applications,
+        Company, CompanyName, ProviderCompanyId, CompanyId, CompanyWebsite, Website, CompanyHidden, Name, Hidden,
     }
 
-    private static OfferCompany? ReadCompany(Fields offer, List<string> problems)
+    private static readonly Dictionary<string, Slot> Names = Enum.GetValues<Slot>()
+        .ToDictionary(slot => slot.ToString(), StringComparer.OrdinalIgnoreCase);
+
+    public static OfferReading Read(PSObject input)
     {
-        switch (offer.Value("Company"))
+        if (input.BaseObject is Offer offer) return new OfferReading(offer, null, HasText: true);
+        var fields = Fields.Of(input);
+        var read = new Offer
+        {
+            Provider = fields.Text(Slot.Provider) ?? Providers.Infojobs,
+            ProviderOfferId = fields.Text(Slot.ProviderOfferId, Slot.OfferId, Slot.Id) ?? "",
+            Url = fields.Text(Slot.Url, Slot.Link),
+            Title = fields.Text(Slot.Title),
+            Description = fields.Text(Slot.Description),
+            Requirements = fields.Text(Slot.Requirements)
+                ?? InfojobsOfferMapper.JoinRequirements(fields.Text(Slot.MinRequirements), fields.Text(Slot.DesiredRequirements)),
+            Province = fields.Text(Slot.Province),
+            City = fields.Text(Slot.City),
+            Country = fields.Text(Slot.Country),
+            Category = fields.Text(Slot.Category),
+            Subcategory = fields.Text(Slot.Subcategory),
+            ContractType = fields.Text(Slot.ContractType),
+            WorkDay = fields.Text(Slot.WorkDay),
+            Experience = fields.Text(Slot.Experience),
+            SalaryMin = fields.Text(Slot.SalaryMin),
+            SalaryMax = fields.Text(Slot.SalaryMax),
+            SalaryPeriod = fields.Text(Slot.SalaryPeriod),
+            SalaryDescription = fields.Text(Slot.SalaryDescription),
+            PublishedAt = fields.Date(Slot.PublishedAt),
+            UpdatedAt = fields.Date(Slot.UpdatedAt),
+            Applications = fields.Integer(Slot.Applications),
+            Company = ReadCompany(fields),
+        };
+        var hasText = fields.Has(Slot.Title) || fields.Has(Slot.Description) || fields.Has(Slot.Requirements)
+                      || fields.Has(Slot.MinRequirements);
+        return new OfferReading(read, fields.Problems, hasText);
+    }
+
+    private static OfferCompany? ReadCompany(Fields offer)
+    {
+        switch (offer.Value(Slot.Company))
         {
             case null:
                 break;
@@ -60,62 +84,96 @@ internal static class OfferInput
             case string name:
                 return new OfferCompany { Name = name };
             case var nested:
-                var company = new Fields(nested as PSObject ?? PSObject.AsPSObject(nested), problems, "Company.");
+                var company = Fields.Of(nested as PSObject ?? PSObject.AsPSObject(nested), offer, "Company.");
                 return new OfferCompany
                 {
-                    ProviderCompanyId = company.Text("ProviderCompanyId", "Id"),
-                    Name = company.Text("Name"),
-                    Website = company.Text("Website", "Url"),
-                    Hidden = company.Flag("Hidden"),
+                    ProviderCompanyId = company.Text(Slot.ProviderCompanyId, Slot.Id),
+                    Name = company.Text(Slot.Name),
+                    Website = company.Text(Slot.Website, Slot.Url),
+                    Hidden = company.Flag(Slot.Hidden),
                 };
         }
         var flat = new OfferCompany
         {
             // A stored offer's CompanyId is the store's own id, not the provider's: never an identity.
-            ProviderCompanyId = offer.IsStoredOffer ? null : offer.Text("ProviderCompanyId", "CompanyId"),
-            Name = offer.Text("CompanyName"),
-            Website = offer.Text("CompanyWebsite", "Website"),
-            Hidden = offer.Flag("CompanyHidden"),
+            ProviderCompanyId = offer.IsStoredOffer ? null : offer.Text(Slot.ProviderCompanyId, Slot.CompanyId),
+            Name = offer.Text(Slot.CompanyName),
+            Website = offer.Text(Slot.CompanyWebsite, Slot.Website),
+            Hidden = offer.Flag(Slot.CompanyHidden),
         };
         return flat.ProviderCompanyId is null && flat.Name is null && flat.Website is null ? null : flat;
     }
 
-    /// <summary>Named values of a PSObject or a dictionary, read leniently, with conversion problems collected.</summary>
-    private sealed class Fields(PSObject source, List<string> problems, string prefix = "")
+    /// <summary>
+    /// The known values of one PSObject or dictionary, gathered in one pass (the first property of a name wins, as
+    /// PowerShell's own lookup would), read leniently, with conversion problems collected.
+    /// </summary>
+    private sealed class Fields
     {
-        public bool IsStoredOffer => source.BaseObject is StoredOffer;
+        private readonly object?[] _values = new object?[Names.Count];
+        private readonly bool[] _present = new bool[Names.Count];
+        private readonly string _prefix;
+        private readonly Fields _root; // collects the problems of nested objects too
+        private List<string>? _problems;
 
-        public object? Value(string name)
+        private Fields(object baseObject, Fields? root, string prefix)
         {
-            object? value;
+            IsStoredOffer = baseObject is StoredOffer;
+            _root = root ?? this;
+            _prefix = prefix;
+        }
+
+        public bool IsStoredOffer { get; }
+
+        public string? Problems => _problems is null ? null : string.Join(" ", _problems);
+
+        public static Fields Of(PSObject source, Fields? root = null, string prefix = "")
+        {
+            var fields = new Fields(source.BaseObject, root, prefix);
             if (source.BaseObject is IDictionary dictionary)
             {
-                var key = dictionary.Keys.Cast<object>().FirstOrDefault(k => string.Equals(k?.ToString(), name, StringComparison.OrdinalIgnoreCase));
-                value = key is null ? null : dictionary[key];
+                foreach (DictionaryEntry entry in dictionary)
+                    if (fields.Wants(entry.Key?.ToString(), out var slot)) fields.Set(slot, entry.Value);
             }
             else
             {
-                value = source.Properties[name]?.Value;
+                // Only the properties whose name is known are read: a getter is never run for nothing.
+                foreach (var property in source.Properties)
+                    if (fields.Wants(property.Name, out var slot)) fields.Set(slot, property.Value);
             }
+            return fields;
+        }
+
+        private bool Wants(string? name, out Slot slot) =>
+            Names.TryGetValue(name ?? "", out slot) && !_present[(int)slot];
+
+        private void Set(Slot slot, object? value)
+        {
+            _present[(int)slot] = true;
             // A PSCustomObject (ConvertFrom-Json) keeps its properties on the wrapper: only unwrap real objects.
-            return value is PSObject { BaseObject: not PSCustomObject } wrapped ? wrapped.BaseObject : value;
+            _values[(int)slot] = value is PSObject { BaseObject: not PSCustomObject } wrapped ? wrapped.BaseObject : value;
         }
 
-        public string? Text(params string[] names)
+        public bool Has(Slot slot) => _present[(int)slot];
+
+        public object? Value(Slot slot) => _values[(int)slot];
+
+        public string? Text(Slot slot) => Text(Value(slot));
+
+        public string? Text(Slot first, Slot second) => Text(Value(first)) ?? Text(Value(second));
+
+        public string? Text(Slot first, Slot second, Slot third) => Text(first, second) ?? Text(Value(third));
+
+        private static string? Text(object? value)
         {
-            foreach (var name in names)
-            {
-                var value = Value(name);
-                if (value is null) continue;
-                var text = Convert.ToString(value, CultureInfo.InvariantCulture);
-                if (!string.IsNullOrWhiteSpace(text)) return text;
-            }
-            return null;
+            if (value is null) return null;
+            var text = value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture);
+            return string.IsNullOrWhiteSpace(text) ? null : text;
         }
 
-        public DateTimeOffset? Date(string name)
+        public DateTimeOffset? Date(Slot slot)
         {
-            switch (Value(name))
+            switch (Value(slot))
             {
                 case null:
                     return null;
@@ -130,14 +188,14 @@ internal static class OfferInput
                     var text = Convert.ToString(other, CultureInfo.InvariantCulture);
                     if (string.IsNullOrWhiteSpace(text)) return null;
                     if (OfferNormalization.TryParseTimestamp(text, out var parsed)) return parsed;
-                    problems.Add($"{prefix}{name} '{text}' is not a date.");
+                    Problem($"{_prefix}{slot} '{text}' is not a date.");
                     return null;
             }
         }
 
-        public int? Integer(string name)
+        public int? Integer(Slot slot)
         {
-            var value = Value(name);
+            var value = Value(slot);
             if (value is null || value is string { Length: 0 }) return null;
             try
             {
@@ -145,12 +203,12 @@ internal static class OfferInput
             }
             catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
             {
-                problems.Add($"{prefix}{name} '{value}' is not a whole number.");
+                Problem($"{_prefix}{slot} '{value}' is not a whole number.");
                 return null;
             }
         }
 
-        public bool Flag(string name) => Value(name) switch
+        public bool Flag(Slot slot) => Value(slot) switch
         {
             null => false,
             bool flag => flag,
@@ -158,5 +216,7 @@ internal static class OfferInput
             string text => bool.TryParse(text, out var flag) && flag,
             var other => LanguagePrimitives.IsTrue(other),
         };
+
+        private void Problem(string problem) => (_root._problems ??= []).Add(problem);
     }
 }

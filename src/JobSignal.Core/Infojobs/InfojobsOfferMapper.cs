@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using JobSignal.Core.Domain;
+using JobSignal.Core.Ingestion;
 
 namespace JobSignal.Core.Infojobs;
 
@@ -12,7 +12,7 @@ namespace JobSignal.Core.Infojobs;
 /// Lenient on purpose: missing or odd fields become null and validation is left to ingestion, which counts bad
 /// records instead of losing the batch.
 /// </summary>
-public static partial class InfojobsOfferMapper
+public static class InfojobsOfferMapper
 {
     /// <summary>Maps a payload; throws <see cref="FormatException"/> when it is not a JSON object.</summary>
     public static Offer Map(JsonElement payload)
@@ -20,35 +20,35 @@ public static partial class InfojobsOfferMapper
         if (payload.ValueKind != JsonValueKind.Object)
             throw new FormatException($"An InfoJobs offer must be a JSON object, not {Describe(payload.ValueKind)}.");
 
-        var minPay = Property(payload, "minPay");
-        var maxPay = Property(payload, "maxPay");
+        var minPay = Property(payload, "minPay"u8);
+        var maxPay = Property(payload, "maxPay"u8);
         return new Offer
         {
             Provider = Providers.Infojobs,
-            ProviderOfferId = Scalar(payload, "id") ?? "",
-            Url = Scalar(payload, "link"),
-            Title = Scalar(payload, "title"),
-            Description = Scalar(payload, "description"),
+            ProviderOfferId = Scalar(payload, "id"u8) ?? "",
+            Url = Scalar(payload, "link"u8),
+            Title = Scalar(payload, "title"u8),
+            Description = Scalar(payload, "description"u8),
             // A search-list item has no description field at all (a detail always has one, even empty).
-            DetailOmitted = Property(payload, "description") is null,
-            Requirements = JoinParagraphs(Scalar(payload, "minRequirements") ?? Scalar(payload, "requirementMin"),
-                Scalar(payload, "desiredRequirements")),
-            Company = MapCompany(Property(payload, "profile") ?? Property(payload, "author")),
-            Province = DictionaryValue(payload, "province"),
-            City = Scalar(payload, "city"),
-            Country = DictionaryValue(payload, "country"),
-            Category = DictionaryValue(payload, "category"),
-            Subcategory = DictionaryValue(payload, "subcategory"),
-            ContractType = DictionaryValue(payload, "contractType"),
-            WorkDay = DictionaryValue(payload, "journey") ?? DictionaryValue(payload, "workDay"),
-            Experience = DictionaryValue(payload, "experienceMin"),
-            SalaryMin = PayAmount(minPay) ?? DictionaryValue(payload, "salaryMin"),
-            SalaryMax = PayAmount(maxPay) ?? DictionaryValue(payload, "salaryMax"),
-            SalaryPeriod = PayPeriod(minPay) ?? PayPeriod(maxPay) ?? DictionaryValue(payload, "salaryPeriod"),
-            SalaryDescription = Scalar(payload, "salaryDescription"),
-            PublishedAt = ParseTimestamp(Scalar(payload, "creationDate") ?? Scalar(payload, "published")),
-            UpdatedAt = ParseTimestamp(Scalar(payload, "updateDate") ?? Scalar(payload, "updated")),
-            Applications = ParseCount(Scalar(payload, "applications")),
+            DetailOmitted = Property(payload, "description"u8) is null,
+            Requirements = JoinRequirements(Scalar(payload, "minRequirements"u8) ?? Scalar(payload, "requirementMin"u8),
+                Scalar(payload, "desiredRequirements"u8)),
+            Company = MapCompany(Property(payload, "profile"u8) ?? Property(payload, "author"u8)),
+            Province = DictionaryValue(payload, "province"u8),
+            City = Scalar(payload, "city"u8),
+            Country = DictionaryValue(payload, "country"u8),
+            Category = DictionaryValue(payload, "category"u8),
+            Subcategory = DictionaryValue(payload, "subcategory"u8),
+            ContractType = DictionaryValue(payload, "contractType"u8),
+            WorkDay = DictionaryValue(payload, "journey"u8) ?? DictionaryValue(payload, "workDay"u8),
+            Experience = DictionaryValue(payload, "experienceMin"u8),
+            SalaryMin = PayAmount(minPay) ?? DictionaryValue(payload, "salaryMin"u8),
+            SalaryMax = PayAmount(maxPay) ?? DictionaryValue(payload, "salaryMax"u8),
+            SalaryPeriod = PayPeriod(minPay) ?? PayPeriod(maxPay) ?? DictionaryValue(payload, "salaryPeriod"u8),
+            SalaryDescription = Scalar(payload, "salaryDescription"u8),
+            PublishedAt = ParseTimestamp(Scalar(payload, "creationDate"u8) ?? Scalar(payload, "published"u8)),
+            UpdatedAt = ParseTimestamp(Scalar(payload, "updateDate"u8) ?? Scalar(payload, "updated"u8)),
+            Applications = ParseCount(Scalar(payload, "applications"u8)),
         };
     }
 
@@ -56,29 +56,18 @@ public static partial class InfojobsOfferMapper
     /// Parses InfoJobs timestamps (<c>2012-09-21T10:26:23.000+0000</c>, also <c>+01:00</c> and <c>Z</c>) to UTC;
     /// null when blank or unreadable. A value without offset is taken as UTC.
     /// </summary>
-    public static DateTimeOffset? ParseTimestamp(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        // .NET reads "+01:00" but not the "+0100" InfoJobs writes.
-        var normalized = CompactOffset().Replace(text.Trim(), "$1:$2");
-        return DateTimeOffset.TryParse(normalized, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
-            ? value.ToUniversalTime()
-            : null;
-    }
-
-    [GeneratedRegex(@"([+-]\d{2})(\d{2})$")]
-    private static partial Regex CompactOffset();
+    public static DateTimeOffset? ParseTimestamp(string? text) =>
+        OfferNormalization.TryParseTimestamp(text, out var utc) ? utc : null;
 
     private static OfferCompany? MapCompany(JsonElement? profile)
     {
         if (profile is not { ValueKind: JsonValueKind.Object } p) return null;
         var company = new OfferCompany
         {
-            ProviderCompanyId = Scalar(p, "id"),
-            Name = Scalar(p, "name"),
-            Website = new[] { "web", "websiteUrl", "url" }.Select(name => Scalar(p, name)).FirstOrDefault(IsCompanyWebsite),
-            Hidden = Property(p, "hidden") is { } hidden && (hidden.ValueKind == JsonValueKind.True
+            ProviderCompanyId = Scalar(p, "id"u8),
+            Name = Scalar(p, "name"u8),
+            Website = CompanyWebsite(Scalar(p, "web"u8)) ?? CompanyWebsite(Scalar(p, "websiteUrl"u8)) ?? CompanyWebsite(Scalar(p, "url"u8)),
+            Hidden = Property(p, "hidden"u8) is { } hidden && (hidden.ValueKind == JsonValueKind.True
                 || (hidden.ValueKind == JsonValueKind.String && bool.TryParse(hidden.GetString(), out var h) && h)),
         };
         return company.ProviderCompanyId is null && company.Name is null && company.Website is null && !company.Hidden
@@ -89,25 +78,38 @@ public static partial class InfojobsOfferMapper
     /// <summary>
     /// A profile's own site, not an InfoJobs page: profiles also carry relative InfoJobs paths
     /// (<c>corporateWebsiteUrl</c> = <c>/acme/em-i...</c>) and list items link to the InfoJobs company page.
+    /// Null when <paramref name="value"/> is none of the company's.
     /// </summary>
-    private static bool IsCompanyWebsite(string? value)
+    private static string? CompanyWebsite(string? value)
     {
-        if (string.IsNullOrWhiteSpace(value) || value.StartsWith('/')) return false;
+        if (value is null || value.StartsWith('/')) return null;
         var candidate = value.Contains("://", StringComparison.Ordinal) ? value : "http://" + value;
-        return Uri.TryCreate(candidate, UriKind.Absolute, out var uri)
-            && !uri.Host.Split('.').Contains("infojobs", StringComparer.OrdinalIgnoreCase);
+        return Uri.TryCreate(candidate, UriKind.Absolute, out var uri) && !IsInfojobsHost(uri.Host) ? value : null;
+    }
+
+    /// <summary>True when one of the host's labels is <c>infojobs</c> (infojobs.net, www.infojobs.es, infojobs.co...).</summary>
+    private static bool IsInfojobsHost(string host)
+    {
+        const string label = "infojobs";
+        for (var at = host.IndexOf(label, StringComparison.OrdinalIgnoreCase); at >= 0;
+             at = host.IndexOf(label, at + 1, StringComparison.OrdinalIgnoreCase))
+        {
+            var end = at + label.Length;
+            if ((at == 0 || host[at - 1] == '.') && (end == host.Length || host[end] == '.')) return true;
+        }
+        return false;
     }
 
     private static string? PayAmount(JsonElement? pay) =>
-        pay is { ValueKind: JsonValueKind.Object } p ? Scalar(p, "amountValue") ?? Scalar(p, "amount") : null;
+        pay is { ValueKind: JsonValueKind.Object } p ? Scalar(p, "amountValue"u8) ?? Scalar(p, "amount"u8) : null;
 
     private static string? PayPeriod(JsonElement? pay) =>
-        pay is { ValueKind: JsonValueKind.Object } p ? Scalar(p, "periodValue") : null;
+        pay is { ValueKind: JsonValueKind.Object } p ? Scalar(p, "periodValue"u8) : null;
 
     /// <summary>The <c>value</c> of an InfoJobs dictionary item; the API's "not set" item <c>{"id":0,"value":""}</c> is null.</summary>
-    private static string? DictionaryValue(JsonElement obj, string name) => Property(obj, name) switch
+    private static string? DictionaryValue(JsonElement obj, ReadOnlySpan<byte> name) => Property(obj, name) switch
     {
-        { ValueKind: JsonValueKind.Object } item => Scalar(item, "value"),
+        { ValueKind: JsonValueKind.Object } item => Scalar(item, "value"u8),
         { ValueKind: JsonValueKind.String } text => Blank(text.GetString()),
         _ => null,
     };
@@ -115,14 +117,15 @@ public static partial class InfojobsOfferMapper
     private static int? ParseCount(string? text) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : null;
 
-    private static string? JoinParagraphs(string? first, string? second) =>
-        first is null ? second : second is null ? first : first + "\n\n" + second;
+    /// <summary>An offer's requirements: InfoJobs' minimum and desired requirements as two paragraphs, either may be missing.</summary>
+    public static string? JoinRequirements(string? minimum, string? desired) =>
+        minimum is null ? desired : desired is null ? minimum : minimum + "\n\n" + desired;
 
-    private static JsonElement? Property(JsonElement obj, string name) =>
+    private static JsonElement? Property(JsonElement obj, ReadOnlySpan<byte> name) =>
         obj.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
     /// <summary>A string, number or boolean property as text (InfoJobs sends ids and counts either way); blank is null.</summary>
-    private static string? Scalar(JsonElement obj, string name) => Property(obj, name) switch
+    private static string? Scalar(JsonElement obj, ReadOnlySpan<byte> name) => Property(obj, name) switch
     {
         { ValueKind: JsonValueKind.String } s => Blank(s.GetString()),
         { ValueKind: JsonValueKind.Number } n => n.GetRawText(),

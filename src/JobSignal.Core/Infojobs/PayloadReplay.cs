@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
@@ -8,14 +10,15 @@ namespace JobSignal.Core.Infojobs;
 /// One replayed payload: its offer, or why it could not be read. <paramref name="Line"/> is 1-based: the JSON Lines
 /// line, or where a document is malformed; null for payloads of a well-formed document.
 /// </summary>
-public sealed record ReplayRecord(string File, int? Line, Offer? Offer, JsonElement? Payload, JobSignalException? Error);
+public sealed record ReplayRecord(string File, int? Line, Offer? Offer, JobSignalException? Error);
 
 /// <summary>
 /// Reads saved InfoJobs payloads back into offers: a file or a folder (searched recursively, files in ordinal
 /// path order). <c>.jsonl</c>/<c>.ndjson</c> files are JSON Lines, one payload per line (what
 /// <see cref="PayloadArchive"/> writes); other files (<c>.json</c>) hold one JSON document. A line or document may
 /// be a detail answer, a list answer (its <c>offers</c>/<c>items</c>) or an array of details. A malformed line is
-/// reported with its file and line number and the rest of the file is still read.
+/// reported with its file and line number and the rest of the file is still read. JSON Lines are parsed straight
+/// from the file's UTF-8 bytes, one small document per line, never decoded into a string first.
 /// </summary>
 public static class PayloadReplay
 {
@@ -38,9 +41,60 @@ public static class PayloadReplay
                 .SelectMany(f => ReadFile(f, cancellationToken));
         return new[]
         {
-            new ReplayRecord(path, null, null, null, new JobSignalException(InfojobsErrors.PayloadPathNotFound,
+            new ReplayRecord(path, null, null, new JobSignalException(InfojobsErrors.PayloadPathNotFound,
                 FailureKind.ObjectNotFound, $"No file or folder at '{path}'.", path)),
         };
+    }
+
+    /// <summary>
+    /// <see cref="Read"/> with the reading, parsing and mapping done on a worker thread, handed over in batches of
+    /// <paramref name="batchSize"/> records, at most <paramref name="batches"/> batches ahead: the caller's thread only
+    /// takes finished records, in the same order, and meanwhile does its own work with them (a PowerShell pipeline
+    /// thread writing them downstream). An exception of the reader is thrown to the caller where it happened, after
+    /// the records read before it. Stopping the enumeration early (or cancelling) stops the worker; the file is
+    /// closed when the enumeration ends.
+    /// </summary>
+    public static IEnumerable<ReplayRecord> ReadAhead(string path, int batchSize, int batches, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batches, 1);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Batches, not records: one hand-over between the threads per batch keeps the hand-over cost out of the way.
+        using var ready = new BlockingCollection<List<ReplayRecord>>(batches);
+        ExceptionDispatchInfo? failure = null;
+        var worker = Task.Factory.StartNew(() =>
+        {
+            var batch = new List<ReplayRecord>(batchSize);
+            try
+            {
+                foreach (var record in Read(path, stop.Token))
+                {
+                    batch.Add(record);
+                    if (batch.Count < batchSize) continue;
+                    ready.Add(batch, stop.Token);
+                    batch = new List<ReplayRecord>(batchSize);
+                }
+                if (batch.Count > 0) ready.Add(batch, stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+            catch (Exception ex)
+            {
+                if (batch.Count > 0) ready.Add(batch, CancellationToken.None); // what was read before the failure
+                failure = ExceptionDispatchInfo.Capture(ex);
+            }
+            finally { ready.CompleteAdding(); }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            foreach (var batch in ready.GetConsumingEnumerable(cancellationToken))
+                foreach (var record in batch) yield return record;
+            failure?.Throw();
+        }
+        finally
+        {
+            stop.Cancel();
+            worker.Wait(CancellationToken.None);
+        }
     }
 
     public static IEnumerable<ReplayRecord> ReadFile(string file, CancellationToken cancellationToken = default) =>
@@ -58,45 +112,72 @@ public static class PayloadReplay
 
     private static IEnumerable<ReplayRecord> ReadJsonLines(string file, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(file, detectEncodingFromByteOrderMarks: true);
-        var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        using var lines = new Utf8LineReader(file);
+        while (lines.TryReadLine(out var line))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            foreach (var record in ReadValue(line, file, lineNumber)) yield return record;
+            if (IsBlank(line.Span)) continue;
+            // The document reads the line in place: it is mapped (and disposed) before the next line is read.
+            if (Parse(line, file, lines.LineNumber, out var document) is { } invalid)
+            {
+                yield return invalid;
+                continue;
+            }
+            using (document)
+            {
+                var root = document!.RootElement;
+                if (root.ValueKind == JsonValueKind.Object && !InfojobsListPage.TryGetOfferArray(root, out _))
+                {
+                    yield return MapPayload(root, file, lines.LineNumber); // the usual line: one detail payload
+                    continue;
+                }
+                foreach (var payload in Payloads(root)) yield return MapPayload(payload, file, lines.LineNumber);
+            }
         }
     }
 
-    private static IEnumerable<ReplayRecord> ReadDocument(string file) => ReadValue(File.ReadAllText(file), file, null);
-
-    private static IEnumerable<ReplayRecord> ReadValue(string json, string file, int? lineNumber)
+    private static IEnumerable<ReplayRecord> ReadDocument(string file)
     {
         JsonDocument document;
-        try { document = JsonDocument.Parse(json, DocumentOptions); }
+        using (var stream = Utf8LineReader.OpenAsUtf8(file))
+        {
+            try { document = JsonDocument.Parse(stream, DocumentOptions); }
+            catch (JsonException ex) { return new[] { NotJson(file, null, ex) }; }
+        }
+        using (document) return Payloads(document.RootElement).Select(p => MapPayload(p, file, null)).ToList();
+    }
+
+    /// <summary>Parses one JSON Lines line; on failure, the record that reports it (and no document).</summary>
+    private static ReplayRecord? Parse(ReadOnlyMemory<byte> json, string file, int lineNumber, out JsonDocument? document)
+    {
+        try
+        {
+            document = JsonDocument.Parse(json, DocumentOptions);
+            return null;
+        }
         catch (JsonException ex)
         {
-            // A document's own line number is the useful one; a JSON Lines line is one line.
-            var line = lineNumber ?? (int)(ex.LineNumber ?? 0) + 1;
-            return new[] { Invalid(file, line, $"not valid JSON: {ReaderMessage(ex)}") };
-        }
-        using (document)
-        {
-            return Payloads(document.RootElement).Select(p => MapPayload(p.Clone(), file, lineNumber)).ToList();
+            document = null;
+            return NotJson(file, lineNumber, ex);
         }
     }
+
+    /// <summary>A JSON Lines line is one line; a document's own line number is the useful one.</summary>
+    private static ReplayRecord NotJson(string file, int? lineNumber, JsonException ex) =>
+        Invalid(file, lineNumber ?? (int)(ex.LineNumber ?? 0) + 1, $"not valid JSON: {ReaderMessage(ex)}");
 
     private static ReplayRecord MapPayload(JsonElement payload, string file, int? lineNumber)
     {
-        try { return new ReplayRecord(file, lineNumber, InfojobsOfferMapper.Map(payload), payload, null); }
+        try { return new ReplayRecord(file, lineNumber, InfojobsOfferMapper.Map(payload), null); }
         catch (FormatException ex) { return Invalid(file, lineNumber, ex.Message); }
     }
+
+    private static bool IsBlank(ReadOnlySpan<byte> line) => line.IndexOfAnyExcept(" \t\f\v"u8) < 0;
 
     private static ReplayRecord Invalid(string file, int? line, string reason)
     {
         var where = line is { } l ? $"{file}, line {l}" : file;
-        return new ReplayRecord(file, line, null, null, new JobSignalException(InfojobsErrors.PayloadInvalid,
+        return new ReplayRecord(file, line, null, new JobSignalException(InfojobsErrors.PayloadInvalid,
             FailureKind.InvalidData, $"Unreadable InfoJobs payload in {where}: {reason}", where,
             "Fix or remove that line; the other payloads were read."));
     }

@@ -157,6 +157,9 @@ public class InfojobsOfferMapperTests
     [InlineData("""{"web":"www.acme.es"}""", "www.acme.es")]
     [InlineData("""{"web":"https://www.infojobs.net/acme/em-i1","url":"https://acme.es"}""", "https://acme.es")]
     [InlineData("""{"corporateWebsiteUrl":"/acme/em-i1","web":"/acme"}""", null)]
+    [InlineData("""{"web":"INFOJOBS.net/acme","websiteUrl":"https://empleo.infojobs.es/acme"}""", null)]
+    [InlineData("""{"web":"https://notinfojobs.es","url":"https://acme.es"}""", "https://notinfojobs.es")]
+    [InlineData("""{"web":"https://infojobsacme.com"}""", "https://infojobsacme.com")]
     public void Chooses_a_company_website(string profile, string? expected)
     {
         var offer = InfojobsOfferMapper.Map(Parse("""{"id":"x","profile":{"id":"1","name":"Acme S.L.",""" + profile[1..^1] + "}}"));

@@ -99,6 +99,99 @@ public sealed class PayloadReplayTests : IDisposable
         Assert.Equal(new int?[] { 1, 2, 3, 5, 6 }, records.Select(r => r.Line));
     }
 
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    [InlineData("\r")]
+    public void Counts_lines_whatever_ends_them(string newline)
+    {
+        var path = Write("ends.jsonl", string.Join(newline, """{"id":"one"}""", "", "  ", """{"id":"two"}""", """{"id":"three"}""") + newline);
+
+        var records = PayloadReplay.Read(path).ToList();
+
+        Assert.Equal(new[] { "one", "two", "three" }, records.Select(r => r.Offer!.ProviderOfferId));
+        Assert.Equal(new int?[] { 1, 4, 5 }, records.Select(r => r.Line));
+    }
+
+    [Theory]
+    [InlineData("utf-8-bom")]
+    [InlineData("utf-16")]
+    [InlineData("utf-16BE")]
+    [InlineData("utf-32")]
+    public void Reads_json_lines_and_documents_in_the_encoding_their_byte_order_mark_names(string encodingName)
+    {
+        var encoding = encodingName == "utf-8-bom" ? new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true)
+            : System.Text.Encoding.GetEncoding(encodingName);
+        var lines = Path.Combine(_folder, "encoded.jsonl");
+        File.WriteAllText(lines, """{"id":"a1","title":"Gestión de cobros en €"}""" + "\n" + """{"id":"a2","title":"Tesorería"}""", encoding);
+        var document = Path.Combine(_folder, "encoded.json");
+        File.WriteAllText(document, """[{"id":"d1","title":"Facturación"}]""", encoding);
+
+        var records = PayloadReplay.Read(lines).ToList();
+
+        var mark = encoding.GetPreamble();
+        Assert.NotEmpty(mark);
+        Assert.Equal(mark, File.ReadAllBytes(lines)[..mark.Length]);
+        Assert.Equal(new[] { "Gestión de cobros en €", "Tesorería" }, records.Select(r => r.Offer!.Title));
+        Assert.Equal(new int?[] { 1, 2 }, records.Select(r => r.Line));
+        Assert.Equal("Facturación", Assert.Single(PayloadReplay.Read(document)).Offer!.Title);
+    }
+
+    [Fact]
+    public void Reads_lines_longer_than_its_buffer_and_a_last_line_without_a_line_end()
+    {
+        var description = string.Concat(Enumerable.Repeat("Pagos internacionales en USD. ", 10_000)); // ~300 KB
+        var path = Write("long.jsonl", $$"""{"id":"short"}""" + "\r\n" + $$"""{"id":"long","description":"{{description}}"}""" + "\r\n" + """{"id":"last"}""");
+
+        var records = PayloadReplay.Read(path).ToList();
+
+        Assert.Equal(new[] { "short", "long", "last" }, records.Select(r => r.Offer!.ProviderOfferId));
+        Assert.Equal(description, records[1].Offer!.Description);
+        Assert.Equal(new int?[] { 1, 2, 3 }, records.Select(r => r.Line));
+    }
+
+    [Fact]
+    public void Reading_ahead_gives_the_same_records_in_the_same_order()
+    {
+        var lines = Enumerable.Range(1, 1_000).Select(i => i % 97 == 0 ? "{ broken" : $$"""{"id":"o{{i}}","title":"Oferta {{i}}"}""");
+        var path = Write("many.jsonl", string.Join("\n", lines));
+
+        var expected = PayloadReplay.Read(path).Select(r => (r.Line, r.Offer?.ProviderOfferId, r.Error?.Message)).ToList();
+        var ahead = PayloadReplay.ReadAhead(path, batchSize: 16, batches: 2).Select(r => (r.Line, r.Offer?.ProviderOfferId, r.Error?.Message)).ToList();
+
+        Assert.Equal(1_000, ahead.Count);
+        Assert.Equal(10, ahead.Count(r => r.Message is not null));
+        Assert.Equal(expected, ahead);
+    }
+
+    [Fact]
+    public void Reading_ahead_stops_its_worker_and_closes_the_file_when_the_caller_stops_early()
+    {
+        var path = Write("stop.jsonl", string.Join("\n", Enumerable.Range(1, 5_000).Select(i => $$"""{"id":"o{{i}}"}""")));
+
+        var first = PayloadReplay.ReadAhead(path, batchSize: 8, batches: 2).Take(3).Select(r => r.Offer!.ProviderOfferId).ToList();
+
+        Assert.Equal(new[] { "o1", "o2", "o3" }, first);
+        // Exclusive access is refused while any reader still has the file open.
+        using var exclusive = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+    }
+
+    [Fact]
+    public void Reading_ahead_stops_when_cancelled()
+    {
+        var path = Write("cancel.jsonl", string.Join("\n", Enumerable.Range(1, 5_000).Select(i => $$"""{"id":"o{{i}}"}""")));
+        using var cancel = new CancellationTokenSource();
+        var read = 0;
+
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+        {
+            foreach (var _ in PayloadReplay.ReadAhead(path, batchSize: 8, batches: 2, cancel.Token))
+                if (++read == 10) cancel.Cancel();
+        });
+        Assert.InRange(read, 10, 10 + 8);
+        using var exclusive = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+    }
+
     [Fact]
     public void Reads_a_saved_list_answer()
     {
