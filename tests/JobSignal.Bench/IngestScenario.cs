@@ -72,7 +72,7 @@ internal sealed class IngestScenario : IBenchScenario
                     $"| {size} | {generate.Wall:0.00} | {floor.Wall:0.00} ({floor.Cpu:0.00}) | {ingest.Wall:0.00} ({ingest.Cpu:0.00}) | {size / ingest.Wall:0} | {micros:0} | {ingest.Cpu / floor.Cpu:0.0}x | {(ingest.Cpu - generate.Cpu) / Math.Max(0.001, floor.Cpu - generate.Cpu):0.0}x | {ingest.PeakMb:0} ({ingest.ManagedMb:0}) | {(ingest.AllocatedBytes - generate.AllocatedBytes) / 1024.0 / size:0.0} | {ingest.WrittenBytes / 1024.0 / size:0.0} ({floor.WrittenBytes / 1024.0 / size:0.0}) | {aggregate.Wall:0.00} ({aggregate.Cpu:0.00}) | {companies} |"));
                 details.Add(Invariant($"{size}: generated {corpus.Vacancies} vacancies, {corpus.Reposts} reposts ({corpus.NearDuplicates} edited), {corpus.BadRecords} bad records") +
                     Invariant($"; run: inserted {run!.Inserted}, reposts {run.Reposts}, skipped invalid {run.SkippedInvalid}, no identity {run.SkippedNoIdentity}") +
-                    Invariant($", failed {run.FailedDb + run.MatchFailed}, scored {run.Scored}; repost indexes loaded {loads}; store {new FileInfo(db).Length / 1_048_576.0:0} MB"));
+                    Invariant($", failed {run.FailedDb + run.MatchFailed}, scored {run.Scored}; repost indexes loaded {loads}; store {new FileInfo(db).Length / 1_048_576.0:0} MB; ingestion {ingest.Gc}"));
             }
             output.WriteLine();
             foreach (var line in details) output.WriteLine("- " + line);
@@ -276,7 +276,7 @@ internal sealed class IngestScenario : IBenchScenario
         }
     }
 
-    private sealed record Measurement(double Wall, double Cpu, double PeakMb, double ManagedMb, long AllocatedBytes, long WrittenBytes);
+    private sealed record Measurement(double Wall, double Cpu, double PeakMb, double ManagedMb, long AllocatedBytes, long WrittenBytes, string Gc);
 
     /// <summary>Bytes this process has caused to be written to storage so far (Linux /proc/self/io); 0 elsewhere.</summary>
     private static long StorageWrites()
@@ -309,6 +309,8 @@ internal sealed class IngestScenario : IBenchScenario
         var cpuBefore = process.TotalProcessorTime;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var writtenBefore = StorageWrites();
+        var pauseBefore = GC.GetTotalPauseDuration();
+        int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         var watch = Stopwatch.StartNew();
         work();
         watch.Stop();
@@ -316,9 +318,11 @@ internal sealed class IngestScenario : IBenchScenario
         var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var written = StorageWrites() - writtenBefore;
+        var gc = Invariant($"GC paused {(GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds:0.00} s, collections gen0/1/2 ") +
+                 string.Join('/', collectionsBefore.Select((before, generation) => GC.CollectionCount(generation) - before));
         stop.Cancel();
         sampler.Wait();
-        return new Measurement(watch.Elapsed.TotalSeconds, cpu, peak / 1_048_576.0, managed / 1_048_576.0, allocated, written);
+        return new Measurement(watch.Elapsed.TotalSeconds, cpu, peak / 1_048_576.0, managed / 1_048_576.0, allocated, written, gc);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
