@@ -6,11 +6,15 @@ using JobSignal.Core.Store;
 
 namespace JobSignal.Core.Ingestion;
 
-/// <summary>An offer's match, computed and ready to store, or why it could not be computed.</summary>
-internal sealed record PreparedMatch(SignalScore? Score, string? ExplanationJson, string? EvidenceJson, Exception? Error);
+/// <summary>
+/// An offer's match, computed and ready to store (the row without its offer id and time), or why it could not be
+/// computed. Only the row is kept, not the score's object graph: a prepared chunk waits for the chunk before it to be
+/// written, and what it holds should be little.
+/// </summary>
+internal sealed record PreparedMatch(MatchRecord? Match, Exception? Error);
 
-/// <summary>What storing one offer's match came to: the score, or why the offer is left without a match.</summary>
-internal readonly record struct MatchAttempt(SignalScore? Score, Exception? Error)
+/// <summary>What storing one offer's match came to: the match, or why the offer is left without one.</summary>
+internal readonly record struct MatchAttempt(MatchRecord? Match, Exception? Error)
 {
     public bool Stored => Error is null;
 }
@@ -35,9 +39,9 @@ internal sealed class MatchRecorder
         _scorer = new OfferScorer(catalog);
     }
 
-    /// <summary>Scores an offer's prepared text; never throws (a scoring failure is kept as the match's error).</summary>
-    public PreparedMatch Compute(OfferText text) =>
-        Compute(() => _scorer.Score(text.Title, text.Description, Tokenizer.Tokenize(text.Requirements)));
+    /// <summary>Scores an offer's tokenized text; never throws (a scoring failure is kept as the match's error).</summary>
+    public PreparedMatch Compute(TokenizedText title, TokenizedText description, string? requirements) =>
+        Compute(() => _scorer.Score(title, description, Tokenizer.Tokenize(requirements)));
 
     /// <summary>Scores a stored offer's text; never throws.</summary>
     public PreparedMatch Compute(StoredOffer offer) => Compute(() => _scorer.Score(offer.Title, offer.Description, offer.Requirements));
@@ -47,11 +51,16 @@ internal sealed class MatchRecorder
         try
         {
             var score = scoring();
-            return new PreparedMatch(score, SignalScoreJson.Serialize(score), MatchEvidence.Of(score), null);
+            return new PreparedMatch(new MatchRecord
+            {
+                Score = score.Score, Raw = (double)score.Raw, IsStrong = score.Strong, TopCategory = score.TopCategory,
+                CatalogVersion = score.CatalogVersion, ExplanationJson = SignalScoreJson.Serialize(score),
+                EvidenceJson = MatchEvidence.Of(score),
+            }, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new PreparedMatch(null, null, null, ex);
+            return new PreparedMatch(null, ex);
         }
     }
 
@@ -59,22 +68,17 @@ internal sealed class MatchRecorder
     public MatchAttempt Store(long offerId, PreparedMatch prepared, DateTimeOffset matchedAt, CancellationToken cancellationToken)
     {
         // Scoring is deterministic: trying it again would fail the same way.
-        if (prepared.Score is not { } score) return new MatchAttempt(null, prepared.Error);
-        var match = new MatchRecord
-        {
-            OfferId = offerId, Score = score.Score, Raw = (double)score.Raw, IsStrong = score.Strong,
-            TopCategory = score.TopCategory, CatalogVersion = score.CatalogVersion,
-            ExplanationJson = prepared.ExplanationJson!, EvidenceJson = prepared.EvidenceJson, MatchedAt = matchedAt,
-        };
+        if (prepared.Match is not { } computed) return new MatchAttempt(null, prepared.Error);
+        var match = computed with { OfferId = offerId, MatchedAt = matchedAt };
         try
         {
             _retry.Execute(() => _store.Savepoint(() => _store.Matches.Upsert(match)),
                 ex => ex is not OperationCanceledException, cancellationToken: cancellationToken);
-            return new MatchAttempt(score, null);
+            return new MatchAttempt(match, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new MatchAttempt(score, ex);
+            return new MatchAttempt(match, ex);
         }
     }
 }

@@ -287,7 +287,7 @@ public sealed class OfferIngestor : IDisposable
             var match = _matches.Store(result.OfferId!.Value, prepared[index]!.Match, seenAt, cancellationToken);
             if (match.Stored) work.Counters.Scored++;
             work.Results[index] = match.Stored
-                ? result with { Score = match.Score!.Score, TopCategory = match.Score.TopCategory }
+                ? result with { Score = match.Match!.Score, TopCategory = match.Match.TopCategory }
                 : result with { Outcome = IngestionOutcome.MatchFailed, Reason = $"Stored, but its match could not be: {match.Error!.Message}" };
         }
     }
@@ -417,7 +417,7 @@ public sealed class OfferIngestor : IDisposable
     }
 
     /// <summary>
-    /// A chunk's offers being prepared on the thread pool: each valid offer tokenized and signed once
+    /// A chunk's offers being prepared on the thread pool: each valid offer tokenized once, signed
     /// (<see cref="OfferText"/>) and scored. Scoring is pure, so it is done before the store says whether the offer is
     /// new; the few reposts and unchanged updates simply do not use their score.
     /// </summary>
@@ -431,8 +431,10 @@ public sealed class OfferIngestor : IDisposable
             _work = Task.Run(() => ParallelMap.Map(offers, item =>
             {
                 if (item.Problem is not null || OfferValidator.Validate(item.Offer) is not null) return null;
-                var text = OfferText.Of(item.Offer);
-                return (PreparedOffer?)new PreparedOffer(text, matches.Compute(text));
+                var title = Tokenizer.Tokenize(item.Offer.Title);
+                var description = Tokenizer.Tokenize(item.Offer.Description);
+                return (PreparedOffer?)new PreparedOffer(OfferText.Of(item.Offer, title, description),
+                    matches.Compute(title, description, item.Offer.Requirements));
             }, cancellationToken), cancellationToken);
         }
 

@@ -5,33 +5,28 @@ using JobSignal.Core.Store;
 namespace JobSignal.Core.Ingestion;
 
 /// <summary>
-/// An offer's text tokenized once, for both its repost signature and its matching: the CPU-heavy part of ingesting
-/// an offer, pure, so a chunk's offers are prepared in parallel while the previous chunk is written.
+/// What the write of an offer needs from its text: the repost signature (and what the store keeps of it) and the
+/// identity keys of its company. Pure text work, prepared for a whole chunk in parallel while the previous chunk is
+/// written; the tokens it is built from are not kept, so they die young instead of outliving the chunk.
 /// </summary>
 internal sealed class OfferText
 {
-    private OfferText(TokenizedText title, TokenizedText description, string? requirements, CompanyKeys companyKeys)
+    private OfferText(ContentSignature signature, CompanyKeys companyKeys)
     {
-        Title = title;
-        Description = description;
-        Requirements = requirements;
+        Signature = signature;
         CompanyKeys = companyKeys;
-        Signature = RepostDetector.BuildSignature(Values(title), Values(description));
-        Content = new OfferContent(Signature.Fingerprint, Signature.NormalizedTitle, Signature.DescriptionTokenCount, Signature.ToBytes());
+        Content = new OfferContent(signature.Fingerprint, signature.NormalizedTitle, signature.DescriptionTokenCount, signature.ToBytes());
     }
 
-    public TokenizedText Title { get; }
-    public TokenizedText Description { get; }
-    public string? Requirements { get; }
     public ContentSignature Signature { get; }
-    /// <summary>The identity keys of the offer's company (normalizing a name or a website is text work too).</summary>
-    public CompanyKeys CompanyKeys { get; }
     /// <summary>What the store keeps of the signature.</summary>
     public OfferContent Content { get; }
+    /// <summary>The identity keys of the offer's company (normalizing a name or a website is text work too).</summary>
+    public CompanyKeys CompanyKeys { get; }
 
-    public static OfferText Of(Offer offer) =>
-        new(Tokenizer.Tokenize(offer.Title), Tokenizer.Tokenize(offer.Description), offer.Requirements,
-            CompanyIdentity.KeysOf(offer.Company));
+    /// <summary>From the offer's title and description, tokenized once for this and for matching.</summary>
+    public static OfferText Of(Offer offer, TokenizedText title, TokenizedText description) =>
+        new(RepostDetector.BuildSignature(Values(title), Values(description)), CompanyIdentity.KeysOf(offer.Company));
 
     private static string[] Values(TokenizedText text)
     {
