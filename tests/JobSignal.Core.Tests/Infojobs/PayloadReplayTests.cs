@@ -113,6 +113,22 @@ public sealed class PayloadReplayTests : IDisposable
         Assert.Equal(new int?[] { 1, 4, 5 }, records.Select(r => r.Line));
     }
 
+    [Fact]
+    public void Keeps_a_crlf_together_when_the_cr_is_the_last_byte_of_a_read()
+    {
+        // The reader reads 64 KB at a time: the first line fills the first read up to its \r exactly.
+        var prefix = """{"id":"a","title":" """.TrimEnd();
+        var first = prefix + new string('x', 64 * 1024 - 1 - prefix.Length - 2) + "\"}";
+        var path = Path.Combine(_folder, "boundary.jsonl");
+        File.WriteAllText(path, first + "\r\n" + """{"id":"b"}""" + "\r\n");
+        Assert.Equal((byte)'\r', File.ReadAllBytes(path)[64 * 1024 - 1]);
+
+        var records = PayloadReplay.Read(path).ToList();
+
+        Assert.Equal(new[] { "a", "b" }, records.Select(r => r.Offer!.ProviderOfferId));
+        Assert.Equal(new int?[] { 1, 2 }, records.Select(r => r.Line));
+    }
+
     [Theory]
     [InlineData("utf-8-bom")]
     [InlineData("utf-16")]
