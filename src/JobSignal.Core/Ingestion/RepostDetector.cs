@@ -151,7 +151,7 @@ public static class RepostDetector
         }
 
         // (a) Identical normalized content.
-        if (incoming.Fingerprint == candidate.Fingerprint) return new RepostDecision(RepostRule.Fingerprint, candidateId, 1.0);
+        if (incoming.HasSameFingerprint(candidate)) return new RepostDecision(RepostRule.Fingerprint, candidateId, 1.0);
         if (!candidate.HasDescription) return RepostDecision.NotRepost;
 
         // Similarity can never exceed shorter / longer, so a length mismatch rules the pair out without comparing.

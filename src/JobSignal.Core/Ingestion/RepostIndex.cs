@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace JobSignal.Core.Ingestion;
@@ -10,8 +12,8 @@ namespace JobSignal.Core.Ingestion;
 /// <see cref="FindRepost"/> gives exactly the decision of <see cref="RepostDetector.Decide"/> over all candidates
 /// but verifies only those that can qualify:
 /// <list type="bullet">
-/// <item>rule (a): a map from fingerprint to the most recently seen offer with it;</item>
-/// <item>rule (d): a map from normalized title to the most recently seen offer with it;</item>
+/// <item>rule (a): a map from a 64-bit key of the fingerprint to the most recently seen offer with it;</item>
+/// <item>rule (d): a map from a 64-bit key of the normalized title to the most recently seen offer with it;</item>
 /// <item>rules (b) and (c): an exact prefix filter. A description is a multiset, i.e. the set of (token, n-th
 /// occurrence) elements, so "tokens in common counting repeats" is the size of a set intersection. Order all
 /// elements globally, rarest first. If two descriptions of n and m tokens share o elements with o at least
@@ -24,13 +26,24 @@ namespace JobSignal.Core.Ingestion;
 /// keep false candidates few. Rarest first keeps the walk short: prefixes hold the words particular to a vacancy,
 /// not the company's boilerplate.</item>
 /// </list>
+/// <para>
+/// Memory is what selects candidates, not their content (a few hundred bytes per offer): slots are parallel arrays,
+/// maps are keyed by 64-bit hashes, posting lists are keyed by 32-bit hashes of the elements, and rarity is a count
+/// sketch. A hash shared by different content only adds candidates, never hides one, and every candidate is verified
+/// exactly against its full signature, read back through the reader the index was given (the store keeps every
+/// signature); without a reader the index keeps the signatures it is given. Only candidates that pass the filters
+/// are read, so the cost per offer does not grow with the company's history.
+/// </para>
 /// Element rarity is counted when the index is (re)built and frozen until the next rebuild, which happens when the
-/// number of slots has doubled, so the amortized cost per added offer stays constant. Not thread-safe: one index per
-/// company, used by one ingestion thread.
+/// number of slots has doubled (re-reading the company's signatures then), so the amortized cost per added offer
+/// stays constant. Any consistent order keeps the prefix filter exact; counting rarity in a sketch (elements that
+/// share a counter add up) only makes some rare elements look common. Not thread-safe: one index per company, used
+/// by one ingestion thread.
 /// </summary>
 public sealed class RepostIndex
 {
     private const int MinimumRebuildSize = 64;
+    private const int MinimumCapacity = 2;
     private const ulong ElementMask = (1UL << 48) - 1;
 
     // Prefixes are this many elements longer than the bare minimum, so a true repost shares at least this many
@@ -38,36 +51,80 @@ public sealed class RepostIndex
     // keeps verifications near zero even for companies whose offers are mostly shared boilerplate.
     private const int PrefixSlack = 8;
 
+    // Per slot, how many of its elements fall in each of these buckets (by hash), in 4 bits, 15 meaning "15 or more".
+    // Tokens in common can never exceed the sum over buckets of the smaller count, so a candidate whose sum is below
+    // the threshold is rejected without reading its signature back; on this corpus that is nearly every candidate
+    // the prefix filter lets through (descriptions of one company share 50-75 % of their words).
+    private const int BucketBits = 8;
+    private const int Buckets = 1 << BucketBits;
+    private const int BucketBytes = Buckets / 2;
+    private const int Saturated = 15;
+
+    // One rarity counter (a byte) for this many element occurrences indexed at the rebuild.
+    private const int ElementsPerRarityCounter = 8;
+
     private readonly RepostOptions _options;
+    private readonly Func<long, ContentSignature?> _read;
+    // The signatures themselves, when no reader was given.
+    private readonly Dictionary<long, ContentSignature>? _kept;
+
     private readonly Dictionary<long, int> _slotByOfferId = [];
-    private readonly Dictionary<string, Group> _byFingerprint = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Group> _byTitle = new(StringComparer.Ordinal);
+    private readonly KeyGroups _byFingerprint = new();
+    private readonly KeyGroups _byTitle = new();
+    private readonly PostingTable _postings = new();
     private readonly List<int> _touched = [];
 
     // Slots hold offers in the order they were stored; a replaced offer's slot is retired until the next rebuild.
-    // What the posting walk reads per candidate lives apart from the rest, so the walk stays in cache.
-    private Entry[] _entries = [];
+    // What the posting walk reads per candidate (_probed) lives apart from the rest, so the walk stays in cache.
+    private long[] _offerIds = [];
+    private long[] _lastSeenTicks = []; // UTC
+    private ulong[] _fingerprintKeys = [];
+    private ulong[] _titleKeys = []; // 0: no title
     private Probed[] _probed = [];
+    private byte[] _bucketCounts = []; // BucketBytes per slot
     private int _slotCount;
     private int _rebuildAt;
     private int _probe;
 
-    // How many indexed descriptions contain each element, as of the last rebuild: the global "rarest first" order.
-    private Dictionary<ulong, int> _elementFrequency = [];
+    // How common each element was among the indexed descriptions at the last rebuild, quantized to a byte, in
+    // counters shared by the elements whose hashes meet there: the global "rarest first" order.
+    private static readonly byte[] s_noRarity = [0];
+    private byte[] _rarity = s_noRarity;
 
-    // Element -> the slots whose prefix holds it.
-    private readonly Dictionary<ulong, PostingList> _postings = [];
-
-    /// <summary>Indexes a company's canonical offers (normally those last seen within the candidate window).</summary>
+    /// <summary>Indexes a company's canonical offers (normally those last seen within the candidate window), keeping their signatures.</summary>
     public RepostIndex(IEnumerable<CanonicalOfferSignature> canonicalOffers, RepostOptions? options = null)
+        : this(canonicalOffers, options, readSignature: null)
+    {
+    }
+
+    /// <summary>
+    /// Indexes a company's canonical offers. <paramref name="readSignature"/> gives back the signature of an offer the
+    /// index holds (the one it was last given for it; null when the offer is gone): the index then keeps none.
+    /// </summary>
+    internal RepostIndex(IEnumerable<CanonicalOfferSignature> canonicalOffers, RepostOptions? options,
+        Func<long, ContentSignature?>? readSignature)
     {
         ArgumentNullException.ThrowIfNull(canonicalOffers);
         _options = options ?? RepostOptions.Default;
+        if (readSignature is null)
+        {
+            var kept = new Dictionary<long, ContentSignature>();
+            _kept = kept;
+            _read = offerId => kept.GetValueOrDefault(offerId);
+        }
+        else
+        {
+            _read = readSignature;
+        }
+
+        var given = new List<ContentSignature>();
         foreach (var offer in canonicalOffers)
         {
-            Store(offer.OfferId, offer.Signature, offer.LastSeenAt);
+            Store(offer.OfferId, offer.Signature, offer.LastSeenAt.UtcTicks);
+            given.Add(offer.Signature);
+            if (_kept is not null) _kept[offer.OfferId] = offer.Signature;
         }
-        Rebuild();
+        Rebuild(slot => given[slot]);
     }
 
     /// <summary>How many canonical offers the index holds.</summary>
@@ -79,8 +136,23 @@ public sealed class RepostIndex
     /// <summary>Posting-list entries and map hits walked so far: the candidate generation cost.</summary>
     public long CandidatesVisited { get; private set; }
 
-    /// <summary>Candidates verified exactly against the rules so far.</summary>
+    /// <summary>Candidates verified exactly against the rules so far (each one a signature read back).</summary>
     public long Verifications { get; private set; }
+
+    /// <summary>Candidates of the prefix filter rejected by the bucket bound on their overlap, without being read back.</summary>
+    public long BoundRejections { get; private set; }
+
+    /// <summary>
+    /// The bytes the index's own structures take (arrays and maps, at their capacity), not counting kept signatures:
+    /// what it costs to hold a company.
+    /// </summary>
+    internal long StructureBytes =>
+        _offerIds.Length * (8L + 8 + 8 + 8 + 12 + BucketBytes)
+        + MapBytes(_slotByOfferId.EnsureCapacity(0), 8 + 4)
+        + _byFingerprint.Bytes + _byTitle.Bytes
+        + _postings.Bytes
+        + (_rarity == s_noRarity ? 0 : _rarity.Length)
+        + _touched.Capacity * 4L;
 
     /// <summary>
     /// The repost decision for a NEW provider offer id of this company (a known id is an update, not a repost).
@@ -92,37 +164,62 @@ public sealed class RepostIndex
 
         if (!incoming.HasDescription)
         {
-            return VerifyBestOf(_byTitle, incoming.NormalizedTitle, incoming, now);
+            return VerifyBestOf(_byTitle, incoming.TitleKey, incoming, now, byTitle: true);
         }
         // The most recently seen offer with the same fingerprint is the best rule (a) match; if it is outside the
         // window, so are all others with that fingerprint.
-        var byFingerprint = VerifyBestOf(_byFingerprint, incoming.Fingerprint, incoming, now);
+        var byFingerprint = VerifyBestOf(_byFingerprint, incoming.FingerprintKey, incoming, now, byTitle: false);
         if (byFingerprint.IsRepost) return byFingerprint;
 
-        var buffer = ArrayPool<ulong>.Shared.Rent(incoming.DescriptionTokenCount);
+        var tokenCount = incoming.DescriptionTokenCount;
+        var buffer = ArrayPool<ulong>.Shared.Rent(tokenCount);
         try
         {
             var prefixLength = FillPrefix(incoming, buffer);
-            CountSharedPrefixElements(incoming.DescriptionTokenCount, buffer.AsSpan(0, prefixLength));
+            CountSharedPrefixElements(tokenCount, buffer.AsSpan(0, prefixLength));
         }
         finally
         {
             ArrayPool<ulong>.Shared.Return(buffer);
         }
 
-        var required = RequiredSharedElements(incoming.DescriptionTokenCount);
+        var required = RequiredSharedElements(tokenCount);
+        var oldest = (now - _options.CandidateWindow).UtcTicks;
+        var titleKey = incoming.TitleKey;
         var best = RepostDecision.NotRepost;
         var bestSeen = default(DateTimeOffset);
+        Span<ushort> incomingBuckets = stackalloc ushort[Buckets];
+        var bucketsCounted = false;
         foreach (var slot in _touched)
         {
-            if (_probed[slot].SharedElements < required) continue;
+            ref var probed = ref _probed[slot];
+            if (probed.SharedElements < required) continue;
+            // What RepostDetector.Evaluate rejects before comparing, checked before reading the candidate back: its
+            // window, then its length (equal title keys may hide different titles: the lower threshold is a superset),
+            // then the bucket bound on the overlap.
+            if (_lastSeenTicks[slot] < oldest) continue;
+            var needed = _titleKeys[slot] == titleKey ? _options.LowestSimilarity : _options.DescriptionSimilarity;
+            if (!LengthsCanReach(tokenCount, probed.DescriptionTokenCount, needed)) continue;
+            if (!bucketsCounted)
+            {
+                CountBuckets(incoming, incomingBuckets);
+                bucketsCounted = true;
+            }
+            var longer = Math.Max(tokenCount, probed.DescriptionTokenCount);
+            if ((double)OverlapBound(incomingBuckets, slot) / longer < needed)
+            {
+                BoundRejections++;
+                continue;
+            }
+
             Verifications++;
-            ref var entry = ref _entries[slot];
-            var decision = RepostDetector.Evaluate(incoming, entry.OfferId, entry.Signature!, entry.LastSeenAt, now, _options);
-            if (RepostDetector.IsBetter(decision, entry.LastSeenAt, best, bestSeen))
+            if (_read(_offerIds[slot]) is not { } candidate) continue;
+            var lastSeen = LastSeen(slot);
+            var decision = RepostDetector.Evaluate(incoming, _offerIds[slot], candidate, lastSeen, now, _options);
+            if (RepostDetector.IsBetter(decision, lastSeen, best, bestSeen))
             {
                 best = decision;
-                bestSeen = entry.LastSeenAt;
+                bestSeen = lastSeen;
             }
         }
         return best;
@@ -131,19 +228,18 @@ public sealed class RepostIndex
     /// <summary>
     /// Adds a canonical offer (a new offer just stored), or replaces the content of one already indexed (a known
     /// offer whose title or description changed; when its fingerprint did not change, <see cref="MarkSeen"/> is
-    /// enough).
+    /// enough). With a reader, the reader must give <paramref name="signature"/> back for it from now on.
     /// </summary>
     public void Add(long offerId, ContentSignature signature, DateTimeOffset lastSeenAt)
     {
         ArgumentNullException.ThrowIfNull(signature);
-        var slot = Store(offerId, signature, lastSeenAt);
+        if (_kept is not null) _kept[offerId] = signature;
+        var slot = Store(offerId, signature, lastSeenAt.UtcTicks);
+        // Indexed first, so that the index stays whole even if the rebuild cannot read the company back.
+        AddPostings(slot, signature);
         if (_slotCount >= _rebuildAt)
         {
-            Rebuild();
-        }
-        else
-        {
-            AddPostings(slot);
+            Rebuild(s => s == slot ? signature : _read(_offerIds[s]));
         }
     }
 
@@ -154,23 +250,52 @@ public sealed class RepostIndex
     public bool MarkSeen(long offerId, DateTimeOffset seenAt)
     {
         if (!_slotByOfferId.TryGetValue(offerId, out var slot)) return false;
-        ref var entry = ref _entries[slot];
-        if (seenAt <= entry.LastSeenAt) return true;
-        entry.LastSeenAt = seenAt;
+        var ticks = seenAt.UtcTicks;
+        if (ticks <= _lastSeenTicks[slot]) return true;
+        _lastSeenTicks[slot] = ticks;
         // Last seen only grows, so the offer can only climb to the top of its groups.
-        PromoteIfBetter(_byFingerprint[entry.Signature!.Fingerprint], slot);
-        if (_byTitle.TryGetValue(entry.Signature.NormalizedTitle, out var titleGroup)) PromoteIfBetter(titleGroup, slot);
+        PromoteIfNewer(_byFingerprint, _fingerprintKeys[slot], slot);
+        if (_titleKeys[slot] != 0) PromoteIfNewer(_byTitle, _titleKeys[slot], slot);
         return true;
     }
 
-    private RepostDecision VerifyBestOf(Dictionary<string, Group> groups, string key, ContentSignature incoming,
-        DateTimeOffset now)
+    private DateTimeOffset LastSeen(int slot) => new(_lastSeenTicks[slot], TimeSpan.Zero);
+
+    // The best offer under the key whose content really has the incoming fingerprint (or title), verified.
+    private RepostDecision VerifyBestOf(KeyGroups groups, ulong key, ContentSignature incoming, DateTimeOffset now,
+        bool byTitle)
     {
-        if (key.Length == 0 || !groups.TryGetValue(key, out var group)) return RepostDecision.NotRepost;
+        if (key == 0 || !groups.Best.TryGetValue(key, out var best)) return RepostDecision.NotRepost;
         CandidatesVisited++;
         Verifications++;
-        ref var entry = ref _entries[group.Best];
-        return RepostDetector.Evaluate(incoming, entry.OfferId, entry.Signature!, entry.LastSeenAt, now, _options);
+        var signature = _read(_offerIds[best]);
+        if (signature is null || !Same(signature))
+        {
+            // A 64-bit key shared by other content (or an offer gone from the store): the best of the others that
+            // really match, exactly as if the key were the content itself.
+            var failed = best;
+            best = -1;
+            signature = null;
+            if (groups.Members.TryGetValue(key, out var members))
+            {
+                foreach (var member in members)
+                {
+                    if (member == failed || (best >= 0 && !IsNewer(member, best))) continue;
+                    CandidatesVisited++;
+                    Verifications++;
+                    if (_read(_offerIds[member]) is { } other && Same(other))
+                    {
+                        best = member;
+                        signature = other;
+                    }
+                }
+            }
+            if (signature is null) return RepostDecision.NotRepost;
+        }
+        return RepostDetector.Evaluate(incoming, _offerIds[best], signature, LastSeen(best), now, _options);
+
+        bool Same(ContentSignature candidate) =>
+            byTitle ? candidate.NormalizedTitle == incoming.NormalizedTitle : candidate.HasSameFingerprint(incoming);
     }
 
     // Walks the posting lists of the incoming prefix, counting for each candidate how many prefix elements it
@@ -179,152 +304,262 @@ public sealed class RepostIndex
     {
         var probe = ++_probe;
         _touched.Clear();
+        var lowest = _options.LowestSimilarity;
         foreach (var orderedElement in prefix)
         {
-            if (!_postings.TryGetValue(orderedElement & ElementMask, out var list)) continue;
-            CandidatesVisited += list.Count;
-            foreach (var slot in list.Slots.AsSpan(0, list.Count))
+            var head = _postings.Find(PostingKey(orderedElement & ElementMask));
+            if (head == PostingTable.None) continue;
+            if (head >= 0)
             {
-                ref var probed = ref _probed[slot];
-                if (probed.Probe != probe)
-                {
-                    probed.Probe = probe;
-                    if (!LengthsCanReach(tokenCount, probed.DescriptionTokenCount))
-                    {
-                        probed.SharedElements = int.MinValue;
-                        continue;
-                    }
-                    probed.SharedElements = 0;
-                    _touched.Add(slot);
-                }
-                probed.SharedElements++;
+                Touch(head, probe, tokenCount, lowest);
+                continue;
+            }
+            for (var node = ~head; node != PostingTable.None; node = _postings.NextOf(node))
+            {
+                Touch(_postings.SlotOf(node), probe, tokenCount, lowest);
             }
         }
     }
 
-    // Similarity never exceeds shorter / longer, so lengths too far apart cannot reach even the lower threshold.
-    private bool LengthsCanReach(int a, int b) =>
-        b > 0 && (double)Math.Min(a, b) / Math.Max(a, b) >= _options.LowestSimilarity;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Touch(int slot, int probe, int tokenCount, double lowest)
+    {
+        CandidatesVisited++;
+        ref var probed = ref _probed[slot];
+        if (probed.Probe == probe)
+        {
+            probed.SharedElements++;
+            return;
+        }
+        probed.Probe = probe;
+        if (!LengthsCanReach(tokenCount, probed.DescriptionTokenCount, lowest))
+        {
+            probed.SharedElements = int.MinValue;
+            return;
+        }
+        probed.SharedElements = 1;
+        _touched.Add(slot);
+    }
 
-    private int Store(long offerId, ContentSignature signature, DateTimeOffset lastSeenAt)
+    // Similarity never exceeds shorter / longer, so lengths too far apart cannot reach the threshold. A retired slot
+    // has a negative length, an offer without description 0: neither can.
+    private static bool LengthsCanReach(int a, int b, double threshold) =>
+        b > 0 && (double)Math.Min(a, b) / Math.Max(a, b) >= threshold;
+
+    // How many of the signature's elements fall in each bucket (exact: up to 65,535 per token, times its occurrences,
+    // capped at ushort.MaxValue, which only loosens the bound).
+    private static void CountBuckets(ContentSignature signature, Span<ushort> buckets)
+    {
+        buckets.Clear();
+        var hashes = signature.TokenHashes;
+        var counts = signature.TokenCounts;
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            for (var occurrence = 1; occurrence <= counts[i]; occurrence++)
+            {
+                ref var count = ref buckets[BucketOf(Element(hashes[i], occurrence))];
+                if (count != ushort.MaxValue) count++;
+            }
+        }
+    }
+
+    private static int BucketOf(ulong element) => (int)(ContentSignature.Mix(element) >> (64 - BucketBits));
+
+    // An upper bound on the tokens the incoming description has in common with the slot's: per bucket, the smaller
+    // count (the incoming one where the slot's is saturated, as it may be anything from 15 up).
+    private int OverlapBound(ReadOnlySpan<ushort> incoming, int slot)
+    {
+        var packed = _bucketCounts.AsSpan(slot * BucketBytes, BucketBytes);
+        var bound = 0;
+        for (var i = 0; i < BucketBytes; i++)
+        {
+            int low = packed[i] & 0xF, high = packed[i] >> 4;
+            int a = incoming[2 * i], b = incoming[2 * i + 1];
+            bound += low == Saturated ? a : Math.Min(a, low);
+            bound += high == Saturated ? b : Math.Min(b, high);
+        }
+        return bound;
+    }
+
+    private void StoreBuckets(int slot, ContentSignature signature)
+    {
+        Span<ushort> counts = stackalloc ushort[Buckets];
+        CountBuckets(signature, counts);
+        var packed = _bucketCounts.AsSpan(slot * BucketBytes, BucketBytes);
+        for (var i = 0; i < BucketBytes; i++)
+        {
+            packed[i] = (byte)(Math.Min(counts[2 * i], (ushort)Saturated) | (Math.Min(counts[2 * i + 1], (ushort)Saturated) << 4));
+        }
+    }
+
+    private int Store(long offerId, ContentSignature signature, long lastSeenTicks)
     {
         if (_slotByOfferId.TryGetValue(offerId, out var previous)) Retire(previous);
-        if (_slotCount == _entries.Length)
-        {
-            var size = Math.Max(16, _slotCount * 2);
-            Array.Resize(ref _entries, size);
-            Array.Resize(ref _probed, size);
-        }
+        if (_slotCount == _offerIds.Length) Resize(Math.Max(MinimumCapacity, _slotCount + _slotCount / 2));
         var slot = _slotCount++;
-        _entries[slot] = new Entry { OfferId = offerId, Signature = signature, LastSeenAt = lastSeenAt };
+        _offerIds[slot] = offerId;
+        _lastSeenTicks[slot] = lastSeenTicks;
+        _fingerprintKeys[slot] = signature.FingerprintKey;
+        _titleKeys[slot] = signature.TitleKey;
         _probed[slot] = new Probed { DescriptionTokenCount = signature.DescriptionTokenCount };
+        StoreBuckets(slot, signature);
         _slotByOfferId[offerId] = slot;
-        Join(_byFingerprint, signature.Fingerprint, slot);
-        if (signature.NormalizedTitle.Length > 0) Join(_byTitle, signature.NormalizedTitle, slot);
+        Join(_byFingerprint, _fingerprintKeys[slot], slot);
+        if (_titleKeys[slot] != 0) Join(_byTitle, _titleKeys[slot], slot);
         return slot;
     }
 
-    // A replaced offer's old content stays in the posting lists until the next rebuild; a zero length there makes
-    // every probe skip it.
+    private void Resize(int capacity)
+    {
+        Array.Resize(ref _offerIds, capacity);
+        Array.Resize(ref _lastSeenTicks, capacity);
+        Array.Resize(ref _fingerprintKeys, capacity);
+        Array.Resize(ref _titleKeys, capacity);
+        Array.Resize(ref _probed, capacity);
+        Array.Resize(ref _bucketCounts, capacity * BucketBytes);
+    }
+
+    // A replaced offer's old content stays in the posting lists until the next rebuild; a negative length there
+    // makes every probe skip it.
     private void Retire(int slot)
     {
-        ref var entry = ref _entries[slot];
-        var signature = entry.Signature!;
-        entry.Signature = null;
-        _probed[slot].DescriptionTokenCount = 0;
-        _slotByOfferId.Remove(entry.OfferId);
-        Leave(_byFingerprint, signature.Fingerprint, slot);
-        if (signature.NormalizedTitle.Length > 0) Leave(_byTitle, signature.NormalizedTitle, slot);
+        _probed[slot].DescriptionTokenCount = -1;
+        _slotByOfferId.Remove(_offerIds[slot]);
+        Leave(_byFingerprint, _fingerprintKeys[slot], slot);
+        if (_titleKeys[slot] != 0) Leave(_byTitle, _titleKeys[slot], slot);
     }
 
-    private void Join(Dictionary<string, Group> groups, string key, int slot)
+    private void Join(KeyGroups groups, ulong key, int slot)
     {
-        ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(groups, key, out var exists);
+        ref var best = ref CollectionsMarshal.GetValueRefOrAddDefault(groups.Best, key, out var exists);
         if (!exists)
         {
-            group = new Group(slot);
+            best = slot;
             return;
         }
-        (group!.Members ??= [group.Best]).Add(slot);
-        PromoteIfBetter(group, slot);
+        ref var members = ref CollectionsMarshal.GetValueRefOrAddDefault(groups.Members, key, out var listed);
+        if (!listed) members = [best];
+        members!.Add(slot);
+        if (IsNewer(slot, best)) best = slot;
     }
 
-    private void Leave(Dictionary<string, Group> groups, string key, int slot)
+    private void Leave(KeyGroups groups, ulong key, int slot)
     {
-        var group = groups[key];
-        if (group.Members is null || group.Members.Count == 1)
+        if (!groups.Members.TryGetValue(key, out var members))
         {
-            groups.Remove(key);
+            groups.Best.Remove(key);
             return;
         }
-        group.Members.Remove(slot);
-        if (group.Best != slot) return;
-        group.Best = group.Members[0];
-        foreach (var member in group.Members) PromoteIfBetter(group, member);
+        members.Remove(slot);
+        ref var best = ref CollectionsMarshal.GetValueRefOrNullRef(groups.Best, key);
+        if (members.Count == 1)
+        {
+            groups.Members.Remove(key);
+            best = members[0];
+            return;
+        }
+        if (best != slot) return;
+        best = members[0];
+        foreach (var member in members)
+        {
+            if (IsNewer(member, best)) best = member;
+        }
+    }
+
+    private void PromoteIfNewer(KeyGroups groups, ulong key, int slot)
+    {
+        ref var best = ref CollectionsMarshal.GetValueRefOrNullRef(groups.Best, key);
+        if (IsNewer(slot, best)) best = slot;
     }
 
     // Within a fingerprint or title group every member yields the same rule and similarity, so the best is the
     // most recently seen, then the lowest offer id, exactly as RepostDetector.IsBetter ranks them.
-    private void PromoteIfBetter(Group group, int slot)
-    {
-        ref var candidate = ref _entries[slot];
-        ref var best = ref _entries[group.Best];
-        if (candidate.LastSeenAt > best.LastSeenAt
-            || (candidate.LastSeenAt == best.LastSeenAt && candidate.OfferId < best.OfferId))
-        {
-            group.Best = slot;
-        }
-    }
+    private bool IsNewer(int slot, int than) =>
+        _lastSeenTicks[slot] > _lastSeenTicks[than]
+        || (_lastSeenTicks[slot] == _lastSeenTicks[than] && _offerIds[slot] < _offerIds[than]);
 
-    private void Rebuild()
+    // Compacts away retired slots (and offers whose signature is gone), renumbering everything that refers to a
+    // slot, then counts element rarity afresh and indexes every prefix under the new order.
+    private void Rebuild(Func<int, ContentSignature?> signatureOf)
     {
-        // Compact away retired slots, renumbering everything that refers to a slot.
-        var live = new List<Entry>(_slotByOfferId.Count);
+        // Read everything first: if reading fails, the index is left as it was.
+        var live = new List<(long OfferId, long LastSeenTicks, ContentSignature Signature)>(_slotByOfferId.Count);
+        long elements = 0;
         for (var slot = 0; slot < _slotCount; slot++)
         {
-            if (_entries[slot].Signature is not null) live.Add(_entries[slot]);
+            if (_probed[slot].DescriptionTokenCount < 0 || signatureOf(slot) is not { } signature) continue;
+            live.Add((_offerIds[slot], _lastSeenTicks[slot], signature));
+            elements += signature.DescriptionTokenCount;
         }
+
         _slotByOfferId.Clear();
         _byFingerprint.Clear();
         _byTitle.Clear();
-        _entries = new Entry[Math.Max(16, live.Count * 2)];
-        _probed = new Probed[_entries.Length];
         _slotCount = 0;
-        foreach (var entry in live) Store(entry.OfferId, entry.Signature!, entry.LastSeenAt);
+        // Room for a quarter more before the arrays grow (by half): a company mostly reloaded is mostly read, not added to.
+        var capacity = live.Count + live.Count / 4;
+        _offerIds = new long[capacity];
+        _lastSeenTicks = new long[capacity];
+        _fingerprintKeys = new ulong[capacity];
+        _titleKeys = new ulong[capacity];
+        _probed = new Probed[capacity];
+        _bucketCounts = new byte[capacity * BucketBytes];
+        foreach (var (offerId, lastSeenTicks, signature) in live) Store(offerId, signature, lastSeenTicks);
 
-        var frequency = new Dictionary<ulong, int>();
-        foreach (var entry in live)
-        {
-            var hashes = entry.Signature!.TokenHashes;
-            var counts = entry.Signature.TokenCounts;
-            for (var i = 0; i < hashes.Length; i++)
-            {
-                for (var occurrence = 1; occurrence <= counts[i]; occurrence++)
-                {
-                    CollectionsMarshal.GetValueRefOrAddDefault(frequency, Element(hashes[i], occurrence), out _)++;
-                }
-            }
-        }
-        _elementFrequency = frequency;
-
+        _rarity = CountRarity(live, elements);
         _postings.Clear();
-        for (var slot = 0; slot < _slotCount; slot++) AddPostings(slot);
+        for (var slot = 0; slot < live.Count; slot++) AddPostings(slot, live[slot].Signature);
         _rebuildAt = Math.Max(MinimumRebuildSize, _slotCount * 2);
     }
 
-    private void AddPostings(int slot)
+    private static byte[] CountRarity(List<(long OfferId, long LastSeenTicks, ContentSignature Signature)> live, long elements)
     {
-        var signature = _entries[slot].Signature!;
+        if (elements == 0) return s_noRarity;
+        var size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(elements / ElementsPerRarityCounter, 64, 1 << 28));
+        var mask = (uint)(size - 1);
+        var counts = ArrayPool<ushort>.Shared.Rent(size);
+        try
+        {
+            Array.Clear(counts, 0, size);
+            foreach (var (_, _, signature) in live)
+            {
+                var hashes = signature.TokenHashes;
+                var occurrences = signature.TokenCounts;
+                for (var i = 0; i < hashes.Length; i++)
+                {
+                    for (var occurrence = 1; occurrence <= occurrences[i]; occurrence++)
+                    {
+                        ref var count = ref counts[(int)((uint)ContentSignature.Mix(Element(hashes[i], occurrence)) & mask)];
+                        if (count != ushort.MaxValue) count++;
+                    }
+                }
+            }
+            var rarity = new byte[size];
+            for (var i = 0; i < size; i++) rarity[i] = Quantize(counts[i]);
+            return rarity;
+        }
+        finally
+        {
+            ArrayPool<ushort>.Shared.Return(counts);
+        }
+    }
+
+    // A count in a byte, order kept: exact below 64, then 16 steps per doubling (up to 223 for 65,535).
+    internal static byte Quantize(int count)
+    {
+        if (count < 64) return (byte)count;
+        var log = BitOperations.Log2((uint)count);
+        return (byte)(64 + 16 * (log - 6) + ((count >> (log - 4)) & 15));
+    }
+
+    private void AddPostings(int slot, ContentSignature signature)
+    {
         if (!signature.HasDescription) return;
         var buffer = ArrayPool<ulong>.Shared.Rent(signature.DescriptionTokenCount);
         try
         {
             var prefixLength = FillPrefix(signature, buffer);
-            for (var i = 0; i < prefixLength; i++)
-            {
-                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(_postings, buffer[i] & ElementMask, out _);
-                list.Add(slot);
-            }
+            for (var i = 0; i < prefixLength; i++) _postings.Add(PostingKey(buffer[i] & ElementMask), slot);
         }
         finally
         {
@@ -335,7 +570,7 @@ public sealed class RepostIndex
     /// <summary>
     /// Writes the signature's prefix into the buffer, rarest element first, and returns its length: the first
     /// n - minOverlap + <see cref="PrefixSlack"/> elements, minOverlap being the fewest shared tokens that can
-    /// reach the lower threshold. Each value is (frequency capped to 16 bits) then the 48-bit element, so sorting
+    /// reach the lower threshold. Each value is the element's quantized rarity then the 48-bit element, so sorting
     /// the values sorts by rarity with the element itself as a unique tie-break (a total order, which the prefix
     /// argument needs).
     /// </summary>
@@ -344,13 +579,14 @@ public sealed class RepostIndex
         var count = 0;
         var hashes = signature.TokenHashes;
         var counts = signature.TokenCounts;
+        var rarity = _rarity;
+        var mask = (uint)(rarity.Length - 1);
         for (var i = 0; i < hashes.Length; i++)
         {
             for (var occurrence = 1; occurrence <= counts[i]; occurrence++)
             {
                 var element = Element(hashes[i], occurrence);
-                var frequency = _elementFrequency.TryGetValue(element, out var seen) ? Math.Min(seen, 0xFFFF) : 0;
-                buffer[count++] = ((ulong)frequency << 48) | element;
+                buffer[count++] = ((ulong)rarity[(int)((uint)ContentSignature.Mix(element) & mask)] << 48) | element;
             }
         }
         buffer.AsSpan(0, count).Sort();
@@ -375,41 +611,134 @@ public sealed class RepostIndex
     // 65,535, as counts are capped) in the low 16 bits.
     private static ulong Element(uint tokenHash, int occurrence) => ((ulong)tokenHash << 16) | (uint)occurrence;
 
-    private struct Entry
+    // The posting list an element is filed under: 32 bits of its hash, never 0. Elements sharing one only add
+    // candidates (counted as shared elements they are not), which verification then rejects.
+    private static uint PostingKey(ulong element)
     {
-        public long OfferId;
-        // Null once the slot is retired.
-        public ContentSignature? Signature;
-        public DateTimeOffset LastSeenAt;
+        var key = (uint)(ContentSignature.Mix(element) >> 32);
+        return key == 0 ? 1 : key;
     }
+
+    // A Dictionary's memory: per entry its hash code, next index, key and value (8-byte aligned), and one bucket.
+    private static long MapBytes(int capacity, int keyValueBytes) => capacity * ((8L + keyValueBytes + 7) / 8 * 8 + 4);
 
     private struct Probed
     {
-        // 0 once the slot is retired.
+        // -1 once the slot is retired.
         public int DescriptionTokenCount;
         // The probe that last met this slot in a posting list, and how many prefix elements it shared with it.
         public int Probe;
         public int SharedElements;
     }
 
-    private struct PostingList
+    // The offers sharing a fingerprint key or a title key: the best of each, and all of them for the few keys that
+    // have more than one.
+    private sealed class KeyGroups
     {
-        public int[] Slots;
-        public int Count;
+        public readonly Dictionary<ulong, int> Best = [];
+        public readonly Dictionary<ulong, List<int>> Members = [];
 
-        public void Add(int slot)
+        public long Bytes
         {
-            if (Slots is null) Slots = new int[2];
-            else if (Count == Slots.Length) Array.Resize(ref Slots, Count * 2);
-            Slots[Count++] = slot;
+            get
+            {
+                var bytes = MapBytes(Best.EnsureCapacity(0), 8 + 4) + MapBytes(Members.EnsureCapacity(0), 8 + 8);
+                foreach (var members in Members.Values) bytes += 32 + 24 + members.Capacity * 4L;
+                return bytes;
+            }
+        }
+
+        public void Clear()
+        {
+            Best.Clear();
+            Members.Clear();
         }
     }
 
-    // The offers sharing a fingerprint or a title. Nearly every group has one member, so the list of members is only
-    // created for a second one.
-    private sealed class Group(int slot)
+    /// <summary>
+    /// Posting lists in two flat arrays, whatever their number: an open-addressing table from a 32-bit element key to
+    /// its list, and a pool of list nodes. A list of one slot (most of them: prefixes hold rare elements) is the
+    /// slot itself in the table; a longer one is a chain of (slot, next) nodes, newest first.
+    /// </summary>
+    private sealed class PostingTable
     {
-        public int Best = slot;
-        public List<int>? Members;
+        public const int None = int.MinValue;
+        private const int MinimumBuckets = 16;
+
+        // key << 32 | head, 0 for an empty bucket (keys are never 0). A head >= 0 is a slot; ~head is a node.
+        private ulong[] _buckets = new ulong[MinimumBuckets];
+        private int _keys;
+        // Node n is (_nodes[2n] = slot, _nodes[2n + 1] = next node or None).
+        private int[] _nodes = [];
+        private int _nodeCount;
+
+        public long Bytes => _buckets.Length * 8L + _nodes.Length * 4L;
+
+        public void Clear()
+        {
+            // Sized for about as many keys as before: a rebuild files most of them again.
+            _buckets = new ulong[Math.Max(MinimumBuckets, (int)BitOperations.RoundUpToPowerOf2((uint)(_keys + _keys / 3 + 1)))];
+            _keys = 0;
+            _nodes = new int[_nodeCount * 2];
+            _nodeCount = 0;
+        }
+
+        public int Find(uint key)
+        {
+            var mask = _buckets.Length - 1;
+            for (var i = (int)key & mask; ; i = (i + 1) & mask)
+            {
+                var bucket = _buckets[i];
+                if (bucket == 0) return None;
+                if ((uint)(bucket >> 32) == key) return (int)(uint)bucket;
+            }
+        }
+
+        public int SlotOf(int node) => _nodes[2 * node];
+
+        public int NextOf(int node) => _nodes[2 * node + 1];
+
+        public void Add(uint key, int slot)
+        {
+            if ((_keys + 1) * 4L > _buckets.Length * 3L) Grow();
+            var mask = _buckets.Length - 1;
+            for (var i = (int)key & mask; ; i = (i + 1) & mask)
+            {
+                var bucket = _buckets[i];
+                if (bucket == 0)
+                {
+                    _buckets[i] = ((ulong)key << 32) | (uint)slot;
+                    _keys++;
+                    return;
+                }
+                if ((uint)(bucket >> 32) != key) continue;
+                var head = (int)(uint)bucket;
+                var next = head >= 0 ? NewNode(head, None) : ~head;
+                _buckets[i] = ((ulong)key << 32) | (uint)~NewNode(slot, next);
+                return;
+            }
+        }
+
+        private int NewNode(int slot, int next)
+        {
+            if (2 * _nodeCount == _nodes.Length) Array.Resize(ref _nodes, Math.Max(16, _nodes.Length + _nodes.Length / 2 / 2 * 2));
+            _nodes[2 * _nodeCount] = slot;
+            _nodes[2 * _nodeCount + 1] = next;
+            return _nodeCount++;
+        }
+
+        private void Grow()
+        {
+            var old = _buckets;
+            _buckets = new ulong[old.Length * 2];
+            var mask = _buckets.Length - 1;
+            foreach (var bucket in old)
+            {
+                if (bucket == 0) continue;
+                var i = (int)(uint)(bucket >> 32) & mask;
+                while (_buckets[i] != 0) i = (i + 1) & mask;
+                _buckets[i] = bucket;
+            }
+        }
     }
 }
