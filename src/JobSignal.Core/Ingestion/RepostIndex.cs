@@ -118,6 +118,7 @@ public sealed class RepostIndex
         }
 
         var given = new List<ContentSignature>();
+        if (canonicalOffers.TryGetNonEnumeratedCount(out var count) && count > 0) Resize(count + count / 4);
         foreach (var offer in canonicalOffers)
         {
             Store(offer.OfferId, offer.Signature, offer.LastSeenAt.UtcTicks);
@@ -172,10 +173,11 @@ public sealed class RepostIndex
         if (byFingerprint.IsRepost) return byFingerprint;
 
         var tokenCount = incoming.DescriptionTokenCount;
+        Span<ushort> incomingBuckets = stackalloc ushort[Buckets];
         var buffer = ArrayPool<ulong>.Shared.Rent(tokenCount);
         try
         {
-            var prefixLength = FillPrefix(incoming, buffer);
+            var prefixLength = FillPrefix(incoming, buffer, incomingBuckets);
             CountSharedPrefixElements(tokenCount, buffer.AsSpan(0, prefixLength));
         }
         finally
@@ -188,8 +190,6 @@ public sealed class RepostIndex
         var titleKey = incoming.TitleKey;
         var best = RepostDecision.NotRepost;
         var bestSeen = default(DateTimeOffset);
-        Span<ushort> incomingBuckets = stackalloc ushort[Buckets];
-        var bucketsCounted = false;
         foreach (var slot in _touched)
         {
             ref var probed = ref _probed[slot];
@@ -200,11 +200,6 @@ public sealed class RepostIndex
             if (_lastSeenTicks[slot] < oldest) continue;
             var needed = _titleKeys[slot] == titleKey ? _options.LowestSimilarity : _options.DescriptionSimilarity;
             if (!LengthsCanReach(tokenCount, probed.DescriptionTokenCount, needed)) continue;
-            if (!bucketsCounted)
-            {
-                CountBuckets(incoming, incomingBuckets);
-                bucketsCounted = true;
-            }
             var longer = Math.Max(tokenCount, probed.DescriptionTokenCount);
             if ((double)OverlapBound(incomingBuckets, slot) / longer < needed)
             {
@@ -236,7 +231,7 @@ public sealed class RepostIndex
         if (_kept is not null) _kept[offerId] = signature;
         var slot = Store(offerId, signature, lastSeenAt.UtcTicks);
         // Indexed first, so that the index stays whole even if the rebuild cannot read the company back.
-        AddPostings(slot, signature);
+        IndexSlot(slot, signature);
         if (_slotCount >= _rebuildAt)
         {
             Rebuild(s => s == slot ? signature : _read(_offerIds[s]));
@@ -314,9 +309,22 @@ public sealed class RepostIndex
                 Touch(head, probe, tokenCount, lowest);
                 continue;
             }
-            for (var node = ~head; node != PostingTable.None; node = _postings.NextOf(node))
+            // Chain nodes (slots filed since the last rebuild), then the run the rebuild laid out, if any.
+            for (var reference = ~head; ;)
             {
-                Touch(_postings.SlotOf(node), probe, tokenCount, lowest);
+                if ((reference & PostingTable.RunFlag) != 0)
+                {
+                    foreach (var slot in _postings.RunFrom(reference & ~PostingTable.RunFlag))
+                    {
+                        if (slot < 0) break;
+                        Touch(slot, probe, tokenCount, lowest);
+                    }
+                    break;
+                }
+                Touch(_postings.ChainSlot(reference), probe, tokenCount, lowest);
+                var next = _postings.ChainNext(reference);
+                if (next == PostingTable.None) break;
+                reference = ~next;
             }
         }
     }
@@ -346,25 +354,6 @@ public sealed class RepostIndex
     private static bool LengthsCanReach(int a, int b, double threshold) =>
         b > 0 && (double)Math.Min(a, b) / Math.Max(a, b) >= threshold;
 
-    // How many of the signature's elements fall in each bucket (exact: up to 65,535 per token, times its occurrences,
-    // capped at ushort.MaxValue, which only loosens the bound).
-    private static void CountBuckets(ContentSignature signature, Span<ushort> buckets)
-    {
-        buckets.Clear();
-        var hashes = signature.TokenHashes;
-        var counts = signature.TokenCounts;
-        for (var i = 0; i < hashes.Length; i++)
-        {
-            for (var occurrence = 1; occurrence <= counts[i]; occurrence++)
-            {
-                ref var count = ref buckets[BucketOf(Element(hashes[i], occurrence))];
-                if (count != ushort.MaxValue) count++;
-            }
-        }
-    }
-
-    private static int BucketOf(ulong element) => (int)(ContentSignature.Mix(element) >> (64 - BucketBits));
-
     // An upper bound on the tokens the incoming description has in common with the slot's: per bucket, the smaller
     // count (the incoming one where the slot's is saturated, as it may be anything from 15 up).
     private int OverlapBound(ReadOnlySpan<ushort> incoming, int slot)
@@ -381,17 +370,6 @@ public sealed class RepostIndex
         return bound;
     }
 
-    private void StoreBuckets(int slot, ContentSignature signature)
-    {
-        Span<ushort> counts = stackalloc ushort[Buckets];
-        CountBuckets(signature, counts);
-        var packed = _bucketCounts.AsSpan(slot * BucketBytes, BucketBytes);
-        for (var i = 0; i < BucketBytes; i++)
-        {
-            packed[i] = (byte)(Math.Min(counts[2 * i], (ushort)Saturated) | (Math.Min(counts[2 * i + 1], (ushort)Saturated) << 4));
-        }
-    }
-
     private int Store(long offerId, ContentSignature signature, long lastSeenTicks)
     {
         if (_slotByOfferId.TryGetValue(offerId, out var previous)) Retire(previous);
@@ -402,7 +380,6 @@ public sealed class RepostIndex
         _fingerprintKeys[slot] = signature.FingerprintKey;
         _titleKeys[slot] = signature.TitleKey;
         _probed[slot] = new Probed { DescriptionTokenCount = signature.DescriptionTokenCount };
-        StoreBuckets(slot, signature);
         _slotByOfferId[offerId] = slot;
         Join(_byFingerprint, _fingerprintKeys[slot], slot);
         if (_titleKeys[slot] != 0) Join(_byTitle, _titleKeys[slot], slot);
@@ -496,23 +473,20 @@ public sealed class RepostIndex
         _byFingerprint.Clear();
         _byTitle.Clear();
         _slotCount = 0;
-        // Room for a quarter more before the arrays grow (by half): a company mostly reloaded is mostly read, not added to.
-        var capacity = live.Count + live.Count / 4;
-        _offerIds = new long[capacity];
-        _lastSeenTicks = new long[capacity];
-        _fingerprintKeys = new ulong[capacity];
-        _titleKeys = new ulong[capacity];
-        _probed = new Probed[capacity];
-        _bucketCounts = new byte[capacity * BucketBytes];
+        // Live slots move down in place when they fit (they always do after growth); a first build gets room for a
+        // quarter more before the arrays grow (by half): a company mostly reloaded is mostly read, not added to.
+        if (_offerIds.Length < live.Count) Resize(live.Count + live.Count / 4);
         foreach (var (offerId, lastSeenTicks, signature) in live) Store(offerId, signature, lastSeenTicks);
 
-        _rarity = CountRarity(live, elements);
+        _rarity = CountRarity(live, elements, _rarity);
         _postings.Clear();
-        for (var slot = 0; slot < live.Count; slot++) AddPostings(slot, live[slot].Signature);
+        for (var slot = 0; slot < live.Count; slot++) IndexSlot(slot, live[slot].Signature);
+        _postings.LayOut();
         _rebuildAt = Math.Max(MinimumRebuildSize, _slotCount * 2);
     }
 
-    private static byte[] CountRarity(List<(long OfferId, long LastSeenTicks, ContentSignature Signature)> live, long elements)
+    private static byte[] CountRarity(List<(long OfferId, long LastSeenTicks, ContentSignature Signature)> live, long elements,
+        byte[] previous)
     {
         if (elements == 0) return s_noRarity;
         var size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(elements / ElementsPerRarityCounter, 64, 1 << 28));
@@ -534,7 +508,7 @@ public sealed class RepostIndex
                     }
                 }
             }
-            var rarity = new byte[size];
+            var rarity = previous.Length == size && previous != s_noRarity ? previous : new byte[size];
             for (var i = 0; i < size; i++) rarity[i] = Quantize(counts[i]);
             return rarity;
         }
@@ -552,30 +526,38 @@ public sealed class RepostIndex
         return (byte)(64 + 16 * (log - 6) + ((count >> (log - 4)) & 15));
     }
 
-    private void AddPostings(int slot, ContentSignature signature)
+    // Files the slot under its prefix elements and records its bucket counts.
+    private void IndexSlot(int slot, ContentSignature signature)
     {
-        if (!signature.HasDescription) return;
-        var buffer = ArrayPool<ulong>.Shared.Rent(signature.DescriptionTokenCount);
+        Span<ushort> buckets = stackalloc ushort[Buckets];
+        var buffer = ArrayPool<ulong>.Shared.Rent(Math.Max(1, signature.DescriptionTokenCount));
         try
         {
-            var prefixLength = FillPrefix(signature, buffer);
+            var prefixLength = FillPrefix(signature, buffer, buckets);
             for (var i = 0; i < prefixLength; i++) _postings.Add(PostingKey(buffer[i] & ElementMask), slot);
         }
         finally
         {
             ArrayPool<ulong>.Shared.Return(buffer);
         }
+        var packed = _bucketCounts.AsSpan(slot * BucketBytes, BucketBytes);
+        for (var i = 0; i < BucketBytes; i++)
+        {
+            packed[i] = (byte)(Math.Min(buckets[2 * i], (ushort)Saturated) | (Math.Min(buckets[2 * i + 1], (ushort)Saturated) << 4));
+        }
     }
 
     /// <summary>
-    /// Writes the signature's prefix into the buffer, rarest element first, and returns its length: the first
-    /// n - minOverlap + <see cref="PrefixSlack"/> elements, minOverlap being the fewest shared tokens that can
-    /// reach the lower threshold. Each value is the element's quantized rarity then the 48-bit element, so sorting
-    /// the values sorts by rarity with the element itself as a unique tie-break (a total order, which the prefix
-    /// argument needs).
+    /// Writes the signature's prefix into the buffer and returns its length: its first
+    /// n - minOverlap + <see cref="PrefixSlack"/> elements, rarest first, minOverlap being the fewest shared tokens
+    /// that can reach the lower threshold; counts its elements per bucket on the way. Each value is the element's
+    /// quantized rarity then the 48-bit element, so ordering the values orders by rarity with the element itself as a
+    /// unique tie-break (a total order, which the prefix argument needs). The prefix is a set: only which values are
+    /// the smallest matters, so they are selected, not sorted.
     /// </summary>
-    private int FillPrefix(ContentSignature signature, ulong[] buffer)
+    private int FillPrefix(ContentSignature signature, ulong[] buffer, Span<ushort> buckets)
     {
+        buckets.Clear();
         var count = 0;
         var hashes = signature.TokenHashes;
         var counts = signature.TokenCounts;
@@ -586,11 +568,49 @@ public sealed class RepostIndex
             for (var occurrence = 1; occurrence <= counts[i]; occurrence++)
             {
                 var element = Element(hashes[i], occurrence);
-                buffer[count++] = ((ulong)rarity[(int)((uint)ContentSignature.Mix(element) & mask)] << 48) | element;
+                var mixed = ContentSignature.Mix(element);
+                buffer[count++] = ((ulong)rarity[(int)((uint)mixed & mask)] << 48) | element;
+                // Counts are exact up to 65,535 (enough for any bucket of a description the store takes); a capped
+                // count only loosens the bound.
+                ref var bucket = ref buckets[(int)(mixed >> (64 - BucketBits))];
+                if (bucket != ushort.MaxValue) bucket++;
             }
         }
-        buffer.AsSpan(0, count).Sort();
-        return Math.Min(count, count - MinimumOverlap(count, _options.LowestSimilarity) + PrefixSlack);
+        if (count == 0) return 0;
+        var prefixLength = Math.Min(count, count - MinimumOverlap(count, _options.LowestSimilarity) + PrefixSlack);
+        SelectSmallest(buffer.AsSpan(0, count), prefixLength);
+        return prefixLength;
+    }
+
+    /// <summary>Rearranges distinct values so that the <paramref name="k"/> smallest come first, in no particular order (quickselect).</summary>
+    internal static void SelectSmallest(Span<ulong> values, int k)
+    {
+        if (k <= 0 || k >= values.Length) return;
+        int low = 0, high = values.Length - 1, target = k - 1;
+        // Invariant: everything before low is smaller than everything from low on, everything after high larger.
+        while (high - low >= 16)
+        {
+            var middle = low + (high - low) / 2;
+            if (values[middle] < values[low]) (values[middle], values[low]) = (values[low], values[middle]);
+            if (values[high] < values[low]) (values[high], values[low]) = (values[low], values[high]);
+            if (values[high] < values[middle]) (values[high], values[middle]) = (values[middle], values[high]);
+            var pivot = values[middle];
+            int i = low, j = high;
+            while (i <= j)
+            {
+                while (values[i] < pivot) i++;
+                while (values[j] > pivot) j--;
+                if (i > j) break;
+                (values[i], values[j]) = (values[j], values[i]);
+                i++;
+                j--;
+            }
+            // Now values[low..j] <= pivot <= values[i..high], and what lies between equals the pivot.
+            if (target <= j) high = j;
+            else if (target >= i) low = i;
+            else return;
+        }
+        values[low..(high + 1)].Sort();
     }
 
     // How many prefix elements a candidate must share with a description of this length to be verified.
@@ -656,31 +676,68 @@ public sealed class RepostIndex
     }
 
     /// <summary>
-    /// Posting lists in two flat arrays, whatever their number: an open-addressing table from a 32-bit element key to
-    /// its list, and a pool of list nodes. A list of one slot (most of them: prefixes hold rare elements) is the
-    /// slot itself in the table; a longer one is a chain of (slot, next) nodes, newest first.
+    /// Posting lists in a few flat arrays, whatever their number: an open-addressing table from a 32-bit element key
+    /// to its list. A list of one slot (most keys: prefixes hold rare elements) is the slot itself in the table. A
+    /// rebuild lays every longer list out as a run of slots (4 bytes each, in one array, each run ended by -1);
+    /// slots filed after it go in front of their list as (slot, next) chain nodes, the last of which leads on to the
+    /// list's run, if it has one.
     /// </summary>
     private sealed class PostingTable
     {
         public const int None = int.MinValue;
+        // In a reference (a negative head or next: ~reference), this bit marks the start of a run, not a chain node.
+        public const int RunFlag = 1 << 30;
         private const int MinimumBuckets = 16;
 
-        // key << 32 | head, 0 for an empty bucket (keys are never 0). A head >= 0 is a slot; ~head is a node.
+        // key << 32 | head, 0 for an empty bucket (keys are never 0). A head >= 0 is a slot, else ~head a reference.
         private ulong[] _buckets = new ulong[MinimumBuckets];
         private int _keys;
-        // Node n is (_nodes[2n] = slot, _nodes[2n + 1] = next node or None).
-        private int[] _nodes = [];
-        private int _nodeCount;
+        private int[] _runs = [];
+        // Chain node n is (_chain[2n] = slot, _chain[2n + 1] = next: ~reference, or None at the end of the list).
+        private int[] _chain = [];
+        private int _chainCount;
+        // While a rebuild files every list, the chain is scratch memory from the pool.
+        private bool _chainRented;
 
-        public long Bytes => _buckets.Length * 8L + _nodes.Length * 4L;
+        public long Bytes => _buckets.Length * 8L + _runs.Length * 4L + (_chainRented ? 0 : _chain.Length * 4L);
 
+        /// <summary>Empties the table for a rebuild, which files every list afresh and then calls <see cref="LayOut"/>.</summary>
         public void Clear()
         {
-            // Sized for about as many keys as before: a rebuild files most of them again.
-            _buckets = new ulong[Math.Max(MinimumBuckets, (int)BitOperations.RoundUpToPowerOf2((uint)(_keys + _keys / 3 + 1)))];
+            // A rebuild files about as many keys again (fewer: those of replaced offers go): the same arrays do.
+            var size = Math.Max(MinimumBuckets, (int)BitOperations.RoundUpToPowerOf2((uint)(_keys + _keys / 3 + 1)));
+            if (_buckets.Length == size) Array.Clear(_buckets);
+            else _buckets = new ulong[size];
             _keys = 0;
-            _nodes = new int[_nodeCount * 2];
-            _nodeCount = 0;
+            var postings = _runs.Length + _chainCount;
+            ReleaseChain();
+            _runs = [];
+            _chain = ArrayPool<int>.Shared.Rent(Math.Max(16, 2 * postings));
+            _chainRented = true;
+        }
+
+        /// <summary>After a rebuild filed every list: each list of two or more slots becomes a run.</summary>
+        public void LayOut()
+        {
+            var lists = 0;
+            foreach (var bucket in _buckets)
+            {
+                if (bucket != 0 && (int)(uint)bucket < 0) lists++;
+            }
+            var runs = new int[_chainCount + lists];
+            var at = 0;
+            for (var i = 0; i < _buckets.Length; i++)
+            {
+                var bucket = _buckets[i];
+                var head = (int)(uint)bucket;
+                if (bucket == 0 || head >= 0) continue;
+                var start = at;
+                for (var next = head; next != None; next = ChainNext(~next)) runs[at++] = ChainSlot(~next);
+                runs[at++] = -1;
+                _buckets[i] = (bucket & 0xFFFF_FFFF_0000_0000UL) | (uint)~(RunFlag | start);
+            }
+            _runs = runs;
+            ReleaseChain();
         }
 
         public int Find(uint key)
@@ -694,9 +751,11 @@ public sealed class RepostIndex
             }
         }
 
-        public int SlotOf(int node) => _nodes[2 * node];
+        public ReadOnlySpan<int> RunFrom(int start) => _runs.AsSpan(start);
 
-        public int NextOf(int node) => _nodes[2 * node + 1];
+        public int ChainSlot(int node) => _chain[2 * node];
+
+        public int ChainNext(int node) => _chain[2 * node + 1];
 
         public void Add(uint key, int slot)
         {
@@ -713,7 +772,7 @@ public sealed class RepostIndex
                 }
                 if ((uint)(bucket >> 32) != key) continue;
                 var head = (int)(uint)bucket;
-                var next = head >= 0 ? NewNode(head, None) : ~head;
+                var next = head >= 0 ? ~NewNode(head, None) : head;
                 _buckets[i] = ((ulong)key << 32) | (uint)~NewNode(slot, next);
                 return;
             }
@@ -721,10 +780,32 @@ public sealed class RepostIndex
 
         private int NewNode(int slot, int next)
         {
-            if (2 * _nodeCount == _nodes.Length) Array.Resize(ref _nodes, Math.Max(16, _nodes.Length + _nodes.Length / 2 / 2 * 2));
-            _nodes[2 * _nodeCount] = slot;
-            _nodes[2 * _nodeCount + 1] = next;
-            return _nodeCount++;
+            if (2 * _chainCount == _chain.Length)
+            {
+                var larger = Math.Max(16, _chain.Length + _chain.Length / 2 / 2 * 2);
+                if (_chainRented)
+                {
+                    var rented = ArrayPool<int>.Shared.Rent(larger);
+                    _chain.AsSpan(0, 2 * _chainCount).CopyTo(rented);
+                    ArrayPool<int>.Shared.Return(_chain);
+                    _chain = rented;
+                }
+                else
+                {
+                    Array.Resize(ref _chain, larger);
+                }
+            }
+            _chain[2 * _chainCount] = slot;
+            _chain[2 * _chainCount + 1] = next;
+            return _chainCount++;
+        }
+
+        private void ReleaseChain()
+        {
+            if (_chainRented) ArrayPool<int>.Shared.Return(_chain);
+            _chain = [];
+            _chainCount = 0;
+            _chainRented = false;
         }
 
         private void Grow()

@@ -323,6 +323,30 @@ public class RepostIndexTests(ITestOutputHelper output)
         Assert.InRange(store.Reads, 400, 700);
     }
 
+    [Fact]
+    public void Selecting_a_prefix_puts_exactly_the_smallest_values_first()
+    {
+        var random = new Random(5);
+        foreach (var length in new[] { 1, 2, 15, 16, 17, 100, 405, 3000 })
+        {
+            for (var round = 0; round < 20; round++)
+            {
+                // Distinct values, some runs ascending or descending, as rarity-ordered elements can be.
+                var values = Enumerable.Range(0, length).Select(i => (ulong)i * 7919 % 1_000_003 + (ulong)(round % 3 == 0 ? i * 2_000_000 : 0)).ToArray();
+                if (round % 3 == 1) Array.Reverse(values);
+                if (round % 3 == 2) random.Shuffle(values);
+                var k = random.Next(0, length + 2);
+                var selected = values.ToArray();
+
+                RepostIndex.SelectSmallest(selected, k);
+
+                var expected = values.Order().Take(k).ToHashSet();
+                Assert.True(expected.SetEquals(selected.Take(Math.Min(k, length))), $"length {length}, k {k}");
+                Assert.Equal(values.Order(), selected.Order());
+            }
+        }
+    }
+
     /// <summary>The store's side of an index that keeps no signature: stored BLOBs by offer id, read back on demand.</summary>
     private sealed class StoredSignatures
     {
