@@ -24,37 +24,43 @@ namespace JobSignal.Core.Ingestion;
 /// the two thresholds, no candidate that a rule would accept can be missed: the miss probability is zero, where
 /// MinHash banding only makes it small and, on real text whose unrelated offers share many function words, cannot
 /// keep false candidates few. Rarest first keeps the walk short: prefixes hold the words particular to a vacancy,
-/// not the company's boilerplate.</item>
+/// not the company's boilerplate;</item>
+/// <item>then, before a candidate is verified, an exact bound: per offer, how many of its elements fall in each of
+/// 256 hash buckets (4 bits each). Tokens in common never exceed the sum over buckets of the smaller count, so a
+/// candidate whose bound is below the threshold is rejected without being read.</item>
 /// </list>
 /// <para>
-/// Memory is what selects candidates, not their content (a few hundred bytes per offer): slots are parallel arrays,
-/// maps are keyed by 64-bit hashes, posting lists are keyed by 32-bit hashes of the elements, and rarity is a count
-/// sketch. A hash shared by different content only adds candidates, never hides one, and every candidate is verified
-/// exactly against its full signature, read back through the reader the index was given (the store keeps every
-/// signature); without a reader the index keeps the signatures it is given. Only candidates that pass the filters
-/// are read, so the cost per offer does not grow with the company's history.
+/// Memory is what selects candidates, not their content (about 1 KB per offer): slots are parallel arrays, maps are
+/// keyed by 64-bit hashes, posting lists by 32-bit hashes of the elements, and rarity is a count sketch. A hash
+/// shared by different content only adds candidates, never hides one: every candidate is verified exactly against
+/// its full signature, read back through the reader the index was given (the store keeps every signature); without
+/// a reader the index keeps the signatures it is given. Only candidates that pass the filters are read, so the cost
+/// per offer does not grow with the company's history.
 /// </para>
-/// Element rarity is counted when the index is (re)built and frozen until the next rebuild, which happens when the
-/// number of slots has doubled (re-reading the company's signatures then), so the amortized cost per added offer
-/// stays constant. Any consistent order keeps the prefix filter exact; counting rarity in a sketch (elements that
-/// share a counter add up) only makes some rare elements look common. Not thread-safe: one index per company, used
-/// by one ingestion thread.
+/// <para>
+/// A company of fewer than <see cref="IndexedSize"/> offers has no maps or posting lists: its slots are scanned with
+/// the same exact filters (window, lengths, bucket bound). When it reaches that size, and each time its slots have
+/// doubled since, the index is rebuilt (re-reading the company's signatures): element rarity is counted then and
+/// frozen until the next rebuild, so the amortized cost per added offer stays constant. Any consistent order keeps
+/// the prefix filter exact; counting rarity in a sketch (elements that share a counter add up) only makes some rare
+/// elements look common. Not thread-safe: one index per company, used by one ingestion thread.
+/// </para>
 /// </summary>
 public sealed class RepostIndex
 {
-    private const int MinimumRebuildSize = 64;
+    /// <summary>From this many offers on, a company gets maps and posting lists; below it its slots are scanned.</summary>
+    internal const int IndexedSize = 64;
     private const int MinimumCapacity = 2;
     private const ulong ElementMask = (1UL << 48) - 1;
 
     // Prefixes are this many elements longer than the bare minimum, so a true repost shares at least this many
     // prefix elements (or its whole overlap, if smaller) and candidates sharing fewer are never verified. Eight
-    // keeps verifications near zero even for companies whose offers are mostly shared boilerplate.
+    // keeps the candidates few even for companies whose offers are mostly shared boilerplate.
     private const int PrefixSlack = 8;
 
     // Per slot, how many of its elements fall in each of these buckets (by hash), in 4 bits, 15 meaning "15 or more".
-    // Tokens in common can never exceed the sum over buckets of the smaller count, so a candidate whose sum is below
-    // the threshold is rejected without reading its signature back; on this corpus that is nearly every candidate
-    // the prefix filter lets through (descriptions of one company share 50-75 % of their words).
+    // On the benchmark corpus (descriptions of one company share 50-75 % of their words) the bound rejects nearly
+    // every candidate the prefix filter lets through: 0.08 verifications per offer instead of 15.
     private const int BucketBits = 8;
     private const int Buckets = 1 << BucketBits;
     private const int BucketBytes = Buckets / 2;
@@ -62,17 +68,12 @@ public sealed class RepostIndex
 
     // One rarity counter (a byte) for this many element occurrences indexed at the rebuild.
     private const int ElementsPerRarityCounter = 8;
+    private static readonly byte[] s_noRarity = [0];
 
     private readonly RepostOptions _options;
     private readonly Func<long, ContentSignature?> _read;
     // The signatures themselves, when no reader was given.
     private readonly Dictionary<long, ContentSignature>? _kept;
-
-    private readonly Dictionary<long, int> _slotByOfferId = [];
-    private readonly KeyGroups _byFingerprint = new();
-    private readonly KeyGroups _byTitle = new();
-    private readonly PostingTable _postings = new();
-    private readonly List<int> _touched = [];
 
     // Slots hold offers in the order they were stored; a replaced offer's slot is retired until the next rebuild.
     // What the posting walk reads per candidate (_probed) lives apart from the rest, so the walk stays in cache.
@@ -83,13 +84,12 @@ public sealed class RepostIndex
     private Probed[] _probed = [];
     private byte[] _bucketCounts = []; // BucketBytes per slot
     private int _slotCount;
+    private int _live;
     private int _rebuildAt;
     private int _probe;
 
-    // How common each element was among the indexed descriptions at the last rebuild, quantized to a byte, in
-    // counters shared by the elements whose hashes meet there: the global "rarest first" order.
-    private static readonly byte[] s_noRarity = [0];
-    private byte[] _rarity = s_noRarity;
+    // Null below IndexedSize offers.
+    private Indexing? _indexing;
 
     /// <summary>Indexes a company's canonical offers (normally those last seen within the candidate window), keeping their signatures.</summary>
     public RepostIndex(IEnumerable<CanonicalOfferSignature> canonicalOffers, RepostOptions? options = null)
@@ -129,31 +129,28 @@ public sealed class RepostIndex
     }
 
     /// <summary>How many canonical offers the index holds.</summary>
-    public int Count => _slotByOfferId.Count;
+    public int Count => _live;
+
+    /// <summary>True from <see cref="IndexedSize"/> offers on: the company has maps and posting lists.</summary>
+    internal bool IsIndexed => _indexing is not null;
 
     /// <summary>Calls of <see cref="FindRepost"/> so far.</summary>
     public long Probes { get; private set; }
 
-    /// <summary>Posting-list entries and map hits walked so far: the candidate generation cost.</summary>
+    /// <summary>Slots met so far (in posting lists, map hits, or scanned): the candidate generation cost.</summary>
     public long CandidatesVisited { get; private set; }
 
     /// <summary>Candidates verified exactly against the rules so far (each one a signature read back).</summary>
     public long Verifications { get; private set; }
 
-    /// <summary>Candidates of the prefix filter rejected by the bucket bound on their overlap, without being read back.</summary>
+    /// <summary>Candidates rejected by the bucket bound on their overlap, without being read back.</summary>
     public long BoundRejections { get; private set; }
 
     /// <summary>
     /// The bytes the index's own structures take (arrays and maps, at their capacity), not counting kept signatures:
     /// what it costs to hold a company.
     /// </summary>
-    internal long StructureBytes =>
-        _offerIds.Length * (8L + 8 + 8 + 8 + 12 + BucketBytes)
-        + MapBytes(_slotByOfferId.EnsureCapacity(0), 8 + 4)
-        + _byFingerprint.Bytes + _byTitle.Bytes
-        + _postings.Bytes
-        + (_rarity == s_noRarity ? 0 : _rarity.Length)
-        + _touched.Capacity * 4L;
+    internal long StructureBytes => _offerIds.Length * (8L + 8 + 8 + 8 + 12 + BucketBytes) + (_indexing?.Bytes ?? 0);
 
     /// <summary>
     /// The repost decision for a NEW provider offer id of this company (a known id is an update, not a repost).
@@ -165,59 +162,43 @@ public sealed class RepostIndex
 
         if (!incoming.HasDescription)
         {
-            return VerifyBestOf(_byTitle, incoming.TitleKey, incoming, now, byTitle: true);
+            return VerifyBestOf(incoming.TitleKey, incoming, now, byTitle: true);
         }
         // The most recently seen offer with the same fingerprint is the best rule (a) match; if it is outside the
         // window, so are all others with that fingerprint.
-        var byFingerprint = VerifyBestOf(_byFingerprint, incoming.FingerprintKey, incoming, now, byTitle: false);
+        var byFingerprint = VerifyBestOf(incoming.FingerprintKey, incoming, now, byTitle: false);
         if (byFingerprint.IsRepost) return byFingerprint;
 
         var tokenCount = incoming.DescriptionTokenCount;
+        var search = new Search(incoming, now, (now - _options.CandidateWindow).UtcTicks, incoming.TitleKey);
         Span<ushort> incomingBuckets = stackalloc ushort[Buckets];
+        if (_indexing is not { } indexing)
+        {
+            Describe(incoming, null, incomingBuckets);
+            for (var slot = 0; slot < _slotCount; slot++)
+            {
+                CandidatesVisited++;
+                Consider(slot, ref search, incomingBuckets);
+            }
+            return search.Best;
+        }
+
         var buffer = ArrayPool<ulong>.Shared.Rent(tokenCount);
         try
         {
-            var prefixLength = FillPrefix(incoming, buffer, incomingBuckets);
-            CountSharedPrefixElements(tokenCount, buffer.AsSpan(0, prefixLength));
+            var prefixLength = Describe(incoming, buffer, incomingBuckets);
+            CountSharedPrefixElements(indexing, tokenCount, buffer.AsSpan(0, prefixLength));
         }
         finally
         {
             ArrayPool<ulong>.Shared.Return(buffer);
         }
-
         var required = RequiredSharedElements(tokenCount);
-        var oldest = (now - _options.CandidateWindow).UtcTicks;
-        var titleKey = incoming.TitleKey;
-        var best = RepostDecision.NotRepost;
-        var bestSeen = default(DateTimeOffset);
-        foreach (var slot in _touched)
+        foreach (var slot in indexing.Touched)
         {
-            ref var probed = ref _probed[slot];
-            if (probed.SharedElements < required) continue;
-            // What RepostDetector.Evaluate rejects before comparing, checked before reading the candidate back: its
-            // window, then its length (equal title keys may hide different titles: the lower threshold is a superset),
-            // then the bucket bound on the overlap.
-            if (_lastSeenTicks[slot] < oldest) continue;
-            var needed = _titleKeys[slot] == titleKey ? _options.LowestSimilarity : _options.DescriptionSimilarity;
-            if (!LengthsCanReach(tokenCount, probed.DescriptionTokenCount, needed)) continue;
-            var longer = Math.Max(tokenCount, probed.DescriptionTokenCount);
-            if ((double)OverlapBound(incomingBuckets, slot) / longer < needed)
-            {
-                BoundRejections++;
-                continue;
-            }
-
-            Verifications++;
-            if (_read(_offerIds[slot]) is not { } candidate) continue;
-            var lastSeen = LastSeen(slot);
-            var decision = RepostDetector.Evaluate(incoming, _offerIds[slot], candidate, lastSeen, now, _options);
-            if (RepostDetector.IsBetter(decision, lastSeen, best, bestSeen))
-            {
-                best = decision;
-                bestSeen = lastSeen;
-            }
+            if (_probed[slot].SharedElements >= required) Consider(slot, ref search, incomingBuckets);
         }
-        return best;
+        return search.Best;
     }
 
     /// <summary>
@@ -244,48 +225,115 @@ public sealed class RepostIndex
     /// </summary>
     public bool MarkSeen(long offerId, DateTimeOffset seenAt)
     {
-        if (!_slotByOfferId.TryGetValue(offerId, out var slot)) return false;
+        var slot = SlotOf(offerId);
+        if (slot < 0) return false;
         var ticks = seenAt.UtcTicks;
         if (ticks <= _lastSeenTicks[slot]) return true;
         _lastSeenTicks[slot] = ticks;
-        // Last seen only grows, so the offer can only climb to the top of its groups.
-        PromoteIfNewer(_byFingerprint, _fingerprintKeys[slot], slot);
-        if (_titleKeys[slot] != 0) PromoteIfNewer(_byTitle, _titleKeys[slot], slot);
+        if (_indexing is { } indexing)
+        {
+            // Last seen only grows, so the offer can only climb to the top of its groups.
+            PromoteIfNewer(indexing.ByFingerprint, _fingerprintKeys[slot], slot);
+            if (_titleKeys[slot] != 0) PromoteIfNewer(indexing.ByTitle, _titleKeys[slot], slot);
+        }
         return true;
     }
 
     private DateTimeOffset LastSeen(int slot) => new(_lastSeenTicks[slot], TimeSpan.Zero);
 
-    // The best offer under the key whose content really has the incoming fingerprint (or title), verified.
-    private RepostDecision VerifyBestOf(KeyGroups groups, ulong key, ContentSignature incoming, DateTimeOffset now,
-        bool byTitle)
+    private bool IsLive(int slot) => _probed[slot].DescriptionTokenCount >= 0;
+
+    // The live slot of an offer, or -1.
+    private int SlotOf(long offerId)
     {
-        if (key == 0 || !groups.Best.TryGetValue(key, out var best)) return RepostDecision.NotRepost;
+        if (_indexing is { } indexing) return indexing.SlotByOfferId.TryGetValue(offerId, out var slot) ? slot : -1;
+        for (var slot = _slotCount - 1; slot >= 0; slot--)
+        {
+            if (_offerIds[slot] == offerId && IsLive(slot)) return slot;
+        }
+        return -1;
+    }
+
+    /// <summary>What a probe for rules (b) and (c) carries from candidate to candidate, and the best decision so far.</summary>
+    private struct Search(ContentSignature incoming, DateTimeOffset now, long oldestTicks, ulong titleKey)
+    {
+        public readonly ContentSignature Incoming = incoming;
+        public readonly DateTimeOffset Now = now;
+        public readonly long OldestTicks = oldestTicks;
+        public readonly ulong TitleKey = titleKey;
+        public RepostDecision Best = RepostDecision.NotRepost;
+        public DateTimeOffset BestSeen;
+    }
+
+    // A candidate for rules (b) and (c): first what RepostDetector.Evaluate rejects before comparing, checked before
+    // reading the candidate back (its window, then its length; equal title keys may hide different titles, so the
+    // lower threshold applies then, a superset), then the bucket bound on the overlap, then the rules themselves.
+    private void Consider(int slot, ref Search search, ReadOnlySpan<ushort> incomingBuckets)
+    {
+        var length = _probed[slot].DescriptionTokenCount;
+        if (length <= 0 || _lastSeenTicks[slot] < search.OldestTicks) return;
+        var needed = _titleKeys[slot] == search.TitleKey ? _options.LowestSimilarity : _options.DescriptionSimilarity;
+        var tokenCount = search.Incoming.DescriptionTokenCount;
+        if (!LengthsCanReach(tokenCount, length, needed)) return;
+        if ((double)OverlapBound(incomingBuckets, slot) / Math.Max(tokenCount, length) < needed)
+        {
+            BoundRejections++;
+            return;
+        }
+
+        Verifications++;
+        if (_read(_offerIds[slot]) is not { } candidate) return;
+        var lastSeen = LastSeen(slot);
+        var decision = RepostDetector.Evaluate(search.Incoming, _offerIds[slot], candidate, lastSeen, search.Now, _options);
+        if (RepostDetector.IsBetter(decision, lastSeen, search.Best, search.BestSeen))
+        {
+            search.Best = decision;
+            search.BestSeen = lastSeen;
+        }
+    }
+
+    // The best offer (most recently seen, then lowest id) under the fingerprint or title key whose content really has
+    // the incoming fingerprint (or title), verified. Keys are 64-bit hashes: when the best one's content differs (or
+    // it is gone from the store), the best of the others that really match, exactly as if the key were the content.
+    private RepostDecision VerifyBestOf(ulong key, ContentSignature incoming, DateTimeOffset now, bool byTitle)
+    {
+        if (key == 0) return RepostDecision.NotRepost;
+        var keys = byTitle ? _titleKeys : _fingerprintKeys;
+        var groups = byTitle ? _indexing?.ByTitle : _indexing?.ByFingerprint;
+        var best = BestOf(groups, keys, key);
+        if (best < 0) return RepostDecision.NotRepost;
         CandidatesVisited++;
         Verifications++;
         var signature = _read(_offerIds[best]);
         if (signature is null || !Same(signature))
         {
-            // A 64-bit key shared by other content (or an offer gone from the store): the best of the others that
-            // really match, exactly as if the key were the content itself.
             var failed = best;
             best = -1;
             signature = null;
-            if (groups.Members.TryGetValue(key, out var members))
+            if (groups is null)
             {
-                foreach (var member in members)
+                for (var slot = 0; slot < _slotCount; slot++)
                 {
-                    if (member == failed || (best >= 0 && !IsNewer(member, best))) continue;
-                    CandidatesVisited++;
-                    Verifications++;
-                    if (_read(_offerIds[member]) is { } other && Same(other))
-                    {
-                        best = member;
-                        signature = other;
-                    }
+                    if (keys[slot] == key && IsLive(slot)) TryMember(slot);
                 }
             }
+            else if (groups.Members.TryGetValue(key, out var members))
+            {
+                foreach (var member in members) TryMember(member);
+            }
             if (signature is null) return RepostDecision.NotRepost;
+
+            void TryMember(int member)
+            {
+                if (member == failed || (best >= 0 && !IsNewer(member, best))) return;
+                CandidatesVisited++;
+                Verifications++;
+                if (_read(_offerIds[member]) is { } other && Same(other))
+                {
+                    best = member;
+                    signature = other;
+                }
+            }
         }
         return RepostDetector.Evaluate(incoming, _offerIds[best], signature, LastSeen(best), now, _options);
 
@@ -293,20 +341,33 @@ public sealed class RepostIndex
             byTitle ? candidate.NormalizedTitle == incoming.NormalizedTitle : candidate.HasSameFingerprint(incoming);
     }
 
+    private int BestOf(KeyGroups? groups, ulong[] keys, ulong key)
+    {
+        if (groups is not null) return groups.Best.TryGetValue(key, out var found) ? found : -1;
+        var best = -1;
+        for (var slot = 0; slot < _slotCount; slot++)
+        {
+            if (keys[slot] == key && IsLive(slot) && (best < 0 || IsNewer(slot, best))) best = slot;
+        }
+        return best;
+    }
+
     // Walks the posting lists of the incoming prefix, counting for each candidate how many prefix elements it
     // shares. A candidate whose length alone rules it out (or whose slot is retired) is dropped on first sight.
-    private void CountSharedPrefixElements(int tokenCount, ReadOnlySpan<ulong> prefix)
+    private void CountSharedPrefixElements(Indexing indexing, int tokenCount, ReadOnlySpan<ulong> prefix)
     {
         var probe = ++_probe;
-        _touched.Clear();
+        var touched = indexing.Touched;
+        var postings = indexing.Postings;
+        touched.Clear();
         var lowest = _options.LowestSimilarity;
         foreach (var orderedElement in prefix)
         {
-            var head = _postings.Find(PostingKey(orderedElement & ElementMask));
+            var head = postings.Find(PostingKey(orderedElement & ElementMask));
             if (head == PostingTable.None) continue;
             if (head >= 0)
             {
-                Touch(head, probe, tokenCount, lowest);
+                Touch(touched, head, probe, tokenCount, lowest);
                 continue;
             }
             // Chain nodes (slots filed since the last rebuild), then the run the rebuild laid out, if any.
@@ -314,15 +375,15 @@ public sealed class RepostIndex
             {
                 if ((reference & PostingTable.RunFlag) != 0)
                 {
-                    foreach (var slot in _postings.RunFrom(reference & ~PostingTable.RunFlag))
+                    foreach (var slot in postings.RunFrom(reference & ~PostingTable.RunFlag))
                     {
                         if (slot < 0) break;
-                        Touch(slot, probe, tokenCount, lowest);
+                        Touch(touched, slot, probe, tokenCount, lowest);
                     }
                     break;
                 }
-                Touch(_postings.ChainSlot(reference), probe, tokenCount, lowest);
-                var next = _postings.ChainNext(reference);
+                Touch(touched, postings.ChainSlot(reference), probe, tokenCount, lowest);
+                var next = postings.ChainNext(reference);
                 if (next == PostingTable.None) break;
                 reference = ~next;
             }
@@ -330,7 +391,7 @@ public sealed class RepostIndex
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Touch(int slot, int probe, int tokenCount, double lowest)
+    private void Touch(List<int> touched, int slot, int probe, int tokenCount, double lowest)
     {
         CandidatesVisited++;
         ref var probed = ref _probed[slot];
@@ -346,7 +407,7 @@ public sealed class RepostIndex
             return;
         }
         probed.SharedElements = 1;
-        _touched.Add(slot);
+        touched.Add(slot);
     }
 
     // Similarity never exceeds shorter / longer, so lengths too far apart cannot reach the threshold. A retired slot
@@ -372,7 +433,8 @@ public sealed class RepostIndex
 
     private int Store(long offerId, ContentSignature signature, long lastSeenTicks)
     {
-        if (_slotByOfferId.TryGetValue(offerId, out var previous)) Retire(previous);
+        var previous = SlotOf(offerId);
+        if (previous >= 0) Retire(previous);
         if (_slotCount == _offerIds.Length) Resize(Math.Max(MinimumCapacity, _slotCount + _slotCount / 2));
         var slot = _slotCount++;
         _offerIds[slot] = offerId;
@@ -380,9 +442,13 @@ public sealed class RepostIndex
         _fingerprintKeys[slot] = signature.FingerprintKey;
         _titleKeys[slot] = signature.TitleKey;
         _probed[slot] = new Probed { DescriptionTokenCount = signature.DescriptionTokenCount };
-        _slotByOfferId[offerId] = slot;
-        Join(_byFingerprint, _fingerprintKeys[slot], slot);
-        if (_titleKeys[slot] != 0) Join(_byTitle, _titleKeys[slot], slot);
+        _live++;
+        if (_indexing is { } indexing)
+        {
+            indexing.SlotByOfferId[offerId] = slot;
+            Join(indexing.ByFingerprint, _fingerprintKeys[slot], slot);
+            if (_titleKeys[slot] != 0) Join(indexing.ByTitle, _titleKeys[slot], slot);
+        }
         return slot;
     }
 
@@ -401,9 +467,11 @@ public sealed class RepostIndex
     private void Retire(int slot)
     {
         _probed[slot].DescriptionTokenCount = -1;
-        _slotByOfferId.Remove(_offerIds[slot]);
-        Leave(_byFingerprint, _fingerprintKeys[slot], slot);
-        if (_titleKeys[slot] != 0) Leave(_byTitle, _titleKeys[slot], slot);
+        _live--;
+        if (_indexing is not { } indexing) return;
+        indexing.SlotByOfferId.Remove(_offerIds[slot]);
+        Leave(indexing.ByFingerprint, _fingerprintKeys[slot], slot);
+        if (_titleKeys[slot] != 0) Leave(indexing.ByTitle, _titleKeys[slot], slot);
     }
 
     private void Join(KeyGroups groups, ulong key, int slot)
@@ -456,33 +524,42 @@ public sealed class RepostIndex
         || (_lastSeenTicks[slot] == _lastSeenTicks[than] && _offerIds[slot] < _offerIds[than]);
 
     // Compacts away retired slots (and offers whose signature is gone), renumbering everything that refers to a
-    // slot, then counts element rarity afresh and indexes every prefix under the new order.
+    // slot; from IndexedSize offers on, counts element rarity afresh and files every prefix under the new order.
     private void Rebuild(Func<int, ContentSignature?> signatureOf)
     {
         // Read everything first: if reading fails, the index is left as it was.
-        var live = new List<(long OfferId, long LastSeenTicks, ContentSignature Signature)>(_slotByOfferId.Count);
+        var live = new List<(long OfferId, long LastSeenTicks, ContentSignature Signature)>(_live);
         long elements = 0;
         for (var slot = 0; slot < _slotCount; slot++)
         {
-            if (_probed[slot].DescriptionTokenCount < 0 || signatureOf(slot) is not { } signature) continue;
+            if (!IsLive(slot) || signatureOf(slot) is not { } signature) continue;
             live.Add((_offerIds[slot], _lastSeenTicks[slot], signature));
             elements += signature.DescriptionTokenCount;
         }
 
-        _slotByOfferId.Clear();
-        _byFingerprint.Clear();
-        _byTitle.Clear();
         _slotCount = 0;
+        _live = 0;
+        if (live.Count < IndexedSize)
+        {
+            _indexing = null;
+        }
+        else
+        {
+            _indexing ??= new Indexing();
+            _indexing.Clear();
+        }
         // Live slots move down in place when they fit (they always do after growth); a first build gets room for a
         // quarter more before the arrays grow (by half): a company mostly reloaded is mostly read, not added to.
         if (_offerIds.Length < live.Count) Resize(live.Count + live.Count / 4);
         foreach (var (offerId, lastSeenTicks, signature) in live) Store(offerId, signature, lastSeenTicks);
 
-        _rarity = CountRarity(live, elements, _rarity);
-        _postings.Clear();
+        if (_indexing is { } indexing)
+        {
+            indexing.Rarity = CountRarity(live, elements, indexing.Rarity);
+        }
         for (var slot = 0; slot < live.Count; slot++) IndexSlot(slot, live[slot].Signature);
-        _postings.LayOut();
-        _rebuildAt = Math.Max(MinimumRebuildSize, _slotCount * 2);
+        _indexing?.Postings.LayOut();
+        _rebuildAt = _indexing is null ? IndexedSize : Math.Max(IndexedSize, _slotCount * 2);
     }
 
     private static byte[] CountRarity(List<(long OfferId, long LastSeenTicks, ContentSignature Signature)> live, long elements,
@@ -526,19 +603,26 @@ public sealed class RepostIndex
         return (byte)(64 + 16 * (log - 6) + ((count >> (log - 4)) & 15));
     }
 
-    // Files the slot under its prefix elements and records its bucket counts.
+    // Records the slot's bucket counts and, in an indexed company, files it under its prefix elements.
     private void IndexSlot(int slot, ContentSignature signature)
     {
         Span<ushort> buckets = stackalloc ushort[Buckets];
-        var buffer = ArrayPool<ulong>.Shared.Rent(Math.Max(1, signature.DescriptionTokenCount));
-        try
+        if (_indexing is { } indexing && signature.HasDescription)
         {
-            var prefixLength = FillPrefix(signature, buffer, buckets);
-            for (var i = 0; i < prefixLength; i++) _postings.Add(PostingKey(buffer[i] & ElementMask), slot);
+            var buffer = ArrayPool<ulong>.Shared.Rent(signature.DescriptionTokenCount);
+            try
+            {
+                var prefixLength = Describe(signature, buffer, buckets);
+                for (var i = 0; i < prefixLength; i++) indexing.Postings.Add(PostingKey(buffer[i] & ElementMask), slot);
+            }
+            finally
+            {
+                ArrayPool<ulong>.Shared.Return(buffer);
+            }
         }
-        finally
+        else
         {
-            ArrayPool<ulong>.Shared.Return(buffer);
+            Describe(signature, null, buckets);
         }
         var packed = _bucketCounts.AsSpan(slot * BucketBytes, BucketBytes);
         for (var i = 0; i < BucketBytes; i++)
@@ -548,20 +632,20 @@ public sealed class RepostIndex
     }
 
     /// <summary>
-    /// Writes the signature's prefix into the buffer and returns its length: its first
-    /// n - minOverlap + <see cref="PrefixSlack"/> elements, rarest first, minOverlap being the fewest shared tokens
-    /// that can reach the lower threshold; counts its elements per bucket on the way. Each value is the element's
-    /// quantized rarity then the 48-bit element, so ordering the values orders by rarity with the element itself as a
-    /// unique tie-break (a total order, which the prefix argument needs). The prefix is a set: only which values are
-    /// the smallest matters, so they are selected, not sorted.
+    /// Counts the signature's elements per bucket and, given a buffer, writes its prefix there and returns its length:
+    /// its first n - minOverlap + <see cref="PrefixSlack"/> elements, rarest first, minOverlap being the fewest shared
+    /// tokens that can reach the lower threshold. Each value is the element's quantized rarity then the 48-bit
+    /// element, so ordering the values orders by rarity with the element itself as a unique tie-break (a total order,
+    /// which the prefix argument needs). The prefix is a set: only which values are the smallest matters, so they are
+    /// selected, not sorted.
     /// </summary>
-    private int FillPrefix(ContentSignature signature, ulong[] buffer, Span<ushort> buckets)
+    private int Describe(ContentSignature signature, ulong[]? buffer, Span<ushort> buckets)
     {
         buckets.Clear();
         var count = 0;
         var hashes = signature.TokenHashes;
         var counts = signature.TokenCounts;
-        var rarity = _rarity;
+        var rarity = _indexing?.Rarity ?? s_noRarity;
         var mask = (uint)(rarity.Length - 1);
         for (var i = 0; i < hashes.Length; i++)
         {
@@ -569,11 +653,10 @@ public sealed class RepostIndex
             {
                 var element = Element(hashes[i], occurrence);
                 var mixed = ContentSignature.Mix(element);
-                buffer[count++] = ((ulong)rarity[(int)((uint)mixed & mask)] << 48) | element;
-                // Counts are exact up to 65,535 (enough for any bucket of a description the store takes); a capped
-                // count only loosens the bound.
+                // Counts are exact up to 65,535; a capped count only loosens the bound.
                 ref var bucket = ref buckets[(int)(mixed >> (64 - BucketBits))];
                 if (bucket != ushort.MaxValue) bucket++;
+                if (buffer is not null) buffer[count++] = ((ulong)rarity[(int)((uint)mixed & mask)] << 48) | element;
             }
         }
         if (count == 0) return 0;
@@ -649,6 +732,31 @@ public sealed class RepostIndex
         // The probe that last met this slot in a posting list, and how many prefix elements it shared with it.
         public int Probe;
         public int SharedElements;
+    }
+
+    /// <summary>What a company of <see cref="IndexedSize"/> offers or more gets: maps from keys to slots, and its posting lists.</summary>
+    private sealed class Indexing
+    {
+        public readonly Dictionary<long, int> SlotByOfferId = [];
+        public readonly KeyGroups ByFingerprint = new();
+        public readonly KeyGroups ByTitle = new();
+        public readonly PostingTable Postings = new();
+        public readonly List<int> Touched = [];
+        // How common each element was among the descriptions at the last rebuild, quantized to a byte, in counters
+        // shared by the elements whose hashes meet there: the global "rarest first" order.
+        public byte[] Rarity = s_noRarity;
+
+        public long Bytes =>
+            MapBytes(SlotByOfferId.EnsureCapacity(0), 8 + 4) + ByFingerprint.Bytes + ByTitle.Bytes + Postings.Bytes
+            + (Rarity == s_noRarity ? 0 : Rarity.Length) + Touched.Capacity * 4L;
+
+        public void Clear()
+        {
+            SlotByOfferId.Clear();
+            ByFingerprint.Clear();
+            ByTitle.Clear();
+            Postings.Clear();
+        }
     }
 
     // The offers sharing a fingerprint key or a title key: the best of each, and all of them for the few keys that

@@ -56,9 +56,11 @@ public class RepostIndexTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(true, 0.85)]
-    [InlineData(false, 0.90)]
-    public void Index_finds_reposts_exactly_at_the_threshold_for_every_length(bool sameTitle, double threshold)
+    [InlineData(true, 0.85, false)]
+    [InlineData(false, 0.90, false)]
+    [InlineData(true, 0.85, true)]
+    [InlineData(false, 0.90, true)]
+    public void Index_finds_reposts_exactly_at_the_threshold_for_every_length(bool sameTitle, double threshold, bool indexed)
     {
         for (var length = 1; length <= 150; length++)
         {
@@ -69,7 +71,9 @@ public class RepostIndexTests(ITestOutputHelper output)
                 new CanonicalOfferSignature(1, stored, Now),
                 new CanonicalOfferSignature(2, Signature("otra", Words(length, from: 3)), Now),
                 new CanonicalOfferSignature(3, Signature("oferta", Words(length / 2) + " " + Words(length, stem: "d")), Now),
+                .. Fillers(indexed),
             ]);
+            Assert.Equal(indexed, index.IsIndexed);
             var atThreshold = Enumerable.Range(1, length).First(shared => (double)shared / length >= threshold);
             var title = sameTitle ? "oferta" : "distinta";
 
@@ -226,8 +230,10 @@ public class RepostIndexTests(ITestOutputHelper output)
         Assert.True(perProbe <= 0.5, $"{perProbe} verifications per offer");
     }
 
-    [Fact]
-    public void An_offer_whose_stored_signature_is_gone_or_changed_gives_way_to_one_that_really_matches()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_offer_whose_stored_signature_is_gone_or_changed_gives_way_to_one_that_really_matches(bool indexed)
     {
         var content = Signature("contable", Words(40));
         var store = new StoredSignatures();
@@ -238,7 +244,9 @@ public class RepostIndexTests(ITestOutputHelper output)
             new CanonicalOfferSignature(3, content, Now.AddDays(-3)),
             new CanonicalOfferSignature(4, Signature("mozo", ""), Now.AddDays(-1)),
             new CanonicalOfferSignature(5, Signature("mozo", ""), Now.AddDays(-2)),
+            .. Fillers(indexed),
         ]);
+        Assert.Equal(indexed, index.IsIndexed);
         Assert.Equal(new RepostDecision(RepostRule.Fingerprint, 2, 1.0), index.FindRepost(content, Now));
 
         // The most recent one is gone from the store, the next one now has other content under the same key:
@@ -255,9 +263,11 @@ public class RepostIndexTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(true, 0.85)]
-    [InlineData(false, 0.90)]
-    public void Heavily_repeated_tokens_are_found_exactly_at_the_threshold(bool sameTitle, double threshold)
+    [InlineData(true, 0.85, false)]
+    [InlineData(false, 0.90, false)]
+    [InlineData(true, 0.85, true)]
+    [InlineData(false, 0.90, true)]
+    public void Heavily_repeated_tokens_are_found_exactly_at_the_threshold(bool sameTitle, double threshold, bool indexed)
     {
         // Few distinct tokens repeated many times: most buckets of the overlap bound are saturated (15 or more).
         foreach (var repeats in new[] { 7, 40, 300 })
@@ -269,7 +279,9 @@ public class RepostIndexTests(ITestOutputHelper output)
             [
                 new CanonicalOfferSignature(1, stored, Now),
                 new CanonicalOfferSignature(2, Signature("otra", Repeated(10, repeats, stem: "d")), Now),
+                .. Fillers(indexed),
             ]);
+            Assert.Equal(indexed, index.IsIndexed);
             var atThreshold = Enumerable.Range(1, length).First(shared => (double)shared / length >= threshold);
             foreach (var shared in new[] { atThreshold, atThreshold - 1 })
             {
@@ -346,6 +358,14 @@ public class RepostIndexTests(ITestOutputHelper output)
             }
         }
     }
+
+    /// <summary>
+    /// With <paramref name="indexed"/>, enough unrelated offers (sharing a few common words with the tests' "w" words)
+    /// for a company to get maps and posting lists; else none, and the company is scanned.
+    /// </summary>
+    private static IEnumerable<CanonicalOfferSignature> Fillers(bool indexed) =>
+        Enumerable.Range(0, indexed ? RepostIndex.IndexedSize : 0).Select(i =>
+            new CanonicalOfferSignature(100_000 + i, Signature($"relleno {i}", Words(40, stem: $"f{i}x") + " " + Words(8)), Now.AddDays(-i)));
 
     /// <summary>The store's side of an index that keeps no signature: stored BLOBs by offer id, read back on demand.</summary>
     private sealed class StoredSignatures
