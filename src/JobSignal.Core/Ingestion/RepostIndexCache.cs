@@ -7,7 +7,8 @@ namespace JobSignal.Core.Ingestion;
 /// <summary>
 /// The repost indexes of the companies an ingestion run meets (SPEC 5.4): each built once from the signatures stored
 /// with the company's canonical offers, then kept current as the run adds and sees offers, so that checking an offer
-/// never re-reads or re-tokenizes the company's history. Memory is bounded: past the signature budget, the least
+/// never re-reads or re-tokenizes the company's history (its index re-reads it only when the company has doubled
+/// since the last build: a constant cost per added offer). Memory is bounded: past the budget of offers held, the least
 /// recently used companies' indexes are dropped (and rebuilt from the store if the company comes back). The indexes
 /// keep no signature: a candidate's is read back from the store (by offer id, one row) when it has to be verified.
 /// Any change to an index is undone by dropping it when its savepoint or chunk rolls back: the store is then the truth
@@ -22,7 +23,7 @@ internal sealed class RepostIndexCache
     private readonly Dictionary<long, LinkedListNode<Cached>> _byCompany = [];
     private readonly LinkedList<Cached> _recentFirst = new();
     private readonly Func<long, ContentSignature?> _readStored;
-    private int _signatures;
+    private int _offers;
 
     public RepostIndexCache(SignalStore store, UndoLog undo, TimeSpan window, int budget)
     {
@@ -95,7 +96,7 @@ internal sealed class RepostIndexCache
 
     private void Recount(Cached cached)
     {
-        _signatures += cached.Index.Count - cached.Counted;
+        _offers += cached.Index.Count - cached.Counted;
         cached.Counted = cached.Index.Count;
     }
 
@@ -134,7 +135,7 @@ internal sealed class RepostIndexCache
 
     private void Trim(long keep)
     {
-        while (_signatures > _budget && _recentFirst.Last is { } oldest && oldest.Value.CompanyId != keep)
+        while (_offers > _budget && _recentFirst.Last is { } oldest && oldest.Value.CompanyId != keep)
             Drop(oldest.Value.CompanyId);
     }
 
@@ -142,7 +143,7 @@ internal sealed class RepostIndexCache
     {
         if (!_byCompany.Remove(companyId, out var node)) return;
         _recentFirst.Remove(node);
-        _signatures -= node.Value.Counted;
+        _offers -= node.Value.Counted;
     }
 
     private sealed class Cached(long companyId, RepostIndex index)
