@@ -173,7 +173,7 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
     private static byte[] ComputeFingerprint(string title, IReadOnlyList<string> descriptionTokens)
     {
         var maxBytes = Encoding.UTF8.GetMaxByteCount(title.Length) + 1;
-        foreach (var token in descriptionTokens) maxBytes += Encoding.UTF8.GetMaxByteCount(token.Length) + 1;
+        for (var i = 0; i < descriptionTokens.Count; i++) maxBytes += Encoding.UTF8.GetMaxByteCount(descriptionTokens[i].Length) + 1;
 
         var buffer = ArrayPool<byte>.Shared.Rent(maxBytes);
         try

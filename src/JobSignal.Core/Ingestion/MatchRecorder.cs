@@ -17,7 +17,7 @@ internal sealed class OfferText
         Title = title;
         Description = description;
         Requirements = requirements;
-        Signature = RepostDetector.BuildSignature(Values(title), Values(description));
+        Signature = RepostDetector.BuildSignature(title, description);
         Content = new OfferContent(Signature.Fingerprint, Signature.NormalizedTitle, Signature.DescriptionTokenCount, Signature.ToBytes());
     }
 
@@ -41,13 +41,6 @@ internal sealed class OfferText
 
     internal static ParallelOptions Parallelism(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
-
-    private static string[] Values(TokenizedText text)
-    {
-        var values = new string[text.Count];
-        for (var i = 0; i < values.Length; i++) values[i] = text.Tokens[i].Value;
-        return values;
-    }
 }
 
 /// <summary>An offer's match, computed and ready to store, or why it could not be computed.</summary>
