@@ -28,11 +28,11 @@ internal sealed class IngestScenario : IBenchScenario
     public void Run(BenchOptions options, TextWriter output)
     {
         var catalog = CompiledCatalog.Load(Path.Combine(options.RepositoryRoot, CatalogLocator.DefaultRelativePath));
-        // --repost-budget N: the repost signatures kept in memory (IngestionOptions.RepostIndexBudget), to see its trade-off.
+        // --repost-budget N: the canonical offers held in the repost indexes (IngestionOptions.RepostIndexBudget), to see its trade-off.
         var ingestion = options.Extra.TryGetValue("repost-budget", out var budget)
             ? new IngestionOptions { RepostIndexBudget = int.Parse(budget, CultureInfo.InvariantCulture) }
             : new IngestionOptions();
-        output.WriteLine(Invariant($"Repost index budget: {ingestion.RepostIndexBudget} signatures; chunks of {ingestion.ChunkSize}."));
+        output.WriteLine(Invariant($"Repost index budget: {ingestion.RepostIndexBudget} offers; chunks of {ingestion.ChunkSize}."));
         var folder = Path.Combine(Path.GetTempPath(), "jobsignal-bench-" + Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(folder);
         try

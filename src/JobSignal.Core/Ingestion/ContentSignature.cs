@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using JobSignal.Core.Common;
@@ -20,6 +21,8 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
     private readonly uint[] _tokenHashes;
     private readonly ushort[] _tokenCounts;
     private readonly byte[] _fingerprint;
+    // Made on first use: signatures read back only to verify a repost candidate never need it.
+    private string? _fingerprintHex;
 
     private ContentSignature(byte[] fingerprint, string normalizedTitle, int descriptionTokenCount,
         uint[] tokenHashes, ushort[] tokenCounts)
@@ -29,11 +32,10 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
         DescriptionTokenCount = descriptionTokenCount;
         _tokenHashes = tokenHashes;
         _tokenCounts = tokenCounts;
-        Fingerprint = ToLowerHex(fingerprint);
     }
 
     /// <summary>SHA-256 (lowercase hex) of the normalized title, a line feed, and the description tokens joined by spaces.</summary>
-    public string Fingerprint { get; }
+    public string Fingerprint => _fingerprintHex ??= ToLowerHex(_fingerprint);
 
     /// <summary>The title tokens joined by single spaces.</summary>
     public string NormalizedTitle { get; }
@@ -45,6 +47,47 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
 
     internal ReadOnlySpan<uint> TokenHashes => _tokenHashes;
     internal ReadOnlySpan<ushort> TokenCounts => _tokenCounts;
+
+    /// <summary>Same fingerprint: the raw SHA-256 bytes compared, as equal as the hex strings, without making them.</summary>
+    internal bool HasSameFingerprint(ContentSignature other) => _fingerprint.AsSpan().SequenceEqual(other._fingerprint);
+
+    /// <summary>
+    /// 64 bits of the fingerprint (its first 8 bytes): what an index keys offers by. Equal fingerprints give equal
+    /// keys; an equal key still has to be confirmed with <see cref="HasSameFingerprint"/>. Never 0.
+    /// </summary>
+    internal ulong FingerprintKey => Math.Max(1, BinaryPrimitives.ReadUInt64LittleEndian(_fingerprint));
+
+    /// <summary>
+    /// A 64-bit hash of <see cref="NormalizedTitle"/> (FNV-1a over UTF-16 code units, then a MurmurHash3
+    /// finalizer), never 0; 0 when there is no title. Equal titles give equal keys; an equal key still has to be
+    /// confirmed by comparing the titles. Not stored: it may change between versions.
+    /// </summary>
+    internal ulong TitleKey
+    {
+        get
+        {
+            if (NormalizedTitle.Length == 0) return 0;
+            var hash = 14695981039346656037UL;
+            foreach (var c in NormalizedTitle)
+            {
+                hash ^= c;
+                hash *= 1099511628211UL;
+            }
+            hash = Mix(hash);
+            return hash == 0 ? 1 : hash;
+        }
+    }
+
+    /// <summary>The MurmurHash3 64-bit finalizer: spreads every input bit over every output bit.</summary>
+    internal static ulong Mix(ulong hash)
+    {
+        hash ^= hash >> 33;
+        hash *= 0xff51afd7ed558ccdUL;
+        hash ^= hash >> 33;
+        hash *= 0xc4ceb9fe1a85ec53UL;
+        hash ^= hash >> 33;
+        return hash;
+    }
 
     internal static ContentSignature Create(IReadOnlyList<string> titleTokens, IReadOnlyList<string> descriptionTokens)
     {
@@ -67,12 +110,7 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
             hash ^= c;
             hash *= 1099511628211UL;
         }
-        hash ^= hash >> 33;
-        hash *= 0xff51afd7ed558ccdUL;
-        hash ^= hash >> 33;
-        hash *= 0xc4ceb9fe1a85ec53UL;
-        hash ^= hash >> 33;
-        return (uint)hash;
+        return (uint)Mix(hash);
     }
 
     private static (uint[] Hashes, ushort[] Counts, int TokenCount) CountTokens(IReadOnlyList<string> tokens)
@@ -135,7 +173,7 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
     private static byte[] ComputeFingerprint(string title, IReadOnlyList<string> descriptionTokens)
     {
         var maxBytes = Encoding.UTF8.GetMaxByteCount(title.Length) + 1;
-        foreach (var token in descriptionTokens) maxBytes += Encoding.UTF8.GetMaxByteCount(token.Length) + 1;
+        for (var i = 0; i < descriptionTokens.Count; i++) maxBytes += Encoding.UTF8.GetMaxByteCount(descriptionTokens[i].Length) + 1;
 
         var buffer = ArrayPool<byte>.Shared.Rent(maxBytes);
         try
@@ -301,7 +339,7 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
 
     public bool Equals(ContentSignature? other) =>
         other is not null
-        && Fingerprint == other.Fingerprint
+        && HasSameFingerprint(other)
         && NormalizedTitle == other.NormalizedTitle
         && DescriptionTokenCount == other.DescriptionTokenCount
         && TokenHashes.SequenceEqual(other.TokenHashes)

@@ -13,11 +13,12 @@ public sealed record IngestionOptions : ChunkedWriteOptions
     public TimeSpan RepostWindow { get; init; } = TimeSpan.FromDays(180);
 
     /// <summary>
-    /// Repost signatures kept in memory across all companies of the run (default 50,000). Past it, the indexes of the
-    /// companies least recently seen are dropped and rebuilt from the store if they come back, so memory stays flat
-    /// however many offers stream through.
+    /// Canonical offers held in the repost indexes across all companies of the run (default 100,000, at well under
+    /// 1 KB each: the indexes keep no signature, they read a candidate's back from the store). Past it, the indexes of
+    /// the companies least recently seen are dropped and rebuilt from the store if they come back, so memory stays
+    /// flat however many offers stream through.
     /// </summary>
-    public int RepostIndexBudget { get; init; } = 50_000;
+    public int RepostIndexBudget { get; init; } = 100_000;
 
     /// <summary>The query the offers answer, stored in the run; null: the fetch's query key, if the offers carry one.</summary>
     public string? QueryKey { get; init; }

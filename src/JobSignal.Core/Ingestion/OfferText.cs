@@ -26,12 +26,5 @@ internal sealed class OfferText
 
     /// <summary>From the offer's title and description, tokenized once for this and for matching.</summary>
     public static OfferText Of(Offer offer, TokenizedText title, TokenizedText description) =>
-        new(RepostDetector.BuildSignature(Values(title), Values(description)), CompanyIdentity.KeysOf(offer.Company));
-
-    private static string[] Values(TokenizedText text)
-    {
-        var values = new string[text.Count];
-        for (var i = 0; i < values.Length; i++) values[i] = text.Tokens[i].Value;
-        return values;
-    }
+        new(RepostDetector.BuildSignature(title, description), CompanyIdentity.KeysOf(offer.Company));
 }

@@ -97,6 +97,10 @@ public static class RepostDetector
     public static ContentSignature BuildSignature(string? title, string? description) =>
         ContentSignature.Create(Tokenizer.NormalizedTokens(title), Tokenizer.NormalizedTokens(description));
 
+    /// <summary>Builds an offer's content signature from its tokenized title and description (the tokens' values, not copied out).</summary>
+    internal static ContentSignature BuildSignature(TokenizedText title, TokenizedText description) =>
+        ContentSignature.Create(new TokenValues(title.Tokens), new TokenValues(description.Tokens));
+
     /// <summary>
     /// Description similarity: tokens in common counting repeats (a token twice in one and three times in the other
     /// counts 2), divided by the longer description's token count. 0 when either has no description.
@@ -151,7 +155,7 @@ public static class RepostDetector
         }
 
         // (a) Identical normalized content.
-        if (incoming.Fingerprint == candidate.Fingerprint) return new RepostDecision(RepostRule.Fingerprint, candidateId, 1.0);
+        if (incoming.HasSameFingerprint(candidate)) return new RepostDecision(RepostRule.Fingerprint, candidateId, 1.0);
         if (!candidate.HasDescription) return RepostDecision.NotRepost;
 
         // Similarity can never exceed shorter / longer, so a length mismatch rules the pair out without comparing.
@@ -186,6 +190,21 @@ public static class RepostDetector
         if (bySimilarity != 0) return bySimilarity > 0;
         if (lastSeen != bestLastSeen) return lastSeen > bestLastSeen;
         return decision.CanonicalOfferId < best.CanonicalOfferId;
+    }
+
+    /// <summary>The normalized values of tokens, read in place.</summary>
+    private sealed class TokenValues(IReadOnlyList<Token> tokens) : IReadOnlyList<string>
+    {
+        public string this[int index] => tokens[index].Value;
+
+        public int Count => tokens.Count;
+
+        public IEnumerator<string> GetEnumerator()
+        {
+            for (var i = 0; i < tokens.Count; i++) yield return tokens[i].Value;
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>Tokens in common counting repeats: a merge of the two sorted hash lists.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using JobSignal.Core.Common;
 using JobSignal.Core.Store;
 
@@ -6,9 +7,12 @@ namespace JobSignal.Core.Ingestion;
 /// <summary>
 /// The repost indexes of the companies an ingestion run meets (SPEC 5.4): each built once from the signatures stored
 /// with the company's canonical offers, then kept current as the run adds and sees offers, so that checking an offer
-/// never re-reads or re-tokenizes the company's history. Memory is bounded: past the signature budget, the least
-/// recently used companies' indexes are dropped (and rebuilt from the store if the company comes back). Any change to
-/// an index is undone by dropping it when its savepoint or chunk rolls back: the store is then the truth again.
+/// never re-reads or re-tokenizes the company's history (its index re-reads it only when the company has doubled
+/// since the last build: a constant cost per added offer). Memory is bounded: past the budget of offers held, the least
+/// recently used companies' indexes are dropped (and rebuilt from the store if the company comes back). The indexes
+/// keep no signature: a candidate's is read back from the store (by offer id, one row) when it has to be verified.
+/// Any change to an index is undone by dropping it when its savepoint or chunk rolls back: the store is then the truth
+/// again.
 /// </summary>
 internal sealed class RepostIndexCache
 {
@@ -16,9 +20,10 @@ internal sealed class RepostIndexCache
     private readonly UndoLog _undo;
     private readonly RepostOptions _options;
     private readonly int _budget;
-    private readonly Dictionary<long, LinkedListNode<(long CompanyId, RepostIndex Index)>> _byCompany = [];
-    private readonly LinkedList<(long CompanyId, RepostIndex Index)> _recentFirst = new();
-    private int _signatures;
+    private readonly Dictionary<long, LinkedListNode<Cached>> _byCompany = [];
+    private readonly LinkedList<Cached> _recentFirst = new();
+    private readonly Func<long, ContentSignature?> _readStored;
+    private int _offers;
 
     public RepostIndexCache(SignalStore store, UndoLog undo, TimeSpan window, int budget)
     {
@@ -26,6 +31,7 @@ internal sealed class RepostIndexCache
         _undo = undo;
         _options = RepostOptions.Default with { CandidateWindow = window };
         _budget = budget;
+        _readStored = ReadStored;
     }
 
     /// <summary>Indexes (re)built from the store so far: how often a company's history was read.</summary>
@@ -36,16 +42,24 @@ internal sealed class RepostIndexCache
 
     /// <summary>The repost decision for a new provider offer id of the company.</summary>
     public RepostDecision FindRepost(long companyId, ContentSignature incoming, DateTimeOffset now) =>
-        For(companyId, now).FindRepost(incoming, now);
+        For(companyId, now).Index.FindRepost(incoming, now);
 
-    /// <summary>A new canonical offer was stored, or a known one's content changed.</summary>
+    /// <summary>A new canonical offer was stored, or a known one's content changed (the store holds its new signature).</summary>
     public void Add(long companyId, long offerId, ContentSignature signature, DateTimeOffset seenAt)
     {
-        var index = For(companyId, seenAt);
-        var before = index.Count;
-        index.Add(offerId, signature, seenAt);
-        _signatures += index.Count - before;
+        var cached = For(companyId, seenAt);
+        // Registered first: an index that failed half way through (reading the store back) must go too.
         _undo.Add(() => Drop(companyId));
+        try
+        {
+            cached.Index.Add(offerId, signature, seenAt);
+        }
+        catch
+        {
+            Drop(companyId);
+            throw;
+        }
+        Recount(cached);
         Trim(companyId);
     }
 
@@ -54,35 +68,59 @@ internal sealed class RepostIndexCache
     {
         // Only an index already in memory needs to hear it: one built later reads last seen from the store.
         if (!_byCompany.TryGetValue(companyId, out var node)) return;
-        node.Value.Index.MarkSeen(offerId, seenAt);
         _undo.Add(() => Drop(companyId));
+        node.Value.Index.MarkSeen(offerId, seenAt);
     }
 
-    private RepostIndex For(long companyId, DateTimeOffset now)
+    private Cached For(long companyId, DateTimeOffset now)
     {
         if (_byCompany.TryGetValue(companyId, out var node))
         {
             _recentFirst.Remove(node);
             _recentFirst.AddFirst(node);
-            return node.Value.Index;
+            return node.Value;
         }
         var candidates = new List<CanonicalOfferSignature>();
         foreach (var stored in _store.Offers.ListRepostCandidates(companyId, now - _options.CandidateWindow))
         {
-            if (Read(stored.ContentSignature) is { } signature)
+            if (stored.ContentSignature is { } bytes && Read(bytes) is { } signature)
                 candidates.Add(new CanonicalOfferSignature(stored.OfferId, signature, stored.LastSeenAt));
         }
-        var index = new RepostIndex(candidates, _options);
+        var cached = new Cached(companyId, new RepostIndex(candidates, _options, _readStored));
         Loads++;
-        _signatures += index.Count;
-        _byCompany[companyId] = _recentFirst.AddFirst((companyId, index));
+        _byCompany[companyId] = _recentFirst.AddFirst(cached);
+        Recount(cached);
         Trim(companyId);
-        return index;
+        return cached;
     }
 
-    private ContentSignature? Read(byte[]? bytes)
+    private void Recount(Cached cached)
     {
-        if (bytes is null) return null;
+        _offers += cached.Index.Count - cached.Counted;
+        cached.Counted = cached.Index.Count;
+    }
+
+    // An indexed offer's signature, read back to verify it as a candidate (or to rebuild its company's index).
+    private ContentSignature? ReadStored(long offerId)
+    {
+        using var reader = _store.Statement("SELECT content_signature FROM offers WHERE id = @offerId")
+            .Set("@offerId", offerId).ExecuteReader();
+        if (!reader.Read() || reader.IsDBNull(0)) return null;
+        var length = (int)reader.GetBytes(0, 0, null, 0, 0);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            reader.GetBytes(0, 0, buffer, 0, length);
+            return Read(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private ContentSignature? Read(ReadOnlySpan<byte> bytes)
+    {
         try
         {
             return ContentSignature.FromBytes(bytes);
@@ -97,7 +135,7 @@ internal sealed class RepostIndexCache
 
     private void Trim(long keep)
     {
-        while (_signatures > _budget && _recentFirst.Last is { } oldest && oldest.Value.CompanyId != keep)
+        while (_offers > _budget && _recentFirst.Last is { } oldest && oldest.Value.CompanyId != keep)
             Drop(oldest.Value.CompanyId);
     }
 
@@ -105,6 +143,14 @@ internal sealed class RepostIndexCache
     {
         if (!_byCompany.Remove(companyId, out var node)) return;
         _recentFirst.Remove(node);
-        _signatures -= node.Value.Index.Count;
+        _offers -= node.Value.Counted;
+    }
+
+    private sealed class Cached(long companyId, RepostIndex index)
+    {
+        public long CompanyId { get; } = companyId;
+        public RepostIndex Index { get; } = index;
+        // The offers of this index counted in the budget.
+        public int Counted { get; set; }
     }
 }

@@ -54,6 +54,17 @@ public class RepostDetectorTests
     }
 
     [Fact]
+    public void Signature_from_tokenized_text_is_the_one_from_raw_text()
+    {
+        const string title = "Administrativo/a (Contabilidad) U.S.";
+        const string description = "Gestión de cobros en USD: https://acme.es/jobs, $100k y u.s. GAAP; ñandú café €.";
+
+        Assert.Equal(RepostDetector.BuildSignature(title, description),
+            RepostDetector.BuildSignature(Tokenizer.Tokenize(title), Tokenizer.Tokenize(description)));
+        Assert.Equal(RepostDetector.BuildSignature("Mozo", null), RepostDetector.BuildSignature(Tokenizer.Tokenize("Mozo"), Tokenizer.Tokenize(null)));
+    }
+
+    [Fact]
     public void Signature_without_description()
     {
         var signature = Signature("administrativo a", "");

@@ -56,9 +56,11 @@ public class RepostIndexTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(true, 0.85)]
-    [InlineData(false, 0.90)]
-    public void Index_finds_reposts_exactly_at_the_threshold_for_every_length(bool sameTitle, double threshold)
+    [InlineData(true, 0.85, false)]
+    [InlineData(false, 0.90, false)]
+    [InlineData(true, 0.85, true)]
+    [InlineData(false, 0.90, true)]
+    public void Index_finds_reposts_exactly_at_the_threshold_for_every_length(bool sameTitle, double threshold, bool indexed)
     {
         for (var length = 1; length <= 150; length++)
         {
@@ -69,7 +71,9 @@ public class RepostIndexTests(ITestOutputHelper output)
                 new CanonicalOfferSignature(1, stored, Now),
                 new CanonicalOfferSignature(2, Signature("otra", Words(length, from: 3)), Now),
                 new CanonicalOfferSignature(3, Signature("oferta", Words(length / 2) + " " + Words(length, stem: "d")), Now),
+                .. Fillers(indexed),
             ]);
+            Assert.Equal(indexed, index.IsIndexed);
             var atThreshold = Enumerable.Range(1, length).First(shared => (double)shared / length >= threshold);
             var title = sameTitle ? "oferta" : "distinta";
 
@@ -83,20 +87,21 @@ public class RepostIndexTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void Index_decides_exactly_like_checking_every_candidate()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Index_decides_exactly_like_checking_every_candidate(bool readBack)
     {
         var corpus = new SyntheticCompany(seed: 11);
         var offers = new List<SyntheticOffer>();
-        var candidates = new Dictionary<long, CanonicalOfferSignature>();
+        var stored = new List<CanonicalOfferSignature>();
         for (var id = 1; id <= 1500; id++)
         {
             var offer = corpus.NewOffer();
             offers.Add(offer);
-            candidates[id] = new CanonicalOfferSignature(id, offer.Signature, Now.AddDays(-corpus.Random.Next(0, 220)));
+            stored.Add(new CanonicalOfferSignature(id, offer.Signature, Now.AddDays(-corpus.Random.Next(0, 220))));
         }
-        var index = new RepostIndex(candidates.Values);
-        var nextId = 10_000L;
+        var check = new CheckedIndex(readBack, stored);
         var reposts = 0;
 
         for (var i = 0; i < 600; i++)
@@ -111,27 +116,71 @@ public class RepostIndexTests(ITestOutputHelper output)
                 4 => corpus.Repost(original, similarity: 1.0, keepTitle: true),
                 _ => corpus.Repost(original, similarity: corpus.Random.Next(2) == 0 ? 0.85 : 0.9, keepTitle: corpus.Random.Next(2) == 0),
             }).Signature;
-            var now = Now.AddHours(i);
+            if (check.Next(incoming, Now.AddHours(i), 10_000 + i).IsRepost) reposts++;
+        }
+        Assert.InRange(reposts, 250, 500);
+        if (readBack)
+        {
+            // Read back: the map hits and the few candidates the filters let through, not the company.
+            output.WriteLine($"{check.Store.Reads} signatures read back for 600 offers, {check.Index.BoundRejections} candidates rejected by the bucket bound");
+            Assert.True(check.Store.Reads <= 600 * 3, $"{check.Store.Reads} signatures read back");
+        }
+    }
 
-            var expected = RepostDetector.Decide(incoming, candidates.Values, now);
-            var actual = index.FindRepost(incoming, now);
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Index_grown_from_empty_decides_exactly_through_its_rebuilds(bool readBack)
+    {
+        var corpus = new SyntheticCompany(seed: 12);
+        var offers = new List<SyntheticOffer>();
+        var check = new CheckedIndex(readBack, []);
+        for (var i = 0; i < 700; i++)
+        {
+            var offer = offers.Count == 0 || i % 3 == 0
+                ? corpus.NewOffer()
+                : corpus.Repost(offers[corpus.Random.Next(offers.Count)], 0.83 + corpus.Random.NextDouble() * 0.12, corpus.Random.Next(2) == 0);
+            if (!check.Next(offer.Signature, Now.AddHours(i), 1000 + i).IsRepost) offers.Add(offer);
+        }
+        Assert.Equal(offers.Count, check.Index.Count);
+    }
+
+    /// <summary>
+    /// An index beside the reference, <see cref="RepostDetector.Decide"/> over every candidate, both kept current the
+    /// way ingestion keeps them: a repost refreshes its canonical offer, a new vacancy is added.
+    /// </summary>
+    private sealed class CheckedIndex
+    {
+        private readonly Dictionary<long, CanonicalOfferSignature> _candidates;
+
+        public CheckedIndex(bool readBack, IEnumerable<CanonicalOfferSignature> stored)
+        {
+            _candidates = stored.ToDictionary(c => c.OfferId);
+            Index = readBack ? Store.Index(_candidates.Values) : new RepostIndex(_candidates.Values);
+        }
+
+        public StoredSignatures Store { get; } = new();
+        public RepostIndex Index { get; }
+
+        public RepostDecision Next(ContentSignature incoming, DateTimeOffset now, long newId)
+        {
+            var expected = RepostDetector.Decide(incoming, _candidates.Values, now);
+            var actual = Index.FindRepost(incoming, now);
             Assert.Equal(expected, actual);
-
-            // Keep both sides current the way ingestion does: a repost refreshes its canonical offer, a new vacancy is added.
             if (actual.IsRepost)
             {
-                reposts++;
-                var canonical = candidates[actual.CanonicalOfferId!.Value];
-                candidates[canonical.OfferId] = canonical with { LastSeenAt = now };
-                index.MarkSeen(canonical.OfferId, now);
+                var canonical = _candidates[actual.CanonicalOfferId!.Value];
+                _candidates[canonical.OfferId] = canonical with { LastSeenAt = now };
+                Index.MarkSeen(canonical.OfferId, now);
             }
             else
             {
-                candidates[nextId] = new CanonicalOfferSignature(nextId, incoming, now);
-                index.Add(nextId++, incoming, now);
+                _candidates[newId] = new CanonicalOfferSignature(newId, incoming, now);
+                Store.Put(newId, incoming);
+                Index.Add(newId, incoming, now);
             }
+            return actual;
         }
-        Assert.InRange(reposts, 250, 500);
     }
 
     [Fact]
@@ -179,6 +228,170 @@ public class RepostIndexTests(ITestOutputHelper output)
         output.WriteLine($"offers 4001-5000: {perProbe:F2} verifications per offer, {(double)index.CandidatesVisited / index.Probes:F2} visits per offer overall");
         Assert.Equal(5000, index.Count);
         Assert.True(perProbe <= 0.5, $"{perProbe} verifications per offer");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_offer_whose_stored_signature_is_gone_or_changed_gives_way_to_one_that_really_matches(bool indexed)
+    {
+        var content = Signature("contable", Words(40));
+        var store = new StoredSignatures();
+        var index = store.Index(
+        [
+            new CanonicalOfferSignature(1, content, Now.AddDays(-5)),
+            new CanonicalOfferSignature(2, content, Now.AddDays(-1)),
+            new CanonicalOfferSignature(3, content, Now.AddDays(-3)),
+            new CanonicalOfferSignature(4, Signature("mozo", ""), Now.AddDays(-1)),
+            new CanonicalOfferSignature(5, Signature("mozo", ""), Now.AddDays(-2)),
+            .. Fillers(indexed),
+        ]);
+        Assert.Equal(indexed, index.IsIndexed);
+        Assert.Equal(new RepostDecision(RepostRule.Fingerprint, 2, 1.0), index.FindRepost(content, Now));
+
+        // The most recent one is gone from the store, the next one now has other content under the same key:
+        // the best of those that really have the fingerprint.
+        store.Remove(2);
+        store.Put(3, Signature("contable", Words(40, stem: "x")));
+        Assert.Equal(new RepostDecision(RepostRule.Fingerprint, 1, 1.0), index.FindRepost(content, Now));
+
+        // The same for titles (rule d).
+        store.Put(4, Signature("otro", ""));
+        Assert.Equal(new RepostDecision(RepostRule.TitleOnly, 5, null), index.FindRepost(Signature("mozo", ""), Now));
+        store.Remove(5);
+        Assert.False(index.FindRepost(Signature("mozo", ""), Now).IsRepost);
+    }
+
+    [Theory]
+    [InlineData(true, 0.85, false)]
+    [InlineData(false, 0.90, false)]
+    [InlineData(true, 0.85, true)]
+    [InlineData(false, 0.90, true)]
+    public void Heavily_repeated_tokens_are_found_exactly_at_the_threshold(bool sameTitle, double threshold, bool indexed)
+    {
+        // Few distinct tokens repeated many times: most buckets of the overlap bound are saturated (15 or more).
+        foreach (var repeats in new[] { 7, 40, 300 })
+        {
+            var length = 10 * repeats;
+            var stored = Signature("oferta", Repeated(10, repeats));
+            var store = new StoredSignatures();
+            var index = store.Index(
+            [
+                new CanonicalOfferSignature(1, stored, Now),
+                new CanonicalOfferSignature(2, Signature("otra", Repeated(10, repeats, stem: "d")), Now),
+                .. Fillers(indexed),
+            ]);
+            Assert.Equal(indexed, index.IsIndexed);
+            var atThreshold = Enumerable.Range(1, length).First(shared => (double)shared / length >= threshold);
+            foreach (var shared in new[] { atThreshold, atThreshold - 1 })
+            {
+                // The first `shared` tokens of the stored description, in the same proportions, then new ones.
+                var kept = Tokens(Repeated(10, repeats)).Take(shared);
+                var incoming = RepostDetector.BuildSignature(Tokens(sameTitle ? "oferta" : "distinta"),
+                    [.. kept, .. Tokens(Words(length - shared, stem: "n"))]);
+                var expected = RepostDetector.Decide(incoming, [new CanonicalOfferSignature(1, stored, Now)], Now);
+                Assert.Equal(shared == atThreshold, expected.IsRepost);
+                Assert.Equal(expected, index.FindRepost(incoming, Now));
+            }
+        }
+
+        static string Repeated(int distinct, int repeats, string stem = "w") =>
+            string.Join(' ', Enumerable.Range(0, distinct * repeats).Select(i => $"{stem}{i % distinct}"));
+    }
+
+    [Fact]
+    public void A_large_company_costs_little_memory_and_few_reads_per_offer()
+    {
+        var corpus = new SyntheticCompany(seed: 41);
+        var store = new StoredSignatures();
+        var stored = new List<CanonicalOfferSignature>();
+        var offers = new List<SyntheticOffer>();
+        for (var id = 1; id <= 3000; id++)
+        {
+            offers.Add(corpus.NewOffer());
+            stored.Add(new CanonicalOfferSignature(id, offers[^1].Signature, Now.AddDays(-corpus.Random.Next(0, 170))));
+        }
+        var index = store.Index(stored);
+        var built = (double)index.StructureBytes / index.Count;
+
+        store.ResetReads();
+        for (var i = 0; i < 1000; i++)
+        {
+            var incoming = i % 2 == 0 ? corpus.NewOffer() : corpus.Repost(offers[corpus.Random.Next(offers.Count)], 0.9, keepTitle: true);
+            if (!index.FindRepost(incoming.Signature, Now).IsRepost)
+            {
+                store.Put(10_000 + i, incoming.Signature);
+                index.Add(10_000 + i, incoming.Signature, Now);
+            }
+        }
+        var grown = (double)index.StructureBytes / index.Count;
+        output.WriteLine($"{built:F0} bytes per offer as loaded, {grown:F0} after adding; {store.Reads} reads for 1000 offers, " +
+                         $"{index.BoundRejections} candidates rejected by the bucket bound, {index.Verifications} verified");
+
+        // The signature itself (about 1.5 KB in memory for these descriptions) is never kept.
+        Assert.True(built < 1500, $"{built:F0} bytes per offer");
+        Assert.True(grown < 1500, $"{grown:F0} bytes per offer");
+        // About one read per repost (its canonical offer), next to none per new vacancy.
+        Assert.InRange(store.Reads, 400, 700);
+    }
+
+    [Fact]
+    public void Selecting_a_prefix_puts_exactly_the_smallest_values_first()
+    {
+        var random = new Random(5);
+        foreach (var length in new[] { 1, 2, 15, 16, 17, 100, 405, 3000 })
+        {
+            for (var round = 0; round < 20; round++)
+            {
+                // Distinct values, some runs ascending or descending, as rarity-ordered elements can be.
+                var values = Enumerable.Range(0, length).Select(i => (ulong)i * 7919 % 1_000_003 + (ulong)(round % 3 == 0 ? i * 2_000_000 : 0)).ToArray();
+                if (round % 3 == 1) Array.Reverse(values);
+                if (round % 3 == 2) random.Shuffle(values);
+                var k = random.Next(0, length + 2);
+                var selected = values.ToArray();
+
+                RepostIndex.SelectSmallest(selected, k);
+
+                var expected = values.Order().Take(k).ToHashSet();
+                Assert.True(expected.SetEquals(selected.Take(Math.Min(k, length))), $"length {length}, k {k}");
+                Assert.Equal(values.Order(), selected.Order());
+            }
+        }
+    }
+
+    /// <summary>
+    /// With <paramref name="indexed"/>, enough unrelated offers (sharing a few common words with the tests' "w" words)
+    /// for a company to get maps and posting lists; else none, and the company is scanned.
+    /// </summary>
+    private static IEnumerable<CanonicalOfferSignature> Fillers(bool indexed) =>
+        Enumerable.Range(0, indexed ? RepostIndex.IndexedSize : 0).Select(i =>
+            new CanonicalOfferSignature(100_000 + i, Signature($"relleno {i}", Words(40, stem: $"f{i}x") + " " + Words(8)), Now.AddDays(-i)));
+
+    /// <summary>The store's side of an index that keeps no signature: stored BLOBs by offer id, read back on demand.</summary>
+    private sealed class StoredSignatures
+    {
+        private readonly Dictionary<long, byte[]> _blobs = [];
+
+        public int Reads { get; private set; }
+
+        public void Put(long offerId, ContentSignature signature) => _blobs[offerId] = signature.ToBytes();
+
+        public void Remove(long offerId) => _blobs.Remove(offerId);
+
+        public void ResetReads() => Reads = 0;
+
+        public ContentSignature? Read(long offerId)
+        {
+            Reads++;
+            return _blobs.TryGetValue(offerId, out var bytes) ? ContentSignature.FromBytes(bytes) : null;
+        }
+
+        public RepostIndex Index(IEnumerable<CanonicalOfferSignature> offers)
+        {
+            var list = offers.ToList();
+            foreach (var offer in list) Put(offer.OfferId, offer.Signature);
+            return new RepostIndex(list, null, Read);
+        }
     }
 
     private sealed record SyntheticOffer(string Title, IReadOnlyList<string> Tokens)

@@ -124,6 +124,37 @@ public class RepostIngestionTests : IngestionTestBase
     }
 
     [Fact]
+    public void Reposts_are_found_when_the_index_budget_drops_companies_and_reads_them_back()
+    {
+        // A budget of one offer: every company's index is dropped as soon as another's is needed, then rebuilt from
+        // the store when the company comes back; candidates are verified against the signatures the store keeps.
+        string[] companies = ["Alfa", "Beta", "Gamma"];
+        var offers = new List<Offer>();
+        for (var round = 0; round < 4; round++)
+        {
+            foreach (var company in companies)
+                offers.Add(Offer($"{company}-{round}", company, title: $"Puesto {round}", description: UniqueText(10 * round + company.Length)));
+        }
+        foreach (var company in companies)
+        {
+            offers.Add(Offer($"{company}-same", company, title: "Puesto 1", description: UniqueText(10 + company.Length)));
+            offers.Add(Offer($"{company}-edited", company, title: "Otro puesto", description: UniqueText(30 + company.Length) + " urgente"));
+        }
+        var results = new List<OfferIngestionResult>();
+        using var ingestor = OfferIngestor.Start(Store, Catalog, Options(chunkSize: 5) with { RepostIndexBudget = 1 });
+
+        var run = ingestor.Ingest(offers, results.Add);
+
+        AssertRun(run, RunStatus.Success, received: 18, inserted: 12, reposts: 6);
+        foreach (var company in companies)
+        {
+            Assert.Equal(OfferIdOf($"{company}-1"), results.Single(r => r.ProviderOfferId == $"{company}-same").OfferId);
+            Assert.Equal(OfferIdOf($"{company}-3"), results.Single(r => r.ProviderOfferId == $"{company}-edited").OfferId);
+        }
+        Assert.True(ingestor.RepostIndexLoads > companies.Length, $"{ingestor.RepostIndexLoads} loads");
+    }
+
+    [Fact]
     public void Reposts_are_per_company()
     {
         var (run, _) = Ingest([
