@@ -310,6 +310,8 @@ internal sealed class IngestScenario : IBenchScenario
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var writtenBefore = StorageWrites();
         var pauseBefore = GC.GetTotalPauseDuration();
+        var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
+        var methodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
         int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         var watch = Stopwatch.StartNew();
         work();
@@ -319,7 +321,8 @@ internal sealed class IngestScenario : IBenchScenario
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var written = StorageWrites() - writtenBefore;
         var gc = Invariant($"GC paused {(GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds:0.00} s, collections gen0/1/2 ") +
-                 string.Join('/', collectionsBefore.Select((before, generation) => GC.CollectionCount(generation) - before));
+                 string.Join('/', collectionsBefore.Select((before, generation) => GC.CollectionCount(generation) - before)) +
+                 Invariant($"; JIT {(System.Runtime.JitInfo.GetCompilationTime() - jitBefore).TotalSeconds:0.00} s for {System.Runtime.JitInfo.GetCompiledMethodCount() - methodsBefore} methods");
         stop.Cancel();
         sampler.Wait();
         return new Measurement(watch.Elapsed.TotalSeconds, cpu, peak / 1_048_576.0, managed / 1_048_576.0, allocated, written, gc);
