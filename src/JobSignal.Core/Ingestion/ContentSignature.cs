@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
@@ -113,6 +114,7 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
         return (uint)Mix(hash);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (uint[] Hashes, ushort[] Counts, int TokenCount) CountTokens(IReadOnlyList<string> tokens)
     {
         if (tokens.Count == 0) return ([], [], 0);
@@ -170,6 +172,7 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte[] ComputeFingerprint(string title, IReadOnlyList<string> descriptionTokens)
     {
         var maxBytes = Encoding.UTF8.GetMaxByteCount(title.Length) + 1;

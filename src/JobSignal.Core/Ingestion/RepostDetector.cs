@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Ingestion;
@@ -208,6 +209,7 @@ public static class RepostDetector
     }
 
     /// <summary>Tokens in common counting repeats: a merge of the two sorted hash lists.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int Overlap(ContentSignature a, ContentSignature b)
     {
         ReadOnlySpan<uint> hashesA = a.TokenHashes, hashesB = b.TokenHashes;

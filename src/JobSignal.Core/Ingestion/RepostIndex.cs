@@ -155,6 +155,7 @@ public sealed class RepostIndex
     /// <summary>
     /// The repost decision for a NEW provider offer id of this company (a known id is an update, not a repost).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RepostDecision FindRepost(ContentSignature incoming, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(incoming);
@@ -639,6 +640,7 @@ public sealed class RepostIndex
     /// which the prefix argument needs). The prefix is a set: only which values are the smallest matters, so they are
     /// selected, not sorted.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Describe(ContentSignature signature, ulong[]? buffer, Span<ushort> buckets)
     {
         buckets.Clear();

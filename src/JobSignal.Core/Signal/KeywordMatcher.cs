@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using JobSignal.Core.Catalog;
 
 namespace JobSignal.Core.Signal;
@@ -51,6 +52,7 @@ public sealed class KeywordMatcher
 
         public List<SignalHit> Hits => _hits;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Walk(TrieNode node, int start, int slot, bool usedAlternative)
         {
             var tokens = text.TokenSpan;

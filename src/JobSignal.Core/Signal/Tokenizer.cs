@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Text;
 
@@ -151,6 +152,7 @@ public static class Tokenizer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scan<TSink>(string text, ref TSink sink) where TSink : struct, ITokenSink
     {
         var dropped = UrlAndEmailFinder.Find(text);
