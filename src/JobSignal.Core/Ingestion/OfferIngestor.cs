@@ -194,7 +194,7 @@ public sealed class OfferIngestor : IDisposable
     {
         var started = Stopwatch.GetTimestamp();
         var offers = prepared.Offers;
-        var texts = prepared.Texts();
+        var ready = prepared.Wait();
         var seenAt = StoreTime.Now(_clock);
         Chunk chunk;
         try
@@ -207,9 +207,9 @@ public sealed class OfferIngestor : IDisposable
                 for (var i = 0; i < offers.Length; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    work.Results.Add(Process(offers[i].Offer, offers[i].Problem, texts[i]?.Text, seenAt, work));
+                    work.Results.Add(Process(offers[i].Offer, offers[i].Problem, ready[i]?.Text, seenAt, work));
                 }
-                StoreMatches(work, texts, seenAt, cancellationToken);
+                StoreMatches(work, ready, seenAt, cancellationToken);
                 foreach (var result in work.Results) work.Count(result);
                 _store.Companies.Touch(work.Affected, seenAt);
                 Run.Provider ??= work.Results.Select(r => r.Provider).FirstOrDefault(p => p is not null);
@@ -441,7 +441,7 @@ public sealed class OfferIngestor : IDisposable
         public (Offer Offer, string? Problem)[] Offers { get; }
 
         /// <summary>Waits for the preparation; null for offers that are invalid (they are never stored).</summary>
-        public PreparedOffer?[] Texts() => _work.GetAwaiter().GetResult();
+        public PreparedOffer?[] Wait() => _work.GetAwaiter().GetResult();
 
         /// <summary>The chunk will not be written: let its preparation finish quietly (it touches nothing shared).</summary>
         public void Abandon()

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using JobSignal.Core.Aggregation;
 using JobSignal.Core.Domain;
@@ -31,14 +30,14 @@ public sealed class CompanyRepository
     /// <summary>The companies with these ids that exist, in id order.</summary>
     public IReadOnlyList<Company> Get(IEnumerable<long> companyIds) =>
         _store.Statement(SelectCompany + " WHERE c.id IN (SELECT value FROM json_each(@ids)) ORDER BY c.id")
-            .Set("@ids", System.Text.Json.JsonSerializer.Serialize(companyIds)).Rows<Company>();
+            .SetList("@ids", companyIds).Rows<Company>();
 
     /// <summary>The resolution of each of these companies that exists: all aggregation must know before recomputing.</summary>
     public IReadOnlyDictionary<long, string> Resolutions(IEnumerable<long> companyIds)
     {
         var resolutions = new Dictionary<long, string>();
         using var reader = _store.Statement("SELECT id, resolution FROM companies WHERE id IN (SELECT value FROM json_each(@ids))")
-            .Set("@ids", System.Text.Json.JsonSerializer.Serialize(companyIds)).ExecuteReader();
+            .SetList("@ids", companyIds).ExecuteReader();
         while (reader.Read()) resolutions[reader.GetInt64(0)] = reader.GetString(1);
         return resolutions;
     }
@@ -115,7 +114,7 @@ public sealed class CompanyRepository
         _store.Statement("""
             UPDATE companies SET last_seen_at = max(last_seen_at, @seenAt)
             WHERE id IN (SELECT value FROM json_each(@ids))
-            """).Set("@ids", JsonSerializer.Serialize(companyIds)).Set("@seenAt", seenAt).ExecuteNonQuery());
+            """).SetList("@ids", companyIds).Set("@seenAt", seenAt).ExecuteNonQuery());
 
     /// <summary>Sets the resolution (one of <see cref="Resolution.All"/>). False when the company does not exist or already had it.</summary>
     public bool UpdateResolution(long companyId, string resolution, DateTimeOffset updatedAt)

@@ -1,7 +1,6 @@
 using Dapper;
 using JobSignal.Core.Domain;
 using Microsoft.Data.Sqlite;
-using System.Text.Json;
 
 namespace JobSignal.Core.Store;
 
@@ -51,8 +50,8 @@ public sealed class OfferRepository
     public IReadOnlyDictionary<string, KnownOffer> Find(string provider, IEnumerable<string> providerOfferIds)
     {
         var known = new Dictionary<string, KnownOffer>(StringComparer.Ordinal);
-        var ids = JsonSerializer.Serialize(providerOfferIds.Distinct(StringComparer.Ordinal));
-        using var reader = _store.Statement(SelectKnown).Set("@provider", provider).Set("@ids", ids).ExecuteReader();
+        using var reader = _store.Statement(SelectKnown).Set("@provider", provider)
+            .SetList("@ids", providerOfferIds.Distinct(StringComparer.Ordinal)).ExecuteReader();
         while (reader.Read())
         {
             var offer = new KnownOffer
@@ -163,7 +162,7 @@ public sealed class OfferRepository
         // Read by hand from one reused statement: aggregation reads every offer of the store, and Dapper's mapping and
         // a statement per batch of ids were a large part of that cost.
         var signals = new List<OfferSignal>();
-        using var reader = _store.Statement(SelectForAggregation).Set("@ids", JsonSerializer.Serialize(companyIds)).ExecuteReader();
+        using var reader = _store.Statement(SelectForAggregation).SetList("@ids", companyIds).ExecuteReader();
         while (reader.Read())
         {
             var matched = !reader.IsDBNull(8);

@@ -8,6 +8,13 @@ namespace JobSignal.Core.Store;
 /// <summary>Binding values to a reused <see cref="SignalStore.Statement"/> and reading its rows, in the store's conventions.</summary>
 internal static class StatementExtensions
 {
+    /// <summary>
+    /// Binds a list as one JSON array, read by the statement as <c>IN (SELECT value FROM json_each(@name))</c>: the
+    /// statement text stays the same whatever the list's length, so it is prepared once.
+    /// </summary>
+    public static SqliteCommand SetList<T>(this SqliteCommand command, string name, IEnumerable<T> values) =>
+        command.Set(name, System.Text.Json.JsonSerializer.Serialize(values));
+
     public static SqliteCommand Set(this SqliteCommand command, string name, object? value)
     {
         var stored = value switch
