@@ -24,6 +24,7 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
     private readonly byte[] _fingerprint;
     // Made on first use: signatures read back only to verify a repost candidate never need it.
     private string? _fingerprintHex;
+    private OverlapSketch? _sketch;
 
     private ContentSignature(byte[] fingerprint, string normalizedTitle, int descriptionTokenCount,
         uint[] tokenHashes, ushort[] tokenCounts)
@@ -48,6 +49,9 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
 
     internal ReadOnlySpan<uint> TokenHashes => _tokenHashes;
     internal ReadOnlySpan<ushort> TokenCounts => _tokenCounts;
+
+    /// <summary>The description's overlap sketch, made on first use (for a new offer, while its chunk is prepared).</summary>
+    internal OverlapSketch Sketch => _sketch ??= OverlapSketch.Of(this);
 
     /// <summary>Same fingerprint: the raw SHA-256 bytes compared, as equal as the hex strings, without making them.</summary>
     internal bool HasSameFingerprint(ContentSignature other) => _fingerprint.AsSpan().SequenceEqual(other._fingerprint);

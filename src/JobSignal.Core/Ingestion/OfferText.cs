@@ -15,6 +15,8 @@ internal sealed class OfferText
     {
         Signature = signature;
         CompanyKeys = companyKeys;
+        // Made here, on a preparing thread, rather than by the writer's first repost probe.
+        _ = signature.Sketch;
         Content = new OfferContent(signature.Fingerprint, signature.NormalizedTitle, signature.DescriptionTokenCount, signature.ToBytes());
     }
 

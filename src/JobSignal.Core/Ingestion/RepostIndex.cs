@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace JobSignal.Core.Ingestion;
 
@@ -58,14 +59,6 @@ public sealed class RepostIndex
     // keeps the candidates few even for companies whose offers are mostly shared boilerplate.
     private const int PrefixSlack = 8;
 
-    // Per slot, how many of its elements fall in each of these buckets (by hash), in 4 bits, 15 meaning "15 or more".
-    // On the benchmark corpus (descriptions of one company share 50-75 % of their words) the bound rejects nearly
-    // every candidate the prefix filter lets through: 0.08 verifications per offer instead of 15.
-    private const int BucketBits = 8;
-    private const int Buckets = 1 << BucketBits;
-    private const int BucketBytes = Buckets / 2;
-    private const int Saturated = 15;
-
     // One rarity counter (a byte) for this many element occurrences indexed at the rebuild.
     private const int ElementsPerRarityCounter = 8;
     private static readonly byte[] s_noRarity = [0];
@@ -76,17 +69,20 @@ public sealed class RepostIndex
     private readonly Dictionary<long, ContentSignature>? _kept;
 
     // Slots hold offers in the order they were stored; a replaced offer's slot is retired until the next rebuild.
-    // What the posting walk reads per candidate (_probed) lives apart from the rest, so the walk stays in cache.
+    // What the posting walk writes per candidate (_shared, 2 bytes a slot) lives apart from the rest, so the walk stays
+    // in the first-level cache even for a company of thousands of offers.
     private long[] _offerIds = [];
     private long[] _lastSeenTicks = []; // UTC
     private ulong[] _fingerprintKeys = [];
     private ulong[] _titleKeys = []; // 0: no title
-    private Probed[] _probed = [];
-    private byte[] _bucketCounts = []; // BucketBytes per slot
+    private int[] _lengths = []; // description tokens; -1 once the slot is retired
+    private ushort[] _shared = []; // during a probe: prefix elements each slot shares with the incoming prefix
+    // Per slot, its packed OverlapSketch. On the benchmark corpus (descriptions of one company share 50-75 % of their
+    // words) the bound rejects nearly every candidate the prefix filter lets through: 0.15 verifications per offer.
+    private byte[] _sketches = [];
     private int _slotCount;
     private int _live;
     private int _rebuildAt;
-    private int _probe;
 
     // Null below IndexedSize offers.
     private Indexing? _indexing;
@@ -150,7 +146,7 @@ public sealed class RepostIndex
     /// The bytes the index's own structures take (arrays and maps, at their capacity), not counting kept signatures:
     /// what it costs to hold a company.
     /// </summary>
-    internal long StructureBytes => _offerIds.Length * (8L + 8 + 8 + 8 + 12 + BucketBytes) + (_indexing?.Bytes ?? 0);
+    internal long StructureBytes => _offerIds.Length * (8L + 8 + 8 + 8 + 12 + OverlapSketch.PackedBytes) + (_indexing?.Bytes ?? 0);
 
     /// <summary>
     /// The repost decision for a NEW provider offer id of this company (a known id is an update, not a repost).
@@ -172,32 +168,32 @@ public sealed class RepostIndex
 
         var tokenCount = incoming.DescriptionTokenCount;
         var search = new Search(incoming, now, (now - _options.CandidateWindow).UtcTicks, incoming.TitleKey);
-        Span<ushort> incomingBuckets = stackalloc ushort[Buckets];
-        if (_indexing is not { } indexing)
+        var buffer = _indexing is null ? null : ArrayPool<ulong>.Shared.Rent(tokenCount);
+        var prefixLength = buffer is null ? 0 : Describe(incoming, buffer);
+        // Below IndexedSize offers (or for a prefix too long for the walk's counters) every slot is a candidate.
+        if (_indexing is not { } indexing || prefixLength >= ushort.MaxValue)
         {
-            Describe(incoming, null, incomingBuckets);
+            if (buffer is not null) ArrayPool<ulong>.Shared.Return(buffer);
             for (var slot = 0; slot < _slotCount; slot++)
             {
                 CandidatesVisited++;
-                Consider(slot, ref search, incomingBuckets);
+                Consider(slot, ref search);
             }
             return search.Best;
         }
 
-        var buffer = ArrayPool<ulong>.Shared.Rent(tokenCount);
+        var shared = _shared.AsSpan(0, _slotCount);
         try
         {
-            var prefixLength = Describe(incoming, buffer, incomingBuckets);
-            CountSharedPrefixElements(indexing, tokenCount, buffer.AsSpan(0, prefixLength));
+            CountSharedPrefixElements(indexing, buffer.AsSpan(0, prefixLength));
+            ArrayPool<ulong>.Shared.Return(buffer!);
+            var required = RequiredSharedElements(tokenCount);
+            for (var from = 0; (from = NextReaching(shared, from, required)) >= 0; from++) Consider(from, ref search);
         }
         finally
         {
-            ArrayPool<ulong>.Shared.Return(buffer);
-        }
-        var required = RequiredSharedElements(tokenCount);
-        foreach (var slot in indexing.Touched)
-        {
-            if (_probed[slot].SharedElements >= required) Consider(slot, ref search, incomingBuckets);
+            // The counters start from zero at every probe, even one that a failed read interrupted.
+            shared.Clear();
         }
         return search.Best;
     }
@@ -242,7 +238,7 @@ public sealed class RepostIndex
 
     private DateTimeOffset LastSeen(int slot) => new(_lastSeenTicks[slot], TimeSpan.Zero);
 
-    private bool IsLive(int slot) => _probed[slot].DescriptionTokenCount >= 0;
+    private bool IsLive(int slot) => _lengths[slot] >= 0;
 
     // The live slot of an offer, or -1.
     private int SlotOf(long offerId)
@@ -262,6 +258,7 @@ public sealed class RepostIndex
         public readonly DateTimeOffset Now = now;
         public readonly long OldestTicks = oldestTicks;
         public readonly ulong TitleKey = titleKey;
+        public readonly OverlapSketch Sketch = incoming.Sketch;
         public RepostDecision Best = RepostDecision.NotRepost;
         public DateTimeOffset BestSeen;
     }
@@ -269,14 +266,14 @@ public sealed class RepostIndex
     // A candidate for rules (b) and (c): first what RepostDetector.Evaluate rejects before comparing, checked before
     // reading the candidate back (its window, then its length; equal title keys may hide different titles, so the
     // lower threshold applies then, a superset), then the bucket bound on the overlap, then the rules themselves.
-    private void Consider(int slot, ref Search search, ReadOnlySpan<ushort> incomingBuckets)
+    private void Consider(int slot, ref Search search)
     {
-        var length = _probed[slot].DescriptionTokenCount;
+        var length = _lengths[slot];
         if (length <= 0 || _lastSeenTicks[slot] < search.OldestTicks) return;
         var needed = _titleKeys[slot] == search.TitleKey ? _options.LowestSimilarity : _options.DescriptionSimilarity;
         var tokenCount = search.Incoming.DescriptionTokenCount;
         if (!LengthsCanReach(tokenCount, length, needed)) return;
-        if ((double)OverlapBound(incomingBuckets, slot) / Math.Max(tokenCount, length) < needed)
+        if ((double)search.Sketch.Bound(SketchOf(slot)) / Math.Max(tokenCount, length) < needed)
         {
             BoundRejections++;
             return;
@@ -353,22 +350,21 @@ public sealed class RepostIndex
         return best;
     }
 
-    // Walks the posting lists of the incoming prefix, counting for each candidate how many prefix elements it
-    // shares. A candidate whose length alone rules it out (or whose slot is retired) is dropped on first sight.
-    private void CountSharedPrefixElements(Indexing indexing, int tokenCount, ReadOnlySpan<ulong> prefix)
+    // Walks the posting lists of the incoming prefix, counting for each slot how many prefix elements it shares. A
+    // count never wraps: a prefix is shorter than 65,535 elements (longer ones are not walked, see FindRepost).
+    private void CountSharedPrefixElements(Indexing indexing, ReadOnlySpan<ulong> prefix)
     {
-        var probe = ++_probe;
-        var touched = indexing.Touched;
+        var shared = _shared;
         var postings = indexing.Postings;
-        touched.Clear();
-        var lowest = _options.LowestSimilarity;
+        var visited = 0L;
         foreach (var orderedElement in prefix)
         {
             var head = postings.Find(PostingKey(orderedElement & ElementMask));
             if (head == PostingTable.None) continue;
             if (head >= 0)
             {
-                Touch(touched, head, probe, tokenCount, lowest);
+                shared[head]++;
+                visited++;
                 continue;
             }
             // Chain nodes (slots filed since the last rebuild), then the run the rebuild laid out, if any.
@@ -379,36 +375,37 @@ public sealed class RepostIndex
                     foreach (var slot in postings.RunFrom(reference & ~PostingTable.RunFlag))
                     {
                         if (slot < 0) break;
-                        Touch(touched, slot, probe, tokenCount, lowest);
+                        shared[slot]++;
+                        visited++;
                     }
                     break;
                 }
-                Touch(touched, postings.ChainSlot(reference), probe, tokenCount, lowest);
+                shared[postings.ChainSlot(reference)]++;
+                visited++;
                 var next = postings.ChainNext(reference);
                 if (next == PostingTable.None) break;
                 reference = ~next;
             }
         }
+        CandidatesVisited += visited;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Touch(List<int> touched, int slot, int probe, int tokenCount, double lowest)
+    // The first slot from `from` on that shares at least `required` prefix elements, or -1; most share none, so
+    // the counts are compared a vector at a time.
+    private static int NextReaching(ReadOnlySpan<ushort> shared, int from, int required)
     {
-        CandidatesVisited++;
-        ref var probed = ref _probed[slot];
-        if (probed.Probe == probe)
+        var threshold = Vector128.Create((ushort)(required - 1));
+        var at = from;
+        for (; at + Vector128<ushort>.Count <= shared.Length; at += Vector128<ushort>.Count)
         {
-            probed.SharedElements++;
-            return;
+            var reaching = Vector128.GreaterThan(Vector128.Create(shared.Slice(at, Vector128<ushort>.Count)), threshold);
+            if (reaching != Vector128<ushort>.Zero) return at + BitOperations.TrailingZeroCount(reaching.ExtractMostSignificantBits());
         }
-        probed.Probe = probe;
-        if (!LengthsCanReach(tokenCount, probed.DescriptionTokenCount, lowest))
+        for (; at < shared.Length; at++)
         {
-            probed.SharedElements = int.MinValue;
-            return;
+            if (shared[at] >= required) return at;
         }
-        probed.SharedElements = 1;
-        touched.Add(slot);
+        return -1;
     }
 
     // Similarity never exceeds shorter / longer, so lengths too far apart cannot reach the threshold. A retired slot
@@ -416,21 +413,7 @@ public sealed class RepostIndex
     private static bool LengthsCanReach(int a, int b, double threshold) =>
         b > 0 && (double)Math.Min(a, b) / Math.Max(a, b) >= threshold;
 
-    // An upper bound on the tokens the incoming description has in common with the slot's: per bucket, the smaller
-    // count (the incoming one where the slot's is saturated, as it may be anything from 15 up).
-    private int OverlapBound(ReadOnlySpan<ushort> incoming, int slot)
-    {
-        var packed = _bucketCounts.AsSpan(slot * BucketBytes, BucketBytes);
-        var bound = 0;
-        for (var i = 0; i < BucketBytes; i++)
-        {
-            int low = packed[i] & 0xF, high = packed[i] >> 4;
-            int a = incoming[2 * i], b = incoming[2 * i + 1];
-            bound += low == Saturated ? a : Math.Min(a, low);
-            bound += high == Saturated ? b : Math.Min(b, high);
-        }
-        return bound;
-    }
+    private Span<byte> SketchOf(int slot) => _sketches.AsSpan(slot * OverlapSketch.PackedBytes, OverlapSketch.PackedBytes);
 
     private int Store(long offerId, ContentSignature signature, long lastSeenTicks)
     {
@@ -442,7 +425,7 @@ public sealed class RepostIndex
         _lastSeenTicks[slot] = lastSeenTicks;
         _fingerprintKeys[slot] = signature.FingerprintKey;
         _titleKeys[slot] = signature.TitleKey;
-        _probed[slot] = new Probed { DescriptionTokenCount = signature.DescriptionTokenCount };
+        _lengths[slot] = signature.DescriptionTokenCount;
         _live++;
         if (_indexing is { } indexing)
         {
@@ -459,15 +442,16 @@ public sealed class RepostIndex
         Array.Resize(ref _lastSeenTicks, capacity);
         Array.Resize(ref _fingerprintKeys, capacity);
         Array.Resize(ref _titleKeys, capacity);
-        Array.Resize(ref _probed, capacity);
-        Array.Resize(ref _bucketCounts, capacity * BucketBytes);
+        Array.Resize(ref _lengths, capacity);
+        Array.Resize(ref _shared, capacity);
+        Array.Resize(ref _sketches, capacity * OverlapSketch.PackedBytes);
     }
 
     // A replaced offer's old content stays in the posting lists until the next rebuild; a negative length there
     // makes every probe skip it.
     private void Retire(int slot)
     {
-        _probed[slot].DescriptionTokenCount = -1;
+        _lengths[slot] = -1;
         _live--;
         if (_indexing is not { } indexing) return;
         indexing.SlotByOfferId.Remove(_offerIds[slot]);
@@ -604,36 +588,25 @@ public sealed class RepostIndex
         return (byte)(64 + 16 * (log - 6) + ((count >> (log - 4)) & 15));
     }
 
-    // Records the slot's bucket counts and, in an indexed company, files it under its prefix elements.
+    // Records the slot's sketch and, in an indexed company, files it under its prefix elements.
     private void IndexSlot(int slot, ContentSignature signature)
     {
-        Span<ushort> buckets = stackalloc ushort[Buckets];
-        if (_indexing is { } indexing && signature.HasDescription)
+        signature.Sketch.Pack(SketchOf(slot));
+        if (_indexing is not { } indexing || !signature.HasDescription) return;
+        var buffer = ArrayPool<ulong>.Shared.Rent(signature.DescriptionTokenCount);
+        try
         {
-            var buffer = ArrayPool<ulong>.Shared.Rent(signature.DescriptionTokenCount);
-            try
-            {
-                var prefixLength = Describe(signature, buffer, buckets);
-                for (var i = 0; i < prefixLength; i++) indexing.Postings.Add(PostingKey(buffer[i] & ElementMask), slot);
-            }
-            finally
-            {
-                ArrayPool<ulong>.Shared.Return(buffer);
-            }
+            var prefixLength = Describe(signature, buffer);
+            for (var i = 0; i < prefixLength; i++) indexing.Postings.Add(PostingKey(buffer[i] & ElementMask), slot);
         }
-        else
+        finally
         {
-            Describe(signature, null, buckets);
-        }
-        var packed = _bucketCounts.AsSpan(slot * BucketBytes, BucketBytes);
-        for (var i = 0; i < BucketBytes; i++)
-        {
-            packed[i] = (byte)(Math.Min(buckets[2 * i], (ushort)Saturated) | (Math.Min(buckets[2 * i + 1], (ushort)Saturated) << 4));
+            ArrayPool<ulong>.Shared.Return(buffer);
         }
     }
 
     /// <summary>
-    /// Counts the signature's elements per bucket and, given a buffer, writes its prefix there and returns its length:
+    /// Writes the signature's prefix to the buffer and returns its length:
     /// its first n - minOverlap + <see cref="PrefixSlack"/> elements, rarest first, minOverlap being the fewest shared
     /// tokens that can reach the lower threshold. Each value is the element's quantized rarity then the 48-bit
     /// element, so ordering the values orders by rarity with the element itself as a unique tie-break (a total order,
@@ -641,9 +614,8 @@ public sealed class RepostIndex
     /// selected, not sorted.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int Describe(ContentSignature signature, ulong[]? buffer, Span<ushort> buckets)
+    private int Describe(ContentSignature signature, ulong[] buffer)
     {
-        buckets.Clear();
         var count = 0;
         var hashes = signature.TokenHashes;
         var counts = signature.TokenCounts;
@@ -654,11 +626,7 @@ public sealed class RepostIndex
             for (var occurrence = 1; occurrence <= counts[i]; occurrence++)
             {
                 var element = Element(hashes[i], occurrence);
-                var mixed = ContentSignature.Mix(element);
-                // Counts are exact up to 65,535; a capped count only loosens the bound.
-                ref var bucket = ref buckets[(int)(mixed >> (64 - BucketBits))];
-                if (bucket != ushort.MaxValue) bucket++;
-                if (buffer is not null) buffer[count++] = ((ulong)rarity[(int)((uint)mixed & mask)] << 48) | element;
+                buffer[count++] = ((ulong)rarity[(int)((uint)ContentSignature.Mix(element) & mask)] << 48) | element;
             }
         }
         if (count == 0) return 0;
@@ -714,7 +682,7 @@ public sealed class RepostIndex
 
     // One (token, n-th occurrence) element of a description multiset: the token hash, then the occurrence (at most
     // 65,535, as counts are capped) in the low 16 bits.
-    private static ulong Element(uint tokenHash, int occurrence) => ((ulong)tokenHash << 16) | (uint)occurrence;
+    internal static ulong Element(uint tokenHash, int occurrence) => ((ulong)tokenHash << 16) | (uint)occurrence;
 
     // The posting list an element is filed under: 32 bits of its hash, never 0. Elements sharing one only add
     // candidates (counted as shared elements they are not), which verification then rejects.
@@ -727,15 +695,6 @@ public sealed class RepostIndex
     // A Dictionary's memory: per entry its hash code, next index, key and value (8-byte aligned), and one bucket.
     private static long MapBytes(int capacity, int keyValueBytes) => capacity * ((8L + keyValueBytes + 7) / 8 * 8 + 4);
 
-    private struct Probed
-    {
-        // -1 once the slot is retired.
-        public int DescriptionTokenCount;
-        // The probe that last met this slot in a posting list, and how many prefix elements it shared with it.
-        public int Probe;
-        public int SharedElements;
-    }
-
     /// <summary>What a company of <see cref="IndexedSize"/> offers or more gets: maps from keys to slots, and its posting lists.</summary>
     private sealed class Indexing
     {
@@ -743,14 +702,13 @@ public sealed class RepostIndex
         public readonly KeyGroups ByFingerprint = new();
         public readonly KeyGroups ByTitle = new();
         public readonly PostingTable Postings = new();
-        public readonly List<int> Touched = [];
         // How common each element was among the descriptions at the last rebuild, quantized to a byte, in counters
         // shared by the elements whose hashes meet there: the global "rarest first" order.
         public byte[] Rarity = s_noRarity;
 
         public long Bytes =>
             MapBytes(SlotByOfferId.EnsureCapacity(0), 8 + 4) + ByFingerprint.Bytes + ByTitle.Bytes + Postings.Bytes
-            + (Rarity == s_noRarity ? 0 : Rarity.Length) + Touched.Capacity * 4L;
+            + (Rarity == s_noRarity ? 0 : Rarity.Length);
 
         public void Clear()
         {
