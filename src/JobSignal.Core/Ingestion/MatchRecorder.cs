@@ -72,7 +72,8 @@ internal sealed class MatchRecorder
         var match = computed with { OfferId = offerId, MatchedAt = matchedAt };
         try
         {
-            _retry.Execute(() => _store.Savepoint(() => _store.Matches.Upsert(match)),
+            // One statement: when it fails, SQLite undoes just that statement and the transaction goes on.
+            _retry.Execute(() => _store.Matches.Upsert(match),
                 ex => ex is not OperationCanceledException, cancellationToken: cancellationToken);
             return new MatchAttempt(match, null);
         }

@@ -12,11 +12,13 @@ namespace JobSignal.Core.Ingestion;
 /// every decision is delegated to the pure pieces: <see cref="OfferValidator"/>, <see cref="CompanyIdentity"/>,
 /// <see cref="RepostIndex"/>, <see cref="OfferScorer"/>.
 /// <para>
-/// Per offer (SPEC 7.1), inside its own savepoint: validate -> resolve the company -> skip it when the company's
+/// Per offer (SPEC 7.1): validate -> resolve the company -> skip it when the company's
 /// resolution is final -> a known provider id is an update (fields, last seen; re-scored when its content changed or
 /// it has no match) -> a new id is checked for being a repost of one of the company's canonical offers (counted on
 /// that offer, not stored, not matched) -> insert -> match -> score -> store the match (retried; when it still fails
-/// the offer stays stored without a match). A failure undoes only that offer (failed_db) and the chunk goes on.
+/// the offer stays stored without a match). A failure undoes only that offer (failed_db) and the chunk goes on: a
+/// chunk is written without savepoints first and, only if one of its offers fails, written again with each offer in a
+/// savepoint of its own (failures are rare; two statements per offer are not).
 /// </para>
 /// <para>
 /// Chunks are pipelined: when a chunk is full, its offers are tokenized, signed and scored in the background (pure
@@ -199,23 +201,14 @@ public sealed class OfferIngestor : IDisposable
         Chunk chunk;
         try
         {
-            chunk = _store.Write(() =>
+            try
             {
-                // A retried transaction (the store was busy) starts again from the committed state.
-                _undo.RollbackTo(0);
-                var work = new Chunk(KnownOffers(offers));
-                for (var i = 0; i < offers.Length; i++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    work.Results.Add(Process(offers[i].Offer, offers[i].Problem, ready[i]?.Text, seenAt, work));
-                }
-                StoreMatches(work, ready, seenAt, cancellationToken);
-                foreach (var result in work.Results) work.Count(result);
-                _store.Companies.Touch(work.Affected, seenAt);
-                Run.Provider ??= work.Results.Select(r => r.Provider).FirstOrDefault(p => p is not null);
-                _run.SaveChunk(work.Counters, work.Affected);
-                return work;
-            }, cancellationToken);
+                chunk = WriteChunk(offers, ready, seenAt, isolateOffers: false, cancellationToken);
+            }
+            catch (OfferFailedException)
+            {
+                chunk = WriteChunk(offers, ready, seenAt, isolateOffers: true, cancellationToken);
+            }
         }
         catch
         {
@@ -228,6 +221,33 @@ public sealed class OfferIngestor : IDisposable
         _options.ChunkCommitted?.Invoke(new IngestionChunk(_run.Chunks, offers.Length, Run, Stopwatch.GetElapsedTime(started)));
         return chunk.Results;
     }
+
+    /// <summary>
+    /// Writes a chunk in one transaction. Without <paramref name="isolateOffers"/> the first offer that fails aborts
+    /// the whole transaction (<see cref="OfferFailedException"/>); with it, each offer has a savepoint and a failure
+    /// undoes only that offer.
+    /// </summary>
+    private Chunk WriteChunk((Offer Offer, string? Problem)[] offers, PreparedOffer?[] ready, DateTimeOffset seenAt,
+        bool isolateOffers, CancellationToken cancellationToken) => _store.Write(() =>
+    {
+        // A retried transaction (the store was busy, or an offer failed) starts again from the committed state.
+        _undo.RollbackTo(0);
+        var work = new Chunk(KnownOffers(offers));
+        for (var i = 0; i < offers.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            work.Results.Add(Process(offers[i].Offer, offers[i].Problem, ready[i]?.Text, seenAt, work, isolateOffers));
+        }
+        StoreMatches(work, ready, seenAt, cancellationToken);
+        foreach (var result in work.Results) work.Count(result);
+        _store.Companies.Touch(work.Affected, seenAt);
+        Run.Provider ??= work.Results.Select(r => r.Provider).FirstOrDefault(p => p is not null);
+        _run.SaveChunk(work.Counters, work.Affected);
+        return work;
+    }, cancellationToken);
+
+    /// <summary>An offer of a chunk written without savepoints failed: the chunk is written again, isolating each offer.</summary>
+    private sealed class OfferFailedException(Exception inner) : Exception(inner.Message, inner);
 
     private void EnsureRunning()
     {
@@ -247,8 +267,9 @@ public sealed class OfferIngestor : IDisposable
         return known;
     }
 
-    /// <summary>One offer up to its match, in a savepoint of its own; the match is stored afterwards (<see cref="StoreMatches"/>).</summary>
-    private OfferIngestionResult Process(Offer offer, string? problem, OfferText? text, DateTimeOffset seenAt, Chunk work)
+    /// <summary>One offer up to its match (in a savepoint of its own when isolated); the match is stored afterwards (<see cref="StoreMatches"/>).</summary>
+    private OfferIngestionResult Process(Offer offer, string? problem, OfferText? text, DateTimeOffset seenAt, Chunk work,
+        bool isolated)
     {
         work.Counters.Received++;
         var invalid = problem ?? OfferValidator.Validate(offer)?.Message;
@@ -258,11 +279,17 @@ public sealed class OfferIngestor : IDisposable
         var step = new Step();
         try
         {
-            var result = _store.Savepoint(() => Persist(offer, text, seenAt, work, step));
+            var result = isolated
+                ? _store.Savepoint(() => Persist(offer, text, seenAt, work, step))
+                : Persist(offer, text, seenAt, work, step);
             if (result.CompanyId is { } companyId && result.Outcome is not (IngestionOutcome.SkippedResolved
                     or IngestionOutcome.SkippedNoIdentity))
                 work.Affected.Add(companyId);
             return result;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && !isolated)
+        {
+            throw new OfferFailedException(ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

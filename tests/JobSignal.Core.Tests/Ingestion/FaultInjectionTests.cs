@@ -1,3 +1,4 @@
+using Dapper;
 using JobSignal.Core.Aggregation;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Ingestion;
@@ -52,6 +53,24 @@ public class FaultInjectionTests : IngestionTestBase
         Assert.Equal((1, 0), (aggregated.CompaniesAggregated, aggregated.CompaniesFailed));
         Assert.Equal(2, Store.Companies.Get(company)!.UniqueOffers);
         Assert.Equal(RunStatus.Success, Store.Runs.Get(run.RunId)!.Status);
+    }
+
+    [Fact]
+    public void A_chunk_with_a_failing_offer_is_written_again_offer_by_offer_keeping_nothing_of_the_first_attempt()
+    {
+        // Every row the store really inserts into offers is logged by a trigger in the same transaction.
+        Execute("CREATE TABLE offer_log (provider_offer_id TEXT NOT NULL)");
+        Execute("CREATE TRIGGER log_offers AFTER INSERT ON offers BEGIN INSERT INTO offer_log VALUES (NEW.provider_offer_id); END");
+        FailInserts("offers", "NEW.provider_offer_id = 'o3'");
+
+        var (run, results) = Ingest(DistinctOffers(5));
+
+        AssertRun(run, RunStatus.Success, received: 5, inserted: 4, failedDb: 1);
+        Assert.Equal([IngestionOutcome.Inserted, IngestionOutcome.Inserted, IngestionOutcome.FailedDb, IngestionOutcome.Inserted,
+            IngestionOutcome.Inserted], results.Select(r => r.Outcome));
+        // o1 and o2 were inserted by the first attempt too, which o3 rolled back: each is logged once.
+        Assert.Equal(["o1", "o2", "o4", "o5"], Sql.Query<string>("SELECT provider_offer_id FROM offer_log ORDER BY rowid"));
+        Assert.Equal(4, Count("matches"));
     }
 
     [Fact]
