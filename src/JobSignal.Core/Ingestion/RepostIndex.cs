@@ -214,6 +214,10 @@ public sealed class RepostIndex
         {
             Rebuild(s => s == slot ? signature : _read(_offerIds[s]));
         }
+        else if (_indexing is { Postings.ChainsOutgrowRuns: true } indexing)
+        {
+            indexing.Postings.LayOut();
+        }
     }
 
     /// <summary>
@@ -756,6 +760,7 @@ public sealed class RepostIndex
         // In a reference (a negative head or next: ~reference), this bit marks the start of a run, not a chain node.
         public const int RunFlag = 1 << 30;
         private const int MinimumBuckets = 16;
+        private const int MinimumChainBeforeLayOut = 4096;
 
         // key << 32 | head, 0 for an empty bucket (keys are never 0). A head >= 0 is a slot, else ~head a reference.
         private ulong[] _buckets = new ulong[MinimumBuckets];
@@ -784,7 +789,16 @@ public sealed class RepostIndex
             _chainRented = true;
         }
 
-        /// <summary>After a rebuild filed every list: each list of two or more slots becomes a run.</summary>
+        /// <summary>
+        /// True when the chain nodes filed since the lists were last laid out outnumber an eighth of the runs' postings:
+        /// then they are merged into runs, as walking a chain misses the cache at every node and a run only at its start.
+        /// </summary>
+        public bool ChainsOutgrowRuns => _chainCount > Math.Max(MinimumChainBeforeLayOut, _runs.Length / 8);
+
+        /// <summary>
+        /// Each list of two or more slots becomes one run: its chain nodes, then the run it had. After a rebuild has
+        /// filed every list afresh, and whenever <see cref="ChainsOutgrowRuns"/>.
+        /// </summary>
         public void LayOut()
         {
             var lists = 0;
@@ -792,7 +806,8 @@ public sealed class RepostIndex
             {
                 if (bucket != 0 && (int)(uint)bucket < 0) lists++;
             }
-            var runs = new int[_chainCount + lists];
+            // Every posting once, and one end marker per list (the old runs' markers are among _runs.Length).
+            var runs = new int[_chainCount + _runs.Length + lists];
             var at = 0;
             for (var i = 0; i < _buckets.Length; i++)
             {
@@ -800,12 +815,28 @@ public sealed class RepostIndex
                 var head = (int)(uint)bucket;
                 if (bucket == 0 || head >= 0) continue;
                 var start = at;
-                for (var next = head; next != None; next = ChainNext(~next)) runs[at++] = ChainSlot(~next);
+                for (var reference = ~head; ;)
+                {
+                    if ((reference & RunFlag) != 0)
+                    {
+                        foreach (var slot in RunFrom(reference & ~RunFlag))
+                        {
+                            if (slot < 0) break;
+                            runs[at++] = slot;
+                        }
+                        break;
+                    }
+                    runs[at++] = ChainSlot(reference);
+                    var next = ChainNext(reference);
+                    if (next == None) break;
+                    reference = ~next;
+                }
                 runs[at++] = -1;
                 _buckets[i] = (bucket & 0xFFFF_FFFF_0000_0000UL) | (uint)~(RunFlag | start);
             }
-            _runs = runs;
-            ReleaseChain();
+            _runs = at == runs.Length ? runs : runs[..at];
+            if (_chainRented) ReleaseChain();
+            else _chainCount = 0;
         }
 
         public int Find(uint key)
