@@ -15,6 +15,7 @@ internal static class StoreMigrations
         new StoreMigration(1, "initial schema", InitialSchema),
         new StoreMigration(2, "aggregation reads: match evidence terms, covering indexes", AggregationReads),
         new StoreMigration(3, "drop the repost lookup indexes", DropRepostLookupIndexes),
+        new StoreMigration(4, "drop the company and last-seen index", DropCompanyLastSeenIndex),
     };
 
     public static int Latest => All[^1].Version;
@@ -223,5 +224,12 @@ internal static class StoreMigrations
     private const string DropRepostLookupIndexes = """
         DROP INDEX ix_offers_company_fingerprint;
         DROP INDEX ix_offers_company_title;
+        """;
+
+    // ix_offers_aggregation starts with the same company id, holds last_seen_at, and covers every offer (none is
+    // stored as a repost: reposts live in offer_reposts), so the repost candidates of a company are read through it
+    // in offer id order. A second company-keyed index only made every chunk dirty pages all over it.
+    private const string DropCompanyLastSeenIndex = """
+        DROP INDEX ix_offers_company_last_seen;
         """;
 }

@@ -29,6 +29,22 @@ public class MigrationTests : IDisposable
         Assert.Equal(StoreMigrations.All[^1].Version, SignalStore.LatestSchemaVersion);
     }
 
+    [Fact]
+    public void The_company_keyed_reads_of_offers_go_through_the_one_company_index_left()
+    {
+        using var store = SignalStore.Open(_folder.File("plans.db"));
+        string Plan(string sql) => string.Join(" / ", store.Connection.Query("EXPLAIN QUERY PLAN " + sql).Select(row => (string)row.detail));
+
+        var indexes = store.Connection.Query<string>("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'offers' AND sql IS NOT NULL");
+        Assert.Equal(["ix_offers_aggregation"], indexes);
+        // Repost candidates of a company (loaded once per company and run), in offer id order without a sort.
+        var candidates = Plan("SELECT id, content_signature FROM offers WHERE company_id = 1 AND canonical_offer_id IS NULL AND last_seen_at >= '2025' ORDER BY id");
+        Assert.Contains("USING INDEX ix_offers_aggregation (company_id=?)", candidates);
+        Assert.DoesNotContain("TEMP B-TREE", candidates);
+        // Get-SignalOffer -CompanyId.
+        Assert.Contains("ix_offers_aggregation", Plan("SELECT * FROM offers o WHERE o.company_id IN (1, 2) AND o.canonical_offer_id IS NULL"));
+    }
+
     [Theory]
     [MemberData(nameof(EarlierVersions))]
     public void A_store_of_an_earlier_version_is_migrated_to_the_latest_and_keeps_its_data(int version)
