@@ -39,12 +39,12 @@ public sealed class MatchRepository
     internal MatchRepository(SignalStore store) => _store = store;
 
     /// <summary>Stores the offer's match, replacing the one it had.</summary>
-    public void Upsert(MatchRecord match) => _store.Write(() => _store.Statement(UpsertSql)
+    public void Upsert(MatchRecord match) => _store.Write(() => _store.Native(UpsertSql)
         .Set("@OfferId", match.OfferId).Set("@Score", match.Score).Set("@Raw", match.Raw).Set("@IsStrong", match.IsStrong)
         .Set("@TopCategory", match.TopCategory).Set("@CatalogVersion", match.CatalogVersion)
         .Set("@ExplanationJson", match.ExplanationJson).Set("@EvidenceJson", match.EvidenceJson)
         .Set("@MatchedAt", match.MatchedAt)
-        .ExecuteNonQuery());
+        .Execute());
 
     private const string UpsertSql = """
             INSERT INTO matches (offer_id, score, raw, is_strong, top_category, catalog_version, explanation_json,

@@ -71,7 +71,7 @@ public sealed class OfferRepository
 
     /// <summary>Stores a new canonical offer of a company and returns its id.</summary>
     public long Insert(long companyId, Offer offer, OfferContent content, DateTimeOffset seenAt) => _store.Write(() =>
-        (long)BindOffer(_store.Statement(InsertSql), offer, content, seenAt).Set("@CompanyId", companyId).ExecuteScalar()!);
+        BindOffer(_store.Native(InsertSql), offer, content, seenAt).Set("@CompanyId", companyId).ExecuteInt64()!.Value);
 
     private const string InsertSql = """
             INSERT INTO offers (company_id, provider, provider_offer_id, url, title, description, requirements, province,
@@ -92,7 +92,7 @@ public sealed class OfferRepository
     /// the content keys, and last seen (forward only).
     /// </summary>
     public void Update(long offerId, Offer offer, OfferContent content, DateTimeOffset seenAt) => _store.Write(() =>
-        BindOffer(_store.Statement(UpdateSql), offer, content, seenAt).Set("@OfferId", offerId).ExecuteNonQuery());
+        BindOffer(_store.Native(UpdateSql), offer, content, seenAt).Set("@OfferId", offerId).Execute());
 
     private const string UpdateSql = """
             UPDATE offers SET
@@ -254,7 +254,7 @@ public sealed class OfferRepository
     }
 
     /// <summary>The parameters Insert and Update share: the offer's fields, its content keys and when it was seen.</summary>
-    private static SqliteCommand BindOffer(SqliteCommand command, Offer offer, OfferContent content, DateTimeOffset seenAt) => command
+    private static NativeStatement BindOffer(NativeStatement statement, Offer offer, OfferContent content, DateTimeOffset seenAt) => statement
         .Set("@Provider", offer.Provider).Set("@ProviderOfferId", offer.ProviderOfferId).Set("@Url", offer.Url)
         .Set("@Title", offer.Title).Set("@Description", offer.Description).Set("@Requirements", offer.Requirements)
         .Set("@Province", offer.Province).Set("@City", offer.City).Set("@Country", offer.Country)

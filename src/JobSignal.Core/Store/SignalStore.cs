@@ -20,6 +20,7 @@ public sealed class SignalStore : IDisposable
     private SqliteTransaction? _transaction;
     private int _savepointDepth;
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NativeStatement> _nativeStatements = new(StringComparer.Ordinal);
 
     private SignalStore(string path, SqliteConnection connection, StoreOptions options)
     {
@@ -203,6 +204,20 @@ public sealed class SignalStore : IDisposable
         return command;
     }
 
+    /// <summary>
+    /// A <see cref="NativeStatement"/> prepared once per store, for the statements run once per offer whose binding
+    /// cost counts (an offer's row, its match); it runs in the transaction of the current <see cref="Write{T}"/>.
+    /// </summary>
+    internal NativeStatement Native(string sql)
+    {
+        if (!_nativeStatements.TryGetValue(sql, out var statement))
+        {
+            statement = new NativeStatement(_connection, sql);
+            _nativeStatements.Add(sql, statement);
+        }
+        return statement;
+    }
+
     private T RetryWhileBusy<T>(Func<T> action, CancellationToken cancellationToken) =>
         Options.WriteRetry.Execute(action, IsBusy, (_, _, _) => BusyRetries++, cancellationToken);
 
@@ -234,6 +249,8 @@ public sealed class SignalStore : IDisposable
     {
         foreach (var statement in _statements.Values) statement.Dispose();
         _statements.Clear();
+        foreach (var statement in _nativeStatements.Values) statement.Dispose();
+        _nativeStatements.Clear();
         _transaction?.Dispose();
         _transaction = null;
         _connection.Dispose();

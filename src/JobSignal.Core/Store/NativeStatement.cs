@@ -1,0 +1,102 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace JobSignal.Core.Store;
+
+/// <summary>
+/// A statement prepared once on the store's connection and run through SQLitePCL directly, for the few statements
+/// ingestion runs for every offer. Microsoft.Data.Sqlite looks every parameter up by name at every execution and
+/// copies every string into a new UTF-8 array; here names are resolved once and text is handed to SQLite as it is
+/// (SQLite converts it while copying). It runs inside whatever transaction the connection is in. Not thread-safe.
+/// </summary>
+internal sealed class NativeStatement : IDisposable
+{
+    private const int DateTimeLength = 24; // StoreTime.Format
+
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+    private readonly Dictionary<string, int> _parameters = new(StringComparer.Ordinal);
+
+    public NativeStatement(SqliteConnection connection, string sql)
+    {
+        _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        var rc = raw.sqlite3_prepare_v3(_db, sql, raw.SQLITE_PREPARE_PERSISTENT, out _statement);
+        if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _db);
+        for (var i = 1; i <= raw.sqlite3_bind_parameter_count(_statement); i++)
+            _parameters[raw.sqlite3_bind_parameter_name(_statement, i).utf8_to_string()] = i;
+    }
+
+    // A name the statement does not use is ignored, as Microsoft.Data.Sqlite does: one binding serves an offer's
+    // INSERT and its UPDATE, which does not set everything the INSERT does.
+    public NativeStatement Set(string name, string? value) => Bind(name, value, static (statement, index, text) => text switch
+    {
+        null => raw.sqlite3_bind_null(statement, index),
+        // An empty span has no address, which SQLite would take for NULL.
+        "" => raw.sqlite3_bind_text(statement, index, text),
+        _ => raw.sqlite3_bind_text16(statement, index, text),
+    });
+
+    public NativeStatement Set(string name, long value) => Bind(name, value, static (statement, index, number) => raw.sqlite3_bind_int64(statement, index, number));
+
+    public NativeStatement Set(string name, long? value) => value is { } v ? Set(name, v) : SetNull(name);
+
+    public NativeStatement Set(string name, bool value) => Set(name, value ? 1L : 0L);
+
+    public NativeStatement Set(string name, double value) => Bind(name, value, static (statement, index, number) => raw.sqlite3_bind_double(statement, index, number));
+
+    public NativeStatement Set(string name, byte[]? value) =>
+        value is null ? SetNull(name) : Bind(name, value, static (statement, index, bytes) => raw.sqlite3_bind_blob(statement, index, bytes));
+
+    /// <summary>A timestamp as the store keeps it (<see cref="StoreTime"/>), formatted without a string.</summary>
+    public NativeStatement Set(string name, DateTimeOffset? value)
+    {
+        if (value is not { } time) return SetNull(name);
+        if (!_parameters.TryGetValue(name, out var index)) return this;
+        Span<char> text = stackalloc char[DateTimeLength];
+        return time.UtcDateTime.TryFormat(text, out var written, StoreTime.Format, System.Globalization.CultureInfo.InvariantCulture)
+            ? Check(raw.sqlite3_bind_text16(_statement, index, text[..written]))
+            : Set(name, StoreTime.ToText(time));
+    }
+
+    /// <summary>Runs the statement; returns the first column of its first row as a number (RETURNING id), or null.</summary>
+    public long? ExecuteInt64()
+    {
+        try
+        {
+            var rc = raw.sqlite3_step(_statement);
+            long? first = null;
+            if (rc == raw.SQLITE_ROW)
+            {
+                first = raw.sqlite3_column_int64(_statement, 0);
+                while (rc == raw.SQLITE_ROW) rc = raw.sqlite3_step(_statement);
+            }
+            if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
+            return first;
+        }
+        finally
+        {
+            // Ready for the next call, and no longer holding what it read.
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    /// <summary>Runs the statement; returns how many rows it changed.</summary>
+    public int Execute()
+    {
+        ExecuteInt64();
+        return raw.sqlite3_changes(_db);
+    }
+
+    public void Dispose() => _statement.Dispose();
+
+    private NativeStatement SetNull(string name) => Bind(name, 0, static (statement, index, _) => raw.sqlite3_bind_null(statement, index));
+
+    private NativeStatement Bind<T>(string name, T value, Func<sqlite3_stmt, int, T, int> bind) =>
+        _parameters.TryGetValue(name, out var index) ? Check(bind(_statement, index, value)) : this;
+
+    private NativeStatement Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _db);
+        return this;
+    }
+}
