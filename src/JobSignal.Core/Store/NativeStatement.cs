@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -6,16 +7,20 @@ namespace JobSignal.Core.Store;
 /// <summary>
 /// A statement prepared once on the store's connection and run through SQLitePCL directly, for the few statements
 /// ingestion runs for every offer. Microsoft.Data.Sqlite looks every parameter up by name at every execution and
-/// copies every string into a new UTF-8 array; here names are resolved once and text is handed to SQLite as it is
-/// (SQLite converts it while copying). It runs inside whatever transaction the connection is in. Not thread-safe.
+/// copies every string into a new UTF-8 array; here names are resolved once and text is encoded into a reused
+/// buffer that SQLite copies from. It runs inside whatever transaction the connection is in. Not thread-safe.
 /// </summary>
 internal sealed class NativeStatement : IDisposable
 {
     private const int DateTimeLength = 24; // StoreTime.Format
+    private const int KeptBufferLimit = 1 << 20;
 
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
     private readonly Dictionary<string, int> _parameters = new(StringComparer.Ordinal);
+    // UTF-8 of the text being bound: .NET's encoder is faster than SQLite's UTF-16 conversion, and SQLite copies the
+    // bytes when binding, so one buffer serves every value.
+    private byte[] _utf8 = new byte[4096];
 
     public NativeStatement(SqliteConnection connection, string sql)
     {
@@ -28,13 +33,18 @@ internal sealed class NativeStatement : IDisposable
 
     // A name the statement does not use is ignored, as Microsoft.Data.Sqlite does: one binding serves an offer's
     // INSERT and its UPDATE, which does not set everything the INSERT does.
-    public NativeStatement Set(string name, string? value) => Bind(name, value, static (statement, index, text) => text switch
+    public NativeStatement Set(string name, string? value)
     {
-        null => raw.sqlite3_bind_null(statement, index),
+        if (!_parameters.TryGetValue(name, out var index)) return this;
+        if (value is null) return Check(raw.sqlite3_bind_null(_statement, index));
         // An empty span has no address, which SQLite would take for NULL.
-        "" => raw.sqlite3_bind_text(statement, index, text),
-        _ => raw.sqlite3_bind_text16(statement, index, text),
-    });
+        if (value.Length == 0) return Check(raw.sqlite3_bind_text(_statement, index, value));
+        var maximum = Encoding.UTF8.GetMaxByteCount(value.Length);
+        // A huge text gets a buffer of its own rather than keeping one that size for the store's life.
+        var buffer = maximum <= _utf8.Length ? _utf8 : maximum <= KeptBufferLimit ? _utf8 = new byte[maximum] : new byte[maximum];
+        var written = Encoding.UTF8.GetBytes(value, buffer);
+        return Check(raw.sqlite3_bind_text(_statement, index, buffer.AsSpan(0, written)));
+    }
 
     public NativeStatement Set(string name, long value) => Bind(name, value, static (statement, index, number) => raw.sqlite3_bind_int64(statement, index, number));
 
@@ -52,9 +62,9 @@ internal sealed class NativeStatement : IDisposable
     {
         if (value is not { } time) return SetNull(name);
         if (!_parameters.TryGetValue(name, out var index)) return this;
-        Span<char> text = stackalloc char[DateTimeLength];
+        Span<byte> text = stackalloc byte[DateTimeLength];
         return time.UtcDateTime.TryFormat(text, out var written, StoreTime.Format, System.Globalization.CultureInfo.InvariantCulture)
-            ? Check(raw.sqlite3_bind_text16(_statement, index, text[..written]))
+            ? Check(raw.sqlite3_bind_text(_statement, index, text[..written]))
             : Set(name, StoreTime.ToText(time));
     }
 

@@ -29,6 +29,20 @@ public class NativeStatementTests : StoreTestBase
             (rows[1].Id, rows[1].Text, rows[1].TextType, rows[1].Number, rows[1].Flag, rows[1].At, rows[1].Bytes));
     }
 
+    [Theory]
+    [InlineData(5_000)] // past the first buffer
+    [InlineData(400_000)] // past what a statement keeps (up to 1.2 MB of UTF-8)
+    public void Long_text_round_trips_whatever_its_length(int length)
+    {
+        var text = string.Concat(Enumerable.Repeat("añ€", length / 3 + 1))[..length];
+
+        Store.Write(() => Store.Native(Insert).Set("@text", text).Set("@number", 1L).Set("@real", 1.0).Set("@flag", true)
+            .Set("@at", (DateTimeOffset?)null).Set("@bytes", (byte[]?)null).ExecuteInt64());
+        Store.Write(() => Store.Native(Insert).Set("@text", "short after long").ExecuteInt64());
+
+        Assert.Equal([text, "short after long"], Store.Connection.Query<string>("SELECT text FROM probe ORDER BY id"));
+    }
+
     [Fact]
     public void A_failing_execution_throws_the_sqlite_error_and_leaves_the_statement_usable()
     {
