@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace JobSignal.Core.Signal;
 
 /// <summary>Cuts about 120 characters of original text around a hit, on word boundaries, on one line.</summary>
@@ -36,26 +34,31 @@ internal static class EvidenceSnippet
     /// <summary>One line of printable text: whitespace and controls collapse to one space, lone surrogates become U+FFFD.</summary>
     internal static string Clean(ReadOnlySpan<char> span, bool cutBefore = false, bool cutAfter = false)
     {
-        var builder = new StringBuilder(span.Length + 2);
-        if (cutBefore) builder.Append(Ellipsis);
+        // Every offer's hits make snippets: written into one buffer (on the stack when small), one string at the end.
+        var capacity = span.Length + 2;
+        var buffer = capacity <= 1024 ? stackalloc char[capacity] : new char[capacity];
+        var length = 0;
+        if (cutBefore) buffer[length++] = Ellipsis;
+        var start = length;
         var pendingSpace = false;
         for (var i = 0; i < span.Length; i++)
         {
             var c = span[i];
             if (char.IsWhiteSpace(c) || char.IsControl(c))
             {
-                pendingSpace = builder.Length > (cutBefore ? 1 : 0);
+                pendingSpace = length > start;
                 continue;
             }
-            if (pendingSpace) builder.Append(' ');
+            if (pendingSpace) buffer[length++] = ' ';
             pendingSpace = false;
             if (char.IsHighSurrogate(c) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
             {
-                builder.Append(c).Append(span[++i]);
+                buffer[length++] = c;
+                buffer[length++] = span[++i];
             }
-            else builder.Append(char.IsSurrogate(c) ? '\uFFFD' : c);
+            else buffer[length++] = char.IsSurrogate(c) ? '\uFFFD' : c;
         }
-        if (cutAfter) builder.Append(Ellipsis);
-        return builder.ToString();
+        if (cutAfter) buffer[length++] = Ellipsis;
+        return new string(buffer[..length]);
     }
 }
