@@ -22,9 +22,8 @@ namespace JobSignal.Core.Ingestion;
 /// </para>
 /// <para>
 /// Chunks are pipelined: when a chunk is full, its offers are tokenized, signed and scored in the background (pure
-/// work, <see cref="PreparedChunk"/>) while earlier chunks are written, so a chunk's results come back when the
-/// <see cref="PreparedAhead"/>-th chunk after it fills (or at <see cref="Complete"/>). At most that many chunks and the
-/// one being written are held; each is one transaction that also saves
+/// work, <see cref="PreparedChunk"/>) while the previous chunk is written, so a chunk's results come back when the next
+/// chunk fills (or at <see cref="Complete"/>). At most two chunks are held; each is one transaction that also saves
 /// the run's counters and affected companies, so the run row always tells what is committed. The run is created by <see cref="Start"/> and always
 /// finished: <see cref="Complete"/> (success), <see cref="Fail"/>, <see cref="Cancel"/>, or <see cref="Dispose"/>
 /// (cancelled, when nothing else finished it). Not thread-safe: one ingesting thread.
@@ -32,13 +31,6 @@ namespace JobSignal.Core.Ingestion;
 /// </summary>
 public sealed class OfferIngestor : IDisposable
 {
-    /// <summary>
-    /// Chunks prepared ahead of the one being written. Two, not one: the preparing threads share the cores with the
-    /// writer, the JIT and the GC, so a chunk's preparation sometimes takes longer than the previous chunk's write, and a
-    /// second chunk in hand keeps the writer from waiting then.
-    /// </summary>
-    public const int PreparedAhead = 2;
-
     private readonly SignalStore _store;
     private readonly IngestionOptions _options;
     private readonly TimeProvider _clock;
@@ -48,8 +40,7 @@ public sealed class OfferIngestor : IDisposable
     private readonly MatchRecorder _matches;
     private readonly List<(Offer Offer, string? Problem)> _buffer;
     private readonly RunRecorder _run;
-    // Chunks being prepared, oldest first; the oldest is written once more than PreparedAhead are queued.
-    private readonly Queue<PreparedChunk> _preparing = new();
+    private PreparedChunk? _preparing;
 
     private OfferIngestor(SignalStore store, CompiledCatalog catalog, IngestionOptions options, RunRecorder run)
     {
@@ -137,9 +128,10 @@ public sealed class OfferIngestor : IDisposable
         _buffer.Add((offer, inputProblem));
         if (offer.Fetch is { } fetch) _run.Fetch = fetch;
         if (_buffer.Count < _options.ChunkSize) return [];
-        // Start preparing this chunk, then write the oldest one queued while the newer ones are being prepared.
-        _preparing.Enqueue(StartPreparing(cancellationToken));
-        return _preparing.Count > PreparedAhead ? CommitChunk(_preparing.Dequeue(), cancellationToken) : [];
+        // Start preparing this chunk, then write the one prepared before it while this one is being prepared.
+        var previous = _preparing;
+        _preparing = StartPreparing(cancellationToken);
+        return previous is null ? [] : CommitChunk(previous, cancellationToken);
     }
 
     /// <summary>Commits what is buffered and finishes the run as a success; returns the results not returned yet.</summary>
@@ -147,7 +139,11 @@ public sealed class OfferIngestor : IDisposable
     {
         EnsureRunning();
         var results = new List<OfferIngestionResult>();
-        while (_preparing.TryDequeue(out var prepared)) results.AddRange(CommitChunk(prepared, cancellationToken));
+        if (_preparing is { } prepared)
+        {
+            _preparing = null;
+            results.AddRange(CommitChunk(prepared, cancellationToken));
+        }
         if (_buffer.Count > 0) results.AddRange(CommitChunk(StartPreparing(cancellationToken), cancellationToken));
         _run.Finish(RunStatus.Success, null);
         return results;
@@ -171,7 +167,8 @@ public sealed class OfferIngestor : IDisposable
     private void DropUncommitted()
     {
         _buffer.Clear();
-        while (_preparing.TryDequeue(out var prepared)) prepared.Abandon();
+        _preparing?.Abandon();
+        _preparing = null;
     }
 
     /// <summary>Finishes a run nobody finished as cancelled (the pipeline was stopped); never throws.</summary>
