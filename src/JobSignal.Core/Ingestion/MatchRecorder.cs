@@ -54,7 +54,7 @@ internal sealed class MatchRecorder
             return new PreparedMatch(new MatchRecord
             {
                 Score = score.Score, Raw = (double)score.Raw, IsStrong = score.Strong, TopCategory = score.TopCategory,
-                CatalogVersion = score.CatalogVersion, ExplanationJson = SignalScoreJson.Serialize(score),
+                CatalogVersion = score.CatalogVersion, ExplanationUtf8 = SignalScoreJson.SerializeToUtf8(score),
                 EvidenceJson = MatchEvidence.Of(score),
             }, null);
         }

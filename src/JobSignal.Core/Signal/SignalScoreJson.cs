@@ -38,17 +38,21 @@ public static class SignalScoreJson
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
 
-    public static string Serialize(SignalScore score)
+    public static string Serialize(SignalScore score) => Encoding.UTF8.GetString(Utf8(score));
+
+    /// <summary>The same JSON as <see cref="Serialize"/>, as UTF-8: what ingestion stores, with no string in between.</summary>
+    internal static byte[] SerializeToUtf8(SignalScore score) => Utf8(score).ToArray();
+
+    // Ingestion serializes one explanation per offer on every core: written by hand into a per-thread buffer, without
+    // reflection or intermediate strings. The span is valid until the thread's next call.
+    private static ReadOnlySpan<byte> Utf8(SignalScore score)
     {
         ArgumentNullException.ThrowIfNull(score);
-        // Ingestion serializes one explanation per offer on every core: written by hand into a per-thread buffer,
-        // without reflection or intermediate strings.
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(8192);
         buffer.Clear();
         using (var writer = new Utf8JsonWriter(buffer, s_writerOptions)) Write(writer, score);
-        var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
         if (buffer.Capacity > 1 << 20) t_buffer = null; // one huge offer must not pin its buffer for the thread's life
-        return json;
+        return buffer.WrittenSpan;
     }
 
     /// <summary>Throws <see cref="JobSignalException"/> (SignalExplanationInvalid) on text that is not an explanation.</summary>

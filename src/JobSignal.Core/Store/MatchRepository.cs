@@ -1,3 +1,4 @@
+using System.Text;
 using Dapper;
 using JobSignal.Core.Signal;
 
@@ -13,7 +14,18 @@ public sealed record MatchRecord
     public bool IsStrong { get; init; }
     public string? TopCategory { get; init; }
     public string CatalogVersion { get; init; } = "";
-    public string ExplanationJson { get; init; } = "{}";
+    public string ExplanationJson
+    {
+        get => _explanationJson ?? (ExplanationUtf8 is { } utf8 ? Encoding.UTF8.GetString(utf8) : "{}");
+        init => _explanationJson = value;
+    }
+    private readonly string? _explanationJson;
+
+    /// <summary>
+    /// The explanation as the serializer wrote it, when scoring made this record (<see cref="ExplanationJson"/> then
+    /// decodes it): ingestion stores these bytes as they are, without an 8 KB string per offer in between.
+    /// </summary>
+    internal byte[]? ExplanationUtf8 { get; init; }
     /// <summary>
     /// The explanation's evidence terms (<see cref="EvidenceTerms.Of"/>) as <see cref="MatchEvidence"/> writes them,
     /// kept apart so that aggregation need not read the explanation. Null when not stored (matches from before schema
@@ -39,12 +51,17 @@ public sealed class MatchRepository
     internal MatchRepository(SignalStore store) => _store = store;
 
     /// <summary>Stores the offer's match, replacing the one it had.</summary>
-    public void Upsert(MatchRecord match) => _store.Write(() => _store.Native(UpsertSql)
-        .Set("@OfferId", match.OfferId).Set("@Score", match.Score).Set("@Raw", match.Raw).Set("@IsStrong", match.IsStrong)
-        .Set("@TopCategory", match.TopCategory).Set("@CatalogVersion", match.CatalogVersion)
-        .Set("@ExplanationJson", match.ExplanationJson).Set("@EvidenceJson", match.EvidenceJson)
-        .Set("@MatchedAt", match.MatchedAt)
-        .Execute());
+    public void Upsert(MatchRecord match) => _store.Write(() =>
+    {
+        var statement = _store.Native(UpsertSql)
+            .Set("@OfferId", match.OfferId).Set("@Score", match.Score).Set("@Raw", match.Raw).Set("@IsStrong", match.IsStrong)
+            .Set("@TopCategory", match.TopCategory).Set("@CatalogVersion", match.CatalogVersion)
+            .Set("@EvidenceJson", match.EvidenceJson).Set("@MatchedAt", match.MatchedAt);
+        // A record made by scoring carries its explanation as UTF-8: stored as it is.
+        if (match.ExplanationUtf8 is { } utf8) statement.SetUtf8("@ExplanationJson", utf8);
+        else statement.Set("@ExplanationJson", match.ExplanationJson);
+        return statement.Execute();
+    });
 
     private const string UpsertSql = """
             INSERT INTO matches (offer_id, score, raw, is_strong, top_category, catalog_version, explanation_json,

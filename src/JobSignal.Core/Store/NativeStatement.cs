@@ -46,6 +46,14 @@ internal sealed class NativeStatement : IDisposable
         return Check(raw.sqlite3_bind_text(_statement, index, buffer.AsSpan(0, written)));
     }
 
+    /// <summary>Text already encoded as UTF-8 (bound as TEXT, not as a BLOB).</summary>
+    public NativeStatement SetUtf8(string name, ReadOnlySpan<byte> text)
+    {
+        if (!_parameters.TryGetValue(name, out var index)) return this;
+        // An empty span has no address, which SQLite would take for NULL.
+        return Check(text.IsEmpty ? raw.sqlite3_bind_text(_statement, index, "") : raw.sqlite3_bind_text(_statement, index, text));
+    }
+
     public NativeStatement Set(string name, long value) => Bind(name, value, static (statement, index, number) => raw.sqlite3_bind_int64(statement, index, number));
 
     public NativeStatement Set(string name, long? value) => value is { } v ? Set(name, v) : SetNull(name);

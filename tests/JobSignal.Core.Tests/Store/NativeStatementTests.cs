@@ -44,6 +44,18 @@ public class NativeStatementTests : StoreTestBase
     }
 
     [Fact]
+    public void Utf8_text_is_stored_as_text_not_as_a_blob()
+    {
+        Store.Write(() => Store.Native(Insert).SetUtf8("@text", "{\"evidence\":\"tecnología\"}"u8).Set("@number", 1L).Set("@real", 1.0)
+            .Set("@flag", true).Set("@at", (DateTimeOffset?)null).Set("@bytes", (byte[]?)null).ExecuteInt64());
+        Store.Write(() => Store.Native(Insert).SetUtf8("@text", ReadOnlySpan<byte>.Empty).ExecuteInt64());
+
+        Assert.Equal([("{\"evidence\":\"tecnología\"}", "text"), ("", "text")],
+            Store.Connection.Query<(string, string)>("SELECT text, typeof(text) FROM probe ORDER BY id"));
+        Assert.Equal(1L, Store.Connection.ExecuteScalar<long>("SELECT count(*) FROM probe WHERE text LIKE '%tecnolog_a%'"));
+    }
+
+    [Fact]
     public void A_failing_execution_throws_the_sqlite_error_and_leaves_the_statement_usable()
     {
         Store.Connection.Execute("CREATE TRIGGER refuse BEFORE INSERT ON probe WHEN NEW.number = 13 BEGIN SELECT RAISE(ABORT, 'unlucky number'); END");
