@@ -12,7 +12,6 @@ namespace JobSignal.Core.Store;
 /// </summary>
 internal sealed class NativeStatement : IDisposable
 {
-    private const int DateTimeLength = 24; // StoreTime.Format
     private const int KeptBufferLimit = 1 << 20;
 
     private readonly sqlite3 _db;
@@ -35,15 +34,11 @@ internal sealed class NativeStatement : IDisposable
     // INSERT and its UPDATE, which does not set everything the INSERT does.
     public NativeStatement Set(string name, string? value)
     {
-        if (!_parameters.TryGetValue(name, out var index)) return this;
-        if (value is null) return Check(raw.sqlite3_bind_null(_statement, index));
-        // An empty span has no address, which SQLite would take for NULL.
-        if (value.Length == 0) return Check(raw.sqlite3_bind_text(_statement, index, value));
+        if (value is null) return SetNull(name);
         var maximum = Encoding.UTF8.GetMaxByteCount(value.Length);
         // A huge text gets a buffer of its own rather than keeping one that size for the store's life.
         var buffer = maximum <= _utf8.Length ? _utf8 : maximum <= KeptBufferLimit ? _utf8 = new byte[maximum] : new byte[maximum];
-        var written = Encoding.UTF8.GetBytes(value, buffer);
-        return Check(raw.sqlite3_bind_text(_statement, index, buffer.AsSpan(0, written)));
+        return SetUtf8(name, buffer.AsSpan(0, Encoding.UTF8.GetBytes(value, buffer)));
     }
 
     /// <summary>Text already encoded as UTF-8 (bound as TEXT, not as a BLOB).</summary>
@@ -65,16 +60,8 @@ internal sealed class NativeStatement : IDisposable
     public NativeStatement Set(string name, byte[]? value) =>
         value is null ? SetNull(name) : Bind(name, value, static (statement, index, bytes) => raw.sqlite3_bind_blob(statement, index, bytes));
 
-    /// <summary>A timestamp as the store keeps it (<see cref="StoreTime"/>), formatted without a string.</summary>
-    public NativeStatement Set(string name, DateTimeOffset? value)
-    {
-        if (value is not { } time) return SetNull(name);
-        if (!_parameters.TryGetValue(name, out var index)) return this;
-        Span<byte> text = stackalloc byte[DateTimeLength];
-        return time.UtcDateTime.TryFormat(text, out var written, StoreTime.Format, System.Globalization.CultureInfo.InvariantCulture)
-            ? Check(raw.sqlite3_bind_text(_statement, index, text[..written]))
-            : Set(name, StoreTime.ToText(time));
-    }
+    /// <summary>A timestamp as the store keeps it (<see cref="StoreTime"/>).</summary>
+    public NativeStatement Set(string name, DateTimeOffset? value) => Set(name, StoreTime.ToText(value));
 
     /// <summary>Runs the statement; returns the first column of its first row as a number (RETURNING id), or null.</summary>
     public long? ExecuteInt64()
