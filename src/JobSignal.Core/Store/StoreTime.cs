@@ -18,11 +18,8 @@ public static class StoreTime
     /// <summary>Reads the store's format; any other ISO-8601 text is accepted too and taken as UTC when it has no offset.</summary>
     public static DateTimeOffset Parse(string text) =>
         TryParseFormat(text, out var stored) ? stored
-        : DateTimeOffset.TryParseExact(text, Format, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var exact)
-            ? exact
-            : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal).ToUniversalTime();
+        : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal).ToUniversalTime();
 
     // Format read by position: reads of many rows (aggregation) parse several timestamps each, and the general parser
     // was a large part of their cost. Anything else, valid or not, is left to the general parser.
