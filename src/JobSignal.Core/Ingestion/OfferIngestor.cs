@@ -272,8 +272,9 @@ public sealed class OfferIngestor : IDisposable
         bool isolated)
     {
         work.Counters.Received++;
-        var invalid = problem ?? OfferValidator.Validate(offer)?.Message;
-        if (invalid is not null || text is null) return Result(offer, IngestionOutcome.SkippedInvalid, invalid ?? "Invalid offer.");
+        // The chunk's preparation validated every offer and left no text for an invalid one: only then is it asked why.
+        if (text is null)
+            return Result(offer, IngestionOutcome.SkippedInvalid, problem ?? OfferValidator.Validate(offer)?.Message ?? "Invalid offer.");
 
         var mark = _undo.Mark();
         var step = new Step();
