@@ -21,12 +21,14 @@ public sealed class SignalStore : IDisposable
     private int _savepointDepth;
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NativeStatement> _nativeStatements = new(StringComparer.Ordinal);
+    private readonly WalCheckpointer _checkpointer;
 
     private SignalStore(string path, SqliteConnection connection, StoreOptions options)
     {
         Path = path;
         _connection = connection;
         Options = options;
+        _checkpointer = new WalCheckpointer(path);
         Companies = new CompanyRepository(this);
         Offers = new OfferRepository(this);
         Matches = new MatchRepository(this);
@@ -46,6 +48,8 @@ public sealed class SignalStore : IDisposable
     public int SchemaVersion => (int)_connection.ExecuteScalar<long>("PRAGMA user_version", transaction: _transaction);
     /// <summary>How many times a write was retried because the store was busy, since this store was opened.</summary>
     public int BusyRetries { get; private set; }
+    /// <summary>How many checkpoints the background checkpointer completed since this store was opened.</summary>
+    internal int BackgroundCheckpoints => _checkpointer.Completed;
     /// <summary>True inside <see cref="Write{T}"/>.</summary>
     public bool InTransaction => _transaction is not null;
 
@@ -92,8 +96,9 @@ public sealed class SignalStore : IDisposable
             connection.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; " +
                 // Savepoint journals in memory; a 16 MB page cache, which holds a chunk's working set (in KiB when
                 // negative; 32 MB was no faster and counts against the memory of a 100k-offer run);
-                // a checkpoint every 40 MB of WAL rather than 4: a page rewritten by many chunks is copied back once.
-                "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 10000;");
+                // checkpoints are the WalCheckpointer's, in the background; the writer checkpoints itself only when
+                // the log reaches 160 MB, which also lets the log start over when the background keeps falling behind.
+                "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 40000;");
             var store = new SignalStore(fullPath, connection, options);
             store.RetryWhileBusy(() => connection.ExecuteScalar<string>("PRAGMA journal_mode = WAL"), CancellationToken.None);
             store.Migrate(schemaVersion);
@@ -131,6 +136,7 @@ public sealed class SignalStore : IDisposable
             {
                 var result = work();
                 _transaction.Commit();
+                _checkpointer.Committed();
                 return result;
             }
             catch
@@ -254,6 +260,8 @@ public sealed class SignalStore : IDisposable
         _nativeStatements.Clear();
         _transaction?.Dispose();
         _transaction = null;
+        // The last connection to close checkpoints the log and removes it: the store's own.
+        _checkpointer.Dispose();
         _connection.Dispose();
     }
 }
