@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using JobSignal.Core.Domain;
 
@@ -92,6 +93,7 @@ public static class CompanyIdentity
 
     /// <inheritdoc cref="Resolve(string, OfferCompany?, ICompanyLookup)"/>
     /// <param name="keys">The company's keys, as <see cref="KeysOf"/> gives them.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CompanyResolution Resolve(string provider, OfferCompany? company, CompanyKeys keys, ICompanyLookup known)
     {
         ArgumentNullException.ThrowIfNull(provider);

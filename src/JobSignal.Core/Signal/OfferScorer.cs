@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using JobSignal.Core.Catalog;
 using JobSignal.Core.Domain;
 
@@ -45,6 +46,7 @@ public sealed class OfferScorer
     }
 
     /// <summary>Scores hits found by <see cref="KeywordMatcher"/> with this catalog.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SignalScore Score(IReadOnlyList<SignalHit> hits)
     {
         ArgumentNullException.ThrowIfNull(hits);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -32,6 +33,7 @@ internal sealed class NativeStatement : IDisposable
 
     // A name the statement does not use is ignored, as Microsoft.Data.Sqlite does: one binding serves an offer's
     // INSERT and its UPDATE, which does not set everything the INSERT does.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public NativeStatement Set(string name, string? value)
     {
         if (value is null) return SetNull(name);
@@ -42,6 +44,7 @@ internal sealed class NativeStatement : IDisposable
     }
 
     /// <summary>Text already encoded as UTF-8 (bound as TEXT, not as a BLOB).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public NativeStatement SetUtf8(string name, ReadOnlySpan<byte> text)
     {
         if (!_parameters.TryGetValue(name, out var index)) return this;
