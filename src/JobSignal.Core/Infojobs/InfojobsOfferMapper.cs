@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Ingestion;
@@ -16,7 +15,6 @@ namespace JobSignal.Core.Infojobs;
 public static class InfojobsOfferMapper
 {
     /// <summary>Maps a payload; throws <see cref="FormatException"/> when it is not a JSON object.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Offer Map(JsonElement payload)
     {
         if (payload.ValueKind != JsonValueKind.Object)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using JobSignal.Core.Domain;
 
@@ -93,7 +92,6 @@ public static class CompanyIdentity
 
     /// <inheritdoc cref="Resolve(string, OfferCompany?, ICompanyLookup)"/>
     /// <param name="keys">The company's keys, as <see cref="KeysOf"/> gives them.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CompanyResolution Resolve(string provider, OfferCompany? company, CompanyKeys keys, ICompanyLookup known)
     {
         ArgumentNullException.ThrowIfNull(provider);

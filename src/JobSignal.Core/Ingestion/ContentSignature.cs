@@ -1,6 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using JobSignal.Core.Common;
@@ -84,7 +84,6 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
     }
 
     /// <summary>The MurmurHash3 64-bit finalizer: spreads every input bit over every output bit.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static ulong Mix(ulong hash)
     {
         hash ^= hash >> 33;
@@ -95,7 +94,6 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
         return hash;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static ContentSignature Create(IReadOnlyList<string> titleTokens, IReadOnlyList<string> descriptionTokens)
     {
         ArgumentNullException.ThrowIfNull(titleTokens);
@@ -109,7 +107,6 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
     /// The stable 32-bit hash of one token (FNV-1a 64 over UTF-16 code units, then a MurmurHash3 finalizer). It is
     /// stored, so it must never change without a new <see cref="FormatVersion"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static uint HashToken(string token)
     {
         var hash = 14695981039346656037UL;
@@ -218,7 +215,6 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
     /// The compact stored form: a format version, the raw fingerprint, the title, the token count, then the
     /// multiset as delta-encoded hashes with their counts (variable-length integers).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public byte[] ToBytes()
     {
         var titleLength = Encoding.UTF8.GetByteCount(NormalizedTitle);
@@ -251,7 +247,6 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
     }
 
     /// <summary>Reads a stored signature back; a damaged or foreign BLOB is a ContentSignatureInvalid error.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ContentSignature FromBytes(ReadOnlySpan<byte> bytes)
     {
         var reader = new Reader(bytes);
@@ -289,7 +284,6 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
             $"The stored content signature cannot be read: {problem}.",
             recommendedAction: "Re-ingest the offer so its signature is rebuilt from its title and description.");
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int VarIntSize(uint value)
     {
         var size = 1;
@@ -301,7 +295,6 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
         return size;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteVarInt(byte[] bytes, ref int at, uint value)
     {
         while (value >= 0x80)
@@ -319,10 +312,8 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
 
         public readonly bool AtEnd => _at == _bytes.Length;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public byte Byte() => Bytes(1)[0];
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public ReadOnlySpan<byte> Bytes(int length)
         {
             if (length > _bytes.Length - _at) throw Invalid("it is truncated");
@@ -339,7 +330,6 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
             return (int)value;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public uint VarInt()
         {
             uint value = 0;

@@ -25,7 +25,6 @@ internal sealed class OverlapSketch
     // its count and no candidate is rejected.
     private readonly bool _capped;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private OverlapSketch(ContentSignature signature)
     {
         var hashes = signature.TokenHashes;
@@ -45,7 +44,6 @@ internal sealed class OverlapSketch
     public static OverlapSketch Of(ContentSignature signature) => new(signature);
 
     /// <summary>Writes the 4-bit form a <see cref="RepostIndex"/> keeps per offer.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(Span<byte> destination)
     {
         for (var i = 0; i < PackedBytes; i++)

@@ -196,7 +196,7 @@ public static class RepostDetector
     /// <summary>The normalized values of tokens, read in place.</summary>
     private sealed class TokenValues(IReadOnlyList<Token> tokens) : IReadOnlyList<string>
     {
-        public string this[int index] { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get => tokens[index].Value; }
+        public string this[int index] => tokens[index].Value;
 
         public int Count => tokens.Count;
 

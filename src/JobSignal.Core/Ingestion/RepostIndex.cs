@@ -203,7 +203,6 @@ public sealed class RepostIndex
     /// offer whose title or description changed; when its fingerprint did not change, <see cref="MarkSeen"/> is
     /// enough). With a reader, the reader must give <paramref name="signature"/> back for it from now on.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(long offerId, ContentSignature signature, DateTimeOffset lastSeenAt)
     {
         ArgumentNullException.ThrowIfNull(signature);
@@ -271,7 +270,6 @@ public sealed class RepostIndex
     // A candidate for rules (b) and (c): first what RepostDetector.Evaluate rejects before comparing, checked before
     // reading the candidate back (its window, then its length; equal title keys may hide different titles, so the
     // lower threshold applies then, a superset), then the bucket bound on the overlap, then the rules themselves.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Consider(int slot, ref Search search)
     {
         var length = _lengths[slot];
@@ -358,7 +356,6 @@ public sealed class RepostIndex
 
     // Walks the posting lists of the incoming prefix, counting for each slot how many prefix elements it shares. A
     // count never wraps: a prefix is shorter than 65,535 elements (longer ones are not walked, see FindRepost).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CountSharedPrefixElements(Indexing indexing, ReadOnlySpan<ulong> prefix)
     {
         var shared = _shared;
@@ -399,7 +396,6 @@ public sealed class RepostIndex
 
     // The first slot from `from` on that shares at least `required` prefix elements, or -1; most share none, so
     // the counts are compared a vector at a time.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int NextReaching(ReadOnlySpan<ushort> shared, int from, int required)
     {
         var threshold = Vector128.Create((ushort)(required - 1));
@@ -518,7 +514,6 @@ public sealed class RepostIndex
 
     // Compacts away retired slots (and offers whose signature is gone), renumbering everything that refers to a
     // slot; from IndexedSize offers on, counts element rarity afresh and files every prefix under the new order.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Rebuild(Func<int, ContentSignature?> signatureOf)
     {
         // Read everything first: if reading fails, the index is left as it was.
@@ -598,7 +593,6 @@ public sealed class RepostIndex
     }
 
     // Records the slot's sketch and, in an indexed company, files it under its prefix elements.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void IndexSlot(int slot, ContentSignature signature)
     {
         signature.Sketch.Pack(SketchOf(slot));
@@ -646,7 +640,6 @@ public sealed class RepostIndex
     }
 
     /// <summary>Rearranges distinct values so that the <paramref name="k"/> smallest come first, in no particular order (quickselect).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SelectSmallest(Span<ulong> values, int k)
     {
         if (k <= 0 || k >= values.Length) return;
@@ -806,7 +799,6 @@ public sealed class RepostIndex
         /// Each list of two or more slots becomes one run: its chain nodes, then the run it had. After a rebuild has
         /// filed every list afresh, and whenever <see cref="ChainsOutgrowRuns"/>.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void LayOut()
         {
             var lists = 0;
@@ -847,7 +839,6 @@ public sealed class RepostIndex
             else _chainCount = 0;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Find(uint key)
         {
             var mask = _buckets.Length - 1;
@@ -865,7 +856,6 @@ public sealed class RepostIndex
 
         public int ChainNext(int node) => _chain[2 * node + 1];
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(uint key, int slot)
         {
             if ((_keys + 1) * 4L > _buckets.Length * 3L) Grow();
@@ -887,7 +877,6 @@ public sealed class RepostIndex
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int NewNode(int slot, int next)
         {
             if (2 * _chainCount == _chain.Length)
@@ -918,7 +907,6 @@ public sealed class RepostIndex
             _chainRented = false;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Grow()
         {
             var old = _buckets;

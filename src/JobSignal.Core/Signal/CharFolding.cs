@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace JobSignal.Core.Signal;
@@ -24,7 +23,6 @@ internal static class CharFolding
     private static readonly char[] s_table = new char[char.MaxValue + 1];
     private static readonly ConcurrentDictionary<char, string> s_expansions = new();
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static char Fold(char c)
     {
         var folded = s_table[c];

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 namespace JobSignal.Core.Signal;
 
 /// <summary>Cuts about 120 characters of original text around a hit, on word boundaries, on one line.</summary>
@@ -33,7 +32,6 @@ internal static class EvidenceSnippet
     }
 
     /// <summary>One line of printable text: whitespace and controls collapse to one space, lone surrogates become U+FFFD.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static string Clean(ReadOnlySpan<char> span, bool cutBefore = false, bool cutAfter = false)
     {
         // Every offer's hits make snippets: written into one buffer (on the stack when small), one string at the end.

@@ -35,7 +35,6 @@ public sealed class KeywordMatcher
     public IReadOnlyList<SignalHit> Match(string? text, SignalField field) =>
         string.IsNullOrEmpty(text) ? [] : Match(Tokenizer.Tokenize(text), field);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<SignalHit> Match(TokenizedText text, SignalField field)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -66,7 +65,6 @@ public sealed class KeywordMatcher
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Step(TrieNode node, int start, int end, bool usedAlternative)
         {
             if (node.Terminals is not null)
@@ -92,7 +90,6 @@ public sealed class KeywordMatcher
             return true;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Add(TrieTerminal terminal, int start, int end)
         {
             _seen ??= new Dictionary<(CompiledTerm, int), int>();
@@ -106,7 +103,6 @@ public sealed class KeywordMatcher
             _hits.Add(CreateHit(terminal, start, end));
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private SignalHit CreateHit(TrieTerminal terminal, int start, int end)
         {
             var tokens = text.TokenSpan;
@@ -145,7 +141,6 @@ public sealed class KeywordMatcher
         }
 
         /// <summary>The nearest token of <paramref name="set"/> within the windows around [start, end); before wins ties.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private (string Token, int Distance)? FindNear(HashSet<string> set, int start, int end, int before, int after)
         {
             if (set.Count == 0) return null;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using JobSignal.Core.Catalog;
 using JobSignal.Core.Domain;
 
@@ -46,7 +45,6 @@ public sealed class OfferScorer
     }
 
     /// <summary>Scores hits found by <see cref="KeywordMatcher"/> with this catalog.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SignalScore Score(IReadOnlyList<SignalHit> hits)
     {
         ArgumentNullException.ThrowIfNull(hits);

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -88,7 +87,6 @@ public static class SignalScoreJson
         return score with { Categories = Resolve(score.Categories), Phrases = Resolve(score.Phrases) };
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Write(Utf8JsonWriter w, SignalScore s)
     {
         w.WriteStartObject();
@@ -140,7 +138,6 @@ public static class SignalScoreJson
         w.WriteEndObject();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteContributions(Utf8JsonWriter w, string name, IReadOnlyList<SignalContribution> contributions)
     {
         w.WriteStartArray(name);
@@ -166,7 +163,6 @@ public static class SignalScoreJson
         w.WriteEndArray();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteHits(Utf8JsonWriter w, string name, IReadOnlyList<SignalHit> hits)
     {
         w.WriteStartArray(name);

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 namespace JobSignal.Core.Signal;
 
 /// <summary>One word of the text: its normalized form and where it stands in the original text.</summary>
@@ -25,7 +24,6 @@ public sealed class TokenizedText
     // _firstAlternative[slot] = index of the first alternative starting at or after slot; null when there are none.
     private readonly int[]? _firstAlternative;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal TokenizedText(string text, Token[] tokens, TokenAlternative[] alternatives)
     {
         Text = text;

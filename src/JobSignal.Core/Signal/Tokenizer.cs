@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Buffers;
 using System.Text;
 
 namespace JobSignal.Core.Signal;
@@ -27,7 +27,6 @@ public static class Tokenizer
     private const int LongestCachedToken = 24;
 
     /// <summary>Tokens with offsets plus injected alternatives: what the matcher walks.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TokenizedText Tokenize(string? text)
     {
         text ??= "";
@@ -60,7 +59,6 @@ public static class Tokenizer
         return sink.Builder.ToString();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddSequenceAlternatives(Token[] tokens, List<TokenAlternative> alternatives)
     {
         for (var i = 0; i < tokens.Length; i++)
@@ -113,7 +111,6 @@ public static class Tokenizer
         public List<Token> Tokens;
         public List<TokenAlternative>? Alternatives;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(ReadOnlySpan<char> normalized, int start, int end, CurrencyMarks marks)
         {
             var slot = Tokens.Count;
@@ -127,7 +124,6 @@ public static class Tokenizer
     }
 
     /// <summary>The token as a string, shared with the last identical token this thread made when it is still cached.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string TokenString(ReadOnlySpan<char> normalized)
     {
         if (normalized.Length > LongestCachedToken) return new string(normalized);

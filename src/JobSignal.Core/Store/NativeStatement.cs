@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -33,7 +32,6 @@ internal sealed class NativeStatement : IDisposable
 
     // A name the statement does not use is ignored, as Microsoft.Data.Sqlite does: one binding serves an offer's
     // INSERT and its UPDATE, which does not set everything the INSERT does.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public NativeStatement Set(string name, string? value)
     {
         if (value is null) return SetNull(name);
@@ -44,7 +42,6 @@ internal sealed class NativeStatement : IDisposable
     }
 
     /// <summary>Text already encoded as UTF-8 (bound as TEXT, not as a BLOB).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public NativeStatement SetUtf8(string name, ReadOnlySpan<byte> text)
     {
         if (!_parameters.TryGetValue(name, out var index)) return this;

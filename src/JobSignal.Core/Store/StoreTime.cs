@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 
 namespace JobSignal.Core.Store;
 
@@ -38,7 +37,6 @@ public static class StoreTime
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Digits(string text, int start, int count, out int value)
     {
         value = 0;
