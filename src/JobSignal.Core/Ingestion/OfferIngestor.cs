@@ -463,7 +463,7 @@ public sealed class OfferIngestor : IDisposable
                 var description = Tokenizer.Tokenize(item.Offer.Description);
                 return (PreparedOffer?)new PreparedOffer(OfferText.Of(item.Offer, title, description),
                     matches.Compute(title, description, item.Offer.Requirements));
-            }, cancellationToken), cancellationToken);
+            }, ParallelMap.BesideAWriter, cancellationToken), cancellationToken);
         }
 
         public (Offer Offer, string? Problem)[] Offers { get; }
