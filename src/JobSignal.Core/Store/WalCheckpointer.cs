@@ -5,7 +5,7 @@ namespace JobSignal.Core.Store;
 /// <summary>
 /// Copies a store's write-ahead log back into its file on a connection and a thread of their own, so that a long
 /// write run (ingestion, re-scoring) never waits for a checkpoint: done by the committing connection, a checkpoint
-/// costs the writer the copy and the file's fsync, a third of its time in a 30,000-offer run.
+/// costs the writer the copy and the file's fsync, about a quarter of its time in a 30,000-offer run.
 /// <para>
 /// After a commit, <see cref="Committed"/> starts one PASSIVE checkpoint in the background unless one is running or
 /// one started less than <see cref="Interval"/> ago (a page rewritten by many chunks is copied back once per
