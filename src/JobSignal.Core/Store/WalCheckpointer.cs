@@ -20,6 +20,7 @@ internal sealed class WalCheckpointer : IDisposable
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
     private readonly string _path;
+    // Real elapsed time, not the store's clock (which tests freeze).
     private readonly TimeProvider _time = TimeProvider.System;
     private long _last;
     private Task? _running;
