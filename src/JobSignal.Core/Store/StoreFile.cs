@@ -62,13 +62,15 @@ internal static class StoreFile
     /// "immutable", so SQLite creates no -wal/-shm; with a -wal file present (in use, or a crash) a plain read-only
     /// open sees the latest committed state and the files it uses already exist.
     /// </summary>
-    internal static SqliteConnection OpenReadOnly(string path)
+    internal static SqliteConnection OpenReadOnly(string path) =>
+        Open(File.Exists(path + "-wal") ? path : new Uri(path).AbsoluteUri + "?immutable=1", SqliteOpenMode.ReadOnly);
+
+    /// <summary>An open connection outside the pool (a pooled one would keep the file open, and locked on Windows, after Dispose).</summary>
+    internal static SqliteConnection Open(string dataSource, SqliteOpenMode mode)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
-            DataSource = File.Exists(path + "-wal") ? path : new Uri(path).AbsoluteUri + "?immutable=1",
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
+            DataSource = dataSource, Mode = mode, Pooling = false,
         }.ToString());
         try
         {

@@ -51,11 +51,7 @@ public sealed class StoreSnapshot : IDisposable
         try
         {
             using var from = StoreFile.OpenReadOnly(source);
-            using var to = new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = copy, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false,
-            }.ToString());
-            to.Open();
+            using var to = StoreFile.Open(copy, SqliteOpenMode.ReadWriteCreate);
             from.BackupDatabase(to);
         }
         catch (SqliteException ex)

@@ -68,11 +68,7 @@ internal sealed class WalCheckpointer : IDisposable
 
     private static SqliteConnection Open(string path)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false,
-        }.ToString());
-        connection.Open();
+        var connection = StoreFile.Open(path, SqliteOpenMode.ReadWrite);
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA synchronous = NORMAL";
         command.ExecuteNonQuery();
