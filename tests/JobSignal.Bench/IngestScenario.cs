@@ -227,13 +227,14 @@ internal sealed class IngestScenario : IBenchScenario
     }
 
     /// <summary>
-    /// The runtime settings the README's scheduled-task recipes put in the environment of a nightly run: no dynamic
-    /// PGO (its instrumented code and extra compilations weigh on a process that lives for one run) and a 32 MB
+    /// The runtime settings the README's scheduled-task recipes put in the environment of a nightly run: no tiered
+    /// compilation (each method compiled once, optimized, and precompiled framework code used as it is, where tiering
+    /// compiles thousands of hot methods again while the run competes for the same two cores) and a 32 MB
     /// generation 0 (a chunk being prepared otherwise outlives several collections).
     /// </summary>
     private static readonly IReadOnlyDictionary<string, string> ScheduledRunEnvironment = new Dictionary<string, string>
     {
-        ["DOTNET_TieredPGO"] = "0",
+        ["DOTNET_TieredCompilation"] = "0",
         ["DOTNET_GCgen0size"] = "0x2000000",
     };
 
