@@ -41,9 +41,10 @@ public static class CatalogCompiler
         {
             var tokens = Tokenizer.Tokenize(alias);
             var node = root;
-            foreach (var token in tokens.Tokens)
+            for (var slot = 0; slot < tokens.Count; slot++)
             {
-                if (!node.TryGetChild(token.Value, out var child))
+                var token = tokens.Tokens[slot];
+                if (!node.TryGetChild(token.Value, tokens.TokenHashes[slot], out var child))
                 {
                     child = node.GetOrAddChild(token.Value);
                     nodeCount++;

@@ -1,3 +1,4 @@
+using System.Numerics;
 using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Catalog;
@@ -46,17 +47,47 @@ internal sealed record TrieTerminal(CompiledTerm Term, string Alias, string[]? E
 /// <summary>One token step of the alias trie.</summary>
 internal sealed class TrieNode
 {
+    // Below this many children a dictionary lookup is cheap enough without a filter in front of it.
+    private const int FilteredFrom = 8;
+
     private Dictionary<string, TrieNode>? _children;
+    // One bit per TokenHash value modulo its size, set for each child (about 8 bits a child). Most tokens of a text
+    // start no alias: at the root, the bit rules them out before the dictionary hashes the token again.
+    private ulong[]? _childFilter;
 
     public List<TrieTerminal>? Terminals { get; private set; }
 
     public bool HasChildren => _children is not null;
 
-    public bool TryGetChild(string token, out TrieNode child)
+    /// <summary>The child for <paramref name="token"/>, whose <see cref="TokenHash"/> is <paramref name="hash"/>.</summary>
+    public bool TryGetChild(string token, uint hash, out TrieNode child)
     {
-        if (_children is not null && _children.TryGetValue(token, out child!)) return true;
+        if (_children is not null && PassesFilter(hash) && _children.TryGetValue(token, out child!)) return true;
         child = null!;
         return false;
+    }
+
+    internal bool PassesFilter(uint hash)
+    {
+        if (_childFilter is not { } filter) return true;
+        var bit = hash & (uint)(filter.Length * 64 - 1);
+        return (filter[bit >> 6] & (1UL << (int)(bit & 63))) != 0;
+    }
+
+    /// <summary>Builds the child filters of this node and all below it, once the trie is complete.</summary>
+    public void Seal()
+    {
+        if (_children is null) return;
+        foreach (var child in _children.Values) child.Seal();
+        if (_children.Count < FilteredFrom) return;
+        var filter = new ulong[(int)BitOperations.RoundUpToPowerOf2((uint)_children.Count) / 8];
+        var mask = (uint)(filter.Length * 64 - 1);
+        foreach (var token in _children.Keys)
+        {
+            var bit = TokenHash.Of(token) & mask;
+            filter[bit >> 6] |= 1UL << (int)(bit & 63);
+        }
+        _childFilter = filter;
     }
 
     public TrieNode GetOrAddChild(string token)
@@ -79,6 +110,7 @@ public sealed class CompiledCatalog
         HashSet<string> negationCues)
     {
         Catalog = catalog;
+        root.Seal();
         Root = root;
         Terms = terms;
         NodeCount = nodeCount;

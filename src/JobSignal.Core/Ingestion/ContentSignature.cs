@@ -4,6 +4,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using JobSignal.Core.Common;
+using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Ingestion;
 
@@ -72,73 +73,46 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
         get
         {
             if (NormalizedTitle.Length == 0) return 0;
-            var hash = 14695981039346656037UL;
-            foreach (var c in NormalizedTitle)
-            {
-                hash ^= c;
-                hash *= 1099511628211UL;
-            }
-            hash = Mix(hash);
+            var hash = TokenHash.Of64(NormalizedTitle);
             return hash == 0 ? 1 : hash;
         }
-    }
-
-    /// <summary>The MurmurHash3 64-bit finalizer: spreads every input bit over every output bit.</summary>
-    internal static ulong Mix(ulong hash)
-    {
-        hash ^= hash >> 33;
-        hash *= 0xff51afd7ed558ccdUL;
-        hash ^= hash >> 33;
-        hash *= 0xc4ceb9fe1a85ec53UL;
-        hash ^= hash >> 33;
-        return hash;
     }
 
     internal static ContentSignature Create(IReadOnlyList<string> titleTokens, IReadOnlyList<string> descriptionTokens)
     {
         ArgumentNullException.ThrowIfNull(titleTokens);
         ArgumentNullException.ThrowIfNull(descriptionTokens);
-        // The description is read three times (counted, measured, fingerprinted): through the list once, then as a span.
-        var description = ArrayPool<string>.Shared.Rent(descriptionTokens.Count);
+        var hashes = ArrayPool<uint>.Shared.Rent(descriptionTokens.Count);
         try
         {
-            for (var i = 0; i < descriptionTokens.Count; i++) description[i] = descriptionTokens[i];
-            var tokens = description.AsSpan(0, descriptionTokens.Count);
-            var title = JoinTokens(titleTokens);
-            var (hashes, counts, tokenCount) = CountTokens(tokens);
-            return new ContentSignature(ComputeFingerprint(title, tokens), title, tokenCount, hashes, counts);
+            for (var i = 0; i < descriptionTokens.Count; i++) hashes[i] = TokenHash.Of(descriptionTokens[i]);
+            return Create(titleTokens, descriptionTokens, hashes.AsSpan(0, descriptionTokens.Count));
         }
         finally
         {
-            ArrayPool<string>.Shared.Return(description, clearArray: true);
+            ArrayPool<uint>.Shared.Return(hashes);
         }
     }
 
-    /// <summary>
-    /// The stable 32-bit hash of one token (FNV-1a 64 over UTF-16 code units, then a MurmurHash3 finalizer). It is
-    /// stored, so it must never change without a new <see cref="FormatVersion"/>.
-    /// </summary>
-    internal static uint HashToken(string token)
+    /// <summary>From tokens whose <see cref="TokenHash"/>es are known (the tokenizer computed them).</summary>
+    internal static ContentSignature Create(IReadOnlyList<string> titleTokens, IReadOnlyList<string> descriptionTokens,
+        ReadOnlySpan<uint> descriptionHashes)
     {
-        var hash = 14695981039346656037UL;
-        foreach (var c in token)
-        {
-            hash ^= c;
-            hash *= 1099511628211UL;
-        }
-        return (uint)Mix(hash);
+        var title = JoinTokens(titleTokens);
+        var (hashes, counts, tokenCount) = CountTokens(descriptionHashes);
+        return new ContentSignature(ComputeFingerprint(title, descriptionTokens), title, tokenCount, hashes, counts);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (uint[] Hashes, ushort[] Counts, int TokenCount) CountTokens(ReadOnlySpan<string> tokens)
+    private static (uint[] Hashes, ushort[] Counts, int TokenCount) CountTokens(ReadOnlySpan<uint> tokenHashes)
     {
-        if (tokens.Length == 0) return ([], [], 0);
-        var sorted = ArrayPool<uint>.Shared.Rent(2 * tokens.Length);
+        if (tokenHashes.Length == 0) return ([], [], 0);
+        var sorted = ArrayPool<uint>.Shared.Rent(2 * tokenHashes.Length);
         try
         {
-            var span = sorted.AsSpan(0, tokens.Length);
-            for (var i = 0; i < tokens.Length; i++) span[i] = HashToken(tokens[i]);
-            RadixSort(span, sorted.AsSpan(tokens.Length, tokens.Length));
+            var span = sorted.AsSpan(0, tokenHashes.Length);
+            tokenHashes.CopyTo(span);
+            RadixSort(span, sorted.AsSpan(tokenHashes.Length, tokenHashes.Length));
 
             var distinct = 1;
             for (var i = 1; i < span.Length; i++)
@@ -217,27 +191,33 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
         // Four passes, an even number: the sorted keys are back in place.
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static byte[] ComputeFingerprint(string title, ReadOnlySpan<string> descriptionTokens)
+    /// <summary>SHA-256 of the UTF-8 of the title, a line feed, and the description tokens joined by single spaces.</summary>
+    private static byte[] ComputeFingerprint(string title, IReadOnlyList<string> descriptionTokens)
     {
-        var maxBytes = Encoding.UTF8.GetMaxByteCount(title.Length) + 1;
-        foreach (var token in descriptionTokens) maxBytes += Encoding.UTF8.GetMaxByteCount(token.Length) + 1;
-
-        var buffer = ArrayPool<byte>.Shared.Rent(maxBytes);
+        // Joined first, then transcoded in one call: one call per token cost more than the transcoding itself.
+        var length = title.Length + 1;
+        for (var i = 0; i < descriptionTokens.Count; i++) length += descriptionTokens[i].Length + 1;
+        var chars = ArrayPool<char>.Shared.Rent(length);
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(length));
         try
         {
-            var length = Encoding.UTF8.GetBytes(title, buffer);
-            buffer[length++] = (byte)'\n';
-            for (var i = 0; i < descriptionTokens.Length; i++)
+            title.CopyTo(chars);
+            var at = title.Length;
+            chars[at++] = '\n';
+            for (var i = 0; i < descriptionTokens.Count; i++)
             {
-                if (i > 0) buffer[length++] = (byte)' ';
-                length += Encoding.UTF8.GetBytes(descriptionTokens[i], buffer.AsSpan(length));
+                if (i > 0) chars[at++] = ' ';
+                var token = descriptionTokens[i];
+                token.CopyTo(chars.AsSpan(at));
+                at += token.Length;
             }
-            return SHA256.HashData(buffer.AsSpan(0, length));
+            var count = Encoding.UTF8.GetBytes(chars.AsSpan(0, at), bytes);
+            return SHA256.HashData(bytes.AsSpan(0, count));
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<char>.Shared.Return(chars);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Ingestion;
 
@@ -33,7 +34,7 @@ internal sealed class OverlapSketch
         {
             for (var occurrence = 1; occurrence <= occurrences[i]; occurrence++)
             {
-                var bucket = (int)(ContentSignature.Mix(RepostIndex.Element(hashes[i], occurrence)) >> (64 - BucketBits));
+                var bucket = (int)(TokenHash.Mix(RepostIndex.Element(hashes[i], occurrence)) >> (64 - BucketBits));
                 ref var count = ref _counts[(bucket >> 1) + (bucket & 1) * PackedBytes];
                 if (count == byte.MaxValue) _capped = true;
                 else count++;

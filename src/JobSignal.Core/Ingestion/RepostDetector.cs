@@ -100,7 +100,7 @@ public static class RepostDetector
 
     /// <summary>Builds an offer's content signature from its tokenized title and description (the tokens' values, not copied out).</summary>
     internal static ContentSignature BuildSignature(TokenizedText title, TokenizedText description) =>
-        ContentSignature.Create(new TokenValues(title.Tokens), new TokenValues(description.Tokens));
+        ContentSignature.Create(new TokenValues(title.Tokens), new TokenValues(description.Tokens), description.TokenHashes);
 
     /// <summary>
     /// Description similarity: tokens in common counting repeats (a token twice in one and three times in the other

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Ingestion;
 
@@ -569,7 +570,7 @@ public sealed class RepostIndex
                 {
                     for (var occurrence = 1; occurrence <= occurrences[i]; occurrence++)
                     {
-                        ref var count = ref counts[(int)((uint)ContentSignature.Mix(Element(hashes[i], occurrence)) & mask)];
+                        ref var count = ref counts[(int)((uint)TokenHash.Mix(Element(hashes[i], occurrence)) & mask)];
                         if (count != ushort.MaxValue) count++;
                     }
                 }
@@ -630,7 +631,7 @@ public sealed class RepostIndex
             for (var occurrence = 1; occurrence <= counts[i]; occurrence++)
             {
                 var element = Element(hashes[i], occurrence);
-                buffer[count++] = ((ulong)rarity[(int)((uint)ContentSignature.Mix(element) & mask)] << 48) | element;
+                buffer[count++] = ((ulong)rarity[(int)((uint)TokenHash.Mix(element) & mask)] << 48) | element;
             }
         }
         if (count == 0) return 0;
@@ -692,7 +693,7 @@ public sealed class RepostIndex
     // candidates (counted as shared elements they are not), which verification then rejects.
     private static uint PostingKey(ulong element)
     {
-        var key = (uint)(ContentSignature.Mix(element) >> 32);
+        var key = (uint)(TokenHash.Mix(element) >> 32);
         return key == 0 ? 1 : key;
     }
 

@@ -20,14 +20,16 @@ public readonly record struct TokenAlternative(string Value, int Slot, int SlotC
 public sealed class TokenizedText
 {
     private readonly Token[] _tokens;
+    private readonly uint[] _tokenHashes;
     private readonly TokenAlternative[] _alternatives;
     // _firstAlternative[slot] = index of the first alternative starting at or after slot; null when there are none.
     private readonly int[]? _firstAlternative;
 
-    internal TokenizedText(string text, Token[] tokens, TokenAlternative[] alternatives)
+    internal TokenizedText(string text, Token[] tokens, uint[] tokenHashes, TokenAlternative[] alternatives)
     {
         Text = text;
         _tokens = tokens;
+        _tokenHashes = tokenHashes;
         _alternatives = alternatives;
         if (alternatives.Length == 0) return;
         _firstAlternative = new int[tokens.Length + 1];
@@ -50,6 +52,9 @@ public sealed class TokenizedText
     public int Count => _tokens.Length;
 
     internal ReadOnlySpan<Token> TokenSpan => _tokens;
+
+    /// <summary>The <see cref="TokenHash"/> of each token's value, by slot.</summary>
+    internal ReadOnlySpan<uint> TokenHashes => _tokenHashes;
 
     internal ReadOnlySpan<TokenAlternative> AlternativesAt(int slot)
     {

@@ -19,9 +19,10 @@ public static class Tokenizer
 {
     private const string Usd = "usd", Gbp = "gbp", Eur = "eur", Us = "us", Usa = "usa", Uk = "uk", Latam = "latam";
 
-    // Per thread: the token list being built (reused, so only the final array is allocated) and a small cache of
-    // token strings. Offers repeat the same few hundred words, so most tokens are not allocated again.
+    // Per thread: the token list and hash list being built (reused, so only the final arrays are allocated) and a
+    // small cache of token strings. Offers repeat the same few hundred words, so most tokens are not allocated again.
     [ThreadStatic] private static List<Token>? t_tokens;
+    [ThreadStatic] private static List<uint>? t_hashes;
     [ThreadStatic] private static string?[]? t_recentTokens;
     private const int RecentTokenSlots = 4096;
     private const int LongestCachedToken = 24;
@@ -31,16 +32,25 @@ public static class Tokenizer
     {
         text ??= "";
         var list = t_tokens ??= new List<Token>(512);
+        var hashes = t_hashes ??= new List<uint>(512);
         list.Clear();
-        var sink = new LatticeSink { Tokens = list };
+        hashes.Clear();
+        var sink = new LatticeSink { Tokens = list, Hashes = hashes };
         Scan(text, ref sink);
         var tokens = list.ToArray();
+        var tokenHashes = hashes.ToArray();
         list.Clear();
-        if (list.Capacity > 65_536) t_tokens = null; // a huge text must not pin its buffer for the thread's life
+        hashes.Clear();
+        if (list.Capacity > 65_536)
+        {
+            // A huge text must not pin its buffers for the thread's life.
+            t_tokens = null;
+            t_hashes = null;
+        }
         var alternatives = sink.Alternatives ?? new List<TokenAlternative>();
         AddSequenceAlternatives(tokens, alternatives);
         if (alternatives.Count > 1) alternatives.Sort(static (a, b) => a.Slot.CompareTo(b.Slot));
-        return new TokenizedText(text, tokens, alternatives.ToArray());
+        return new TokenizedText(text, tokens, tokenHashes, alternatives.ToArray());
     }
 
     /// <summary>Just the normalized original tokens (no offsets, no injections): for fingerprints and similarity.</summary>
@@ -109,12 +119,15 @@ public static class Tokenizer
     private struct LatticeSink : ITokenSink
     {
         public List<Token> Tokens;
+        public List<uint> Hashes;
         public List<TokenAlternative>? Alternatives;
 
         public void Add(ReadOnlySpan<char> normalized, int start, int end, CurrencyMarks marks)
         {
             var slot = Tokens.Count;
-            Tokens.Add(new Token(TokenString(normalized), start, end));
+            var hash = TokenHash.Of(normalized);
+            Tokens.Add(new Token(TokenString(normalized, hash), start, end));
+            Hashes.Add(hash);
             if (marks == CurrencyMarks.None) return;
             Alternatives ??= new List<TokenAlternative>();
             if ((marks & CurrencyMarks.Dollar) != 0) Alternatives.Add(new TokenAlternative(Usd, slot, 1));
@@ -124,11 +137,11 @@ public static class Tokenizer
     }
 
     /// <summary>The token as a string, shared with the last identical token this thread made when it is still cached.</summary>
-    private static string TokenString(ReadOnlySpan<char> normalized)
+    private static string TokenString(ReadOnlySpan<char> normalized, uint hash)
     {
         if (normalized.Length > LongestCachedToken) return new string(normalized);
         var recent = t_recentTokens ??= new string?[RecentTokenSlots];
-        ref var slot = ref recent[string.GetHashCode(normalized) & (RecentTokenSlots - 1)];
+        ref var slot = ref recent[hash & (RecentTokenSlots - 1)];
         if (slot is { } cached && normalized.SequenceEqual(cached)) return cached;
         return slot = new string(normalized);
     }
@@ -195,13 +208,17 @@ public static class Tokenizer
                         break;
                     default:
                         token.Append(folded, i);
-                        token.Marks |= c switch
+                        // Every currency sign is '$' or beyond ASCII: plain letters and digits skip the switch.
+                        if (c == '$' || c > '\u007F')
                         {
-                            '$' or '\uFF04' or '\uFE69' => CurrencyMarks.Dollar,
-                            '\u00A3' or '\uFFE1' => CurrencyMarks.Pound,
-                            '\u20AC' => CurrencyMarks.Euro,
-                            _ => CurrencyMarks.None,
-                        };
+                            token.Marks |= c switch
+                            {
+                                '$' or '\uFF04' or '\uFE69' => CurrencyMarks.Dollar,
+                                '\u00A3' or '\uFFE1' => CurrencyMarks.Pound,
+                                '\u20AC' => CurrencyMarks.Euro,
+                                _ => CurrencyMarks.None,
+                            };
+                        }
                         break;
                 }
             }

@@ -1,4 +1,5 @@
 using JobSignal.Core.Ingestion;
+using JobSignal.Core.Signal;
 using static JobSignal.Core.Tests.Ingestion.RepostDetectorTests;
 
 namespace JobSignal.Core.Tests.Ingestion;
@@ -68,7 +69,7 @@ public class OverlapSketchTests
         for (var i = 0; i < hashes.Length; i++)
         {
             for (var occurrence = 1; occurrence <= occurrences[i]; occurrence++)
-                counts[(int)(ContentSignature.Mix(RepostIndex.Element(hashes[i], occurrence)) >> (64 - OverlapSketch.BucketBits))]++;
+                counts[(int)(TokenHash.Mix(RepostIndex.Element(hashes[i], occurrence)) >> (64 - OverlapSketch.BucketBits))]++;
         }
         return counts;
     }

@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using System.Text;
+using JobSignal.Core.Catalog;
+using JobSignal.Core.Ingestion;
+using JobSignal.Core.Signal;
+
+namespace JobSignal.Core.Tests.Signal;
+
+public class TokenHashTests
+{
+    // Stored in every content signature: these values were computed apart from the code (FNV-1a 64 over UTF-16 code
+    // units, then the MurmurHash3 finalizer, low 32 bits) and must never change.
+    [Theory]
+    [InlineData("usd", 2885925463u)]
+    [InlineData("pagos", 3634034351u)]
+    [InlineData("internacionales", 638285937u)]
+    [InlineData("ñ", 1333897336u)]
+    [InlineData("\U0001D400", 1374125206u)]
+    [InlineData("", 3130599718u)]
+    public void Token_hashes_are_stable(string token, uint expected)
+    {
+        Assert.Equal(expected, TokenHash.Of(token));
+    }
+
+    [Fact]
+    public void The_tokenizer_gives_each_token_its_hash()
+    {
+        // Plain words, folded accents, letters that fold to several (Hangul syllables), a supplementary letter,
+        // currency injections and a dropped URL.
+        var text = Tokenizer.Tokenize("Pagos en USD y €; 한국 \U0001D400lfa, C++ https://acme.es/jobs ñandú $100k");
+
+        Assert.Equal(text.Count, text.TokenHashes.Length);
+        Assert.Contains(text.Tokens, t => t.Value == "한국".Normalize(NormalizationForm.FormD));
+        for (var slot = 0; slot < text.Count; slot++) Assert.Equal(TokenHash.Of(text.Tokens[slot].Value), text.TokenHashes[slot]);
+    }
+
+    [Fact]
+    public void Fingerprint_of_non_ascii_tokens_is_sha256_of_their_utf8()
+    {
+        var signature = RepostDetector.BuildSignature(["ingeniero", "de", "datos"], ["pagos", "en", "usd", "señor", "\U0001D400"]);
+
+        var expected = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("ingeniero de datos\npagos en usd señor \U0001D400")));
+        Assert.Equal(expected.ToLowerInvariant(), signature.Fingerprint);
+    }
+
+    [Fact]
+    public void A_trie_node_filter_keeps_every_child_and_rules_out_most_other_tokens()
+    {
+        var node = new TrieNode();
+        var children = Enumerable.Range(0, 200).Select(i => "child" + i).ToList();
+        foreach (var child in children) node.GetOrAddChild(child);
+        node.Seal();
+
+        Assert.All(children, child => Assert.True(node.TryGetChild(child, TokenHash.Of(child), out _)));
+        var others = Enumerable.Range(0, 10_000).Select(i => "other" + i).ToList();
+        Assert.All(others, other => Assert.False(node.TryGetChild(other, TokenHash.Of(other), out _)));
+        // About 8 filter bits per child: most absent tokens never reach the dictionary.
+        var passed = others.Count(other => node.PassesFilter(TokenHash.Of(other)));
+        Assert.InRange(passed, 1, others.Count / 4);
+    }
+
+    [Fact]
+    public void Every_alias_of_the_default_catalog_matches_its_own_text()
+    {
+        var model = SignalTestData.DefaultModel();
+        var matcher = new KeywordMatcher(SignalTestData.DefaultCatalog);
+        var aliases = model.Keywords.SelectMany(k => k.Aliases.Concat(k.CaseSensitiveAliases).Select(a => (k.Id, Alias: a)))
+            .Concat(model.Phrases.Select(p => (p.Id, Alias: p.Phrase))).ToList();
+
+        Assert.True(aliases.Count > 50);
+        Assert.All(aliases, a => Assert.Contains(matcher.Match(a.Alias, SignalField.Description), h => h.Id == a.Id));
+    }
+}
