@@ -86,7 +86,7 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
         try
         {
             for (var i = 0; i < descriptionTokens.Count; i++) hashes[i] = TokenHash.Of(descriptionTokens[i]);
-            return Create(titleTokens, descriptionTokens, hashes.AsSpan(0, descriptionTokens.Count));
+            return Create(new ListTokenValues(titleTokens), new ListTokenValues(descriptionTokens), hashes.AsSpan(0, descriptionTokens.Count));
         }
         finally
         {
@@ -95,8 +95,8 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
     }
 
     /// <summary>From tokens whose <see cref="TokenHash"/>es are known (the tokenizer computed them).</summary>
-    internal static ContentSignature Create(IReadOnlyList<string> titleTokens, IReadOnlyList<string> descriptionTokens,
-        ReadOnlySpan<uint> descriptionHashes)
+    internal static ContentSignature Create<TValues>(TValues titleTokens, TValues descriptionTokens, ReadOnlySpan<uint> descriptionHashes)
+        where TValues : struct, ITokenValues
     {
         var title = JoinTokens(titleTokens);
         var (hashes, counts, tokenCount) = CountTokens(descriptionHashes);
@@ -143,7 +143,7 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
         }
     }
 
-    private static string JoinTokens(IReadOnlyList<string> tokens)
+    private static string JoinTokens<TValues>(TValues tokens) where TValues : struct, ITokenValues
     {
         if (tokens.Count == 0) return "";
         if (tokens.Count == 1) return tokens[0];
@@ -192,7 +192,7 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
     }
 
     /// <summary>SHA-256 of the UTF-8 of the title, a line feed, and the description tokens joined by single spaces.</summary>
-    private static byte[] ComputeFingerprint(string title, IReadOnlyList<string> descriptionTokens)
+    private static byte[] ComputeFingerprint<TValues>(string title, TValues descriptionTokens) where TValues : struct, ITokenValues
     {
         // Joined first, then transcoded in one call: one call per token cost more than the transcoding itself.
         var length = title.Length + 1;
@@ -376,4 +376,26 @@ public sealed class ContentSignature : IEquatable<ContentSignature>
     public override bool Equals(object? obj) => Equals(obj as ContentSignature);
 
     public override int GetHashCode() => HashCode.Combine(Fingerprint, DescriptionTokenCount);
+}
+
+/// <summary>
+/// The token strings a signature is built from. Read through a struct per source, so that the hot path (tokens of a
+/// <see cref="TokenizedText"/>) costs no interface call per token.
+/// </summary>
+internal interface ITokenValues
+{
+    int Count { get; }
+    string this[int index] { get; }
+}
+
+internal readonly struct ListTokenValues(IReadOnlyList<string> tokens) : ITokenValues
+{
+    public int Count => tokens.Count;
+    public string this[int index] => tokens[index];
+}
+
+internal readonly struct TokenizedValues(TokenizedText text) : ITokenValues
+{
+    public int Count => text.Count;
+    public string this[int index] => text.TokenSpan[index].Value;
 }

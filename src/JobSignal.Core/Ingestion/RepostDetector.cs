@@ -100,7 +100,7 @@ public static class RepostDetector
 
     /// <summary>Builds an offer's content signature from its tokenized title and description (the tokens' values, not copied out).</summary>
     internal static ContentSignature BuildSignature(TokenizedText title, TokenizedText description) =>
-        ContentSignature.Create(new TokenValues(title.Tokens), new TokenValues(description.Tokens), description.TokenHashes);
+        ContentSignature.Create(new TokenizedValues(title), new TokenizedValues(description), description.TokenHashes);
 
     /// <summary>
     /// Description similarity: tokens in common counting repeats (a token twice in one and three times in the other
@@ -191,21 +191,6 @@ public static class RepostDetector
         if (bySimilarity != 0) return bySimilarity > 0;
         if (lastSeen != bestLastSeen) return lastSeen > bestLastSeen;
         return decision.CanonicalOfferId < best.CanonicalOfferId;
-    }
-
-    /// <summary>The normalized values of tokens, read in place.</summary>
-    private sealed class TokenValues(IReadOnlyList<Token> tokens) : IReadOnlyList<string>
-    {
-        public string this[int index] => tokens[index].Value;
-
-        public int Count => tokens.Count;
-
-        public IEnumerator<string> GetEnumerator()
-        {
-            for (var i = 0; i < tokens.Count; i++) yield return tokens[i].Value;
-        }
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>Tokens in common counting repeats: a merge of the two sorted hash lists.</summary>

@@ -73,8 +73,11 @@ public static class Tokenizer
     {
         for (var i = 0; i < tokens.Length; i++)
         {
+            var value = tokens[i].Value;
+            // Only the spellings below start an alternative; nearly every token is ruled out by its length.
+            if (value.Length > 2 && value.Length != 4 && value.Length != 13) continue;
             var next = i + 1 < tokens.Length ? tokens[i + 1].Value : null;
-            switch (tokens[i].Value)
+            switch (value)
             {
                 case "eeuu":
                     AddCountry(alternatives, i, 1, Us, Usa);
