@@ -188,6 +188,22 @@ public static class Tokenizer
                     continue;
                 }
                 var c = text[i];
+                // ASCII letters, digits and spaces (most of any offer) take the short way; Fold gives the same.
+                if (char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c))
+                {
+                    token.Append(c, i);
+                    continue;
+                }
+                if (char.IsAsciiLetterUpper(c))
+                {
+                    token.Append((char)(c | 0x20), i);
+                    continue;
+                }
+                if (c == ' ')
+                {
+                    token.Flush(ref sink);
+                    continue;
+                }
                 if (char.IsSurrogate(c))
                 {
                     if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
