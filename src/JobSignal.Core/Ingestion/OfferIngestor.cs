@@ -459,10 +459,19 @@ public sealed class OfferIngestor : IDisposable
             _work = Task.Run(() => ParallelMap.Map(offers, item =>
             {
                 if (item.Problem is not null || OfferValidator.Validate(item.Offer) is not null) return null;
-                var title = Tokenizer.Tokenize(item.Offer.Title);
-                var description = Tokenizer.Tokenize(item.Offer.Description);
-                return (PreparedOffer?)new PreparedOffer(OfferText.Of(item.Offer, title, description),
-                    matches.Compute(title, description, item.Offer.Requirements));
+                var title = Tokenizer.TokenizeRented(item.Offer.Title);
+                var description = Tokenizer.TokenizeRented(item.Offer.Description);
+                try
+                {
+                    return (PreparedOffer?)new PreparedOffer(OfferText.Of(item.Offer, title, description),
+                        matches.Compute(title, description, item.Offer.Requirements));
+                }
+                finally
+                {
+                    // Nothing prepared keeps the tokens: the signature and the match hold copies of what they need.
+                    title.ReturnRented();
+                    description.ReturnRented();
+                }
             }, ParallelMap.BesideAWriter, cancellationToken), cancellationToken);
         }
 

@@ -162,4 +162,26 @@ public class TokenizerTests
         var token = Assert.Single(Tokenizer.Tokenize(text).Tokens);
         Assert.Equal(1 << 20, token.Length);
     }
+
+    [Fact]
+    public void A_rented_tokenization_equals_the_plain_one_until_it_is_given_back()
+    {
+        const string text = "Pagos en U.S. dollars ($) y EEUU; latinoamérica, C++ y más";
+        var plain = Tokenizer.Tokenize(text);
+        var rented = Tokenizer.TokenizeRented(text);
+
+        Assert.Equal(plain.Tokens, rented.Tokens);
+        Assert.Equal(plain.Count, rented.Tokens.Count);
+        Assert.Equal(plain.TokenHashes.ToArray(), rented.TokenHashes.ToArray());
+        Assert.Equal(plain.Alternatives, rented.Alternatives);
+        for (var slot = 0; slot < plain.Count; slot++) Assert.Equal(plain.AlternativesAt(slot).ToArray(), rented.AlternativesAt(slot).ToArray());
+        Assert.Equal(plain.OriginalText(2, 2), rented.OriginalText(2, 2));
+
+        rented.ReturnRented();
+        Assert.Equal(0, rented.Count);
+        Assert.Empty(rented.Tokens);
+        Assert.True(rented.AlternativesAt(0).IsEmpty);
+        rented.ReturnRented(); // once only: a second call must not give the arrays to the pool again
+        Assert.Equal(["pagos", "en", "u", "s", "dollars", "$", "y", "eeuu", "latinoamerica", "c++", "y", "mas"], plain.Tokens.Select(t => t.Value));
+    }
 }
