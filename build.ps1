@@ -126,7 +126,8 @@ function Invoke-XunitTests {
         $c = $doc.TestRun.ResultSummary.Counters
         $counts.Passed += [int] $c.passed
         $counts.Failed += [int] $c.failed + [int] $c.error + [int] $c.timeout + [int] $c.aborted
-        $counts.Skipped += [int] $c.notExecuted
+        # A skipped xUnit test is in the total but not executed; the trx 'notExecuted' counter stays 0 for it.
+        $counts.Skipped += [Math]::Max([int] $c.notExecuted, [int] $c.total - [int] $c.executed)
     }
     if ($LASTEXITCODE -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1; Write-Warning "dotnet test exited with $LASTEXITCODE." }
     $counts
