@@ -239,7 +239,7 @@ public static class Tokenizer
                         break;
                     default:
                         token.Append(folded, i);
-                        // Every currency sign is '$' or beyond ASCII: plain letters and digits skip the switch.
+                        // Every currency sign is '$' or beyond ASCII ('+', '#', '&', '@' and '%' skip the switch).
                         if (c == '$' || c > '\u007F')
                         {
                             token.Marks |= c switch
