@@ -184,6 +184,25 @@ public class OfferIngestorTests : IngestionTestBase
     }
 
     [Fact]
+    public void A_chunk_the_store_refuses_fails_the_run_and_keeps_the_chunks_before_it()
+    {
+        // The second chunk cannot be written (its companies cannot be recorded in the run).
+        Execute("""
+            CREATE TRIGGER fail_run_companies BEFORE INSERT ON ingestion_run_companies WHEN (SELECT count(*) FROM offers) > 2
+            BEGIN SELECT RAISE(ABORT, 'injected run failure'); END
+            """);
+        using var ingestor = OfferIngestor.Start(Store, Catalog, Options(chunkSize: 2));
+
+        var offers = Enumerable.Range(1, 6).Select(i => Offer("o" + i, "Company " + i, title: "Puesto " + i, description: UniqueText(i)));
+        var error = Assert.ThrowsAny<Exception>(() => ingestor.Ingest(offers));
+
+        Assert.Contains("injected run failure", error.Message);
+        AssertRun(ingestor.Run, RunStatus.Failed, received: 2, inserted: 2, error: "injected run failure");
+        Assert.Equal(["o1", "o2"], Strings("SELECT provider_offer_id FROM offers ORDER BY id"));
+        Assert.Equal(2, Count("matches"));
+    }
+
+    [Fact]
     public void Runs_left_running_by_a_dead_process_are_marked_abandoned_by_the_next_run()
     {
         // A process id that cannot be running: above the largest pid Linux, macOS and Windows hand out.
