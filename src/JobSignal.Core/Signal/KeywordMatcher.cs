@@ -57,7 +57,8 @@ public sealed class KeywordMatcher
         {
             var tokens = text.TokenSpan;
             if (slot >= tokens.Length) return;
-            if (node.TryGetChild(tokens[slot].Value, text.TokenHashes[slot], out var child)) Step(child, start, slot + 1, usedAlternative);
+            if (node.TryGetChild(tokens[slot].Value, text.TokenHashes[slot], out var child))
+                Step(child, start, slot + 1, usedAlternative);
             foreach (var alternative in text.AlternativesAt(slot))
             {
                 if (node.TryGetChild(alternative.Value, TokenHash.Of(alternative.Value), out var next))

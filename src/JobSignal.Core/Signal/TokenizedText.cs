@@ -30,7 +30,8 @@ public sealed class TokenizedText
     // _firstAlternative[slot] = index of the first alternative starting at or after slot; null when there are none.
     private readonly int[]? _firstAlternative;
 
-    internal TokenizedText(string text, Token[] tokens, uint[] tokenHashes, int count, bool rented, TokenAlternative[] alternatives)
+    internal TokenizedText(string text, Token[] tokens, uint[] tokenHashes, int count, bool rented,
+        TokenAlternative[] alternatives)
     {
         Text = text;
         _tokens = tokens;
