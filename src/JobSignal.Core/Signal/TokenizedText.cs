@@ -52,7 +52,8 @@ public sealed class TokenizedText
     /// <summary>The original text.</summary>
     public string Text { get; }
 
-    public IReadOnlyList<Token> Tokens => _count == _tokens.Length ? _tokens : _tokens[.._count];
+    // A rented text hands out a copy: its array goes back to the pool.
+    public IReadOnlyList<Token> Tokens => _rented || _count != _tokens.Length ? _tokens[.._count] : _tokens;
 
     /// <summary>Injected alternatives, ordered by slot.</summary>
     public IReadOnlyList<TokenAlternative> Alternatives => _alternatives;

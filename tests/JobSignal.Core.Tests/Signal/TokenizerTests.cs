@@ -184,4 +184,17 @@ public class TokenizerTests
         rented.ReturnRented(); // once only: a second call must not give the arrays to the pool again
         Assert.Equal(["pagos", "en", "u", "s", "dollars", "$", "y", "eeuu", "latinoamerica", "c++", "y", "mas"], plain.Tokens.Select(t => t.Value));
     }
+
+    [Fact]
+    public void The_tokens_of_a_rented_tokenization_outlive_its_arrays()
+    {
+        // Sixteen tokens: the pool's array is exactly as long, so only a copy keeps them once it goes back.
+        var words = Enumerable.Range(1, 16).Select(i => "w" + i).ToArray();
+        var rented = Tokenizer.TokenizeRented(string.Join(" ", words));
+        var tokens = rented.Tokens;
+
+        rented.ReturnRented();
+
+        Assert.Equal(words, tokens.Select(t => t.Value));
+    }
 }
