@@ -41,15 +41,10 @@ public static class CatalogCompiler
         {
             var tokens = Tokenizer.Tokenize(alias);
             var node = root;
-            for (var slot = 0; slot < tokens.Count; slot++)
+            foreach (var token in tokens.Tokens)
             {
-                var token = tokens.Tokens[slot];
-                if (!node.TryGetChild(token.Value, tokens.TokenHashes[slot], out var child))
-                {
-                    child = node.GetOrAddChild(token.Value);
-                    nodeCount++;
-                }
-                node = child;
+                node = node.GetOrAddChild(token.Value, out var added);
+                if (added) nodeCount++;
             }
             var exact = caseSensitive ? tokens.Tokens.Select(t => alias.Substring(t.Start, t.Length)).ToArray() : null;
             node.AddTerminal(new TrieTerminal(term, alias, exact, CompileExclusions(rules, alias)));

@@ -90,11 +90,13 @@ internal sealed class TrieNode
         _childFilter = filter;
     }
 
-    public TrieNode GetOrAddChild(string token)
+    /// <summary>The child for <paramref name="token"/>, made (<paramref name="added"/>) when there is none yet.</summary>
+    public TrieNode GetOrAddChild(string token, out bool added)
     {
         _children ??= new Dictionary<string, TrieNode>(StringComparer.Ordinal);
-        if (!_children.TryGetValue(token, out var child)) _children[token] = child = new TrieNode();
-        return child;
+        added = !_children.TryGetValue(token, out var child);
+        if (added) _children[token] = child = new TrieNode();
+        return child!;
     }
 
     public void AddTerminal(TrieTerminal terminal) => (Terminals ??= []).Add(terminal);

@@ -40,19 +40,8 @@ internal sealed class MatchRecorder
     }
 
     /// <summary>Scores an offer's tokenized text; never throws (a scoring failure is kept as the match's error).</summary>
-    public PreparedMatch Compute(TokenizedText title, TokenizedText description, string? requirements) =>
-        Compute(() =>
-        {
-            var tokenized = Tokenizer.TokenizeRented(requirements);
-            try
-            {
-                return _scorer.Score(title, description, tokenized);
-            }
-            finally
-            {
-                tokenized.ReturnRented();
-            }
-        });
+    public PreparedMatch Compute(TokenizedText title, TokenizedText description, TokenizedText requirements) =>
+        Compute(() => _scorer.Score(title, description, requirements));
 
     /// <summary>Scores a stored offer's text; never throws.</summary>
     public PreparedMatch Compute(StoredOffer offer) => Compute(() => _scorer.Score(offer.Title, offer.Description, offer.Requirements));

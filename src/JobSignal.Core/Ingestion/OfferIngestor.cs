@@ -461,16 +461,18 @@ public sealed class OfferIngestor : IDisposable
                 if (item.Problem is not null || OfferValidator.Validate(item.Offer) is not null) return null;
                 var title = Tokenizer.TokenizeRented(item.Offer.Title);
                 var description = Tokenizer.TokenizeRented(item.Offer.Description);
+                var requirements = Tokenizer.TokenizeRented(item.Offer.Requirements);
                 try
                 {
                     return (PreparedOffer?)new PreparedOffer(OfferText.Of(item.Offer, title, description),
-                        matches.Compute(title, description, item.Offer.Requirements));
+                        matches.Compute(title, description, requirements));
                 }
                 finally
                 {
                     // Nothing prepared keeps the tokens: the signature and the match hold copies of what they need.
                     title.ReturnRented();
                     description.ReturnRented();
+                    requirements.ReturnRented();
                 }
             }, ParallelMap.BesideAWriter, cancellationToken), cancellationToken);
         }

@@ -83,16 +83,8 @@ public sealed class SignalStore : IDisposable
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
-            connection = new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = fullPath,
-                Mode = SqliteOpenMode.ReadWriteCreate,
-                // A pooled connection would keep the file open (and locked on Windows) after Dispose.
-                Pooling = false,
-                // Microsoft.Data.Sqlite's own BUSY loop: keep it as short as SQLite's, so our policy does the retrying.
-                DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
-            }.ToString());
-            connection.Open();
+            // Microsoft.Data.Sqlite's own BUSY loop kept as short as SQLite's, so that our policy does the retrying.
+            connection = StoreFile.Open(fullPath, SqliteOpenMode.ReadWriteCreate, options.BusyTimeout);
             connection.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; " +
                 // Savepoint journals in memory; a 16 MB page cache, which holds a chunk's working set (in KiB when
                 // negative; 32 MB was no faster and counts against the memory of a 100k-offer run);

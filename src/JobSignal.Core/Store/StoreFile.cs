@@ -65,13 +65,15 @@ internal static class StoreFile
     internal static SqliteConnection OpenReadOnly(string path) =>
         Open(File.Exists(path + "-wal") ? path : new Uri(path).AbsoluteUri + "?immutable=1", SqliteOpenMode.ReadOnly);
 
-    /// <summary>An open connection outside the pool (a pooled one would keep the file open, and locked on Windows, after Dispose).</summary>
-    internal static SqliteConnection Open(string dataSource, SqliteOpenMode mode)
+    /// <summary>
+    /// An open connection outside the pool (a pooled one would keep the file open, and locked on Windows, after
+    /// Dispose). <paramref name="busyTimeout"/> bounds Microsoft.Data.Sqlite's own BUSY loop (its default otherwise).
+    /// </summary>
+    internal static SqliteConnection Open(string dataSource, SqliteOpenMode mode, TimeSpan? busyTimeout = null)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = dataSource, Mode = mode, Pooling = false,
-        }.ToString());
+        var builder = new SqliteConnectionStringBuilder { DataSource = dataSource, Mode = mode, Pooling = false };
+        if (busyTimeout is { } timeout) builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
+        var connection = new SqliteConnection(builder.ToString());
         try
         {
             connection.Open();

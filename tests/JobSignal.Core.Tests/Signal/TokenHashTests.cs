@@ -48,7 +48,7 @@ public class TokenHashTests
     {
         var node = new TrieNode();
         var children = Enumerable.Range(0, 200).Select(i => "child" + i).ToList();
-        foreach (var child in children) node.GetOrAddChild(child);
+        foreach (var child in children) node.GetOrAddChild(child, out _);
         node.Seal();
 
         Assert.All(children, child => Assert.True(node.TryGetChild(child, TokenHash.Of(child), out _)));
