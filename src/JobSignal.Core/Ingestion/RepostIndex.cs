@@ -85,6 +85,12 @@ public sealed class RepostIndex
     private int _live;
     private int _rebuildAt;
 
+    // The prefix of the offer probed last, kept for Add: a new offer is probed and then, unless it is a repost, added;
+    // describing it once saves a selection over its whole description. A rebuild discards it (the order changes).
+    private ContentSignature? _probed;
+    private ulong[]? _probedPrefix;
+    private int _probedLength;
+
     // Null below IndexedSize offers.
     private Indexing? _indexing;
 
@@ -169,6 +175,7 @@ public sealed class RepostIndex
 
         var tokenCount = incoming.DescriptionTokenCount;
         var search = new Search(incoming, now, (now - _options.CandidateWindow).UtcTicks, incoming.TitleKey);
+        ForgetProbe();
         var buffer = _indexing is null ? null : ArrayPool<ulong>.Shared.Rent(tokenCount);
         var prefixLength = buffer is null ? 0 : Describe(incoming, buffer);
         // Below IndexedSize offers (or for a prefix too long for the walk's counters) every slot is a candidate.
@@ -187,7 +194,6 @@ public sealed class RepostIndex
         try
         {
             CountSharedPrefixElements(indexing, buffer.AsSpan(0, prefixLength));
-            ArrayPool<ulong>.Shared.Return(buffer!);
             var required = RequiredSharedElements(tokenCount);
             for (var from = 0; (from = NextReaching(shared, from, required)) >= 0; from++) Consider(from, ref search);
         }
@@ -196,7 +202,21 @@ public sealed class RepostIndex
             // The counters start from zero at every probe, even one that a failed read interrupted.
             shared.Clear();
         }
+        if (search.Best.IsRepost)
+        {
+            ArrayPool<ulong>.Shared.Return(buffer!);
+        }
+        else
+        {
+            (_probed, _probedPrefix, _probedLength) = (incoming, buffer, prefixLength);
+        }
         return search.Best;
+    }
+
+    private void ForgetProbe()
+    {
+        if (_probedPrefix is not null) ArrayPool<ulong>.Shared.Return(_probedPrefix);
+        (_probed, _probedPrefix, _probedLength) = (null, null, 0);
     }
 
     /// <summary>
@@ -517,6 +537,7 @@ public sealed class RepostIndex
     // slot; from IndexedSize offers on, counts element rarity afresh and files every prefix under the new order.
     private void Rebuild(Func<int, ContentSignature?> signatureOf)
     {
+        ForgetProbe();
         // Read everything first: if reading fails, the index is left as it was.
         var live = new List<(long OfferId, long LastSeenTicks, ContentSignature Signature)>(_live);
         long elements = 0;
@@ -598,14 +619,16 @@ public sealed class RepostIndex
     {
         signature.Sketch.Pack(SketchOf(slot));
         if (_indexing is not { } indexing || !signature.HasDescription) return;
-        var buffer = ArrayPool<ulong>.Shared.Rent(signature.DescriptionTokenCount);
+        var probed = ReferenceEquals(signature, _probed);
+        var buffer = probed ? _probedPrefix! : ArrayPool<ulong>.Shared.Rent(signature.DescriptionTokenCount);
         try
         {
-            var prefixLength = Describe(signature, buffer);
+            var prefixLength = probed ? _probedLength : Describe(signature, buffer);
             for (var i = 0; i < prefixLength; i++) indexing.Postings.Add(PostingKey(buffer[i] & ElementMask), slot);
         }
         finally
         {
+            if (probed) (_probed, _probedPrefix, _probedLength) = (null, null, 0);
             ArrayPool<ulong>.Shared.Return(buffer);
         }
     }

@@ -127,6 +127,25 @@ public class RepostIndexTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void An_offer_probed_before_a_rebuild_is_filed_under_the_order_of_that_rebuild()
+    {
+        // 64 offers (the indexed size) where q100-q199 are in 40: q0-q99 are the rarest words of the probed offer.
+        var index = new RepostIndex(Enumerable.Range(1, 64).Select(id => new CanonicalOfferSignature(id,
+            Signature($"t{id}", (id <= 40 ? Words(100, from: 100, stem: "q") + " " : "") + Words(50, stem: $"u{id}x")),
+            Now.AddDays(-1))));
+        var probed = Signature("x", Words(200, stem: "q"));
+        Assert.False(index.FindRepost(probed, Now).IsRepost);
+
+        // Before the probed offer is stored, 64 others with q0-q99 make the index rebuild: q100-q199 are now the rarer.
+        for (var id = 65; id <= 128; id++)
+            index.Add(id, Signature($"t{id}", Words(100, stem: "q") + " " + Words(50, stem: $"u{id}x")), Now);
+        index.Add(200, probed, Now);
+
+        var edited = Signature("x", Words(194, stem: "q") + " " + Words(6, stem: "n"));
+        Assert.Equal(new RepostDecision(RepostRule.TitleAndDescription, 200, 0.97), index.FindRepost(edited, Now));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
