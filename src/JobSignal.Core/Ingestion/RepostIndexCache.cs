@@ -1,4 +1,3 @@
-using System.Buffers;
 using JobSignal.Core.Common;
 using JobSignal.Core.Store;
 
@@ -23,6 +22,7 @@ internal sealed class RepostIndexCache
     private readonly Dictionary<long, LinkedListNode<Cached>> _byCompany = [];
     private readonly LinkedList<Cached> _recentFirst = new();
     private readonly Func<long, ContentSignature?> _readStored;
+    private readonly NativeStatement.BlobReader<ContentSignature?> _read;
     private int _offers;
 
     public RepostIndexCache(SignalStore store, UndoLog undo, TimeSpan window, int budget)
@@ -32,6 +32,7 @@ internal sealed class RepostIndexCache
         _options = RepostOptions.Default with { CandidateWindow = window };
         _budget = budget;
         _readStored = ReadStored;
+        _read = Read;
     }
 
     /// <summary>Indexes (re)built from the store so far: how often a company's history was read.</summary>
@@ -101,23 +102,8 @@ internal sealed class RepostIndexCache
     }
 
     // An indexed offer's signature, read back to verify it as a candidate (or to rebuild its company's index).
-    private ContentSignature? ReadStored(long offerId)
-    {
-        using var reader = _store.Statement("SELECT content_signature FROM offers WHERE id = @offerId")
-            .Set("@offerId", offerId).ExecuteReader();
-        if (!reader.Read() || reader.IsDBNull(0)) return null;
-        var length = (int)reader.GetBytes(0, 0, null, 0, 0);
-        var buffer = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            reader.GetBytes(0, 0, buffer, 0, length);
-            return Read(buffer.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    private ContentSignature? ReadStored(long offerId) =>
+        _store.Native("SELECT content_signature FROM offers WHERE id = @offerId").Set("@offerId", offerId).ReadBlob<ContentSignature>(_read);
 
     private ContentSignature? Read(ReadOnlySpan<byte> bytes)
     {

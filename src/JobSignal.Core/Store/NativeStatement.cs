@@ -85,6 +85,26 @@ internal sealed class NativeStatement : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a query and hands the first column of its first row, a BLOB read in place (no copy), to
+    /// <paramref name="read"/>; null when there is no row or the value is NULL. The bytes are valid only during the call.
+    /// </summary>
+    public T? ReadBlob<T>(BlobReader<T?> read) where T : class
+    {
+        try
+        {
+            var rc = raw.sqlite3_step(_statement);
+            if (rc == raw.SQLITE_ROW)
+                return raw.sqlite3_column_type(_statement, 0) == raw.SQLITE_NULL ? null : read(raw.sqlite3_column_blob(_statement, 0));
+            if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
+            return null;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
     /// <summary>Runs the statement; returns how many rows it changed.</summary>
     public int Execute()
     {
@@ -93,6 +113,8 @@ internal sealed class NativeStatement : IDisposable
     }
 
     public void Dispose() => _statement.Dispose();
+
+    public delegate T BlobReader<out T>(ReadOnlySpan<byte> bytes);
 
     private NativeStatement SetNull(string name) => Bind(name, 0, static (statement, index, _) => raw.sqlite3_bind_null(statement, index));
 

@@ -154,6 +154,33 @@ public class RepostIngestionTests : IngestionTestBase
         Assert.True(ingestor.RepostIndexLoads > companies.Length, $"{ingestor.RepostIndexLoads} loads");
     }
 
+    [Theory]
+    [InlineData("x'00ff'")]
+    [InlineData("NULL")]
+    public void A_candidate_whose_stored_signature_is_damaged_or_gone_gives_way_and_the_run_goes_on(string stored)
+    {
+        // The company's index holds offer 1 from the first chunk on; once that chunk is committed, its stored
+        // signature is damaged (or removed), so verifying it as a candidate reads back what the store now has.
+        var chunks = 0;
+        var options = Options(chunkSize: 1) with
+        {
+            ChunkCommitted = _ =>
+            {
+                if (++chunks == 1) Execute($"UPDATE offers SET content_signature = {stored} WHERE provider_offer_id = '1'");
+            },
+        };
+
+        var (run, results) = Ingest([
+            Offer("1", title: "Responsable de almacén", description: Text()),
+            Offer("2", title: "Responsable de almacén", description: Text()),
+            Offer("3", title: "Responsable de almacén", description: Text()),
+        ], options);
+
+        AssertRun(run, RunStatus.Success, received: 3, inserted: 2, reposts: 1);
+        Assert.Equal([IngestionOutcome.Inserted, IngestionOutcome.Inserted, IngestionOutcome.Repost], results.Select(r => r.Outcome));
+        Assert.Equal(OfferIdOf("2"), results[2].OfferId);
+    }
+
     [Fact]
     public void Reposts_are_per_company()
     {
