@@ -70,12 +70,38 @@ public sealed class RunRepository
     /// <summary>Records companies the run changed (once each) and adds them to <see cref="IngestionRun.AffectedCompanyIds"/>.</summary>
     public void AddAffectedCompanies(IngestionRun run, IEnumerable<long> companyIds)
     {
-        var added = companyIds.Except(run.AffectedCompanyIds).ToArray();
+        // The run's ids are in ascending order (as read back, and as merged here): a chunk looks its few companies up
+        // in them instead of making a set of, and sorting again, every company the run has touched so far.
+        var recorded = run.AffectedCompanyIds;
+        var added = companyIds.Where(id => !IsSortedMember(recorded, id)).Distinct().Order().ToArray();
         if (added.Length == 0) return;
-        _store.Write(() => _store.Connection.Execute(_store.Command(
-            "INSERT OR IGNORE INTO ingestion_run_companies (run_id, company_id) VALUES (@runId, @companyId)",
-            added.Select(companyId => new { runId = run.RunId, companyId }))));
-        run.AffectedCompanyIds = run.AffectedCompanyIds.Concat(added).Order().ToArray();
+        _store.Write(() => _store.Statement("""
+            INSERT OR IGNORE INTO ingestion_run_companies (run_id, company_id) SELECT @runId, value FROM json_each(@ids)
+            """).Set("@runId", run.RunId).SetList("@ids", added).ExecuteNonQuery());
+        run.AffectedCompanyIds = MergeSorted(recorded, added);
+    }
+
+    private static bool IsSortedMember(IReadOnlyList<long> sorted, long id)
+    {
+        int low = 0, high = sorted.Count - 1;
+        while (low <= high)
+        {
+            var middle = low + (high - low) / 2;
+            if (sorted[middle] == id) return true;
+            if (sorted[middle] < id) low = middle + 1;
+            else high = middle - 1;
+        }
+        return false;
+    }
+
+    private static long[] MergeSorted(IReadOnlyList<long> first, long[] second)
+    {
+        var merged = new long[first.Count + second.Length];
+        int i = 0, j = 0, k = 0;
+        while (i < first.Count && j < second.Length) merged[k++] = first[i] <= second[j] ? first[i++] : second[j++];
+        while (i < first.Count) merged[k++] = first[i++];
+        while (j < second.Length) merged[k++] = second[j++];
+        return merged;
     }
 
     public IngestionRun? Get(long runId) =>

@@ -66,12 +66,21 @@ public class RunRepositoryTests : StoreTestBase
     {
         var a = AddCompany("A");
         var b = AddCompany("B");
+        var c = AddCompany("C");
+        var d = AddCompany("D");
         var run = Store.Runs.Start();
-        Store.Runs.AddAffectedCompanies(run, new[] { b, a, b });
+        Store.Runs.AddAffectedCompanies(run, new[] { c, a, c });
         Store.Runs.AddAffectedCompanies(run, new[] { a });
-        Assert.Equal(new[] { a, b }, run.AffectedCompanyIds);
-        Assert.Equal(new[] { a, b }, Store.Runs.Get(run.RunId)!.AffectedCompanyIds);
-        Assert.Equal(2L, Store.Connection.ExecuteScalar<long>("SELECT count(*) FROM ingestion_run_companies"));
+        Store.Runs.AddAffectedCompanies(run, new[] { d, b, c });
+        Assert.Equal(new[] { a, b, c, d }, run.AffectedCompanyIds);
+        Assert.Equal(new[] { a, b, c, d }, Store.Runs.Get(run.RunId)!.AffectedCompanyIds);
+        Assert.Equal(4L, Store.Connection.ExecuteScalar<long>("SELECT count(*) FROM ingestion_run_companies"));
+
+        // A run read back goes on from the ids the store has.
+        var again = Store.Runs.Get(run.RunId)!;
+        Store.Runs.AddAffectedCompanies(again, new[] { d, a });
+        Assert.Equal(new[] { a, b, c, d }, again.AffectedCompanyIds);
+        Assert.Equal(4L, Store.Connection.ExecuteScalar<long>("SELECT count(*) FROM ingestion_run_companies"));
     }
 
     [Fact]
