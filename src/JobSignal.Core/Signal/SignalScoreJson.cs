@@ -90,124 +90,190 @@ public static class SignalScoreJson
     private static void Write(Utf8JsonWriter w, SignalScore s)
     {
         w.WriteStartObject();
-        w.WriteNumber("format", CurrentFormat);
-        w.WriteString("catalogVersion", s.CatalogVersion);
-        WriteIfNotNull(w, "offerId", s.OfferId);
-        WriteIfNotNull(w, "title", s.Title);
-        w.WriteNumber("score", s.Score);
-        w.WriteBoolean("strong", s.Strong);
-        w.WriteNumber("raw", s.Raw);
-        w.WriteNumber("rawBeforeGuard", s.RawBeforeGuard);
-        WriteIfNotNull(w, "topCategory", s.TopCategory);
-        WriteIfNotNull(w, "topCategoryName", s.TopCategoryName);
-        w.WriteBoolean("fxCore", s.FxCore);
-        w.WriteBoolean("guardApplied", s.GuardApplied);
-        w.WriteNumber("guardCap", s.GuardCap);
-        w.WriteNumber("categoryPoints", s.CategoryPoints);
-        w.WriteNumber("phrasePoints", s.PhrasePoints);
-        w.WriteNumber("synergyPoints", s.SynergyPoints);
+        w.WriteNumber(Names.Format, CurrentFormat);
+        w.WriteString(Names.CatalogVersion, s.CatalogVersion);
+        WriteIfNotNull(w, Names.OfferId, s.OfferId);
+        WriteIfNotNull(w, Names.Title, s.Title);
+        w.WriteNumber(Names.Score, s.Score);
+        w.WriteBoolean(Names.Strong, s.Strong);
+        w.WriteNumber(Names.Raw, s.Raw);
+        w.WriteNumber(Names.RawBeforeGuard, s.RawBeforeGuard);
+        WriteIfNotNull(w, Names.TopCategory, s.TopCategory);
+        WriteIfNotNull(w, Names.TopCategoryName, s.TopCategoryName);
+        w.WriteBoolean(Names.FxCore, s.FxCore);
+        w.WriteBoolean(Names.GuardApplied, s.GuardApplied);
+        w.WriteNumber(Names.GuardCap, s.GuardCap);
+        w.WriteNumber(Names.CategoryPoints, s.CategoryPoints);
+        w.WriteNumber(Names.PhrasePoints, s.PhrasePoints);
+        w.WriteNumber(Names.SynergyPoints, s.SynergyPoints);
 
-        w.WriteStartArray("buckets");
+        w.WriteStartArray(Names.Buckets);
         foreach (var b in s.Buckets)
         {
             w.WriteStartObject();
-            w.WriteString("bucket", b.Bucket);
-            w.WriteNumber("uncapped", b.Uncapped);
-            w.WriteNumber("cap", b.Cap);
-            w.WriteNumber("capped", b.Capped);
+            w.WriteString(Names.Bucket, b.Bucket);
+            w.WriteNumber(Names.Uncapped, b.Uncapped);
+            w.WriteNumber(Names.Cap, b.Cap);
+            w.WriteNumber(Names.Capped, b.Capped);
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        WriteContributions(w, "categories", s.Categories);
-        WriteContributions(w, "phrases", s.Phrases);
-        w.WriteStartArray("synergy");
+        WriteContributions(w, Names.Categories, s.Categories);
+        WriteContributions(w, Names.Phrases, s.Phrases);
+        w.WriteStartArray(Names.Synergy);
         foreach (var p in s.Synergy)
         {
             w.WriteStartObject();
-            w.WriteString("bucket", p.Bucket);
-            w.WriteNumber("threshold", p.Threshold);
-            w.WriteNumber("amount", p.Amount);
-            w.WriteNumber("bucketPoints", p.BucketPoints);
-            w.WriteBoolean("applied", p.Applied);
+            w.WriteString(Names.Bucket, p.Bucket);
+            w.WriteNumber(Names.Threshold, p.Threshold);
+            w.WriteNumber(Names.Amount, p.Amount);
+            w.WriteNumber(Names.BucketPoints, p.BucketPoints);
+            w.WriteBoolean(Names.Applied, p.Applied);
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        WriteHits(w, "hits", s.Hits);
-        WriteHits(w, "negatedHits", s.NegatedHits);
-        WriteHits(w, "excludedHits", s.ExcludedHits);
+        WriteHits(w, Names.Hits, s.Hits);
+        WriteHits(w, Names.NegatedHits, s.NegatedHits);
+        WriteHits(w, Names.ExcludedHits, s.ExcludedHits);
         w.WriteEndObject();
     }
 
-    private static void WriteContributions(Utf8JsonWriter w, string name, IReadOnlyList<SignalContribution> contributions)
+    private static void WriteContributions(Utf8JsonWriter w, JsonEncodedText name, IReadOnlyList<SignalContribution> contributions)
     {
         w.WriteStartArray(name);
         foreach (var c in contributions)
         {
             w.WriteStartObject();
-            w.WriteString("kind", KindName(c.Kind));
-            w.WriteString("id", c.Id);
-            w.WriteString("name", c.Name);
-            WriteIfNotNull(w, "bucket", c.Bucket);
-            w.WriteNumber("tier", c.Tier);
-            w.WriteNumber("tierWeight", c.TierWeight);
-            w.WriteNumber("fieldWeight", c.FieldWeight);
-            w.WriteNumber("points", c.Points);
-            w.WriteNumber("hitCount", c.HitCount);
-            w.WriteStartObject("hit");
-            w.WriteString("id", c.Hit.Id);
-            w.WriteString("field", FieldName(c.Hit.Field));
-            w.WriteNumber("position", c.Hit.Position);
+            w.WriteString(Names.Kind, KindName(c.Kind));
+            w.WriteString(Names.Id, c.Id);
+            w.WriteString(Names.Name, c.Name);
+            WriteIfNotNull(w, Names.Bucket, c.Bucket);
+            w.WriteNumber(Names.Tier, c.Tier);
+            w.WriteNumber(Names.TierWeight, c.TierWeight);
+            w.WriteNumber(Names.FieldWeight, c.FieldWeight);
+            w.WriteNumber(Names.Points, c.Points);
+            w.WriteNumber(Names.HitCount, c.HitCount);
+            w.WriteStartObject(Names.Hit);
+            w.WriteString(Names.Id, c.Hit.Id);
+            w.WriteString(Names.Field, FieldName(c.Hit.Field));
+            w.WriteNumber(Names.Position, c.Hit.Position);
             w.WriteEndObject();
             w.WriteEndObject();
         }
         w.WriteEndArray();
     }
 
-    private static void WriteHits(Utf8JsonWriter w, string name, IReadOnlyList<SignalHit> hits)
+    private static void WriteHits(Utf8JsonWriter w, JsonEncodedText name, IReadOnlyList<SignalHit> hits)
     {
         w.WriteStartArray(name);
         foreach (var h in hits)
         {
             w.WriteStartObject();
-            w.WriteString("kind", KindName(h.Kind));
-            w.WriteString("id", h.Id);
-            WriteIfNotNull(w, "categoryId", h.CategoryId);
-            w.WriteString("term", h.Term);
-            w.WriteString("alias", h.Alias);
-            w.WriteString("field", FieldName(h.Field));
-            w.WriteNumber("position", h.Position);
-            w.WriteNumber("tokenCount", h.TokenCount);
-            w.WriteNumber("offset", h.Offset);
-            w.WriteNumber("length", h.Length);
-            w.WriteString("text", h.Text);
-            w.WriteString("evidence", h.Evidence);
-            if (h.Negated) w.WriteBoolean("negated", true);
-            WriteIfNotNull(w, "negationCue", h.NegationCue);
-            if (h.NegationDistance is { } distance) w.WriteNumber("negationDistance", distance);
-            if (h.Excluded) w.WriteBoolean("excluded", true);
-            WriteIfNotNull(w, "exclusionReason", h.ExclusionReason);
+            w.WriteString(Names.Kind, KindName(h.Kind));
+            w.WriteString(Names.Id, h.Id);
+            WriteIfNotNull(w, Names.CategoryId, h.CategoryId);
+            w.WriteString(Names.Term, h.Term);
+            w.WriteString(Names.Alias, h.Alias);
+            w.WriteString(Names.Field, FieldName(h.Field));
+            w.WriteNumber(Names.Position, h.Position);
+            w.WriteNumber(Names.TokenCount, h.TokenCount);
+            w.WriteNumber(Names.Offset, h.Offset);
+            w.WriteNumber(Names.Length, h.Length);
+            w.WriteString(Names.Text, h.Text);
+            w.WriteString(Names.Evidence, h.Evidence);
+            if (h.Negated) w.WriteBoolean(Names.Negated, true);
+            WriteIfNotNull(w, Names.NegationCue, h.NegationCue);
+            if (h.NegationDistance is { } distance) w.WriteNumber(Names.NegationDistance, distance);
+            if (h.Excluded) w.WriteBoolean(Names.Excluded, true);
+            WriteIfNotNull(w, Names.ExclusionReason, h.ExclusionReason);
             w.WriteEndObject();
         }
         w.WriteEndArray();
     }
 
-    private static void WriteIfNotNull(Utf8JsonWriter w, string name, string? value)
+    private static void WriteIfNotNull(Utf8JsonWriter w, JsonEncodedText name, string? value)
     {
         if (value is not null) w.WriteString(name, value);
     }
 
-    private static string KindName(SignalTermKind kind) => kind switch
+    // Property names encoded once: the writer then neither transcodes them nor checks them for escaping at every offer.
+    private static class Names
     {
-        SignalTermKind.Keyword => "keyword",
-        SignalTermKind.Phrase => "phrase",
+        public static readonly JsonEncodedText Alias = JsonEncodedText.Encode("alias");
+        public static readonly JsonEncodedText Amount = JsonEncodedText.Encode("amount");
+        public static readonly JsonEncodedText Applied = JsonEncodedText.Encode("applied");
+        public static readonly JsonEncodedText Bucket = JsonEncodedText.Encode("bucket");
+        public static readonly JsonEncodedText BucketPoints = JsonEncodedText.Encode("bucketPoints");
+        public static readonly JsonEncodedText Buckets = JsonEncodedText.Encode("buckets");
+        public static readonly JsonEncodedText Cap = JsonEncodedText.Encode("cap");
+        public static readonly JsonEncodedText Capped = JsonEncodedText.Encode("capped");
+        public static readonly JsonEncodedText CatalogVersion = JsonEncodedText.Encode("catalogVersion");
+        public static readonly JsonEncodedText Categories = JsonEncodedText.Encode("categories");
+        public static readonly JsonEncodedText CategoryId = JsonEncodedText.Encode("categoryId");
+        public static readonly JsonEncodedText CategoryPoints = JsonEncodedText.Encode("categoryPoints");
+        public static readonly JsonEncodedText Evidence = JsonEncodedText.Encode("evidence");
+        public static readonly JsonEncodedText Excluded = JsonEncodedText.Encode("excluded");
+        public static readonly JsonEncodedText ExcludedHits = JsonEncodedText.Encode("excludedHits");
+        public static readonly JsonEncodedText ExclusionReason = JsonEncodedText.Encode("exclusionReason");
+        public static readonly JsonEncodedText Field = JsonEncodedText.Encode("field");
+        public static readonly JsonEncodedText FieldWeight = JsonEncodedText.Encode("fieldWeight");
+        public static readonly JsonEncodedText Format = JsonEncodedText.Encode("format");
+        public static readonly JsonEncodedText FxCore = JsonEncodedText.Encode("fxCore");
+        public static readonly JsonEncodedText GuardApplied = JsonEncodedText.Encode("guardApplied");
+        public static readonly JsonEncodedText GuardCap = JsonEncodedText.Encode("guardCap");
+        public static readonly JsonEncodedText Hit = JsonEncodedText.Encode("hit");
+        public static readonly JsonEncodedText HitCount = JsonEncodedText.Encode("hitCount");
+        public static readonly JsonEncodedText Hits = JsonEncodedText.Encode("hits");
+        public static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
+        public static readonly JsonEncodedText Kind = JsonEncodedText.Encode("kind");
+        public static readonly JsonEncodedText Length = JsonEncodedText.Encode("length");
+        public static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
+        public static readonly JsonEncodedText Negated = JsonEncodedText.Encode("negated");
+        public static readonly JsonEncodedText NegatedHits = JsonEncodedText.Encode("negatedHits");
+        public static readonly JsonEncodedText NegationCue = JsonEncodedText.Encode("negationCue");
+        public static readonly JsonEncodedText NegationDistance = JsonEncodedText.Encode("negationDistance");
+        public static readonly JsonEncodedText OfferId = JsonEncodedText.Encode("offerId");
+        public static readonly JsonEncodedText Offset = JsonEncodedText.Encode("offset");
+        public static readonly JsonEncodedText PhrasePoints = JsonEncodedText.Encode("phrasePoints");
+        public static readonly JsonEncodedText Phrases = JsonEncodedText.Encode("phrases");
+        public static readonly JsonEncodedText Points = JsonEncodedText.Encode("points");
+        public static readonly JsonEncodedText Position = JsonEncodedText.Encode("position");
+        public static readonly JsonEncodedText Raw = JsonEncodedText.Encode("raw");
+        public static readonly JsonEncodedText RawBeforeGuard = JsonEncodedText.Encode("rawBeforeGuard");
+        public static readonly JsonEncodedText Score = JsonEncodedText.Encode("score");
+        public static readonly JsonEncodedText Strong = JsonEncodedText.Encode("strong");
+        public static readonly JsonEncodedText Synergy = JsonEncodedText.Encode("synergy");
+        public static readonly JsonEncodedText SynergyPoints = JsonEncodedText.Encode("synergyPoints");
+        public static readonly JsonEncodedText Term = JsonEncodedText.Encode("term");
+        public static readonly JsonEncodedText Text = JsonEncodedText.Encode("text");
+        public static readonly JsonEncodedText Threshold = JsonEncodedText.Encode("threshold");
+        public static readonly JsonEncodedText Tier = JsonEncodedText.Encode("tier");
+        public static readonly JsonEncodedText TierWeight = JsonEncodedText.Encode("tierWeight");
+        public static readonly JsonEncodedText Title = JsonEncodedText.Encode("title");
+        public static readonly JsonEncodedText TokenCount = JsonEncodedText.Encode("tokenCount");
+        public static readonly JsonEncodedText TopCategory = JsonEncodedText.Encode("topCategory");
+        public static readonly JsonEncodedText TopCategoryName = JsonEncodedText.Encode("topCategoryName");
+        public static readonly JsonEncodedText Uncapped = JsonEncodedText.Encode("uncapped");
+    }
+
+    private static readonly JsonEncodedText s_keyword = JsonEncodedText.Encode("keyword");
+    private static readonly JsonEncodedText s_phrase = JsonEncodedText.Encode("phrase");
+    private static readonly JsonEncodedText s_title = JsonEncodedText.Encode("title");
+    private static readonly JsonEncodedText s_description = JsonEncodedText.Encode("description");
+    private static readonly JsonEncodedText s_requirements = JsonEncodedText.Encode("requirements");
+
+    private static JsonEncodedText KindName(SignalTermKind kind) => kind switch
+    {
+        SignalTermKind.Keyword => s_keyword,
+        SignalTermKind.Phrase => s_phrase,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    private static string FieldName(SignalField field) => field switch
+    private static JsonEncodedText FieldName(SignalField field) => field switch
     {
-        SignalField.Title => "title",
-        SignalField.Description => "description",
-        SignalField.Requirements => "requirements",
+        SignalField.Title => s_title,
+        SignalField.Description => s_description,
+        SignalField.Requirements => s_requirements,
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
     };
 
