@@ -191,24 +191,21 @@ public sealed class RepostIndex
         }
 
         var shared = _shared.AsSpan(0, _slotCount);
+        var keepPrefix = false;
         try
         {
             CountSharedPrefixElements(indexing, buffer.AsSpan(0, prefixLength));
             var required = RequiredSharedElements(tokenCount);
             for (var from = 0; (from = NextReaching(shared, from, required)) >= 0; from++) Consider(from, ref search);
+            // Not a repost: the offer is added next, under this very prefix.
+            keepPrefix = !search.Best.IsRepost;
         }
         finally
         {
             // The counters start from zero at every probe, even one that a failed read interrupted.
             shared.Clear();
-        }
-        if (search.Best.IsRepost)
-        {
-            ArrayPool<ulong>.Shared.Return(buffer!);
-        }
-        else
-        {
-            (_probed, _probedPrefix, _probedLength) = (incoming, buffer, prefixLength);
+            if (keepPrefix) (_probed, _probedPrefix, _probedLength) = (incoming, buffer, prefixLength);
+            else ArrayPool<ulong>.Shared.Return(buffer!);
         }
         return search.Best;
     }

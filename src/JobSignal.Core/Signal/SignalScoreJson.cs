@@ -196,7 +196,8 @@ public static class SignalScoreJson
         if (value is not null) w.WriteString(name, value);
     }
 
-    // Property names encoded once: the writer then neither transcodes them nor checks them for escaping at every offer.
+    // Property names and enum values encoded once: the writer then neither transcodes them nor checks them for
+    // escaping at every offer.
     private static class Names
     {
         public static readonly JsonEncodedText Alias = JsonEncodedText.Encode("alias");
@@ -256,24 +257,27 @@ public static class SignalScoreJson
         public static readonly JsonEncodedText Uncapped = JsonEncodedText.Encode("uncapped");
     }
 
-    private static readonly JsonEncodedText s_keyword = JsonEncodedText.Encode("keyword");
-    private static readonly JsonEncodedText s_phrase = JsonEncodedText.Encode("phrase");
-    private static readonly JsonEncodedText s_title = JsonEncodedText.Encode("title");
-    private static readonly JsonEncodedText s_description = JsonEncodedText.Encode("description");
-    private static readonly JsonEncodedText s_requirements = JsonEncodedText.Encode("requirements");
+    private static class Values
+    {
+        public static readonly JsonEncodedText Keyword = JsonEncodedText.Encode("keyword");
+        public static readonly JsonEncodedText Phrase = JsonEncodedText.Encode("phrase");
+        public static readonly JsonEncodedText Title = JsonEncodedText.Encode("title");
+        public static readonly JsonEncodedText Description = JsonEncodedText.Encode("description");
+        public static readonly JsonEncodedText Requirements = JsonEncodedText.Encode("requirements");
+    }
 
     private static JsonEncodedText KindName(SignalTermKind kind) => kind switch
     {
-        SignalTermKind.Keyword => s_keyword,
-        SignalTermKind.Phrase => s_phrase,
+        SignalTermKind.Keyword => Values.Keyword,
+        SignalTermKind.Phrase => Values.Phrase,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
     private static JsonEncodedText FieldName(SignalField field) => field switch
     {
-        SignalField.Title => s_title,
-        SignalField.Description => s_description,
-        SignalField.Requirements => s_requirements,
+        SignalField.Title => Values.Title,
+        SignalField.Description => Values.Description,
+        SignalField.Requirements => Values.Requirements,
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
     };
 
