@@ -387,6 +387,23 @@ Describe 'Invoke-OfferIngestion' {
         $abandoned.Received | Should -Be $killed.Received
         Assert-RunRecord $next $db -Received 1 -Inserted 1 | Out-Null
     }
+
+    It 'warns about stored offers whose content signature is damaged; ingesting them again mends it' {
+        $null = New-TestOffer 'first' -Text $StrongText | Invoke-OfferIngestion -DatabasePath $db
+        $first = [long] (Invoke-TestSql $db "SELECT id FROM offers WHERE provider_offer_id = 'first'")
+        $null = Invoke-TestSql $db "UPDATE offers SET content_signature = x'00ff' WHERE id = $first"
+
+        $run = New-TestOffer 'second' -Text $StrongText | Invoke-OfferIngestion -DatabasePath $db -WarningVariable warnings -WarningAction SilentlyContinue
+
+        @($warnings).Count | Should -Be 1
+        $warnings[0].Message | Should -BeLike "1 stored offer(s) have a content signature that could not be read (offer id(s) $first)*Ingesting them again*"
+        Assert-RunRecord $run $db -Received 1 -Inserted 1 | Out-Null
+
+        $mended = @(New-TestOffer 'first' -Text $StrongText; New-TestOffer 'third' -Text $StrongText) |
+            Invoke-OfferIngestion -DatabasePath $db -WarningVariable later -WarningAction SilentlyContinue
+        @($later).Count | Should -Be 0
+        Assert-RunRecord $mended $db -Received 2 -Updated 1 -Reposts 1 | Out-Null
+    }
 }
 
 Describe 'Update-CompanyAggregation' {

@@ -67,6 +67,12 @@ public sealed class OfferIngestor : IDisposable
     /// <summary>How often a company's repost history was read from the store (once per company, unless memory was trimmed).</summary>
     public int RepostIndexLoads => _reposts.Loads;
 
+    /// <summary>
+    /// Offers met this run whose stored content signature could not be read back (damaged): they were not considered
+    /// as repost candidates. Ingesting such an offer again stores a new signature.
+    /// </summary>
+    public IReadOnlyList<long> OffersWithUnreadableSignatures => _reposts.UnreadableSignatures.Order().ToArray();
+
     public bool IsFinished => _run.IsFinished;
 
     /// <summary>

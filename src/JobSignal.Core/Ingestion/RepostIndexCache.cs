@@ -22,7 +22,7 @@ internal sealed class RepostIndexCache
     private readonly Dictionary<long, LinkedListNode<Cached>> _byCompany = [];
     private readonly LinkedList<Cached> _recentFirst = new();
     private readonly Func<long, ContentSignature?> _readStored;
-    private readonly NativeStatement.BlobReader<ContentSignature?> _read;
+    private readonly HashSet<long> _unreadable = [];
     private int _offers;
 
     public RepostIndexCache(SignalStore store, UndoLog undo, TimeSpan window, int budget)
@@ -32,14 +32,13 @@ internal sealed class RepostIndexCache
         _options = RepostOptions.Default with { CandidateWindow = window };
         _budget = budget;
         _readStored = ReadStored;
-        _read = Read;
     }
 
     /// <summary>Indexes (re)built from the store so far: how often a company's history was read.</summary>
     public int Loads { get; private set; }
 
-    /// <summary>Signatures stored with an offer that could not be read back, left out of the indexes.</summary>
-    public int UnreadableSignatures { get; private set; }
+    /// <summary>Offers whose stored signature could not be read back: left out of the indexes, never found as reposted.</summary>
+    public IReadOnlyCollection<long> UnreadableSignatures => _unreadable;
 
     /// <summary>The repost decision for a new provider offer id of the company.</summary>
     public RepostDecision FindRepost(long companyId, ContentSignature incoming, DateTimeOffset now) =>
@@ -84,7 +83,7 @@ internal sealed class RepostIndexCache
         var candidates = new List<CanonicalOfferSignature>();
         foreach (var stored in _store.Offers.ListRepostCandidates(companyId, now - _options.CandidateWindow))
         {
-            if (stored.ContentSignature is { } bytes && Read(bytes) is { } signature)
+            if (stored.ContentSignature is { } bytes && Checked(stored.OfferId, Read(bytes)) is { } signature)
                 candidates.Add(new CanonicalOfferSignature(stored.OfferId, signature, stored.LastSeenAt));
         }
         var cached = new Cached(companyId, new RepostIndex(candidates, _options, _readStored));
@@ -103,9 +102,12 @@ internal sealed class RepostIndexCache
 
     // An indexed offer's signature, read back to verify it as a candidate (or to rebuild its company's index).
     private ContentSignature? ReadStored(long offerId) =>
-        _store.Native("SELECT content_signature FROM offers WHERE id = @offerId").Set("@offerId", offerId).ReadBlob<ContentSignature>(_read);
+        _store.Native("SELECT content_signature FROM offers WHERE id = @offerId").Set("@offerId", offerId)
+            .TryReadBlob<ContentSignature?>(Read, out var signature) ? Checked(offerId, signature) : null;
 
-    private ContentSignature? Read(ReadOnlySpan<byte> bytes)
+    // Null for bytes that are not a signature: a damaged signature cannot be compared; the offer stays, it just cannot
+    // be found as reposted.
+    private static ContentSignature? Read(ReadOnlySpan<byte> bytes)
     {
         try
         {
@@ -113,10 +115,14 @@ internal sealed class RepostIndexCache
         }
         catch (JobSignalException)
         {
-            // A damaged signature cannot be compared; the offer stays, it just cannot be found as reposted.
-            UnreadableSignatures++;
             return null;
         }
+    }
+
+    private ContentSignature? Checked(long offerId, ContentSignature? signature)
+    {
+        if (signature is null) _unreadable.Add(offerId);
+        return signature;
     }
 
     private void Trim(long keep)

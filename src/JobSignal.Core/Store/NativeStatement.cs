@@ -87,17 +87,21 @@ internal sealed class NativeStatement : IDisposable
 
     /// <summary>
     /// Runs a query and hands the first column of its first row, a BLOB read in place (no copy), to
-    /// <paramref name="read"/>; null when there is no row or the value is NULL. The bytes are valid only during the call.
+    /// <paramref name="read"/>; false when there is no row or the value is NULL. The bytes are valid only during the call.
     /// </summary>
-    public T? ReadBlob<T>(BlobReader<T?> read) where T : class
+    public bool TryReadBlob<T>(BlobReader<T> read, out T? value)
     {
         try
         {
             var rc = raw.sqlite3_step(_statement);
-            if (rc == raw.SQLITE_ROW)
-                return raw.sqlite3_column_type(_statement, 0) == raw.SQLITE_NULL ? null : read(raw.sqlite3_column_blob(_statement, 0));
-            if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
-            return null;
+            if (rc == raw.SQLITE_ROW && raw.sqlite3_column_type(_statement, 0) != raw.SQLITE_NULL)
+            {
+                value = read(raw.sqlite3_column_blob(_statement, 0));
+                return true;
+            }
+            if (rc is not (raw.SQLITE_ROW or raw.SQLITE_DONE)) SqliteException.ThrowExceptionForRC(rc, _db);
+            value = default;
+            return false;
         }
         finally
         {

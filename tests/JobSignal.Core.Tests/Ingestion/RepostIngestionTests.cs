@@ -170,15 +170,43 @@ public class RepostIngestionTests : IngestionTestBase
             },
         };
 
-        var (run, results) = Ingest([
+        var results = new List<OfferIngestionResult>();
+        using var ingestor = OfferIngestor.Start(Store, Catalog, options);
+        var run = ingestor.Ingest([
             Offer("1", title: "Responsable de almacén", description: Text()),
             Offer("2", title: "Responsable de almacén", description: Text()),
             Offer("3", title: "Responsable de almacén", description: Text()),
-        ], options);
+        ], results.Add);
 
         AssertRun(run, RunStatus.Success, received: 3, inserted: 2, reposts: 1);
         Assert.Equal([IngestionOutcome.Inserted, IngestionOutcome.Inserted, IngestionOutcome.Repost], results.Select(r => r.Outcome));
         Assert.Equal(OfferIdOf("2"), results[2].OfferId);
+        // A damaged signature is reported; one that is simply not there (NULL) is not damage.
+        Assert.Equal(stored == "NULL" ? [] : [OfferIdOf("1")], ingestor.OffersWithUnreadableSignatures);
+    }
+
+    [Fact]
+    public void A_damaged_signature_read_when_the_company_is_loaded_is_reported_and_ingesting_the_offer_again_mends_it()
+    {
+        Ingest([Offer("1", title: "Responsable de almacén", description: Text())]);
+        Execute("UPDATE offers SET content_signature = x'00ff' WHERE provider_offer_id = '1'");
+
+        using (var ingestor = OfferIngestor.Start(Store, Catalog, Options()))
+        {
+            var run = ingestor.Ingest([Offer("2", title: "Responsable de almacén", description: Text())]);
+            AssertRun(run, RunStatus.Success, received: 1, inserted: 1);
+            Assert.Equal([OfferIdOf("1")], ingestor.OffersWithUnreadableSignatures);
+        }
+
+        using (var ingestor = OfferIngestor.Start(Store, Catalog, Options()))
+        {
+            var run = ingestor.Ingest([
+                Offer("1", title: "Responsable de almacén", description: Text()),
+                Offer("3", title: "Responsable de almacén", description: Text()),
+            ]);
+            AssertRun(run, RunStatus.Success, received: 2, updated: 1, reposts: 1);
+            Assert.Empty(ingestor.OffersWithUnreadableSignatures);
+        }
     }
 
     [Fact]
