@@ -72,8 +72,8 @@ public sealed class RunRepository
     {
         // The run's ids are in ascending order (as read back, and as merged here): a chunk looks its few companies up
         // in them instead of making a set of, and sorting again, every company the run has touched so far.
-        var recorded = run.AffectedCompanyIds;
-        var added = companyIds.Where(id => !IsSortedMember(recorded, id)).Distinct().Order().ToArray();
+        var recorded = run.AffectedCompanyIds as long[] ?? run.AffectedCompanyIds.ToArray();
+        var added = companyIds.Where(id => Array.BinarySearch(recorded, id) < 0).Distinct().Order().ToArray();
         if (added.Length == 0) return;
         _store.Write(() => _store.Statement("""
             INSERT OR IGNORE INTO ingestion_run_companies (run_id, company_id) SELECT @runId, value FROM json_each(@ids)
@@ -81,26 +81,13 @@ public sealed class RunRepository
         run.AffectedCompanyIds = MergeSorted(recorded, added);
     }
 
-    private static bool IsSortedMember(IReadOnlyList<long> sorted, long id)
+    private static long[] MergeSorted(long[] first, long[] second)
     {
-        int low = 0, high = sorted.Count - 1;
-        while (low <= high)
-        {
-            var middle = low + (high - low) / 2;
-            if (sorted[middle] == id) return true;
-            if (sorted[middle] < id) low = middle + 1;
-            else high = middle - 1;
-        }
-        return false;
-    }
-
-    private static long[] MergeSorted(IReadOnlyList<long> first, long[] second)
-    {
-        var merged = new long[first.Count + second.Length];
+        var merged = new long[first.Length + second.Length];
         int i = 0, j = 0, k = 0;
-        while (i < first.Count && j < second.Length) merged[k++] = first[i] <= second[j] ? first[i++] : second[j++];
-        while (i < first.Count) merged[k++] = first[i++];
-        while (j < second.Length) merged[k++] = second[j++];
+        while (i < first.Length && j < second.Length) merged[k++] = first[i] <= second[j] ? first[i++] : second[j++];
+        first.AsSpan(i).CopyTo(merged.AsSpan(k));
+        second.AsSpan(j).CopyTo(merged.AsSpan(k + first.Length - i));
         return merged;
     }
 
