@@ -323,7 +323,7 @@ public sealed class SheetSyncTests : IDisposable
         Assert.Equal(40, result.Failed);
         Assert.Contains("40 companies were not appended", Assert.Single(result.Errors));
         Assert.Equal(5, Server.Count(FakeGoogleCall.ValuesAppend)); // 1 + 4 retries, the first batch only
-        Assert.Equal(0, Tab().ColumnValues("A").Count);
+        Assert.Empty(Tab().ColumnValues("A"));
 
         var next = await Sync(Companies(40), options);
         Assert.Equal(40, next.Appended);
