@@ -7,27 +7,6 @@ BeforeAll {
     $script:defaultCatalog = Join-Path $moduleBase 'module/catalog/default-catalog.json'
     $script:catalogVersion = (Get-Content $defaultCatalog -Raw | ConvertFrom-Json).version
 
-    # JobSignal.Core and its SQLite live in the module's private load context: reach them through the loaded assemblies.
-    function Get-PrivateType([string] $Assembly, [string] $Name) {
-        $loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object {
-            $_.GetName().Name -eq $Assembly -and [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name -eq 'JobSignal'
-        } | Select-Object -First 1
-        $loaded.GetType($Name, $true)
-    }
-
-    # The test's own SQL on the store file (fault-injection triggers, row counts): never a test-only code path.
-    function Invoke-TestSql([string] $Path, [string] $Sql) {
-        $null = Get-IngestionRun -DatabasePath $Path  # creates the store and loads SQLite
-        $connection = (Get-PrivateType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$Path;Pooling=False")
-        try {
-            $connection.Open()
-            $command = $connection.CreateCommand()
-            $command.CommandText = $Sql
-            $command.ExecuteScalar()
-        }
-        finally { $connection.Dispose() }
-    }
-
     function Use-Store([string] $Path, [scriptblock] $Script) {
         $null = Get-IngestionRun -DatabasePath $Path
         $store = (Get-PrivateType 'JobSignal.Core' 'JobSignal.Core.Store.SignalStore')::Open($Path, $null)

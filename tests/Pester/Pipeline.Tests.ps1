@@ -187,6 +187,30 @@ Describe 'Invoke-JobSignalPipeline' {
         }
     }
 
+    It 'logs a warning for stored offers whose content signature cannot be read' {
+        $setup = New-PipelineSetup
+        try {
+            $null = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $known = Get-Content $sample -TotalCount 1 | ConvertFrom-Json
+            $damaged = [long] (Invoke-TestSql $setup.Db "SELECT id FROM offers WHERE provider_offer_id = '$($known.id)'")
+            $null = Invoke-TestSql $setup.Db "UPDATE offers SET content_signature = x'00ff' WHERE id = $damaged"
+            # A new offer of the same company, published now: the next (incremental) run loads that company's offers.
+            $known.id = 'aa' + [guid]::NewGuid().ToString('n').Substring(0, 28)
+            $known.title = 'Responsable de tesorería internacional'
+            $known.creationDate = $known.updateDate = [DateTimeOffset]::UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff+0000")
+            $setup.Infojobs.AddOffer(($known | ConvertTo-Json -Depth 20 -Compress))
+
+            $verbose = Invoke-JobSignalPipeline -ConfigPath $setup.Config -Verbose -ErrorAction SilentlyContinue -WarningAction SilentlyContinue 4>&1 |
+                Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+
+            $warnings = @($verbose.Message | Where-Object { $_ -like 'warning: query everything: *' })
+            $warnings.Count | Should -Be 1
+            $warnings[0] | Should -BeLike "*1 stored offer(s) have a content signature that could not be read (offer id(s) $damaged)*"
+            [int] (Invoke-TestSql $setup.Db "SELECT count(*) FROM offers WHERE provider_offer_id = '$($known.id)'") | Should -Be 1
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
     It 'writes nothing with -WhatIf' {
         $setup = New-PipelineSetup
         try {

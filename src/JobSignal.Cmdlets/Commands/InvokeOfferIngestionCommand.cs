@@ -97,10 +97,7 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
         if (_declined) return;
         Report(Guarded(static s => s.Ingestor.Complete(s.Token), (Ingestor: _ingestor!, Token: CancellationToken)));
         CompleteProgress();
-        if (_ingestor!.OffersWithUnreadableSignatures is { Count: > 0 } unreadable)
-            WriteWarning($"{unreadable.Count} stored offer(s) have a content signature that could not be read " +
-                         $"(offer id(s) {string.Join(", ", unreadable.Take(10))}{(unreadable.Count > 10 ? ", ..." : "")}): they " +
-                         "were not considered as repost candidates. Ingesting them again stores a new signature.");
+        if (_ingestor!.UnreadableSignaturesWarning is { } unreadable) WriteWarning(unreadable);
         var run = _ingestor.Run;
         if (DryRun)
         {

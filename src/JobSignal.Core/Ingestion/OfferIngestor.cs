@@ -73,6 +73,13 @@ public sealed class OfferIngestor : IDisposable
     /// </summary>
     public IReadOnlyList<long> OffersWithUnreadableSignatures => _reposts.UnreadableSignatures.Order().ToArray();
 
+    /// <summary>What to tell the user of <see cref="OffersWithUnreadableSignatures"/>; null when there are none.</summary>
+    public string? UnreadableSignaturesWarning => OffersWithUnreadableSignatures is { Count: > 0 } unreadable
+        ? $"{unreadable.Count} stored offer(s) have a content signature that could not be read (offer id(s) " +
+          $"{string.Join(", ", unreadable.Take(10))}{(unreadable.Count > 10 ? ", ..." : "")}): they were not considered " +
+          "as repost candidates. Ingesting them again stores a new signature."
+        : null;
+
     public bool IsFinished => _run.IsFinished;
 
     /// <summary>

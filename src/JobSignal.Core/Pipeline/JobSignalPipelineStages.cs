@@ -70,6 +70,7 @@ public sealed class JobSignalPipelineStages : IPipelineStages
             new IngestionOptions { QueryKey = query.Key, Provider = Providers.Infojobs });
         var run = ingestor.Ingest(Offers(client, search, statistics, problems, cancellationToken), cancellationToken: cancellationToken);
         _log($"query {query.Key}: run {run.RunId}, {run.Received} offers, {run.Inserted} new, {run.Updated} updated, {run.Reposts} reposts");
+        if (ingestor.UnreadableSignaturesWarning is { } unreadable) _log($"warning: query {query.Key}: {unreadable}");
 
         // Paging that stopped on a failure (5xx, 429 after retries, a bad body) fails the query: what was fetched is
         // ingested all the same, and the query state says what went wrong.

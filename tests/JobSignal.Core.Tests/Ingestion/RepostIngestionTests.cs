@@ -196,6 +196,8 @@ public class RepostIngestionTests : IngestionTestBase
             var run = ingestor.Ingest([Offer("2", title: "Responsable de almacén", description: Text())]);
             AssertRun(run, RunStatus.Success, received: 1, inserted: 1);
             Assert.Equal([OfferIdOf("1")], ingestor.OffersWithUnreadableSignatures);
+            Assert.StartsWith($"1 stored offer(s) have a content signature that could not be read (offer id(s) {OfferIdOf("1")})",
+                ingestor.UnreadableSignaturesWarning);
         }
 
         using (var ingestor = OfferIngestor.Start(Store, Catalog, Options()))
@@ -206,6 +208,7 @@ public class RepostIngestionTests : IngestionTestBase
             ]);
             AssertRun(run, RunStatus.Success, received: 2, updated: 1, reposts: 1);
             Assert.Empty(ingestor.OffersWithUnreadableSignatures);
+            Assert.Null(ingestor.UnreadableSignaturesWarning);
         }
     }
 
