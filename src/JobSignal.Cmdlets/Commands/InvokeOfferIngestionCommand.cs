@@ -79,8 +79,7 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
         }
         _runFailed = $"The ingestion run {_ingestor!.Run.RunId} failed and was recorded as failed";
         _recordFailure = RecordFailure;
-        foreach (var abandoned in _ingestor.AbandonedRuns)
-            WriteWarning($"Run {abandoned.RunId} was left running by a process that ended ({abandoned.Owner}); it is now marked abandoned.");
+        foreach (var abandoned in _ingestor.AbandonedRunWarnings) WriteWarning(abandoned);
         WriteVerbose($"Run {_ingestor.Run.RunId} started with catalog {_ingestor.Catalog.Version}, chunks of {ChunkSize}.");
     }
 

@@ -68,6 +68,7 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         using var client = new InfojobsClient(credentials, options);
         using var ingestor = OfferIngestor.Start(_store, () => _catalog.Value,
             new IngestionOptions { QueryKey = query.Key, Provider = Providers.Infojobs });
+        foreach (var abandoned in ingestor.AbandonedRunWarnings) _log($"warning: {abandoned}");
         var run = ingestor.Ingest(Offers(client, search, statistics, problems, cancellationToken), cancellationToken: cancellationToken);
         _log($"query {query.Key}: run {run.RunId}, {run.Received} offers, {run.Inserted} new, {run.Updated} updated, {run.Reposts} reposts");
         if (ingestor.UnreadableSignaturesWarning is { } unreadable) _log($"warning: query {query.Key}: {unreadable}");
