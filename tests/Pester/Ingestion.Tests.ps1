@@ -622,6 +622,18 @@ Describe 'Update-OfferScore' {
         @(Get-SignalCompany -DatabasePath $db | Where-Object AggregatedAt).Count | Should -Be 2
     }
 
+    It 'warns of the runs of ended processes it marks abandoned' {
+        $null = New-TestOffer '1' | Invoke-OfferIngestion -DatabasePath $db
+        $left = New-LeftRunningRun $db
+
+        $run = Update-OfferScore -DatabasePath $db -All -WarningVariable warnings -WarningAction SilentlyContinue
+
+        @($warnings).Count | Should -Be 1
+        $warnings[0].Message | Should -BeLike "Run $($left.RunId) was left running by a process that ended ($($left.Owner))*abandoned*"
+        (Get-IngestionRun -DatabasePath $db -RunId $left.RunId).Status | Should -Be 'abandoned'
+        Assert-RunRecord $run $db -Kind rescore -Received 1 -Scored 1 -Aggregated 1 | Out-Null
+    }
+
     It 're-scores only the offers of piped companies' {
         $null = @(New-TestOffer '1'; New-TestOffer '2' -Company 'Beta') | Invoke-OfferIngestion -DatabasePath $db
         $run = Get-SignalCompany -DatabasePath $db -Name 'Beta' | Update-OfferScore -DatabasePath $db

@@ -215,16 +215,13 @@ Describe 'Invoke-JobSignalPipeline' {
         $setup = New-PipelineSetup
         try {
             $null = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
-            $ended = [Diagnostics.Process]::Start('true')
-            $ended.WaitForExit()
-            $owner = "$([Environment]::MachineName):$($ended.Id):0"
-            $left = [long] (Invoke-TestSql $setup.Db "INSERT INTO ingestion_runs (started_at, owner) VALUES ('2025-05-01T00:00:00.000Z', '$owner') RETURNING id")
+            $left = New-LeftRunningRun $setup.Db
 
             $verbose = Invoke-JobSignalPipeline -ConfigPath $setup.Config -Verbose -ErrorAction SilentlyContinue -WarningAction SilentlyContinue 4>&1 |
                 Where-Object { $_ -is [Management.Automation.VerboseRecord] }
 
-            @($verbose.Message | Where-Object { $_ -like "warning: Run $left was left running by a process that ended ($owner)*abandoned*" }).Count | Should -Be 1
-            (Get-IngestionRun -DatabasePath $setup.Db -RunId $left).Status | Should -Be 'abandoned'
+            @($verbose.Message | Where-Object { $_ -like "warning: Run $($left.RunId) was left running by a process that ended ($($left.Owner))*abandoned*" }).Count | Should -Be 1
+            (Get-IngestionRun -DatabasePath $setup.Db -RunId $left.RunId).Status | Should -Be 'abandoned'
         }
         finally { $setup.Infojobs.Dispose() }
     }

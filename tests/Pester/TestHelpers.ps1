@@ -39,3 +39,12 @@ function Invoke-TestSql([string] $Path, [string] $Sql) {
     }
     finally { $connection.Dispose() }
 }
+
+# A run row as a process that ended would leave it ('running', owned by a pid of this host that no longer runs).
+function New-LeftRunningRun([string] $Path) {
+    $ended = [Diagnostics.Process]::Start('true')
+    $ended.WaitForExit()
+    $owner = "$([Environment]::MachineName):$($ended.Id):0"
+    $id = [long] (Invoke-TestSql $Path "INSERT INTO ingestion_runs (started_at, owner) VALUES ('2025-05-01T00:00:00.000Z', '$owner') RETURNING id")
+    [pscustomobject]@{ RunId = $id; Owner = $owner }
+}

@@ -76,7 +76,7 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
         var run = Guarded(() => OfferRescorer.Rescore(Store, () => catalog = CatalogSource.LoadCompiled(this, CatalogPath), filter,
             new RescoreOptions
             {
-                ChunkSize = ChunkSize, MaxRetries = MaxRetries, RetryDelay = RetryDelay,
+                ChunkSize = ChunkSize, MaxRetries = MaxRetries, RetryDelay = RetryDelay, Warning = WriteWarning,
                 ChunkCommitted = chunk =>
                 {
                     var status = $"{chunk.Run.Received} offers re-scored ({chunk.Run.MatchFailed} failed)";

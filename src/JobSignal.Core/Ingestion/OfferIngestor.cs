@@ -65,8 +65,7 @@ public sealed class OfferIngestor : IDisposable
     public IReadOnlyList<IngestionRun> AbandonedRuns => _run.AbandonedRuns;
 
     /// <summary>What to tell the user of <see cref="AbandonedRuns"/>: one line per run.</summary>
-    public IEnumerable<string> AbandonedRunWarnings => AbandonedRuns.Select(abandoned =>
-        $"Run {abandoned.RunId} was left running by a process that ended ({abandoned.Owner}); it is now marked abandoned.");
+    public IEnumerable<string> AbandonedRunWarnings => _run.AbandonedRunWarnings;
 
     /// <summary>How often a company's repost history was read from the store (once per company, unless memory was trimmed).</summary>
     public int RepostIndexLoads => _reposts.Loads;

@@ -11,6 +11,9 @@ public sealed record RescoreOptions : ChunkedWriteOptions
 {
     /// <summary>Called after each chunk committed (progress, verbose output).</summary>
     public Action<IngestionChunk>? ChunkCommitted { get; init; }
+
+    /// <summary>Hears what the user should be told before the run goes on: runs of ended processes it marked abandoned.</summary>
+    public Action<string>? Warning { get; init; }
 }
 
 /// <summary>
@@ -30,6 +33,7 @@ public static class OfferRescorer
         options.Validate();
         var baseFilter = (filter ?? new OfferFilter()) with { OrderBy = OfferOrder.OfferId, Limit = options.ChunkSize };
         var (run, catalog) = RunRecorder.Start(store, RunKind.Rescore, provider: null, queryKey: null, loadCatalog);
+        foreach (var warning in run.AbandonedRunWarnings) options.Warning?.Invoke(warning);
         var matches = new MatchRecorder(store, catalog, options.Retry());
         var clock = options.Clock ?? store.Options.Clock;
         try
