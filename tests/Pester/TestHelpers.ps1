@@ -40,11 +40,10 @@ function Invoke-TestSql([string] $Path, [string] $Sql) {
     finally { $connection.Dispose() }
 }
 
-# A run row as a process that ended would leave it ('running', owned by a pid of this host that no longer runs).
+# A run row as a process that ended would leave it: 'running', owned by a process of this host that cannot be running
+# (a pid above the largest any system hands out).
 function New-LeftRunningRun([string] $Path) {
-    $ended = [Diagnostics.Process]::Start('true')
-    $ended.WaitForExit()
-    $owner = "$([Environment]::MachineName):$($ended.Id):0"
+    $owner = "$([Environment]::MachineName):2147483600:1700000000000"
     $id = [long] (Invoke-TestSql $Path "INSERT INTO ingestion_runs (started_at, owner) VALUES ('2025-05-01T00:00:00.000Z', '$owner') RETURNING id")
     [pscustomobject]@{ RunId = $id; Owner = $owner }
 }

@@ -213,6 +213,8 @@ public class OfferIngestorTests : IngestionTestBase
         using var ingestor = OfferIngestor.Start(Store, Catalog, Options());
 
         Assert.Equal(deadRun, Assert.Single(ingestor.AbandonedRuns).RunId);
+        Assert.Equal($"Run {deadRun} was left running by a process that ended ({deadOwner}); it is now marked abandoned.",
+            Assert.Single(ingestor.AbandonedRunWarnings));
         var abandoned = Store.Runs.Get(deadRun)!;
         Assert.Equal((RunStatus.Abandoned, T0, 7), (abandoned.Status, abandoned.FinishedAt, abandoned.Received));
         Assert.Contains(deadOwner, abandoned.ErrorMessage);

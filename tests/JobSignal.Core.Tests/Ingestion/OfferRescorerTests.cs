@@ -47,6 +47,22 @@ public class OfferRescorerTests : IngestionTestBase
     }
 
     [Fact]
+    public void A_rescore_marks_runs_of_ended_processes_abandoned_and_says_so()
+    {
+        Ingest([Offer("1")]);
+        var endedOwner = $"{Environment.MachineName}:2147483600:1700000000000";
+        Execute($"INSERT INTO ingestion_runs (owner, started_at) VALUES ('{endedOwner}', '2024-04-30T10:00:00.000Z')");
+        var left = Scalar<long>("SELECT max(id) FROM ingestion_runs");
+        var warnings = new List<string>();
+
+        var run = OfferRescorer.Rescore(Store, () => Catalog, options: RescoreOptions() with { Warning = warnings.Add });
+
+        Assert.Equal(RunStatus.Success, run.Status);
+        Assert.Equal(RunStatus.Abandoned, Store.Runs.Get(left)!.Status);
+        Assert.Equal([$"Run {left} was left running by a process that ended ({endedOwner}); it is now marked abandoned."], warnings);
+    }
+
+    [Fact]
     public void Rescoring_only_the_offers_of_chosen_companies()
     {
         Ingest([Offer("1"), Offer("2", company: "Beta"), Offer("3", company: "Gamma", title: "Cajero", description: PlainText)]);
