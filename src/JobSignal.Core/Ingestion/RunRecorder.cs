@@ -28,6 +28,7 @@ internal sealed class RunRecorder
     /// <summary>What to tell the user of <see cref="AbandonedRuns"/>: one line per run.</summary>
     public IEnumerable<string> AbandonedRunWarnings => AbandonedRuns.Select(abandoned =>
         $"Run {abandoned.RunId} was left running by a process that ended ({abandoned.Owner}); it is now marked abandoned.");
+
     public int Chunks { get; private set; }
     public bool IsFinished => RunStatus.IsFinished(Run.Status);
 
