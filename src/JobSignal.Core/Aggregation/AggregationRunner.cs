@@ -168,10 +168,11 @@ public sealed class AggregationRunner
                 }
                 else
                 {
-                    // First attempt: in the chunk's transaction, on the chunk's one read of the offers.
+                    // First attempt: in the chunk's transaction, on the chunk's one read of the offers; in a savepoint,
+                    // since a failing statement may keep what it changed (a trigger's RAISE(FAIL)).
                     try
                     {
-                        chunkResults.Add(Recomputed(id, Recompute(id, offers?[id]), 1, []));
+                        chunkResults.Add(Recomputed(id, _store.Savepoint(() => Recompute(id, offers?[id])), 1, []));
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
@@ -235,7 +236,7 @@ public sealed class AggregationRunner
 
     /// <summary>
     /// Reads the company's offers (unless given), aggregates them and saves the metrics. False: frozen meanwhile.
-    /// Its only write is <see cref="CompanyRepository.SaveMetrics"/>, one statement: a failure leaves nothing to undo.
+    /// Its only write is <see cref="CompanyRepository.SaveMetrics"/>, one statement; the caller undoes it when it fails.
     /// </summary>
     private bool Recompute(long companyId, IEnumerable<OfferSignal>? offers)
     {

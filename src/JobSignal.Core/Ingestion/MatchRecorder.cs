@@ -24,7 +24,8 @@ internal readonly record struct MatchAttempt(MatchRecord? Match, Exception? Erro
 /// scores with the run's compiled catalog (pure, thread-safe: a chunk's matches are computed in parallel), then
 /// <see cref="Store"/> writes the match inside the caller's transaction, retried in a savepoint of its own, so that
 /// a failure undoes only the match and the offer stays stored without one (match_failed, visible to
-/// Get-SignalOffer -Unscored and fixed by the next Update-OfferScore).
+/// Get-SignalOffer -Unscored and fixed by the next Update-OfferScore). A savepoint, not the statement alone: a failing
+/// statement may keep what it changed (a trigger's RAISE(FAIL) does).
 /// </summary>
 internal sealed class MatchRecorder
 {
@@ -64,16 +65,26 @@ internal sealed class MatchRecorder
         }
     }
 
-    /// <summary>Stores the match of <paramref name="offerId"/>; never throws but for cancellation.</summary>
-    public MatchAttempt Store(long offerId, PreparedMatch prepared, DateTimeOffset matchedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the match of <paramref name="offerId"/>. Isolated, it never throws but for cancellation: a failure is
+    /// returned and leaves the store as it was. Not isolated, for a caller that undoes its whole transaction on any
+    /// failure and then writes again isolated (ingestion's first pass over a chunk), the first failure is thrown and
+    /// no savepoint is paid for.
+    /// </summary>
+    public MatchAttempt Store(long offerId, PreparedMatch prepared, DateTimeOffset matchedAt, bool isolated,
+        CancellationToken cancellationToken)
     {
         // Scoring is deterministic: trying it again would fail the same way.
         if (prepared.Match is not { } computed) return new MatchAttempt(null, prepared.Error);
         var match = computed with { OfferId = offerId, MatchedAt = matchedAt };
+        if (!isolated)
+        {
+            _store.Matches.Upsert(match);
+            return new MatchAttempt(match, null);
+        }
         try
         {
-            // One statement: when it fails, SQLite undoes just that statement and the transaction goes on.
-            _retry.Execute(() => _store.Matches.Upsert(match),
+            _retry.Execute(() => _store.Savepoint(() => _store.Matches.Upsert(match)),
                 ex => ex is not OperationCanceledException, cancellationToken: cancellationToken);
             return new MatchAttempt(match, null);
         }

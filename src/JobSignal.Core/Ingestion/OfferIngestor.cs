@@ -17,8 +17,8 @@ namespace JobSignal.Core.Ingestion;
 /// it has no match) -> a new id is checked for being a repost of one of the company's canonical offers (counted on
 /// that offer, not stored, not matched) -> insert -> match -> score -> store the match (retried; when it still fails
 /// the offer stays stored without a match). A failure undoes only that offer (failed_db) and the chunk goes on: a
-/// chunk is written without savepoints first and, only if one of its offers fails, written again with each offer in a
-/// savepoint of its own (failures are rare; two statements per offer are not).
+/// chunk is written without savepoints first and, only if one of its offers or matches fails, written again with each
+/// offer and each match in a savepoint of its own (failures are rare; two statements per offer are not).
 /// </para>
 /// <para>
 /// Chunks are pipelined: when a chunk is full, its offers are tokenized, signed and scored in the background (pure
@@ -239,9 +239,9 @@ public sealed class OfferIngestor : IDisposable
     }
 
     /// <summary>
-    /// Writes a chunk in one transaction. Without <paramref name="isolateOffers"/> the first offer that fails aborts
-    /// the whole transaction (<see cref="OfferFailedException"/>); with it, each offer has a savepoint and a failure
-    /// undoes only that offer.
+    /// Writes a chunk in one transaction. Without <paramref name="isolateOffers"/> the first offer or match that fails
+    /// aborts the whole transaction (<see cref="OfferFailedException"/>); with it, each offer and each match has a
+    /// savepoint and a failure undoes only that offer, or only its match.
     /// </summary>
     private Chunk WriteChunk((Offer Offer, string? Problem)[] offers, PreparedOffer?[] ready, DateTimeOffset seenAt,
         bool isolateOffers, CancellationToken cancellationToken) => _store.Write(() =>
@@ -254,7 +254,7 @@ public sealed class OfferIngestor : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             work.Results.Add(Process(offers[i].Offer, offers[i].Problem, ready[i]?.Text, seenAt, work, isolateOffers));
         }
-        StoreMatches(work, ready, seenAt, cancellationToken);
+        StoreMatches(work, ready, seenAt, isolateOffers, cancellationToken);
         foreach (var result in work.Results) work.Count(result);
         _store.Companies.Touch(work.Affected, seenAt);
         Run.Provider ??= work.Results.Select(r => r.Provider).FirstOrDefault(p => p is not null);
@@ -322,13 +322,22 @@ public sealed class OfferIngestor : IDisposable
     /// Stores the match (scored while the chunk was prepared) of each new and changed offer in the chunk's transaction;
     /// an offer whose match cannot be stored becomes match_failed, still stored.
     /// </summary>
-    private void StoreMatches(Chunk work, PreparedOffer?[] prepared, DateTimeOffset seenAt, CancellationToken cancellationToken)
+    private void StoreMatches(Chunk work, PreparedOffer?[] prepared, DateTimeOffset seenAt, bool isolated,
+        CancellationToken cancellationToken)
     {
         foreach (var index in work.NeedsMatch)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var result = work.Results[index];
-            var match = _matches.Store(result.OfferId!.Value, prepared[index]!.Match, seenAt, cancellationToken);
+            MatchAttempt match;
+            try
+            {
+                match = _matches.Store(result.OfferId!.Value, prepared[index]!.Match, seenAt, isolated, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && !isolated)
+            {
+                throw new OfferFailedException(ex);
+            }
             if (match.Stored) work.Counters.Scored++;
             work.Results[index] = match.Stored
                 ? result with { Score = match.Match!.Score, TopCategory = match.Match.TopCategory }

@@ -54,7 +54,7 @@ public static class OfferRescorer
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         chunk.Received++;
-                        if (matches.Store(page[i].OfferId, prepared[i], matchedAt, cancellationToken).Stored) chunk.Scored++;
+                        if (matches.Store(page[i].OfferId, prepared[i], matchedAt, isolated: true, cancellationToken).Stored) chunk.Scored++;
                         else chunk.Count(IngestionOutcome.MatchFailed);
                     }
                     run.SaveChunk(chunk, page.Select(o => o.CompanyId));

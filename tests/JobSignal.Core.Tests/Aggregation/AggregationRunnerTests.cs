@@ -167,6 +167,28 @@ public class AggregationRunnerTests : IngestionTestBase
     }
 
     [Fact]
+    public void A_failed_attempt_leaves_no_metrics_even_when_its_statement_kept_its_changes()
+    {
+        var (run, _) = Ingest([Offer("1", company: "A"), Offer("2", company: "B"), Offer("3", company: "C")]);
+        var broken = CompanyOf("2");
+        // RAISE(FAIL) ends the statement but, unlike ABORT, keeps what it changed so far: here the metrics row itself.
+        Execute($"""
+            CREATE TRIGGER broken AFTER UPDATE OF max_score ON companies WHEN NEW.id = {broken}
+            BEGIN SELECT RAISE(FAIL, 'injected aggregation failure'); END
+            """);
+        var reported = new List<CompanyAggregationResult>();
+
+        var recorded = Runner().AggregateRun(run.RunId, reported.Add)!;
+
+        var failed = Assert.Single(reported, r => r.Status == CompanyAggregationStatus.Failed);
+        Assert.Equal((broken, 3), (failed.CompanyId, failed.Attempts));
+        var left = Store.Companies.Get(broken)!;
+        Assert.Equal((null, null), (left.MaxScore, left.AggregatedAt));
+        Assert.All(reported.Where(r => r.CompanyId != broken), r => Assert.NotNull(Store.Companies.Get(r.CompanyId)!.AggregatedAt));
+        Assert.Equal((2, 1), (recorded.CompaniesAggregated, recorded.CompaniesFailed));
+    }
+
+    [Fact]
     public void Cancellation_stops_before_the_next_chunk_and_keeps_the_committed_ones()
     {
         var ids = Enumerable.Range(1, 4).Select(i => { var c = AddCompany("C" + i); AddOffer(c, "o" + i, i, T0); return c; }).ToArray();

@@ -35,6 +35,25 @@ public class FaultInjectionTests : IngestionTestBase
     }
 
     [Fact]
+    public void A_match_whose_failing_statement_kept_its_row_still_leaves_the_offer_without_one()
+    {
+        // RAISE(FAIL) ends the statement but, unlike ABORT, keeps what it changed so far: the match row itself.
+        Execute("""
+            CREATE TRIGGER fail_matches AFTER INSERT ON matches
+            WHEN NEW.offer_id = (SELECT id FROM offers WHERE provider_offer_id = 'o2')
+            BEGIN SELECT RAISE(FAIL, 'injected matches failure'); END
+            """);
+
+        var (run, results) = Ingest(DistinctOffers(3));
+
+        AssertRun(run, RunStatus.Success, received: 3, inserted: 2, matchFailed: 1, scored: 2);
+        Assert.Equal((IngestionOutcome.MatchFailed, OfferIdOf("o2")), (results[1].Outcome, results[1].OfferId));
+        Assert.Equal(0, Count("matches", $"offer_id = {OfferIdOf("o2")}"));
+        Assert.Equal(2, Count("matches"));
+        Assert.Equal([OfferIdOf("o2")], Store.Offers.List(new OfferFilter { Unscored = true }).Select(o => o.OfferId));
+    }
+
+    [Fact]
     public void A_database_error_on_one_offer_fails_only_that_offer_and_its_company_is_still_aggregated()
     {
         FailInserts("offers", "NEW.provider_offer_id = 'o2'");

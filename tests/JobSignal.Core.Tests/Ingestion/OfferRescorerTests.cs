@@ -47,6 +47,25 @@ public class OfferRescorerTests : IngestionTestBase
     }
 
     [Fact]
+    public void A_match_whose_failing_update_kept_its_changes_stays_as_it_was()
+    {
+        Ingest(DistinctOffers(2));
+        var broken = OfferIdOf("o2");
+        Execute($"UPDATE matches SET catalog_version = 'before' WHERE offer_id = {broken}");
+        // RAISE(FAIL) ends the statement but, unlike ABORT, keeps what it changed so far: the match row itself.
+        Execute($"""
+            CREATE TRIGGER broken AFTER UPDATE ON matches WHEN NEW.offer_id = {broken}
+            BEGIN SELECT RAISE(FAIL, 'injected rescore failure'); END
+            """);
+
+        var run = OfferRescorer.Rescore(Store, () => Catalog, options: RescoreOptions());
+
+        Assert.Equal((RunStatus.Success, 2, 1, 1), (run.Status, run.Received, run.Scored, run.MatchFailed));
+        Assert.Equal("before", Store.Matches.Get(broken)!.CatalogVersion);
+        Assert.Equal(Catalog.Version, Store.Matches.Get(OfferIdOf("o1"))!.CatalogVersion);
+    }
+
+    [Fact]
     public void A_rescore_marks_runs_of_ended_processes_abandoned_and_says_so()
     {
         Ingest([Offer("1")]);
