@@ -267,6 +267,22 @@ Describe 'Invoke-OfferIngestion' {
         Test-Path $fresh | Should -BeFalse
     }
 
+    It '-WhatIf of the other store cmdlets neither creates nor writes the store either' {
+        $fresh = Join-Path $dir 'never-created.db'
+        Update-CompanyAggregation -DatabasePath $fresh -All -WhatIf | Should -BeNullOrEmpty
+        Update-CompanyAggregation -DatabasePath $fresh -CompanyId 1 -WhatIf | Should -BeNullOrEmpty
+        Update-OfferScore -DatabasePath $fresh -All -WhatIf | Should -BeNullOrEmpty
+        Test-Path $fresh | Should -BeFalse
+
+        $run = @(New-TestOffer '1'; New-TestOffer '2' -Company 'Beta') | Invoke-OfferIngestion -DatabasePath $db
+        $before = (Get-FileHash $db).Hash
+        $run | Update-CompanyAggregation -DatabasePath $db -WhatIf | Should -BeNullOrEmpty
+        Update-CompanyAggregation -DatabasePath $db -All -WhatIf | Should -BeNullOrEmpty
+        (Get-FileHash $db).Hash | Should -Be $before
+        @(Get-ChildItem $dir).Name | Should -Be @('jobsignal.db')
+        @(Get-SignalCompany -DatabasePath $db | Where-Object AggregatedAt).Count | Should -Be 0
+    }
+
     It 'a match that cannot be stored: MatchPersistFailed, the offer stays stored without one, the run succeeds' {
         $null = Invoke-TestSql $db "CREATE TRIGGER fail_match BEFORE INSERT ON matches WHEN NEW.offer_id = (SELECT id FROM offers WHERE provider_offer_id = 'm2') BEGIN SELECT RAISE(ABORT, 'injected match failure'); END"
 

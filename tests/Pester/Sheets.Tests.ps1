@@ -105,11 +105,18 @@ Describe 'Sync-CompanySheet' {
     }
 
     It 'writes nothing with -WhatIf and returns the plan' {
+        $before = (Get-FileHash $db).Hash
         $result = Sync-CompanySheet @sheet -WhatIf
+        (Get-FileHash $db).Hash | Should -Be $before
         $result.WhatIf | Should -BeTrue
         $result.Appended | Should -Be 2
         $spreadsheet.FindTab('Companies') | Should -BeNullOrEmpty
         $google.Requests.Where({ $_.Path -like "*$sheetId*" -and $_.Method -eq 'POST' }).Count | Should -Be 0
+
+        $elsewhere = $sheet.Clone()
+        $elsewhere.DatabasePath = Join-Path (Split-Path $db) 'never-created.db'
+        (Sync-CompanySheet @elsewhere -WhatIf).Appended | Should -Be 0
+        Test-Path $elsewhere.DatabasePath | Should -BeFalse
     }
 
     It 'leaves rep edits alone and sends no writes when nothing changed' {
@@ -205,11 +212,18 @@ Describe 'Import-CompanySheetFeedback' {
 
     It 'returns the plan with -WhatIf and leaves the store as it was' {
         $tab['C2'] = 'ALREADY_CLIENT'
+        $before = (Get-FileHash $db).Hash
         $plan = Import-CompanySheetFeedback @sheet -WhatIf
+        (Get-FileHash $db).Hash | Should -Be $before
         $plan.WhatIf | Should -BeTrue
         $plan.Changes[0].To | Should -Be 'ALREADY_CLIENT'
         "$($plan.Changes[0].Transition)" | Should -Be 'ActiveToFinal'
         Get-StoredResolution $db $a | Should -Be 'PENDING'
+
+        $elsewhere = $sheet.Clone()
+        $elsewhere.DatabasePath = Join-Path (Split-Path $db) 'never-created.db'
+        (Import-CompanySheetFeedback @elsewhere -WhatIf -WarningAction SilentlyContinue).UnknownCompanies | Should -BeGreaterThan 0
+        Test-Path $elsewhere.DatabasePath | Should -BeFalse
     }
 
     It 'warns about unknown values and unknown companies, naming their rows' {

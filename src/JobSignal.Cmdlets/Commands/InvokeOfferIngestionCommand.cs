@@ -4,7 +4,6 @@ using JobSignal.Core.Catalog;
 using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Ingestion;
-using JobSignal.Core.Store;
 
 namespace JobSignal.Cmdlets.Commands;
 
@@ -22,7 +21,6 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
     public const string IngestionFailedErrorId = "IngestionFailed";
 
     private OfferIngestor? _ingestor;
-    private StoreSnapshot? _snapshot;
     private bool _declined;
     // Made once, not for every offer: what a failure of the run is called, and how it is recorded.
     private string _runFailed = "";
@@ -47,8 +45,6 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    private bool DryRun => _snapshot is not null;
-
     protected override (int Id, string Activity) Progress => (41, "Ingesting offers");
 
     protected override void BeginProcessing()
@@ -59,15 +55,12 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
         {
             _declined = reason != ShouldProcessReason.WhatIf;
             if (_declined) return;
-            WriteVerbose($"-WhatIf: ingesting into a private copy of '{path}'; the store itself is not written.");
-            try { _snapshot = StoreSnapshot.Create(path); }
-            catch (JobSignalException ex) { ThrowFailure(ex); }
         }
 
-        var store = _snapshot?.Store ?? Store;
         try
         {
-            _ingestor = OfferIngestor.Start(store, () => CatalogSource.LoadCompiled(this, CatalogPath), new IngestionOptions
+            // Under -WhatIf, Store is a private copy: the run really happens there, and is reported.
+            _ingestor = OfferIngestor.Start(Store, () => CatalogSource.LoadCompiled(this, CatalogPath), new IngestionOptions
             {
                 ChunkSize = ChunkSize, MaxRetries = MaxRetries, RetryDelay = RetryDelay, QueryKey = QueryKey,
                 ChunkCommitted = OnChunkCommitted,
@@ -98,7 +91,7 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
         CompleteProgress();
         if (_ingestor!.UnreadableSignaturesWarning is { } unreadable) WriteWarning(unreadable);
         var run = _ingestor.Run;
-        if (DryRun)
+        if (IsDryRun)
         {
             ShouldProcess($"Ingesting {run.Received} offer(s) into '{ResolveDatabasePath()}' would insert {run.Inserted}, " +
                           $"update {run.Updated}, count {run.Reposts} repost(s), skip {run.SkippedNoIdentity + run.SkippedInvalid + run.SkippedResolved}, " +
@@ -152,8 +145,6 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
         // A run nobody finished (Ctrl+C, a downstream error) is recorded as cancelled before the store closes.
         _ingestor?.Dispose();
         _ingestor = null;
-        _snapshot?.Dispose();
-        _snapshot = null;
         base.ReleaseResources();
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Reflection;
 using JobSignal.Core.Common;
 using JobSignal.Core.Store;
 
@@ -29,10 +30,13 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     }
 
     private SignalStore? _store;
+    private StoreSnapshot? _snapshot;
 
     /// <summary>
-    /// The store, opened (created and migrated when needed) on first use and closed when the cmdlet ends. A store
-    /// that cannot be opened ends the cmdlet with its ErrorId (StoreNotSqlite, StoreSchemaTooNew, StoreUnusable).
+    /// The store, opened (created and migrated when needed) on first use and closed when the cmdlet ends. Under
+    /// -WhatIf it is a private copy (<see cref="StoreSnapshot"/>): a dry run sees what the store holds and runs the
+    /// real code, but never creates, migrates or writes the file itself. A store that cannot be opened ends the cmdlet
+    /// with its ErrorId (StoreNotSqlite, StoreSchemaTooNew, StoreUnusable).
     /// </summary>
     protected SignalStore Store
     {
@@ -40,16 +44,37 @@ public abstract class StoreCmdlet : JobSignalCmdlet
         {
             if (_store is not null) return _store;
             var path = ResolveDatabasePath();
-            WriteVerbose($"Opening the store '{path}'.");
-            try { _store = SignalStore.Open(path); }
+            try
+            {
+                if (IsDryRun)
+                {
+                    WriteVerbose($"-WhatIf: working on a private copy of the store '{path}'; the store itself is not written.");
+                    _snapshot = StoreSnapshot.Create(path);
+                    _store = _snapshot.Store;
+                }
+                else
+                {
+                    WriteVerbose($"Opening the store '{path}'.");
+                    _store = SignalStore.Open(path);
+                }
+            }
             catch (JobSignalException ex) { ThrowFailure(ex); }
             return _store!;
         }
     }
 
+    /// <summary>True when a cmdlet that supports -WhatIf runs under it (the switch, or $WhatIfPreference).</summary>
+    protected bool IsDryRun =>
+        GetType().GetCustomAttribute<CmdletAttribute>() is { SupportsShouldProcess: true }
+        && LanguagePrimitives.IsTrue(MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
+            ? whatIf
+            : GetVariableValue("WhatIfPreference"));
+
     protected override void ReleaseResources()
     {
-        _store?.Dispose();
+        if (_snapshot is not null) _snapshot.Dispose();
+        else _store?.Dispose();
+        _snapshot = null;
         _store = null;
         base.ReleaseResources();
     }
