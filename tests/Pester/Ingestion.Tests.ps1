@@ -8,7 +8,7 @@ BeforeAll {
     $script:catalogVersion = (Get-Content $defaultCatalog -Raw | ConvertFrom-Json).version
 
     function Use-Store([string] $Path, [scriptblock] $Script) {
-        $null = Get-IngestionRun -DatabasePath $Path
+        $null = Get-IngestionRun -DatabasePath $Path -WarningAction SilentlyContinue
         $store = (Get-PrivateType 'JobSignal.Core' 'JobSignal.Core.Store.SignalStore')::Open($Path, $null)
         try { & $Script $store } finally { $store.Dispose() }
     }
@@ -265,6 +265,12 @@ Describe 'Invoke-OfferIngestion' {
         $fresh = Join-Path $dir 'never-created.db'
         New-TestOffer '9' | Invoke-OfferIngestion -DatabasePath $fresh -WhatIf | Out-Null
         Test-Path $fresh | Should -BeFalse
+    }
+
+    It 'creates the store of a first run without a warning' {
+        $run = New-TestOffer '1' | Invoke-OfferIngestion -DatabasePath $db -WarningVariable warnings
+        $run.Inserted | Should -Be 1
+        $warnings.Count | Should -Be 0
     }
 
     It '-WhatIf of the other store cmdlets neither creates nor writes the store either' {

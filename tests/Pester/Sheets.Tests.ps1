@@ -15,7 +15,7 @@ BeforeAll {
     }
 
     function Use-Store([string] $Path, [scriptblock] $Script) {
-        $null = Get-IngestionRun -DatabasePath $Path  # loads JobSignal.Core and creates the store
+        $null = Get-IngestionRun -DatabasePath $Path -WarningAction SilentlyContinue  # loads JobSignal.Core and creates the store
         $store = (Get-CoreType 'JobSignal.Core.Store.SignalStore')::Open($Path, $null)
         try { & $Script $store } finally { $store.Dispose() }
     }

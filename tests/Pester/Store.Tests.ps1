@@ -18,7 +18,7 @@ BeforeAll {
 
     # Records finished runs with the module's own store API: what Invoke-OfferIngestion would have left.
     function Add-TestRun([string] $Path, [string] $Status, [string] $QueryKey, [int] $Inserted) {
-        $null = Get-IngestionRun -DatabasePath $Path  # loads JobSignal.Core and creates the store
+        $null = Get-IngestionRun -DatabasePath $Path -WarningAction SilentlyContinue  # loads JobSignal.Core and creates the store
         $store = (Get-CoreType 'JobSignal.Core.Store.SignalStore')::Open($Path, $null)
         try {
             $run = $store.Runs.Start('ingestion', 'infojobs', $QueryKey, '2.1.0')
@@ -43,24 +43,28 @@ Describe 'Get-IngestionRun and the store it opens' {
         Remove-Item $script:dir -Recurse -Force -ErrorAction SilentlyContinue
     }
 
-    It 'creates a fresh store (and its folder) and returns no runs' {
+    It 'creates a fresh store (and its folder), returns no runs and warns that it was empty' {
         $path = Join-Path $dir 'new/folder/jobsignal.db'
-        $runs = @(Get-IngestionRun -DatabasePath $path)
+        $runs = @(Get-IngestionRun -DatabasePath $path -WarningVariable warnings -WarningAction SilentlyContinue)
         $runs.Count | Should -Be 0
+        $warnings.Count | Should -Be 1
+        "$warnings" | Should -BeLike "There was no store at '$path': an empty one was created.*JOBSIGNAL_DB*"
+        Get-SignalCompany -DatabasePath $path -WarningVariable again | Should -BeNullOrEmpty
+        $again.Count | Should -Be 0
         Test-Path $path | Should -BeTrue
         [IO.File]::ReadAllBytes($path)[0..14] | Should -Be ([Text.Encoding]::ASCII.GetBytes('SQLite format 3'))
     }
 
     It 'resolves a relative -DatabasePath against the current location' {
         Push-Location $dir
-        try { Get-IngestionRun -DatabasePath 'rel/store.db' | Should -BeNullOrEmpty }
+        try { Get-IngestionRun -DatabasePath 'rel/store.db' -WarningAction SilentlyContinue | Should -BeNullOrEmpty }
         finally { Pop-Location }
         Test-Path (Join-Path $dir 'rel/store.db') | Should -BeTrue
     }
 
     It 'uses $env:JOBSIGNAL_DB when -DatabasePath is not given' {
         $env:JOBSIGNAL_DB = Join-Path $dir 'from-env.db'
-        Get-IngestionRun | Should -BeNullOrEmpty
+        Get-IngestionRun -WarningAction SilentlyContinue | Should -BeNullOrEmpty
         Test-Path $env:JOBSIGNAL_DB | Should -BeTrue
     }
 
@@ -77,7 +81,7 @@ Describe 'Get-IngestionRun and the store it opens' {
 
     It 'refuses a store of a newer schema with StoreSchemaTooNew and leaves it unchanged' {
         $path = Join-Path $dir 'future.db'
-        Get-IngestionRun -DatabasePath $path | Should -BeNullOrEmpty
+        Get-IngestionRun -DatabasePath $path -WarningAction SilentlyContinue | Should -BeNullOrEmpty
         @(Get-ChildItem $dir).Name | Should -Be @('future.db')   # closed cleanly: no -wal/-shm beside it
         Set-StoreUserVersion -Path $path -Version 999
         $before = (Get-FileHash $path).Hash

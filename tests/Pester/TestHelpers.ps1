@@ -29,7 +29,7 @@ function Get-PrivateType([string] $Assembly, [string] $Name) {
 
 # The test's own SQL on the store file (fault-injection triggers, damaged rows, row counts): never a test-only code path.
 function Invoke-TestSql([string] $Path, [string] $Sql) {
-    $null = Get-IngestionRun -DatabasePath $Path  # creates the store and loads SQLite
+    $null = Get-IngestionRun -DatabasePath $Path -WarningAction SilentlyContinue  # creates the store and loads SQLite
     $connection = (Get-PrivateType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$Path;Pooling=False")
     try {
         $connection.Open()

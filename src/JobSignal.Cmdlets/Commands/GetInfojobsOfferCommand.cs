@@ -99,6 +99,8 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
 
     private PayloadArchive? _archive;
 
+    protected override bool FillsNewStores => true;
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName == ReplaySet)

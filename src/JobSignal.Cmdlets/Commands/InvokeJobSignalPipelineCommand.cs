@@ -32,6 +32,8 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
     [Parameter]
     public PSCredential? Credential { get; set; }
 
+    protected override bool FillsNewStores => true;
+
     protected override void EndProcessing()
     {
         var configFile = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ConfigPath);

@@ -47,6 +47,8 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
 
     protected override (int Id, string Activity) Progress => (41, "Ingesting offers");
 
+    protected override bool FillsNewStores => true;
+
     protected override void BeginProcessing()
     {
         var path = ResolveDatabasePath();

@@ -55,13 +55,24 @@ public abstract class StoreCmdlet : JobSignalCmdlet
                 else
                 {
                     WriteVerbose($"Opening the store '{path}'.");
+                    var isNew = !File.Exists(path);
                     _store = SignalStore.Open(path);
+                    if (isNew && !FillsNewStores)
+                        WriteWarning($"There was no store at '{path}': an empty one was created. If you expected data, " +
+                            $"check -DatabasePath or $env:{DatabaseEnvironmentVariable}.");
                 }
             }
             catch (JobSignalException ex) { ThrowFailure(ex); }
             return _store!;
         }
     }
+
+    /// <summary>
+    /// True for the cmdlets that bring data into a store (ingestion, the scheduled pipeline, the InfoJobs reader that
+    /// feeds it): a store they create is a first run. The others work on what the store holds, so a store they had to
+    /// create is empty, most likely a mistyped path, and they warn.
+    /// </summary>
+    protected virtual bool FillsNewStores => false;
 
     /// <summary>True when a cmdlet that supports -WhatIf runs under it (the switch, or $WhatIfPreference).</summary>
     protected bool IsDryRun =>
