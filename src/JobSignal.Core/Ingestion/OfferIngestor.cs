@@ -70,6 +70,9 @@ public sealed class OfferIngestor : IDisposable
     /// <summary>How often a company's repost history was read from the store (once per company, unless memory was trimmed).</summary>
     public int RepostIndexLoads => _reposts.Loads;
 
+    /// <summary>Times every repost index was dropped because another process had written to the store meanwhile.</summary>
+    public int RepostIndexResets => _reposts.ChangesElsewhere;
+
     /// <summary>
     /// Offers met this run whose stored content signature could not be read back (damaged): they were not considered
     /// as repost candidates. Ingesting such an offer again stores a new signature.
@@ -248,6 +251,7 @@ public sealed class OfferIngestor : IDisposable
     {
         // A retried transaction (the store was busy, or an offer failed) starts again from the committed state.
         _undo.RollbackTo(0);
+        _reposts.ForgetIfChangedElsewhere();
         var work = new Chunk(KnownOffers(offers));
         for (var i = 0; i < offers.Length; i++)
         {

@@ -24,6 +24,7 @@ internal sealed class RepostIndexCache
     private readonly Func<long, ContentSignature?> _readStored;
     private readonly HashSet<long> _unreadable = [];
     private int _offers;
+    private long? _dataVersion;
 
     public RepostIndexCache(SignalStore store, UndoLog undo, TimeSpan window, int budget)
     {
@@ -39,6 +40,27 @@ internal sealed class RepostIndexCache
 
     /// <summary>Offers whose stored signature could not be read back: left out of the indexes, never found as reposted.</summary>
     public IReadOnlyCollection<long> UnreadableSignatures => _unreadable;
+
+    /// <summary>Times every index was dropped because another connection had written to the store.</summary>
+    public int ChangesElsewhere { get; private set; }
+
+    /// <summary>
+    /// Called as each chunk's transaction starts: when another connection committed since the last chunk (another
+    /// process ingesting into the same store), every index is dropped and read back from the store when next needed,
+    /// so that the offers stored meanwhile are repost candidates too. Inside the transaction nobody else can write.
+    /// </summary>
+    public void ForgetIfChangedElsewhere()
+    {
+        var version = _store.DataVersion;
+        if (_dataVersion is { } seen && seen != version)
+        {
+            _byCompany.Clear();
+            _recentFirst.Clear();
+            _offers = 0;
+            ChangesElsewhere++;
+        }
+        _dataVersion = version;
+    }
 
     /// <summary>The repost decision for a new provider offer id of the company.</summary>
     public RepostDecision FindRepost(long companyId, ContentSignature incoming, DateTimeOffset now) =>

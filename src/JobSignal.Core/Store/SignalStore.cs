@@ -52,6 +52,11 @@ public sealed class SignalStore : IDisposable
     internal int BackgroundCheckpoints => _checkpointer.Completed;
     /// <summary>True inside <see cref="Write{T}"/>.</summary>
     public bool InTransaction => _transaction is not null;
+    /// <summary>
+    /// SQLite's data version of this connection: it changes when another connection (another process) commits, never
+    /// for this connection's own commits.
+    /// </summary>
+    internal long DataVersion => Native("PRAGMA data_version").ExecuteInt64() ?? 0;
 
     public CompanyRepository Companies { get; }
     public OfferRepository Offers { get; }

@@ -124,6 +124,29 @@ public class RepostIngestionTests : IngestionTestBase
     }
 
     [Fact]
+    public void A_vacancy_another_process_stored_during_the_run_is_recognised_when_reposted()
+    {
+        using var ingestor = OfferIngestor.Start(Store, Catalog, Options(chunkSize: 1));
+        // Chunk {1} is written when chunk {2} is full: the run has then read the company's history (offer 1).
+        ingestor.Add(Offer("1", title: "Responsable de almacén", description: UniqueText(1)));
+        ingestor.Add(Offer("2", title: "Contable", description: UniqueText(2)));
+        // Meanwhile another process (another connection to the same file) stores a new vacancy of the company.
+        using (var other = SignalStore.Open(DatabasePath, new StoreOptions { Clock = Clock }))
+        {
+            var elsewhere = OfferIngestor.Start(other, Catalog).Ingest([Offer("9", title: "Cajero", description: UniqueText(9))]);
+            Assert.Equal(1, elsewhere.Inserted);
+        }
+
+        ingestor.Add(Offer("3", title: "Cajero", description: UniqueText(9)));
+        var results = ingestor.Complete();
+
+        var repost = Assert.Single(results, r => r.ProviderOfferId == "3");
+        Assert.Equal((IngestionOutcome.Repost, OfferIdOf("9")), (repost.Outcome, repost.OfferId));
+        AssertRun(ingestor.Run, RunStatus.Success, received: 3, inserted: 2, reposts: 1);
+        Assert.Equal(1, ingestor.RepostIndexResets);
+    }
+
+    [Fact]
     public void Reposts_are_found_when_the_index_budget_drops_companies_and_reads_them_back()
     {
         // A budget of one offer: every company's index is dropped as soon as another's is needed, then rebuilt from
