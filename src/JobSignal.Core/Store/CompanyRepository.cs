@@ -166,6 +166,14 @@ public sealed class CompanyRepository
             "SELECT id FROM companies WHERE @includeFinal OR resolution NOT IN @final ORDER BY id",
             new { includeFinal, final = FinalResolutions })).AsList();
 
+    // A company's offers are found through ix_offers_aggregation, which only holds canonical offers (the only ones
+    // with a match): without "canonical_offer_id IS NULL" the planner cannot use that partial index and scanned every
+    // offer once per company (six minutes for a store of 100,000 offers; a fifth of a second with it).
+    internal const string KeywordCondition = """
+        (c.evidence_terms LIKE @keyword ESCAPE '\' OR EXISTS (SELECT 1 FROM offers o JOIN matches m ON m.offer_id = o.id
+            WHERE o.company_id = c.id AND o.canonical_offer_id IS NULL AND m.explanation_json LIKE @keyword ESCAPE '\'))
+        """;
+
     /// <summary>Companies matching every filter set, best first (max score, strong offers, last strong signal).</summary>
     public IReadOnlyList<Company> List(CompanyFilter? filter = null)
     {
@@ -192,10 +200,7 @@ public sealed class CompanyRepository
         if (filter.MinScore is { } minScore) parameters.Add("minScore", minScore);
         if (!string.IsNullOrEmpty(filter.Keyword))
         {
-            where.Add("""
-                (c.evidence_terms LIKE @keyword ESCAPE '\' OR EXISTS (SELECT 1 FROM offers o JOIN matches m ON m.offer_id = o.id
-                    WHERE o.company_id = c.id AND m.explanation_json LIKE @keyword ESCAPE '\'))
-                """);
+            where.Add(KeywordCondition);
             parameters.Add("keyword", SqlText.Contains(filter.Keyword));
         }
         if (filter.Resolutions is { } resolutions)

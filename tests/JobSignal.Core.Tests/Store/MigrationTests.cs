@@ -43,6 +43,10 @@ public class MigrationTests : IDisposable
         Assert.DoesNotContain("TEMP B-TREE", candidates);
         // Get-SignalOffer -CompanyId.
         Assert.Contains("ix_offers_aggregation", Plan("SELECT * FROM offers o WHERE o.company_id IN (1, 2) AND o.canonical_offer_id IS NULL"));
+        // Get-SignalCompany -Keyword: each company's offers through the index, never a scan of every offer per company.
+        var keyword = Plan("SELECT c.id FROM companies c WHERE " + CompanyRepository.KeywordCondition.Replace("@keyword", "'%usd%'"));
+        Assert.Contains("SEARCH o USING INDEX ix_offers_aggregation (company_id=?)", keyword);
+        Assert.DoesNotContain("SCAN o", keyword);
     }
 
     [Theory]
