@@ -418,9 +418,13 @@ public sealed class OfferIngestor : IDisposable
                 known.OfferId, known.CompanyId);
         }
         _store.Offers.Update(known.OfferId, offer, text.Content, seenAt);
-        var changed = known.Fingerprint != text.Signature.Fingerprint || known.UpdatedAt != StoreTimeOf(offer.UpdatedAt);
+        var updatedAt = StoreTimeOf(offer.UpdatedAt);
+        var changed = known.Fingerprint != text.Signature.Fingerprint || known.UpdatedAt != updatedAt;
         if (changed) _reposts.Add(known.CompanyId, known.OfferId, text.Signature, seenAt);
         else _reposts.MarkSeen(known.CompanyId, known.OfferId, seenAt);
+        // The same id later in this chunk compares with what is stored now, not with what the chunk started from.
+        if (changed || !known.HasMatch)
+            work.Remember(_undo, ProviderOf(offer), known with { Fingerprint = text.Signature.Fingerprint, UpdatedAt = updatedAt, HasMatch = true });
         if (!changed && known.HasMatch)
             return Result(offer, IngestionOutcome.Updated, "Known offer, unchanged: last seen updated.", known.OfferId, known.CompanyId);
         var why = changed ? "Known offer, content changed: re-scored." : "Known offer without a match: scored.";
@@ -464,12 +468,20 @@ public sealed class OfferIngestor : IDisposable
             return result;
         }
 
-        /// <summary>An id stored by this chunk is known to the chunk's later offers (the same id twice is an update).</summary>
+        /// <summary>
+        /// An id stored or changed by this chunk is known, as it now stands, to the chunk's later offers (the same id
+        /// twice is an update); undone, the entry it replaced comes back.
+        /// </summary>
         public void Remember(UndoLog undo, string provider, KnownOffer offer)
         {
             var key = (provider, offer.ProviderOfferId);
+            var replaced = Known.GetValueOrDefault(key);
             Known[key] = offer;
-            undo.Add(() => Known.Remove(key));
+            undo.Add(() =>
+            {
+                if (replaced is null) Known.Remove(key);
+                else Known[key] = replaced;
+            });
         }
     }
 

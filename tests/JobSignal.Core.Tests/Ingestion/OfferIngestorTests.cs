@@ -109,6 +109,25 @@ public class OfferIngestorTests : IngestionTestBase
     }
 
     [Fact]
+    public void An_id_changed_twice_within_one_chunk_ends_with_the_last_content_and_its_match()
+    {
+        var (run, results) = Ingest([
+            Offer("1", title: "Tesorero internacional", description: StrongText),
+            Offer("1", title: "Dependiente", description: PlainText),
+            Offer("1", title: "Tesorero internacional", description: StrongText),
+        ]);
+
+        AssertRun(run, RunStatus.Success, received: 3, inserted: 1, updated: 2, scored: 3);
+        Assert.Equal(["New offer", "Known offer, content changed", "Known offer, content changed"],
+            results.Select(r => r.Reason!.Split(':', '(')[0].Trim()));
+        var stored = Store.Offers.Get(OfferIdOf("1"))!;
+        Assert.Equal("Tesorero internacional", stored.Title);
+        // The stored match is that of the stored text: what scoring that text again gives.
+        Assert.Equal(results[0].Score, stored.Score);
+        Assert.NotEqual(results[1].Score, results[0].Score);
+    }
+
+    [Fact]
     public void Cancellation_leaves_a_cancelled_run_with_the_committed_chunks_intact()
     {
         using var cancellation = new CancellationTokenSource();
