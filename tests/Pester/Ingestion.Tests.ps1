@@ -609,6 +609,29 @@ Describe 'Get-SignalCompany and Get-SignalOffer' {
         @(Get-SignalOffer -DatabasePath $db -MinScore 6).ProviderOfferId | Should -Be @('s1')
     }
 
+    It 'reports ids that name nothing in the store (CompanyNotFound, OfferNotFound), not ids the filters leave out' {
+        $offerId = (Get-SignalOffer -DatabasePath $db -Top 1).OfferId
+        $companies = @(Get-SignalCompany -DatabasePath $db -CompanyId $acme.CompanyId, 4242 -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $companies.Name | Should -Be @('Acme Pagos S.L.')
+        Get-ErrorIds $errs | Should -Be @('CompanyNotFound')
+        $errs[0].TargetObject | Should -Be 4242
+        $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $errs[0].Exception.Message | Should -BeLike "There is no company 4242 in the store '*jobsignal.db'."
+
+        $offers = @([pscustomobject]@{ OfferId = $offerId }, [pscustomobject]@{ OfferId = 9999 } |
+            Get-SignalOffer -DatabasePath $db -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $offers.OfferId | Should -Be @($offerId)
+        Get-ErrorIds $errs | Should -Be @('OfferNotFound')
+        $errs[0].TargetObject | Should -Be 9999
+        Get-SignalOffer -DatabasePath $db -CompanyId 4242 -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-ErrorIds $errs | Should -Be @('CompanyNotFound')
+
+        # Filtered out is not unknown.
+        Get-SignalCompany -DatabasePath $db -CompanyId $acme.CompanyId -Resolution REJECTED -ErrorVariable errs | Should -BeNullOrEmpty
+        Get-SignalOffer -DatabasePath $db -OfferId $offerId -CompanyId $acme.CompanyId -Unscored -ErrorVariable more | Should -BeNullOrEmpty
+        $errs.Count + $more.Count | Should -Be 0
+    }
+
     It 'refuses an unknown category (CategoryUnknown, listing the valid ones) and an unknown resolution' {
         $failure = { Get-SignalCompany -DatabasePath $db -Category 'fx' -ErrorAction Stop } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -Be 'CategoryUnknown,JobSignal.Cmdlets.Commands.GetSignalCompanyCommand'

@@ -31,16 +31,20 @@ public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
     [Parameter]
     public SwitchParameter StrongSince { get; set; }
 
-    protected override void ProcessRecord() => Query(CompanyId is not null, () => Store.Companies.List(new CompanyFilter
+    protected override void ProcessRecord()
     {
-        CompanyIds = CompanyId,
-        Name = Name,
-        MinScore = MinScoreFilter,
-        Category = CategoryId,
-        Keyword = Keyword,
-        Resolutions = Resolution?.Select(r => r.ToUpperInvariant()).ToArray(),
-        Since = SinceFilter,
-        SinceField = StrongSince ? CompanySince.LastStrong : CompanySince.LastSeen,
-        Top = Top,
-    }), company => company.CompanyId, company => company);
+        var found = Query(CompanyId is not null, () => Store.Companies.List(new CompanyFilter
+        {
+            CompanyIds = CompanyId,
+            Name = Name,
+            MinScore = MinScoreFilter,
+            Category = CategoryId,
+            Keyword = Keyword,
+            Resolutions = Resolution?.Select(r => r.ToUpperInvariant()).ToArray(),
+            Since = SinceFilter,
+            SinceField = StrongSince ? CompanySince.LastStrong : CompanySince.LastSeen,
+            Top = Top,
+        }), company => company.CompanyId, company => company);
+        ReportUnknown(CompanyId, found.Select(c => c.CompanyId), Store.Companies.ExistingIds, WriteCompanyNotFound);
+    }
 }

@@ -31,17 +31,22 @@ public sealed class GetSignalOfferCommand : SignalQueryCmdlet
     [Parameter]
     public SwitchParameter Unscored { get; set; }
 
-    protected override void ProcessRecord() => Query(CompanyId is not null || OfferId is not null, () => Store.Offers.List(new OfferFilter
+    protected override void ProcessRecord()
     {
-        CompanyIds = CompanyId,
-        OfferIds = OfferId,
-        Unscored = Unscored,
-        MinScore = MinScoreFilter,
-        Category = CategoryId,
-        Keyword = Keyword,
-        Since = SinceFilter,
-        Limit = Top,
-    }), offer => offer.OfferId, WithExplanation);
+        var found = Query(CompanyId is not null || OfferId is not null, () => Store.Offers.List(new OfferFilter
+        {
+            CompanyIds = CompanyId,
+            OfferIds = OfferId,
+            Unscored = Unscored,
+            MinScore = MinScoreFilter,
+            Category = CategoryId,
+            Keyword = Keyword,
+            Since = SinceFilter,
+            Limit = Top,
+        }), offer => offer.OfferId, WithExplanation);
+        ReportUnknown(OfferId, found.Select(o => o.OfferId), Store.Offers.ExistingIds, WriteOfferNotFound);
+        ReportUnknown(CompanyId, found.Select(o => o.CompanyId), Store.Companies.ExistingIds, WriteCompanyNotFound);
+    }
 
     /// <summary>The offer with its explanation attached as an object (property Match).</summary>
     private PSObject WithExplanation(StoredOffer offer)

@@ -77,9 +77,7 @@ public sealed class SyncCompanySheetCommand : SheetsCmdlet
             return all.Select(c => SheetCompanyMapper.From(c, labels)).ToList();
         }
         var found = Store.Companies.Get(_companyIds).ToDictionary(c => c.CompanyId);
-        foreach (var missing in _companyIds.Where(id => !found.ContainsKey(id)))
-            WriteFailure(new JobSignalException("CompanyNotFound", FailureKind.ObjectNotFound,
-                $"Company {missing} is not in the store {Store.Path}.", missing, "Check the id and -DatabasePath."));
+        foreach (var missing in _companyIds.Where(id => !found.ContainsKey(id))) WriteCompanyNotFound(missing);
         return _companyIds.Where(found.ContainsKey).Select(id => SheetCompanyMapper.From(found[id], labels)).ToList();
     }
 

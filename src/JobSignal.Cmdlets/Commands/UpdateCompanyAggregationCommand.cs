@@ -16,7 +16,6 @@ namespace JobSignal.Cmdlets.Commands;
 public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
 {
     public const string CompanyAggregationFailedErrorId = "CompanyAggregationFailed";
-    public const string CompanyNotFoundErrorId = "CompanyNotFound";
     public const string IngestionRunNotFoundErrorId = "IngestionRunNotFound";
     private const string RunSet = "Run";
     private const string CompanySet = "Company";
@@ -135,9 +134,7 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
                     "The company keeps its previous metrics. Run Update-CompanyAggregation -CompanyId again once the cause is fixed."));
                 return;
             case CompanyAggregationStatus.NotFound:
-                WriteFailure(new JobSignalException(CompanyNotFoundErrorId, FailureKind.ObjectNotFound,
-                    $"There is no company {result.CompanyId} in the store '{Store.Path}'.", result.CompanyId,
-                    "Find companies with Get-SignalCompany."));
+                WriteCompanyNotFound(result.CompanyId);
                 return;
             case CompanyAggregationStatus.Frozen:
                 WriteVerbose($"{name}: resolution {result.Company?.Resolution} is final, metrics kept frozen.");

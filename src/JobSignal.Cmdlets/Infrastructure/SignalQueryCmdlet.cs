@@ -56,14 +56,30 @@ public abstract class SignalQueryCmdlet : StoreCmdlet
     }
 
     /// <summary>
-    /// Runs the query for this pipeline object, unless nothing is piped by id and it already ran, and writes each
-    /// item not written yet.
+    /// Runs the query for this pipeline object, unless nothing is piped by id and it already ran, writes each item not
+    /// written yet, and returns what the query found this time.
     /// </summary>
-    protected void Query<T>(bool byIds, Func<IEnumerable<T>> query, Func<T, long> idOf, Func<T, object> output)
+    protected IReadOnlyList<T> Query<T>(bool byIds, Func<IEnumerable<T>> query, Func<T, long> idOf, Func<T, object> output)
     {
-        if (!byIds && _queried) return;
+        if (!byIds && _queried) return [];
         _queried = true;
-        foreach (var item in query())
+        var found = query().ToList();
+        foreach (var item in found)
             if (_written.Add(idOf(item))) WriteTyped(output(item));
+        return found;
+    }
+
+    /// <summary>
+    /// Reports each id the user asked for that names nothing in the store: not one the filters left out, which is no
+    /// error. Only ids the query did not return are looked up.
+    /// </summary>
+    protected static void ReportUnknown(IEnumerable<long>? requested, IEnumerable<long> returned,
+        Func<IReadOnlyList<long>, IEnumerable<long>> existing, Action<long> report)
+    {
+        if (requested is null) return;
+        var notReturned = requested.Except(returned).ToList();
+        if (notReturned.Count == 0) return;
+        var known = existing(notReturned).ToHashSet();
+        foreach (var id in notReturned.Where(id => !known.Contains(id))) report(id);
     }
 }

@@ -9,6 +9,8 @@ namespace JobSignal.Cmdlets.Infrastructure;
 public abstract class StoreCmdlet : JobSignalCmdlet
 {
     public const string DatabaseEnvironmentVariable = "JOBSIGNAL_DB";
+    public const string CompanyNotFoundErrorId = "CompanyNotFound";
+    public const string OfferNotFoundErrorId = "OfferNotFound";
 
     /// <summary>The SQLite store. Default: $env:JOBSIGNAL_DB, else JobSignal/jobsignal.db under local app data.</summary>
     [Parameter]
@@ -80,6 +82,18 @@ public abstract class StoreCmdlet : JobSignalCmdlet
         && LanguagePrimitives.IsTrue(MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
             ? whatIf
             : GetVariableValue("WhatIfPreference"));
+
+    /// <summary>A non-terminating error for an id given by the user that names no company of the store.</summary>
+    protected void WriteCompanyNotFound(long companyId) =>
+        WriteFailure(new JobSignalException(CompanyNotFoundErrorId, FailureKind.ObjectNotFound,
+            $"There is no company {companyId} in the store '{Store.Path}'.", companyId,
+            "Find companies with Get-SignalCompany, and check -DatabasePath."));
+
+    /// <summary>A non-terminating error for an id given by the user that names no offer of the store.</summary>
+    protected void WriteOfferNotFound(long offerId) =>
+        WriteFailure(new JobSignalException(OfferNotFoundErrorId, FailureKind.ObjectNotFound,
+            $"There is no offer {offerId} in the store '{Store.Path}'.", offerId,
+            "Find offers with Get-SignalOffer -CompanyId or -MinScore, and check -DatabasePath."));
 
     protected override void ReleaseResources()
     {

@@ -32,6 +32,10 @@ public sealed class CompanyRepository
         _store.Statement(SelectCompany + " WHERE c.id IN (SELECT value FROM json_each(@ids)) ORDER BY c.id")
             .SetList("@ids", companyIds).Rows<Company>();
 
+    /// <summary>Which of these company ids name a company of the store.</summary>
+    public IReadOnlyList<long> ExistingIds(IEnumerable<long> companyIds) =>
+        _store.Statement("SELECT id FROM companies WHERE id IN (SELECT value FROM json_each(@ids))").SetList("@ids", companyIds).Rows<long>();
+
     /// <summary>The resolution of each of these companies that exists: all aggregation must know before recomputing.</summary>
     public IReadOnlyDictionary<long, string> Resolutions(IEnumerable<long> companyIds)
     {

@@ -39,6 +39,10 @@ public sealed class OfferRepository
     public StoredOffer? Get(long offerId) =>
         _store.Statement(SelectOffer + " WHERE o.id = @offerId").Set("@offerId", offerId).Rows<StoredOffer>().SingleOrDefault();
 
+    /// <summary>Which of these offer ids name an offer of the store.</summary>
+    public IReadOnlyList<long> ExistingIds(IEnumerable<long> offerIds) =>
+        _store.Statement("SELECT id FROM offers WHERE id IN (SELECT value FROM json_each(@ids))").SetList("@ids", offerIds).Rows<long>();
+
     /// <summary>The offer a provider id belongs to (its own row, or the canonical offer it is a repost of), or null when new.</summary>
     public KnownOffer? Find(string provider, string providerOfferId) =>
         Find(provider, new[] { providerOfferId }).GetValueOrDefault(providerOfferId);
