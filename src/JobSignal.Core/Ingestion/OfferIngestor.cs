@@ -424,7 +424,8 @@ public sealed class OfferIngestor : IDisposable
         else _reposts.MarkSeen(known.CompanyId, known.OfferId, seenAt);
         // The same id later in this chunk compares with what is stored now, not with what the chunk started from.
         if (changed || !known.HasMatch)
-            work.Remember(_undo, ProviderOf(offer), known with { Fingerprint = text.Signature.Fingerprint, UpdatedAt = updatedAt, HasMatch = true });
+            work.Remember(_undo, ProviderOf(offer),
+                known with { Fingerprint = text.Signature.Fingerprint, UpdatedAt = updatedAt, HasMatch = true });
         if (!changed && known.HasMatch)
             return Result(offer, IngestionOutcome.Updated, "Known offer, unchanged: last seen updated.", known.OfferId, known.CompanyId);
         var why = changed ? "Known offer, content changed: re-scored." : "Known offer without a match: scored.";
