@@ -267,6 +267,25 @@ Describe 'Invoke-OfferIngestion' {
         Test-Path $fresh | Should -BeFalse
     }
 
+    It '-WhatIf reads a current store in place, and copies one it would have to migrate' {
+        $run = @(New-TestOffer '1'; New-TestOffer '2' -Company 'Beta') | Invoke-OfferIngestion -DatabasePath $db
+        $inPlace = @(Update-CompanyAggregation -DatabasePath $db -All -WhatIf -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] })
+        ($inPlace.Message -join "`n") | Should -BeLike "*-WhatIf: reading the store '$db' as it is*"
+        ($inPlace.Message -join "`n") | Should -Not -BeLike '*private copy*'
+
+        # The same store as schema 3 left it: opening it for real would migrate it (one index dropped).
+        $null = Invoke-TestSql $db @'
+CREATE INDEX ix_offers_company_last_seen ON offers (company_id, last_seen_at);
+DELETE FROM schema_migrations WHERE version = 4;
+PRAGMA user_version = 3;
+'@
+        $before = (Get-FileHash $db).Hash
+        $copied = @($run | Update-CompanyAggregation -DatabasePath $db -WhatIf -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] })
+        ($copied.Message -join "`n") | Should -BeLike '*private copy*'
+        (Get-FileHash $db).Hash | Should -Be $before
+        [int] (Invoke-TestSql $db 'PRAGMA user_version') | Should -Be 4   # migrated by the first real open
+    }
+
     It 'creates the store of a first run without a warning' {
         $run = New-TestOffer '1' | Invoke-OfferIngestion -DatabasePath $db -WarningVariable warnings
         $run.Inserted | Should -Be 1

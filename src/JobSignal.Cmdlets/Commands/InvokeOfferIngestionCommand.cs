@@ -49,6 +49,8 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
 
     protected override bool FillsNewStores => true;
 
+    protected override bool WritesInDryRun => true;
+
     protected override void BeginProcessing()
     {
         var path = ResolveDatabasePath();

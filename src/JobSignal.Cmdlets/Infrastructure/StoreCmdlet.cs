@@ -36,9 +36,10 @@ public abstract class StoreCmdlet : JobSignalCmdlet
 
     /// <summary>
     /// The store, opened (created and migrated when needed) on first use and closed when the cmdlet ends. Under
-    /// -WhatIf it is a private copy (<see cref="StoreSnapshot"/>): a dry run sees what the store holds and runs the
-    /// real code, but never creates, migrates or writes the file itself. A store that cannot be opened ends the cmdlet
-    /// with its ErrorId (StoreNotSqlite, StoreSchemaTooNew, StoreUnusable).
+    /// -WhatIf it never creates, migrates or writes the file: a cmdlet that runs its real writes in a dry run, or a
+    /// store still to be created or migrated, gets a private copy (<see cref="StoreSnapshot"/>); otherwise the store is
+    /// only read, as it is. A store that cannot be opened ends the cmdlet with its ErrorId (StoreNotSqlite,
+    /// StoreSchemaTooNew, StoreUnusable).
     /// </summary>
     protected SignalStore Store
     {
@@ -48,11 +49,16 @@ public abstract class StoreCmdlet : JobSignalCmdlet
             var path = ResolveDatabasePath();
             try
             {
-                if (IsDryRun)
+                if (IsDryRun && (WritesInDryRun || !StoreSnapshot.CanBeReadInPlace(path)))
                 {
                     WriteVerbose($"-WhatIf: working on a private copy of the store '{path}'; the store itself is not written.");
                     _snapshot = StoreSnapshot.Create(path);
                     _store = _snapshot.Store;
+                }
+                else if (IsDryRun)
+                {
+                    WriteVerbose($"-WhatIf: reading the store '{path}' as it is; nothing is written to it.");
+                    _store = SignalStore.Open(path);
                 }
                 else
                 {
@@ -75,6 +81,12 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     /// create is empty, most likely a mistyped path, and they warn.
     /// </summary>
     protected virtual bool FillsNewStores => false;
+
+    /// <summary>
+    /// True for a cmdlet whose dry run does its real writes (Invoke-OfferIngestion reports what a run would do by
+    /// running it): under -WhatIf it always works on a private copy of the store.
+    /// </summary>
+    protected virtual bool WritesInDryRun => false;
 
     /// <summary>True when a cmdlet that supports -WhatIf runs under it (the switch, or $WhatIfPreference).</summary>
     protected bool IsDryRun =>

@@ -34,6 +34,18 @@ internal static class StoreFile
             throw Unusable(path, "it is a SQLite database of another application (it has tables but no JobSignal schema history); it was left unchanged");
     }
 
+    /// <summary>
+    /// True when opening the store at <paramref name="path"/> would write to it: it does not exist yet (or is empty),
+    /// or it would be migrated. Throws as <see cref="EnsureWritable"/> does for a file that must be refused.
+    /// </summary>
+    public static bool OpeningWouldWrite(string path)
+    {
+        EnsureWritable(path);
+        if (!File.Exists(path) || new FileInfo(path).Length == 0) return true;
+        var probe = Probe(path);
+        return Math.Min(probe.UserVersion, probe.RecordedVersion) < StoreMigrations.Latest;
+    }
+
     internal static JobSignalException Unusable(string path, string reason, Exception? inner = null) =>
         new(StoreErrorIds.Unusable, FailureKind.ResourceUnavailable, $"The store '{path}' cannot be used: {reason}.",
             path, "Check the path and its folder's permissions and free space, or point -DatabasePath (or $env:JOBSIGNAL_DB) at another file.",

@@ -22,6 +22,17 @@ public sealed class StoreSnapshot : IDisposable
     public SignalStore Store { get; }
 
     /// <summary>
+    /// True when a dry run that only reads may open the store at <paramref name="path"/> as it is: it exists and is at
+    /// the current schema, so opening it writes nothing. A store still to be created or migrated needs a copy instead.
+    /// Refuses a file that cannot be a store, with the same ErrorIds as <see cref="Create"/>.
+    /// </summary>
+    public static bool CanBeReadInPlace(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return !StoreFile.OpeningWouldWrite(Path.GetFullPath(path));
+    }
+
+    /// <summary>
     /// Copies the store at <paramref name="sourcePath"/> (SQLite's online backup: a consistent state even while
     /// another process writes) into a temp folder and opens the copy. Refuses a file that is not a usable store with
     /// the same ErrorIds as <see cref="SignalStore.Open(string, StoreOptions?)"/>.
