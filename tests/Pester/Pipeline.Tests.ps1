@@ -112,6 +112,30 @@ Describe 'Invoke-JobSignalPipeline' {
         finally { $setup.Infojobs.Dispose() }
     }
 
+    It 'fetches no detail again for an offer already stored unchanged (two queries listing the same offers)' {
+        $setup = New-PipelineSetup
+        try {
+            (Get-Content $setup.Config -Raw).Replace("@{ Key = 'broken-query'; Query = 'broken'; MaxPages = 2 }",
+                "@{ Key = 'again'; MaxPages = 10; MaxOffers = 200 }") | Set-Content $setup.Config
+            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -Verbose -ErrorAction SilentlyContinue -WarningAction SilentlyContinue 4>&1
+            $log = @($summary | Where-Object { $_ -is [Management.Automation.VerboseRecord] }).Message
+            $result = $summary | Where-Object { $_ -isnot [Management.Automation.VerboseRecord] }
+            $result.ExitCode | Should -Be 0
+            $first = Get-IngestionRun -DatabasePath $setup.Db -RunId ($result.Queries | Where-Object QueryKey -EQ 'everything').RunId
+            $again = Get-IngestionRun -DatabasePath $setup.Db -RunId ($result.Queries | Where-Object QueryKey -EQ 'again').RunId
+            $scored = @(Get-SignalOffer -DatabasePath $setup.Db | Where-Object { $_.Description -and $_.Score -ne $null }).Count
+
+            $first.DetailsFetched | Should -Be $first.Received
+            # Offers stored by the first query are listed again unchanged: no detail; reposts and skipped ones are not stored.
+            $again.DetailsFetched | Should -Be ($again.Received - $first.Inserted)
+            @($setup.Infojobs.RequestsTo([JobSignal.TestFakes.FakeInfojobsEndpoint]::Detail)).Count | Should -Be ($first.DetailsFetched + $again.DetailsFetched)
+            $again.Inserted | Should -Be 0
+            $scored | Should -Be $first.Inserted   # listed without a detail, the stored text and match stay
+            ($log | Where-Object { $_ -like 'query again: run *' }) | Should -BeLike "*$($first.Inserted) unchanged since stored*"
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
     It 'does nothing while another run holds the lock, and takes a dead run''s lock over' {
         $setup = New-PipelineSetup -LatencyMs 400
         $child = Start-ChildPipeline $setup

@@ -4,7 +4,6 @@ using JobSignal.Cmdlets.Infrastructure;
 using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Infojobs;
-using JobSignal.Core.Store;
 
 namespace JobSignal.Cmdlets.Commands;
 
@@ -128,17 +127,7 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
     {
         if (NoDetail) return _ => false;
         if (Force || !MyInvocation.BoundParameters.ContainsKey(nameof(DatabasePath))) return null;
-        var store = Store;
-        var gate = new object();
-        return listed =>
-        {
-            if (listed.UpdatedAt is null) return true;
-            KnownOffer? known;
-            lock (gate) known = store.Offers.Find(listed.Provider, listed.ProviderOfferId);
-            var unchanged = known is { IsRepost: false } && known.UpdatedAt == StoreTime.Truncate(listed.UpdatedAt.Value);
-            if (unchanged) statistics.AddDetailSkipped();
-            return !unchanged;
-        };
+        return StoredOfferDetailFilter.For(Store, statistics);
     }
 
     private void Search()

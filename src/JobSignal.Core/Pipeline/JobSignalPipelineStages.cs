@@ -66,11 +66,16 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         };
         var problems = new List<string>();
         using var client = new InfojobsClient(credentials, options);
+        // Offers already stored unchanged (by an earlier run, or an earlier query of this one) need no detail. The
+        // filter runs on the client's threads, so it reads through a connection of its own.
+        using var detailReader = SignalStore.Open(_store.Path, _store.Options);
         using var ingestor = OfferIngestor.Start(_store, () => _catalog.Value,
             new IngestionOptions { QueryKey = query.Key, Provider = Providers.Infojobs });
         foreach (var abandoned in ingestor.AbandonedRunWarnings) _log($"warning: {abandoned}");
-        var run = ingestor.Ingest(Offers(client, search, statistics, problems, cancellationToken), cancellationToken: cancellationToken);
-        _log($"query {query.Key}: run {run.RunId}, {run.Received} offers, {run.Inserted} new, {run.Updated} updated, {run.Reposts} reposts");
+        var offers = Offers(client, search, statistics, StoredOfferDetailFilter.For(detailReader, statistics), problems, cancellationToken);
+        var run = ingestor.Ingest(offers, cancellationToken: cancellationToken);
+        _log($"query {query.Key}: run {run.RunId}, {run.Received} offers, {run.Inserted} new, {run.Updated} updated, {run.Reposts} reposts; " +
+             $"{statistics.DetailsFetched} details fetched, {statistics.DetailsSkipped} unchanged since stored");
         if (ingestor.UnreadableSignaturesWarning is { } unreadable) _log($"warning: query {query.Key}: {unreadable}");
 
         // Paging that stopped on a failure (5xx, 429 after retries, a bad body) fails the query: what was fetched is
@@ -81,9 +86,9 @@ public sealed class JobSignalPipelineStages : IPipelineStages
     }
 
     private IEnumerable<Offer> Offers(InfojobsClient client, InfojobsQuery search, FetchStatistics statistics,
-        List<string> problems, CancellationToken cancellationToken)
+        Func<Offer, bool> needsDetail, List<string> problems, CancellationToken cancellationToken)
     {
-        foreach (var fetched in client.FetchAsync(search, statistics, cancellationToken: cancellationToken).ToBlockingEnumerable(cancellationToken))
+        foreach (var fetched in client.FetchAsync(search, statistics, needsDetail, cancellationToken).ToBlockingEnumerable(cancellationToken))
         {
             switch (fetched)
             {
