@@ -112,7 +112,7 @@ Describe 'Invoke-JobSignalPipeline' {
         finally { $setup.Infojobs.Dispose() }
     }
 
-    It 'fetches no detail again for an offer already stored unchanged (two queries listing the same offers)' {
+    It 'fetches no detail again for an offer already stored unchanged, and records the aggregation in each query''s run' {
         $setup = New-PipelineSetup
         try {
             (Get-Content $setup.Config -Raw).Replace("@{ Key = 'broken-query'; Query = 'broken'; MaxPages = 2 }",
@@ -131,6 +131,10 @@ Describe 'Invoke-JobSignalPipeline' {
             @($setup.Infojobs.RequestsTo([JobSignal.TestFakes.FakeInfojobsEndpoint]::Detail)).Count | Should -Be ($first.DetailsFetched + $again.DetailsFetched)
             $again.Inserted | Should -Be 0
             $scored | Should -Be $first.Inserted   # listed without a detail, the stored text and match stay
+            # The aggregate stage records in each query's run what became of its companies.
+            $first.CompaniesAggregated | Should -Be $first.AffectedCompanyIds.Count
+            $again.CompaniesAggregated | Should -Be $again.AffectedCompanyIds.Count
+            $first.CompaniesAggregated | Should -BeGreaterThan 0
             ($log | Where-Object { $_ -like 'query again: run *' }) | Should -BeLike "*$($first.Inserted) unchanged since stored*"
         }
         finally { $setup.Infojobs.Dispose() }

@@ -32,6 +32,8 @@ public sealed class JobSignalPipelineStages : IPipelineStages
     private readonly PipelineConnections _connections;
     private readonly Lazy<CompiledCatalog> _catalog;
     private readonly Action<string> _log;
+    // The runs of this pipeline's queries and their companies, until the aggregate stage records what became of them.
+    private readonly List<(long RunId, IReadOnlyCollection<long> Companies)> _runs = [];
 
     /// <param name="loadCatalog">Loads, validates and compiles the catalog; called once, by the first stage that needs it.</param>
     /// <param name="log">Hears each step (verbose output).</param>
@@ -74,6 +76,7 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         foreach (var abandoned in ingestor.AbandonedRunWarnings) _log($"warning: {abandoned}");
         var offers = Offers(client, search, statistics, StoredOfferDetailFilter.For(detailReader, statistics), problems, cancellationToken);
         var run = ingestor.Ingest(offers, cancellationToken: cancellationToken);
+        _runs.Add((run.RunId, run.AffectedCompanyIds));
         _log($"query {query.Key}: run {run.RunId}, {run.Received} offers, {run.Inserted} new, {run.Updated} updated, {run.Reposts} reposts; " +
              $"{statistics.DetailsFetched} details fetched, {statistics.DetailsSkipped} unchanged since stored");
         if (ingestor.UnreadableSignaturesWarning is { } unreadable) _log($"warning: query {query.Key}: {unreadable}");
@@ -112,12 +115,24 @@ public sealed class JobSignalPipelineStages : IPipelineStages
     {
         var tally = new AggregationTally();
         var failures = new List<string>();
-        foreach (var result in new AggregationRunner(_store).Aggregate(companyIds, cancellationToken))
+        var runner = new AggregationRunner(_store);
+        var byCompany = new Dictionary<long, CompanyAggregationResult>();
+        foreach (var result in runner.Aggregate(companyIds, cancellationToken))
         {
             tally.Add(result);
+            byCompany[result.CompanyId] = result;
             if (result.Status == CompanyAggregationStatus.Failed)
                 failures.Add($"company {result.CompanyId}: {result.Error?.Message}");
         }
+        // Each query's run records what became of its companies, as Update-CompanyAggregation does for a run it is given.
+        foreach (var (runId, companies) in _runs)
+        {
+            var ofRun = new AggregationTally();
+            foreach (var companyId in companies)
+                if (byCompany.TryGetValue(companyId, out var result)) ofRun.Add(result);
+            runner.RecordInRun(runId, ofRun);
+        }
+        _runs.Clear();
         return new StageResult(PipelineRunner.AggregateStage,
             failures.Count == 0 ? StageStatus.Succeeded : StageStatus.Failed, tally.ToString(),
             failures.Count == 0 ? null : string.Join("; ", failures));
