@@ -686,6 +686,20 @@ Describe 'Update-OfferScore' {
         @(Get-SignalCompany -DatabasePath $db | Where-Object AggregatedAt).Count | Should -Be 2
     }
 
+    It 'reports offer and company ids that name nothing in the store, and re-scores the others' {
+        $run = @(New-TestOffer '1' -Text $StrongText; New-TestOffer '2' -Company 'Beta') | Invoke-OfferIngestion -DatabasePath $db
+        $offerId = (Get-SignalOffer -DatabasePath $db -Top 1).OfferId
+
+        $rescore = Update-OfferScore -DatabasePath $db -OfferId $offerId, 9999 -ErrorVariable errs -ErrorAction SilentlyContinue
+        Get-ErrorIds $errs | Should -Be @('OfferNotFound')
+        $errs[0].TargetObject | Should -Be 9999
+        $rescore.Received, $rescore.Scored | Should -Be @(1, 1)
+
+        $rescore = Update-OfferScore -DatabasePath $db -CompanyId 4242 -ErrorVariable errs -ErrorAction SilentlyContinue
+        Get-ErrorIds $errs | Should -Be @('CompanyNotFound')
+        $rescore.Received | Should -Be 0
+    }
+
     It 'warns of the runs of ended processes it marks abandoned' {
         $null = New-TestOffer '1' | Invoke-OfferIngestion -DatabasePath $db
         $left = New-LeftRunningRun $db

@@ -71,6 +71,9 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
         };
         if (!ShouldProcess($"Re-scoring {what} in '{ResolveDatabasePath()}' and re-aggregating their companies.",
                 $"Re-score {what} and re-aggregate their companies?", "Update-OfferScore")) return;
+        // Ids that name nothing are reported, as the query cmdlets do; the others are re-scored.
+        if (ParameterSetName == CompanySet) ReportUnknown(_companyIds.Distinct(), [], Store.Companies.ExistingIds, WriteCompanyNotFound);
+        if (ParameterSetName == OfferSet) ReportUnknown(_offerIds.Distinct(), [], Store.Offers.ExistingIds, WriteOfferNotFound);
 
         CompiledCatalog? catalog = null;
         var run = Guarded(() => OfferRescorer.Rescore(Store, () => catalog = CatalogSource.LoadCompiled(this, CatalogPath), filter,

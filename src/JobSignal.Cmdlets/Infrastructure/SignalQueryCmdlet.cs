@@ -69,17 +69,4 @@ public abstract class SignalQueryCmdlet : StoreCmdlet
         return found;
     }
 
-    /// <summary>
-    /// Reports each id the user asked for that names nothing in the store: not one the filters left out, which is no
-    /// error. Only ids the query did not return are looked up.
-    /// </summary>
-    protected static void ReportUnknown(IEnumerable<long>? requested, IEnumerable<long> returned,
-        Func<IReadOnlyList<long>, IEnumerable<long>> existing, Action<long> report)
-    {
-        if (requested is null) return;
-        var notReturned = requested.Except(returned).ToList();
-        if (notReturned.Count == 0) return;
-        var known = existing(notReturned).ToHashSet();
-        foreach (var id in notReturned.Where(id => !known.Contains(id))) report(id);
-    }
 }

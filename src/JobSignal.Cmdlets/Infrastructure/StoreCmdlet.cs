@@ -95,6 +95,20 @@ public abstract class StoreCmdlet : JobSignalCmdlet
             ? whatIf
             : GetVariableValue("WhatIfPreference"));
 
+    /// <summary>
+    /// Reports each id the user asked for that names nothing in the store: not one a filter left out, which is no
+    /// error. Only ids not in <paramref name="returned"/> (what a query found) are looked up.
+    /// </summary>
+    protected static void ReportUnknown(IEnumerable<long>? requested, IEnumerable<long> returned,
+        Func<IReadOnlyList<long>, IEnumerable<long>> existing, Action<long> report)
+    {
+        if (requested is null) return;
+        var notReturned = requested.Except(returned).ToList();
+        if (notReturned.Count == 0) return;
+        var known = existing(notReturned).ToHashSet();
+        foreach (var id in notReturned.Where(id => !known.Contains(id))) report(id);
+    }
+
     /// <summary>A non-terminating error for an id given by the user that names no company of the store.</summary>
     protected void WriteCompanyNotFound(long companyId) =>
         WriteFailure(new JobSignalException(CompanyNotFoundErrorId, FailureKind.ObjectNotFound,
