@@ -107,88 +107,84 @@ public static class SignalScoreJson
         w.WriteNumber(Names.PhrasePoints, s.PhrasePoints);
         w.WriteNumber(Names.SynergyPoints, s.SynergyPoints);
 
-        w.WriteStartArray(Names.Buckets);
-        foreach (var b in s.Buckets)
-        {
-            w.WriteStartObject();
-            w.WriteString(Names.Bucket, b.Bucket);
-            w.WriteNumber(Names.Uncapped, b.Uncapped);
-            w.WriteNumber(Names.Cap, b.Cap);
-            w.WriteNumber(Names.Capped, b.Capped);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        WriteContributions(w, Names.Categories, s.Categories);
-        WriteContributions(w, Names.Phrases, s.Phrases);
-        w.WriteStartArray(Names.Synergy);
-        foreach (var p in s.Synergy)
-        {
-            w.WriteStartObject();
-            w.WriteString(Names.Bucket, p.Bucket);
-            w.WriteNumber(Names.Threshold, p.Threshold);
-            w.WriteNumber(Names.Amount, p.Amount);
-            w.WriteNumber(Names.BucketPoints, p.BucketPoints);
-            w.WriteBoolean(Names.Applied, p.Applied);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        WriteHits(w, Names.Hits, s.Hits);
-        WriteHits(w, Names.NegatedHits, s.NegatedHits);
-        WriteHits(w, Names.ExcludedHits, s.ExcludedHits);
+        WriteObjects(w, Names.Buckets, s.Buckets, WriteBucket);
+        WriteObjects(w, Names.Categories, s.Categories, WriteContribution);
+        WriteObjects(w, Names.Phrases, s.Phrases, WriteContribution);
+        WriteObjects(w, Names.Synergy, s.Synergy, WriteSynergy);
+        WriteObjects(w, Names.Hits, s.Hits, WriteHit);
+        WriteObjects(w, Names.NegatedHits, s.NegatedHits, WriteHit);
+        WriteObjects(w, Names.ExcludedHits, s.ExcludedHits, WriteHit);
         w.WriteEndObject();
     }
 
-    private static void WriteContributions(Utf8JsonWriter w, JsonEncodedText name, IReadOnlyList<SignalContribution> contributions)
+    /// <summary>An array property whose items are objects, each written by <paramref name="writeFields"/>.</summary>
+    private static void WriteObjects<T>(Utf8JsonWriter w, JsonEncodedText name, IReadOnlyList<T> items, Action<Utf8JsonWriter, T> writeFields)
     {
         w.WriteStartArray(name);
-        foreach (var c in contributions)
+        foreach (var item in items)
         {
             w.WriteStartObject();
-            w.WriteString(Names.Kind, KindName(c.Kind));
-            w.WriteString(Names.Id, c.Id);
-            w.WriteString(Names.Name, c.Name);
-            WriteIfNotNull(w, Names.Bucket, c.Bucket);
-            w.WriteNumber(Names.Tier, c.Tier);
-            w.WriteNumber(Names.TierWeight, c.TierWeight);
-            w.WriteNumber(Names.FieldWeight, c.FieldWeight);
-            w.WriteNumber(Names.Points, c.Points);
-            w.WriteNumber(Names.HitCount, c.HitCount);
-            w.WriteStartObject(Names.Hit);
-            w.WriteString(Names.Id, c.Hit.Id);
-            w.WriteString(Names.Field, FieldName(c.Hit.Field));
-            w.WriteNumber(Names.Position, c.Hit.Position);
-            w.WriteEndObject();
+            writeFields(w, item);
             w.WriteEndObject();
         }
         w.WriteEndArray();
     }
 
-    private static void WriteHits(Utf8JsonWriter w, JsonEncodedText name, IReadOnlyList<SignalHit> hits)
+    private static void WriteBucket(Utf8JsonWriter w, BucketScore b)
     {
-        w.WriteStartArray(name);
-        foreach (var h in hits)
-        {
-            w.WriteStartObject();
-            w.WriteString(Names.Kind, KindName(h.Kind));
-            w.WriteString(Names.Id, h.Id);
-            WriteIfNotNull(w, Names.CategoryId, h.CategoryId);
-            w.WriteString(Names.Term, h.Term);
-            w.WriteString(Names.Alias, h.Alias);
-            w.WriteString(Names.Field, FieldName(h.Field));
-            w.WriteNumber(Names.Position, h.Position);
-            w.WriteNumber(Names.TokenCount, h.TokenCount);
-            w.WriteNumber(Names.Offset, h.Offset);
-            w.WriteNumber(Names.Length, h.Length);
-            w.WriteString(Names.Text, h.Text);
-            w.WriteString(Names.Evidence, h.Evidence);
-            if (h.Negated) w.WriteBoolean(Names.Negated, true);
-            WriteIfNotNull(w, Names.NegationCue, h.NegationCue);
-            if (h.NegationDistance is { } distance) w.WriteNumber(Names.NegationDistance, distance);
-            if (h.Excluded) w.WriteBoolean(Names.Excluded, true);
-            WriteIfNotNull(w, Names.ExclusionReason, h.ExclusionReason);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        w.WriteString(Names.Bucket, b.Bucket);
+        w.WriteNumber(Names.Uncapped, b.Uncapped);
+        w.WriteNumber(Names.Cap, b.Cap);
+        w.WriteNumber(Names.Capped, b.Capped);
+    }
+
+    private static void WriteSynergy(Utf8JsonWriter w, SynergyPart p)
+    {
+        w.WriteString(Names.Bucket, p.Bucket);
+        w.WriteNumber(Names.Threshold, p.Threshold);
+        w.WriteNumber(Names.Amount, p.Amount);
+        w.WriteNumber(Names.BucketPoints, p.BucketPoints);
+        w.WriteBoolean(Names.Applied, p.Applied);
+    }
+
+    // Format 2: the winning hit is a reference to its entry in "hits".
+    private static void WriteContribution(Utf8JsonWriter w, SignalContribution c)
+    {
+        w.WriteString(Names.Kind, KindName(c.Kind));
+        w.WriteString(Names.Id, c.Id);
+        w.WriteString(Names.Name, c.Name);
+        WriteIfNotNull(w, Names.Bucket, c.Bucket);
+        w.WriteNumber(Names.Tier, c.Tier);
+        w.WriteNumber(Names.TierWeight, c.TierWeight);
+        w.WriteNumber(Names.FieldWeight, c.FieldWeight);
+        w.WriteNumber(Names.Points, c.Points);
+        w.WriteNumber(Names.HitCount, c.HitCount);
+        w.WriteStartObject(Names.Hit);
+        w.WriteString(Names.Id, c.Hit.Id);
+        w.WriteString(Names.Field, FieldName(c.Hit.Field));
+        w.WriteNumber(Names.Position, c.Hit.Position);
+        w.WriteEndObject();
+    }
+
+    private static void WriteHit(Utf8JsonWriter w, SignalHit h)
+    {
+        w.WriteString(Names.Kind, KindName(h.Kind));
+        w.WriteString(Names.Id, h.Id);
+        WriteIfNotNull(w, Names.CategoryId, h.CategoryId);
+        w.WriteString(Names.Term, h.Term);
+        w.WriteString(Names.Alias, h.Alias);
+        w.WriteString(Names.Field, FieldName(h.Field));
+        w.WriteNumber(Names.Position, h.Position);
+        w.WriteNumber(Names.TokenCount, h.TokenCount);
+        w.WriteNumber(Names.Offset, h.Offset);
+        w.WriteNumber(Names.Length, h.Length);
+        w.WriteString(Names.Text, h.Text);
+        w.WriteString(Names.Evidence, h.Evidence);
+        if (h.Negated) w.WriteBoolean(Names.Negated, true);
+        WriteIfNotNull(w, Names.NegationCue, h.NegationCue);
+        if (h.NegationDistance is { } distance) w.WriteNumber(Names.NegationDistance, distance);
+        if (h.Excluded) w.WriteBoolean(Names.Excluded, true);
+        WriteIfNotNull(w, Names.ExclusionReason, h.ExclusionReason);
     }
 
     private static void WriteIfNotNull(Utf8JsonWriter w, JsonEncodedText name, string? value)
