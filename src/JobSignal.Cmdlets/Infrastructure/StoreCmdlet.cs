@@ -49,20 +49,18 @@ public abstract class StoreCmdlet : JobSignalCmdlet
             var path = ResolveDatabasePath();
             try
             {
-                if (IsDryRun && (WritesInDryRun || !StoreSnapshot.CanBeReadInPlace(path)))
+                var dryRun = IsDryRun;
+                if (dryRun && (WritesInDryRun || !StoreSnapshot.CanBeReadInPlace(path)))
                 {
                     WriteVerbose($"-WhatIf: working on a private copy of the store '{path}'; the store itself is not written.");
                     _snapshot = StoreSnapshot.Create(path);
                     _store = _snapshot.Store;
                 }
-                else if (IsDryRun)
-                {
-                    WriteVerbose($"-WhatIf: reading the store '{path}' as it is; nothing is written to it.");
-                    _store = SignalStore.Open(path);
-                }
                 else
                 {
-                    WriteVerbose($"Opening the store '{path}'.");
+                    // Under -WhatIf the store exists here, at the current schema: opening it writes nothing.
+                    WriteVerbose(dryRun ? $"-WhatIf: reading the store '{path}' as it is; nothing is written to it."
+                        : $"Opening the store '{path}'.");
                     var isNew = !File.Exists(path);
                     _store = SignalStore.Open(path);
                     if (isNew && !FillsNewStores)
