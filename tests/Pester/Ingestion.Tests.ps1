@@ -651,6 +651,22 @@ Describe 'Get-SignalCompany and Get-SignalOffer' {
         $errs.Count + $more.Count | Should -Be 0
     }
 
+    It 'writes offers a batch at a time as it reads them: a later batch shows the offers as stored when it is reached' {
+        $many = Join-Path $dir 'many.db'
+        $null = 1..300 | ForEach-Object { New-TestOffer "m$_" -Company "Lote $($_ % 7)" } | Invoke-OfferIngestion -DatabasePath $many
+        $ranked = @(Get-SignalOffer -DatabasePath $many)
+        $ranked.Count | Should -Be 300
+        $last = $ranked[-1].OfferId
+        $streamed = @(Get-SignalOffer -DatabasePath $many | ForEach-Object -Begin { $first = $true } -Process {
+                if ($first) { $null = Invoke-TestSql $many "UPDATE offers SET title = 'Retitled' WHERE id = $last"; $first = $false }
+                $_
+            })
+        $streamed.OfferId | Should -Be $ranked.OfferId
+        $streamed[0].Title | Should -Not -Be 'Retitled'
+        $streamed[-1].Title | Should -Be 'Retitled'
+        @(Get-SignalOffer -DatabasePath $many | Select-Object -First 2).OfferId | Should -Be $ranked[0..1].OfferId
+    }
+
     It 'refuses an unknown category (CategoryUnknown, listing the valid ones) and an unknown resolution' {
         $failure = { Get-SignalCompany -DatabasePath $db -Category 'fx' -ErrorAction Stop } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -Be 'CategoryUnknown,JobSignal.Cmdlets.Commands.GetSignalCompanyCommand'

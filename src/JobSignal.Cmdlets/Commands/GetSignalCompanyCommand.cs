@@ -44,7 +44,7 @@ public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
             Since = SinceFilter,
             SinceField = StrongSince ? CompanySince.LastStrong : CompanySince.LastSeen,
             Top = Top,
-        }), company => company.CompanyId, company => company);
-        ReportUnknown(CompanyId, found.Select(c => c.CompanyId), Store.Companies.ExistingIds, WriteCompanyNotFound);
+        }), company => company.CompanyId, company => company, company => company.CompanyId);
+        ReportUnknown(CompanyId, found, Store.Companies.ExistingIds, WriteCompanyNotFound);
     }
 }

@@ -33,7 +33,7 @@ public sealed class GetSignalOfferCommand : SignalQueryCmdlet
 
     protected override void ProcessRecord()
     {
-        var found = Query(CompanyId is not null || OfferId is not null, () => Store.Offers.List(new OfferFilter
+        var found = Query(CompanyId is not null || OfferId is not null, () => Store.Offers.Stream(new OfferFilter
         {
             CompanyIds = CompanyId,
             OfferIds = OfferId,
@@ -43,7 +43,7 @@ public sealed class GetSignalOfferCommand : SignalQueryCmdlet
             Keyword = Keyword,
             Since = SinceFilter,
             Limit = Top,
-        }), offer => offer.OfferId, WithExplanation);
+        }), offer => offer.OfferId, WithExplanation, offer => (offer.OfferId, offer.CompanyId));
         ReportUnknown(OfferId, found.Select(o => o.OfferId), Store.Offers.ExistingIds, WriteOfferNotFound);
         ReportUnknown(CompanyId, found.Select(o => o.CompanyId), Store.Companies.ExistingIds, WriteCompanyNotFound);
     }

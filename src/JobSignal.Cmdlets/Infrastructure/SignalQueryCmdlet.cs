@@ -56,17 +56,21 @@ public abstract class SignalQueryCmdlet : StoreCmdlet
     }
 
     /// <summary>
-    /// Runs the query for this pipeline object, unless nothing is piped by id and it already ran, writes each item not
-    /// written yet, and returns what the query found this time.
+    /// Runs the query for this pipeline object, unless nothing is piped by id and it already ran, and writes each item
+    /// not written yet as it is read (a large result is never held, and a pipeline that stops early stops the reading).
+    /// Returns <paramref name="remember"/> of each item found this time when the query was by ids, else nothing.
     /// </summary>
-    protected IReadOnlyList<T> Query<T>(bool byIds, Func<IEnumerable<T>> query, Func<T, long> idOf, Func<T, object> output)
+    protected IReadOnlyList<TKey> Query<T, TKey>(bool byIds, Func<IEnumerable<T>> query, Func<T, long> idOf,
+        Func<T, object> output, Func<T, TKey> remember)
     {
         if (!byIds && _queried) return [];
         _queried = true;
-        var found = query().ToList();
-        foreach (var item in found)
+        var found = new List<TKey>();
+        foreach (var item in query())
+        {
+            if (byIds) found.Add(remember(item));
             if (_written.Add(idOf(item))) WriteTyped(output(item));
+        }
         return found;
     }
-
 }

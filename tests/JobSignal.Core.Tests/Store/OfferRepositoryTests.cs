@@ -204,4 +204,30 @@ public class OfferRepositoryTests : StoreTestBase
         Assert.Equal((9, 9.25, true, "fx_payments", "2.1.0", """{"hits":["USD"]}""", T0),
             (listed.Score, listed.Raw, listed.IsStrong, listed.TopCategory, listed.CatalogVersion, listed.Explanation, listed.MatchedAt));
     }
+
+    [Fact]
+    public void Stream_keeps_the_order_across_batches_and_reads_each_batch_only_when_it_is_reached()
+    {
+        var company = AddCompany("A");
+        var ids = Enumerable.Range(0, 7).Select(i => AddOffer(company, $"o{i}", seenAt: T0.AddMinutes(i))).ToList();
+        foreach (var (id, score) in ids.Zip(new[] { 3, 9, 5, 9, 1, 7, 5 })) Store.Matches.Upsert(Match(id, score));
+        var expected = Store.Offers.List().Select(o => o.OfferId).ToList();
+        Assert.Equal(new[] { ids[3], ids[1], ids[5], ids[6], ids[2], ids[0], ids[4] }, expected);
+
+        using var offers = Store.Offers.Stream(batchSize: 3).GetEnumerator();
+        var seen = new List<long>();
+        for (var i = 0; i < 3 && offers.MoveNext(); i++) seen.Add(offers.Current.OfferId);
+        // Changed after the first batch was read: the offers of later batches are read as they are now.
+        using (var cmd = Store.Connection.CreateCommand())
+        {
+            cmd.CommandText = $"UPDATE offers SET title = 'Retitled' WHERE id IN ({ids[6]}, {ids[3]})";
+            cmd.ExecuteNonQuery();
+        }
+        var rest = new List<(long Id, string? Title)>();
+        while (offers.MoveNext()) rest.Add((offers.Current.OfferId, offers.Current.Title));
+        Assert.Equal(expected, seen.Concat(rest.Select(o => o.Id)));
+        Assert.Equal("Retitled", rest[0].Title);
+        Assert.Equal(0, Store.Offers.Stream(new OfferFilter { MinScore = 10 }, batchSize: 1).Count());
+        Assert.Throws<ArgumentOutOfRangeException>(() => Store.Offers.Stream(batchSize: 0).ToList());
+    }
 }
