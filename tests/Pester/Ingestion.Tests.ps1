@@ -667,6 +667,23 @@ Describe 'Get-SignalCompany and Get-SignalOffer' {
         @(Get-SignalOffer -DatabasePath $many | Select-Object -First 2).OfferId | Should -Be $ranked[0..1].OfferId
     }
 
+    It 'lists an offer whose stored explanation is damaged, without its Match, and reports it (SignalExplanationInvalid)' {
+        $damaged = Join-Path $dir 'damaged.db'
+        $null = New-TestOffer 'd1' -Text $StrongText | Invoke-OfferIngestion -DatabasePath $damaged
+        $id = (Get-SignalOffer -DatabasePath $damaged).OfferId
+        $null = Invoke-TestSql $damaged "UPDATE matches SET explanation_json = '{`"score`": ' WHERE offer_id = $id"
+        $offer = Get-SignalOffer -DatabasePath $damaged -ErrorVariable errs -ErrorAction SilentlyContinue
+        $offer.ProviderOfferId | Should -Be 'd1'
+        $offer.Match | Should -BeNullOrEmpty
+        Get-ErrorIds $errs | Should -Be @('SignalExplanationInvalid')
+        $errs[0].TargetObject | Should -Be $id
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $errs[0].Exception.Message | Should -BeLike "Offer ${id}: The stored score explanation is not valid JSON*"
+        $errs[0].ErrorDetails.RecommendedAction | Should -BeLike '*Update-OfferScore*'
+        $null = Update-OfferScore -DatabasePath $damaged -OfferId $id
+        (Get-SignalOffer -DatabasePath $damaged).Match.Score | Should -Be $offer.Score
+    }
+
     It 'refuses an unknown category (CategoryUnknown, listing the valid ones) and an unknown resolution' {
         $failure = { Get-SignalCompany -DatabasePath $db -Category 'fx' -ErrorAction Stop } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -Be 'CategoryUnknown,JobSignal.Cmdlets.Commands.GetSignalCompanyCommand'

@@ -227,7 +227,7 @@ public class OfferRepositoryTests : StoreTestBase
         while (offers.MoveNext()) rest.Add((offers.Current.OfferId, offers.Current.Title));
         Assert.Equal(expected, seen.Concat(rest.Select(o => o.Id)));
         Assert.Equal("Retitled", rest[0].Title);
-        Assert.Equal(0, Store.Offers.Stream(new OfferFilter { MinScore = 10 }, batchSize: 1).Count());
+        Assert.Empty(Store.Offers.Stream(new OfferFilter { MinScore = 10 }, batchSize: 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => Store.Offers.Stream(batchSize: 0).ToList());
     }
 }
