@@ -147,7 +147,8 @@ internal sealed class IngestScenario : IBenchScenario
     /// (<c>Update-CompanyAggregation -RunId</c>); and the whole pipeline end to end,
     /// <c>Get-InfojobsOffer -Path | Invoke-OfferIngestion | Update-CompanyAggregation</c>, the companies counted by
     /// Measure-Object, never held: once as is, once with the runtime settings of the README's scheduled-task recipes
-    /// (<see cref="ScheduledRunEnvironment"/>).
+    /// (<see cref="ScheduledRunEnvironment"/>). Then the queries an analyst runs next over the store the full pipeline
+    /// left, in one more child: the ten best offers, every offer, every company (time and the child's peak working set).
     /// </summary>
     private static void ThroughCmdlets(BenchOptions options, string module, string folder, TextWriter output)
     {
@@ -158,6 +159,7 @@ internal sealed class IngestScenario : IBenchScenario
         output.WriteLine("| offers | replay alone s (CPU) | replay offers/s | ingestion alone s (CPU) | aggregation alone s (CPU) | full pipeline s (CPU) | full offers/s | companies | full child peak WS MB | full, scheduled-run settings s (CPU) | offers/s | peak WS MB |");
         output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var warm = Path.Combine(folder, "corpus-warm.jsonl");
+        var queryRows = new List<string>();
         WritePayloads(warm, new IngestionCorpus(seed: 7).Take(1_000));
         foreach (var size in options.Sizes)
         {
@@ -186,6 +188,15 @@ internal sealed class IngestScenario : IBenchScenario
                 """;
             var full = RunCmdlets(options, module, folder, warm, FullPipeline("full"));
             var tuned = RunCmdlets(options, module, folder, warm, FullPipeline("tuned"), ScheduledRunEnvironment);
+            // What an analyst does next with the store the full pipeline left (as is): the best offers, all of them, every company.
+            var queries = RunCmdlets(options, module, folder, warm, $$"""
+                $db = Join-Path '{{folder}}' 'cmdlets-full-{{size}}.db'
+                $first = Measure-Step { $null = Get-SignalOffer -DatabasePath $db | Select-Object -First 10 }
+                $all = Measure-Step { $script:offers = (Get-SignalOffer -DatabasePath $db | Measure-Object).Count }
+                $companies = Measure-Step { $null = Get-SignalCompany -DatabasePath $db | Measure-Object }
+                "$first $all $offers $companies $(([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB).ToString('0', [cultureinfo]::InvariantCulture))"
+                """);
+            queryRows.Add(Invariant($"| {size} | {queries[0]} | {queries[2]} ({queries[3]}) | {queries[4]} | {queries[5]} ({queries[6]}) | {queries[7]} |"));
             double At(string[] values, int index) => double.Parse(values[index], CultureInfo.InvariantCulture);
             output.WriteLine(Invariant(
                 $"| {size} | {At(replay, 0):0.00} ({At(replay, 1):0.00}) | {size / At(replay, 0):0} | {At(alone, 0):0.00} ({At(alone, 1):0.00}) | {At(alone, 2):0.00} ({At(alone, 3):0.00}) | ") +
@@ -195,6 +206,13 @@ internal sealed class IngestScenario : IBenchScenario
                 output.WriteLine(Invariant($"- {size}: the full pipeline emitted {full[2]} companies ({tuned[2]} with the scheduled-run settings), aggregation alone {alone[4]}."));
             File.Delete(payloads);
         }
+        output.WriteLine();
+        output.WriteLine("Queries over the store of the full pipeline (a fresh pwsh child, as is, warmed up; wall s with CPU s in brackets): "
+                         + "Get-SignalOffer | Select-Object -First 10; Get-SignalOffer | Measure-Object; Get-SignalCompany | Measure-Object:");
+        output.WriteLine();
+        output.WriteLine("| offers ingested | first 10 offers s | all offers s (CPU) | offers listed | all companies s (CPU) | child peak WS MB |");
+        output.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (var row in queryRows) output.WriteLine(row);
     }
 
     /// <summary>
