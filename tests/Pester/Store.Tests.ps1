@@ -68,6 +68,55 @@ Describe 'Get-IngestionRun and the store it opens' {
         Test-Path $env:JOBSIGNAL_DB | Should -BeTrue
     }
 
+    It 'refuses file paths of another provider or of a missing drive (PathNotFileSystem), creating nothing' {
+        # PowerShell gives the bare item name for such a path: it would land in the process's working folder.
+        $work = Join-Path $dir 'provider-paths'
+        $null = New-Item -ItemType Directory $work
+        $processFolder = [Environment]::CurrentDirectory
+        [Environment]::CurrentDirectory = $work
+        Push-Location $work
+        $credential = [pscredential]::new('client', (ConvertTo-SecureString 'secret' -AsPlainText -Force))
+        try {
+            $cases = @(
+                @{ Id = 'PathNotFileSystem,JobSignal.Cmdlets.Commands.GetSignalCompanyCommand'
+                    Message = "-DatabasePath 'Env:/js-store' is not a file-system path: it names an item of the Environment provider."
+                    Run = { Get-SignalCompany -DatabasePath 'Env:/js-store' } }
+                @{ Id = 'PathNotFileSystem,JobSignal.Cmdlets.Commands.InvokeOfferIngestionCommand'
+                    Message = "-DatabasePath 'NoSuchDrive:/js.db' is not a file-system path: *NoSuchDrive*"
+                    Run = { [pscustomobject]@{ ProviderOfferId = 'a1' } | Invoke-OfferIngestion -DatabasePath 'NoSuchDrive:/js.db' } }
+                @{ Id = 'PathNotFileSystem,JobSignal.Cmdlets.Commands.GetIngestionRunCommand'
+                    Message = "`$env:JOBSIGNAL_DB 'Function:/js-env' is not a file-system path: it names an item of the Function provider."
+                    Run = { $env:JOBSIGNAL_DB = 'Function:/js-env'; try { Get-IngestionRun } finally { Remove-Item Env:/JOBSIGNAL_DB } } }
+                @{ Id = 'PathNotFileSystem,JobSignal.Cmdlets.Commands.NewJobSignalConfigCommand'
+                    Message = "-Path 'Env:/js-config' is not a file-system path:*"
+                    Run = { New-JobSignalConfig -Path 'Env:/js-config' -Force } }
+                @{ Id = 'PathNotFileSystem,JobSignal.Cmdlets.Commands.InvokeJobSignalPipelineCommand'
+                    Message = "-ConfigPath 'Env:/js-config' is not a file-system path:*"
+                    Run = { Invoke-JobSignalPipeline -ConfigPath 'Env:/js-config' } }
+                @{ Id = 'PathNotFileSystem,JobSignal.Cmdlets.Commands.SyncCompanySheetCommand'
+                    Message = "-CredentialPath 'Env:/js-key' is not a file-system path:*"
+                    Run = { Sync-CompanySheet -SpreadsheetId 'sheet' -CredentialPath 'Env:/js-key' -DatabasePath (Join-Path $dir 'sheets.db') } }
+                @{ Id = 'PathNotFileSystem,JobSignal.Cmdlets.Commands.GetInfojobsOfferCommand'
+                    Message = "-SavePayloadPath 'Env:/js-payloads' is not a file-system path:*"
+                    Run = { Get-InfojobsOffer -Query 'tesorero' -Credential $credential -BaseUri 'http://127.0.0.1:9/' -SavePayloadPath 'Env:/js-payloads' } }
+                @{ Id = 'CatalogNotFound,JobSignal.Cmdlets.Commands.MeasureOfferSignalCommand'
+                    Message = "The catalog path from the parameter 'Env:/js-catalog' is not a file-system path:*"
+                    Run = { Measure-OfferSignal -Title 'Tesorero' -Description 'USD' -CatalogPath 'Env:/js-catalog' } }
+            )
+            foreach ($case in $cases) {
+                $failure = { & $case.Run } | Should -Throw -PassThru
+                $failure.FullyQualifiedErrorId | Should -Be $case.Id
+                $failure.Exception.Message | Should -BeLike $case.Message
+                $failure.CategoryInfo.Category | Should -BeIn @('InvalidArgument', 'ObjectNotFound')
+            }
+        }
+        finally {
+            Pop-Location
+            [Environment]::CurrentDirectory = $processFolder
+        }
+        @(Get-ChildItem $work -Force).Count | Should -Be 0
+    }
+
     It 'refuses a file that is not SQLite with StoreNotSqlite and leaves it unchanged' {
         $path = Join-Path $dir 'notes.db'
         Set-Content -Path $path -Value 'not a database, just notes' -NoNewline

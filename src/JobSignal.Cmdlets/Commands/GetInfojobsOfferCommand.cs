@@ -264,7 +264,7 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
     private void OpenArchive()
     {
         if (SavePayloadPath is null) return;
-        var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SavePayloadPath);
+        var path = ResolveFilePath(SavePayloadPath, "-SavePayloadPath");
         try { _archive = new PayloadArchive(path, DateTimeOffset.UtcNow); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {

@@ -36,7 +36,7 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
 
     protected override void EndProcessing()
     {
-        var configFile = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ConfigPath);
+        var configFile = ResolveFilePath(ConfigPath, "-ConfigPath");
         PipelineConfig config;
         try { config = PipelineConfigFile.Read(configFile); }
         catch (JobSignalException ex) { ThrowFailure(ex); return; }

@@ -20,7 +20,7 @@ public sealed class NewJobSignalConfigCommand : JobSignalCmdlet
 
     protected override void EndProcessing()
     {
-        var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        var target = ResolveFilePath(Path, "-Path");
         if (File.Exists(target) && !Force)
             ThrowFailure(new JobSignalException("PipelineConfigExists", FailureKind.ResourceUnavailable,
                 $"'{target}' already exists.", target, "Pass -Force to overwrite it, or choose another -Path."));

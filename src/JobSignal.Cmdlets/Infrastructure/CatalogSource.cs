@@ -19,14 +19,12 @@ internal static class CatalogSource
         if (location.Origin == CatalogOrigin.ModuleDefault) return location;
         try
         {
-            return location with { Path = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(location.Path) };
+            return location with { Path = FileSystemPaths.Resolve(cmdlet, location.Path, $"The catalog path {Describe(location.Origin)}") };
         }
-        catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException
-                                       or NotSupportedException or PSArgumentException)
+        catch (JobSignalException ex) when (ex.ErrorId == FileSystemPaths.NotFileSystemErrorId)
         {
             throw new CatalogException(CatalogException.NotFound, FailureKind.ObjectNotFound,
-                $"The catalog path '{location.Path}' ({Describe(location.Origin)}) is not a file-system path: {ex.Message}",
-                location.Path, inner: ex);
+                ex.Message, location.Path, inner: ex);
         }
     }
 

@@ -105,6 +105,20 @@ public abstract class JobSignalCmdlet : PSCmdlet, IDisposable
     /// <summary>A fatal failure: ends the cmdlet.</summary>
     protected void ThrowFailure(JobSignalException ex) => ThrowTerminatingError(ToErrorRecord(ex));
 
+    /// <summary>
+    /// A file path the user gave (from <paramref name="source"/>, a parameter or an environment variable) as a full
+    /// file-system path; a path of another provider or drive ends the cmdlet (PathNotFileSystem, see <see cref="FileSystemPaths"/>).
+    /// </summary>
+    protected string ResolveFilePath(string path, string source)
+    {
+        try { return FileSystemPaths.Resolve(this, path, source); }
+        catch (JobSignalException ex)
+        {
+            ThrowFailure(ex);
+            throw; // not reached: ThrowFailure ends the cmdlet
+        }
+    }
+
     private static ErrorCategory ToCategory(FailureKind kind) => kind switch
     {
         FailureKind.InvalidArgument => ErrorCategory.InvalidArgument,

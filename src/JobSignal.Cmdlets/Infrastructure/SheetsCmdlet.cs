@@ -61,7 +61,7 @@ public abstract class SheetsCmdlet : StoreCmdlet
             ThrowFailure(new JobSignalException("SheetsCredentialNotConfigured", FailureKind.InvalidArgument,
                 $"No service-account key file is configured: pass -CredentialPath or set $env:{CredentialEnvironmentVariable}.",
                 null, "Create a JSON key for a service account, share the spreadsheet with its e-mail as Editor, and point -CredentialPath at the key."));
-        var fullPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        var fullPath = ResolveFilePath(path!, string.IsNullOrWhiteSpace(CredentialPath) ? "$env:" + CredentialEnvironmentVariable : "-CredentialPath");
         SheetsClient? client = null;
         try
         {

@@ -20,15 +20,11 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     /// <summary>The store file as a full file-system path (PowerShell paths are relative to $PWD).</summary>
     protected string ResolveDatabasePath()
     {
-        var path = DatabasePath;
-        if (string.IsNullOrWhiteSpace(path)) path = Environment.GetEnvironmentVariable(DatabaseEnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            path = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData,
-                Environment.SpecialFolderOption.Create), "JobSignal", "jobsignal.db");
-            return path;
-        }
-        return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        if (!string.IsNullOrWhiteSpace(DatabasePath)) return ResolveFilePath(DatabasePath, "-DatabasePath");
+        var fromEnvironment = Environment.GetEnvironmentVariable(DatabaseEnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment)) return ResolveFilePath(fromEnvironment, "$env:" + DatabaseEnvironmentVariable);
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData,
+            Environment.SpecialFolderOption.Create), "JobSignal", "jobsignal.db");
     }
 
     private SignalStore? _store;
