@@ -626,6 +626,11 @@ Describe 'Get-SignalCompany and Get-SignalOffer' {
         @(Get-SignalCompany -DatabasePath $db -Top 1).Name | Should -Be @('Acme Pagos S.L.')
         (Get-SignalCompany -DatabasePath $db 'pan?der*').Name | Should -Be 'Panadería Sol'
         @(Get-SignalOffer -DatabasePath $db -MinScore 6).ProviderOfferId | Should -Be @('s1')
+        @(Get-SignalOffer -DatabasePath $db -Keyword 'swift').ProviderOfferId | Should -Be @('s1')
+        @(Get-SignalOffer -DatabasePath $db -Keyword 'PANADERO').ProviderOfferId | Should -Be @('p1')
+        # Field names and values of the stored explanation are no keywords.
+        @(Get-SignalOffer -DatabasePath $db -Keyword 'score').Count | Should -Be 0
+        @(Get-SignalCompany -DatabasePath $db -Keyword 'true').Count | Should -Be 0
     }
 
     It 'reports ids that name nothing in the store (CompanyNotFound, OfferNotFound), not ids the filters leave out' {

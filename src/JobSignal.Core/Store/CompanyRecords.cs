@@ -18,7 +18,7 @@ public sealed record CompanyFilter
     public int? MinScore { get; init; }
     /// <summary>Companies whose top category this is, or with a positive score (at least MinScore) in it.</summary>
     public string? Category { get; init; }
-    /// <summary>Text found (case-insensitively) in the evidence terms or in a match explanation of the company's offers.</summary>
+    /// <summary>Text found (case-insensitively) in the company's evidence terms, or in the title or the hits of one of its offers (<see cref="KeywordSearch"/>).</summary>
     public string? Keyword { get; init; }
     public IReadOnlyCollection<string>? Resolutions { get; init; }
     public DateTimeOffset? Since { get; init; }

@@ -173,9 +173,10 @@ public sealed class CompanyRepository
     // A company's offers are found through ix_offers_aggregation, which only holds canonical offers (the only ones
     // with a match): without "canonical_offer_id IS NULL" the planner cannot use that partial index and scanned every
     // offer once per company (six minutes for a store of 100,000 offers; a fifth of a second with it).
-    internal const string KeywordCondition = """
-        (c.evidence_terms LIKE @keyword ESCAPE '\' OR EXISTS (SELECT 1 FROM offers o JOIN matches m ON m.offer_id = o.id
-            WHERE o.company_id = c.id AND o.canonical_offer_id IS NULL AND m.explanation_json LIKE @keyword ESCAPE '\'))
+    internal const string KeywordCondition = $"""
+        ({KeywordSearch.ContainsFunction}(c.evidence_terms, @keyword) OR EXISTS (SELECT 1 FROM offers o
+            LEFT JOIN matches m ON m.offer_id = o.id
+            WHERE o.company_id = c.id AND o.canonical_offer_id IS NULL AND {KeywordSearch.OfferCondition}))
         """;
 
     /// <summary>Companies matching every filter set, best first (max score, strong offers, last strong signal).</summary>
@@ -205,7 +206,7 @@ public sealed class CompanyRepository
         if (!string.IsNullOrEmpty(filter.Keyword))
         {
             where.Add(KeywordCondition);
-            parameters.Add("keyword", SqlText.Contains(filter.Keyword));
+            parameters.Add("keyword", filter.Keyword);
         }
         if (filter.Resolutions is { } resolutions)
         {

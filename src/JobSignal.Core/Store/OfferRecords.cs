@@ -70,7 +70,7 @@ public sealed record OfferFilter
     public int? MinScore { get; init; }
     /// <summary>The match's top category.</summary>
     public string? Category { get; init; }
-    /// <summary>Text found (case-insensitively) in the title or the match explanation.</summary>
+    /// <summary>Text found (case-insensitively) in the title or in what the match's hits found (<see cref="KeywordSearch"/>).</summary>
     public string? Keyword { get; init; }
     /// <summary>Last seen at or after.</summary>
     public DateTimeOffset? Since { get; init; }

@@ -256,8 +256,8 @@ public sealed class OfferRepository
         }
         if (!string.IsNullOrEmpty(filter.Keyword))
         {
-            where.Add(@"(o.title LIKE @keyword ESCAPE '\' OR m.explanation_json LIKE @keyword ESCAPE '\')");
-            parameters.Add("keyword", SqlText.Contains(filter.Keyword));
+            where.Add(KeywordSearch.OfferCondition);
+            parameters.Add("keyword", filter.Keyword);
         }
         if (filter.Since is { } since)
         {

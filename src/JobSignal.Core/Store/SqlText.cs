@@ -3,9 +3,6 @@ namespace JobSignal.Core.Store;
 /// <summary>Small helpers for building SQL text safely.</summary>
 internal static class SqlText
 {
-    /// <summary>A LIKE pattern (ESCAPE '\') for text that contains <paramref name="value"/>.</summary>
-    public static string Contains(string value) => "%" + EscapeLike(value) + "%";
-
     /// <summary>A LIKE pattern (ESCAPE '\') for a PowerShell wildcard: <c>*</c> any text, <c>?</c> one character.</summary>
     public static string FromWildcard(string wildcard)
     {

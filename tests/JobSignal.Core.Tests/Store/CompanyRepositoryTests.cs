@@ -201,4 +201,25 @@ public class CompanyRepositoryTests : StoreTestBase
         Assert.Equal(new[] { fx, saas }, Ids(new CompanyFilter { Top = 2 }));
         Assert.Equal(new[] { saas }, Ids(new CompanyFilter { CompanyIds = new[] { saas, 999L } }));
     }
+
+    [Fact]
+    public void Keyword_finds_the_evidence_terms_titles_and_hits_of_a_company_never_field_names()
+    {
+        var payer = AddCompany("Acme Pagos");
+        var other = AddCompany("Beta Software");
+        var offer = AddOffer(payer, "o1");
+        Store.Matches.Upsert(Match(offer, 8, explanation: """
+            {"score":8,"strong":true,"hits":[{"term":"USD","alias":"usd","text":"USD","evidence":"…cobros en USD…"}]}
+            """));
+        Store.Companies.SaveMetrics(other, Metrics(5, "fx_payments", new[] { "Stripe" }), T0);
+
+        IEnumerable<long> Ids(string keyword) => Store.Companies.List(new CompanyFilter { Keyword = keyword }).Select(c => c.CompanyId);
+
+        Assert.Equal(new[] { payer }, Ids("cobros"));
+        Assert.Equal(new[] { payer }, Ids("TESORERO"));
+        Assert.Equal(new[] { other }, Ids("stripe"));
+        Assert.Empty(Ids("strong"));
+        Assert.Empty(Ids("score"));
+        Assert.Empty(Ids("evidence"));
+    }
 }

@@ -183,7 +183,7 @@ public class OfferRepositoryTests : StoreTestBase
         var weak = AddOffer(a, "weak", seenAt: T0);
         var strong = AddOffer(a, "strong", seenAt: T0.AddDays(1));
         var unscored = AddOffer(b, "unscored", seenAt: T0.AddDays(2));
-        Store.Matches.Upsert(Match(weak, 2, "saas", """{"hits":["Stripe"]}"""));
+        Store.Matches.Upsert(Match(weak, 2, "saas", """{"hits":[{"term":"Stripe"}]}"""));
         Store.Matches.Upsert(Match(strong, 9));
 
         IEnumerable<long> Ids(OfferFilter f) => Store.Offers.List(f).Select(o => o.OfferId);
@@ -229,5 +229,35 @@ public class OfferRepositoryTests : StoreTestBase
         Assert.Equal("Retitled", rest[0].Title);
         Assert.Empty(Store.Offers.Stream(new OfferFilter { MinScore = 10 }, batchSize: 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => Store.Offers.Stream(batchSize: 0).ToList());
+    }
+
+    [Fact]
+    public void Keyword_finds_titles_and_what_the_hits_found_never_field_names_ids_or_negated_hits()
+    {
+        var company = AddCompany();
+        var usd = AddOffer(company, "usd");
+        var stripe = AddOffer(company, "stripe");
+        var unscored = AddOffer(company, "unscored");
+        var damaged = AddOffer(company, "damaged");
+        Store.Matches.Upsert(Match(usd, 8, explanation: """
+            {"format":2,"score":8,"strong":true,"topCategory":"cat_fx","hits":[{"kind":"keyword","id":"kw_usd","term":"USD",
+             "alias":"dólares","field":"description","text":"DÓLARES","evidence":"…cobros en DÓLARES y libras…"}]}
+            """));
+        Store.Matches.Upsert(Match(stripe, 4, explanation: """
+            {"format":2,"score":4,"hits":[{"kind":"keyword","term":"Stripe","alias":"stripe","text":"Stripe","evidence":"…pasarela Stripe…"}],
+             "negatedHits":[{"kind":"keyword","term":"SWIFT","alias":"swift","text":"SWIFT","evidence":"…sin SWIFT…"}]}
+            """));
+        Store.Matches.Upsert(Match(damaged, 2, explanation: "USD, not JSON"));
+
+        IEnumerable<long> Ids(string keyword) => Store.Offers.List(new OfferFilter { Keyword = keyword }).Select(o => o.OfferId);
+
+        Assert.Equal(new[] { usd }, Ids("usd"));
+        Assert.Equal(new[] { usd }, Ids("Dólares"));
+        Assert.Equal(new[] { usd }, Ids("libras"));
+        Assert.Equal(new[] { stripe }, Ids("STRIPE"));
+        Assert.Equal(new[] { usd, stripe, damaged, unscored }, Ids("tesorero"));  // every title, unscored or not
+        Assert.Empty(Ids("swift"));
+        foreach (var structure in new[] { "score", "strong", "true", "kw_usd", "cat_fx", "keyword", "description", "8" })
+            Assert.Empty(Ids(structure));
     }
 }
