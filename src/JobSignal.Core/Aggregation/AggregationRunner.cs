@@ -64,9 +64,11 @@ public sealed class AggregationTally
     public int Failed { get; private set; }
     public int NotFound { get; private set; }
 
-    public void Add(CompanyAggregationResult result)
+    public void Add(CompanyAggregationResult result) => Add(result.Status);
+
+    public void Add(CompanyAggregationStatus status)
     {
-        switch (result.Status)
+        switch (status)
         {
             case CompanyAggregationStatus.Aggregated: Aggregated++; break;
             case CompanyAggregationStatus.Frozen: Frozen++; break;
@@ -125,13 +127,38 @@ public sealed class AggregationRunner
     {
         var run = _store.Runs.Get(runId);
         if (run is null) return null;
-        var tally = new AggregationTally();
-        foreach (var result in Aggregate(run.AffectedCompanyIds, cancellationToken))
-        {
-            tally.Add(result);
+        IngestionRun? recorded = null;
+        foreach (var result in AggregateForRuns(run.AffectedCompanyIds, [(runId, run.AffectedCompanyIds)],
+                     (updated, _) => recorded = updated, cancellationToken))
             onResult?.Invoke(result);
+        return recorded ?? run;
+    }
+
+    /// <summary>
+    /// Aggregates <paramref name="companyIds"/>, each once however many runs or inputs name it, then writes into each
+    /// of <paramref name="runs"/> how many of its own companies were aggregated and failed (<paramref name="recorded"/>
+    /// hears each run as written, null when the store no longer has it). Yields each result as its chunk commits; the
+    /// runs are written once every company is done, so a company two runs share is counted in both.
+    /// </summary>
+    public IEnumerable<CompanyAggregationResult> AggregateForRuns(IEnumerable<long> companyIds,
+        IReadOnlyCollection<(long RunId, IReadOnlyCollection<long> Companies)> runs,
+        Action<IngestionRun?, AggregationTally>? recorded = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var statuses = new Dictionary<long, CompanyAggregationStatus>();
+        foreach (var result in Aggregate(companyIds, cancellationToken))
+        {
+            statuses[result.CompanyId] = result.Status;
+            yield return result;
         }
-        return RecordInRun(runId, tally) ?? run;
+        foreach (var (runId, companies) in runs)
+        {
+            var tally = new AggregationTally();
+            foreach (var companyId in companies)
+                if (statuses.TryGetValue(companyId, out var status)) tally.Add(status);
+            var updated = RecordInRun(runId, tally);
+            recorded?.Invoke(updated, tally);
+        }
     }
 
     /// <summary>Sets the run's companies aggregated / failed to this tally (re-read first, so nothing else is overwritten).</summary>

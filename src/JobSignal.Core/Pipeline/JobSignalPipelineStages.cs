@@ -116,21 +116,12 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         var tally = new AggregationTally();
         var failures = new List<string>();
         var runner = new AggregationRunner(_store);
-        var byCompany = new Dictionary<long, CompanyAggregationResult>();
-        foreach (var result in runner.Aggregate(companyIds, cancellationToken))
+        // Each query's run records what became of its companies, as Update-CompanyAggregation does for a run it is given.
+        foreach (var result in runner.AggregateForRuns(companyIds, _runs, cancellationToken: cancellationToken))
         {
             tally.Add(result);
-            byCompany[result.CompanyId] = result;
             if (result.Status == CompanyAggregationStatus.Failed)
                 failures.Add($"company {result.CompanyId}: {result.Error?.Message}");
-        }
-        // Each query's run records what became of its companies, as Update-CompanyAggregation does for a run it is given.
-        foreach (var (runId, companies) in _runs)
-        {
-            var ofRun = new AggregationTally();
-            foreach (var companyId in companies)
-                if (byCompany.TryGetValue(companyId, out var result)) ofRun.Add(result);
-            runner.RecordInRun(runId, ofRun);
         }
         _runs.Clear();
         return new StageResult(PipelineRunner.AggregateStage,

@@ -65,6 +65,8 @@ public sealed record OfferFilter
 {
     public IReadOnlyCollection<long>? OfferIds { get; init; }
     public IReadOnlyCollection<long>? CompanyIds { get; init; }
+    /// <summary>With both id lists: the offers in either (these offers, and those of these companies) rather than in both.</summary>
+    public bool EitherIds { get; init; }
     /// <summary>Only offers without a match (match persistence failed, or never scored).</summary>
     public bool Unscored { get; init; }
     public int? MinScore { get; init; }

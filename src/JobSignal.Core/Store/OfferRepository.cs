@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using JobSignal.Core.Domain;
 using Microsoft.Data.Sqlite;
@@ -232,16 +233,19 @@ public sealed class OfferRepository
     {
         var where = new List<string>();
         var parameters = new DynamicParameters();
+        // Id lists go as one JSON array each: a list piped in can be longer than SQLite's limit on parameters.
+        var ids = new List<string>();
         if (filter.OfferIds is { } offerIds)
         {
-            where.Add("o.id IN @offerIds");
-            parameters.Add("offerIds", offerIds.ToArray());
+            ids.Add("o.id IN (SELECT value FROM json_each(@offerIds))");
+            parameters.Add("offerIds", JsonSerializer.Serialize(offerIds));
         }
         if (filter.CompanyIds is { } companyIds)
         {
-            where.Add("o.company_id IN @companyIds");
-            parameters.Add("companyIds", companyIds.ToArray());
+            ids.Add("o.company_id IN (SELECT value FROM json_each(@companyIds))");
+            parameters.Add("companyIds", JsonSerializer.Serialize(companyIds));
         }
+        if (ids.Count > 0) where.Add("(" + string.Join(filter.EitherIds ? " OR " : " AND ", ids) + ")");
         if (!filter.IncludeNonCanonical) where.Add("o.canonical_offer_id IS NULL");
         if (filter.Unscored) where.Add("m.offer_id IS NULL");
         if (filter.MinScore is { } minScore)

@@ -78,6 +78,35 @@ public class AggregationRunnerTests : IngestionTestBase
     }
 
     [Fact]
+    public void Runs_sharing_companies_get_each_company_aggregated_once_and_each_run_its_own_counts()
+    {
+        var (first, _) = Ingest([Offer("1"), Offer("2", company: "Beta", description: PlainText, title: "Cajero")]);
+        var (second, _) = Ingest([Offer("3"), Offer("4", company: "Gamma", description: PlainText, title: "Cajero")]);
+        var acme = CompanyOf("1");
+        Store.Companies.UpdateResolution(CompanyOf("4"), Resolution.Rejected, T0);
+        var runs = new List<(long, IReadOnlyCollection<long>)> { (first.RunId, first.AffectedCompanyIds), (second.RunId, second.AffectedCompanyIds) };
+        var recorded = new List<(long? RunId, int Aggregated, int Frozen)>();
+
+        var results = Runner().AggregateForRuns(first.AffectedCompanyIds.Concat(second.AffectedCompanyIds), runs,
+            (run, tally) => recorded.Add((run?.RunId, tally.Aggregated, tally.Frozen))).ToList();
+
+        Assert.Equal(3, results.Count);
+        Assert.Single(results, r => r.CompanyId == acme);
+        Assert.Equal([((long?)first.RunId, 2, 0), (second.RunId, 1, 1)], recorded);
+
+        // Nobody listening: the runs are written all the same.
+        foreach (var stored in new[] { first, second }.Select(run => Store.Runs.Get(run.RunId)!))
+        {
+            stored.CompaniesAggregated = 0;
+            Store.Runs.Save(stored);
+        }
+        Assert.Equal(0, Store.Runs.Get(first.RunId)!.CompaniesAggregated);
+        Assert.Equal(3, Runner().AggregateForRuns(first.AffectedCompanyIds.Concat(second.AffectedCompanyIds), runs).Count());
+        Assert.Equal((2, 0), (Store.Runs.Get(first.RunId)!.CompaniesAggregated, Store.Runs.Get(first.RunId)!.CompaniesFailed));
+        Assert.Equal(1, Store.Runs.Get(second.RunId)!.CompaniesAggregated);
+    }
+
+    [Fact]
     public void A_company_that_fails_then_succeeds_is_retried_with_exponential_back_off()
     {
         var (run, _) = Ingest([Offer("1"), Offer("2", company: "Beta", description: PlainText, title: "Cajero")]);

@@ -260,4 +260,22 @@ public class OfferRepositoryTests : StoreTestBase
         foreach (var structure in new[] { "score", "strong", "true", "kw_usd", "cat_fx", "keyword", "description", "8" })
             Assert.Empty(Ids(structure));
     }
+
+    [Fact]
+    public void Id_filters_take_lists_longer_than_sqlite_takes_parameters_and_either_ids_joins_them()
+    {
+        var a = AddCompany("A");
+        var b = AddCompany("B");
+        var a1 = AddOffer(a, "a1");
+        var a2 = AddOffer(a, "a2");
+        var b1 = AddOffer(b, "b1");
+        var many = Enumerable.Range(1, 40_000).Select(i => (long)i * 7).Append(a2).ToArray();
+
+        IEnumerable<long> Ids(OfferFilter f) => Store.Offers.List(f with { OrderBy = OfferOrder.OfferId }).Select(o => o.OfferId);
+
+        Assert.Equal(new[] { a2 }, Ids(new OfferFilter { OfferIds = many.Where(id => id != a1 && id != b1).ToArray() }));
+        Assert.Equal(new[] { a2 }, Ids(new OfferFilter { OfferIds = new[] { a2, b1 }, CompanyIds = new[] { a } }));
+        Assert.Equal(new[] { a1, a2, b1 }, Ids(new OfferFilter { OfferIds = new[] { b1 }, CompanyIds = new[] { a }, EitherIds = true }));
+        Assert.Equal(new[] { b1 }, Ids(new OfferFilter { CompanyIds = new[] { b }, EitherIds = true }));
+    }
 }
