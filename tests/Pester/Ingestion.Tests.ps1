@@ -494,6 +494,23 @@ Describe 'Update-CompanyAggregation' {
         Get-ErrorIds $missingCompany | Should -Be @('CompanyNotFound')
     }
 
+    It 'aggregates each company once however many runs and objects name it, after the last offer, and records every run' {
+        $first = @(New-TestOffer 'r1' -Company 'Acme'; New-TestOffer 'r2' -Company 'Beta') | Invoke-OfferIngestion -DatabasePath $db
+        # -PassThru: a result per offer as its chunk commits (Acme's second offer in a later chunk), one naming no company, then the run.
+        $piped = @(New-TestOffer 'r3' -Company 'Acme'; [pscustomobject]@{ Title = 'Sin empresa' }; New-TestOffer 'r4' -Company 'Acme'; New-TestOffer 'r5' -Company 'Gamma') |
+            Invoke-OfferIngestion -DatabasePath $db -PassThru -ChunkSize 1 | Update-CompanyAggregation -DatabasePath $db -ErrorVariable errs
+        $errs.Count | Should -Be 0
+        ($piped.Name | Sort-Object) | Should -Be @('Acme', 'Gamma')
+        ($piped | Where-Object Name -EQ 'Acme').OfferCount | Should -Be 3
+        $second = Get-IngestionRun -DatabasePath $db -Last 1
+        $second.CompaniesAggregated | Should -Be 2
+
+        $both = @(Get-IngestionRun -DatabasePath $db -RunId $first.RunId, $second.RunId | Update-CompanyAggregation -DatabasePath $db)
+        ($both.Name | Sort-Object) | Should -Be @('Acme', 'Beta', 'Gamma')
+        (Get-IngestionRun -DatabasePath $db -RunId $first.RunId).CompaniesAggregated | Should -Be 2
+        (Get-IngestionRun -DatabasePath $db -RunId $second.RunId).CompaniesAggregated | Should -Be 2
+    }
+
     Context 'metrics on hand-built offers' {
         BeforeEach {
             # Offers and matches written with the store API, so every score and date is exactly what the case needs.
@@ -672,6 +689,16 @@ Describe 'Get-SignalCompany and Get-SignalOffer' {
         @(Get-SignalOffer -DatabasePath $many | Select-Object -First 2).OfferId | Should -Be $ranked[0..1].OfferId
     }
 
+    It 'takes -PassThru results: each offer or company once, and a skipped offer (no ids) passed over without an error' {
+        $results = @(New-TestOffer 's1'; [pscustomobject]@{ Title = 'Sin empresa' }) |
+            Invoke-OfferIngestion -DatabasePath $db -PassThru | Where-Object { $_.PSObject.Properties['Outcome'] }
+        $results.Count | Should -Be 2
+        @($results | Get-SignalOffer -DatabasePath $db -ErrorVariable offerErrors).ProviderOfferId | Should -Be @('s1')
+        @($results | Get-SignalCompany -DatabasePath $db -ErrorVariable companyErrors).Name | Should -Be @('Acme Pagos S.L.')
+        $offerErrors.Count + $companyErrors.Count | Should -Be 0
+        { Get-SignalOffer -DatabasePath $db -OfferId 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,JobSignal.Cmdlets.Commands.GetSignalOfferCommand'
+    }
+
     It 'lists an offer whose stored explanation is damaged, without its Match, and reports it (SignalExplanationInvalid)' {
         $damaged = Join-Path $dir 'damaged.db'
         $null = New-TestOffer 'd1' -Text $StrongText | Invoke-OfferIngestion -DatabasePath $damaged
@@ -755,5 +782,28 @@ Describe 'Update-OfferScore' {
         $run = Get-SignalCompany -DatabasePath $db -Name 'Beta' | Update-OfferScore -DatabasePath $db
         $run.Received | Should -Be 1
         $run.AffectedCompanyIds | Should -Be @((Get-SignalCompany -DatabasePath $db -Name 'Beta').CompanyId)
+    }
+
+    It 're-scores piped offers and ingestion results one by one, not their whole company; both id lists given are both re-scored' {
+        $results = @(New-TestOffer '1'; New-TestOffer '2'; New-TestOffer '3'; New-TestOffer '4' -Company 'Beta'; [pscustomobject]@{ Title = 'Sin empresa' }) |
+            Invoke-OfferIngestion -DatabasePath $db -PassThru
+        $acme = @(Get-SignalOffer -DatabasePath $db | Where-Object CompanyName -EQ 'Acme Pagos S.L.')
+        $beta = Get-SignalCompany -DatabasePath $db -Name 'Beta'
+
+        $run = $acme[0] | Update-OfferScore -DatabasePath $db -ErrorVariable errs
+        ($run.Received, $errs.Count) | Should -Be @(1, 0)
+        # The documented repair: the offers left without a match, piped back; when there is none, nothing runs.
+        $null = Invoke-TestSql $db "DELETE FROM matches WHERE offer_id = $($acme[1].OfferId)"
+        $run = Get-SignalOffer -DatabasePath $db -Unscored | Update-OfferScore -DatabasePath $db -ErrorVariable errs
+        ($run.Received, $run.Scored, $errs.Count) | Should -Be @(1, 1, 0)
+        Get-SignalOffer -DatabasePath $db -Unscored | Update-OfferScore -DatabasePath $db -ErrorVariable errs | Should -BeNullOrEmpty
+        $errs.Count | Should -Be 0
+        # -PassThru results: the skipped offer names no offer and is passed over; the run object binds nothing.
+        $run = $results | Where-Object { $_.PSObject.Properties['Outcome'] } | Update-OfferScore -DatabasePath $db -ErrorVariable errs
+        ($run.Received, $errs.Count) | Should -Be @(4, 0)
+
+        $run = Update-OfferScore -DatabasePath $db -OfferId $acme[0].OfferId -CompanyId $beta.CompanyId
+        $run.Received | Should -Be 2
+        ($run.AffectedCompanyIds | Sort-Object) | Should -Be (@($acme[0].CompanyId, $beta.CompanyId) | Sort-Object)
     }
 }

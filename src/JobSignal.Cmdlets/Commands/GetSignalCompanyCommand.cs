@@ -13,7 +13,7 @@ public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
 {
     /// <summary>Only these companies; binds from the CompanyId of piped objects.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, long.MaxValue)]
+    [ValidateIds]
     public long[]? CompanyId { get; set; }
 
     /// <summary>Wildcard on the company name (case-insensitive).</summary>
@@ -33,6 +33,7 @@ public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
 
     protected override void ProcessRecord()
     {
+        if (NamesNothing(nameof(CompanyId))) return;
         var found = Query(CompanyId is not null, () => Store.Companies.List(new CompanyFilter
         {
             CompanyIds = CompanyId,

@@ -19,12 +19,12 @@ public sealed class GetSignalOfferCommand : SignalQueryCmdlet
 
     /// <summary>Only offers of these companies; binds from the CompanyId of piped objects (companies, offers, results).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, long.MaxValue)]
+    [ValidateIds]
     public long[]? CompanyId { get; set; }
 
     /// <summary>Only these stored offers; binds from the OfferId of piped objects.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, long.MaxValue)]
+    [ValidateIds]
     public long[]? OfferId { get; set; }
 
     /// <summary>Only offers without a match (their match could not be stored, or they were never scored).</summary>
@@ -33,6 +33,7 @@ public sealed class GetSignalOfferCommand : SignalQueryCmdlet
 
     protected override void ProcessRecord()
     {
+        if (NamesNothing(nameof(CompanyId), nameof(OfferId))) return;
         var found = Query(CompanyId is not null || OfferId is not null, () => Store.Offers.Stream(new OfferFilter
         {
             CompanyIds = CompanyId,

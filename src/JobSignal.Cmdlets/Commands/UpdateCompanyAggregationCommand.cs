@@ -21,7 +21,10 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
     private const string CompanySet = "Company";
     private const string AllSet = "All";
 
-    private readonly List<long> _pending = [];
+    // Everything piped in is aggregated once, at the end: each company once however many runs and objects name it,
+    // and after the last offer of an ingestion piped with -PassThru is stored (its results come chunk by chunk).
+    private readonly List<long> _companies = [];
+    private readonly List<(long RunId, IReadOnlyCollection<long> Companies)> _runs = [];
     private AggregationRunner? _runner;
     private int _done;
 
@@ -30,8 +33,9 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
     public long[] RunId { get; set; } = [];
 
     [Parameter(Mandatory = true, ParameterSetName = CompanySet, ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, long.MaxValue)]
-    public long[] CompanyId { get; set; } = [];
+    [AllowNull]
+    [ValidateIds]
+    public long[]? CompanyId { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = AllSet)]
     public SwitchParameter All { get; set; }
@@ -52,23 +56,22 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
         switch (ParameterSetName)
         {
             case RunSet:
-                foreach (var runId in RunId) AggregateRun(runId);
+                foreach (var runId in RunId) AddRun(runId);
                 break;
-            case CompanySet:
-                _pending.AddRange(CompanyId);
-                if (_pending.Count >= ChunkSize) AggregatePending();
+            case CompanySet when !NamesNothing(nameof(CompanyId)):
+                _companies.AddRange(CompanyId ?? []);
                 break;
         }
     }
 
     protected override void EndProcessing()
     {
-        if (All) _pending.AddRange(Store.Companies.ListIds(includeFinal: true));
-        AggregatePending();
+        if (All) _companies.AddRange(Store.Companies.ListIds(includeFinal: true));
+        Aggregate();
         CompleteProgress();
     }
 
-    private void AggregateRun(long runId)
+    private void AddRun(long runId)
     {
         if (Store.Runs.Get(runId) is not { } run)
         {
@@ -79,20 +82,25 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
                 runId, "List the runs with Get-IngestionRun -Last 20, or aggregate with -CompanyId or -All."));
             return;
         }
-        if (!ShouldProcess($"{run.AffectedCompanyIds.Count} company(ies) of run {runId}", "Recompute metrics")) return;
-        var tally = new AggregationTally();
-        Aggregate(run.AffectedCompanyIds, tally);
-        var recorded = Runner.RecordInRun(runId, tally);
-        WriteVerbose($"Run {runId}: {tally}; recorded in the run as {recorded?.CompaniesAggregated} aggregated, {recorded?.CompaniesFailed} failed.");
+        _runs.Add((runId, run.AffectedCompanyIds));
+        _companies.AddRange(run.AffectedCompanyIds);
     }
 
-    private void AggregatePending()
+    private void Aggregate()
     {
-        if (_pending.Count == 0) return;
-        var ids = _pending.Distinct().ToArray();
-        _pending.Clear();
-        if (!ShouldProcess(ids.Length == 1 ? $"company {ids[0]}" : $"{ids.Length} companies", "Recompute metrics")) return;
-        Aggregate(ids, new AggregationTally());
+        var count = _companies.Distinct().Count();
+        if (count == 0 && _runs.Count == 0) return;
+        var target = count == 1 ? $"company {_companies[0]}" : $"{count} companies";
+        if (_runs.Count > 0) target += $" of run(s) {string.Join(", ", _runs.Select(r => r.RunId))}";
+        if (!ShouldProcess(target, "Recompute metrics")) return;
+        Guarded(() =>
+        {
+            foreach (var result in Runner.AggregateForRuns(_companies, _runs, (run, tally) =>
+                         WriteVerbose($"Run {run?.RunId}: {tally}; recorded in the run as {run?.CompaniesAggregated} aggregated, {run?.CompaniesFailed} failed."),
+                         CancellationToken))
+                Report(result);
+            return count;
+        }, "AggregationFailed", "Aggregation stopped");
     }
 
     private AggregationRunner Runner => _runner ??= CreateRunner();
@@ -110,16 +118,6 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
                 $"({failure.Error.Message}); retrying in {failure.Delay.TotalMilliseconds:0} ms."),
         });
     }
-
-    private void Aggregate(IReadOnlyCollection<long> companyIds, AggregationTally tally) => Guarded(() =>
-    {
-        foreach (var result in Runner.Aggregate(companyIds, CancellationToken))
-        {
-            tally.Add(result);
-            Report(result);
-        }
-        return tally;
-    }, "AggregationFailed", "Aggregation stopped");
 
     private void Report(CompanyAggregationResult result)
     {

@@ -19,8 +19,7 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
 {
     public const string RescoreFailedErrorId = "RescoreFailed";
     private const string UnscoredSet = "Unscored";
-    private const string CompanySet = "Company";
-    private const string OfferSet = "Offer";
+    private const string IdSet = "Ids";
     private const string AllSet = "All";
 
     private readonly List<long> _companyIds = [];
@@ -30,15 +29,18 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
     [Parameter(ParameterSetName = UnscoredSet)]
     public SwitchParameter Unscored { get; set; }
 
-    /// <summary>The offers of these companies; binds from the CompanyId of piped objects.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = CompanySet, ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, long.MaxValue)]
-    public long[] CompanyId { get; set; } = [];
+    /// <summary>The offers of these companies; binds from the CompanyId of piped companies.</summary>
+    [Parameter(ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateIds]
+    public long[]? CompanyId { get; set; }
 
-    /// <summary>These stored offers; binds from the OfferId of piped objects.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = OfferSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, long.MaxValue)]
-    public long[] OfferId { get; set; } = [];
+    /// <summary>
+    /// These stored offers; binds from the OfferId of piped offers and ingestion results, which then stand for that
+    /// offer alone (not for every offer of the company they also name).
+    /// </summary>
+    [Parameter(ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateIds]
+    public long[]? OfferId { get; set; }
 
     /// <summary>Every stored offer.</summary>
     [Parameter(Mandatory = true, ParameterSetName = AllSet)]
@@ -56,24 +58,38 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
 
     protected override void ProcessRecord()
     {
-        _companyIds.AddRange(CompanyId);
-        _offerIds.AddRange(OfferId);
+        if (NamesNothing(nameof(CompanyId), nameof(OfferId))) return;
+        _offerIds.AddRange(OfferId ?? []);
+        if (OfferId is null || !MyInvocation.ExpectingInput) _companyIds.AddRange(CompanyId ?? []);
     }
 
     protected override void EndProcessing()
     {
+        var companyIds = _companyIds.Distinct().ToArray();
+        var offerIds = _offerIds.Distinct().ToArray();
         var (filter, what) = ParameterSetName switch
         {
-            CompanySet => (new OfferFilter { CompanyIds = _companyIds.Distinct().ToArray() }, $"the offers of {_companyIds.Distinct().Count()} company(ies)"),
-            OfferSet => (new OfferFilter { OfferIds = _offerIds.Distinct().ToArray() }, $"{_offerIds.Distinct().Count()} offer(s)"),
+            IdSet when companyIds.Length == 0 && offerIds.Length == 0 => (null, "nothing"),
+            IdSet => (new OfferFilter
+                {
+                    CompanyIds = companyIds.Length == 0 ? null : companyIds,
+                    OfferIds = offerIds.Length == 0 ? null : offerIds,
+                    EitherIds = true,
+                },
+                string.Join(" and ", new[]
+                {
+                    offerIds.Length == 0 ? null : $"{offerIds.Length} offer(s)",
+                    companyIds.Length == 0 ? null : $"the offers of {companyIds.Length} company(ies)",
+                }.OfType<string>())),
             AllSet => (new OfferFilter(), "every stored offer"),
             _ => (new OfferFilter { Unscored = true }, "the offers without a match"),
         };
+        if (filter is null) return;
         if (!ShouldProcess($"Re-scoring {what} in '{ResolveDatabasePath()}' and re-aggregating their companies.",
                 $"Re-score {what} and re-aggregate their companies?", "Update-OfferScore")) return;
         // Ids that name nothing are reported, as the query cmdlets do; the others are re-scored.
-        if (ParameterSetName == CompanySet) ReportUnknown(_companyIds.Distinct(), [], Store.Companies.ExistingIds, WriteCompanyNotFound);
-        if (ParameterSetName == OfferSet) ReportUnknown(_offerIds.Distinct(), [], Store.Offers.ExistingIds, WriteOfferNotFound);
+        ReportUnknown(companyIds, [], Store.Companies.ExistingIds, WriteCompanyNotFound);
+        ReportUnknown(offerIds, [], Store.Offers.ExistingIds, WriteOfferNotFound);
 
         CompiledCatalog? catalog = null;
         var run = Guarded(() => OfferRescorer.Rescore(Store, () => catalog = CatalogSource.LoadCompiled(this, CatalogPath), filter,

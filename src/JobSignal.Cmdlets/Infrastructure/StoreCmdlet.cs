@@ -90,6 +90,19 @@ public abstract class StoreCmdlet : JobSignalCmdlet
             : GetVariableValue("WhatIfPreference"));
 
     /// <summary>
+    /// True when this pipeline object bound the given id parameters only to nulls (the -PassThru result of an offer that
+    /// was skipped has no OfferId or CompanyId): it names nothing to work on, and the cmdlet skips it.
+    /// </summary>
+    protected bool NamesNothing(params string[] idParameters)
+    {
+        var bound = MyInvocation.BoundParameters;
+        if (!idParameters.Any(bound.ContainsKey)) return false;
+        var namesNothing = idParameters.All(name => !bound.TryGetValue(name, out var value) || value is null);
+        if (namesNothing) WriteVerbose($"Skipped a pipeline object with no {string.Join(" or ", idParameters)}.");
+        return namesNothing;
+    }
+
+    /// <summary>
     /// Reports each id the user asked for that names nothing in the store: not one a filter left out, which is no
     /// error. Only ids not in <paramref name="returned"/> (what a query found) are looked up.
     /// </summary>
