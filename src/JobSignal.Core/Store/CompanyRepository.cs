@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using JobSignal.Core.Aggregation;
 using JobSignal.Core.Domain;
@@ -187,8 +188,9 @@ public sealed class CompanyRepository
         var parameters = new DynamicParameters();
         if (filter.CompanyIds is { } ids)
         {
-            where.Add("c.id IN @ids");
-            parameters.Add("ids", ids.ToArray());
+            // One JSON array: a list can be longer than SQLite's limit on parameters.
+            where.Add("c.id IN (SELECT value FROM json_each(@ids))");
+            parameters.Add("ids", JsonSerializer.Serialize(ids));
         }
         if (filter.Category is { } category)
         {

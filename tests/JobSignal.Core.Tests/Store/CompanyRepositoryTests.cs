@@ -192,6 +192,7 @@ public class CompanyRepositoryTests : StoreTestBase
         Assert.Equal(new[] { saas }, Ids(new CompanyFilter { Keyword = "stripe" }));
         Assert.Equal(new[] { saas }, Ids(new CompanyFilter { Keyword = "MULTIDIVISA" }));
         Assert.Equal(new[] { none }, Ids(new CompanyFilter { Resolutions = new[] { Resolution.InProgress } }));
+        Assert.Equal(new[] { fx, none }, Ids(new CompanyFilter { CompanyIds = Enumerable.Range(1, 40_000).Select(i => (long)i * 1_000).Append(fx).Append(none).ToArray() }));
         Assert.Equal(new[] { saas, none }, Ids(new CompanyFilter { Since = T0.AddDays(5) }));
         Assert.Equal(new[] { saas }, Ids(new CompanyFilter { Since = T0, SinceField = CompanySince.LastStrong }));
         Assert.Equal(new[] { fx, saas }, Ids(new CompanyFilter { Name = "*a*" }).Take(2));
