@@ -61,6 +61,13 @@ public sealed record SignalScore
     /// <summary>The explanation as readable lines (Measure-OfferSignal's list view).</summary>
     [JsonIgnore]
     public string Explanation => ScoreExplanationText.Format(this);
+
+    /// <summary>
+    /// "8 strong, cat_fx_currency_ops: USD, SWIFT": what a CSV export or a string shows of a match, where a record would
+    /// print every property.
+    /// </summary>
+    public override string ToString() =>
+        $"{Score}{(Strong ? " strong" : "")}{(TopCategory is null ? "" : ", " + TopCategory)}{(Evidence.Length == 0 ? "" : ": " + Evidence)}";
 }
 
 /// <summary>A bucket's category points before and after its cap.</summary>

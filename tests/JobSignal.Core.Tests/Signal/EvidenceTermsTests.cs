@@ -44,4 +44,13 @@ public class EvidenceTermsTests
     {
         Assert.Equal("", Score(null, "nada").Evidence);
     }
+
+    [Fact]
+    public void A_score_reads_as_its_score_category_and_evidence_where_it_becomes_text()
+    {
+        var (title, description) = SignalTestData.Golden("fx01_strong_usd_signal");
+        var strong = Score(title, description);
+        Assert.Equal($"{strong.Score} strong, {strong.TopCategory}: USD, International Clients, Google Ads, Stripe, AWS", strong.ToString());
+        Assert.Equal("0", Score(null, "nada").ToString());
+    }
 }
