@@ -204,6 +204,10 @@ Describe 'Import-CompanySheetFeedback' {
         @($result.CompanyIds | Sort-Object) | Should -Be @($a, $b)
         Get-StoredResolution $db $a | Should -Be 'REJECTED'
         Get-StoredResolution $db $b | Should -Be 'IN_PROGRESS'
+        # The changed companies go on to aggregation, from the result itself or as bare ids.
+        @($result | Update-CompanyAggregation -DatabasePath $db -ErrorVariable errs).CompanyId | Sort-Object | Should -Be @($a, $b)
+        @($result.CompanyIds | Update-CompanyAggregation -DatabasePath $db -ErrorVariable more).Resolution | Sort-Object | Should -Be @('IN_PROGRESS', 'REJECTED')
+        $errs.Count + $more.Count | Should -Be 0
 
         $again = Import-CompanySheetFeedback @sheet
         $again.ResolutionsChanged + $again.FeedbackAdded | Should -Be 0

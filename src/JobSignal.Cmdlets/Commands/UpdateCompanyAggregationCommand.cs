@@ -32,7 +32,12 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = RunSet, ValueFromPipelineByPropertyName = true)]
     public long[] RunId { get; set; } = [];
 
-    [Parameter(Mandatory = true, ParameterSetName = CompanySet, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// These companies; binds from piped ids, from the CompanyId of piped objects (companies, ingestion results) and
+    /// from the CompanyIds of Import-CompanySheetFeedback's result (the companies whose resolution changed).
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = CompanySet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("CompanyIds")]
     [AllowNull]
     [ValidateIds]
     public long[]? CompanyId { get; set; }
