@@ -68,7 +68,7 @@ Describe 'Get-IngestionRun and the store it opens' {
         Test-Path $env:JOBSIGNAL_DB | Should -BeTrue
     }
 
-    It 'refuses file paths of another provider or of a missing drive (PathNotFileSystem), creating nothing' {
+    It 'refuses blank file paths and those of another provider or of a missing drive (PathNotFileSystem), creating nothing' {
         # PowerShell gives the bare item name for such a path: it would land in the process's working folder.
         $work = Join-Path $dir 'provider-paths'
         $null = New-Item -ItemType Directory $work
@@ -81,6 +81,12 @@ Describe 'Get-IngestionRun and the store it opens' {
                 @{ Id = 'PathNotFileSystem,JobSignal.Cmdlets.Commands.GetSignalCompanyCommand'
                     Message = "-DatabasePath 'Env:/js-store' is not a file-system path: it names an item of the Environment provider."
                     Run = { Get-SignalCompany -DatabasePath 'Env:/js-store' } }
+                @{ Id = 'PathNotFileSystem,JobSignal.Cmdlets.Commands.GetSignalOfferCommand'
+                    Message = "-DatabasePath '   ' is not a file-system path: it is blank."
+                    Run = { Get-SignalOffer -DatabasePath '   ' } }
+                @{ Id = 'PathNotFileSystem,JobSignal.Cmdlets.Commands.SyncCompanySheetCommand'
+                    Message = "-CredentialPath ' ' is not a file-system path: it is blank."
+                    Run = { Sync-CompanySheet -SpreadsheetId 'sheet' -CredentialPath ' ' -DatabasePath (Join-Path $dir 'sheets.db') } }
                 @{ Id = 'PathNotFileSystem,JobSignal.Cmdlets.Commands.InvokeOfferIngestionCommand'
                     Message = "-DatabasePath 'NoSuchDrive:/js.db' is not a file-system path: *NoSuchDrive*"
                     Run = { [pscustomobject]@{ ProviderOfferId = 'a1' } | Invoke-OfferIngestion -DatabasePath 'NoSuchDrive:/js.db' } }

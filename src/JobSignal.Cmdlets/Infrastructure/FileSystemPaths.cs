@@ -18,6 +18,7 @@ internal static class FileSystemPaths
     /// <exception cref="JobSignalException">PathNotFileSystem.</exception>
     public static string Resolve(PSCmdlet cmdlet, string path, string source)
     {
+        if (string.IsNullOrWhiteSpace(path)) throw NotFileSystem(path, source, "it is blank.", null);
         string resolved;
         ProviderInfo provider;
         try

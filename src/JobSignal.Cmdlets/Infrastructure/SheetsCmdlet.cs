@@ -56,12 +56,12 @@ public abstract class SheetsCmdlet : StoreCmdlet
     /// <summary>A client for the key file from the parameter or the environment (PowerShell paths, from $PWD); it signs in on its first call.</summary>
     protected SheetsClient CreateClient()
     {
-        var path = string.IsNullOrWhiteSpace(CredentialPath) ? Environment.GetEnvironmentVariable(CredentialEnvironmentVariable) : CredentialPath;
-        if (string.IsNullOrWhiteSpace(path))
+        var path = CredentialPath ?? Environment.GetEnvironmentVariable(CredentialEnvironmentVariable);
+        if (CredentialPath is null && string.IsNullOrWhiteSpace(path))
             ThrowFailure(new JobSignalException("SheetsCredentialNotConfigured", FailureKind.InvalidArgument,
                 $"No service-account key file is configured: pass -CredentialPath or set $env:{CredentialEnvironmentVariable}.",
                 null, "Create a JSON key for a service account, share the spreadsheet with its e-mail as Editor, and point -CredentialPath at the key."));
-        var fullPath = ResolveFilePath(path!, string.IsNullOrWhiteSpace(CredentialPath) ? "$env:" + CredentialEnvironmentVariable : "-CredentialPath");
+        var fullPath = ResolveFilePath(path!, CredentialPath is null ? "$env:" + CredentialEnvironmentVariable : "-CredentialPath");
         SheetsClient? client = null;
         try
         {

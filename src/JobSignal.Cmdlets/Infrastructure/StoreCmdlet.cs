@@ -20,7 +20,7 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     /// <summary>The store file as a full file-system path (PowerShell paths are relative to $PWD).</summary>
     protected string ResolveDatabasePath()
     {
-        if (!string.IsNullOrWhiteSpace(DatabasePath)) return ResolveFilePath(DatabasePath, "-DatabasePath");
+        if (DatabasePath is not null) return ResolveFilePath(DatabasePath, "-DatabasePath");
         var fromEnvironment = Environment.GetEnvironmentVariable(DatabaseEnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment)) return ResolveFilePath(fromEnvironment, "$env:" + DatabaseEnvironmentVariable);
         return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData,
