@@ -146,6 +146,9 @@ Describe 'Sync-CompanySheet' {
             $env:JOBSIGNAL_SPREADSHEET_ID = $null
             Get-StopErrorId { Sync-CompanySheet -DatabasePath $db -ErrorAction Stop } | Should -BeLike 'SheetsSpreadsheetNotConfigured,*'
             $env:JOBSIGNAL_SPREADSHEET_ID = $sheetId
+            # A blank value given is refused, not replaced by the environment's.
+            $failure = { Sync-CompanySheet -SpreadsheetId ' ' -DatabasePath $db } | Should -Throw -PassThru
+            ($failure.FullyQualifiedErrorId, $failure.Exception.Message) | Should -Be @('SheetsSpreadsheetNotConfigured,JobSignal.Cmdlets.Commands.SyncCompanySheetCommand', '-SpreadsheetId is blank.')
             $env:GOOGLE_APPLICATION_CREDENTIALS = $null
             Get-StopErrorId { Sync-CompanySheet -DatabasePath $db -ErrorAction Stop } | Should -BeLike 'SheetsCredentialNotConfigured,*'
         }

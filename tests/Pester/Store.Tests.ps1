@@ -108,6 +108,9 @@ Describe 'Get-IngestionRun and the store it opens' {
                 @{ Id = 'CatalogNotFound,JobSignal.Cmdlets.Commands.MeasureOfferSignalCommand'
                     Message = "The catalog path from the parameter 'Env:/js-catalog' is not a file-system path:*"
                     Run = { Measure-OfferSignal -Title 'Tesorero' -Description 'USD' -CatalogPath 'Env:/js-catalog' } }
+                @{ Id = 'CatalogNotFound,JobSignal.Cmdlets.Commands.MeasureOfferSignalCommand'
+                    Message = "The catalog path from the parameter ' ' is not a file-system path: it is blank."
+                    Run = { Measure-OfferSignal -Title 'Tesorero' -Description 'USD' -CatalogPath ' ' } }
             )
             foreach ($case in $cases) {
                 $failure = { & $case.Run } | Should -Throw -PassThru

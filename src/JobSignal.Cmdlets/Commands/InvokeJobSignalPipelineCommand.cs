@@ -42,7 +42,7 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
         catch (JobSignalException ex) { ThrowFailure(ex); return; }
 
         var configFolder = Path.GetDirectoryName(configFile)!;
-        if (string.IsNullOrWhiteSpace(DatabasePath) && config.DatabasePath is { } configured)
+        if (DatabasePath is null && config.DatabasePath is { } configured)
             DatabasePath = Path.Combine(configFolder, configured);
         var plan = $"{config.Queries.Count} queries ({string.Join(", ", config.Queries.Select(q => q.Key))}), aggregation, " +
                    $"Sheet sync {(config.SyncSheet ? "on" : "off")}, feedback import {(config.ImportFeedback ? "on" : "off")}";

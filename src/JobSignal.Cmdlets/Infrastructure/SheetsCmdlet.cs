@@ -45,10 +45,12 @@ public abstract class SheetsCmdlet : StoreCmdlet
     /// <summary>The spreadsheet id from the parameter or the environment; a terminating error when neither is set.</summary>
     protected string ResolveSpreadsheetId()
     {
-        var id = string.IsNullOrWhiteSpace(SpreadsheetId) ? Environment.GetEnvironmentVariable(SpreadsheetEnvironmentVariable) : SpreadsheetId;
+        var id = SpreadsheetId ?? Environment.GetEnvironmentVariable(SpreadsheetEnvironmentVariable);
         if (string.IsNullOrWhiteSpace(id))
             ThrowFailure(new JobSignalException("SheetsSpreadsheetNotConfigured", FailureKind.InvalidArgument,
-                $"No spreadsheet is configured: pass -SpreadsheetId or set $env:{SpreadsheetEnvironmentVariable}.", null,
+                SpreadsheetId is null
+                    ? $"No spreadsheet is configured: pass -SpreadsheetId or set $env:{SpreadsheetEnvironmentVariable}."
+                    : "-SpreadsheetId is blank.", SpreadsheetId,
                 "Use the id in the Sheet's URL, between /d/ and /edit."));
         return id!.Trim();
     }

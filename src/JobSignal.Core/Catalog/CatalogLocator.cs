@@ -24,7 +24,8 @@ public static class CatalogLocator
 
     public static CatalogLocation Choose(string? explicitPath, string? environmentValue, string moduleBase)
     {
-        if (!string.IsNullOrWhiteSpace(explicitPath)) return new CatalogLocation(explicitPath, CatalogOrigin.Parameter);
+        // A blank explicit path is still the caller's choice (refused when resolved), never a silent fall-back.
+        if (explicitPath is not null) return new CatalogLocation(explicitPath, CatalogOrigin.Parameter);
         if (!string.IsNullOrWhiteSpace(environmentValue)) return new CatalogLocation(environmentValue, CatalogOrigin.Environment);
         return new CatalogLocation(Path.Combine(moduleBase, DefaultRelativePath), CatalogOrigin.ModuleDefault);
     }

@@ -16,7 +16,13 @@ public class CatalogLocatorTests
     public void Falls_back_to_the_environment()
     {
         Assert.Equal(new CatalogLocation("env.json", CatalogOrigin.Environment), CatalogLocator.Choose(null, "env.json", ModuleBase));
-        Assert.Equal(CatalogOrigin.Environment, CatalogLocator.Choose(" ", "env.json", ModuleBase).Origin);
+        Assert.Equal(CatalogOrigin.ModuleDefault, CatalogLocator.Choose(null, " ", ModuleBase).Origin);
+    }
+
+    [Fact]
+    public void Keeps_a_blank_path_given_explicitly_so_that_it_is_refused_rather_than_replaced()
+    {
+        Assert.Equal(new CatalogLocation(" ", CatalogOrigin.Parameter), CatalogLocator.Choose(" ", "env.json", ModuleBase));
     }
 
     [Fact]
