@@ -38,6 +38,18 @@ Describe 'Format views' {
         }
     }
 
+    It 'exports companies and offers to CSV as readable text, not type names' {
+        $csv = Join-Path (Split-Path $db) 'export.csv'
+        $samples.Company | Export-Csv $csv
+        $company = (Import-Csv $csv)[0]
+        $company.CategoryScores | Should -Match '^\w+=\d+(, \w+=\d+)*$'
+        $company.CategoryScores | Should -Be "$($samples.Company[0].CategoryScores)"
+        $samples.StoredOffer | Export-Csv $csv
+        $offer = (Import-Csv $csv)[0]
+        $offer.Match | Should -Be ('{0}{1}, {2}: {3}' -f $samples.StoredOffer[0].Score, $(if ($samples.StoredOffer[0].IsStrong) { ' strong' } else { '' }),
+            $samples.StoredOffer[0].TopCategory, $samples.StoredOffer[0].Match.Evidence)
+    }
+
     It 'shows the explanation of a score as a list view' {
         $text = $samples.SignalScore | Format-List -View Explanation -DisplayError | Out-String -Width 120
         $text | Should -Match 'pagos internacionales'

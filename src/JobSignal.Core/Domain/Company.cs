@@ -44,9 +44,18 @@ public sealed class Company
     public DateTimeOffset FirstSeenAt { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }
 
-    internal static readonly IReadOnlyDictionary<string, int> EmptyScores = new Dictionary<string, int>();
+    internal static readonly IReadOnlyDictionary<string, int> EmptyScores = new CategoryScoreMap();
 
     public override string ToString() => $"{Name} ({CompanyId})";
+}
+
+/// <summary>
+/// <see cref="Company.CategoryScores"/>: category -> best score, highest first. Reads as "cat_fx=9, cat_saas=4" where it
+/// becomes text (Export-Csv, the list view), where a dictionary would show its type name.
+/// </summary>
+public sealed class CategoryScoreMap : Dictionary<string, int>
+{
+    public override string ToString() => string.Join(", ", this.Select(score => $"{score.Key}={score.Value}"));
 }
 
 /// <summary>A provider's own id for a company (one company may have several), as first and last seen.</summary>

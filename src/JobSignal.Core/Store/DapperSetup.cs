@@ -1,6 +1,7 @@
 using System.Data;
 using System.Text.Json;
 using Dapper;
+using JobSignal.Core.Domain;
 
 namespace JobSignal.Core.Store;
 
@@ -63,6 +64,11 @@ internal static class ScoreMap
         string.IsNullOrWhiteSpace(json) ? Domain.Company.EmptyScores
             : Ordered(JsonSerializer.Deserialize<Dictionary<string, int>>(json) ?? new Dictionary<string, int>());
 
-    private static Dictionary<string, int> Ordered(IEnumerable<KeyValuePair<string, int>> scores) =>
-        scores.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value);
+    private static CategoryScoreMap Ordered(IEnumerable<KeyValuePair<string, int>> scores)
+    {
+        var map = new CategoryScoreMap();
+        foreach (var (category, score) in scores.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal))
+            map.Add(category, score);
+        return map;
+    }
 }

@@ -145,6 +145,7 @@ public class CompanyRepositoryTests : StoreTestBase
             (c.MaxScore, c.OfferCount, c.UniqueOffers, c.StrongOffers, c.AvgStrongScore, c.TopOfferId, c.TopCategory, c.OffersLast30Days, c.EvidenceTerms));
         Assert.Equal(new[] { "fx_payments", "saas" }, c.CategoryScores.Keys);
         Assert.Equal(8, c.CategoryScores["fx_payments"]);
+        Assert.Equal("fx_payments=8, saas=3", c.CategoryScores.ToString());
         Assert.Equal((T0.AddDays(-1), T0.AddDays(4), T0.AddDays(-10), T0.AddDays(3)), (c.LastStrongAt, c.AggregatedAt, c.FirstSeenAt, c.LastSeenAt));
 
         var frozen = AddCompany("Frozen");
