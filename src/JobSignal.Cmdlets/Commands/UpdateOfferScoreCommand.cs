@@ -112,20 +112,16 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
             MaxRetries = MaxRetries, RetryDelay = RetryDelay,
             Metrics = AggregationOptions.Default with { StrongThreshold = catalog!.Scoring.StrongThreshold },
         });
-        var tally = Guarded(() =>
+        var tally = new AggregationTally();
+        var recorded = Guarded(() => aggregation.AggregateRun(run.RunId, result =>
         {
-            var counts = new AggregationTally();
-            foreach (var result in aggregation.Aggregate(run.AffectedCompanyIds, CancellationToken))
-            {
-                counts.Add(result);
-                if (result.Status == CompanyAggregationStatus.Failed)
-                    WriteFailure(new JobSignalException(UpdateCompanyAggregationCommand.CompanyAggregationFailedErrorId, FailureKind.WriteError,
-                        $"Aggregating company {result.CompanyId} failed after {result.Attempts} attempt(s): {result.Error?.Message}", result.CompanyId,
-                        "Its offers are re-scored; run Update-CompanyAggregation -CompanyId once the cause is fixed."));
-            }
-            return counts;
-        }, "AggregationFailed", "Aggregation after re-scoring stopped");
+            tally.Add(result);
+            if (result.Status == CompanyAggregationStatus.Failed)
+                WriteFailure(new JobSignalException(UpdateCompanyAggregationCommand.CompanyAggregationFailedErrorId, FailureKind.WriteError,
+                    $"Aggregating company {result.CompanyId} failed after {result.Attempts} attempt(s): {result.Error?.Message}", result.CompanyId,
+                    "Its offers are re-scored; run Update-CompanyAggregation -CompanyId once the cause is fixed."));
+        }, CancellationToken), "AggregationFailed", "Aggregation after re-scoring stopped");
         WriteVerbose($"Run {run.RunId}: {run.Received} offers re-scored with catalog {run.CatalogVersion}; companies: {tally}.");
-        WriteTyped(aggregation.RecordInRun(run.RunId, tally) ?? run);
+        WriteTyped(recorded ?? run);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using JobSignal.Core.Aggregation;
 using JobSignal.Core.Domain;
@@ -188,9 +187,9 @@ public sealed class CompanyRepository
         var parameters = new DynamicParameters();
         if (filter.CompanyIds is { } ids)
         {
-            // One JSON array: a list can be longer than SQLite's limit on parameters.
+            // One JSON array (AddList): a list can be longer than SQLite's limit on parameters.
             where.Add("c.id IN (SELECT value FROM json_each(@ids))");
-            parameters.Add("ids", JsonSerializer.Serialize(ids));
+            parameters.AddList("ids", ids);
         }
         if (filter.Category is { } category)
         {

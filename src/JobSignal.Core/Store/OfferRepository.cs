@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using JobSignal.Core.Domain;
 using Microsoft.Data.Sqlite;
@@ -233,17 +232,17 @@ public sealed class OfferRepository
     {
         var where = new List<string>();
         var parameters = new DynamicParameters();
-        // Id lists go as one JSON array each: a list piped in can be longer than SQLite's limit on parameters.
+        // Id lists go as one JSON array each (AddList): a list piped in can be longer than SQLite's limit on parameters.
         var ids = new List<string>();
         if (filter.OfferIds is { } offerIds)
         {
             ids.Add("o.id IN (SELECT value FROM json_each(@offerIds))");
-            parameters.Add("offerIds", JsonSerializer.Serialize(offerIds));
+            parameters.AddList("offerIds", offerIds);
         }
         if (filter.CompanyIds is { } companyIds)
         {
             ids.Add("o.company_id IN (SELECT value FROM json_each(@companyIds))");
-            parameters.Add("companyIds", JsonSerializer.Serialize(companyIds));
+            parameters.AddList("companyIds", companyIds);
         }
         if (ids.Count > 0) where.Add("(" + string.Join(filter.EitherIds ? " OR " : " AND ", ids) + ")");
         if (!filter.IncludeNonCanonical) where.Add("o.canonical_offer_id IS NULL");

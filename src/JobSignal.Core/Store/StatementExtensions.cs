@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 
 namespace JobSignal.Core.Store;
 
-/// <summary>Binding values to a reused <see cref="SignalStore.Statement"/> and reading its rows, in the store's conventions.</summary>
+/// <summary>Binding values to a reused <see cref="SignalStore.Statement"/> (or to Dapper parameters) and reading its rows, in the store's conventions.</summary>
 internal static class StatementExtensions
 {
     /// <summary>
@@ -13,7 +13,13 @@ internal static class StatementExtensions
     /// statement text stays the same whatever the list's length, so it is prepared once.
     /// </summary>
     public static SqliteCommand SetList<T>(this SqliteCommand command, string name, IEnumerable<T> values) =>
-        command.Set(name, System.Text.Json.JsonSerializer.Serialize(values));
+        command.Set(name, JsonList(values));
+
+    /// <summary><see cref="SetList"/> for a statement built with Dapper's parameters (a filter's id lists).</summary>
+    public static void AddList<T>(this DynamicParameters parameters, string name, IEnumerable<T> values) =>
+        parameters.Add(name, JsonList(values));
+
+    private static string JsonList<T>(IEnumerable<T> values) => System.Text.Json.JsonSerializer.Serialize(values);
 
     public static SqliteCommand Set(this SqliteCommand command, string name, object? value)
     {
