@@ -8,20 +8,21 @@ namespace JobSignal.Core.Store;
 /// Looks at an existing store file before anything writes to it, so that a file we must refuse (not SQLite, a
 /// newer schema, someone else's database) is left byte-for-byte unchanged, without -wal/-shm files beside it.
 /// </summary>
+/// <remarks>
+/// The file is only ever read through SQLite, never through a descriptor of our own: on POSIX systems closing any
+/// descriptor of a file drops every lock the process holds on it, those of a store connection already open
+/// included (SQLite keeps its own descriptors open while its locks need them). Another process using the store
+/// would then take itself for its last user and checkpoint and delete the WAL the open connection still writes to.
+/// </remarks>
 internal static class StoreFile
 {
-    private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
+    private const int SqliteNotADatabase = 26; // SQLITE_NOTADB
 
     /// <summary>Throws a <see cref="JobSignalException"/> when the file at <paramref name="path"/> must not be opened for writing.</summary>
     public static void EnsureWritable(string path)
     {
         if (Directory.Exists(path)) throw Unusable(path, "it is a folder, not a file");
-        if (!File.Exists(path)) return;
-        if (!HasSqliteHeader(path, out var empty))
-            throw new JobSignalException(StoreErrorIds.NotSqlite, FailureKind.InvalidData,
-                $"'{path}' is not a SQLite database (it does not start with the SQLite header); it was left unchanged.",
-                path, "Point -DatabasePath (or $env:JOBSIGNAL_DB) at a JobSignal store, or at a file that does not exist yet.");
-        if (empty) return; // SQLite turns an empty file into a new database
+        if (!File.Exists(path) || new FileInfo(path).Length == 0) return; // SQLite turns an empty file into a new database
 
         var probe = Probe(path);
         var version = Math.Max(probe.UserVersion, probe.RecordedVersion);
@@ -50,22 +51,6 @@ internal static class StoreFile
         new(StoreErrorIds.Unusable, FailureKind.ResourceUnavailable, $"The store '{path}' cannot be used: {reason}.",
             path, "Check the path and its folder's permissions and free space, or point -DatabasePath (or $env:JOBSIGNAL_DB) at another file.",
             inner);
-
-    private static bool HasSqliteHeader(string path, out bool empty)
-    {
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var head = new byte[SqliteHeader.Length];
-            var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-            empty = read == 0;
-            return empty || (read == head.Length && head.AsSpan().SequenceEqual(SqliteHeader));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw Unusable(path, "it cannot be read (" + ex.Message + ")", ex);
-        }
-    }
 
     private sealed record ProbeResult(long UserVersion, long RecordedVersion, bool HasHistory, long TableCount);
 
@@ -111,6 +96,12 @@ internal static class StoreFile
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
             var recorded = hasHistory ? connection.ExecuteScalar<long?>("SELECT max(version) FROM schema_migrations") ?? 0 : 0;
             return new ProbeResult(userVersion, recorded, hasHistory, tables);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteNotADatabase)
+        {
+            throw new JobSignalException(StoreErrorIds.NotSqlite, FailureKind.InvalidData,
+                $"'{path}' is not a SQLite database (it does not start with the SQLite header); it was left unchanged.",
+                path, "Point -DatabasePath (or $env:JOBSIGNAL_DB) at a JobSignal store, or at a file that does not exist yet.", ex);
         }
         catch (SqliteException ex)
         {
