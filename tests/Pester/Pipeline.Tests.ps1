@@ -112,6 +112,56 @@ Describe 'Invoke-JobSignalPipeline' {
         finally { $setup.Infojobs.Dispose() }
     }
 
+    It 'fails a query whose details are still rate-limited after the retries, and asks for the same window next time' {
+        $setup = New-PipelineSetup
+        try {
+            $setup.Infojobs.FaultEndpoint = 'Detail'
+            $setup.Infojobs.FaultsAfter = 5
+            $setup.Infojobs.RateLimitCount = 100000
+            $setup.Infojobs.RetryAfterSeconds = 0
+
+            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+            $summary.ExitCode | Should -Be 1
+            $query = $summary.Queries | Where-Object QueryKey -EQ 'everything'
+            "$($query.Status)" | Should -Be 'Failed'
+            $query.Error | Should -Match 'InfojobsRateLimited'
+            # Five details pass before the 429s start; with four in flight, not always the first five in list order.
+            $query.OffersReceived | Should -BeIn (1..5)
+            @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineQueryFailed,*' -and $_.TargetObject -eq 'everything' }).Count | Should -Be 1
+            $run = Get-IngestionRun -DatabasePath $setup.Db -RunId $query.RunId
+            $run.TruncationReason | Should -Be 'rate_limited'
+            $run.Received | Should -Be $query.OffersReceived
+            # The fetch stopped at the first offer that stayed rate-limited: only the details already in flight
+            # (DetailConcurrency 4) went on retrying, instead of four attempts for each of the 145 left.
+            $setup.Infojobs.RequestsTo([JobSignal.TestFakes.FakeInfojobsEndpoint]::Detail).Count | Should -BeLessThan 50
+            $state = Get-JobSignalQueryState -DatabasePath $setup.Db -QueryKey 'everything'
+            $state.ConsecutiveFailures | Should -Be 1
+            $state.LastSuccessAt | Should -BeNullOrEmpty
+
+            $setup.Infojobs.RateLimitCount = 0
+            $second = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $again = $second.Queries | Where-Object QueryKey -EQ 'everything'
+            "$($again.Status)" | Should -Be 'Succeeded'
+            $again.Since | Should -BeNullOrEmpty -Because 'the window of a query that never completed is everything'
+            $again.OffersReceived | Should -Be 150
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
+    It 'warns when a query stops at its own MaxOffers cap, and counts it as a success' {
+        $setup = New-PipelineSetup
+        try {
+            (Get-Content $setup.Config -Raw).Replace("MaxOffers = 200", "MaxOffers = 20") | Set-Content $setup.Config
+
+            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
+
+            "$(($summary.Queries | Where-Object QueryKey -EQ 'everything').Status)" | Should -Be 'Succeeded'
+            @($warnings.Message | Where-Object { $_ -like 'Query everything stopped at its MaxOffers cap (20 offers)*' }).Count | Should -Be 1
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
     It 'fetches no detail again for an offer already stored unchanged, and records the aggregation in each query''s run' {
         $setup = New-PipelineSetup
         try {
@@ -228,10 +278,9 @@ Describe 'Invoke-JobSignalPipeline' {
             $known.creationDate = $known.updateDate = [DateTimeOffset]::UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff+0000")
             $setup.Infojobs.AddOffer(($known | ConvertTo-Json -Depth 20 -Compress))
 
-            $verbose = Invoke-JobSignalPipeline -ConfigPath $setup.Config -Verbose -ErrorAction SilentlyContinue -WarningAction SilentlyContinue 4>&1 |
-                Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+            $null = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction SilentlyContinue -WarningVariable all -WarningAction SilentlyContinue
 
-            $warnings = @($verbose.Message | Where-Object { $_ -like 'warning: query everything: *' })
+            $warnings = @($all.Message | Where-Object { $_ -like 'Query everything: *' })
             $warnings.Count | Should -Be 1
             $warnings[0] | Should -BeLike "*1 stored offer(s) have a content signature that could not be read (offer id(s) $damaged)*"
             [int] (Invoke-TestSql $setup.Db "SELECT count(*) FROM offers WHERE provider_offer_id = '$($known.id)'") | Should -Be 1
@@ -245,10 +294,9 @@ Describe 'Invoke-JobSignalPipeline' {
             $null = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
             $left = New-LeftRunningRun $setup.Db
 
-            $verbose = Invoke-JobSignalPipeline -ConfigPath $setup.Config -Verbose -ErrorAction SilentlyContinue -WarningAction SilentlyContinue 4>&1 |
-                Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+            $null = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
 
-            @($verbose.Message | Where-Object { $_ -like "warning: Run $($left.RunId) was left running by a process that ended ($($left.Owner))*abandoned*" }).Count | Should -Be 1
+            @($warnings.Message | Where-Object { $_ -like "Run $($left.RunId) was left running by a process that ended ($($left.Owner))*abandoned*" }).Count | Should -Be 1
             (Get-IngestionRun -DatabasePath $setup.Db -RunId $left.RunId).Status | Should -Be 'abandoned'
         }
         finally { $setup.Infojobs.Dispose() }

@@ -61,14 +61,20 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
             SheetsBaseUri = config.Sheet.BaseUri is { } sheetsUri ? new Uri(sheetsUri) : null,
         };
         var catalogPath = config.CatalogPath is { } catalog ? Path.Combine(configFolder, catalog) : null;
-        var log = new List<string>();
-        var stages = new JobSignalPipelineStages(Store, config, connections, () => CatalogSource.LoadCompiled(this, catalogPath), log.Add);
+        // The stages run on this thread but report through callbacks: their lines are written between steps.
+        var log = new List<(bool IsWarning, string Text)>();
+        var stages = new JobSignalPipelineStages(Store, config, connections, () => CatalogSource.LoadCompiled(this, catalogPath),
+            line => log.Add((false, line)), warning => log.Add((true, warning)));
         var runner = new PipelineRunner(Store, stages, config);
         var steps = 0;
         var total = config.Queries.Count + 3;
         runner.StepCompleted += step =>
         {
-            foreach (var line in log) WriteVerbose(line);
+            foreach (var (isWarning, text) in log)
+            {
+                if (isWarning) WriteWarning(text);
+                else WriteVerbose(text);
+            }
             log.Clear();
             WriteVerbose(step);
             ReportProgress(1, Activity, step, 100 * ++steps / total);

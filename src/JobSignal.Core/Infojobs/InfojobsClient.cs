@@ -145,8 +145,9 @@ public sealed class InfojobsClient : IDisposable
     /// The whole fetch: pages through the search and, for every listed offer that <paramref name="needsDetail"/>
     /// accepts (default: all), fetches its detail, at most <see cref="InfojobsClientOptions.DetailConcurrency"/> at
     /// a time while the next page is read. Events come out in list order whatever order the details finish in.
-    /// Per-offer and paging failures are reported as <see cref="InfojobsFetchProblem"/> events (paging failures end
-    /// the fetch after what was already fetched); rejected credentials throw.
+    /// Per-offer and paging failures are reported as <see cref="InfojobsFetchProblem"/> events (paging failures, and
+    /// a detail still answered 429 after its retries, end the fetch after what was already fetched); rejected
+    /// credentials throw.
     /// </summary>
     /// <param name="needsDetail">Called with the offer mapped from its list item; false emits that offer as is
     /// (e.g. it is already stored with the same update date). Runs on a worker thread.</param>
@@ -172,7 +173,12 @@ public sealed class InfojobsClient : IDisposable
                 catch (JobSignalException ex) when (!InfojobsErrors.IsFatal(ex)) { pagingStopped = ex; }
                 if (page is null)
                 {
-                    while (pending.Count > 0) yield return Release(await pending.Dequeue().ConfigureAwait(false), statistics, cancellationToken);
+                    while (pending.Count > 0)
+                    {
+                        var e = Release(await pending.Dequeue().ConfigureAwait(false), statistics, cancellationToken);
+                        yield return e;
+                        if (StopsFetch(e)) yield break;
+                    }
                     if (pagingStopped is not null) yield return new InfojobsFetchProblem(pagingStopped, IsWarning: false);
                     yield break;
                 }
@@ -182,15 +188,26 @@ public sealed class InfojobsClient : IDisposable
                 foreach (var item in page.Offers)
                 {
                     pending.Enqueue(StartOffer(item, statistics, needsDetail, gate, abandon.Token));
-                    while (pending.Count >= window) yield return Release(await pending.Dequeue().ConfigureAwait(false), statistics, cancellationToken);
+                    while (pending.Count >= window)
+                    {
+                        var e = Release(await pending.Dequeue().ConfigureAwait(false), statistics, cancellationToken);
+                        yield return e;
+                        if (StopsFetch(e)) yield break;
+                    }
                 }
             }
         }
         finally
         {
             if (cancellationToken.IsCancellationRequested) statistics.TruncationReason ??= "cancelled";
-            // Leaving early (a fatal error, the consumer stopped): in-flight details are not wanted any more.
+            // Leaving early (a fatal error, a rate limit, the consumer stopped): in-flight details are not wanted any
+            // more, and none may still be counting requests once the fetch has ended.
             abandon.Cancel();
+            while (pending.Count > 0)
+            {
+                try { await pending.Dequeue().ConfigureAwait(false); }
+                catch (OperationCanceledException) { }
+            }
             await pages.DisposeAsync().ConfigureAwait(false);
         }
     }
@@ -200,8 +217,13 @@ public sealed class InfojobsClient : IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (e is InfojobsOfferFetched { IsDetail: true }) statistics.DetailsFetched++;
+        if (StopsFetch(e)) statistics.TruncationReason ??= "rate_limited";
         return e;
     }
+
+    /// <summary>SPEC 8: a 429 after retries stops the fetch, for a detail as for a page; what came before it is kept.</summary>
+    private static bool StopsFetch(InfojobsFetchEvent e) =>
+        e is InfojobsFetchProblem { Error.ErrorId: InfojobsErrors.RateLimited };
 
     private Task<InfojobsFetchEvent> StartOffer(JsonElement item, FetchStatistics statistics,
         Func<Offer, bool>? needsDetail, SemaphoreSlim gate, CancellationToken cancellationToken)
@@ -234,6 +256,12 @@ public sealed class InfojobsClient : IDisposable
         catch (JobSignalException ex) when (ex.ErrorId == InfojobsErrors.OfferNotFound)
         {
             return new InfojobsFetchProblem(ex, IsWarning: true);
+        }
+        catch (JobSignalException ex) when (ex.ErrorId == InfojobsErrors.RateLimited)
+        {
+            return new InfojobsFetchProblem(new JobSignalException(ex.ErrorId, ex.Kind,
+                $"{ex.Message} The fetch stopped at offer {offerId}: the offers listed before it were kept, the rest were not fetched.",
+                offerId, ex.RecommendedAction, ex), IsWarning: false);
         }
         catch (JobSignalException ex) when (!InfojobsErrors.IsFatal(ex))
         {

@@ -32,19 +32,22 @@ public sealed class JobSignalPipelineStages : IPipelineStages
     private readonly PipelineConnections _connections;
     private readonly Lazy<CompiledCatalog> _catalog;
     private readonly Action<string> _log;
+    private readonly Action<string> _warn;
     // The runs of this pipeline's queries and their companies, until the aggregate stage records what became of them.
     private readonly List<(long RunId, IReadOnlyCollection<long> Companies)> _runs = [];
 
     /// <param name="loadCatalog">Loads, validates and compiles the catalog; called once, by the first stage that needs it.</param>
     /// <param name="log">Hears each step (verbose output).</param>
+    /// <param name="warn">Hears what the operator should look at although the stage went on (warnings).</param>
     public JobSignalPipelineStages(SignalStore store, PipelineConfig config, PipelineConnections connections,
-        Func<CompiledCatalog> loadCatalog, Action<string>? log = null)
+        Func<CompiledCatalog> loadCatalog, Action<string>? log = null, Action<string>? warn = null)
     {
         _store = store;
         _config = config;
         _connections = connections;
         _catalog = new Lazy<CompiledCatalog>(loadCatalog);
         _log = log ?? (_ => { });
+        _warn = warn ?? (_ => { });
     }
 
     public QueryResult RunQuery(PipelineQuery query, string? since, CancellationToken cancellationToken)
@@ -73,20 +76,35 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         using var detailReader = SignalStore.Open(_store.Path, _store.Options);
         using var ingestor = OfferIngestor.Start(_store, () => _catalog.Value,
             new IngestionOptions { QueryKey = query.Key, Provider = Providers.Infojobs });
-        foreach (var abandoned in ingestor.AbandonedRunWarnings) _log($"warning: {abandoned}");
+        foreach (var abandoned in ingestor.AbandonedRunWarnings) _warn(abandoned);
         var offers = Offers(client, search, statistics, StoredOfferDetailFilter.For(detailReader, statistics), problems, cancellationToken);
         var run = ingestor.Ingest(offers, cancellationToken: cancellationToken);
         _runs.Add((run.RunId, run.AffectedCompanyIds));
         _log($"query {query.Key}: run {run.RunId}, {run.Received} offers, {run.Inserted} new, {run.Updated} updated, {run.Reposts} reposts; " +
              $"{statistics.DetailsFetched} details fetched, {statistics.DetailsSkipped} unchanged since stored");
-        if (ingestor.UnreadableSignaturesWarning is { } unreadable) _log($"warning: query {query.Key}: {unreadable}");
+        if (ingestor.UnreadableSignaturesWarning is { } unreadable) _warn($"Query {query.Key}: {unreadable}");
+        if (CapReached(query, statistics) is { } cap)
+            _warn($"Query {query.Key} stopped at its {cap}: offers past it in this window were not fetched. Raise the cap if every run reaches it.");
 
-        // Paging that stopped on a failure (5xx, 429 after retries, a bad body) fails the query: what was fetched is
-        // ingested all the same, and the query state says what went wrong.
-        var failure = problems.Count > 0 ? string.Join("; ", problems) : null;
+        // Anything the query did not get (paging stopped on a failure, a detail that kept failing, a 429 after
+        // retries) fails it: what was fetched is ingested all the same, the query state says what went wrong, and
+        // the next run's window still starts at the last complete one, so the missing offers are asked for again.
+        var failure = problems.Count switch
+        {
+            0 => null,
+            1 => problems[0],
+            _ => $"{problems.Count} problems; the first: {problems[0]}",
+        };
         return new QueryResult(query.Key, failure is null ? StageStatus.Succeeded : StageStatus.Failed, search.Since?.ApiValue,
             run.RunId, run.Received, run.AffectedCompanyIds, failure);
     }
+
+    private static string? CapReached(PipelineQuery query, FetchStatistics statistics) => statistics.TruncationReason switch
+    {
+        "max_offers" => $"MaxOffers cap ({query.MaxOffers} offers)",
+        "max_pages" => $"MaxPages cap ({query.MaxPages} pages)",
+        _ => null,
+    };
 
     private IEnumerable<Offer> Offers(InfojobsClient client, InfojobsQuery search, FetchStatistics statistics,
         Func<Offer, bool> needsDetail, List<string> problems, CancellationToken cancellationToken)
@@ -99,12 +117,10 @@ public sealed class JobSignalPipelineStages : IPipelineStages
                     yield return offer.Offer;
                     break;
                 case InfojobsFetchProblem { IsWarning: true } warning:
-                    _log($"warning: {warning.Error.Message}");
-                    break;
-                case InfojobsFetchProblem problem when problem.Error.ErrorId == InfojobsErrors.DetailFailed:
-                    _log($"{problem.Error.ErrorId}: {problem.Error.Message}");
+                    _warn(warning.Error.Message);
                     break;
                 case InfojobsFetchProblem problem:
+                    _log($"{problem.Error.ErrorId}: {problem.Error.Message}");
                     problems.Add($"{problem.Error.ErrorId}: {problem.Error.Message}");
                     break;
             }
@@ -151,7 +167,7 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         var result = import.Apply(import.PlanAsync(cancellationToken).GetAwaiter().GetResult(), cancellationToken);
         // Companies set back to an active resolution get fresh metrics right away.
         if (result.Resumed > 0) Aggregate(result.CompanyIds, cancellationToken);
-        foreach (var warning in result.Warnings) _log("feedback: " + warning);
+        foreach (var warning in result.Warnings) _warn("Feedback: " + warning);
         return new StageResult(PipelineRunner.FeedbackStage, StageStatus.Succeeded,
             $"{result.ResolutionsChanged} resolutions changed ({result.Frozen} frozen, {result.Resumed} resumed), {result.FeedbackAdded} feedback events, {result.Warnings.Count} warnings");
     }

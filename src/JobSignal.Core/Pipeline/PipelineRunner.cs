@@ -82,6 +82,8 @@ public sealed class PipelineRunner
 
     private QueryResult RunQuery(PipelineQuery query, CancellationToken cancellationToken)
     {
+        // The next incremental window starts where this run started: what InfoJobs published while it ran is in it.
+        var startedAt = _clock.GetUtcNow();
         var since = query.Since ?? IncrementalSince(query.Key);
         QueryResult result;
         try
@@ -94,11 +96,10 @@ public sealed class PipelineRunner
             result = new QueryResult(query.Key, StageStatus.Failed, since, null, 0, [], Describe(ex));
         }
 
-        var now = _clock.GetUtcNow();
         if (result.Status == StageStatus.Failed)
-            _store.QueryStates.RecordFailure(query.Key, result.RunId, result.Error ?? "failed", now);
+            _store.QueryStates.RecordFailure(query.Key, result.RunId, result.Error ?? "failed", startedAt);
         else
-            _store.QueryStates.RecordSuccess(query.Key, result.RunId, now);
+            _store.QueryStates.RecordSuccess(query.Key, result.RunId, startedAt);
         return result;
     }
 

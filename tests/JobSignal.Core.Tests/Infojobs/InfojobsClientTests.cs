@@ -283,6 +283,32 @@ public sealed class InfojobsClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Stops_the_whole_fetch_on_a_detail_still_rate_limited_after_its_retries()
+    {
+        _fake.AddGeneratedOffers(30);
+        _fake.FaultEndpoint = FakeInfojobsEndpoint.Detail;
+        _fake.FaultsAfter = 3; // three details come through, then every detail answers 429
+        _fake.RateLimitCount = 1000;
+        using var client = Client(concurrency: 1);
+
+        var events = await Fetch(Query(pageSize: 10), client);
+
+        var ids = _fake.OfferIds();
+        Assert.Equal(ids.Take(3), Offers(events).Select(o => o.ProviderOfferId));
+        var problem = Assert.Single(Problems(events));
+        Assert.Same(problem, events[^1]);
+        Assert.Equal(InfojobsErrors.RateLimited, problem.Error.ErrorId);
+        Assert.Equal(FailureKind.LimitsExceeded, problem.Error.Kind);
+        Assert.Equal(ids[3], problem.Error.Target);
+        Assert.Contains($"stopped at offer {ids[3]}", problem.Error.Message);
+        Assert.Equal("rate_limited", _statistics.TruncationReason);
+        // One offer's four attempts, not four for each of the 27 left (the next detail may have started before the
+        // stop: concurrency 1); no page after the first is read.
+        Assert.InRange(_fake.RequestsTo(FakeInfojobsEndpoint.Detail).Length, 3 + 4, 3 + 4 + 1);
+        Assert.Equal(1, _statistics.Pages);
+    }
+
+    [Fact]
     public async Task Reports_a_request_failure_when_the_server_never_answers_in_time()
     {
         _fake.AddGeneratedOffers(2);

@@ -29,11 +29,13 @@ public sealed class PipelineRunnerTests : IDisposable
         public Dictionary<string, string?> SinceByQuery { get; } = new();
         public IReadOnlyCollection<long>? AggregatedIds { get; private set; }
         public Action? DuringAggregation { get; init; }
+        public Action? DuringQuery { get; init; }
 
         public QueryResult RunQuery(PipelineQuery query, string? since, CancellationToken cancellationToken)
         {
             Calls.Add("query:" + query.Key);
             SinceByQuery[query.Key] = since;
+            DuringQuery?.Invoke();
             if (FailingQueries.Contains(query.Key)) throw new HttpRequestException("500 Internal Server Error after 3 retries");
             var run = store.Runs.Start(queryKey: query.Key);
             store.Runs.Finish(run, "success");
@@ -170,6 +172,24 @@ public sealed class PipelineRunnerTests : IDisposable
         var third = new RecordingStages(_store);
         Runner(third, config).Run(CancellationToken.None);
         Assert.Equal("_24_HOURS", third.SinceByQuery["incremental"]);
+    }
+
+    [Fact]
+    public void The_next_window_starts_where_the_last_successful_query_started()
+    {
+        // A query that takes two hours: what InfoJobs published while it ran must be in the next window.
+        var slow = new RecordingStages(_store) { DuringQuery = () => _clock.Now += TimeSpan.FromHours(2) };
+        Runner(slow, Config("slow")).Run(CancellationToken.None);
+
+        var state = _store.QueryStates.Get("slow")!;
+        Assert.Equal(T0, state.LastSuccessAt);
+        Assert.Equal(T0, state.LastRunAt);
+
+        // 23 hours after the first run ended is 25 hours after it started: the 24-hour bucket would miss an hour.
+        _clock.Now += TimeSpan.FromHours(23);
+        var next = new RecordingStages(_store);
+        Runner(next, Config("slow")).Run(CancellationToken.None);
+        Assert.Equal("_7_DAYS", next.SinceByQuery["slow"]);
     }
 
     [Fact]
