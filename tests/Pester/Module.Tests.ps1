@@ -23,6 +23,26 @@ Describe 'The packaged JobSignal module' {
         if (-not $core) { Set-ItResult -Skipped -Because 'no exported cmdlet has touched JobSignal.Core yet' ; return }
         [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($core[0]).Name | Should -Be 'JobSignal'
     }
+
+    # src/build/OptimizeAtFirstCall.targets: the JIT compiles each of our methods optimized on its first call.
+    It 'has every method of <Assembly> marked AggressiveOptimization' -ForEach @(
+        @{ Assembly = 'bin/JobSignal.Cmdlets.dll' }
+        @{ Assembly = 'bin/deps/JobSignal.Core.dll' }
+    ) {
+        $stream = [IO.File]::OpenRead((Join-Path (Get-Module JobSignal).ModuleBase $Assembly))
+        try {
+            $pe = [System.Reflection.PortableExecutable.PEReader]::new($stream)
+            $metadata = [System.Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($pe)
+            $withBody = @($metadata.MethodDefinitions | ForEach-Object { $metadata.GetMethodDefinition($_) } |
+                Where-Object RelativeVirtualAddress -ne 0)
+            $unmarked = @($withBody | Where-Object { -not ($_.ImplAttributes -band [Reflection.MethodImplAttributes]::AggressiveOptimization) } |
+                ForEach-Object { $metadata.GetString($_.Name) })
+
+            $withBody.Count | Should -BeGreaterThan 100
+            $unmarked | Should -BeNullOrEmpty
+        }
+        finally { $stream.Dispose() }
+    }
 }
 
 Describe 'Native SQLite in the package' {
