@@ -97,6 +97,23 @@ Describe 'Measure-OfferSignal' {
         (Get-SignalOffer -DatabasePath $db -OfferId $stored.OfferId).Requirements | Should -Be "Inglés C1.`n`nExperiencia con pagos internacionales en USD"
     }
 
+    It 'reads a text given as an array of lines (Get-Content, a JSON array) as one text, a line each' {
+        $db = Join-Path (New-TestDirectory) 'jobsignal.db'
+        $file = Join-Path (New-TestDirectory) 'description.txt'
+        Set-Content $file -Value 'Pagos internacionales en USD', 'Clientes en LATAM'
+        $offer = [pscustomobject]@{ id = 'arr1'; link = 'https://www.infojobs.net/of-iarr1'; title = 'Contable'
+            description = Get-Content $file; companyName = 'Array Desc S.L.' }
+        $fromJson = '{"id":"arr2","title":"Contable","description":["Pagos internacionales en USD","Clientes en LATAM"],"companyName":"Array Desc S.L."}' | ConvertFrom-Json
+        $joined = Measure-OfferSignal -Title 'Contable' -Description "Pagos internacionales en USD`nClientes en LATAM"
+
+        $joined.Score | Should -BeGreaterThan 0
+        ($offer | Measure-OfferSignal).Score | Should -Be $joined.Score
+        ($fromJson | Measure-OfferSignal).Score | Should -Be $joined.Score
+        $stored = $offer | Invoke-OfferIngestion -DatabasePath $db -PassThru | Select-Object -First 1
+        $stored.Score | Should -Be $joined.Score
+        (Get-SignalOffer -DatabasePath $db -OfferId $stored.OfferId).Description | Should -Be "Pagos internacionales en USD`nClientes en LATAM"
+    }
+
     It 'never scores the company name' {
         $offer = [pscustomobject]@{ title = 'Support Specialist'; description = 'General support role.'; profile = @{ name = 'USD Payments Forex SL' } }
         ($offer | Measure-OfferSignal).Score | Should -Be 0

@@ -166,8 +166,17 @@ internal static class OfferInput
 
         private static string? Text(object? value)
         {
-            if (value is null) return null;
-            var text = value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture);
+            var text = value switch
+            {
+                null => null,
+                string plain => plain,
+                // Get-Content gives a file's lines, and a JSON array of paragraphs comes out of ConvertFrom-Json, as an
+                // array: one text, a line each (Convert.ToString would give "System.Object[]").
+                IList lines => string.Join("\n", lines.Cast<object?>()
+                    .Select(line => Text(line is PSObject { BaseObject: not PSCustomObject } wrapped ? wrapped.BaseObject : line))
+                    .Where(line => line is not null)),
+                _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+            };
             return string.IsNullOrWhiteSpace(text) ? null : text;
         }
 
