@@ -445,6 +445,22 @@ Describe 'Get-InfojobsOffer -DatabasePath (details only for what changed)' {
         }
     }
 
+    It 'fetches the detail of offers stored from their list item only (-NoDetail), and ingestion scores them' {
+        $listOnly = Join-Path (New-TestDirectory) 'list-only.db'
+        $null = Get-InfojobsOffer @search -NoDetail | Invoke-OfferIngestion -DatabasePath $listOnly
+        @(Get-SignalOffer -DatabasePath $listOnly | Where-Object Description).Count | Should -Be 0
+        $fake.ClearRequests()
+
+        $offers = @(Get-InfojobsOffer @search -DatabasePath $listOnly)
+
+        $fake.RequestsTo([JobSignal.TestFakes.FakeInfojobsEndpoint]::Detail).Count | Should -Be 12
+        @($offers | Where-Object DetailOmitted).Count | Should -Be 0
+        $null = $offers | Invoke-OfferIngestion -DatabasePath $listOnly
+        $stored = @(Get-SignalOffer -DatabasePath $listOnly)
+        @($stored | Where-Object Description).Count | Should -Be $stored.Count
+        ($stored | Measure-Object Score -Maximum).Maximum | Should -Be (Get-SignalOffer -DatabasePath $db | Measure-Object Score -Maximum).Maximum
+    }
+
     It 'fetches every detail again with -Force' {
         $fake.ClearRequests()
         $offers = @(Get-InfojobsOffer @search -DatabasePath $db -Force)

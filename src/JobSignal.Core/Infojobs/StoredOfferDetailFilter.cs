@@ -4,9 +4,10 @@ using JobSignal.Core.Store;
 namespace JobSignal.Core.Infojobs;
 
 /// <summary>
-/// Which listed offers need their detail fetched (SPEC 8): all but those the store already holds as offers of their
-/// own with the same provider update date, whose detail would change nothing and would cost a request. Such an offer
-/// comes through as its list item (<see cref="Offer.DetailOmitted"/>), which ingestion takes as "still listed".
+/// Which listed offers need their detail fetched (SPEC 8): all but those whose detail the store already holds, as
+/// offers of their own with the same provider update date (<see cref="OfferRepository.HasDetail"/>), where a detail
+/// would change nothing and would cost a request. Such an offer comes through as its list item
+/// (<see cref="Offer.DetailOmitted"/>), which ingestion takes as "still listed".
 /// </summary>
 public static class StoredOfferDetailFilter
 {
@@ -22,10 +23,9 @@ public static class StoredOfferDetailFilter
         var gate = new object();
         return listed =>
         {
-            if (listed.UpdatedAt is null) return true;
-            KnownOffer? known;
-            lock (gate) known = store.Offers.Find(listed.Provider, listed.ProviderOfferId);
-            var unchanged = known is { IsRepost: false } && known.UpdatedAt == StoreTime.Truncate(listed.UpdatedAt.Value);
+            if (listed.UpdatedAt is not { } updatedAt) return true;
+            bool unchanged;
+            lock (gate) unchanged = store.Offers.HasDetail(listed.Provider, listed.ProviderOfferId, updatedAt);
             if (unchanged) statistics.AddDetailSkipped();
             return !unchanged;
         };

@@ -43,13 +43,22 @@ public sealed class OfferRepository
     public IReadOnlyList<long> ExistingIds(IEnumerable<long> offerIds) =>
         _store.Statement("SELECT id FROM offers WHERE id IN (SELECT value FROM json_each(@ids))").SetList("@ids", offerIds).Rows<long>();
 
-    /// <summary>The offer a provider id belongs to (its own row, or the canonical offer it is a repost of), or null when new.</summary>
-    public KnownOffer? Find(string provider, string providerOfferId) =>
-        Find(provider, new[] { providerOfferId }).GetValueOrDefault(providerOfferId);
+    /// <summary>
+    /// Whether the store holds this provider offer's detail as of <paramref name="updatedAt"/>: its own row (not a
+    /// repost id of another offer) with the same provider update date and a description. A row stored from a search
+    /// list item (Get-InfojobsOffer -NoDetail, a replayed list answer) has no description, so its detail is still owed.
+    /// </summary>
+    public bool HasDetail(string provider, string providerOfferId, DateTimeOffset updatedAt) =>
+        _store.Statement("""
+            SELECT count(*) FROM offers
+            WHERE provider = @provider AND provider_offer_id = @id AND provider_updated_at = @updatedAt
+              AND typeof(description) <> 'null'
+            """).Set("@provider", provider).Set("@id", providerOfferId).Set("@updatedAt", StoreTime.ToText(StoreTime.Truncate(updatedAt)))
+            .Rows<long>()[0] > 0;
 
     /// <summary>
-    /// <see cref="Find(string,string)"/> for many ids in one query (a chunk of incoming offers); ids the
-    /// store does not know are absent from the result.
+    /// The offers these provider ids belong to (their own rows, or the canonical offers they are reposts of), in one
+    /// query (a chunk of incoming offers); ids the store does not know are absent from the result.
     /// </summary>
     public IReadOnlyDictionary<string, KnownOffer> Find(string provider, IEnumerable<string> providerOfferIds)
     {

@@ -87,9 +87,25 @@ public class OfferRepositoryTests : StoreTestBase
         Assert.Equal((plain, false, true), (known["a2"].OfferId, known["a2"].IsRepost, known["a2"].HasMatch));
         Assert.Equal((canonical, true, company), (known["r1"].OfferId, known["r1"].IsRepost, known["r1"].CompanyId));
         Assert.Equal(new DateTimeOffset(2024, 4, 30, 11, 0, 0, TimeSpan.Zero), known["a1"].UpdatedAt);
-        Assert.Null(Store.Offers.Find("infojobs", "new"));
-        Assert.Null(Store.Offers.Find("another-board", "a1"));
-        Assert.Equal(canonical, Store.Offers.Find("infojobs", "r1")!.OfferId);
+        Assert.Empty(Store.Offers.Find("another-board", new[] { "a1" }));
+    }
+
+    [Fact]
+    public void HasDetail_only_for_an_own_row_with_a_description_and_the_same_update_date()
+    {
+        var company = AddCompany();
+        var detailed = AddOffer(company, "d1");
+        Store.Offers.Insert(company, NewOffer("l1", description: null), Content("fp2"), T0); // from a list item
+        Store.Offers.RegisterRepost(detailed, "infojobs", "r1", T0.AddDays(1));
+        var updatedAt = NewOffer("d1").UpdatedAt!.Value;
+
+        Assert.True(Store.Offers.HasDetail("infojobs", "d1", updatedAt));
+        Assert.True(Store.Offers.HasDetail("infojobs", "d1", updatedAt.ToOffset(TimeSpan.Zero).AddTicks(3))); // same instant as stored
+        Assert.False(Store.Offers.HasDetail("infojobs", "d1", updatedAt.AddMinutes(1)));
+        Assert.False(Store.Offers.HasDetail("infojobs", "l1", updatedAt));
+        Assert.False(Store.Offers.HasDetail("infojobs", "r1", updatedAt));
+        Assert.False(Store.Offers.HasDetail("infojobs", "new", updatedAt));
+        Assert.False(Store.Offers.HasDetail("another-board", "d1", updatedAt));
     }
 
     [Fact]
