@@ -27,7 +27,7 @@ public sealed class PipelineRunner
         _store = store;
         _stages = stages;
         _config = config;
-        _owner = owner ?? RunOwner.Current;
+        _owner = owner ?? RunOwner.NewRun();
         _clock = clock ?? TimeProvider.System;
     }
 

@@ -4,12 +4,18 @@ using System.Globalization;
 namespace JobSignal.Core.Store;
 
 /// <summary>
-/// Who holds a run or the run lock: "host:pid:process start (Unix ms)". The start time tells a live process
-/// from a new one that reused a dead one's pid.
+/// Who holds a run or the run lock: "host:pid:process start (Unix ms)", and for the run lock ":" and a token of the
+/// run (<see cref="NewRun"/>). The start time tells a live process from a new one that reused a dead one's pid.
 /// </summary>
 public static class RunOwner
 {
     public static string Current { get; } = CurrentOwner();
+
+    /// <summary>
+    /// An owner for one run of this process: two runs in one process (thread jobs, hosted runspaces) are two owners,
+    /// so one cannot take the other's lock for its own; <see cref="IsDead"/> judges the process part.
+    /// </summary>
+    public static string NewRun() => $"{Current}:{Guid.NewGuid():N}";
 
     private static readonly TimeSpan StartTimeTolerance = TimeSpan.FromSeconds(2);
 
@@ -21,7 +27,7 @@ public static class RunOwner
     public static bool IsDead(string owner)
     {
         var parts = owner.Split(':');
-        if (parts.Length != 3 || owner == Current || !IsOnThisHost(owner)
+        if (parts.Length is not (3 or 4) || string.Join(':', parts[..3]) == Current || !IsOnThisHost(owner)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) return false;
         Process process;
         try { process = Process.GetProcessById(pid); }

@@ -136,6 +136,25 @@ public sealed class PipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_second_run_in_the_same_process_waits_for_the_lock_of_the_first()
+    {
+        // Thread jobs or hosted runspaces: one process, two pipelines, each with an owner of its own.
+        var second = new RecordingStages(_store);
+        PipelineSummary? inner = null;
+        var outer = new RecordingStages(_store)
+        {
+            DuringQuery = () => inner = new PipelineRunner(_store, second, Config("q"), clock: _clock).Run(CancellationToken.None),
+        };
+
+        var summary = new PipelineRunner(_store, outer, Config("q"), clock: _clock).Run(CancellationToken.None);
+
+        Assert.Equal(PipelineExitCode.Locked, inner!.ExitCode);
+        Assert.Empty(second.Calls);
+        Assert.Equal(PipelineExitCode.Success, summary.ExitCode);
+        Assert.Null(_store.RunLocks.Get(RunLockRepository.PipelineLock));
+    }
+
+    [Fact]
     public void A_stale_lock_is_taken_over()
     {
         _store.RunLocks.TryAcquire(RunLockRepository.PipelineLock, TimeSpan.FromMinutes(30), "otherhost:42:1");

@@ -27,5 +27,18 @@ public class RunOwnerTests
     {
         var (host, pid, start) = Parts(RunOwner.Current);
         Assert.True(RunOwner.IsDead($"{host}:{pid}:{start - 60_000}"));
+        Assert.True(RunOwner.IsDead($"{host}:{pid}:{start - 60_000}:0123456789abcdef"));
+    }
+
+    [Fact]
+    public void Each_run_of_this_process_is_its_own_owner_and_alive()
+    {
+        var first = RunOwner.NewRun();
+        var second = RunOwner.NewRun();
+
+        Assert.NotEqual(first, second);
+        Assert.StartsWith(RunOwner.Current + ":", first);
+        Assert.False(RunOwner.IsDead(first));
+        Assert.True(RunOwner.IsOnThisHost(first));
     }
 }
