@@ -302,6 +302,43 @@ Describe 'Invoke-JobSignalPipeline' {
         finally { $setup.Infojobs.Dispose() }
     }
 
+    It 'stops with CatalogInvalid before anything runs when the configured catalog cannot be used' {
+        $setup = New-PipelineSetup
+        try {
+            Set-Content (Join-Path $setup.Dir 'broken-catalog.json') '{ "version": '
+            (Get-Content $setup.Config -Raw).Replace("DatabasePath = 'store/jobsignal.db'", "DatabasePath = 'store/jobsignal.db'`n    CatalogPath = 'broken-catalog.json'") | Set-Content $setup.Config
+
+            { Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction Stop -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'CatalogInvalid,*'
+
+            $setup.Infojobs.Requests.Count | Should -Be 0
+            @(Get-IngestionRun -DatabasePath $setup.Db -WarningAction SilentlyContinue).Count | Should -Be 0
+            @(Get-JobSignalQueryState -DatabasePath $setup.Db).Count | Should -Be 0
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
+    It 'stops on SIGTERM (a service stop) as on Ctrl+C: the run is recorded as cancelled, the lock released, exit code 130' -Skip:$IsWindows {
+        $setup = New-PipelineSetup -LatencyMs 300
+        try {
+            $child = Start-ChildPipeline $setup
+            $stdout = $child.StandardOutput.ReadToEndAsync()
+            $stderr = $child.StandardError.ReadToEndAsync()
+            # Wait until the first query is fetching details, then stop the service.
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ($setup.Infojobs.RequestsTo([JobSignal.TestFakes.FakeInfojobsEndpoint]::Detail).Count -lt 8 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $setup.Infojobs.RequestsTo([JobSignal.TestFakes.FakeInfojobsEndpoint]::Detail).Count | Should -BeGreaterOrEqual 8
+            & kill -TERM $child.Id
+
+            $child.WaitForExit(60000) | Should -BeTrue
+            $child.ExitCode | Should -Be 130 -Because $stderr.Result
+            $stdout.Result | Should -Match 'Status\s*:\s*cancelled'
+            $run = Get-IngestionRun -DatabasePath $setup.Db -Last 1 -WarningAction SilentlyContinue
+            $run.Status | Should -Be 'cancelled'
+            Invoke-TestSql $setup.Db "SELECT count(*) FROM run_lock" | Should -Be 0
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
     It 'writes nothing with -WhatIf' {
         $setup = New-PipelineSetup
         try {

@@ -3,9 +3,11 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Net;
 using JobSignal.Cmdlets.Infrastructure;
+using JobSignal.Core.Catalog;
 using JobSignal.Core.Common;
 using JobSignal.Core.Infojobs;
 using JobSignal.Core.Pipeline;
+using JobSignal.Core.Store;
 
 namespace JobSignal.Cmdlets.Commands;
 
@@ -60,10 +62,14 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
                 : Environment.GetEnvironmentVariable(SheetsCmdlet.CredentialEnvironmentVariable),
             SheetsBaseUri = config.Sheet.BaseUri is { } sheetsUri ? new Uri(sheetsUri) : null,
         };
-        var catalogPath = config.CatalogPath is { } catalog ? Path.Combine(configFolder, catalog) : null;
+        // A catalog that cannot be used stops the run before anything runs (the entry script's exit 2), instead of
+        // failing every query one by one.
+        CompiledCatalog catalog = null!;
+        try { catalog = CatalogSource.LoadCompiled(this, config.CatalogPath is { } path ? Path.Combine(configFolder, path) : null); }
+        catch (JobSignalException ex) { ThrowFailure(ex); }
         // The stages run on this thread but report through callbacks: their lines are written between steps.
         var log = new List<(bool IsWarning, string Text)>();
-        var stages = new JobSignalPipelineStages(Store, config, connections, () => CatalogSource.LoadCompiled(this, catalogPath),
+        var stages = new JobSignalPipelineStages(Store, config, connections, () => catalog,
             line => log.Add((false, line)), warning => log.Add((true, warning)));
         var runner = new PipelineRunner(Store, stages, config);
         var steps = 0;
@@ -81,13 +87,23 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
         };
 
         PipelineSummary summary;
-        try { summary = runner.Run(CancellationToken); }
-        finally { CompleteProgress(1, Activity); }
+        using (CancelOnServiceStop())
+        {
+            try { summary = runner.Run(CancellationToken); }
+            finally { CompleteProgress(1, Activity); }
+        }
 
         if (summary.ExitCode == PipelineExitCode.Locked)
             WriteWarning($"Another pipeline run holds the lock ({summary.LockHolder}); this run did nothing.");
         if (summary.TookOverLockFrom is { } previous)
             WriteWarning($"Took over the stale run lock of {previous}.");
+        if (summary.LockLost is { } lost)
+        {
+            var runs = string.Join(", ", summary.Queries.Select(q => q.RunId).OfType<long>());
+            WriteFailure(new JobSignalException(PipelineRunner.LockLostErrorId, FailureKind.ResourceUnavailable, lost,
+                RunLockRepository.PipelineLock, "Raise Lock.TtlMinutes above the longest run's duration. What this run committed stays" +
+                (runs.Length > 0 && summary.Stages.Count == 0 ? $"; its companies were not aggregated: Update-CompanyAggregation -RunId {runs}." : ".")));
+        }
         foreach (var query in summary.Queries.Where(q => q.Status == StageStatus.Failed))
             WriteFailure(new JobSignalException("PipelineQueryFailed", FailureKind.NotSpecified,
                 $"Query '{query.QueryKey}' failed: {query.Error}", query.QueryKey,

@@ -22,6 +22,24 @@ public abstract class JobSignalCmdlet : PSCmdlet, IDisposable
     protected override void StopProcessing() => _cancellation.Cancel();
 
     /// <summary>
+    /// Until disposed, SIGTERM (systemd or docker stopping a service) cancels this command as Ctrl+C does, instead of
+    /// ending the process on the spot: what the command records about its run is still written. Null where the
+    /// platform has no such signal.
+    /// </summary>
+    protected IDisposable? CancelOnServiceStop()
+    {
+        try
+        {
+            return System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                _cancellation.Cancel();
+            });
+        }
+        catch (PlatformNotSupportedException) { return null; }
+    }
+
+    /// <summary>
     /// Shows the progress of an activity. Cheap enough to call for every item: the first status of an activity is
     /// written at once, later ones at most every <see cref="ProgressInterval"/>; a status held back is written when
     /// the next one is due or when the activity completes, so the last status shown is always the final one.

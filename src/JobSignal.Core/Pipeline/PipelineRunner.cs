@@ -14,6 +14,7 @@ public sealed class PipelineRunner
     public const string AggregateStage = "aggregate";
     public const string SyncStage = "sync";
     public const string FeedbackStage = "feedback";
+    public const string LockLostErrorId = "PipelineLockLost";
 
     private readonly SignalStore _store;
     private readonly IPipelineStages _stages;
@@ -73,6 +74,12 @@ public sealed class PipelineRunner
         catch (OperationCanceledException)
         {
             return Finish(summary, "cancelled", PipelineExitCode.Cancelled);
+        }
+        catch (JobSignalException ex) when (ex.ErrorId == LockLostErrorId)
+        {
+            // What ran is committed and in the summary; nothing more may run while another run holds the lock.
+            summary.LockLost = ex.Message;
+            return Finish(summary, "failed", PipelineExitCode.StageFailed);
         }
         finally
         {
@@ -134,8 +141,8 @@ public sealed class PipelineRunner
     private void KeepLock()
     {
         if (!_store.RunLocks.Refresh(RunLockRepository.PipelineLock, _config.LockTtl, _owner))
-            throw new JobSignalException("PipelineLockLost", FailureKind.ResourceUnavailable,
-                "The pipeline run lock was taken over by another run; this run stops here.",
+            throw new JobSignalException(LockLostErrorId, FailureKind.ResourceUnavailable,
+                "The pipeline run lock was taken over by another run; this run stopped there, before its next step.",
                 RunLockRepository.PipelineLock, "Raise Lock.TtlMinutes above the longest run's duration.");
     }
 

@@ -26,6 +26,8 @@ public sealed class PipelineSummary
     public string? LockHolder { get; set; }
     /// <summary>The stale lock this run took over, if any.</summary>
     public string? TookOverLockFrom { get; set; }
+    /// <summary>Why the run stopped early when another run took its lock over (the steps before it are listed).</summary>
+    public string? LockLost { get; set; }
     public List<QueryResult> Queries { get; } = new();
     public List<StageResult> Stages { get; } = new();
     public int FailedCount => Queries.Count(q => q.Status == StageStatus.Failed) + Stages.Count(s => s.Status == StageStatus.Failed);

@@ -155,6 +155,32 @@ public sealed class PipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_lock_taken_over_during_the_run_stops_it_before_its_next_step_with_what_it_did()
+    {
+        var config = Config("first", "second");
+        var stages = new RecordingStages(_store)
+        {
+            // The run outlives its lock's TTL and another host takes the lock over while the first query runs.
+            DuringQuery = () =>
+            {
+                if (_store.RunLocks.Get(RunLockRepository.PipelineLock)!.Owner == "otherhost:7:7") return;
+                _clock.Now += config.LockTtl + TimeSpan.FromMinutes(1);
+                Assert.True(_store.RunLocks.TryAcquire(RunLockRepository.PipelineLock, config.LockTtl, "otherhost:7:7").Acquired);
+            },
+        };
+
+        var summary = Runner(stages, config).Run(CancellationToken.None);
+
+        Assert.Equal("failed", summary.Status);
+        Assert.Equal(PipelineExitCode.StageFailed, summary.ExitCode);
+        Assert.Contains("taken over", summary.LockLost);
+        Assert.Equal(new[] { "query:first" }, stages.Calls);
+        Assert.Equal("first", Assert.Single(summary.Queries).QueryKey);
+        Assert.Empty(summary.Stages);
+        Assert.Equal("otherhost:7:7", _store.RunLocks.Get(RunLockRepository.PipelineLock)!.Owner);
+    }
+
+    [Fact]
     public void A_stale_lock_is_taken_over()
     {
         _store.RunLocks.TryAcquire(RunLockRepository.PipelineLock, TimeSpan.FromMinutes(30), "otherhost:42:1");
