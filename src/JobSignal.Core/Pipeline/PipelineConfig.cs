@@ -42,21 +42,27 @@ public sealed record PipelineConfig(
 
     private static readonly string[] TopLevelKeys =
         ["DatabasePath", "CatalogPath", "Infojobs", "Queries", "Sheet", "Feedback", "Lock"];
+    private static readonly string[] InfojobsKeys = ["BaseUri", "DetailConcurrency"];
+    private static readonly string[] QueryKeys =
+        ["Key", "Query", "Provinces", "Categories", "Since", "Order", "MaxPages", "MaxOffers"];
+    private static readonly string[] SheetKeys =
+        ["Enabled", "SpreadsheetId", "CredentialPath", "SheetName", "HeaderLanguage", "BaseUri"];
+    private static readonly string[] FeedbackKeys = ["Enabled"];
+    private static readonly string[] LockKeys = ["TtlMinutes"];
+
+    /// <summary>Where each section's keys go, to point a section key written at the top level to its section.</summary>
+    private static readonly (string Section, string[] Keys)[] Sections =
+        [("Infojobs", InfojobsKeys), ("Queries[i]", QueryKeys), ("Sheet", SheetKeys), ("Feedback", FeedbackKeys), ("Lock", LockKeys)];
 
     /// <summary>Reads the hashtable of a configuration file; throws <c>PipelineConfigInvalid</c> listing every problem.</summary>
     public static PipelineConfig FromDictionary(IDictionary data, string source)
     {
         var errors = new List<string>();
-        foreach (var key in data.Keys.Cast<object>().Select(k => k.ToString()!))
-        {
-            if (!TopLevelKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
-                errors.Add($"{key}: unknown setting (expected one of {string.Join(", ", TopLevelKeys)})");
-        }
-
-        var infojobs = Section(data, "Infojobs", errors);
-        var sheet = Section(data, "Sheet", errors);
-        var feedback = Section(data, "Feedback", errors);
-        var lockSection = Section(data, "Lock", errors);
+        UnknownKeys(data, "", TopLevelKeys, errors);
+        var infojobs = Section(data, "Infojobs", InfojobsKeys, errors);
+        var sheet = Section(data, "Sheet", SheetKeys, errors);
+        var feedback = Section(data, "Feedback", FeedbackKeys, errors);
+        var lockSection = Section(data, "Lock", LockKeys, errors);
 
         var queries = new List<PipelineQuery>();
         var rawQueries = Get(data, "Queries");
@@ -69,6 +75,7 @@ public sealed record PipelineConfig(
             {
                 var path = $"Queries[{i}]";
                 if (list[i] is not IDictionary q) { errors.Add($"{path}: expected a hashtable"); continue; }
+                UnknownKeys(q, path, QueryKeys, errors);
                 var key = Text(q, "Key", path, errors);
                 if (string.IsNullOrWhiteSpace(key)) errors.Add($"{path}.Key: required");
                 else if (queries.Any(x => string.Equals(x.Key, key, StringComparison.OrdinalIgnoreCase)))
@@ -123,12 +130,54 @@ public sealed record PipelineConfig(
         return null;
     }
 
-    private static IDictionary? Section(IDictionary d, string key, List<string> errors)
+    private static IDictionary? Section(IDictionary d, string key, string[] known, List<string> errors)
     {
         var value = Get(d, key);
+        if (value is IDictionary section) UnknownKeys(section, key, known, errors);
         if (value is null or IDictionary) return (IDictionary?)value;
         errors.Add($"{key}: expected a hashtable");
         return null;
+    }
+
+    /// <summary>
+    /// A misspelt key would otherwise be ignored and its default used silently (a query without its text fetches
+    /// everything), so every key must be known; a close known key is suggested.
+    /// </summary>
+    private static void UnknownKeys(IDictionary d, string path, string[] known, List<string> errors)
+    {
+        foreach (var key in d.Keys.Cast<object>().Select(k => k.ToString() ?? ""))
+        {
+            if (known.Contains(key, StringComparer.OrdinalIgnoreCase)) continue;
+            var close = known.Where(k => IsClose(key, k)).ToList();
+            if (close.Count == 0 && path.Length == 0)
+                close = Sections.SelectMany(s => s.Keys.Where(k => k.Equals(key, StringComparison.OrdinalIgnoreCase)).Select(k => s.Section + "." + k)).ToList();
+            errors.Add($"{Join(path, key)}: unknown setting " + (close.Count > 0
+                ? $"(did you mean {string.Join(" or ", close)}?)"
+                : $"(expected one of {string.Join(", ", known)})"));
+        }
+    }
+
+    /// <summary>A typo (an edit or two, case aside) or a known key cut short or run on (Ttl, CredentialFile).</summary>
+    private static bool IsClose(string typed, string known)
+    {
+        var a = typed.ToLowerInvariant();
+        var b = known.ToLowerInvariant();
+        if (a.Length >= 4 && (b.StartsWith(a, StringComparison.Ordinal) || a.StartsWith(b, StringComparison.Ordinal))) return true;
+        return EditDistance(a, b) <= Math.Clamp(b.Length / 3, 1, 2);
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+        return previous[b.Length];
     }
 
     private static IList<object?> AsList(object value) =>

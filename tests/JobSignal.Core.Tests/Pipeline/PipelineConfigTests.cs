@@ -72,4 +72,34 @@ public class PipelineConfigTests
         var ex = Assert.Throws<JobSignalException>(() => PipelineConfig.FromDictionary(new Hashtable(), "empty.psd1"));
         Assert.Contains("Queries: required", ex.Message);
     }
+
+    private static string Problems(Hashtable data) =>
+        Assert.Throws<JobSignalException>(() => PipelineConfig.FromDictionary(data, "bad.psd1")).Message;
+
+    [Fact]
+    public void Reports_unknown_keys_inside_sections_with_their_path_and_the_close_known_key()
+    {
+        var message = Problems(new Hashtable
+        {
+            ["Queries"] = new object[] { new Hashtable { ["Key"] = "k", ["Querry"] = "pagos", ["MaxOfers"] = 5, ["Colour"] = "red" } },
+            ["Infojobs"] = new Hashtable { ["DetailConcurency"] = 1 },
+            ["Sheet"] = new Hashtable { ["Enable"] = false, ["SpreadsheetID"] = "x", ["Credential"] = "k.json" },
+            ["Lock"] = new Hashtable { ["TTLMinute"] = 1 },
+            ["Feedback"] = new Hashtable { ["enabled"] = true, ["Enbled"] = true },
+            ["SpreadsheetId"] = "x",
+        });
+
+        Assert.Contains("Queries[0].Querry: unknown setting (did you mean Query?)", message);
+        Assert.Contains("Queries[0].MaxOfers: unknown setting (did you mean MaxOffers?)", message);
+        Assert.Contains("Queries[0].Colour: unknown setting (expected one of Key, Query, Provinces, Categories, Since, Order, MaxPages, MaxOffers)", message);
+        Assert.Contains("Infojobs.DetailConcurency: unknown setting (did you mean DetailConcurrency?)", message);
+        Assert.Contains("Sheet.Enable: unknown setting (did you mean Enabled?)", message);
+        Assert.Contains("Sheet.Credential: unknown setting (did you mean CredentialPath?)", message);
+        Assert.Contains("Lock.TTLMinute: unknown setting (did you mean TtlMinutes?)", message);
+        Assert.Contains("Feedback.Enbled: unknown setting (did you mean Enabled?)", message);
+        Assert.Contains("SpreadsheetId: unknown setting (did you mean Sheet.SpreadsheetId?)", message);
+        // Keys are case-insensitive, as in PowerShell hashtables.
+        Assert.DoesNotContain("SpreadsheetID", message);
+        Assert.DoesNotContain("Feedback.enabled", message);
+    }
 }
