@@ -321,6 +321,14 @@ Describe 'Invoke-JobSignalPipeline' {
         $message | Should -Match 'Queries\[1\]\.MaxPages'
         $message | Should -Match 'Sheet\.HeaderLanguage'
         { Invoke-JobSignalPipeline -ConfigPath (Join-Path $root 'missing.psd1') -ErrorAction Stop } | Should -Throw -ErrorId 'PipelineConfigNotFound,*'
+        # Values are checked when the file loads, not when a query or client first uses them.
+        $values = Join-Path $root 'values.psd1'
+        "@{ Queries = @(@{ Key = 'k'; Since = 'LAST_WEEK' }); Infojobs = @{ BaseUri = 'not a uri' }; Sheet = @{ BaseUri = '::bad' } }" | Set-Content $values
+        try { Invoke-JobSignalPipeline -ConfigPath $values -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'PipelineConfigInvalid,*'
+        $failure.Exception.Message | Should -Match "Queries\[0\]\.Since: 'LAST_WEEK'"
+        $failure.Exception.Message | Should -Match "Infojobs\.BaseUri: 'not a uri'"
+        $failure.Exception.Message | Should -Match "Sheet\.BaseUri: '::bad'"
         $code = Join-Path $root 'code.psd1'
         "@{ Queries = @(@{ Key = (Get-Date) }) }" | Set-Content $code
         { Invoke-JobSignalPipeline -ConfigPath $code -ErrorAction Stop } | Should -Throw -ErrorId 'PipelineConfigInvalid,*'

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using JobSignal.Core.Common;
+using JobSignal.Core.Infojobs;
 
 namespace JobSignal.Core.Pipeline;
 
@@ -83,9 +84,9 @@ public sealed record PipelineConfig(
                 queries.Add(new PipelineQuery(
                     key ?? "",
                     Text(q, "Query", path, errors),
-                    Strings(q, "Provinces", path, errors),
-                    Strings(q, "Categories", path, errors),
-                    Text(q, "Since", path, errors),
+                    Keys(q, "Provinces", path, errors),
+                    Keys(q, "Categories", path, errors),
+                    Since(q, path, errors),
                     Text(q, "Order", path, errors),
                     Number(q, "MaxPages", path, errors, DefaultMaxPages, 1, 1000),
                     Number(q, "MaxOffers", path, errors, DefaultMaxOffers, 1, 100_000)));
@@ -97,14 +98,14 @@ public sealed record PipelineConfig(
             Text(sheet, "CredentialPath", "Sheet", errors),
             Text(sheet, "SheetName", "Sheet", errors) ?? "Companies",
             Text(sheet, "HeaderLanguage", "Sheet", errors) ?? "es",
-            Text(sheet, "BaseUri", "Sheet", errors));
+            HttpUri(sheet, "Sheet", errors));
         if (sheetSettings.HeaderLanguage is not ("es" or "en"))
             errors.Add($"Sheet.HeaderLanguage: '{sheetSettings.HeaderLanguage}' is not es or en");
 
         var config = new PipelineConfig(
             Text(data, "DatabasePath", "", errors),
             Text(data, "CatalogPath", "", errors),
-            Text(infojobs, "BaseUri", "Infojobs", errors),
+            HttpUri(infojobs, "Infojobs", errors),
             Number(infojobs, "DetailConcurrency", "Infojobs", errors, 4, 1, 16),
             queries,
             sheetSettings,
@@ -194,7 +195,31 @@ public sealed record PipelineConfig(
         return null;
     }
 
-    private static IReadOnlyList<string> Strings(IDictionary d, string key, string path, List<string> errors)
+    /// <summary>Checked now so that a typo fails the load (exit 2, nothing ran) instead of the query every night.</summary>
+    private static string? Since(IDictionary q, string path, List<string> errors)
+    {
+        var since = Text(q, "Since", path, errors);
+        if (since is null) return null;
+        try { InfojobsSince.Parse(since, DateTimeOffset.Now); }
+        catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
+        {
+            errors.Add($"{path}.Since: {ex.Message}");
+        }
+        return since;
+    }
+
+    private static string? HttpUri(IDictionary? d, string path, List<string> errors)
+    {
+        var text = Text(d, "BaseUri", path, errors);
+        if (text is null) return null;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            return text;
+        errors.Add($"{path}.BaseUri: '{text}' is not an absolute http or https URI");
+        return null;
+    }
+
+    /// <summary>Province or category keys of InfoJobs.</summary>
+    private static IReadOnlyList<string> Keys(IDictionary d, string key, string path, List<string> errors)
     {
         var value = Get(d, key);
         if (value is null) return [];
@@ -202,9 +227,18 @@ public sealed record PipelineConfig(
         var items = AsList(value);
         for (var i = 0; i < items.Count; i++)
         {
-            if (items[i] is string s && !string.IsNullOrWhiteSpace(s)) result.Add(s.Trim());
-            else if (items[i] is IConvertible c and not bool and not string) result.Add(c.ToString(CultureInfo.InvariantCulture));
-            else errors.Add($"{Join(path, key)}[{i}]: expected non-empty text");
+            var text = items[i] switch
+            {
+                string s => s.Trim(),
+                IConvertible c and not bool => c.ToString(CultureInfo.InvariantCulture),
+                _ => "",
+            };
+            if (text.Length == 0) errors.Add($"{Join(path, key)}[{i}]: expected non-empty text");
+            // InfoJobs keys are single words ('madrid', 'a-coruna'): 'madrid, barcelona' is a list written as one text.
+            else if (text.Any(c => char.IsWhiteSpace(c) || c == ','))
+                errors.Add($"{Join(path, key)}[{i}]: '{text}' is not one InfoJobs key (keys hold no spaces or commas, " +
+                           "e.g. 'a-coruna'; list several as @('madrid', 'barcelona'))");
+            else result.Add(text);
         }
         return result;
     }

@@ -102,4 +102,52 @@ public class PipelineConfigTests
         Assert.DoesNotContain("SpreadsheetID", message);
         Assert.DoesNotContain("Feedback.enabled", message);
     }
+
+    [Theory]
+    [InlineData("LAST_WEEK", "Queries[0].Since: 'LAST_WEEK' is neither a date nor one of _24_HOURS, _7_DAYS, _15_DAYS, ANY.")]
+    [InlineData("2099-01-01", "Queries[0].Since: The date 2099-01-01 00:00 UTC is in the future")]
+    public void Checks_Since_when_it_loads(string since, string expected)
+    {
+        var query = Query("k", "x");
+        query["Since"] = since;
+        Assert.Contains(expected, Problems(new Hashtable { ["Queries"] = query }));
+    }
+
+    [Fact]
+    public void Accepts_the_Since_forms_the_query_takes()
+    {
+        var queries = new[] { "_7_DAYS", "any", "24_HOURS", "2024-01-15" }
+            .Select((since, i) => new Hashtable { ["Key"] = "k" + i, ["Since"] = since }).ToArray<object>();
+        var config = PipelineConfig.FromDictionary(new Hashtable { ["Queries"] = queries }, "x");
+        Assert.Equal("2024-01-15", config.Queries[3].Since);
+    }
+
+    [Fact]
+    public void Checks_base_URIs_and_the_shape_of_province_and_category_keys_when_it_loads()
+    {
+        var message = Problems(new Hashtable
+        {
+            ["Queries"] = new Hashtable { ["Key"] = "k", ["Provinces"] = "madrid, barcelona", ["Categories"] = new object[] { "ok", "comercial y ventas", new Hashtable() } },
+            ["Infojobs"] = new Hashtable { ["BaseUri"] = "not a uri" },
+            ["Sheet"] = new Hashtable { ["BaseUri"] = "::bad" },
+        });
+        Assert.Contains("Infojobs.BaseUri: 'not a uri' is not an absolute http or https URI", message);
+        Assert.Contains("Sheet.BaseUri: '::bad' is not an absolute http or https URI", message);
+        Assert.Contains("Queries[0].Provinces[0]: 'madrid, barcelona' is not one InfoJobs key", message);
+        Assert.Contains("Queries[0].Categories[1]: 'comercial y ventas' is not one InfoJobs key", message);
+        Assert.Contains("Queries[0].Categories[2]: expected non-empty text", message);
+        Assert.DoesNotContain("Categories[0]", message);
+
+        foreach (var uri in new[] { "ftp://x/", "api/infojobs", "/srv/api" })
+            Assert.Contains($"Infojobs.BaseUri: '{uri}' is not an absolute http or https URI",
+                Problems(new Hashtable { ["Queries"] = Query("k", "x"), ["Infojobs"] = new Hashtable { ["BaseUri"] = uri } }));
+        var config = PipelineConfig.FromDictionary(new Hashtable
+        {
+            ["Queries"] = Query("k", "x"),
+            ["Infojobs"] = new Hashtable { ["BaseUri"] = "http://127.0.0.1:5000/" },
+            ["Sheet"] = new Hashtable { ["BaseUri"] = "https://sheets.example/" },
+        }, "x");
+        Assert.Equal("http://127.0.0.1:5000/", config.InfojobsBaseUri);
+        Assert.Equal("https://sheets.example/", config.Sheet.BaseUri);
+    }
 }
