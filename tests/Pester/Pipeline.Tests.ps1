@@ -333,6 +333,25 @@ Describe 'Invoke-JobSignalPipeline' {
         "@{ Queries = @(@{ Key = (Get-Date) }) }" | Set-Content $code
         { Invoke-JobSignalPipeline -ConfigPath $code -ErrorAction Stop } | Should -Throw -ErrorId 'PipelineConfigInvalid,*'
     }
+
+    It 'resolves ~ in the configuration''s paths to the home folder, not to a folder named ~ beside the file' -Skip:$IsWindows {
+        $setup = New-PipelineSetup -FailingQuery 'none'
+        $fakeHome = New-TestDirectory
+        $saved = $env:HOME
+        try {
+            $env:HOME = $fakeHome
+            (Get-Content $setup.Config -Raw).Replace("DatabasePath = 'store/jobsignal.db'", "DatabasePath = '~/store/jobsignal.db'").
+                Replace("MaxOffers = 200", "MaxOffers = 5") | Set-Content $setup.Config
+            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -WarningAction SilentlyContinue
+            $summary.ExitCode | Should -Be 0
+            Test-Path (Join-Path $fakeHome 'store/jobsignal.db') | Should -BeTrue
+            Test-Path -LiteralPath (Join-Path $setup.Dir '~') | Should -BeFalse
+        }
+        finally {
+            $env:HOME = $saved
+            $setup.Infojobs.Dispose()
+        }
+    }
 }
 
 Describe 'New-JobSignalConfig' {

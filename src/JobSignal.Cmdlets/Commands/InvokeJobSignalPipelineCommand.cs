@@ -122,7 +122,8 @@ internal static class PipelineConfigFile
         object? data;
         try { data = table.SafeGetValue(); }
         catch (InvalidOperationException ex) { throw Invalid(path, "only data is allowed (no commands or variables other than $true, $false, $null): " + ex.Message); }
-        return PipelineConfig.FromDictionary((IDictionary)data!, path);
+        // Paths are resolved here, from the file's folder, so that the cmdlet gets them absolute.
+        return PipelineConfig.FromDictionary((IDictionary)data!, path).WithPathsRelativeTo(Path.GetDirectoryName(path)!);
     }
 
     private static JobSignalException Invalid(string path, string why) =>

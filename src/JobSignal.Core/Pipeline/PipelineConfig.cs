@@ -123,6 +123,27 @@ public sealed record PipelineConfig(
         return config;
     }
 
+    /// <summary>
+    /// This configuration with its file paths made absolute the way its file reads: relative to the file's folder,
+    /// and <c>~</c> or <c>~/...</c> under the user's home folder, as in PowerShell paths.
+    /// </summary>
+    public PipelineConfig WithPathsRelativeTo(string folder) => this with
+    {
+        DatabasePath = ResolvePath(DatabasePath, folder),
+        CatalogPath = ResolvePath(CatalogPath, folder),
+        Sheet = Sheet with { CredentialPath = ResolvePath(Sheet.CredentialPath, folder) },
+    };
+
+    /// <summary>A path of the configuration file as an absolute path; see <see cref="WithPathsRelativeTo"/>.</summary>
+    public static string? ResolvePath(string? path, string folder)
+    {
+        if (path is null) return null;
+        // Path.Combine would make "~" a folder of that name beside the file.
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal) || path.StartsWith("~" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            return Path.GetFullPath(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[Math.Min(2, path.Length)..]));
+        return Path.GetFullPath(Path.Combine(folder, path));
+    }
+
     private static object? Get(IDictionary? d, string key)
     {
         if (d is null) return null;

@@ -150,4 +150,26 @@ public class PipelineConfigTests
         Assert.Equal("http://127.0.0.1:5000/", config.InfojobsBaseUri);
         Assert.Equal("https://sheets.example/", config.Sheet.BaseUri);
     }
+
+    [Fact]
+    public void Resolves_paths_from_the_files_folder_and_tilde_from_the_home_folder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "cfg");
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var config = PipelineConfig.FromDictionary(new Hashtable
+        {
+            ["Queries"] = Query("k", "x"),
+            ["DatabasePath"] = "~/jobsignal/store.db",
+            ["CatalogPath"] = "../catalog.json",
+            ["Sheet"] = new Hashtable { ["CredentialPath"] = "~" },
+        }, "x").WithPathsRelativeTo(folder);
+
+        Assert.Equal(Path.Combine(home, "jobsignal", "store.db"), config.DatabasePath);
+        Assert.Equal(Path.Combine(Path.GetTempPath(), "catalog.json"), config.CatalogPath);
+        Assert.Equal(Path.GetFullPath(home), config.Sheet.CredentialPath);
+        Assert.Equal(Path.Combine(folder, "~x.db"), PipelineConfig.ResolvePath("~x.db", folder));
+        var absolute = Path.Combine(Path.GetTempPath(), "abs.db");
+        Assert.Equal(absolute, PipelineConfig.ResolvePath(absolute, folder));
+        Assert.Null(PipelineConfig.ResolvePath(null, folder));
+    }
 }
