@@ -352,6 +352,28 @@ Describe 'Invoke-JobSignalPipeline' {
             $setup.Infojobs.Dispose()
         }
     }
+
+    It 'refuses a file that is not exactly one data hashtable, without running any of it' {
+        $file = Join-Path $root 'shape.psd1'
+        $marker = Join-Path $root 'marker.txt'
+        'keep me' | Set-Content $marker
+        foreach ($content in "@( @{ Queries = @(@{ Key = 'k' }) } )",
+            "Remove-Item '$marker'; @{ Queries = @(@{ Key = 'k' }) }",
+            "@{ Queries = @(@{ Key = 'k' }) }; @{ Queries = @(@{ Key = 'j' }) }",
+            "@{ Queries = @(@{ Key = 'k' }) } | Out-Null",
+            '# nothing but a comment') {
+            Set-Content $file $content
+            $failure = $null
+            try { Invoke-JobSignalPipeline -ConfigPath $file -WhatIf -ErrorAction Stop } catch { $failure = $_ }
+            $failure.FullyQualifiedErrorId | Should -BeLike 'PipelineConfigInvalid,*' -Because $content
+            $failure.Exception.Message | Should -Match 'the file must hold exactly one @\{ \.\.\. \} hashtable and nothing else'
+            $failure.TargetObject | Should -Be $file
+        }
+        Test-Path $marker | Should -BeTrue
+        # Comments and a trailing semicolon are fine.
+        "# nightly`n@{ Queries = @(@{ Key = 'k' }) };" | Set-Content $file
+        Invoke-JobSignalPipeline -ConfigPath $file -WhatIf | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'New-JobSignalConfig' {

@@ -117,14 +117,23 @@ internal static class PipelineConfigFile
         if (errors.Length > 0)
             throw Invalid(path, string.Join(Environment.NewLine + "  ", errors.Select(e =>
                 $"line {e.Extent.StartLineNumber}, column {e.Extent.StartColumnNumber}: {e.Message}")));
-        if (ast.Find(a => a is HashtableAst, searchNestedScriptBlocks: false) is not HashtableAst table)
-            throw Invalid(path, "the file holds no @{ ... } hashtable");
+        // Stricter than Import-PowerShellDataFile, which takes the first hashtable anywhere: code beside it would look
+        // as if it ran, and a hashtable inside an array would be read as if it were the whole file.
+        if (SingleHashtable(ast) is not { } table)
+            throw Invalid(path, "the file must hold exactly one @{ ... } hashtable and nothing else (comments aside)");
         object? data;
         try { data = table.SafeGetValue(); }
         catch (InvalidOperationException ex) { throw Invalid(path, "only data is allowed (no commands or variables other than $true, $false, $null): " + ex.Message); }
         // Paths are resolved here, from the file's folder, so that the cmdlet gets them absolute.
         return PipelineConfig.FromDictionary((IDictionary)data!, path).WithPathsRelativeTo(Path.GetDirectoryName(path)!);
     }
+
+    // An unnamed end block: no param, begin, process or clean block beside it.
+    private static HashtableAst? SingleHashtable(ScriptBlockAst ast) =>
+        ast is { ParamBlock: null, UsingStatements.Count: 0 }
+        && ast.EndBlock is { Unnamed: true, Traps: null or { Count: 0 },
+            Statements: [PipelineAst { PipelineElements: [CommandExpressionAst { Redirections.Count: 0, Expression: HashtableAst table }] }] }
+            ? table : null;
 
     private static JobSignalException Invalid(string path, string why) =>
         new("PipelineConfigInvalid", FailureKind.InvalidData, $"The pipeline configuration {path} is invalid:{Environment.NewLine}  {why}",
