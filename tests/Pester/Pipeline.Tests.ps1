@@ -388,4 +388,17 @@ Describe 'New-JobSignalConfig' {
         $null = New-JobSignalConfig -Path $path -Force
         (Get-Content $path -Raw) | Should -Match 'Queries'
     }
+
+    It 'refuses a folder as -Path, with or without -Force, and writes nothing' {
+        $folder = New-TestDirectory
+        foreach ($force in $false, $true) {
+            $failure = $null
+            try { New-JobSignalConfig -Path $folder -Force:$force -ErrorAction Stop } catch { $failure = $_ }
+            $failure.FullyQualifiedErrorId | Should -BeLike 'PipelineConfigPathIsFolder,*'
+            "$($failure.CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+            $failure.TargetObject | Should -Be $folder
+            $failure.ErrorDetails.RecommendedAction | Should -BeLike '*jobsignal.config.psd1*'
+        }
+        @(Get-ChildItem $folder -Force).Count | Should -Be 0
+    }
 }
