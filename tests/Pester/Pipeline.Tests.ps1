@@ -374,6 +374,48 @@ Describe 'Invoke-JobSignalPipeline' {
         "# nightly`n@{ Queries = @(@{ Key = 'k' }) };" | Set-Content $file
         Invoke-JobSignalPipeline -ConfigPath $file -WhatIf | Should -BeNullOrEmpty
     }
+
+    It 'fails the Sheet stages of a half-configured Sheet naming what is missing, and skips a Sheet not configured at all' {
+        $setup = New-PipelineSetup -FailingQuery 'none'
+        $saved = $env:JOBSIGNAL_SPREADSHEET_ID, $env:GOOGLE_APPLICATION_CREDENTIALS
+        function Invoke-Sheetless {
+            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            [pscustomobject]@{ ExitCode = $summary.ExitCode; Stages = @($summary.Stages | Where-Object Stage -In 'sync', 'feedback'); Problems = $problems }
+        }
+        try {
+            $env:JOBSIGNAL_SPREADSHEET_ID = $env:GOOGLE_APPLICATION_CREDENTIALS = $null
+            (Get-Content $setup.Config -Raw).Replace("SpreadsheetId = '$($setup.SheetId)'; ", '').Replace("MaxOffers = 200", "MaxOffers = 5") | Set-Content $setup.Config
+
+            # A key file (from the file) without a spreadsheet.
+            $run = Invoke-Sheetless
+            $run.ExitCode | Should -Be 1
+            foreach ($stage in $run.Stages) {
+                "$($stage.Status)" | Should -Be 'Failed'
+                $stage.Error | Should -BeLike 'SheetConfigIncomplete: *no spreadsheet (Sheet.SpreadsheetId / $env:JOBSIGNAL_SPREADSHEET_ID) is set*'
+            }
+            @($run.Problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineStageFailed,*' }).Count | Should -Be 2
+
+            # A spreadsheet (from the environment) without a key file.
+            (Get-Content $setup.Config -Raw).Replace("CredentialPath = '$($account.KeyFilePath)'; ", '') | Set-Content $setup.Config
+            $env:JOBSIGNAL_SPREADSHEET_ID = $setup.SheetId
+            $run = Invoke-Sheetless
+            $run.ExitCode | Should -Be 1
+            foreach ($stage in $run.Stages) {
+                "$($stage.Status)" | Should -Be 'Failed'
+                $stage.Error | Should -BeLike 'SheetConfigIncomplete: *no service-account key file (Sheet.CredentialPath / $env:GOOGLE_APPLICATION_CREDENTIALS) is set*'
+            }
+
+            # Neither: the Sheet is not used, and that is no failure.
+            $env:JOBSIGNAL_SPREADSHEET_ID = $null
+            $run = Invoke-Sheetless
+            $run.ExitCode | Should -Be 0
+            $run.Stages.Status | ForEach-Object { "$_" | Should -Be 'Skipped' }
+        }
+        finally {
+            $env:JOBSIGNAL_SPREADSHEET_ID, $env:GOOGLE_APPLICATION_CREDENTIALS = $saved
+            $setup.Infojobs.Dispose()
+        }
+    }
 }
 
 Describe 'New-JobSignalConfig' {
