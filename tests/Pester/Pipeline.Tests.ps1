@@ -233,6 +233,11 @@ Describe 'Invoke-JobSignalPipeline' {
             $stdout.Result | Should -Match 'Status\s*:\s*failed'
             $stdout.Result | Should -Match 'everything'
             $stdout.Result | Should -Match 'broken-query'
+            # Plain text for logs: no ANSI codes, one line per error.
+            $stdout.Result + $stderr.Result | Should -Not -Match "`e"
+            $errorLines = @($stderr.Result -split '\r?\n' | Where-Object { $_ })
+            $errorLines.Count | Should -Be 1 -Because $stderr.Result
+            $errorLines[0] | Should -BeLike "ERROR PipelineQueryFailed: Query 'broken-query' failed: InfojobsRequestFailed: *(Recommended action: *)"
 
             $setup.Infojobs.FailingQuery = $null
             $again = Start-ChildPipeline $setup
@@ -241,6 +246,20 @@ Describe 'Invoke-JobSignalPipeline' {
             $again.ExitCode | Should -Be 0
         }
         finally { $setup.Infojobs.Dispose() }
+    }
+
+    It 'logs an unusable configuration as one plain ERROR line on stderr and exits 2' {
+        $bad = Join-Path $root 'entry-bad.psd1'
+        "@{ Queries = @(@{ Query = 'x'; Querry = 'y' }) }" | Set-Content $bad
+        $child = Start-ChildPipeline ([pscustomobject]@{ Config = $bad })
+        $stdout = $child.StandardOutput.ReadToEndAsync()
+        $stderr = $child.StandardError.ReadToEndAsync()
+        $child.WaitForExit(60000) | Should -BeTrue
+        $child.ExitCode | Should -Be 2
+        $stdout.Result | Should -BeNullOrEmpty
+        $lines = @($stderr.Result -split '\r?\n' | Where-Object { $_ })
+        $lines.Count | Should -Be 1 -Because $stderr.Result
+        $lines[0] | Should -BeLike "ERROR PipelineConfigInvalid: The pipeline configuration $bad is invalid: Queries[[]0].Querry: unknown setting (did you mean Query?); Queries[[]0].Key: required (Recommended action: *)"
     }
 
     It 'takes -Credential over the environment, and stops with InfojobsCredentialsInvalid on unusable ones before anything runs' {
