@@ -6,7 +6,8 @@
 
     Prints the summary on stdout and exits with the pipeline's exit code: 0 success, 1 a query or stage failed (the
     others ran), 2 the configuration, store or catalog cannot be used (nothing ran), 3 another run holds the lock
-    (nothing ran), 130 stopped. Nothing prompts; errors go to stderr.
+    (nothing ran), 130 stopped. Nothing prompts. The output is plain text for logs: each error is one line
+    "ERROR <ErrorId>: <message>" on stderr, each warning one line "WARNING: <message>" on stdout.
 #>
 [CmdletBinding()]
 param(
@@ -16,19 +17,47 @@ param(
 )
 
 $ErrorActionPreference = 'Continue'
+# Logs (cron mail, journald, a redirected file) get plain text: no ANSI colours, no multi-line "Line |" error view.
+$PSStyle.OutputRendering = 'PlainText'
+
+$ProgressPreference = 'SilentlyContinue'
+
+# One line per record, so that a log reads (and greps) one problem per line: "is invalid:" followed by a problem a
+# line becomes "is invalid: a; b".
+function Format-LogLine([string] $Text) {
+    $line = ''
+    foreach ($part in $Text -split '\r?\n' | ForEach-Object Trim | Where-Object { $_ }) {
+        $line += if (-not $line) { $part } elseif ($line.EndsWith(':')) { " $part" } else { "; $part" }
+    }
+    $line
+}
+function Write-LogError([System.Management.Automation.ErrorRecord] $Record) {
+    $id = ($Record.FullyQualifiedErrorId -split ',')[0]
+    $line = "ERROR ${id}: $(Format-LogLine $Record.Exception.Message)"
+    if ($Record.ErrorDetails.RecommendedAction) { $line += " (Recommended action: $(Format-LogLine $Record.ErrorDetails.RecommendedAction))" }
+    [Console]::Error.WriteLine($line)
+}
+
+$summary = $null
 try {
     Import-Module (Join-Path $PSScriptRoot '../../JobSignal.psd1') -ErrorAction Stop
-    $arguments = @{ ConfigPath = $ConfigPath; ErrorAction = 'Continue' }
+    $arguments = @{ ConfigPath = $ConfigPath }
     if ($DatabasePath) { $arguments.DatabasePath = $DatabasePath }
-    $summary = Invoke-JobSignalPipeline @arguments
+    # Errors and warnings are written as they come, between the stages, not by the host's formatter.
+    Invoke-JobSignalPipeline @arguments 2>&1 3>&1 | ForEach-Object {
+        if ($_ -is [System.Management.Automation.ErrorRecord]) { Write-LogError $_ }
+        elseif ($_ -is [System.Management.Automation.WarningRecord]) { [Console]::Out.WriteLine("WARNING: $(Format-LogLine $_.Message)") }
+        else { $summary = $_ }
+    }
 }
 catch {
-    [Console]::Error.WriteLine("JobSignal pipeline could not start: $($_.Exception.Message)")
+    # A terminating error: the configuration, store, catalog or credentials cannot be used, so nothing ran.
+    Write-LogError $_
     exit 2
 }
 if (-not $summary) { exit 2 }
 
-$summary | Format-List Status, ExitCode, StartedAt, Duration, LockHolder | Out-String -Width 160
+$summary | Format-List Status, ExitCode, StartedAt, Duration, LockHolder, LockLost | Out-String -Width 160
 $summary.Queries | Format-Table QueryKey, Status, Since, RunId, OffersReceived, Error -Wrap | Out-String -Width 160
 $summary.Stages | Format-Table Stage, Status, Summary, Error -Wrap | Out-String -Width 160
 exit $summary.ExitCode

@@ -233,6 +233,11 @@ Describe 'Invoke-JobSignalPipeline' {
             $stdout.Result | Should -Match 'Status\s*:\s*failed'
             $stdout.Result | Should -Match 'everything'
             $stdout.Result | Should -Match 'broken-query'
+            # Plain text for logs: no ANSI codes, one line per error.
+            $stdout.Result + $stderr.Result | Should -Not -Match "`e"
+            $errorLines = @($stderr.Result -split '\r?\n' | Where-Object { $_ })
+            $errorLines.Count | Should -Be 1 -Because $stderr.Result
+            $errorLines[0] | Should -BeLike "ERROR PipelineQueryFailed: Query 'broken-query' failed: InfojobsRequestFailed: *(Recommended action: *)"
 
             $setup.Infojobs.FailingQuery = $null
             $again = Start-ChildPipeline $setup
@@ -241,6 +246,20 @@ Describe 'Invoke-JobSignalPipeline' {
             $again.ExitCode | Should -Be 0
         }
         finally { $setup.Infojobs.Dispose() }
+    }
+
+    It 'logs an unusable configuration as one plain ERROR line on stderr and exits 2' {
+        $bad = Join-Path $root 'entry-bad.psd1'
+        "@{ Queries = @(@{ Query = 'x'; Querry = 'y' }) }" | Set-Content $bad
+        $child = Start-ChildPipeline ([pscustomobject]@{ Config = $bad })
+        $stdout = $child.StandardOutput.ReadToEndAsync()
+        $stderr = $child.StandardError.ReadToEndAsync()
+        $child.WaitForExit(60000) | Should -BeTrue
+        $child.ExitCode | Should -Be 2
+        $stdout.Result | Should -BeNullOrEmpty
+        $lines = @($stderr.Result -split '\r?\n' | Where-Object { $_ })
+        $lines.Count | Should -Be 1 -Because $stderr.Result
+        $lines[0] | Should -BeLike "ERROR PipelineConfigInvalid: The pipeline configuration $bad is invalid: Queries[[]0].Querry: unknown setting (did you mean Query?); Queries[[]0].Key: required (Recommended action: *)"
     }
 
     It 'takes -Credential over the environment, and stops with InfojobsCredentialsInvalid on unusable ones before anything runs' {
@@ -358,9 +377,100 @@ Describe 'Invoke-JobSignalPipeline' {
         $message | Should -Match 'Queries\[1\]\.MaxPages'
         $message | Should -Match 'Sheet\.HeaderLanguage'
         { Invoke-JobSignalPipeline -ConfigPath (Join-Path $root 'missing.psd1') -ErrorAction Stop } | Should -Throw -ErrorId 'PipelineConfigNotFound,*'
+        # Values are checked when the file loads, not when a query or client first uses them.
+        $values = Join-Path $root 'values.psd1'
+        "@{ Queries = @(@{ Key = 'k'; Since = 'LAST_WEEK' }); Infojobs = @{ BaseUri = 'not a uri' }; Sheet = @{ BaseUri = '::bad' } }" | Set-Content $values
+        try { Invoke-JobSignalPipeline -ConfigPath $values -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'PipelineConfigInvalid,*'
+        $failure.Exception.Message | Should -Match "Queries\[0\]\.Since: 'LAST_WEEK'"
+        $failure.Exception.Message | Should -Match "Infojobs\.BaseUri: 'not a uri'"
+        $failure.Exception.Message | Should -Match "Sheet\.BaseUri: '::bad'"
         $code = Join-Path $root 'code.psd1'
         "@{ Queries = @(@{ Key = (Get-Date) }) }" | Set-Content $code
         { Invoke-JobSignalPipeline -ConfigPath $code -ErrorAction Stop } | Should -Throw -ErrorId 'PipelineConfigInvalid,*'
+    }
+
+    It 'resolves ~ in the configuration''s paths to the home folder, not to a folder named ~ beside the file' -Skip:$IsWindows {
+        $setup = New-PipelineSetup -FailingQuery 'none'
+        $fakeHome = New-TestDirectory
+        $saved = $env:HOME
+        try {
+            $env:HOME = $fakeHome
+            (Get-Content $setup.Config -Raw).Replace("DatabasePath = 'store/jobsignal.db'", "DatabasePath = '~/store/jobsignal.db'").
+                Replace("MaxOffers = 200", "MaxOffers = 5") | Set-Content $setup.Config
+            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -WarningAction SilentlyContinue
+            $summary.ExitCode | Should -Be 0
+            Test-Path (Join-Path $fakeHome 'store/jobsignal.db') | Should -BeTrue
+            Test-Path -LiteralPath (Join-Path $setup.Dir '~') | Should -BeFalse
+        }
+        finally {
+            $env:HOME = $saved
+            $setup.Infojobs.Dispose()
+        }
+    }
+
+    It 'refuses a file that is not exactly one data hashtable, without running any of it' {
+        $file = Join-Path $root 'shape.psd1'
+        $marker = Join-Path $root 'marker.txt'
+        'keep me' | Set-Content $marker
+        foreach ($content in "@( @{ Queries = @(@{ Key = 'k' }) } )",
+            "Remove-Item '$marker'; @{ Queries = @(@{ Key = 'k' }) }",
+            "@{ Queries = @(@{ Key = 'k' }) }; @{ Queries = @(@{ Key = 'j' }) }",
+            "@{ Queries = @(@{ Key = 'k' }) } | Out-Null",
+            '# nothing but a comment') {
+            Set-Content $file $content
+            $failure = $null
+            try { Invoke-JobSignalPipeline -ConfigPath $file -WhatIf -ErrorAction Stop } catch { $failure = $_ }
+            $failure.FullyQualifiedErrorId | Should -BeLike 'PipelineConfigInvalid,*' -Because $content
+            $failure.Exception.Message | Should -Match 'the file must hold exactly one @\{ \.\.\. \} hashtable and nothing else'
+            $failure.TargetObject | Should -Be $file
+        }
+        Test-Path $marker | Should -BeTrue
+        # Comments and a trailing semicolon are fine.
+        "# nightly`n@{ Queries = @(@{ Key = 'k' }) };" | Set-Content $file
+        Invoke-JobSignalPipeline -ConfigPath $file -WhatIf | Should -BeNullOrEmpty
+    }
+
+    It 'fails the Sheet stages of a half-configured Sheet naming what is missing, and skips a Sheet not configured at all' {
+        $setup = New-PipelineSetup -FailingQuery 'none'
+        $saved = $env:JOBSIGNAL_SPREADSHEET_ID, $env:GOOGLE_APPLICATION_CREDENTIALS
+        function Invoke-Sheetless {
+            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            [pscustomobject]@{ ExitCode = $summary.ExitCode; Stages = @($summary.Stages | Where-Object Stage -In 'sync', 'feedback'); Problems = $problems }
+        }
+        try {
+            $env:JOBSIGNAL_SPREADSHEET_ID = $env:GOOGLE_APPLICATION_CREDENTIALS = $null
+            (Get-Content $setup.Config -Raw).Replace("SpreadsheetId = '$($setup.SheetId)'; ", '').Replace("MaxOffers = 200", "MaxOffers = 5") | Set-Content $setup.Config
+
+            # A key file (from the file) without a spreadsheet.
+            $run = Invoke-Sheetless
+            $run.ExitCode | Should -Be 1
+            foreach ($stage in $run.Stages) {
+                "$($stage.Status)" | Should -Be 'Failed'
+                $stage.Error | Should -BeLike 'SheetConfigIncomplete: *no spreadsheet (Sheet.SpreadsheetId / $env:JOBSIGNAL_SPREADSHEET_ID) is set*'
+            }
+            @($run.Problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineStageFailed,*' }).Count | Should -Be 2
+
+            # A spreadsheet (from the environment) without a key file.
+            (Get-Content $setup.Config -Raw).Replace("CredentialPath = '$($account.KeyFilePath)'; ", '') | Set-Content $setup.Config
+            $env:JOBSIGNAL_SPREADSHEET_ID = $setup.SheetId
+            $run = Invoke-Sheetless
+            $run.ExitCode | Should -Be 1
+            foreach ($stage in $run.Stages) {
+                "$($stage.Status)" | Should -Be 'Failed'
+                $stage.Error | Should -BeLike 'SheetConfigIncomplete: *no service-account key file (Sheet.CredentialPath / $env:GOOGLE_APPLICATION_CREDENTIALS) is set*'
+            }
+
+            # Neither: the Sheet is not used, and that is no failure.
+            $env:JOBSIGNAL_SPREADSHEET_ID = $null
+            $run = Invoke-Sheetless
+            $run.ExitCode | Should -Be 0
+            $run.Stages.Status | ForEach-Object { "$_" | Should -Be 'Skipped' }
+        }
+        finally {
+            $env:JOBSIGNAL_SPREADSHEET_ID, $env:GOOGLE_APPLICATION_CREDENTIALS = $saved
+            $setup.Infojobs.Dispose()
+        }
     }
 }
 
@@ -375,5 +485,18 @@ Describe 'New-JobSignalConfig' {
         Set-Content $path '# mine'
         $null = New-JobSignalConfig -Path $path -Force
         (Get-Content $path -Raw) | Should -Match 'Queries'
+    }
+
+    It 'refuses a folder as -Path, with or without -Force, and writes nothing' {
+        $folder = New-TestDirectory
+        foreach ($force in $false, $true) {
+            $failure = $null
+            try { New-JobSignalConfig -Path $folder -Force:$force -ErrorAction Stop } catch { $failure = $_ }
+            $failure.FullyQualifiedErrorId | Should -BeLike 'PipelineConfigPathIsFolder,*'
+            "$($failure.CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+            $failure.TargetObject | Should -Be $folder
+            $failure.ErrorDetails.RecommendedAction | Should -BeLike '*jobsignal.config.psd1*'
+        }
+        @(Get-ChildItem $folder -Force).Count | Should -Be 0
     }
 }

@@ -43,9 +43,9 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
         try { config = PipelineConfigFile.Read(configFile); }
         catch (JobSignalException ex) { ThrowFailure(ex); return; }
 
-        var configFolder = Path.GetDirectoryName(configFile)!;
+        // The configuration's paths come resolved (relative to the file, ~ as the home folder).
         if (DatabasePath is null && config.DatabasePath is { } configured)
-            DatabasePath = Path.Combine(configFolder, configured);
+            DatabasePath = configured;
         var plan = $"{config.Queries.Count} queries ({string.Join(", ", config.Queries.Select(q => q.Key))}), aggregation, " +
                    $"Sheet sync {(config.SyncSheet ? "on" : "off")}, feedback import {(config.ImportFeedback ? "on" : "off")}";
         if (!ShouldProcess(ResolveDatabasePath(), "Run the JobSignal pipeline: " + plan)) return;
@@ -58,14 +58,14 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
             InfojobsCredentials = credentials,
             InfojobsBaseUri = config.InfojobsBaseUri is { } uri ? new Uri(uri) : null,
             SpreadsheetId = config.Sheet.SpreadsheetId ?? Environment.GetEnvironmentVariable(SheetsCmdlet.SpreadsheetEnvironmentVariable),
-            SheetsCredentialPath = config.Sheet.CredentialPath is { } key ? Path.Combine(configFolder, key)
-                : Environment.GetEnvironmentVariable(SheetsCmdlet.CredentialEnvironmentVariable),
+            SheetsCredentialPath = config.Sheet.CredentialPath
+                ?? Environment.GetEnvironmentVariable(SheetsCmdlet.CredentialEnvironmentVariable),
             SheetsBaseUri = config.Sheet.BaseUri is { } sheetsUri ? new Uri(sheetsUri) : null,
         };
         // A catalog that cannot be used stops the run before anything runs (the entry script's exit 2), instead of
         // failing every query one by one.
         CompiledCatalog catalog = null!;
-        try { catalog = CatalogSource.LoadCompiled(this, config.CatalogPath is { } path ? Path.Combine(configFolder, path) : null); }
+        try { catalog = CatalogSource.LoadCompiled(this, config.CatalogPath); }
         catch (JobSignalException ex) { ThrowFailure(ex); }
         // The stages run on this thread but report through callbacks: their lines are written between steps.
         var log = new List<(bool IsWarning, string Text)>();
@@ -133,13 +133,23 @@ internal static class PipelineConfigFile
         if (errors.Length > 0)
             throw Invalid(path, string.Join(Environment.NewLine + "  ", errors.Select(e =>
                 $"line {e.Extent.StartLineNumber}, column {e.Extent.StartColumnNumber}: {e.Message}")));
-        if (ast.Find(a => a is HashtableAst, searchNestedScriptBlocks: false) is not HashtableAst table)
-            throw Invalid(path, "the file holds no @{ ... } hashtable");
+        // Stricter than Import-PowerShellDataFile, which takes the first hashtable anywhere: code beside it would look
+        // as if it ran, and a hashtable inside an array would be read as if it were the whole file.
+        if (SingleHashtable(ast) is not { } table)
+            throw Invalid(path, "the file must hold exactly one @{ ... } hashtable and nothing else (comments aside)");
         object? data;
         try { data = table.SafeGetValue(); }
         catch (InvalidOperationException ex) { throw Invalid(path, "only data is allowed (no commands or variables other than $true, $false, $null): " + ex.Message); }
-        return PipelineConfig.FromDictionary((IDictionary)data!, path);
+        // Paths are resolved here, from the file's folder, so that the cmdlet gets them absolute.
+        return PipelineConfig.FromDictionary((IDictionary)data!, path).WithPathsRelativeTo(Path.GetDirectoryName(path)!);
     }
+
+    // An unnamed end block: no param, begin, process or clean block beside it.
+    private static HashtableAst? SingleHashtable(ScriptBlockAst ast) =>
+        ast is { ParamBlock: null, UsingStatements.Count: 0 }
+        && ast.EndBlock is { Unnamed: true, Traps: null or { Count: 0 },
+            Statements: [PipelineAst { PipelineElements: [CommandExpressionAst { Redirections.Count: 0, Expression: HashtableAst table }] }] }
+            ? table : null;
 
     private static JobSignalException Invalid(string path, string why) =>
         new("PipelineConfigInvalid", FailureKind.InvalidData, $"The pipeline configuration {path} is invalid:{Environment.NewLine}  {why}",

@@ -21,6 +21,11 @@ public sealed class NewJobSignalConfigCommand : JobSignalCmdlet
     protected override void EndProcessing()
     {
         var target = ResolveFilePath(Path, "-Path");
+        // Refused with or without -Force: File.Copy would only fail with "access denied" on a folder.
+        if (Directory.Exists(target) || System.IO.Path.EndsInDirectorySeparator(target))
+            ThrowFailure(new JobSignalException("PipelineConfigPathIsFolder", FailureKind.InvalidArgument,
+                $"'{target}' is a folder; -Path names the configuration file to write.", target,
+                $"Give a file path, e.g. -Path '{System.IO.Path.Combine(target, "jobsignal.config.psd1")}'."));
         if (File.Exists(target) && !Force)
             ThrowFailure(new JobSignalException("PipelineConfigExists", FailureKind.ResourceUnavailable,
                 $"'{target}' already exists.", target, "Pass -Force to overwrite it, or choose another -Path."));

@@ -180,10 +180,18 @@ public sealed class JobSignalPipelineStages : IPipelineStages
 
     private StageResult? SheetNotConfigured(string stage)
     {
-        if (!string.IsNullOrWhiteSpace(_connections.SpreadsheetId) && !string.IsNullOrWhiteSpace(_connections.SheetsCredentialPath))
-            return null;
-        return StageResult.Skipped(stage,
-            "no Google Sheet configured (Sheet.SpreadsheetId / $env:JOBSIGNAL_SPREADSHEET_ID and Sheet.CredentialPath / $env:GOOGLE_APPLICATION_CREDENTIALS)");
+        var hasSheet = !string.IsNullOrWhiteSpace(_connections.SpreadsheetId);
+        var hasKey = !string.IsNullOrWhiteSpace(_connections.SheetsCredentialPath);
+        if (hasSheet && hasKey) return null;
+        if (!hasSheet && !hasKey)
+            return StageResult.Skipped(stage,
+                "no Google Sheet configured (Sheet.SpreadsheetId / $env:JOBSIGNAL_SPREADSHEET_ID and Sheet.CredentialPath / $env:GOOGLE_APPLICATION_CREDENTIALS)");
+        // Half a configuration is a mistake, not a choice: skipped, it would pass unnoticed with exit 0 every night.
+        var missing = hasSheet
+            ? "no service-account key file (Sheet.CredentialPath / $env:GOOGLE_APPLICATION_CREDENTIALS) is set, though the spreadsheet is"
+            : "no spreadsheet (Sheet.SpreadsheetId / $env:JOBSIGNAL_SPREADSHEET_ID) is set, though the service-account key file is";
+        throw new JobSignalException("SheetConfigIncomplete", FailureKind.InvalidData, $"The Google Sheet is half configured: {missing}.",
+            stage, "Set the missing one; to run without the Sheet, set Sheet.Enabled = $false and Feedback.Enabled = $false.");
     }
 
     private SheetsClient SheetsClient() => Sheets.SheetsClient.FromServiceAccountKeyFile(_connections.SheetsCredentialPath!,

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using JobSignal.Core.Common;
+using JobSignal.Core.Infojobs;
 
 namespace JobSignal.Core.Pipeline;
 
@@ -42,21 +43,27 @@ public sealed record PipelineConfig(
 
     private static readonly string[] TopLevelKeys =
         ["DatabasePath", "CatalogPath", "Infojobs", "Queries", "Sheet", "Feedback", "Lock"];
+    private static readonly string[] InfojobsKeys = ["BaseUri", "DetailConcurrency"];
+    private static readonly string[] QueryKeys =
+        ["Key", "Query", "Provinces", "Categories", "Since", "Order", "MaxPages", "MaxOffers"];
+    private static readonly string[] SheetKeys =
+        ["Enabled", "SpreadsheetId", "CredentialPath", "SheetName", "HeaderLanguage", "BaseUri"];
+    private static readonly string[] FeedbackKeys = ["Enabled"];
+    private static readonly string[] LockKeys = ["TtlMinutes"];
+
+    /// <summary>Where each section's keys go, to point a section key written at the top level to its section.</summary>
+    private static readonly (string Section, string[] Keys)[] Sections =
+        [("Infojobs", InfojobsKeys), ("Queries[i]", QueryKeys), ("Sheet", SheetKeys), ("Feedback", FeedbackKeys), ("Lock", LockKeys)];
 
     /// <summary>Reads the hashtable of a configuration file; throws <c>PipelineConfigInvalid</c> listing every problem.</summary>
     public static PipelineConfig FromDictionary(IDictionary data, string source)
     {
         var errors = new List<string>();
-        foreach (var key in data.Keys.Cast<object>().Select(k => k.ToString()!))
-        {
-            if (!TopLevelKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
-                errors.Add($"{key}: unknown setting (expected one of {string.Join(", ", TopLevelKeys)})");
-        }
-
-        var infojobs = Section(data, "Infojobs", errors);
-        var sheet = Section(data, "Sheet", errors);
-        var feedback = Section(data, "Feedback", errors);
-        var lockSection = Section(data, "Lock", errors);
+        UnknownKeys(data, "", TopLevelKeys, errors);
+        var infojobs = Section(data, "Infojobs", InfojobsKeys, errors);
+        var sheet = Section(data, "Sheet", SheetKeys, errors);
+        var feedback = Section(data, "Feedback", FeedbackKeys, errors);
+        var lockSection = Section(data, "Lock", LockKeys, errors);
 
         var queries = new List<PipelineQuery>();
         var rawQueries = Get(data, "Queries");
@@ -69,6 +76,7 @@ public sealed record PipelineConfig(
             {
                 var path = $"Queries[{i}]";
                 if (list[i] is not IDictionary q) { errors.Add($"{path}: expected a hashtable"); continue; }
+                UnknownKeys(q, path, QueryKeys, errors);
                 var key = Text(q, "Key", path, errors);
                 if (string.IsNullOrWhiteSpace(key)) errors.Add($"{path}.Key: required");
                 else if (queries.Any(x => string.Equals(x.Key, key, StringComparison.OrdinalIgnoreCase)))
@@ -76,9 +84,9 @@ public sealed record PipelineConfig(
                 queries.Add(new PipelineQuery(
                     key ?? "",
                     Text(q, "Query", path, errors),
-                    Strings(q, "Provinces", path, errors),
-                    Strings(q, "Categories", path, errors),
-                    Text(q, "Since", path, errors),
+                    Keys(q, "Provinces", path, errors),
+                    Keys(q, "Categories", path, errors),
+                    Since(q, path, errors),
                     Text(q, "Order", path, errors),
                     Number(q, "MaxPages", path, errors, DefaultMaxPages, 1, 1000),
                     Number(q, "MaxOffers", path, errors, DefaultMaxOffers, 1, 100_000)));
@@ -90,14 +98,14 @@ public sealed record PipelineConfig(
             Text(sheet, "CredentialPath", "Sheet", errors),
             Text(sheet, "SheetName", "Sheet", errors) ?? "Companies",
             Text(sheet, "HeaderLanguage", "Sheet", errors) ?? "es",
-            Text(sheet, "BaseUri", "Sheet", errors));
+            HttpUri(sheet, "Sheet", errors));
         if (sheetSettings.HeaderLanguage is not ("es" or "en"))
             errors.Add($"Sheet.HeaderLanguage: '{sheetSettings.HeaderLanguage}' is not es or en");
 
         var config = new PipelineConfig(
             Text(data, "DatabasePath", "", errors),
             Text(data, "CatalogPath", "", errors),
-            Text(infojobs, "BaseUri", "Infojobs", errors),
+            HttpUri(infojobs, "Infojobs", errors),
             Number(infojobs, "DetailConcurrency", "Infojobs", errors, 4, 1, 16),
             queries,
             sheetSettings,
@@ -115,6 +123,27 @@ public sealed record PipelineConfig(
         return config;
     }
 
+    /// <summary>
+    /// This configuration with its file paths made absolute the way its file reads: relative to the file's folder,
+    /// and <c>~</c> or <c>~/...</c> under the user's home folder, as in PowerShell paths.
+    /// </summary>
+    public PipelineConfig WithPathsRelativeTo(string folder) => this with
+    {
+        DatabasePath = ResolvePath(DatabasePath, folder),
+        CatalogPath = ResolvePath(CatalogPath, folder),
+        Sheet = Sheet with { CredentialPath = ResolvePath(Sheet.CredentialPath, folder) },
+    };
+
+    /// <summary>A path of the configuration file as an absolute path; see <see cref="WithPathsRelativeTo"/>.</summary>
+    public static string? ResolvePath(string? path, string folder)
+    {
+        if (path is null) return null;
+        // Path.Combine would make "~" a folder of that name beside the file.
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal) || path.StartsWith("~" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            return Path.GetFullPath(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[Math.Min(2, path.Length)..]));
+        return Path.GetFullPath(Path.Combine(folder, path));
+    }
+
     private static object? Get(IDictionary? d, string key)
     {
         if (d is null) return null;
@@ -123,12 +152,54 @@ public sealed record PipelineConfig(
         return null;
     }
 
-    private static IDictionary? Section(IDictionary d, string key, List<string> errors)
+    private static IDictionary? Section(IDictionary d, string key, string[] known, List<string> errors)
     {
         var value = Get(d, key);
+        if (value is IDictionary section) UnknownKeys(section, key, known, errors);
         if (value is null or IDictionary) return (IDictionary?)value;
         errors.Add($"{key}: expected a hashtable");
         return null;
+    }
+
+    /// <summary>
+    /// A misspelt key would otherwise be ignored and its default used silently (a query without its text fetches
+    /// everything), so every key must be known; a close known key is suggested.
+    /// </summary>
+    private static void UnknownKeys(IDictionary d, string path, string[] known, List<string> errors)
+    {
+        foreach (var key in d.Keys.Cast<object>().Select(k => k.ToString() ?? ""))
+        {
+            if (known.Contains(key, StringComparer.OrdinalIgnoreCase)) continue;
+            var close = known.Where(k => IsClose(key, k)).ToList();
+            if (close.Count == 0 && path.Length == 0)
+                close = Sections.SelectMany(s => s.Keys.Where(k => k.Equals(key, StringComparison.OrdinalIgnoreCase)).Select(k => s.Section + "." + k)).ToList();
+            errors.Add($"{Join(path, key)}: unknown setting " + (close.Count > 0
+                ? $"(did you mean {string.Join(" or ", close)}?)"
+                : $"(expected one of {string.Join(", ", known)})"));
+        }
+    }
+
+    /// <summary>A typo (an edit or two, case aside) or a known key cut short or run on (Ttl, CredentialFile).</summary>
+    private static bool IsClose(string typed, string known)
+    {
+        var a = typed.ToLowerInvariant();
+        var b = known.ToLowerInvariant();
+        if (a.Length >= 4 && (b.StartsWith(a, StringComparison.Ordinal) || a.StartsWith(b, StringComparison.Ordinal))) return true;
+        return EditDistance(a, b) <= Math.Clamp(b.Length / 3, 1, 2);
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+        return previous[b.Length];
     }
 
     private static IList<object?> AsList(object value) =>
@@ -145,7 +216,31 @@ public sealed record PipelineConfig(
         return null;
     }
 
-    private static IReadOnlyList<string> Strings(IDictionary d, string key, string path, List<string> errors)
+    /// <summary>Checked now so that a typo fails the load (exit 2, nothing ran) instead of the query every night.</summary>
+    private static string? Since(IDictionary q, string path, List<string> errors)
+    {
+        var since = Text(q, "Since", path, errors);
+        if (since is null) return null;
+        try { InfojobsSince.Parse(since, DateTimeOffset.Now); }
+        catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
+        {
+            errors.Add($"{path}.Since: {ex.Message}");
+        }
+        return since;
+    }
+
+    private static string? HttpUri(IDictionary? d, string path, List<string> errors)
+    {
+        var text = Text(d, "BaseUri", path, errors);
+        if (text is null) return null;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            return text;
+        errors.Add($"{path}.BaseUri: '{text}' is not an absolute http or https URI");
+        return null;
+    }
+
+    /// <summary>Province or category keys of InfoJobs.</summary>
+    private static IReadOnlyList<string> Keys(IDictionary d, string key, string path, List<string> errors)
     {
         var value = Get(d, key);
         if (value is null) return [];
@@ -153,9 +248,18 @@ public sealed record PipelineConfig(
         var items = AsList(value);
         for (var i = 0; i < items.Count; i++)
         {
-            if (items[i] is string s && !string.IsNullOrWhiteSpace(s)) result.Add(s.Trim());
-            else if (items[i] is IConvertible c and not bool and not string) result.Add(c.ToString(CultureInfo.InvariantCulture));
-            else errors.Add($"{Join(path, key)}[{i}]: expected non-empty text");
+            var text = items[i] switch
+            {
+                string s => s.Trim(),
+                IConvertible c and not bool => c.ToString(CultureInfo.InvariantCulture),
+                _ => "",
+            };
+            if (text.Length == 0) errors.Add($"{Join(path, key)}[{i}]: expected non-empty text");
+            // InfoJobs keys are single words ('madrid', 'a-coruna'): 'madrid, barcelona' is a list written as one text.
+            else if (text.Any(c => char.IsWhiteSpace(c) || c == ','))
+                errors.Add($"{Join(path, key)}[{i}]: '{text}' is not one InfoJobs key (keys hold no spaces or commas, " +
+                           "e.g. 'a-coruna'; list several as @('madrid', 'barcelona'))");
+            else result.Add(text);
         }
         return result;
     }

@@ -72,4 +72,104 @@ public class PipelineConfigTests
         var ex = Assert.Throws<JobSignalException>(() => PipelineConfig.FromDictionary(new Hashtable(), "empty.psd1"));
         Assert.Contains("Queries: required", ex.Message);
     }
+
+    private static string Problems(Hashtable data) =>
+        Assert.Throws<JobSignalException>(() => PipelineConfig.FromDictionary(data, "bad.psd1")).Message;
+
+    [Fact]
+    public void Reports_unknown_keys_inside_sections_with_their_path_and_the_close_known_key()
+    {
+        var message = Problems(new Hashtable
+        {
+            ["Queries"] = new object[] { new Hashtable { ["Key"] = "k", ["Querry"] = "pagos", ["MaxOfers"] = 5, ["Colour"] = "red" } },
+            ["Infojobs"] = new Hashtable { ["DetailConcurency"] = 1 },
+            ["Sheet"] = new Hashtable { ["Enable"] = false, ["SpreadsheetID"] = "x", ["Credential"] = "k.json" },
+            ["Lock"] = new Hashtable { ["TTLMinute"] = 1 },
+            ["Feedback"] = new Hashtable { ["enabled"] = true, ["Enbled"] = true },
+            ["SpreadsheetId"] = "x",
+        });
+
+        Assert.Contains("Queries[0].Querry: unknown setting (did you mean Query?)", message);
+        Assert.Contains("Queries[0].MaxOfers: unknown setting (did you mean MaxOffers?)", message);
+        Assert.Contains("Queries[0].Colour: unknown setting (expected one of Key, Query, Provinces, Categories, Since, Order, MaxPages, MaxOffers)", message);
+        Assert.Contains("Infojobs.DetailConcurency: unknown setting (did you mean DetailConcurrency?)", message);
+        Assert.Contains("Sheet.Enable: unknown setting (did you mean Enabled?)", message);
+        Assert.Contains("Sheet.Credential: unknown setting (did you mean CredentialPath?)", message);
+        Assert.Contains("Lock.TTLMinute: unknown setting (did you mean TtlMinutes?)", message);
+        Assert.Contains("Feedback.Enbled: unknown setting (did you mean Enabled?)", message);
+        Assert.Contains("SpreadsheetId: unknown setting (did you mean Sheet.SpreadsheetId?)", message);
+        // Keys are case-insensitive, as in PowerShell hashtables.
+        Assert.DoesNotContain("SpreadsheetID", message);
+        Assert.DoesNotContain("Feedback.enabled", message);
+    }
+
+    [Theory]
+    [InlineData("LAST_WEEK", "Queries[0].Since: 'LAST_WEEK' is neither a date nor one of _24_HOURS, _7_DAYS, _15_DAYS, ANY.")]
+    [InlineData("2099-01-01", "Queries[0].Since: The date 2099-01-01 00:00 UTC is in the future")]
+    public void Checks_Since_when_it_loads(string since, string expected)
+    {
+        var query = Query("k", "x");
+        query["Since"] = since;
+        Assert.Contains(expected, Problems(new Hashtable { ["Queries"] = query }));
+    }
+
+    [Fact]
+    public void Accepts_the_Since_forms_the_query_takes()
+    {
+        var queries = new[] { "_7_DAYS", "any", "24_HOURS", "2024-01-15" }
+            .Select((since, i) => new Hashtable { ["Key"] = "k" + i, ["Since"] = since }).ToArray<object>();
+        var config = PipelineConfig.FromDictionary(new Hashtable { ["Queries"] = queries }, "x");
+        Assert.Equal("2024-01-15", config.Queries[3].Since);
+    }
+
+    [Fact]
+    public void Checks_base_URIs_and_the_shape_of_province_and_category_keys_when_it_loads()
+    {
+        var message = Problems(new Hashtable
+        {
+            ["Queries"] = new Hashtable { ["Key"] = "k", ["Provinces"] = "madrid, barcelona", ["Categories"] = new object[] { "ok", "comercial y ventas", new Hashtable() } },
+            ["Infojobs"] = new Hashtable { ["BaseUri"] = "not a uri" },
+            ["Sheet"] = new Hashtable { ["BaseUri"] = "::bad" },
+        });
+        Assert.Contains("Infojobs.BaseUri: 'not a uri' is not an absolute http or https URI", message);
+        Assert.Contains("Sheet.BaseUri: '::bad' is not an absolute http or https URI", message);
+        Assert.Contains("Queries[0].Provinces[0]: 'madrid, barcelona' is not one InfoJobs key", message);
+        Assert.Contains("Queries[0].Categories[1]: 'comercial y ventas' is not one InfoJobs key", message);
+        Assert.Contains("Queries[0].Categories[2]: expected non-empty text", message);
+        Assert.DoesNotContain("Categories[0]", message);
+
+        foreach (var uri in new[] { "ftp://x/", "api/infojobs", "/srv/api" })
+            Assert.Contains($"Infojobs.BaseUri: '{uri}' is not an absolute http or https URI",
+                Problems(new Hashtable { ["Queries"] = Query("k", "x"), ["Infojobs"] = new Hashtable { ["BaseUri"] = uri } }));
+        var config = PipelineConfig.FromDictionary(new Hashtable
+        {
+            ["Queries"] = Query("k", "x"),
+            ["Infojobs"] = new Hashtable { ["BaseUri"] = "http://127.0.0.1:5000/" },
+            ["Sheet"] = new Hashtable { ["BaseUri"] = "https://sheets.example/" },
+        }, "x");
+        Assert.Equal("http://127.0.0.1:5000/", config.InfojobsBaseUri);
+        Assert.Equal("https://sheets.example/", config.Sheet.BaseUri);
+    }
+
+    [Fact]
+    public void Resolves_paths_from_the_files_folder_and_tilde_from_the_home_folder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "cfg");
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var config = PipelineConfig.FromDictionary(new Hashtable
+        {
+            ["Queries"] = Query("k", "x"),
+            ["DatabasePath"] = "~/jobsignal/store.db",
+            ["CatalogPath"] = "../catalog.json",
+            ["Sheet"] = new Hashtable { ["CredentialPath"] = "~" },
+        }, "x").WithPathsRelativeTo(folder);
+
+        Assert.Equal(Path.Combine(home, "jobsignal", "store.db"), config.DatabasePath);
+        Assert.Equal(Path.Combine(Path.GetTempPath(), "catalog.json"), config.CatalogPath);
+        Assert.Equal(Path.GetFullPath(home), config.Sheet.CredentialPath);
+        Assert.Equal(Path.Combine(folder, "~x.db"), PipelineConfig.ResolvePath("~x.db", folder));
+        var absolute = Path.Combine(Path.GetTempPath(), "abs.db");
+        Assert.Equal(absolute, PipelineConfig.ResolvePath(absolute, folder));
+        Assert.Null(PipelineConfig.ResolvePath(null, folder));
+    }
 }
