@@ -31,6 +31,7 @@
         'Update-OfferScore'
         'Invoke-JobSignalPipeline'
         'Get-JobSignalQueryState'
+        'Get-SignalFeedback'
         'New-JobSignalConfig'
     )
     FunctionsToExport    = @()

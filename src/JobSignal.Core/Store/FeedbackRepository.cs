@@ -31,9 +31,38 @@ public sealed class FeedbackRepository
 
     /// <summary>Events, oldest first; of one company and/or one kind when given.</summary>
     public IReadOnlyList<FeedbackEvent> List(long? companyId = null, string? kind = null) =>
-        _store.Connection.Query<FeedbackEvent>(_store.Command("""
-            SELECT id AS EventId, company_id, kind, value, notes, source_row, created_at FROM feedback_events
-            WHERE (@companyId IS NULL OR company_id = @companyId) AND (@kind IS NULL OR kind = @kind)
-            ORDER BY id
-            """, new { companyId, kind })).AsList();
+        List(new FeedbackFilter { CompanyIds = companyId is { } id ? [id] : null, Kinds = kind is null ? null : [kind] });
+
+    /// <summary>Events matching every filter given, oldest first, each with its company's display name.</summary>
+    public IReadOnlyList<FeedbackEvent> List(FeedbackFilter filter)
+    {
+        var parameters = new DynamicParameters();
+        parameters.AddList("@companyIds", filter.CompanyIds ?? []);
+        parameters.AddList("@kinds", filter.Kinds ?? []);
+        parameters.AddList("@values", filter.Values?.Select(v => v.ToUpperInvariant()) ?? []);
+        parameters.Add("@since", StoreTime.ToText(filter.Since));
+        parameters.Add("@anyCompany", filter.CompanyIds is null);
+        parameters.Add("@anyKind", filter.Kinds is null);
+        parameters.Add("@anyValue", filter.Values is null);
+        return _store.Connection.Query<FeedbackEvent>(_store.Command("""
+            SELECT f.id AS EventId, f.company_id, c.display_name AS CompanyName, f.kind, f.value, f.notes, f.source_row, f.created_at
+            FROM feedback_events f JOIN companies c ON c.id = f.company_id
+            WHERE (@anyCompany OR f.company_id IN (SELECT value FROM json_each(@companyIds)))
+              AND (@anyKind OR f.kind IN (SELECT value FROM json_each(@kinds)))
+              AND (@anyValue OR upper(f.value) IN (SELECT value FROM json_each(@values)))
+              AND (@since IS NULL OR f.created_at >= @since)
+            ORDER BY f.id
+            """, parameters)).AsList();
+    }
+}
+
+/// <summary>Which feedback events <see cref="FeedbackRepository.List(FeedbackFilter)"/> returns; null: any.</summary>
+public sealed record FeedbackFilter
+{
+    public IReadOnlyCollection<long>? CompanyIds { get; init; }
+    /// <summary><see cref="FeedbackKind"/> values.</summary>
+    public IReadOnlyCollection<string>? Kinds { get; init; }
+    /// <summary>Resolutions or OK / FP / FN, in any case.</summary>
+    public IReadOnlyCollection<string>? Values { get; init; }
+    public DateTimeOffset? Since { get; init; }
 }

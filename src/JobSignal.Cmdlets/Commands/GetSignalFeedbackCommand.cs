@@ -1,0 +1,53 @@
+using System.Management.Automation;
+using JobSignal.Cmdlets.Infrastructure;
+using JobSignal.Core.Domain;
+using JobSignal.Core.Store;
+
+namespace JobSignal.Cmdlets.Commands;
+
+/// <summary>
+/// What the reps said in the Sheet (SPEC 4, 9.2): the resolution changes and the model feedback (OK, FP, FN) with
+/// its notes that Import-CompanySheetFeedback stored, oldest first. FP and FN are what catalog tuning starts from.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "SignalFeedback")]
+[OutputType(typeof(FeedbackEvent))]
+public sealed class GetSignalFeedbackCommand : StoreCmdlet
+{
+    /// <summary>Only these companies; binds from the CompanyId of piped objects (Get-SignalCompany).</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateIds]
+    public long[]? CompanyId { get; set; }
+
+    /// <summary>Resolution changes or model feedback only.</summary>
+    [Parameter]
+    [ValidateSet("Resolution", "ModelFeedback")]
+    public string? Kind { get; set; }
+
+    /// <summary>Only these values: OK, FP, FN, or resolutions (any case).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Value { get; set; }
+
+    /// <summary>Only events imported at or after this time.</summary>
+    [Parameter]
+    public DateTime? Since { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (NamesNothing(nameof(CompanyId))) return;
+        var events = Store.Feedback.List(new FeedbackFilter
+        {
+            CompanyIds = CompanyId,
+            Kinds = Kind switch
+            {
+                null => null,
+                "Resolution" => [FeedbackKind.Resolution],
+                _ => [FeedbackKind.ModelFeedback],
+            },
+            Values = Value,
+            Since = Since is { } since ? new DateTimeOffset(since.ToUniversalTime()) : null,
+        });
+        foreach (var feedback in events) WriteTyped(feedback);
+        ReportUnknown(CompanyId, events.Select(e => e.CompanyId), Store.Companies.ExistingIds, WriteCompanyNotFound);
+    }
+}
