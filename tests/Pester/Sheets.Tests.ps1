@@ -217,6 +217,16 @@ Describe 'Import-CompanySheetFeedback' {
         $again.Unchanged | Should -Be 2
     }
 
+    It 'pipes an import that changed no resolution to Update-CompanyAggregation as a clean no-op' {
+        $result = Import-CompanySheetFeedback @sheet
+        $result.CompanyIds.Count | Should -Be 0
+        $out = $result | Update-CompanyAggregation -DatabasePath $db -ErrorVariable errs -ErrorAction Stop
+        $out | Should -BeNullOrEmpty
+        $errs.Count | Should -Be 0
+        # The same for an explicit empty list (documented as a no-op).
+        Update-CompanyAggregation -DatabasePath $db -CompanyId @() -ErrorAction Stop | Should -BeNullOrEmpty
+    }
+
     It 'returns the plan with -WhatIf and leaves the store as it was' {
         $tab['C2'] = 'ALREADY_CLIENT'
         $before = (Get-FileHash $db).Hash
