@@ -330,6 +330,38 @@ public sealed class SheetSyncTests : IDisposable
         Assert.Equal(40, Tab().ColumnValues("A").Distinct().Count());
     }
 
+    [Theory]
+    [InlineData(FakeGoogleCall.ValuesBatchUpdate)]
+    [InlineData(FakeGoogleCall.ValuesAppend)]
+    public async Task A_write_refused_403_ends_the_sync_as_permission_denied_not_as_rows_to_write_next_time(FakeGoogleCall write)
+    {
+        var companies = new[] { Company("a", score: 9), Company("b", score: 5), Company("c", score: 1) };
+        await Sync(companies);
+        Tab()["B2"] = "edited by a rep"; // one row to update
+        Tab().DeleteRow(4);              // one company to append
+        Server.ClearRequests();
+        Server.FailNext(write, 403, times: 5); // a Viewer share: reads pass, writes are refused
+
+        var ex = await Assert.ThrowsAsync<SheetsApiException>(() => Sync(companies));
+
+        Assert.Equal("SheetsPermissionDenied", ex.ErrorId);
+        Assert.Equal(FailureKind.PermissionDenied, ex.Kind);
+        Assert.Contains(_fx.Account.ClientEmail, ex.RecommendedAction);
+        Assert.Equal(1, Server.Count(write)); // not retried
+    }
+
+    [Fact]
+    public async Task A_refused_setup_of_a_hand_made_tab_ends_the_sync_before_writing_rows()
+    {
+        HeaderOnlyTab();
+        Server.FailNext(FakeGoogleCall.BatchUpdate, 403);
+
+        var ex = await Assert.ThrowsAsync<SheetsApiException>(() => Sync([Company("a")]));
+
+        Assert.Equal("SheetsPermissionDenied", ex.ErrorId);
+        Assert.Equal(0, Server.Count(FakeGoogleCall.ValuesAppend));
+    }
+
     [Fact]
     public async Task A_thousand_companies_take_a_bounded_number_of_requests()
     {
