@@ -155,6 +155,18 @@ Describe 'Sync-CompanySheet' {
         finally { $env:JOBSIGNAL_SPREADSHEET_ID, $env:GOOGLE_APPLICATION_CREDENTIALS = $saved }
     }
 
+    It 'refuses a blank -SheetName of both cmdlets before any request, as it refuses a blank -SpreadsheetId' {
+        foreach ($command in 'Sync-CompanySheet', 'Import-CompanySheetFeedback') {
+            $failure = { & $command @sheet -SheetName ' ' } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'SheetsSheetNameInvalid,*'
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failure.Exception.Message | Should -Be '-SheetName is blank.'
+            $failure.ErrorDetails.RecommendedAction | Should -Match 'Companies'
+        }
+        $google.Requests.Where({ $_.Path -like "*$sheetId*" }).Count | Should -Be 0
+        $spreadsheet.Tabs.Count | Should -Be 0
+    }
+
     It 'stops with SheetsHeaderMismatch on a foreign header and writes nothing' {
         $tab = $spreadsheet.AddTab('Companies')
         $tab.SetRow(1, [object[]]@('Id', 'Name'))

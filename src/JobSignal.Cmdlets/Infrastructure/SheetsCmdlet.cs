@@ -25,6 +25,7 @@ public abstract class SheetsCmdlet : StoreCmdlet
     [ValidateNotNullOrEmpty]
     public string? CredentialPath { get; set; }
 
+    /// <summary>The tab. Default: Companies.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string SheetName { get; set; } = SheetLayout.DefaultSheetName;
@@ -40,7 +41,14 @@ public abstract class SheetsCmdlet : StoreCmdlet
 
     protected abstract string Activity { get; }
 
-    protected SheetSyncOptions SyncOptions => new() { SheetName = SheetName.Trim(), Layout = SheetLayout.ForLanguage(HeaderLanguage) };
+    /// <summary>The tab and its layout; a blank -SheetName ends the cmdlet before any request (the sync would create a tab named ' ').</summary>
+    protected SheetSyncOptions ResolveSyncOptions()
+    {
+        if (string.IsNullOrWhiteSpace(SheetName))
+            ThrowFailure(new JobSignalException("SheetsSheetNameInvalid", FailureKind.InvalidArgument, "-SheetName is blank.",
+                SheetName, $"Give the tab's name, or leave -SheetName out for '{SheetLayout.DefaultSheetName}'."));
+        return new SheetSyncOptions { SheetName = SheetName.Trim(), Layout = SheetLayout.ForLanguage(HeaderLanguage) };
+    }
 
     /// <summary>The spreadsheet id from the parameter or the environment; a terminating error when neither is set.</summary>
     protected string ResolveSpreadsheetId()

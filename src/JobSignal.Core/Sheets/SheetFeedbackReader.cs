@@ -20,6 +20,7 @@ public sealed class SheetFeedbackReader
         _client = client;
         _spreadsheetId = spreadsheetId.Trim();
         _options = options ?? new SheetSyncOptions();
+        ArgumentException.ThrowIfNullOrWhiteSpace(_options.SheetName, nameof(options));
     }
 
     public string SpreadsheetId => _spreadsheetId;

@@ -53,6 +53,7 @@ public sealed class SheetSync
         _client = client;
         _spreadsheetId = spreadsheetId.Trim();
         _options = options ?? new SheetSyncOptions();
+        ArgumentException.ThrowIfNullOrWhiteSpace(_options.SheetName, nameof(options));
         _log = log ?? (_ => { });
     }
 
