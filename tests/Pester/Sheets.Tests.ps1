@@ -167,6 +167,39 @@ Describe 'Sync-CompanySheet' {
         $spreadsheet.Tabs.Count | Should -Be 0
     }
 
+    It 'takes the Sheet URL pasted as -SpreadsheetId for its id, and refuses another URL before any request' {
+        $result = Sync-CompanySheet @sheet -SpreadsheetId "https://docs.google.com/spreadsheets/d/$sheetId/edit#gid=0"
+        $result.SpreadsheetId | Should -Be $sheetId
+        $result.Appended | Should -Be 2
+        $google.ClearRequests()
+        $failure = { Sync-CompanySheet @sheet -SpreadsheetId 'https://example.com/d/x/edit' } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'SheetsSpreadsheetIdInvalid,*'
+        $failure.TargetObject | Should -Be 'https://example.com/d/x/edit'
+        $google.Requests.Count | Should -Be 0
+    }
+
+    It 'ends with the spreadsheet id as target when Google refuses it, and a refused write is SheetsPermissionDenied' {
+        $missing = { Sync-CompanySheet @sheet -SpreadsheetId 'nope-123' } | Should -Throw -PassThru
+        $missing.FullyQualifiedErrorId | Should -BeLike 'SheetsSpreadsheetNotFound,*'
+        $missing.TargetObject | Should -Be 'nope-123'
+
+        $null = Sync-CompanySheet @sheet
+        $spreadsheet.Tab('Companies')['B2'] = 'edited by a rep'
+        # A Viewer share: the read passes, the write is refused.
+        $google.FailNext([JobSignal.TestFakes.FakeGoogleCall]::ValuesBatchUpdate, 403)  # once: never retried
+        $denied = { Sync-CompanySheet @sheet -ErrorAction SilentlyContinue } | Should -Throw -PassThru
+        $denied.FullyQualifiedErrorId | Should -BeLike 'SheetsPermissionDenied,*'
+        $denied.CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $denied.TargetObject | Should -Be $sheetId
+        $denied.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape($account.ClientEmail) + ' as Editor')
+    }
+
+    It 'says a folder given as the key file is a folder' {
+        $failure = { Sync-CompanySheet @sheet -CredentialPath $root } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'SheetsCredentialNotFound,*'
+        $failure.Exception.Message | Should -Be "'$root' is a folder, not a service-account key file."
+    }
+
     It 'stops with SheetsHeaderMismatch on a foreign header and writes nothing' {
         $tab = $spreadsheet.AddTab('Companies')
         $tab.SetRow(1, [object[]]@('Id', 'Name'))

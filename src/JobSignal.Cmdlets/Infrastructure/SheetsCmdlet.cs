@@ -50,7 +50,10 @@ public abstract class SheetsCmdlet : StoreCmdlet
         return new SheetSyncOptions { SheetName = SheetName.Trim(), Layout = SheetLayout.ForLanguage(HeaderLanguage) };
     }
 
-    /// <summary>The spreadsheet id from the parameter or the environment; a terminating error when neither is set.</summary>
+    /// <summary>
+    /// The spreadsheet id from the parameter or the environment (a pasted Sheet URL gives its id); a terminating error
+    /// when neither is set or the value is neither an id nor a Sheet's URL.
+    /// </summary>
     protected string ResolveSpreadsheetId()
     {
         var id = SpreadsheetId ?? Environment.GetEnvironmentVariable(SpreadsheetEnvironmentVariable);
@@ -60,7 +63,11 @@ public abstract class SheetsCmdlet : StoreCmdlet
                     ? $"No spreadsheet is configured: pass -SpreadsheetId or set $env:{SpreadsheetEnvironmentVariable}."
                     : "-SpreadsheetId is blank.", SpreadsheetId,
                 "Use the id in the Sheet's URL, between /d/ and /edit."));
-        return id!.Trim();
+        string parsed = null!;
+        try { parsed = SpreadsheetReference.Parse(id!); }
+        catch (JobSignalException ex) { ThrowFailure(ex); }
+        if (parsed != id!.Trim()) WriteVerbose($"Using the spreadsheet id {parsed} from the URL given.");
+        return parsed;
     }
 
     /// <summary>A client for the key file from the parameter or the environment (PowerShell paths, from $PWD); it signs in on its first call.</summary>

@@ -18,7 +18,7 @@ public sealed class SheetFeedbackReader
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrWhiteSpace(spreadsheetId);
         _client = client;
-        _spreadsheetId = spreadsheetId.Trim();
+        _spreadsheetId = SpreadsheetReference.Parse(spreadsheetId);
         _options = options ?? new SheetSyncOptions();
         ArgumentException.ThrowIfNullOrWhiteSpace(_options.SheetName, nameof(options));
     }

@@ -51,7 +51,7 @@ public sealed class SheetSync
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrWhiteSpace(spreadsheetId);
         _client = client;
-        _spreadsheetId = spreadsheetId.Trim();
+        _spreadsheetId = SpreadsheetReference.Parse(spreadsheetId);
         _options = options ?? new SheetSyncOptions();
         ArgumentException.ThrowIfNullOrWhiteSpace(_options.SheetName, nameof(options));
         _log = log ?? (_ => { });
