@@ -298,6 +298,24 @@ Describe 'Import-CompanySheetFeedback' {
         Get-StoredResolution $db $a | Should -Be 'PENDING'
     }
 
+    It 'warns about a row whose company id a rep cleared, and the next sync writes the id back instead of a duplicate row' {
+        $tab['A3'] = $null   # Beta's row
+        $tab['C3'] = 'REJECTED'
+        $tab['M3'] = 'Not interested'
+        $result = Import-CompanySheetFeedback @sheet -WarningVariable warnings -WarningAction SilentlyContinue
+        $result.ResolutionsChanged | Should -Be 0
+        ($warnings -join "`n") | Should -Match "Row 3 \('Beta'\) has a resolution, model feedback or notes but no company id"
+
+        $sync = Sync-CompanySheet @sheet -WarningVariable syncWarnings -WarningAction SilentlyContinue
+        $sync.Appended | Should -Be 0
+        ($syncWarnings -join "`n") | Should -Match "Row 3 had no company id; its name is that of company '$b'"
+        $tab['A3'] | Should -Be "$b"
+        $tab.LastDataRow | Should -Be 3
+
+        (Import-CompanySheetFeedback @sheet).ResolutionsChanged | Should -Be 1
+        Get-StoredResolution $db $b | Should -Be 'REJECTED'
+    }
+
     It 'stops with SheetsTabNotFound when the tab does not exist' {
         Get-StopErrorId { Import-CompanySheetFeedback @sheet -SheetName 'Nope' -ErrorAction Stop } | Should -BeLike 'SheetsTabNotFound,*'
     }

@@ -168,6 +168,48 @@ public sealed class SheetSyncTests : IDisposable
     }
 
     [Fact]
+    public async Task A_row_whose_id_a_rep_cleared_gets_the_id_back_instead_of_a_duplicate_row()
+    {
+        var companies = new[] { Company("a", score: 9), Company("b", score: 5, name: "Beta S.L."), Company("c", score: 1) };
+        await Sync(companies);
+        var tab = Tab();
+        tab["A3"] = null;
+        tab["C3"] = "ACCEPTED";
+        tab["M3"] = "Signed, good lead";
+        tab["D3"] = 1.0; // a stale system cell is refreshed with the key
+        Server.ClearRequests();
+
+        var result = await Sync(companies);
+
+        Assert.Equal((0, 1, 2), (result.Appended, result.Updated, result.Unchanged));
+        Assert.Equal(new object?[] { "a", "b", "c" }, tab.ColumnValues("A"));
+        Assert.Equal(("ACCEPTED", "Signed, good lead", 5.0), (tab["C3"], tab["M3"], tab["D3"]));
+        Assert.Contains(result.Warnings, w => w.StartsWith("Row 3 had no company id; its name is that of company 'b'"));
+        Assert.Equal(0, Server.Count(FakeGoogleCall.ValuesAppend));
+    }
+
+    [Fact]
+    public async Task A_keyless_row_with_rep_data_that_names_no_single_missing_company_is_reported_and_left_alone()
+    {
+        await Sync([Company("a", score: 9), Company("b", score: 5), Company("c", score: 1)]);
+        var tab = Tab();
+        tab["A3"] = null;          // "Company b"
+        tab["C3"] = "REJECTED";
+        tab["A4"] = null;          // "Company c", renamed by a rep: no match, and no rep data besides the resolution
+        tab["B4"] = "Renamed by a rep";
+        tab.SetRow(6, null, "Company b", "HIGH_INTEREST"); // a second row with b's name: which one is b's is unclear
+
+        var result = await Sync([Company("a", score: 9), Company("b", score: 5), Company("c", score: 1)]);
+
+        Assert.Equal(2, result.Appended);
+        Assert.Equal(("b", "c", 8), (tab["A7"], tab["A8"], tab.LastDataRow)); // appended again below the keyless rows
+        Assert.Equal(("REJECTED", "HIGH_INTEREST"), (tab["C3"], tab["C6"]));
+        Assert.Equal(new[] { 3, 4, 6 }, result.Warnings
+            .Where(w => w.Contains("but no company id in column A")).Select(w => int.Parse(w.Split(' ')[1])));
+        Assert.Contains(result.Warnings, w => w.StartsWith("Row 4 ('Renamed by a rep') has a resolution"));
+    }
+
+    [Fact]
     public async Task Duplicate_key_rows_are_reported_and_only_the_first_is_written()
     {
         await Sync([Company("a"), Company("b")]);
