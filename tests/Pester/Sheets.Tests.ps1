@@ -155,6 +155,51 @@ Describe 'Sync-CompanySheet' {
         finally { $env:JOBSIGNAL_SPREADSHEET_ID, $env:GOOGLE_APPLICATION_CREDENTIALS = $saved }
     }
 
+    It 'refuses a blank -SheetName of both cmdlets before any request, as it refuses a blank -SpreadsheetId' {
+        foreach ($command in 'Sync-CompanySheet', 'Import-CompanySheetFeedback') {
+            $failure = { & $command @sheet -SheetName ' ' } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'SheetsSheetNameInvalid,*'
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failure.Exception.Message | Should -Be '-SheetName is blank.'
+            $failure.ErrorDetails.RecommendedAction | Should -Match 'Companies'
+        }
+        $google.Requests.Where({ $_.Path -like "*$sheetId*" }).Count | Should -Be 0
+        $spreadsheet.Tabs.Count | Should -Be 0
+    }
+
+    It 'takes the Sheet URL pasted as -SpreadsheetId for its id, and refuses another URL before any request' {
+        $result = Sync-CompanySheet @sheet -SpreadsheetId "https://docs.google.com/spreadsheets/d/$sheetId/edit#gid=0"
+        $result.SpreadsheetId | Should -Be $sheetId
+        $result.Appended | Should -Be 2
+        $google.ClearRequests()
+        $failure = { Sync-CompanySheet @sheet -SpreadsheetId 'https://example.com/d/x/edit' } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'SheetsSpreadsheetIdInvalid,*'
+        $failure.TargetObject | Should -Be 'https://example.com/d/x/edit'
+        $google.Requests.Count | Should -Be 0
+    }
+
+    It 'ends with the spreadsheet id as target when Google refuses it, and a refused write is SheetsPermissionDenied' {
+        $missing = { Sync-CompanySheet @sheet -SpreadsheetId 'nope-123' } | Should -Throw -PassThru
+        $missing.FullyQualifiedErrorId | Should -BeLike 'SheetsSpreadsheetNotFound,*'
+        $missing.TargetObject | Should -Be 'nope-123'
+
+        $null = Sync-CompanySheet @sheet
+        $spreadsheet.Tab('Companies')['B2'] = 'edited by a rep'
+        # A Viewer share: the read passes, the write is refused.
+        $google.FailNext([JobSignal.TestFakes.FakeGoogleCall]::ValuesBatchUpdate, 403)  # once: never retried
+        $denied = { Sync-CompanySheet @sheet -ErrorAction SilentlyContinue } | Should -Throw -PassThru
+        $denied.FullyQualifiedErrorId | Should -BeLike 'SheetsPermissionDenied,*'
+        $denied.CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $denied.TargetObject | Should -Be $sheetId
+        $denied.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape($account.ClientEmail) + ' as Editor')
+    }
+
+    It 'says a folder given as the key file is a folder' {
+        $failure = { Sync-CompanySheet @sheet -CredentialPath $root } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'SheetsCredentialNotFound,*'
+        $failure.Exception.Message | Should -Be "'$root' is a folder, not a service-account key file."
+    }
+
     It 'stops with SheetsHeaderMismatch on a foreign header and writes nothing' {
         $tab = $spreadsheet.AddTab('Companies')
         $tab.SetRow(1, [object[]]@('Id', 'Name'))
@@ -217,6 +262,16 @@ Describe 'Import-CompanySheetFeedback' {
         $again.Unchanged | Should -Be 2
     }
 
+    It 'pipes an import that changed no resolution to Update-CompanyAggregation as a clean no-op' {
+        $result = Import-CompanySheetFeedback @sheet
+        $result.CompanyIds.Count | Should -Be 0
+        $out = $result | Update-CompanyAggregation -DatabasePath $db -ErrorVariable errs -ErrorAction Stop
+        $out | Should -BeNullOrEmpty
+        $errs.Count | Should -Be 0
+        # The same for an explicit empty list (documented as a no-op).
+        Update-CompanyAggregation -DatabasePath $db -CompanyId @() -ErrorAction Stop | Should -BeNullOrEmpty
+    }
+
     It 'returns the plan with -WhatIf and leaves the store as it was' {
         $tab['C2'] = 'ALREADY_CLIENT'
         $before = (Get-FileHash $db).Hash
@@ -241,6 +296,24 @@ Describe 'Import-CompanySheetFeedback' {
         ($warnings -join "`n") | Should -Match "Row 2: unknown resolution 'MAYBE'"
         ($warnings -join "`n") | Should -Match "Row 5: company '999999' is not in the store"
         Get-StoredResolution $db $a | Should -Be 'PENDING'
+    }
+
+    It 'warns about a row whose company id a rep cleared, and the next sync writes the id back instead of a duplicate row' {
+        $tab['A3'] = $null   # Beta's row
+        $tab['C3'] = 'REJECTED'
+        $tab['M3'] = 'Not interested'
+        $result = Import-CompanySheetFeedback @sheet -WarningVariable warnings -WarningAction SilentlyContinue
+        $result.ResolutionsChanged | Should -Be 0
+        ($warnings -join "`n") | Should -Match "Row 3 \('Beta'\) has a resolution, model feedback or notes but no company id"
+
+        $sync = Sync-CompanySheet @sheet -WarningVariable syncWarnings -WarningAction SilentlyContinue
+        $sync.Appended | Should -Be 0
+        ($syncWarnings -join "`n") | Should -Match "Row 3 had no company id; its name is that of company '$b'"
+        $tab['A3'] | Should -Be "$b"
+        $tab.LastDataRow | Should -Be 3
+
+        (Import-CompanySheetFeedback @sheet).ResolutionsChanged | Should -Be 1
+        Get-StoredResolution $db $b | Should -Be 'REJECTED'
     }
 
     It 'stops with SheetsTabNotFound when the tab does not exist' {

@@ -18,7 +18,7 @@ public sealed class ImportCompanySheetFeedbackCommand : SheetsCmdlet
     protected override void EndProcessing()
     {
         var spreadsheetId = ResolveSpreadsheetId();
-        var options = SyncOptions;
+        var options = ResolveSyncOptions();
         using var client = CreateClient();
         var import = new FeedbackImport(Store, new SheetFeedbackReader(client, spreadsheetId, options));
         try

@@ -43,8 +43,8 @@ public sealed class SyncCompanySheetCommand : SheetsCmdlet
             return;
         }
         var spreadsheetId = ResolveSpreadsheetId();
+        var options = ResolveSyncOptions();
         var companies = LoadCompanies(fromPipeline);
-        var options = SyncOptions;
         using var client = CreateClient();
         var target = $"tab '{options.SheetName}' of spreadsheet {spreadsheetId}";
         var apply = ShouldProcess($"Writing {companies.Count} companies to {target}.",

@@ -34,11 +34,13 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
 
     /// <summary>
     /// These companies; binds from piped ids, from the CompanyId of piped objects (companies, ingestion results) and
-    /// from the CompanyIds of Import-CompanySheetFeedback's result (the companies whose resolution changed).
+    /// from the CompanyIds of Import-CompanySheetFeedback's result (the companies whose resolution changed). An empty
+    /// list names no company and aggregates nothing: an import that changed no resolution pipes one.
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = CompanySet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("CompanyIds")]
     [AllowNull]
+    [AllowEmptyCollection]
     [ValidateIds]
     public long[]? CompanyId { get; set; }
 
@@ -94,7 +96,11 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
     private void Aggregate()
     {
         var count = _companies.Distinct().Count();
-        if (count == 0 && _runs.Count == 0) return;
+        if (count == 0 && _runs.Count == 0)
+        {
+            WriteVerbose("No companies to aggregate.");
+            return;
+        }
         var target = count == 1 ? $"company {_companies[0]}" : $"{count} companies";
         if (_runs.Count > 0) target += $" of run(s) {string.Join(", ", _runs.Select(r => r.RunId))}";
         if (!ShouldProcess(target, "Recompute metrics")) return;

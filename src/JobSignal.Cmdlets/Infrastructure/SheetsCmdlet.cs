@@ -25,6 +25,7 @@ public abstract class SheetsCmdlet : StoreCmdlet
     [ValidateNotNullOrEmpty]
     public string? CredentialPath { get; set; }
 
+    /// <summary>The tab. Default: Companies.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string SheetName { get; set; } = SheetLayout.DefaultSheetName;
@@ -40,9 +41,19 @@ public abstract class SheetsCmdlet : StoreCmdlet
 
     protected abstract string Activity { get; }
 
-    protected SheetSyncOptions SyncOptions => new() { SheetName = SheetName.Trim(), Layout = SheetLayout.ForLanguage(HeaderLanguage) };
+    /// <summary>The tab and its layout; a blank -SheetName ends the cmdlet before any request (the sync would create a tab named ' ').</summary>
+    protected SheetSyncOptions ResolveSyncOptions()
+    {
+        if (string.IsNullOrWhiteSpace(SheetName))
+            ThrowFailure(new JobSignalException("SheetsSheetNameInvalid", FailureKind.InvalidArgument, "-SheetName is blank.",
+                SheetName, $"Give the tab's name, or leave -SheetName out for '{SheetLayout.DefaultSheetName}'."));
+        return new SheetSyncOptions { SheetName = SheetName.Trim(), Layout = SheetLayout.ForLanguage(HeaderLanguage) };
+    }
 
-    /// <summary>The spreadsheet id from the parameter or the environment; a terminating error when neither is set.</summary>
+    /// <summary>
+    /// The spreadsheet id from the parameter or the environment (a pasted Sheet URL gives its id); a terminating error
+    /// when neither is set or the value is neither an id nor a Sheet's URL.
+    /// </summary>
     protected string ResolveSpreadsheetId()
     {
         var id = SpreadsheetId ?? Environment.GetEnvironmentVariable(SpreadsheetEnvironmentVariable);
@@ -52,7 +63,11 @@ public abstract class SheetsCmdlet : StoreCmdlet
                     ? $"No spreadsheet is configured: pass -SpreadsheetId or set $env:{SpreadsheetEnvironmentVariable}."
                     : "-SpreadsheetId is blank.", SpreadsheetId,
                 "Use the id in the Sheet's URL, between /d/ and /edit."));
-        return id!.Trim();
+        string parsed = null!;
+        try { parsed = SpreadsheetReference.Parse(id!); }
+        catch (JobSignalException ex) { ThrowFailure(ex); }
+        if (parsed != id!.Trim()) WriteVerbose($"Using the spreadsheet id {parsed} from the URL given.");
+        return parsed;
     }
 
     /// <summary>A client for the key file from the parameter or the environment (PowerShell paths, from $PWD); it signs in on its first call.</summary>

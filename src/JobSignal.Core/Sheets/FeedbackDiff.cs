@@ -1,8 +1,17 @@
 using JobSignal.Core.Domain;
 namespace JobSignal.Core.Sheets;
 
-/// <summary>The reps' cells of one Sheet row, as read (untrimmed, any case); RowNumber is the Sheet's 1-based row.</summary>
-public sealed record SheetFeedbackRow(int RowNumber, string CompanyId, string? Resolution, string? ModelFeedback, string? ModelNotes);
+/// <summary>
+/// The reps' cells of one Sheet row, as read (untrimmed, any case); RowNumber is the Sheet's 1-based row, Name the
+/// company name shown in it (to name a row whose id was cleared).
+/// </summary>
+public sealed record SheetFeedbackRow(int RowNumber, string CompanyId, string? Resolution, string? ModelFeedback, string? ModelNotes,
+    string? Name = null)
+{
+    /// <summary>A resolution, model feedback or notes: what a rep would lose if the row were passed over.</summary>
+    public bool HasRepData => !string.IsNullOrWhiteSpace(Resolution) || !string.IsNullOrWhiteSpace(ModelFeedback)
+                              || !string.IsNullOrWhiteSpace(ModelNotes);
+}
 
 /// <summary>A model-feedback event already stored for a company (its identity for de-duplication).</summary>
 public sealed record StoredFeedback(string? Value, string? Notes);
@@ -70,7 +79,16 @@ public static class FeedbackDiff
         foreach (var row in sheetRows)
         {
             var key = row.CompanyId?.Trim() ?? "";
-            if (key.Length == 0) continue;
+            if (key.Length == 0)
+            {
+                // A rep cleared the id of a row they worked on: say so, or their resolution and feedback vanish unseen.
+                if (row.HasRepData)
+                    warnings.Add(new FeedbackWarning(row.RowNumber, null,
+                        $"Row {row.RowNumber} ({SheetSyncPlanner.DescribeName(row.Name)}) has a resolution, model feedback or "
+                        + $"notes but no company id in column A, so they are not imported. Put the company id back in A{row.RowNumber} "
+                        + "(Sync-CompanySheet does when the row's name is that of a company missing from the tab)."));
+                continue;
+            }
             rowsRead++;
             if (firstRow.TryGetValue(key, out var first))
             {

@@ -16,11 +16,18 @@ public static class ServiceAccountKey
     private const string Action = "Download a new JSON key for the service account (IAM > Service accounts > Keys) "
                                   + "and point -CredentialPath or GOOGLE_APPLICATION_CREDENTIALS at it.";
 
-    /// <summary>The credential and the service account's e-mail (to tell the user whom to share the Sheet with).</summary>
-    public static (GoogleCredential Credential, string ClientEmail) Load(string path)
+    /// <summary>
+    /// The credential, the service account's e-mail (to tell the user whom to share the Sheet with) and where it signs
+    /// in (the key file's token_uri, to name it when it cannot be reached).
+    /// </summary>
+    public static (GoogleCredential Credential, string ClientEmail, Uri TokenUri) Load(string path)
     {
         if (string.IsNullOrWhiteSpace(path))
             throw Invalid(path, "No service-account key file was given.");
+        if (Directory.Exists(path))
+            throw new JobSignalException("SheetsCredentialNotFound", FailureKind.ObjectNotFound,
+                $"'{path}' is a folder, not a service-account key file.", path,
+                "Point -CredentialPath or GOOGLE_APPLICATION_CREDENTIALS at the JSON key file itself, not at its folder.");
         if (!File.Exists(path))
             throw new JobSignalException("SheetsCredentialNotFound", FailureKind.ObjectNotFound,
                 $"The service-account key file '{path}' does not exist.", path, Action);
@@ -34,7 +41,7 @@ public static class ServiceAccountKey
         return FromJson(json, path);
     }
 
-    internal static (GoogleCredential Credential, string ClientEmail) FromJson(string json, string source)
+    internal static (GoogleCredential Credential, string ClientEmail, Uri TokenUri) FromJson(string json, string source)
     {
         JObject key;
         try
@@ -68,7 +75,8 @@ public static class ServiceAccountKey
             throw Invalid(source, $"The private key in '{source}' could not be read (it must be the PEM PKCS#8 "
                                   + "key block of the downloaded file, unchanged).");
         }
-        return (account.ToGoogleCredential().CreateScoped(SheetsScope), key.Value<string>("client_email")!.Trim());
+        return (account.ToGoogleCredential().CreateScoped(SheetsScope), key.Value<string>("client_email")!.Trim(),
+            new Uri(account.TokenServerUrl));
     }
 
     private static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "…";

@@ -18,19 +18,24 @@ public sealed class SheetFeedbackReader
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrWhiteSpace(spreadsheetId);
         _client = client;
-        _spreadsheetId = spreadsheetId.Trim();
+        _spreadsheetId = SpreadsheetReference.Parse(spreadsheetId);
         _options = options ?? new SheetSyncOptions();
+        ArgumentException.ThrowIfNullOrWhiteSpace(_options.SheetName, nameof(options));
     }
 
     public string SpreadsheetId => _spreadsheetId;
     public string SheetName => _options.SheetName;
 
-    /// <summary>Every row with a company id (blank-key rows are left out), with its 1-based Sheet row number.</summary>
+    /// <summary>
+    /// Every row with a company id, with its 1-based Sheet row number and company name; a row without an id is returned
+    /// (CompanyId "") only when it holds the reps' data, so that the import can say that data is not read.
+    /// </summary>
     public async Task<IReadOnlyList<SheetFeedbackRow>> ReadAsync(CancellationToken cancellationToken = default)
     {
         var layout = _options.Layout;
         var sheet = _options.SheetName;
         var key = layout[SheetColumnKey.CompanyId].Index;
+        var name = layout[SheetColumnKey.Name].Index;
         var resolution = layout[SheetColumnKey.Resolution].Index;
         var feedback = layout[SheetColumnKey.ModelFeedback].Index;
         var notes = layout[SheetColumnKey.ModelNotes].Index;
@@ -43,8 +48,7 @@ public sealed class SheetFeedbackReader
         var read = await _client.BatchGetValuesAsync(_spreadsheetId,
         [
             A1Notation.RowSpan(sheet, 1, 0, layout.ColumnCount - 1),
-            A1Notation.Columns(sheet, key, key),
-            A1Notation.Columns(sheet, resolution, resolution),
+            A1Notation.Columns(sheet, key, resolution),
             A1Notation.Columns(sheet, feedback, notes),
         ], SheetValueRender.UnformattedValue, cancellationToken).ConfigureAwait(false);
 
@@ -57,11 +61,12 @@ public sealed class SheetFeedbackReader
             row < state.Rows.Count && column < state.Rows[row].Count ? SheetCellValue.AsText(state.Rows[row][column]) : null;
 
         var rows = new List<SheetFeedbackRow>();
-        for (var i = 1; i < read[1].Rows.Count; i++)
+        // Google leaves out trailing empty rows per range: a row with notes only may lie below the last key.
+        for (var i = 1; i < Math.Max(read[1].Rows.Count, read[2].Rows.Count); i++)
         {
-            var id = Cell(read[1], i);
-            if (string.IsNullOrEmpty(id)) continue;
-            rows.Add(new SheetFeedbackRow(i + 1, id, Cell(read[2], i), Cell(read[3], i), Cell(read[3], i, notes - feedback)));
+            var row = new SheetFeedbackRow(i + 1, Cell(read[1], i) ?? "", Cell(read[1], i, resolution - key),
+                Cell(read[2], i), Cell(read[2], i, notes - feedback), Cell(read[1], i, name - key));
+            if (row.CompanyId.Length > 0 || row.HasRepData) rows.Add(row);
         }
         return rows;
     }

@@ -34,7 +34,9 @@ public sealed record SheetSyncResult
 /// header, dropdowns on the reps' columns, a date format), reads the tab once, then sends the planner's updates and
 /// appends in few requests. Reading the tab is the one step that must succeed: without it the sync stops before
 /// writing, because appending blind would duplicate every row. A failed append is never simply repeated: the key
-/// column is read again and only the companies still missing are appended.
+/// column is read again and only the companies still missing are appended. A write Google refuses for want of
+/// permission (a Viewer share) ends the sync like any other call so refused: only rows that failed for a passing
+/// reason are reported as "not written, the next sync writes them".
 /// </summary>
 public sealed class SheetSync
 {
@@ -49,8 +51,9 @@ public sealed class SheetSync
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrWhiteSpace(spreadsheetId);
         _client = client;
-        _spreadsheetId = spreadsheetId.Trim();
+        _spreadsheetId = SpreadsheetReference.Parse(spreadsheetId);
         _options = options ?? new SheetSyncOptions();
+        ArgumentException.ThrowIfNullOrWhiteSpace(_options.SheetName, nameof(options));
         _log = log ?? (_ => { });
     }
 
@@ -99,7 +102,10 @@ public sealed class SheetSync
                     await _client.BatchUpdateAsync(_spreadsheetId, SetupRequests(tab.SheetId ?? 0, freeze: true), ct).ConfigureAwait(false);
                     _log("Froze the header row and set the dropdowns and date format.");
                 }
-                catch (SheetsApiException ex) { warnings.Add($"The tab's header, dropdowns and formats were not set up: {ex.Message}"); }
+                catch (SheetsApiException ex) when (!ex.RefusesEveryCall)
+                {
+                    warnings.Add($"The tab's header, dropdowns and formats were not set up: {ex.Message}");
+                }
             }
             if (plan.Header is { } header)
             {
@@ -248,7 +254,7 @@ public sealed class SheetSync
                 await _client.BatchUpdateValuesAsync(_spreadsheetId, batch.SelectMany(r => r.Ranges).ToList(),
                     SheetValueInput.UserEntered, ct).ConfigureAwait(false);
             }
-            catch (SheetsApiException ex)
+            catch (SheetsApiException ex) when (!ex.RefusesEveryCall)
             {
                 var notUpdated = plan.UpdateBatches.Skip(i).Sum(b => b.Count);
                 errors.Add($"{notUpdated} changed rows were not updated: {ex.Message}");
@@ -289,7 +295,7 @@ public sealed class SheetSync
                 appended += pending.Count;
                 _log($"Appended {plan.AppendBatches[i].Count} rows (request {i + 1} of {plan.AppendBatches.Count}).");
             }
-            catch (SheetsApiException ex)
+            catch (SheetsApiException ex) when (!ex.RefusesEveryCall)
             {
                 var notAppended = pending.Count + plan.AppendBatches.Skip(i + 1).Sum(b => b.Count);
                 errors.Add($"{notAppended} companies were not appended (the next sync appends them): {ex.Message}");

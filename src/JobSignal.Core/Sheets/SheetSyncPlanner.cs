@@ -98,7 +98,7 @@ public static class SheetSyncPlanner
             return Refused(options, mismatch);
         }
 
-        var (existing, duplicates) = IndexKeys(rows);
+        var (existing, duplicates, keyless) = IndexKeys(rows);
         warnings.AddRange(duplicates.Select(d =>
             $"Company '{d.CompanyId}' has another row {d.RowNumber} (kept row {d.FirstRowNumber}); row {d.RowNumber} is left alone."));
 
@@ -119,6 +119,26 @@ public static class SheetSyncPlanner
             else updates.Add(change);
         }
 
+        foreach (var (company, rowNumber) in RowsToRekey(layout, rows, keyless, toAppend))
+        {
+            toAppend.Remove(company);
+            keyless.Remove(rowNumber);
+            var key = company.CompanyId.Trim();
+            updates.Add(PlanRowUpdate(layout, options.SheetName, key, rowNumber, rows[rowNumber - 1], company, restoreKey: true)!);
+            warnings.Add($"Row {rowNumber} had no company id; its name is that of company '{key}', which has no other row, "
+                         + $"so the id is written back to A{rowNumber} instead of appending the company again.");
+        }
+        var repColumns = layout.Columns.Where(c => c.RepOwned).Select(c => c.Index).ToList();
+        foreach (var rowNumber in keyless)
+        {
+            var row = rows[rowNumber - 1];
+            if (!repColumns.Any(i => i < row.Count && SheetCellValue.AsText(row[i]).Length > 0)) continue;
+            var name = layout[SheetColumnKey.Name].Index < row.Count ? SheetCellValue.AsText(row[layout[SheetColumnKey.Name].Index]) : "";
+            warnings.Add($"Row {rowNumber} ({DescribeName(name)}) has a resolution, model feedback or notes but no company id "
+                         + $"in column A, so the sync cannot tell whose row it is and the import does not read it. Put the "
+                         + $"company id back in A{rowNumber}; a company without a row is appended again meanwhile.");
+        }
+
         var appendRows = toAppend.OrderBy(c => c, RankComparer.Instance)
             .Select(c => new PlannedAppendRow(c.CompanyId.Trim(), layout.RowFor(c).Select(v => v.ToUserEntered()).ToArray()))
             .ToList();
@@ -136,33 +156,65 @@ public static class SheetSyncPlanner
     private static SheetSyncPlan Refused(SheetSyncOptions options, string mismatch) =>
         new(options.SheetName, mismatch, null, [], [], 0, [], [], []);
 
-    /// <summary>Row number (1-based) of each key's first row; later rows with the same key are duplicates.</summary>
-    private static (Dictionary<string, int> Rows, List<DuplicateKeyRow> Duplicates) IndexKeys(
+    /// <summary>How a warning names the company of a row: its name as the row shows it.</summary>
+    internal static string DescribeName(string? name) =>
+        string.IsNullOrWhiteSpace(name) ? "no company name" : $"'{name.Trim()}'";
+
+    /// <summary>
+    /// Row number (1-based) of each key's first row; later rows with the same key are duplicates; rows with some cell
+    /// but a blank key are keyless (a rep cleared the id, or typed a row of their own).
+    /// </summary>
+    private static (Dictionary<string, int> Rows, List<DuplicateKeyRow> Duplicates, List<int> Keyless) IndexKeys(
         IReadOnlyList<IReadOnlyList<object?>> rows)
     {
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var duplicates = new List<DuplicateKeyRow>();
+        var keyless = new List<int>();
         for (var i = 1; i < rows.Count; i++)
         {
             var key = rows[i].Count > 0 ? SheetCellValue.AsText(rows[i][0]) : "";
-            if (key.Length == 0) continue;
+            if (key.Length == 0)
+            {
+                if (rows[i].Any(v => SheetCellValue.AsText(v).Length > 0)) keyless.Add(i + 1);
+                continue;
+            }
             if (index.TryGetValue(key, out var first)) duplicates.Add(new DuplicateKeyRow(key, i + 1, first));
             else index[key] = i + 1;
         }
-        return (index, duplicates);
+        return (index, duplicates, keyless);
+    }
+
+    /// <summary>
+    /// Keyless rows that are surely a company about to be appended: the row's name cell is that company's name, and
+    /// neither has another match among the keyless rows and the companies to append. Writing the id back keeps the
+    /// reps' cells of that row instead of appending a second, PENDING row for the company.
+    /// </summary>
+    private static List<(SheetCompany Company, int RowNumber)> RowsToRekey(SheetLayout layout,
+        IReadOnlyList<IReadOnlyList<object?>> rows, List<int> keyless, List<SheetCompany> toAppend)
+    {
+        var name = layout[SheetColumnKey.Name].Index;
+        var pairs = (from rowNumber in keyless
+                     let row = rows[rowNumber - 1]
+                     let cell = name < row.Count ? row[name] : null
+                     where SheetCellValue.AsText(cell).Length > 0
+                     from company in toAppend
+                     where layout.RowFor(company)[name].Matches(cell)
+                     select (Company: company, RowNumber: rowNumber)).ToList();
+        return pairs.Where(p => pairs.Count(q => q.RowNumber == p.RowNumber) == 1
+                                && pairs.Count(q => ReferenceEquals(q.Company, p.Company)) == 1).ToList();
     }
 
     /// <summary>
     /// The system cells of one row that differ from the store, as ranges of adjacent cells (a rep-owned column
     /// splits a run, so it is never overwritten); null when nothing changed.
     /// </summary>
-    private static PlannedRowUpdate? PlanRowUpdate(
-        SheetLayout layout, string sheetName, string key, int rowNumber, IReadOnlyList<object?> current, SheetCompany company)
+    private static PlannedRowUpdate? PlanRowUpdate(SheetLayout layout, string sheetName, string key, int rowNumber,
+        IReadOnlyList<object?> current, SheetCompany company, bool restoreKey = false)
     {
         var wanted = layout.RowFor(company);
-        // The key matched already (trimmed, numbers as text), so it is not rewritten.
+        // The key matched already (trimmed, numbers as text), so it is not rewritten unless it is being restored.
         var changed = layout.Columns
-            .Where(c => !c.RepOwned && c.Key != SheetColumnKey.CompanyId)
+            .Where(c => !c.RepOwned && (restoreKey || c.Key != SheetColumnKey.CompanyId))
             .Where(c => !wanted[c.Index].Matches(c.Index < current.Count ? current[c.Index] : null))
             .ToList();
         if (changed.Count == 0) return null;

@@ -25,6 +25,12 @@ public sealed class SheetsApiException : JobSignalException
     public bool IsTransient { get; }
     public TimeSpan? RetryAfter { get; }
 
+    /// <summary>
+    /// Google refused the credential or the spreadsheet itself (401, a 403 that is not a quota, 404): every other call
+    /// of the run would be refused alike, so a write failing so ends the sync; running it again cannot help.
+    /// </summary>
+    public bool RefusesEveryCall => ErrorId is "SheetsPermissionDenied" or "SheetsAuthenticationFailed" or "SheetsSpreadsheetNotFound";
+
     internal SheetsApiException AfterRetries(int retries) => retries == 0 ? this
         : new SheetsApiException(ErrorId, Kind, $"{Message} Gave up after {retries} retries.", Call, StatusCode,
             IsTransient, RetryAfter, Target, RecommendedAction, InnerException);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Google.Apis.Auth.OAuth2;
 using Google.Apis.Auth.OAuth2.Responses;
 using Google.Apis.Http;
 using Google.Apis.Json;
@@ -56,10 +57,15 @@ public sealed class SheetsClient : IDisposable
     private readonly SheetsClientOptions _options;
     private readonly NewtonsoftJsonSerializer _json;
     private readonly Uri _baseUri;
+    private readonly ITokenAccess? _tokens;
+    private readonly string _tokenHost;
 
-    internal SheetsClient(IConfigurableHttpClientInitializer credential, string principal, SheetsClientOptions? options)
+    internal SheetsClient(IConfigurableHttpClientInitializer credential, string principal, SheetsClientOptions? options,
+        Uri? tokenUri = null)
     {
         _options = options ?? new SheetsClientOptions();
+        _tokens = credential as ITokenAccess;
+        _tokenHost = tokenUri?.Authority ?? "the Google token endpoint";
         // Relative paths resolve under the base only when it ends with a slash (http://host/emulator/).
         _baseUri = _options.BaseUri.AbsoluteUri.EndsWith('/') ? _options.BaseUri : new Uri(_options.BaseUri.AbsoluteUri + "/");
         Principal = principal;
@@ -80,8 +86,8 @@ public sealed class SheetsClient : IDisposable
     /// <summary>A client authenticated as the service account of a JSON key file (its token_uri is honoured).</summary>
     public static SheetsClient FromServiceAccountKeyFile(string keyFilePath, SheetsClientOptions? options = null)
     {
-        var (credential, email) = ServiceAccountKey.Load(keyFilePath);
-        return new SheetsClient(credential, email, options);
+        var (credential, email, tokenUri) = ServiceAccountKey.Load(keyFilePath);
+        return new SheetsClient(credential, email, options, tokenUri);
     }
 
     /// <summary>Who the client acts as (the service account's e-mail): the address the Sheet must be shared with.</summary>
@@ -93,7 +99,7 @@ public sealed class SheetsClient : IDisposable
 
     /// <summary>spreadsheets.get, tab properties only (titles, ids, grid sizes, frozen rows).</summary>
     public Task<Spreadsheet> GetSpreadsheetAsync(string spreadsheetId, CancellationToken cancellationToken = default) =>
-        SendAsync<Spreadsheet>(SheetsCallKind.GetSpreadsheet, HttpMethod.Get,
+        SendAsync<Spreadsheet>(SheetsCallKind.GetSpreadsheet, spreadsheetId, HttpMethod.Get,
             $"v4/spreadsheets/{Escape(spreadsheetId)}?fields=spreadsheetId,sheets.properties", null, true, cancellationToken);
 
     /// <summary>
@@ -102,7 +108,7 @@ public sealed class SheetsClient : IDisposable
     /// </summary>
     public Task<BatchUpdateSpreadsheetResponse> BatchUpdateAsync(string spreadsheetId, IReadOnlyList<SheetRequest> requests,
         CancellationToken cancellationToken = default) =>
-        SendAsync<BatchUpdateSpreadsheetResponse>(SheetsCallKind.BatchUpdate, HttpMethod.Post,
+        SendAsync<BatchUpdateSpreadsheetResponse>(SheetsCallKind.BatchUpdate, spreadsheetId, HttpMethod.Post,
             $"v4/spreadsheets/{Escape(spreadsheetId)}:batchUpdate",
             new BatchUpdateSpreadsheetMessage { Requests = requests.ToList() },
             retryTransient: requests.All(r => r.AddSheet is null), cancellationToken);
@@ -114,12 +120,12 @@ public sealed class SheetsClient : IDisposable
         var query = string.Concat(ranges.Select(r => "ranges=" + Escape(r) + "&"))
                     + "majorDimension=ROWS&dateTimeRenderOption=SERIAL_NUMBER&valueRenderOption="
                     + (render == SheetValueRender.Formula ? "FORMULA" : "UNFORMATTED_VALUE");
-        var answer = await SendAsync<BatchGetValuesMessage>(SheetsCallKind.ValuesBatchGet, HttpMethod.Get,
+        var answer = await SendAsync<BatchGetValuesMessage>(SheetsCallKind.ValuesBatchGet, spreadsheetId, HttpMethod.Get,
             $"v4/spreadsheets/{Escape(spreadsheetId)}/values:batchGet?{query}", null, true, cancellationToken)
             .ConfigureAwait(false);
         var got = answer.ValueRanges ?? [];
         if (got.Count != ranges.Count)
-            throw InvalidResponse(SheetsCallKind.ValuesBatchGet, $"it returned {got.Count} ranges for {ranges.Count} asked");
+            throw InvalidResponse(SheetsCallKind.ValuesBatchGet, spreadsheetId, $"it returned {got.Count} ranges for {ranges.Count} asked");
         return got.Select(r => new SheetState((r.Values ?? [])
             .Select(row => (IReadOnlyList<object?>)(row ?? []).Select(Normalize).ToArray()).ToArray())).ToArray();
     }
@@ -127,7 +133,7 @@ public sealed class SheetsClient : IDisposable
     /// <summary>values.batchUpdate: writes every range in one request; retried on transient failures (idempotent).</summary>
     public Task<BatchUpdateValuesResponse> BatchUpdateValuesAsync(string spreadsheetId, IReadOnlyList<SheetValueRange> data,
         SheetValueInput input = SheetValueInput.UserEntered, CancellationToken cancellationToken = default) =>
-        SendAsync<BatchUpdateValuesResponse>(SheetsCallKind.ValuesBatchUpdate, HttpMethod.Post,
+        SendAsync<BatchUpdateValuesResponse>(SheetsCallKind.ValuesBatchUpdate, spreadsheetId, HttpMethod.Post,
             $"v4/spreadsheets/{Escape(spreadsheetId)}/values:batchUpdate",
             new BatchUpdateValuesMessage { ValueInputOption = InputOption(input), Data = data.Select(Message).ToList() },
             true, cancellationToken);
@@ -139,20 +145,21 @@ public sealed class SheetsClient : IDisposable
     public Task<AppendValuesResponse> AppendValuesAsync(string spreadsheetId, string range,
         IReadOnlyList<IReadOnlyList<object>> rows, SheetValueInput input = SheetValueInput.UserEntered,
         CancellationToken cancellationToken = default) =>
-        SendAsync<AppendValuesResponse>(SheetsCallKind.ValuesAppend, HttpMethod.Post,
+        SendAsync<AppendValuesResponse>(SheetsCallKind.ValuesAppend, spreadsheetId, HttpMethod.Post,
             $"v4/spreadsheets/{Escape(spreadsheetId)}/values/{Escape(range)}:append"
             + $"?valueInputOption={InputOption(input)}&insertDataOption=INSERT_ROWS",
             Message(new SheetValueRange(range, rows)), false, cancellationToken);
 
-    private async Task<T> SendAsync<T>(SheetsCallKind kind, HttpMethod method, string pathAndQuery, object? body,
-        bool retryTransient, CancellationToken cancellationToken)
+    /// <param name="spreadsheetId">The spreadsheet the call is about: the target of every error it ends in.</param>
+    private async Task<T> SendAsync<T>(SheetsCallKind kind, string spreadsheetId, HttpMethod method, string pathAndQuery,
+        object? body, bool retryTransient, CancellationToken cancellationToken)
     {
         var json = body is null ? null : _json.Serialize(body);
         var policy = _options.RetryPolicy;
         for (var retry = 0; ; retry++)
         {
             SheetsApiException failure;
-            try { return await SendOnceAsync<T>(kind, method, pathAndQuery, json, cancellationToken).ConfigureAwait(false); }
+            try { return await SendOnceAsync<T>(kind, spreadsheetId, method, pathAndQuery, json, cancellationToken).ConfigureAwait(false); }
             catch (SheetsApiException ex) when (ex.IsTransient) { failure = ex; }
             if (!retryTransient || retry >= policy.MaxRetries) throw failure.AfterRetries(retry);
             Statistics.AddRetry();
@@ -160,43 +167,72 @@ public sealed class SheetsClient : IDisposable
         }
     }
 
-    private async Task<T> SendOnceAsync<T>(SheetsCallKind kind, HttpMethod method, string pathAndQuery, string? json,
-        CancellationToken cancellationToken)
+    private async Task<T> SendOnceAsync<T>(SheetsCallKind kind, string spreadsheetId, HttpMethod method, string pathAndQuery,
+        string? json, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        await SignInAsync(kind, spreadsheetId, cancellationToken).ConfigureAwait(false);
         using var request = new HttpRequestMessage(method, new Uri(_baseUri, pathAndQuery));
         if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
         Statistics.AddRequest(kind, json is null ? 0 : Encoding.UTF8.GetByteCount(json));
 
         HttpResponseMessage response;
         try { response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false); }
-        catch (TokenResponseException ex) { throw TokenFailure(kind, ex); }
+        catch (TokenResponseException ex) { throw TokenFailure(kind, spreadsheetId, ex); }
         catch (HttpRequestException ex)
         {
             throw new SheetsApiException("SheetsUnavailable", FailureKind.ConnectionError,
                 $"Google Sheets could not be reached for {Describe(kind)} ({ex.HttpRequestError}).", kind, null, true,
+                target: spreadsheetId,
                 recommendedAction: "Check the network connection and -BaseUri, then run the sync again.", inner: ex);
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new SheetsApiException("SheetsUnavailable", FailureKind.ConnectionError,
                 $"Google Sheets did not answer {Describe(kind)} within {_options.Timeout.TotalSeconds:0} s.", kind, null,
-                true, inner: ex);
+                true, target: spreadsheetId, inner: ex);
         }
 
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode) throw Failure(kind, response, text);
+            if (!response.IsSuccessStatusCode) throw Failure(kind, spreadsheetId, response, text);
             try
             {
-                return _json.Deserialize<T>(text) ?? throw InvalidResponse(kind, "the body is empty");
+                return _json.Deserialize<T>(text) ?? throw InvalidResponse(kind, spreadsheetId, "the body is empty");
             }
-            catch (JsonException ex) { throw InvalidResponse(kind, $"the body is not the expected JSON ({ex.GetType().Name})"); }
+            catch (JsonException ex) { throw InvalidResponse(kind, spreadsheetId, $"the body is not the expected JSON ({ex.GetType().Name})"); }
         }
     }
 
-    private SheetsApiException Failure(SheetsCallKind kind, HttpResponseMessage response, string body)
+    /// <summary>
+    /// Gets the access token before the call (the credential caches it, so this asks the token endpoint only when a
+    /// new token is due): the sign-in goes to the key file's token_uri, not to -BaseUri, and a failure there is told
+    /// as the token endpoint's, so nobody checks the Sheets address for it.
+    /// </summary>
+    private async Task SignInAsync(SheetsCallKind kind, string spreadsheetId, CancellationToken cancellationToken)
+    {
+        if (_tokens is null) return;
+        const string action = "Check the network connection and the key file's token_uri (a key downloaded from Google "
+                              + "signs in at https://oauth2.googleapis.com/token), then run the command again.";
+        try { await _tokens.GetAccessTokenForRequestAsync(cancellationToken: cancellationToken).ConfigureAwait(false); }
+        catch (TokenResponseException ex) { throw TokenFailure(kind, spreadsheetId, ex); }
+        catch (HttpRequestException ex)
+        {
+            throw new SheetsApiException("SheetsUnavailable", FailureKind.ConnectionError,
+                $"The token endpoint {_tokenHost} (the key file's token_uri) could not be reached to sign in for "
+                + $"{Describe(kind)} ({ex.HttpRequestError}).", kind, null, true, target: spreadsheetId,
+                recommendedAction: action, inner: ex);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SheetsApiException("SheetsUnavailable", FailureKind.ConnectionError,
+                $"The token endpoint {_tokenHost} (the key file's token_uri) did not answer the sign-in for {Describe(kind)}.",
+                kind, null, true, target: spreadsheetId, recommendedAction: action, inner: ex);
+        }
+    }
+
+    private SheetsApiException Failure(SheetsCallKind kind, string spreadsheetId, HttpResponseMessage response, string body)
     {
         var status = (int)response.StatusCode;
         GoogleErrorDetail? error = null;
@@ -213,25 +249,26 @@ public sealed class SheetsClient : IDisposable
         {
             Statistics.AddRateLimited();
             return new SheetsApiException("SheetsRateLimited", FailureKind.LimitsExceeded, said, kind, status, true, retryAfter,
-                recommendedAction: "Wait a minute and run the sync again, or raise the Sheets API quota of the project.");
+                spreadsheetId, recommendedAction: "Wait a minute and run the sync again, or raise the Sheets API quota of the project.");
         }
         return status switch
         {
             401 => new SheetsApiException("SheetsAuthenticationFailed", FailureKind.AuthenticationError, said, kind, status,
-                false, recommendedAction: "Check that the service-account key is current (not deleted or disabled)."),
+                false, target: spreadsheetId, recommendedAction: "Check that the service-account key is current (not deleted or disabled)."),
             403 => new SheetsApiException("SheetsPermissionDenied", FailureKind.PermissionDenied, said, kind, status, false,
-                recommendedAction: $"Share the spreadsheet with {Principal} as Editor, and enable the Sheets API for the project."),
+                target: spreadsheetId, recommendedAction: $"Share the spreadsheet with {Principal} as Editor, and enable the Sheets API for the project."),
             404 => new SheetsApiException("SheetsSpreadsheetNotFound", FailureKind.ObjectNotFound, said, kind, status, false,
-                recommendedAction: "Check the spreadsheet id (-SpreadsheetId or JOBSIGNAL_SPREADSHEET_ID): the part of the "
+                target: spreadsheetId, recommendedAction: "Check the spreadsheet id (-SpreadsheetId or JOBSIGNAL_SPREADSHEET_ID): the part of the "
                                    + "Sheet's URL between /d/ and /edit."),
             _ when TransientStatuses.Contains(status) => new SheetsApiException("SheetsUnavailable",
-                FailureKind.ResourceUnavailable, said, kind, status, true, retryAfter,
+                FailureKind.ResourceUnavailable, said, kind, status, true, retryAfter, spreadsheetId,
                 recommendedAction: "Google Sheets is having trouble; run the sync again later."),
-            _ => new SheetsApiException("SheetsRequestRejected", FailureKind.InvalidArgument, said, kind, status, false),
+            _ => new SheetsApiException("SheetsRequestRejected", FailureKind.InvalidArgument, said, kind, status, false,
+                target: spreadsheetId),
         };
     }
 
-    private static SheetsApiException TokenFailure(SheetsCallKind kind, TokenResponseException ex)
+    private SheetsApiException TokenFailure(SheetsCallKind kind, string spreadsheetId, TokenResponseException ex)
     {
         var status = (int?)ex.StatusCode;
         var transient = status is >= 500 or 429;
@@ -239,16 +276,16 @@ public sealed class SheetsClient : IDisposable
         var description = ex.Error?.ErrorDescription is { Length: > 0 } d ? $" ({(d.Length > 300 ? d[..300] + "…" : d)})" : "";
         return new SheetsApiException(transient ? "SheetsUnavailable" : "SheetsAuthenticationFailed",
             transient ? FailureKind.ResourceUnavailable : FailureKind.AuthenticationError,
-            $"The Google token endpoint refused the service account's sign-in for {Describe(kind)}: "
+            $"The token endpoint {_tokenHost} refused the service account's sign-in for {Describe(kind)}: "
             + $"{status?.ToString() ?? "no status"} {what}{description}.",
-            kind, status, transient,
+            kind, status, transient, target: spreadsheetId,
             recommendedAction: "Check that the key file is the current key of an enabled service account and that the "
                                + "machine's clock is right (the sign-in is time-stamped).");
     }
 
-    private static SheetsApiException InvalidResponse(SheetsCallKind kind, string why) =>
+    private static SheetsApiException InvalidResponse(SheetsCallKind kind, string spreadsheetId, string why) =>
         new("SheetsInvalidResponse", FailureKind.InvalidData, $"Google Sheets answered {Describe(kind)} unexpectedly: {why}.",
-            kind, null, false, recommendedAction: "Check -BaseUri: it must be the Sheets API root.");
+            kind, null, false, target: spreadsheetId, recommendedAction: "Check -BaseUri: it must be the Sheets API root.");
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
     {

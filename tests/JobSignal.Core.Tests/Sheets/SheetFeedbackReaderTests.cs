@@ -34,10 +34,10 @@ public sealed class SheetFeedbackReaderTests : IDisposable
 
         Assert.Equal(new[]
         {
-            new SheetFeedbackRow(2, "a", "rejected", "fp", "Sells only in Spain"),
-            new SheetFeedbackRow(3, "b", "PENDING", null, null),
-            new SheetFeedbackRow(4, "c", "PENDING", "OK", null),
-            new SheetFeedbackRow(6, "b", "ACCEPTED", null, null),
+            new SheetFeedbackRow(2, "a", "rejected", "fp", "Sells only in Spain", "Company a"),
+            new SheetFeedbackRow(3, "b", "PENDING", null, null, "Company b"),
+            new SheetFeedbackRow(4, "c", "PENDING", "OK", null, "Company c"),
+            new SheetFeedbackRow(6, "b", "ACCEPTED", null, null, "pasted again"),
         }, rows);
         Assert.Equal(1, _fx.Server.Count(FakeGoogleCall.ValuesBatchGet));
         Assert.Equal(2, _fx.Server.SheetsRequestCount);
@@ -51,6 +51,31 @@ public sealed class SheetFeedbackReaderTests : IDisposable
         Assert.Equal(new ResolutionChange("a", 2, "PENDING", "REJECTED", ResolutionTransition.ActiveToFinal), Assert.Single(plan.ResolutionChanges));
         Assert.Equal(new FeedbackEventChange("a", 2, "FP", "Sells only in Spain"), Assert.Single(plan.FeedbackEvents));
         Assert.Equal(6, Assert.Single(plan.DuplicateRows).RowNumber);
+    }
+
+    [Fact]
+    public async Task A_row_whose_id_a_rep_cleared_is_reported_by_row_and_name_not_dropped_silently()
+    {
+        await new SheetSync(_client, SpreadsheetId).SyncAsync([Company("a", score: 9), Company("b", score: 5)]);
+        var tab = _fx.Spreadsheet.Tab("Companies");
+        tab["A3"] = null;
+        tab["C3"] = "ACCEPTED";
+        tab["L3"] = "OK";
+        tab["M3"] = "Signed, good lead";
+        tab.SetRow(5, null, "A name and nothing else");
+        tab.SetRow(7, null, null, null, null, null, null, null, null, null, null, null, null, "Notes below every id");
+
+        var rows = await new SheetFeedbackReader(_client, SpreadsheetId).ReadAsync();
+
+        Assert.Equal(new[] { 2, 3, 7 }, rows.Select(r => r.RowNumber));
+        Assert.Equal(new SheetFeedbackRow(3, "", "ACCEPTED", "OK", "Signed, good lead", "Company b"), rows[1]);
+        var plan = FeedbackDiff.Plan(rows, [new FeedbackCompanyState("a", "PENDING", []), new FeedbackCompanyState("b", "PENDING", [])]);
+        Assert.Equal(1, plan.RowsRead);
+        Assert.Empty(plan.ResolutionChanges);
+        Assert.Empty(plan.FeedbackEvents);
+        Assert.Equal(new[] { 3, 7 }, plan.Warnings.Select(w => w.RowNumber));
+        Assert.StartsWith("Row 3 ('Company b') has a resolution, model feedback or notes but no company id in column A", plan.Warnings[0].Message);
+        Assert.StartsWith("Row 7 (no company name) has", plan.Warnings[1].Message);
     }
 
     [Fact]

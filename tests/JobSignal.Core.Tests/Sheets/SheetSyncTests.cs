@@ -168,6 +168,48 @@ public sealed class SheetSyncTests : IDisposable
     }
 
     [Fact]
+    public async Task A_row_whose_id_a_rep_cleared_gets_the_id_back_instead_of_a_duplicate_row()
+    {
+        var companies = new[] { Company("a", score: 9), Company("b", score: 5, name: "Beta S.L."), Company("c", score: 1) };
+        await Sync(companies);
+        var tab = Tab();
+        tab["A3"] = null;
+        tab["C3"] = "ACCEPTED";
+        tab["M3"] = "Signed, good lead";
+        tab["D3"] = 1.0; // a stale system cell is refreshed with the key
+        Server.ClearRequests();
+
+        var result = await Sync(companies);
+
+        Assert.Equal((0, 1, 2), (result.Appended, result.Updated, result.Unchanged));
+        Assert.Equal(new object?[] { "a", "b", "c" }, tab.ColumnValues("A"));
+        Assert.Equal(("ACCEPTED", "Signed, good lead", 5.0), (tab["C3"], tab["M3"], tab["D3"]));
+        Assert.Contains(result.Warnings, w => w.StartsWith("Row 3 had no company id; its name is that of company 'b'"));
+        Assert.Equal(0, Server.Count(FakeGoogleCall.ValuesAppend));
+    }
+
+    [Fact]
+    public async Task A_keyless_row_with_rep_data_that_names_no_single_missing_company_is_reported_and_left_alone()
+    {
+        await Sync([Company("a", score: 9), Company("b", score: 5), Company("c", score: 1)]);
+        var tab = Tab();
+        tab["A3"] = null;          // "Company b"
+        tab["C3"] = "REJECTED";
+        tab["A4"] = null;          // "Company c", renamed by a rep: no match, and no rep data besides the resolution
+        tab["B4"] = "Renamed by a rep";
+        tab.SetRow(6, null, "Company b", "HIGH_INTEREST"); // a second row with b's name: which one is b's is unclear
+
+        var result = await Sync([Company("a", score: 9), Company("b", score: 5), Company("c", score: 1)]);
+
+        Assert.Equal(2, result.Appended);
+        Assert.Equal(("b", "c", 8), (tab["A7"], tab["A8"], tab.LastDataRow)); // appended again below the keyless rows
+        Assert.Equal(("REJECTED", "HIGH_INTEREST"), (tab["C3"], tab["C6"]));
+        Assert.Equal(new[] { 3, 4, 6 }, result.Warnings
+            .Where(w => w.Contains("but no company id in column A")).Select(w => int.Parse(w.Split(' ')[1])));
+        Assert.Contains(result.Warnings, w => w.StartsWith("Row 4 ('Renamed by a rep') has a resolution"));
+    }
+
+    [Fact]
     public async Task Duplicate_key_rows_are_reported_and_only_the_first_is_written()
     {
         await Sync([Company("a"), Company("b")]);
@@ -328,6 +370,38 @@ public sealed class SheetSyncTests : IDisposable
         var next = await Sync(Companies(40), options);
         Assert.Equal(40, next.Appended);
         Assert.Equal(40, Tab().ColumnValues("A").Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData(FakeGoogleCall.ValuesBatchUpdate)]
+    [InlineData(FakeGoogleCall.ValuesAppend)]
+    public async Task A_write_refused_403_ends_the_sync_as_permission_denied_not_as_rows_to_write_next_time(FakeGoogleCall write)
+    {
+        var companies = new[] { Company("a", score: 9), Company("b", score: 5), Company("c", score: 1) };
+        await Sync(companies);
+        Tab()["B2"] = "edited by a rep"; // one row to update
+        Tab().DeleteRow(4);              // one company to append
+        Server.ClearRequests();
+        Server.FailNext(write, 403, times: 5); // a Viewer share: reads pass, writes are refused
+
+        var ex = await Assert.ThrowsAsync<SheetsApiException>(() => Sync(companies));
+
+        Assert.Equal("SheetsPermissionDenied", ex.ErrorId);
+        Assert.Equal(FailureKind.PermissionDenied, ex.Kind);
+        Assert.Contains(_fx.Account.ClientEmail, ex.RecommendedAction);
+        Assert.Equal(1, Server.Count(write)); // not retried
+    }
+
+    [Fact]
+    public async Task A_refused_setup_of_a_hand_made_tab_ends_the_sync_before_writing_rows()
+    {
+        HeaderOnlyTab();
+        Server.FailNext(FakeGoogleCall.BatchUpdate, 403);
+
+        var ex = await Assert.ThrowsAsync<SheetsApiException>(() => Sync([Company("a")]));
+
+        Assert.Equal("SheetsPermissionDenied", ex.ErrorId);
+        Assert.Equal(0, Server.Count(FakeGoogleCall.ValuesAppend));
     }
 
     [Fact]

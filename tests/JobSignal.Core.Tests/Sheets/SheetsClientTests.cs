@@ -151,6 +151,60 @@ public sealed class SheetsClientTests : IDisposable
         Assert.False(denied.IsTransient);
     }
 
+    [Theory]
+    [InlineData(401, "SheetsAuthenticationFailed")]
+    [InlineData(403, "SheetsPermissionDenied")]
+    [InlineData(404, "SheetsSpreadsheetNotFound")]
+    [InlineData(429, "SheetsRateLimited")]
+    public async Task A_refused_call_has_its_spreadsheet_as_the_target(int status, string errorId)
+    {
+        _fx.Spreadsheet.AddTab("Companies");
+        _fx.Server.FailNext(FakeGoogleCall.ValuesBatchGet, status, times: 20);
+        using var client = _fx.CreateClient(maxRetries: 1);
+
+        var ex = await Assert.ThrowsAsync<SheetsApiException>(() => client.BatchGetValuesAsync(Id, ["'Companies'!A:A"]));
+
+        Assert.Equal((errorId, (object)Id), (ex.ErrorId, ex.Target));
+    }
+
+    [Fact]
+    public async Task An_unreachable_token_endpoint_is_named_instead_of_the_Sheets_address()
+    {
+        // A port that was free a moment ago: nothing answers there.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var path = Path.Combine(_fx.Directory, "unreachable-token.json");
+        File.WriteAllText(path, _fx.Account.KeyJson.Replace(_fx.Server.TokenUri.ToString(), $"http://127.0.0.1:{port}/token"));
+        using var client = SheetsClient.FromServiceAccountKeyFile(path, new SheetsClientOptions
+        {
+            BaseUri = _fx.Server.BaseUri,
+            RetryPolicy = new RetryPolicy(1, TimeSpan.FromSeconds(1), jitter: 0, wait: (_, _) => Task.CompletedTask),
+        });
+
+        var ex = await Assert.ThrowsAsync<SheetsApiException>(() => client.GetSpreadsheetAsync(Id));
+
+        Assert.Equal("SheetsUnavailable", ex.ErrorId);
+        Assert.Equal(FailureKind.ConnectionError, ex.Kind);
+        Assert.Contains($"token endpoint 127.0.0.1:{port}", ex.Message);
+        Assert.DoesNotContain("Google Sheets could not be reached", ex.Message);
+        Assert.Contains("token_uri", ex.RecommendedAction);
+        Assert.DoesNotContain("BaseUri", ex.RecommendedAction);
+        Assert.Equal(Id, ex.Target);
+        Assert.Equal(0, _fx.Server.Count(FakeGoogleCall.GetSpreadsheet));
+    }
+
+    [Fact]
+    public void A_folder_given_as_the_key_file_is_called_a_folder()
+    {
+        var ex = Assert.ThrowsAny<JobSignalException>(() => SheetsClient.FromServiceAccountKeyFile(_fx.Directory));
+        Assert.Equal("SheetsCredentialNotFound", ex.ErrorId);
+        Assert.Equal($"'{_fx.Directory}' is a folder, not a service-account key file.", ex.Message);
+        Assert.Contains("not at its folder", ex.RecommendedAction);
+        Assert.Equal(_fx.Directory, ex.Target);
+    }
+
     [Fact]
     public async Task A_bad_range_is_a_rejected_request_with_Googles_reason()
     {
@@ -193,6 +247,8 @@ public sealed class SheetsClientTests : IDisposable
         Assert.Equal("SheetsAuthenticationFailed", ex.ErrorId);
         Assert.Contains("invalid_grant", ex.Message);
         Assert.Contains("Invalid JWT Signature.", ex.Message);
+        Assert.Contains($"token endpoint {_fx.Server.TokenUri.Authority}", ex.Message);
+        Assert.Equal(Id, ex.Target);
         Assert.Equal(0, _fx.Server.Count(FakeGoogleCall.GetSpreadsheet));
         AssertNoKeyMaterial(ex);
     }
