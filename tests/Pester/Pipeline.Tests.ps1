@@ -149,6 +149,20 @@ Describe 'Invoke-JobSignalPipeline' {
         finally { $setup.Infojobs.Dispose() }
     }
 
+    It 'passes the Sheet sync''s warnings on (a company id a rep pasted twice)' {
+        $setup = New-PipelineSetup
+        try {
+            $null = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $tab = $google.Spreadsheet($setup.SheetId).Tab('Companies')
+            $tab.SetRow($tab.LastDataRow + 1, $tab['A2'], 'Pasted again')
+
+            $null = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
+
+            @($warnings.Message | Where-Object { $_ -like "Sync: *$($tab['A2'])*" }).Count | Should -BeGreaterThan 0
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
     It 'warns when a query stops at its own MaxOffers cap, and counts it as a success' {
         $setup = New-PipelineSetup
         try {

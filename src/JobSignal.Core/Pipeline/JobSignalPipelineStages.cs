@@ -153,6 +153,7 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         var companies = _store.Companies.List().Select(c => SheetCompanyMapper.From(c, labels)).ToList();
         var result = new SheetSync(client, _connections.SpreadsheetId!, SheetOptions, _log)
             .SyncAsync(companies, cancellationToken).GetAwaiter().GetResult();
+        foreach (var warning in result.Warnings) _warn("Sync: " + warning);
         var summary = $"{result.Appended} appended, {result.Updated} updated, {result.Unchanged} unchanged, {result.Requests} requests";
         return new StageResult(PipelineRunner.SyncStage,
             result.Errors.Count == 0 ? StageStatus.Succeeded : StageStatus.Failed, summary,
