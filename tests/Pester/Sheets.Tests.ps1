@@ -282,9 +282,10 @@ Describe 'Import-CompanySheetFeedback' {
         "$($plan.Changes[0].Transition)" | Should -Be 'ActiveToFinal'
         Get-StoredResolution $db $a | Should -Be 'PENDING'
 
+        # A mistyped -DatabasePath: no company of the Sheet is in that store, so even the plan is refused.
         $elsewhere = $sheet.Clone()
         $elsewhere.DatabasePath = Join-Path (Split-Path $db) 'never-created.db'
-        (Import-CompanySheetFeedback @elsewhere -WhatIf -WarningAction SilentlyContinue).UnknownCompanies | Should -BeGreaterThan 0
+        Get-StopErrorId { Import-CompanySheetFeedback @elsewhere -WhatIf -ErrorAction Stop } | Should -BeLike 'SheetsStoreMismatch,*'
         Test-Path $elsewhere.DatabasePath | Should -BeFalse
     }
 
@@ -314,6 +315,42 @@ Describe 'Import-CompanySheetFeedback' {
 
         (Import-CompanySheetFeedback @sheet).ResolutionsChanged | Should -Be 1
         Get-StoredResolution $db $b | Should -Be 'REJECTED'
+    }
+
+    It 'refuses with SheetsStoreMismatch to sync or import a Sheet written from another store, and writes nothing to either' {
+        $tab['C2'] = 'REJECTED'                        # Alpha's row
+        $tab['M2'] = 'Not interested: domestic only'
+        # The same companies in another store, created in the other order: id 1 is Beta there.
+        $rebuilt = $sheet.Clone()
+        $rebuilt.DatabasePath = Join-Path (New-TestDirectory) 'rebuilt.db'
+        $otherB = Add-TestCompany $rebuilt.DatabasePath 'Beta' 7
+        $otherA = Add-TestCompany $rebuilt.DatabasePath 'Alpha' 9
+        $otherB | Should -Be $a
+        $google.ClearRequests()
+
+        $sync = { Sync-CompanySheet @rebuilt } | Should -Throw -PassThru
+        $sync.FullyQualifiedErrorId | Should -BeLike 'SheetsStoreMismatch,*'
+        $sync.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $sync.TargetObject | Should -Be $sheetId
+        $sync.Exception.Message | Should -Match ([regex]::Escape("Tab 'Companies' of spreadsheet $sheetId was not written from the store $($rebuilt.DatabasePath)"))
+        $sync.Exception.Message | Should -Match "row 2: id $a is 'Alpha' in the Sheet but 'Beta' in the store"
+        $sync.ErrorDetails.RecommendedAction | Should -Match 'DatabasePath.*JOBSIGNAL_DB.*-SheetName'
+        # Piping the other store's companies in is checked against all its companies alike.
+        Get-StopErrorId { Get-SignalCompany -DatabasePath $rebuilt.DatabasePath | Select-Object -First 1 | Sync-CompanySheet @rebuilt -ErrorAction Stop } |
+            Should -BeLike 'SheetsStoreMismatch,*'
+        $import = { Import-CompanySheetFeedback @rebuilt } | Should -Throw -PassThru
+        $import.FullyQualifiedErrorId | Should -BeLike 'SheetsStoreMismatch,*'
+
+        $google.Requests | Where-Object { $_.Method -eq 'POST' -and $_.Call -ne 'Token' } | Should -BeNullOrEmpty
+        ($tab['A2'], $tab['B2'], $tab['C2'], $tab['M2']) | Should -Be @("$a", 'Alpha', 'REJECTED', 'Not interested: domestic only')
+        Get-StoredResolution $rebuilt.DatabasePath $otherB | Should -Be 'PENDING'
+
+        # Shown on purpose from the other store: a new tab, its own rows and feedback; the first tab stays the first store's.
+        (Sync-CompanySheet @rebuilt -SheetName 'Rebuilt').Appended | Should -Be 2
+        (Import-CompanySheetFeedback @rebuilt -SheetName 'Rebuilt').ResolutionsChanged | Should -Be 0
+        (Import-CompanySheetFeedback @sheet).Frozen | Should -Be 1
+        Get-StoredResolution $db $a | Should -Be 'REJECTED'
+        Get-StoredResolution $rebuilt.DatabasePath $otherA | Should -Be 'PENDING'
     }
 
     It 'stops with SheetsTabNotFound when the tab does not exist' {

@@ -45,6 +45,8 @@ public sealed class SyncCompanySheetCommand : SheetsCmdlet
         var spreadsheetId = ResolveSpreadsheetId();
         var options = ResolveSyncOptions();
         var companies = LoadCompanies(fromPipeline);
+        // The tab's rows are checked against every company of the store, not only the ones piped in.
+        var storeNames = StoreCompanyNames.Of(Store);
         using var client = CreateClient();
         var target = $"tab '{options.SheetName}' of spreadsheet {spreadsheetId}";
         var apply = ShouldProcess($"Writing {companies.Count} companies to {target}.",
@@ -56,7 +58,7 @@ public sealed class SyncCompanySheetCommand : SheetsCmdlet
             var result = RunSheetsWork((log, ct) =>
             {
                 var work = new SheetSync(client, spreadsheetId, options, log);
-                return apply ? work.SyncAsync(companies, ct) : work.PreviewAsync(companies, ct);
+                return apply ? work.SyncAsync(companies, ct, storeNames) : work.PreviewAsync(companies, ct, storeNames);
             });
             ReportProblems(result.Warnings, result.Errors, "SheetsWriteFailed", target);
             WriteTyped(result);

@@ -32,6 +32,7 @@ public sealed record SheetFeedbackResult
 /// The feedback import (SPEC 9.2): reads the reps' columns, diffs them against the store (the Sheet wins) and
 /// applies every change in one store transaction: resolution changes (each also recorded as a resolution event)
 /// and model-feedback events, deduplicated on (company, value, notes). Plan first, then apply (or preview) the plan.
+/// Planning refuses a Sheet written from another store (<see cref="SheetStoreCheck"/>), so nothing is applied to it.
 /// </summary>
 public sealed class FeedbackImport
 {
@@ -50,6 +51,9 @@ public sealed class FeedbackImport
     public async Task<FeedbackPlan> PlanAsync(CancellationToken cancellationToken = default)
     {
         var rows = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        // Before diffing: a Sheet of another store's ids would apply the reps' resolutions to other companies.
+        SheetStoreCheck.EnsureSameStore(_reader.SpreadsheetId, _reader.SheetName,
+            rows.Select(r => new SheetKeyedRow(r.RowNumber, r.CompanyId, r.Name)), StoreCompanyNames.Of(_store));
         return FeedbackDiff.Plan(rows, StoreState(_store));
     }
 

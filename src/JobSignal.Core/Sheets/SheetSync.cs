@@ -36,7 +36,8 @@ public sealed record SheetSyncResult
 /// writing, because appending blind would duplicate every row. A failed append is never simply repeated: the key
 /// column is read again and only the companies still missing are appended. A write Google refuses for want of
 /// permission (a Viewer share) ends the sync like any other call so refused: only rows that failed for a passing
-/// reason are reported as "not written, the next sync writes them".
+/// reason are reported as "not written, the next sync writes them". A tab whose rows were written from another
+/// store is refused before any write (<see cref="SheetStoreCheck"/>).
 /// </summary>
 public sealed class SheetSync
 {
@@ -58,14 +59,22 @@ public sealed class SheetSync
     }
 
     /// <summary>Reads the tab and plans, writing nothing (-WhatIf). A missing tab plans its creation.</summary>
-    public Task<SheetSyncResult> PreviewAsync(IEnumerable<SheetCompany> companies, CancellationToken cancellationToken = default) =>
-        RunAsync(companies, write: false, cancellationToken);
+    /// <param name="store">Every company of the store, to check the tab's rows against (<see cref="SheetStoreCheck"/>);
+    /// when null, <paramref name="companies"/> must be every company of the store.</param>
+    public Task<SheetSyncResult> PreviewAsync(IEnumerable<SheetCompany> companies, CancellationToken cancellationToken = default,
+        StoreCompanyNames? store = null) =>
+        RunAsync(companies, store, write: false, cancellationToken);
 
-    public Task<SheetSyncResult> SyncAsync(IEnumerable<SheetCompany> companies, CancellationToken cancellationToken = default) =>
-        RunAsync(companies, write: true, cancellationToken);
+    /// <param name="store">Every company of the store, to check the tab's rows against (<see cref="SheetStoreCheck"/>);
+    /// when null, <paramref name="companies"/> must be every company of the store.</param>
+    public Task<SheetSyncResult> SyncAsync(IEnumerable<SheetCompany> companies, CancellationToken cancellationToken = default,
+        StoreCompanyNames? store = null) =>
+        RunAsync(companies, store, write: true, cancellationToken);
 
-    private async Task<SheetSyncResult> RunAsync(IEnumerable<SheetCompany> companies, bool write, CancellationToken ct)
+    private async Task<SheetSyncResult> RunAsync(IEnumerable<SheetCompany> companies, StoreCompanyNames? store, bool write,
+        CancellationToken ct)
     {
+        var companyList = companies as IReadOnlyCollection<SheetCompany> ?? companies.ToList();
         var stats = _client.Statistics;
         var (requestsBefore, retriesBefore) = (stats.Requests, stats.Retries);
         var warnings = new List<string>();
@@ -78,10 +87,12 @@ public sealed class SheetSync
         var state = createTab ? SheetState.Empty : await ReadTabAsync(sheetName, ct).ConfigureAwait(false);
         _log(createTab ? $"Tab '{sheetName}' does not exist yet." : $"Tab '{sheetName}': read {state.Rows.Count} rows.");
 
-        var plan = SheetSyncPlanner.Plan(state, companies, _options with { SheetName = sheetName });
+        var plan = SheetSyncPlanner.Plan(state, companyList, _options with { SheetName = sheetName });
         if (plan.HeaderMismatch is { } mismatch)
             throw new JobSignalException("SheetsHeaderMismatch", FailureKind.InvalidData, mismatch, sheetName,
                 "Fix the header row (or use another -SheetName / -HeaderLanguage); the sync never rewrites an existing header.");
+        // Before any write (-WhatIf too): rows keyed by another store's ids would get other companies' names under the reps' columns.
+        SheetStoreCheck.EnsureSameStore(_spreadsheetId, sheetName, KeyedRows(state), store ?? NamesOf(companyList));
         warnings.AddRange(plan.Warnings);
         _log($"Plan: {plan.AppendCount} to append, {plan.UpdateCount} to update ({plan.UpdatedCellCount} cells), "
              + $"{plan.Unchanged} unchanged, {plan.Skipped.Count} skipped; {plan.WriteRequestCount} write requests.");
@@ -139,6 +150,23 @@ public sealed class SheetSync
             Errors = errors,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>The rows below the header with their id and name, as the tab holds them.</summary>
+    private IEnumerable<SheetKeyedRow> KeyedRows(SheetState state)
+    {
+        var key = _options.Layout[SheetColumnKey.CompanyId].Index;
+        var name = _options.Layout[SheetColumnKey.Name].Index;
+        string Cell(IReadOnlyList<object?> row, int column) => column < row.Count ? SheetCellValue.AsText(row[column]) : "";
+        return state.Rows.Skip(1).Select((row, i) => new SheetKeyedRow(i + 2, Cell(row, key), Cell(row, name)));
+    }
+
+    private static StoreCompanyNames NamesOf(IEnumerable<SheetCompany> companies)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var company in companies)
+            if (company.CompanyId is { } id) names.TryAdd(id.Trim(), company.Name);
+        return new StoreCompanyNames(names);
     }
 
     private SheetProperties? FindTab(Spreadsheet spreadsheet) => FindTab(spreadsheet, _options.SheetName);
