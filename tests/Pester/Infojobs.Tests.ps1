@@ -576,3 +576,21 @@ Describe 'Get-InfojobsOffer -DatabasePath (details only for what changed)' {
         $offers | ForEach-Object { $_.DetailOmitted | Should -BeFalse }
     }
 }
+
+Describe 'Get-JobSignalQueryState' {
+    BeforeAll { $script:db = Join-Path (New-TestDirectory) 'state.db' }
+
+    It 'reports a -QueryKey without wildcards that names no query as QueryStateNotFound; a wildcard matching nothing is silent' {
+        $null = Get-IngestionRun -DatabasePath $db -WarningAction SilentlyContinue
+
+        $states = @(Get-JobSignalQueryState -DatabasePath $db -QueryKey 'no-such-query', 'no-such-*' -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $states.Count | Should -Be 0
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'QueryStateNotFound,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $errs[0].TargetObject | Should -Be 'no-such-query'
+        $errs[0].Exception.Message | Should -BeLike "*'no-such-query'*"
+        $errs[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+    }
+}
