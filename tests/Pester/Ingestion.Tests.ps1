@@ -375,6 +375,44 @@ PRAGMA user_version = 3;
         $progress.Count | Should -BeGreaterThan 0
     }
 
+    It 'a scheduled query whose fetch brought no offer (429 on the first page) still records its fetch statistics' {
+        $fake = [JobSignal.TestFakes.FakeInfojobsServer]::new()
+        $saved = $env:INFOJOBS_CLIENT_ID, $env:INFOJOBS_CLIENT_SECRET
+        try {
+            $fake.AddGeneratedOffers(5, $null)
+            $fake.FaultEndpoint = 'List'
+            $fake.RateLimitCount = 1000
+            $env:INFOJOBS_CLIENT_ID = $fake.ClientId
+            $env:INFOJOBS_CLIENT_SECRET = $fake.ClientSecret
+            $config = Join-Path $dir 'jobsignal.config.psd1'
+            @"
+@{
+    DatabasePath = 'jobsignal.db'
+    Infojobs     = @{ BaseUri = '$($fake.BaseUri)' }
+    Queries      = @( @{ Key = 'limited'; MaxPages = 2 } )
+    Sheet        = @{ Enabled = `$false }
+    Feedback     = @{ Enabled = `$false }
+}
+"@ | Set-Content $config
+            $summary = Invoke-JobSignalPipeline -ConfigPath $config -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $served = $fake.RequestsTo('List').Count
+        }
+        finally {
+            $fake.Dispose()
+            $env:INFOJOBS_CLIENT_ID, $env:INFOJOBS_CLIENT_SECRET = $saved
+        }
+
+        $summary.Queries[0].Status | Should -Be 'Failed'
+        $run = Get-IngestionRun -DatabasePath $db -RunId $summary.Queries[0].RunId
+        $run.Received | Should -Be 0
+        $run.Provider | Should -Be 'infojobs'
+        $run.QueryKey | Should -Be 'limited'
+        $run.Requests | Should -Be $served
+        $run.RateLimited | Should -Be $served
+        $run.Retries | Should -Be ($served - 1)
+        $run.TruncationReason | Should -Not -BeNullOrEmpty
+    }
+
     It 'a killed process leaves its run running; the next run marks it abandoned' {
         $script = Join-Path $dir 'endless.ps1'
         Set-Content $script $EndlessSource.ToString()
