@@ -83,7 +83,9 @@ function Add-ParameterElement {
     $element = New-Element $Parent 'command' 'parameter'
     $element.SetAttribute('required', $required.ToString().ToLowerInvariant())
     $element.SetAttribute('variableLength', 'true')
-    $element.SetAttribute('globbing', 'false')
+    # Get-Help's "Accept wildcard characters?" comes from here: it follows the parameter's [SupportsWildcards].
+    $globbing = [bool]($Parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
+    $element.SetAttribute('globbing', $globbing.ToString().ToLowerInvariant())
     $element.SetAttribute('pipelineInput', (Get-PipelineInputText $sets))
     $element.SetAttribute('position', $(if ($null -ne $position) { [string] $position } else { 'named' }))
     $element.SetAttribute('aliases', $(if ($Parameter.Aliases.Count) { $Parameter.Aliases -join ', ' } else { 'none' }))

@@ -106,6 +106,36 @@ Describe 'Get-InfojobsOffer against the fake InfoJobs API' {
         $fake.Requests.Count | Should -Be 0
     }
 
+    It 'stops with InfojobsCredentialsInvalid for a -Credential with a blank user name, not falling back to the environment' {
+        $env:INFOJOBS_CLIENT_ID = $fake.ClientId
+        $env:INFOJOBS_CLIENT_SECRET = $fake.ClientSecret
+        $blank = [pscredential]::new(' ', (ConvertTo-SecureString 'typed-Secret-5521' -AsPlainText -Force))
+
+        $err = { Get-InfojobsOffer -Credential $blank -BaseUri $fake.BaseUri -NoDetail -ErrorAction Stop } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'InfojobsCredentialsInvalid,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -Match 'client id is empty'
+        $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        $err.Exception.ToString() | Should -Not -BeLike '*typed-Secret-5521*'
+        $fake.Requests.Count | Should -Be 0
+    }
+
+    It 'shows the user info of a -BaseUri (a mirror token) in no stream, verbose lines and errors included' {
+        $token = 'MirrorT0ken-7731'
+        $withUser = [uri]"http://mirroruser:$token@127.0.0.1:$($fake.Port)/"
+
+        $all = Get-AllStreamText { Get-InfojobsOffer -Credential $credential -BaseUri $withUser -NoDetail -MaxOffers 2 -Verbose -Debug }
+        $bad = Get-AllStreamText { Get-InfojobsOffer -Credential $credential -BaseUri ([uri]"ftp://mirroruser:$token@127.0.0.1/") }
+
+        @($all.Records | Where-Object { $_.PSObject.TypeNames[0] -eq 'JobSignal.Offer' }).Count | Should -Be 2
+        $all.Text | Should -Match 'GET http://\*\*\*@127\.0\.0\.1'
+        $all.Text | Should -Not -BeLike "*$token*"
+        $all.Text | Should -Not -BeLike '*mirroruser*'
+        @($bad.Records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).FullyQualifiedErrorId | Should -BeLike 'InfojobsBaseUriInvalid,*'
+        $bad.Text | Should -Not -BeLike "*$token*"
+    }
+
     It 'stops with InfojobsAuthenticationFailed on 401 and never shows the secret' {
         $secret = 'Wr0ng-S3cret-4711'
         $bad = New-Credential $fake.ClientId $secret
@@ -377,6 +407,60 @@ Describe 'Get-InfojobsOffer -Path (replay)' {
         $offers.Count | Should -Be 150
     }
 
+    It 'replays a file whose name holds [ ]: piped from Get-ChildItem, by -LiteralPath and its aliases' {
+        $folder = Join-Path $work 'brackets'
+        New-Item -ItemType Directory -Path $folder -Force | Out-Null
+        $file = Join-Path $folder 'offers[2024].jsonl'
+        [IO.File]::WriteAllLines($file, [string[]] (Get-Content $sample -TotalCount 3))
+        $expected = @(Get-Content $sample -TotalCount 3 | ForEach-Object { ($_ | ConvertFrom-Json).id })
+
+        $piped = @(Get-ChildItem -LiteralPath $folder -Filter '*2024*' | Get-InfojobsOffer -ErrorVariable pipedErrors)
+        $pipedItem = @(Get-Item -LiteralPath $file | Get-InfojobsOffer)
+        $literal = @(Get-InfojobsOffer -LiteralPath $file)
+        $alias = @(Get-InfojobsOffer -LP $file)
+        $folderLiteral = @(Get-InfojobsOffer -LiteralPath $folder)
+
+        $pipedErrors.Count | Should -Be 0
+        foreach ($offers in $piped, $pipedItem, $literal, $alias, $folderLiteral) { $offers.ProviderOfferId | Should -Be $expected }
+    }
+
+    It '-Path expands wildcards (metadata and help say so); a name with [ ] given to it points at -LiteralPath' {
+        $file = Join-Path $work 'year[2025].jsonl'
+        [IO.File]::WriteAllLines($file, [string[]] (Get-Content $sample -TotalCount 2))
+
+        $offers = @(Get-InfojobsOffer -Path $file -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $missing = @(Get-InfojobsOffer -LiteralPath (Join-Path $work 'none[1].jsonl') -ErrorVariable literalErrs -ErrorAction SilentlyContinue)
+
+        $offers.Count | Should -Be 0
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InfojobsPayloadPathNotFound,*'
+        $errs[0].ErrorDetails.RecommendedAction | Should -Match '-LiteralPath'
+        $missing.Count | Should -Be 0
+        $literalErrs[0].FullyQualifiedErrorId | Should -BeLike 'InfojobsPayloadPathNotFound,*'
+        $literalErrs[0].TargetObject | Should -BeLike '*none`[1`].jsonl'
+        $parameters = (Get-Command Get-InfojobsOffer).Parameters
+        @($parameters.Path.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }).Count | Should -Be 1
+        $parameters.LiteralPath.Aliases | Should -Be @('PSPath', 'LP')
+        (Get-Help Get-InfojobsOffer -Parameter Path).globbing | Should -Be 'true'
+        (Get-Help Get-InfojobsOffer -Parameter LiteralPath).globbing | Should -Be 'false'
+    }
+
+    It 'warns, naming the folder and the extensions replayed, about a folder with nothing to replay' -ForEach @(
+        @{ Case = 'empty'; Files = @() }
+        @{ Case = 'only .txt'; Files = @('a.txt') }
+    ) {
+        $folder = Join-Path $work "nothing-$([guid]::NewGuid().ToString('n'))"
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        foreach ($name in $Files) { Set-Content (Join-Path $folder $name) -Value (Get-Content $sample -TotalCount 1) }
+
+        $offers = @(Get-InfojobsOffer -Path $folder -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable errs)
+
+        $offers.Count | Should -Be 0
+        $errs.Count | Should -Be 0
+        $warnings.Count | Should -Be 1
+        "$($warnings[0])" | Should -BeLike "*'$folder'*"
+        "$($warnings[0])" | Should -Match '\*\.json, \*\.jsonl, \*\.ndjson'
+    }
+
     It 'takes files from Get-ChildItem by pipeline, and reads list answers and folders' {
         $folder = Join-Path $work 'mixed'
         New-Item -ItemType Directory -Path (Join-Path $folder 'sub') -Force | Out-Null
@@ -461,10 +545,52 @@ Describe 'Get-InfojobsOffer -DatabasePath (details only for what changed)' {
         ($stored | Measure-Object Score -Maximum).Maximum | Should -Be (Get-SignalOffer -DatabasePath $db | Measure-Object Score -Maximum).Maximum
     }
 
+    It 'neither creates a -DatabasePath that does not exist nor skips details: it warns' {
+        $missing = Join-Path (New-TestDirectory) 'typo.db'
+        $fake.ClearRequests()
+
+        $offers = @(Get-InfojobsOffer @search -DatabasePath $missing -WarningVariable warnings -WarningAction SilentlyContinue)
+
+        Test-Path $missing | Should -BeFalse
+        $offers.Count | Should -Be 12
+        $fake.RequestsTo([JobSignal.TestFakes.FakeInfojobsEndpoint]::Detail).Count | Should -Be 12
+        $warnings.Count | Should -Be 1
+        "$($warnings[0])" | Should -BeLike "*no store at '$missing'*every offer*"
+    }
+
+    It 'runs the documented recipe on a first run: ingestion creates the store, no warning' {
+        $first = Join-Path (New-TestDirectory) 'first.db'
+
+        $run = Get-InfojobsOffer @search -DatabasePath $first -WarningVariable warnings | Invoke-OfferIngestion -DatabasePath $first
+
+        $warnings.Count | Should -Be 0
+        $run.Status | Should -Be 'success'
+        $run.Received | Should -Be 12
+        $run.DetailsFetched | Should -Be 12
+    }
+
     It 'fetches every detail again with -Force' {
         $fake.ClearRequests()
         $offers = @(Get-InfojobsOffer @search -DatabasePath $db -Force)
         $fake.RequestsTo([JobSignal.TestFakes.FakeInfojobsEndpoint]::Detail).Count | Should -Be 12
         $offers | ForEach-Object { $_.DetailOmitted | Should -BeFalse }
+    }
+}
+
+Describe 'Get-JobSignalQueryState' {
+    BeforeAll { $script:db = Join-Path (New-TestDirectory) 'state.db' }
+
+    It 'reports a -QueryKey without wildcards that names no query as QueryStateNotFound; a wildcard matching nothing is silent' {
+        $null = Get-IngestionRun -DatabasePath $db -WarningAction SilentlyContinue
+
+        $states = @(Get-JobSignalQueryState -DatabasePath $db -QueryKey 'no-such-query', 'no-such-*' -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $states.Count | Should -Be 0
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'QueryStateNotFound,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $errs[0].TargetObject | Should -Be 'no-such-query'
+        $errs[0].Exception.Message | Should -BeLike "*'no-such-query'*"
+        $errs[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
     }
 }

@@ -375,6 +375,98 @@ PRAGMA user_version = 3;
         $progress.Count | Should -BeGreaterThan 0
     }
 
+    It 'a terminating error of a command before it leaves a failed run saying so, not a cancelled one; committed chunks stay' {
+        $source = { 1..7 | ForEach-Object { New-TestOffer "up$_" -Company "Empresa $_" }; throw 'the source broke' }
+
+        { & $source | Invoke-OfferIngestion -DatabasePath $db -ChunkSize 3 } | Should -Throw 'the source broke'
+
+        $run = Get-IngestionRun -DatabasePath $db -Last 1
+        $run.Status | Should -Be 'failed'
+        $run.ErrorMessage | Should -BeLike '*pipeline stopped before the ingestion ended because another command in it failed*'
+        $run.FinishedAt | Should -Not -BeNullOrEmpty
+        [int] (Invoke-TestSql $db 'SELECT count(*) FROM offers') | Should -Be $run.Inserted
+    }
+
+    It 'InfoJobs refusing access in the middle of a fetch leaves a failed ingestion run, with the fetch statistics' {
+        $fake = [JobSignal.TestFakes.FakeInfojobsServer]::new()
+        try {
+            $fake.AddGeneratedOffers(30, $null)
+            # Slow answers: the fetch is far from its end when access is taken away.
+            $fake.Latency = [timespan]::FromMilliseconds(40)
+            $credential = [pscredential]::new($fake.ClientId, (ConvertTo-SecureString $fake.ClientSecret -AsPlainText -Force))
+            # A consumer between the two forbids further access once a few offers went through: the next request gets 403.
+            $forbid = { process { if (++$script:seen -eq 4) { $fake.Forbidden = $true }; $_ } }
+            $script:seen = 0
+            $err = { Get-InfojobsOffer -BaseUri $fake.BaseUri -Credential $credential -PageSize 3 -DetailConcurrency 1 -QueryKey midrun |
+                    & $forbid | Invoke-OfferIngestion -DatabasePath $db -ChunkSize 2 } | Should -Throw -PassThru
+        }
+        finally { $fake.Dispose() }
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'InfojobsAuthenticationFailed,*'
+        $run = Get-IngestionRun -DatabasePath $db -Last 1
+        $run.Status | Should -Be 'failed'
+        $run.ErrorMessage | Should -BeLike '*another command in it failed*'
+        $run.QueryKey | Should -Be 'midrun'
+        $run.Requests | Should -BeGreaterThan 0
+    }
+
+    It 'a terminating error of a command after it leaves a failed run with that error' {
+        { & { 1..5 | ForEach-Object { New-TestOffer "down$_" -Company "Empresa $_" } } |
+            Invoke-OfferIngestion -DatabasePath $db -ChunkSize 2 -PassThru | ForEach-Object { throw 'the consumer broke' } } |
+            Should -Throw 'the consumer broke'
+
+        $run = Get-IngestionRun -DatabasePath $db -Last 1
+        $run.Status | Should -Be 'failed'
+        $run.ErrorMessage | Should -BeLike '*pipeline stopped before the ingestion ended*the consumer broke*'
+    }
+
+    It 'Select-Object -First after -PassThru, wanting no more results, leaves a cancelled run' {
+        $results = @(& { 1..9 | ForEach-Object { New-TestOffer "first$_" -Company "Empresa $_" } } |
+            Invoke-OfferIngestion -DatabasePath $db -ChunkSize 2 -PassThru | Select-Object -First 1)
+
+        $results.Count | Should -Be 1
+        $run = Get-IngestionRun -DatabasePath $db -Last 1
+        $run.Status | Should -Be 'cancelled'
+    }
+
+    It 'a scheduled query whose fetch brought no offer (429 on the first page) still records its fetch statistics' {
+        $fake = [JobSignal.TestFakes.FakeInfojobsServer]::new()
+        $saved = $env:INFOJOBS_CLIENT_ID, $env:INFOJOBS_CLIENT_SECRET
+        try {
+            $fake.AddGeneratedOffers(5, $null)
+            $fake.FaultEndpoint = 'List'
+            $fake.RateLimitCount = 1000
+            $env:INFOJOBS_CLIENT_ID = $fake.ClientId
+            $env:INFOJOBS_CLIENT_SECRET = $fake.ClientSecret
+            $config = Join-Path $dir 'jobsignal.config.psd1'
+            @"
+@{
+    DatabasePath = 'jobsignal.db'
+    Infojobs     = @{ BaseUri = '$($fake.BaseUri)' }
+    Queries      = @( @{ Key = 'limited'; MaxPages = 2 } )
+    Sheet        = @{ Enabled = `$false }
+    Feedback     = @{ Enabled = `$false }
+}
+"@ | Set-Content $config
+            $summary = Invoke-JobSignalPipeline -ConfigPath $config -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $served = $fake.RequestsTo('List').Count
+        }
+        finally {
+            $fake.Dispose()
+            $env:INFOJOBS_CLIENT_ID, $env:INFOJOBS_CLIENT_SECRET = $saved
+        }
+
+        $summary.Queries[0].Status | Should -Be 'Failed'
+        $run = Get-IngestionRun -DatabasePath $db -RunId $summary.Queries[0].RunId
+        $run.Received | Should -Be 0
+        $run.Provider | Should -Be 'infojobs'
+        $run.QueryKey | Should -Be 'limited'
+        $run.Requests | Should -Be $served
+        $run.RateLimited | Should -Be $served
+        $run.Retries | Should -Be ($served - 1)
+        $run.TruncationReason | Should -Not -BeNullOrEmpty
+    }
+
     It 'a killed process leaves its run running; the next run marks it abandoned' {
         $script = Join-Path $dir 'endless.ps1'
         Set-Content $script $EndlessSource.ToString()

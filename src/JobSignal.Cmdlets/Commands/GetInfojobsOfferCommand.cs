@@ -17,6 +17,7 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
 {
     private const string SearchSet = "Search";
     private const string ReplaySet = "Replay";
+    private const string LiteralReplaySet = "LiteralReplay";
 
     /// <summary>The PowerShell type name of every offer (format views, Get-Member).</summary>
     public const string OfferTypeName = "JobSignal.Offer";
@@ -91,20 +92,33 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
     [ValidateNotNullOrEmpty]
     public string? SavePayloadPath { get; set; }
 
+    /// <summary>Payload files or folders to replay; wildcards are expanded (use -LiteralPath for names with [ ]).</summary>
     [Parameter(ParameterSetName = ReplaySet, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "PSPath")]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
 
-    private PayloadArchive? _archive;
+    /// <summary>
+    /// Payload files or folders taken as written, never as wildcards. Piped files bind here by PSPath (as they do to
+    /// PowerShell's own cmdlets), so a name such as offers[2024].jsonl replays.
+    /// </summary>
+    [Parameter(ParameterSetName = LiteralReplaySet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[]? LiteralPath { get; set; }
 
-    protected override bool FillsNewStores => true;
+    private PayloadArchive? _archive;
 
     protected override void ProcessRecord()
     {
         if (ParameterSetName == ReplaySet)
         {
-            Replay(Path!);
+            Replay(Path!, literal: false);
+            return;
+        }
+        if (ParameterSetName == LiteralReplaySet)
+        {
+            Replay(LiteralPath!, literal: true);
             return;
         }
         // Per-offer and paging problems are written as they come; what reaches here ends the command.
@@ -127,6 +141,14 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
     {
         if (NoDetail) return _ => false;
         if (Force || !MyInvocation.BoundParameters.ContainsKey(nameof(DatabasePath))) return null;
+        // The store is only read here: a missing one (a first run, or a mistyped path) is not created.
+        var path = ResolveDatabasePath();
+        if (!File.Exists(path))
+        {
+            WriteWarning($"There is no store at '{path}' yet: the detail of every offer is fetched. Get-InfojobsOffer only "
+                + "reads the store; Invoke-OfferIngestion creates it. If you expected one, check -DatabasePath.");
+            return null;
+        }
         return StoredOfferDetailFilter.For(Store, statistics);
     }
 
@@ -149,7 +171,7 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
         using var client = new InfojobsClient(credentials,
             new InfojobsClientOptions { BaseUri = baseUri, DetailConcurrency = DetailConcurrency });
         OpenArchive();
-        WriteVerbose($"GET {client.ListUri(query, null)} as client id '{credentials.ClientId}': at most {MaxPages} pages and {MaxOffers} offers, "
+        WriteVerbose($"GET {InfojobsErrors.Redact(client.ListUri(query, null))} as client id '{credentials.ClientId}': at most {MaxPages} pages and {MaxOffers} offers, "
             + (NoDetail ? "no details." : $"details {DetailConcurrency} at a time."));
 
         var progress = new SearchProgress();
@@ -208,14 +230,21 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
         }
     }
 
-    private void Replay(IEnumerable<string> paths)
+    private void Replay(IEnumerable<string> paths, bool literal)
     {
         try
         {
             foreach (var path in paths)
             {
-                foreach (var file in ResolveReplayPaths(path))
+                foreach (var file in literal ? ResolveLiteralReplayPath(path) : ResolveReplayPaths(path))
                 {
+                    // Otherwise a folder with nothing to replay (a wrong folder, files named .txt) says nothing at all.
+                    if (Directory.Exists(file) && !PayloadReplay.ReplayableFiles(file).Any())
+                    {
+                        WriteWarning($"The folder '{file}' holds no file to replay: folders are read recursively for "
+                            + $"{string.Join(", ", PayloadReplay.FolderExtensions.Select(e => "*" + e))} files.");
+                        continue;
+                    }
                     var count = 0;
                     // Parsed on a worker thread while this one writes the offers before them downstream.
                     foreach (var record in PayloadReplay.ReadAhead(file, ReplayBatch, batches: 4, CancellationToken))
@@ -248,17 +277,47 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
             if (resolved.Count > 0) return resolved;
         }
         catch (ItemNotFoundException) { }
-        WriteFailure(new JobSignalException(InfojobsErrors.PayloadPathNotFound, FailureKind.ObjectNotFound,
-            $"No file or folder matches '{path}'.", path, "Check the path; folders are read recursively (*.json, *.jsonl, *.ndjson)."));
+        WritePathNotFound(path, WildcardPattern.ContainsWildcardCharacters(path)
+            ? " -Path expands wildcards ([ ] * ?): for a name that contains them, use -LiteralPath."
+            : "");
         return Array.Empty<string>();
     }
+
+    /// <summary>The file-system path of one -LiteralPath value (or a piped file's PSPath), no wildcard expansion.</summary>
+    private IEnumerable<string> ResolveLiteralReplayPath(string path)
+    {
+        string resolved;
+        try
+        {
+            resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+            if (provider.Name != "FileSystem")
+            {
+                WriteFailure(new JobSignalException(InfojobsErrors.PayloadPathNotFound, FailureKind.InvalidArgument,
+                    $"'{path}' is not a file-system path.", path));
+                return Array.Empty<string>();
+            }
+        }
+        catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
+        {
+            WritePathNotFound(path, "");
+            return Array.Empty<string>();
+        }
+        if (File.Exists(resolved) || Directory.Exists(resolved)) return new[] { resolved };
+        WritePathNotFound(path, "");
+        return Array.Empty<string>();
+    }
+
+    private void WritePathNotFound(string path, string hint) =>
+        WriteFailure(new JobSignalException(InfojobsErrors.PayloadPathNotFound, FailureKind.ObjectNotFound,
+            $"No file or folder matches '{path}'.", path,
+            "Check the path; folders are read recursively (*.json, *.jsonl, *.ndjson)." + hint));
 
     private Uri ResolveBaseUri()
     {
         if (BaseUri is null) return InfojobsClientOptions.DefaultBaseUri;
         if (BaseUri.IsAbsoluteUri && (BaseUri.Scheme == Uri.UriSchemeHttp || BaseUri.Scheme == Uri.UriSchemeHttps)) return BaseUri;
         throw new JobSignalException(InfojobsErrors.BaseUriInvalid, FailureKind.InvalidArgument,
-            $"-BaseUri '{BaseUri}' must be an absolute http or https URI.", BaseUri, "For example: -BaseUri https://api.infojobs.net");
+            $"-BaseUri '{InfojobsErrors.Redact(BaseUri)}' must be an absolute http or https URI.", InfojobsErrors.Redact(BaseUri), "For example: -BaseUri https://api.infojobs.net");
     }
 
     private void OpenArchive()

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using JobSignal.Cmdlets.Infrastructure;
+using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 
 namespace JobSignal.Cmdlets.Commands;
@@ -14,10 +15,28 @@ public sealed class GetJobSignalQueryStateCommand : StoreCmdlet
     [SupportsWildcards]
     public string[]? QueryKey { get; set; }
 
+    public const string QueryStateNotFoundErrorId = "QueryStateNotFound";
+
     protected override void ProcessRecord()
     {
-        var patterns = (QueryKey ?? ["*"]).Select(k => new WildcardPattern(k, WildcardOptions.IgnoreCase)).ToList();
-        foreach (var state in Store.QueryStates.List().Where(s => patterns.Any(p => p.IsMatch(s.QueryKey))))
-            WriteTyped(state);
+        var keys = QueryKey ?? ["*"];
+        var patterns = keys.Select(k => new WildcardPattern(k, WildcardOptions.IgnoreCase)).ToList();
+        var matched = new bool[keys.Length];
+        foreach (var state in Store.QueryStates.List())
+        {
+            var any = false;
+            for (var i = 0; i < patterns.Count; i++)
+                if (patterns[i].IsMatch(state.QueryKey)) matched[i] = any = true;
+            if (any) WriteTyped(state);
+        }
+        // A key without wildcards names one query: not finding it is an error, as for unknown ids elsewhere; a
+        // wildcard that matches nothing is a filter, and stays silent.
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (matched[i] || WildcardPattern.ContainsWildcardCharacters(keys[i])) continue;
+            WriteFailure(new JobSignalException(QueryStateNotFoundErrorId, FailureKind.ObjectNotFound,
+                $"There is no state of a query '{keys[i]}' in the store '{Store.Path}'.", keys[i],
+                "Get-JobSignalQueryState lists the queries the scheduled pipeline has run; check the key and -DatabasePath."));
+        }
     }
 }

@@ -25,6 +25,9 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
     // Made once, not for every offer: what a failure of the run is called, and how it is recorded.
     private string _runFailed = "";
     private Action<Exception>? _recordFailure;
+    // What ended the pipeline inside this command, if anything did: a later command's error or Select-Object -First
+    // (both surface from WriteObject), or this command's own error under -ErrorAction Stop.
+    private Exception? _interruption;
 
     /// <summary>Offers: JobSignal.Offer objects, or objects/hashtables of the same shape.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -83,9 +86,17 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
     protected override void ProcessRecord()
     {
         if (_declined) return;
-        var input = OfferInput.Read(InputObject);
-        Report(Guarded(static s => s.Ingestor.Add(s.Input.Offer, s.Token, s.Input.Problem),
-            (Ingestor: _ingestor!, Input: input, Token: CancellationToken)));
+        try
+        {
+            var input = OfferInput.Read(InputObject);
+            Report(Guarded(static s => s.Ingestor.Add(s.Input.Offer, s.Token, s.Input.Problem),
+                (Ingestor: _ingestor!, Input: input, Token: CancellationToken)));
+        }
+        catch (Exception ex)
+        {
+            _interruption ??= ex;
+            throw;
+        }
     }
 
     protected override void EndProcessing()
@@ -135,6 +146,38 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
         if (PassThru) WriteTyped(result);
     }
 
+    /// <summary>
+    /// Whether the run ends as cancelled rather than failed. Found by experiment (PowerShell 7.4): Ctrl+C
+    /// (PowerShell.Stop) marks the pipeline Stopping before it unwinds, but may dispose this command before calling
+    /// its StopProcessing, so Stopping is what tells; a service stop cancels the token; Select-Object -First stops the
+    /// commands before it with a PipelineStoppedException through WriteObject. Another command's terminating error
+    /// does none of these: PowerShell only disposes this command, and when that command is before this one, no
+    /// exception even passes through here.
+    /// </summary>
+    private bool StoppedOnRequest => PipelineStopping || CancellationToken.IsCancellationRequested || _interruption is PipelineStoppedException;
+
+    private bool PipelineStopping
+    {
+        get
+        {
+            try { return Stopping; }
+            catch (NotImplementedException) { return false; } // not running in a pipeline (a host calling Dispose)
+        }
+    }
+
+    /// <summary>The pipeline ended before this run did because a command in it failed: the run failed (SPEC 7.4).</summary>
+    private void RecordPipelineFailure()
+    {
+        var message = _interruption is null
+            ? "The pipeline stopped before the ingestion ended because another command in it failed (see that command's error)."
+            : $"The pipeline stopped before the ingestion ended: {_interruption.Message}";
+        try { _ingestor!.Fail(new InvalidOperationException(message + " Committed chunks are kept.")); }
+        catch (Exception ex) when (ex is JobSignalException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            // The store itself is failing; the next run marks this one abandoned.
+        }
+    }
+
     private void OnChunkCommitted(IngestionChunk chunk)
     {
         var run = chunk.Run;
@@ -146,7 +189,8 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
 
     protected override void ReleaseResources()
     {
-        // A run nobody finished (Ctrl+C, a downstream error) is recorded as cancelled before the store closes.
+        if (_ingestor is { IsFinished: false } && !StoppedOnRequest) RecordPipelineFailure();
+        // A run nobody finished otherwise (Ctrl+C, Select-Object -First after -PassThru) is recorded as cancelled.
         _ingestor?.Dispose();
         _ingestor = null;
         base.ReleaseResources();

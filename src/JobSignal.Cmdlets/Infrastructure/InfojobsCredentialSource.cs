@@ -16,7 +16,8 @@ internal static class InfojobsCredentialSource
     {
         try
         {
-            if (credential is not null && !string.IsNullOrWhiteSpace(credential.UserName))
+            // A -Credential given with a blank user name is a mistake to report, not a reason to use other credentials.
+            if (credential is not null && !ReferenceEquals(credential, PSCredential.Empty))
                 return new InfojobsCredentials(credential.UserName, credential.GetNetworkCredential().Password);
             return InfojobsCredentials.FromEnvironment();
         }

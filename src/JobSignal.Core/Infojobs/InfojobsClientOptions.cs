@@ -23,7 +23,7 @@ public sealed record InfojobsClientOptions
     internal void Validate()
     {
         if (!BaseUri.IsAbsoluteUri || (BaseUri.Scheme != Uri.UriSchemeHttps && BaseUri.Scheme != Uri.UriSchemeHttp))
-            throw new ArgumentException($"The base URI '{BaseUri}' must be an absolute http or https URI.", nameof(BaseUri));
+            throw new ArgumentException($"The base URI '{InfojobsErrors.Redact(BaseUri)}' must be an absolute http or https URI.", nameof(BaseUri));
         if (RequestTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(RequestTimeout), RequestTimeout, "The request timeout must be positive.");
         if (DetailConcurrency < 1)

@@ -25,6 +25,16 @@ public static class InfojobsErrors
         $"No InfoJobs credentials: pass -Credential (user name = client id, password = client secret) or set the environment variables {InfojobsCredentials.ClientIdVariable} and {InfojobsCredentials.ClientSecretVariable}.",
         null, $"Register an application at https://developer.infojobs.net and set {InfojobsCredentials.ClientIdVariable} and {InfojobsCredentials.ClientSecretVariable}.");
 
+    /// <summary>
+    /// A URI as it may be shown (verbose lines, messages, error targets): user info (a mirror's
+    /// <c>http://user:token@host/</c>) is replaced by <c>***</c>, since it is a credential.
+    /// </summary>
+    public static string Redact(Uri uri)
+    {
+        if (!uri.IsAbsoluteUri || string.IsNullOrEmpty(uri.UserInfo)) return uri.ToString();
+        return new UriBuilder(uri) { UserName = "***", Password = "" }.Uri.ToString();
+    }
+
     /// <summary>The first characters of a body, on one line, for messages about answers we could not use.</summary>
     public static string Snippet(ReadOnlySpan<byte> body, int maxChars = 160)
     {

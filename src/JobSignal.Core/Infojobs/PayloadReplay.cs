@@ -31,14 +31,19 @@ public static class PayloadReplay
         CommentHandling = JsonCommentHandling.Skip,
     };
 
+    /// <summary>The extensions a folder's files are replayed by (a file named directly is read whatever its extension).</summary>
+    public static IReadOnlyList<string> FolderExtensions => ReplayableExtensions;
+
+    /// <summary>The files of a folder, and of its subfolders, that replay reads (unordered).</summary>
+    public static IEnumerable<string> ReplayableFiles(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => ReplayableExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase));
+
     public static IEnumerable<ReplayRecord> Read(string path, CancellationToken cancellationToken = default)
     {
         if (File.Exists(path)) return ReadFile(path, cancellationToken);
         if (Directory.Exists(path))
-            return Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                .Where(f => ReplayableExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                .Order(StringComparer.Ordinal)
-                .SelectMany(f => ReadFile(f, cancellationToken));
+            return ReplayableFiles(path).Order(StringComparer.Ordinal).SelectMany(f => ReadFile(f, cancellationToken));
         return new[]
         {
             new ReplayRecord(path, null, null, new JobSignalException(InfojobsErrors.PayloadPathNotFound,

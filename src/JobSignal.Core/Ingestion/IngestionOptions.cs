@@ -26,6 +26,13 @@ public sealed record IngestionOptions : ChunkedWriteOptions
     /// <summary>The provider stored in the run; null: the first offer's provider.</summary>
     public string? Provider { get; init; }
 
+    /// <summary>
+    /// The statistics of the fetch the offers come from, stored in the run even when it brought no offer (a first
+    /// page answering 429): offers carrying their own (<see cref="Offer.Fetch"/>) replace it. Null: only what the
+    /// offers carry.
+    /// </summary>
+    public FetchStatistics? Fetch { get; init; }
+
     /// <summary>Called on the ingesting thread after each chunk committed (progress, verbose output).</summary>
     public Action<IngestionChunk>? ChunkCommitted { get; init; }
 

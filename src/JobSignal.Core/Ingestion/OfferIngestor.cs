@@ -100,6 +100,7 @@ public sealed class OfferIngestor : IDisposable
         options ??= new IngestionOptions();
         options.Validate();
         var (run, catalog) = RunRecorder.Start(store, RunKind.Ingestion, options.Provider, options.QueryKey, loadCatalog);
+        run.Fetch = options.Fetch;
         return new OfferIngestor(store, catalog, options, run);
     }
 

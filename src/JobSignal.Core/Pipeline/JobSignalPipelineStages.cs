@@ -75,7 +75,8 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         // filter runs on the client's threads, so it reads through a connection of its own.
         using var detailReader = SignalStore.Open(_store.Path, _store.Options);
         using var ingestor = OfferIngestor.Start(_store, () => _catalog.Value,
-            new IngestionOptions { QueryKey = query.Key, Provider = Providers.Infojobs });
+            // The query's statistics, not only those its offers carry: a fetch that brought none still has its run's.
+            new IngestionOptions { QueryKey = query.Key, Provider = Providers.Infojobs, Fetch = statistics });
         foreach (var abandoned in ingestor.AbandonedRunWarnings) _warn(abandoned);
         var offers = Offers(client, search, statistics, StoredOfferDetailFilter.For(detailReader, statistics), problems, cancellationToken);
         var run = ingestor.Ingest(offers, cancellationToken: cancellationToken);

@@ -312,6 +312,22 @@ public class OfferIngestorTests : IngestionTestBase
     }
 
     [Fact]
+    public void Fetch_statistics_given_in_the_options_are_recorded_in_a_run_that_received_no_offer()
+    {
+        // A first page answering 429 after its retries: no offer carries the statistics, the run must still have them.
+        var fetch = new FetchStatistics { QueryKey = "madrid-finance", TruncationReason = "rate_limited" };
+        for (var i = 0; i < 5; i++) { fetch.AddRequest(0); fetch.AddRateLimited(); }
+        for (var i = 0; i < 4; i++) fetch.AddRetry();
+
+        var (run, _) = Ingest([], Options() with { Fetch = fetch, Provider = "infojobs" });
+
+        var stored = Store.Runs.Get(run.RunId)!;
+        Assert.Equal(("infojobs", "madrid-finance", 0, 5, 5, 4, "rate_limited"),
+            (stored.Provider, stored.QueryKey, stored.Pages, stored.Requests, stored.RateLimited, stored.Retries, stored.TruncationReason));
+        AssertRun(run, RunStatus.Success, received: 0);
+    }
+
+    [Fact]
     public void A_company_history_is_read_once_per_run_whatever_its_size()
     {
         using var ingestor = OfferIngestor.Start(Store, Catalog, Options(chunkSize: 7));
