@@ -235,7 +235,9 @@ public sealed record PipelineConfig(
         if (text is null) return null;
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
             return text;
-        errors.Add($"{path}.BaseUri: '{text}' is not an absolute http or https URI");
+        // A mirror's URI may carry a token as user info: never in a message.
+        var shown = Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.UserInfo.Length > 0 ? Infojobs.InfojobsErrors.Redact(parsed) : text;
+        errors.Add($"{path}.BaseUri: '{shown}' is not an absolute http or https URI");
         return null;
     }
 

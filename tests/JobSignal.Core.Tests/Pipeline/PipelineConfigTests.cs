@@ -141,6 +141,9 @@ public class PipelineConfigTests
         foreach (var uri in new[] { "ftp://x/", "api/infojobs", "/srv/api" })
             Assert.Contains($"Infojobs.BaseUri: '{uri}' is not an absolute http or https URI",
                 Problems(new Hashtable { ["Queries"] = Query("k", "x"), ["Infojobs"] = new Hashtable { ["BaseUri"] = uri } }));
+        var withToken = Problems(new Hashtable { ["Queries"] = Query("k", "x"), ["Infojobs"] = new Hashtable { ["BaseUri"] = "ftp://mirror:S3cretT0ken@x/" } });
+        Assert.Contains("Infojobs.BaseUri: 'ftp://***@x/' is not an absolute http or https URI", withToken);
+        Assert.DoesNotContain("S3cretT0ken", withToken);
         var config = PipelineConfig.FromDictionary(new Hashtable
         {
             ["Queries"] = Query("k", "x"),
