@@ -86,9 +86,11 @@ public sealed class OfferScorer
                 Amount = bonus.Amount,
                 BucketPoints = points,
                 Applied = fxCore && points >= bonus.Threshold,
+                Reason = !fxCore ? SynergyPart.NoFxCore : points < bonus.Threshold ? SynergyPart.BelowThreshold : null,
             };
         }).ToList();
-        var synergyPoints = Math.Min(synergy.Where(s => s.Applied).Sum(s => s.Amount), scoring.Synergy.Max);
+        var synergyUncapped = synergy.Where(s => s.Applied).Sum(s => s.Amount);
+        var synergyPoints = Math.Min(synergyUncapped, scoring.Synergy.Max);
 
         var categoryPoints = buckets.Sum(b => b.Capped);
         var phrasePoints = phrases.Sum(p => p.Points);
@@ -116,6 +118,10 @@ public sealed class OfferScorer
             CategoryPoints = Normalize(categoryPoints),
             PhrasePoints = Normalize(phrasePoints),
             SynergyPoints = Normalize(synergyPoints),
+            SynergyUncapped = Normalize(synergyUncapped),
+            SynergyMax = Normalize(scoring.Synergy.Max),
+            FxCoreThreshold = Normalize(scoring.FxCoreThreshold),
+            MaxScore = scoring.MaxScore,
             Buckets = buckets.Select(b => b with
             {
                 Uncapped = Normalize(b.Uncapped), Cap = Normalize(b.Cap), Capped = Normalize(b.Capped),

@@ -36,6 +36,23 @@ public sealed record SignalScore
     public decimal PhrasePoints { get; init; }
     /// <summary>Synergy after its maximum.</summary>
     public decimal SynergyPoints { get; init; }
+    // The four below are null in explanations stored before they were recorded: nothing is guessed for those.
+    /// <summary>The applied synergy bonuses added up, before the catalog's synergy maximum.</summary>
+    public decimal? SynergyUncapped { get; init; }
+    /// <summary>The catalog's synergy maximum.</summary>
+    public decimal? SynergyMax { get; init; }
+    /// <summary>The catalog's fxCoreThreshold (uncapped direct_fx points needed for fxCore).</summary>
+    public decimal? FxCoreThreshold { get; init; }
+    /// <summary>The catalog's maxScore: raw above it is clamped to it.</summary>
+    public int? MaxScore { get; init; }
+
+    /// <summary>The synergy maximum cut the applied bonuses (<see cref="SynergyUncapped"/> - <see cref="SynergyPoints"/> was lost).</summary>
+    [JsonIgnore]
+    public bool SynergyCapped => SynergyUncapped > SynergyPoints;
+
+    /// <summary>Raw was above <see cref="MaxScore"/> (or below 0) and the score was clamped.</summary>
+    [JsonIgnore]
+    public bool Clamped => Raw > MaxScore || Raw < 0;
 
     public IReadOnlyList<BucketScore> Buckets { get; init; } = [];
     public IReadOnlyList<SignalContribution> Categories { get; init; } = [];
@@ -107,9 +124,16 @@ public sealed record SignalContribution
 /// <summary>One synergy bonus: applied when fxCore holds and the bucket (capped) reached the threshold.</summary>
 public sealed record SynergyPart
 {
+    /// <summary><see cref="Reason"/> when the offer has no fxCore: no bonus applies whatever the bucket holds.</summary>
+    public const string NoFxCore = "no fxCore";
+    /// <summary><see cref="Reason"/> when the bucket's capped points stayed under the threshold.</summary>
+    public const string BelowThreshold = "below threshold";
+
     public string Bucket { get; init; } = "";
     public decimal Threshold { get; init; }
     public decimal Amount { get; init; }
     public decimal BucketPoints { get; init; }
     public bool Applied { get; init; }
+    /// <summary>Why the bonus was not applied (<see cref="NoFxCore"/>, <see cref="BelowThreshold"/>); null when it was.</summary>
+    public string? Reason { get; init; }
 }
