@@ -65,6 +65,8 @@ public static class CatalogValidator
         // Paths the reader already reported (wrong type, missing): semantic checks below them would only repeat it.
         private readonly List<string> _reported;
         private readonly Dictionary<string, string> _termIds = new(StringComparer.Ordinal);
+        // Normalized negation cue -> its path.
+        private Dictionary<string, string> _cues = new(StringComparer.Ordinal);
 
         public Checker(IReadOnlyList<CatalogIssue> structural)
         {
@@ -78,6 +80,7 @@ public static class CatalogValidator
         {
             if (string.IsNullOrWhiteSpace(catalog.Version)) Report("version", "blank version");
             var categories = CheckCategories(catalog.Categories);
+            _cues = CueTokens(catalog.Negation.Cues);
             CheckKeywords(catalog.Keywords, categories);
             CheckPhrases(catalog.Phrases);
             CheckScoring(catalog.Scoring);
@@ -105,6 +108,7 @@ public static class CatalogValidator
         {
             // Normalized alias -> where it was first seen, to find collisions across keywords.
             var aliases = new Dictionary<string, AliasOrigin>(StringComparer.Ordinal);
+            var checkedAliases = new List<(AliasOrigin Origin, string Text, string Normalized)>();
             for (var i = 0; i < keywords.Count; i++)
             {
                 var path = $"keywords[{i}]";
@@ -115,22 +119,78 @@ public static class CatalogValidator
                 else if (!IsReported("categories") && !categoryIds.Contains(keyword.CategoryId))
                     Report(path + ".categoryId", $"unknown category '{keyword.CategoryId}'");
                 if (keyword.Aliases.Count + keyword.CaseSensitiveAliases.Count == 0) Report(path + ".aliases", "no aliases");
-                CheckAliases(keyword, i, keyword.Aliases, path + ".aliases", caseSensitive: false, aliases);
+                CheckAliases(keyword, i, keyword.Aliases, path + ".aliases", caseSensitive: false, aliases, checkedAliases);
                 CheckAliases(keyword, i, keyword.CaseSensitiveAliases, path + ".caseSensitiveAliases", caseSensitive: true,
-                    aliases);
+                    aliases, checkedAliases);
                 CheckExclusions(keyword.Exclude, path, keyword.Aliases.Concat(keyword.CaseSensitiveAliases));
+            }
+            CheckEquivalentAliases(checkedAliases, aliases);
+        }
+
+        /// <summary>
+        /// Aliases of different keywords that differ as written but match the same text through the tokenizer's
+        /// equivalent readings (SPEC 5.2): 'clientes en EEUU' and 'clientes en usa' both match "clientes en EEUU";
+        /// 'us' and 'U.S.' both match "U.S."; '$' and 'usd' both match "$". Each alias is spelled every way the
+        /// tokenizer reads as its tokens, and every reading of those spellings is looked up among the other aliases.
+        /// </summary>
+        private void CheckEquivalentAliases(List<(AliasOrigin Origin, string Text, string Normalized)> checkedAliases,
+            Dictionary<string, AliasOrigin> aliases)
+        {
+            var reported = new HashSet<(string, string)>();
+            foreach (var (origin, text, normalized) in checkedAliases)
+            {
+                foreach (var spelling in Spellings(normalized))
+                {
+                    foreach (var reading in Tokenizer.Readings(spelling, MaxReadings))
+                    {
+                        if (reading == normalized || !aliases.TryGetValue(reading, out var other)) continue;
+                        if (other.KeywordIndex == origin.KeywordIndex) continue;
+                        if (origin.ExactText is not null && other.ExactText is not null) continue; // exact spellings differ
+                        // One report per pair, at the later alias (as for exact collisions).
+                        var (first, second) = other.Sequence < origin.Sequence ? (other, origin) : (origin, other);
+                        if (!reported.Add((first.Path, second.Path))) continue;
+                        var secondText = second == origin ? text : checkedAliases[second.Sequence].Text;
+                        Report(second.Path, $"alias '{secondText}' matches the same text as {first.Path} of keyword " +
+                            $"'{first.KeywordId}' (both match \"{spelling}\")");
+                    }
+                }
             }
         }
 
+        /// <summary>The alias's tokens written every way the tokenizer reads as them (bounded).</summary>
+        private static List<string> Spellings(string normalized)
+        {
+            var spellings = new List<string> { "" };
+            foreach (var token in normalized.Split(' '))
+            {
+                var others = Tokenizer.SpellingsReadAs(token);
+                var next = new List<string>(spellings.Count * (others.Count + 1));
+                foreach (var prefix in spellings)
+                {
+                    next.Add(prefix.Length == 0 ? token : prefix + " " + token);
+                    foreach (var other in others)
+                        if (next.Count < MaxReadings) next.Add(prefix.Length == 0 ? other : prefix + " " + other);
+                }
+                spellings = next;
+            }
+            return spellings;
+        }
+
+        /// <summary>Aliases are short: this bounds the work a pathological one ("u s u s u s ...") could cause.</summary>
+        private const int MaxReadings = 256;
+
         private void CheckAliases(CatalogKeyword keyword, int keywordIndex, List<string> list, string listPath,
-            bool caseSensitive, Dictionary<string, AliasOrigin> all)
+            bool caseSensitive, Dictionary<string, AliasOrigin> all,
+            List<(AliasOrigin Origin, string Text, string Normalized)> checkedAliases)
         {
             for (var j = 0; j < list.Count; j++)
             {
                 var path = $"{listPath}[{j}]";
                 var normalized = NormalizedPhrase(list[j], path, "alias");
                 if (normalized is null) continue;
-                var origin = new AliasOrigin(keywordIndex, keyword.Id, path, caseSensitive ? list[j] : null);
+                CheckNotCue(normalized, list[j], path, "alias");
+                var origin = new AliasOrigin(keywordIndex, keyword.Id, path, caseSensitive ? list[j] : null, checkedAliases.Count);
+                checkedAliases.Add((origin, list[j], normalized));
                 if (!all.TryAdd(normalized, origin))
                 {
                     var first = all[normalized];
@@ -152,6 +212,7 @@ public static class CatalogValidator
                 CheckId(phrase.Id, path, _termIds);
                 CheckTier(phrase.Tier, path + ".tier");
                 var normalized = NormalizedPhrase(phrase.Phrase, path + ".phrase", "phrase");
+                if (normalized is not null) CheckNotCue(normalized, phrase.Phrase, path + ".phrase", "phrase");
                 if (normalized is not null && !texts.TryAdd(normalized, path))
                     Report(path + ".phrase", $"'{phrase.Phrase}' is the same phrase as {texts[normalized]}");
                 CheckExclusions(phrase.Exclude, path, [phrase.Phrase]);
@@ -289,6 +350,25 @@ public static class CatalogValidator
             return false;
         }
 
-        private sealed record AliasOrigin(int KeywordIndex, string KeywordId, string Path, string? ExactText);
+        /// <summary>An alias or phrase that is a negation cue would match every cue in an offer and count.</summary>
+        private void CheckNotCue(string normalized, string text, string path, string what)
+        {
+            if (_cues.TryGetValue(normalized, out var cuePath))
+                Report(path, $"{what} '{text}' is a negation cue ({cuePath}): it would match every '{normalized}' of an offer");
+        }
+
+        private static Dictionary<string, string> CueTokens(List<string> cues)
+        {
+            var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < cues.Count; i++)
+            {
+                var normalized = Tokenizer.Normalize(cues[i]);
+                if (normalized.Length > 0) tokens.TryAdd(normalized, $"negation.cues[{i}]");
+            }
+            return tokens;
+        }
+
+        /// <param name="Sequence">The alias's index in the order aliases were checked (file order).</param>
+        private sealed record AliasOrigin(int KeywordIndex, string KeywordId, string Path, string? ExactText, int Sequence);
     }
 }

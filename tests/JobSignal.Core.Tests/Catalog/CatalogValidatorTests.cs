@@ -110,6 +110,56 @@ public class CatalogValidatorTests
             Only(IssuesAfter(c => Keyword(c, 9)["aliases"]![0] = "Pagos Internacionales")));
     }
 
+    [Theory]
+    [InlineData(13, "clientes en EEUU", "keywords[13].aliases[3]: alias 'clientes en EEUU' matches the same text as keywords[12].aliases[0] of keyword 'kw_usa_market' (both match \"clientes en eeuu\")")]
+    [InlineData(13, "clientes en us", "keywords[13].aliases[3]: alias 'clientes en us' matches the same text as keywords[12].aliases[0] of keyword 'kw_usa_market' (both match \"clientes en eeuu\")")]
+    [InlineData(13, "clientes en U.S.", "keywords[13].aliases[3]: alias 'clientes en U.S.' matches the same text as keywords[12].aliases[0] of keyword 'kw_usa_market' (both match \"clientes en u s\")")]
+    [InlineData(1, "$", "keywords[1].aliases[1]: alias '$' matches the same text as keywords[0].aliases[0] of keyword 'kw_usd_currency' (both match \"$\")")]
+    public void Reports_aliases_that_match_the_same_text_through_equivalent_readings(int keyword, string alias, string expected)
+    {
+        // SPEC 5.2 reads EEUU and U.S. as us/usa, $ as usd, latinoamerica as latam: such aliases of two keywords
+        // split one text between them however differently they are written.
+        Assert.Equal(expected, Only(IssuesAfter(c => Keyword(c, keyword)["aliases"]!.AsArray().Add(alias))));
+    }
+
+    [Fact]
+    public void Reports_an_equivalent_reading_at_the_later_alias_whichever_way_it_is_found()
+    {
+        // Found from the earlier alias's spellings ("latinoamerica" reads as latam), reported at the later one.
+        Assert.Equal("keywords[14].aliases[0]: alias 'latam' matches the same text as keywords[4].aliases[3] of keyword 'kw_divisa' (both match \"latinoamerica\")",
+            Only(IssuesAfter(c =>
+            {
+                Keyword(c, 14)["aliases"] = new JsonArray("latam", "chile");
+                Keyword(c, 4)["aliases"]!.AsArray().Add("latinoamerica");
+            })));
+    }
+
+    [Fact]
+    public void Does_not_report_readings_that_no_text_shares()
+    {
+        // "EEUU" reads as us/usa and "U.S." as us/usa, but no text reads as both eeuu and "u s".
+        Assert.Empty(IssuesAfter(c =>
+        {
+            Keyword(c, 12)["aliases"] = new JsonArray("en eeuu");
+            Keyword(c, 13)["aliases"] = new JsonArray("en U.S.");
+        }));
+    }
+
+    [Fact]
+    public void Reports_an_alias_or_phrase_that_is_a_negation_cue()
+    {
+        var issues = IssuesAfter(c =>
+        {
+            Keyword(c, 0)["aliases"]!.AsArray().Add("No");
+            Phrase(c, 0)["phrase"] = "without";
+        });
+        Assert.Equal(new[]
+        {
+            "keywords[0].aliases[1]: alias 'No' is a negation cue (negation.cues[0]): it would match every 'no' of an offer",
+            "phrases[0].phrase: phrase 'without' is a negation cue (negation.cues[3]): it would match every 'without' of an offer",
+        }, issues.Select(i => i.ToString()));
+    }
+
     [Fact]
     public void Allows_spellings_of_one_keyword_that_normalize_alike()
     {
