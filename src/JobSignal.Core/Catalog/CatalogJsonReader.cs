@@ -205,6 +205,9 @@ internal sealed class CatalogJsonReader
     {
         if (!TryGetMember(parent, name, parentPath, required: true, out var element, out var path)) return 0;
         if (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var value)) return value;
+        // 3.0 is a whole number too (Python's json.dumps writes a float that way).
+        if (element.ValueKind == JsonValueKind.Number && element.TryGetDecimal(out var number)
+            && number == decimal.Truncate(number) && number is >= int.MinValue and <= int.MaxValue) return (int)number;
         Report(path, $"expected a whole number, got {Describe(element)}");
         return 0;
     }

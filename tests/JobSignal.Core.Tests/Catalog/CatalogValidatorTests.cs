@@ -58,6 +58,20 @@ public class CatalogValidatorTests
     }
 
     [Fact]
+    public void Accepts_whole_numbers_written_with_a_fraction_of_zero()
+    {
+        // Python's json.dumps writes 3.0 for a float 3: the value is whole, so it is a tier like 3.
+        var json = Default();
+        Category(json, 0)["tier"] = JsonNode.Parse("3.0");
+        Scoring(json)["maxScore"] = JsonNode.Parse("10.00");
+        Scoring(json)["strongThreshold"] = JsonNode.Parse("6e0");
+        var read = CatalogLoader.Parse(json.ToJsonString());
+
+        Assert.Empty(CatalogValidator.Validate(read).Issues);
+        Assert.Equal((3, 10, 6), (read.Catalog!.Categories[0].Tier, read.Catalog.Scoring.MaxScore, read.Catalog.Scoring.StrongThreshold));
+    }
+
+    [Fact]
     public void Reports_unknown_properties_and_suggests_the_right_spelling()
     {
         var issues = IssuesAfter(c =>
