@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Catalog;
 
@@ -136,9 +137,9 @@ internal sealed class CatalogJsonReader
         };
     }
 
-    private Dictionary<int, decimal> ReadTierMap(JsonElement parent, string name, string parentPath)
+    private TierWeightMap ReadTierMap(JsonElement parent, string name, string parentPath)
     {
-        var map = new Dictionary<int, decimal>();
+        var map = new TierWeightMap();
         foreach (var (key, value, path) in MapEntries(parent, name, parentPath))
         {
             if (int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var tier)) map[tier] = value;
@@ -172,10 +173,10 @@ internal sealed class CatalogJsonReader
         return IsObject(element, path) ? read(element, path) : null;
     }
 
-    private List<T> ReadArray<T>(JsonElement parent, string name, string parentPath, bool required,
+    private ItemList<T> ReadArray<T>(JsonElement parent, string name, string parentPath, bool required,
         Func<JsonElement, string, T> readItem)
     {
-        var list = new List<T>();
+        var list = new ItemList<T>();
         if (!TryGetMember(parent, name, parentPath, required, out var element, out var path)) return list;
         if (element.ValueKind != JsonValueKind.Array)
         {

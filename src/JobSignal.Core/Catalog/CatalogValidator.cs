@@ -262,13 +262,16 @@ public static class CatalogValidator
                 Report(path + ".strongThreshold", $"strongThreshold {scoring.StrongThreshold} outside 0-{scoring.MaxScore}");
         }
 
-        private void CheckTierMap(Dictionary<int, decimal> map, string path)
+        private void CheckTierMap(TierWeightMap map, string path)
         {
             for (var tier = 1; tier <= 3; tier++)
                 if (!map.ContainsKey(tier)) Report($"{path}.{tier}", "missing");
-            foreach (var (tier, weight) in map)
+            foreach (var (key, weight) in map)
             {
-                if (tier is < 1 or > 3) Report($"{path}.{tier}", $"tier {tier} outside 1-3");
+                // The reader keys tiers by their number; a map built in code may hold anything.
+                if (!int.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var tier)
+                    || TierWeightMap.Key(tier) != key) Report($"{path}.{key}", $"'{key}' is not a tier: use \"1\", \"2\" or \"3\"");
+                else if (tier is < 1 or > 3) Report($"{path}.{tier}", $"tier {tier} outside 1-3");
                 else CheckNotNegative(weight, $"{path}.{tier}");
             }
         }

@@ -84,11 +84,11 @@ public static class SignalScoreJson
     {
         var hits = new Dictionary<(string, SignalField, int), SignalHit>();
         foreach (var hit in score.Hits) hits.TryAdd((hit.Id, hit.Field, hit.Position), hit);
-        IReadOnlyList<SignalContribution> Resolve(IReadOnlyList<SignalContribution> contributions) =>
-            contributions.Select(c => hits.TryGetValue((c.Hit.Id, c.Hit.Field, c.Hit.Position), out var hit)
+        ItemList<SignalContribution> Resolve(ItemList<SignalContribution> contributions) =>
+            new(contributions.Select(c => hits.TryGetValue((c.Hit.Id, c.Hit.Field, c.Hit.Position), out var hit)
                 ? c with { Hit = hit }
                 : throw Invalid($"The stored score explanation's contribution '{c.Id}' names hit '{c.Hit.Id}' at {c.Hit.Field} " +
-                                $"position {c.Hit.Position}, which it does not list.", null)).ToList();
+                                $"position {c.Hit.Position}, which it does not list.", null)));
         return score with { Categories = Resolve(score.Categories), Phrases = Resolve(score.Phrases) };
     }
 

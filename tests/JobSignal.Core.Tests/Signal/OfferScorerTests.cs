@@ -127,6 +127,23 @@ public class OfferScorerTests
     }
 
     [Fact]
+    public void Lists_read_as_their_items()
+    {
+        // Export-Csv and string interpolation show a property with ToString: items, not a list's type name.
+        var score = Default.Score("Tesorería", "Pagos internacionales en USD. Sin AWS.");
+        Assert.StartsWith("direct_fx 4, intl_footprint 0, ", score.Buckets.ToString());
+        var (title, description) = SignalTestData.Golden("fx05_phrase_boost_fx");
+        Assert.StartsWith("direct_fx 7 (capped from 8), ", Default.Score(title, description).Buckets.ToString());
+        Assert.Equal("cat_fx_crossborder_payments +4, cat_biz_finance_ops +3.75", score.Categories.ToString());
+        Assert.Equal("phrase_international_payments +2", score.Phrases.ToString());
+        Assert.Equal("kw_treasury 'Tesorería', kw_international_payments 'Pagos internacionales', phrase_international_payments 'Pagos internacionales'",
+            score.Hits.ToString());
+        Assert.Equal("kw_usd_currency 'USD', phrase_usd 'USD', kw_aws 'AWS'", score.NegatedHits.ToString()); // "Sin" follows USD too
+        Assert.Equal("intl_footprint not applied (below threshold), business_model +0.8", score.Synergy.ToString());
+        Assert.Equal("", score.ExcludedHits.ToString());
+    }
+
+    [Fact]
     public void Gives_no_synergy_without_fx_core()
     {
         var score = Default.Score(null, "clientes internacionales, tesorería");
