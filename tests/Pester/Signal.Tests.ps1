@@ -259,8 +259,26 @@ Describe 'Test-SignalCatalog' {
         (Test-SignalCatalog -Path $path).Issues[0].Message | Should -Match 'line 3, position'
     }
 
-    It 'writes CatalogNotFound for a missing file' {
-        Get-StopErrorId { Test-SignalCatalog -Path (Join-Path (New-TestDirectory) 'missing.json') -ErrorAction Stop } |
-            Should -BeLike 'CatalogNotFound,*'
+    It 'writes CatalogNotFound for a missing file, with an action naming -Path' {
+        $failure = { Test-SignalCatalog -Path (Join-Path (New-TestDirectory) 'missing.json') -ErrorAction Stop } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'CatalogNotFound,*'
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike 'Check -Path:*'
+        $failure = { Get-SignalCatalog -Path (Join-Path (New-TestDirectory) 'missing.json') -ErrorAction Stop } | Should -Throw -PassThru
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike 'Check -Path:*'
+        $failure = { Measure-OfferSignal -Text USD -CatalogPath (Join-Path (New-TestDirectory) 'missing.json') } | Should -Throw -PassThru
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike 'Check -CatalogPath:*'
+    }
+
+    It 'refuses a path of another provider or a missing drive with PathNotFileSystem, like every file parameter' {
+        foreach ($path in 'Env:PATH', 'function:prompt', 'Q:/x.json') {
+            foreach ($run in { Test-SignalCatalog -Path $path -ErrorAction Stop }, { Get-SignalCatalog -Path $path -ErrorAction Stop },
+                { Measure-OfferSignal -Text USD -CatalogPath $path }) {
+                $failure = $run | Should -Throw -PassThru
+                $failure.FullyQualifiedErrorId | Should -BeLike 'PathNotFileSystem,*'
+                $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+                $failure.TargetObject | Should -Be $path
+            }
+        }
+        Test-SignalCatalog -Path 'Env:PATH' -Quiet | Should -BeFalse
     }
 }

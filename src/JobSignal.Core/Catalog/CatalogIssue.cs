@@ -22,7 +22,10 @@ public sealed class CatalogValidationReport
     public int PhraseCount { get; init; }
 }
 
-/// <summary>A catalog that cannot be used: ErrorId CatalogNotFound, CatalogUnreadable or CatalogInvalid.</summary>
+/// <summary>
+/// A catalog that cannot be used: ErrorId CatalogNotFound, CatalogUnreadable or CatalogInvalid (or the cmdlets'
+/// PathNotFileSystem for a catalog path of another provider, so that every catalog failure is caught alike).
+/// </summary>
 public sealed class CatalogException : JobSignalException
 {
     public const string NotFound = "CatalogNotFound";
@@ -30,11 +33,15 @@ public sealed class CatalogException : JobSignalException
     public const string Invalid = "CatalogInvalid";
 
     public CatalogException(string errorId, FailureKind kind, string message, string? path,
-        IReadOnlyList<CatalogIssue>? issues = null, Exception? inner = null)
-        : base(errorId, kind, message, path, RecommendedActionFor(errorId), inner)
+        IReadOnlyList<CatalogIssue>? issues = null, Exception? inner = null, string? recommendedAction = null)
+        : base(errorId, kind, message, path, recommendedAction ?? RecommendedActionFor(errorId), inner)
     {
         Issues = issues ?? [];
     }
+
+    /// <summary>The same failure with another recommended action (one naming the parameter the path came from).</summary>
+    public CatalogException WithRecommendedAction(string recommendedAction) =>
+        new(ErrorId, Kind, Message, Target as string, Issues, InnerException, recommendedAction);
 
     public IReadOnlyList<CatalogIssue> Issues { get; }
 
