@@ -247,6 +247,17 @@ Describe 'Test-SignalCatalog' {
         $report.AliasCount | Should -BeGreaterThan 34
     }
 
+    It 'warns about a category without keywords and stays valid' {
+        $path = New-CatalogFile { param($c) $c.categories += [pscustomobject]@{ id = 'cat_empty'; name = 'Empty'; tier = 1; bucket = 'tech_proxy' } }
+        $report = Test-SignalCatalog -Path $path
+        $report.IsValid | Should -BeTrue
+        $report.WarningCount | Should -Be 1
+        $report.Issues[0].Severity | Should -Be 'Warning'
+        ($report | Out-String) | Should -Match 'categories\[10\]: warning: category .cat_empty. has no keywords'
+        Test-SignalCatalog -Path $path -Quiet | Should -BeTrue
+        (Get-SignalCatalog -Path $path).Categories.Count | Should -Be 11
+    }
+
     It 'returns only a boolean with -Quiet' {
         Test-SignalCatalog -Path $defaultCatalog -Quiet | Should -BeTrue
         Test-SignalCatalog -Path $referenceCatalog -Quiet | Should -BeFalse

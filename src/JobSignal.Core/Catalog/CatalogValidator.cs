@@ -82,6 +82,7 @@ public static class CatalogValidator
             var categories = CheckCategories(catalog.Categories);
             _cues = CueTokens(catalog.Negation.Cues);
             CheckKeywords(catalog.Keywords, categories);
+            CheckCategoriesUsed(catalog);
             CheckPhrases(catalog.Phrases);
             CheckScoring(catalog.Scoring);
             CheckNegation(catalog.Negation);
@@ -104,8 +105,23 @@ public static class CatalogValidator
             return ids.Keys.ToHashSet(StringComparer.Ordinal);
         }
 
+        /// <summary>A category no keyword names can never score: a warning (the catalog still works).</summary>
+        private void CheckCategoriesUsed(SignalCatalog catalog)
+        {
+            if (catalog.Keywords.Count == 0) return; // reported once as "no keywords"
+            var used = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var keyword in catalog.Keywords) used.Add(keyword.CategoryId);
+            for (var i = 0; i < catalog.Categories.Count; i++)
+            {
+                var id = catalog.Categories[i].Id;
+                if (!string.IsNullOrWhiteSpace(id) && !used.Contains(id))
+                    Warn($"categories[{i}]", $"category '{id}' has no keywords: it can never score");
+            }
+        }
+
         private void CheckKeywords(List<CatalogKeyword> keywords, HashSet<string> categoryIds)
         {
+            if (keywords.Count == 0) Report("keywords", "no keywords");
             // Normalized alias -> where it was first seen, to find collisions across keywords.
             var aliases = new Dictionary<string, AliasOrigin>(StringComparer.Ordinal);
             var checkedAliases = new List<(AliasOrigin Origin, string Text, string Normalized)>();
@@ -188,6 +204,9 @@ public static class CatalogValidator
                 var path = $"{listPath}[{j}]";
                 var normalized = NormalizedPhrase(list[j], path, "alias");
                 if (normalized is null) continue;
+                // Other spellings that normalize alike are harmless; the very same text twice is a copy-paste slip.
+                var copyOf = list.IndexOf(list[j]);
+                if (copyOf < j) Warn(path, $"alias '{list[j]}' repeats {listPath}[{copyOf}]");
                 CheckNotCue(normalized, list[j], path, "alias");
                 var origin = new AliasOrigin(keywordIndex, keyword.Id, path, caseSensitive ? list[j] : null, checkedAliases.Count);
                 checkedAliases.Add((origin, list[j], normalized));
@@ -248,12 +267,16 @@ public static class CatalogValidator
             CheckNotNegative(scoring.FxCoreThreshold, path + ".fxCoreThreshold");
             CheckNotNegative(scoring.NoFxCoreCap, path + ".noFxCoreCap");
             CheckNotNegative(scoring.Synergy.Max, path + ".synergy.max");
+            var bonusBuckets = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var i = 0; i < scoring.Synergy.Bonuses.Count; i++)
             {
                 var bonusPath = $"{path}.synergy.bonuses[{i}]";
                 var bonus = scoring.Synergy.Bonuses[i];
                 if (!SignalBuckets.IsKnown(bonus.Bucket))
                     Report(bonusPath + ".bucket", $"unknown bucket '{bonus.Bucket}' (known: {string.Join(", ", SignalBuckets.All)})");
+                else if (!bonusBuckets.TryAdd(bonus.Bucket, i))
+                    Warn(bonusPath + ".bucket", $"a second bonus for '{bonus.Bucket}' (first: {path}.synergy.bonuses[{bonusBuckets[bonus.Bucket]}]): " +
+                        "both are added when the bucket reaches their thresholds");
                 CheckNotNegative(bonus.Threshold, bonusPath + ".threshold");
                 CheckNotNegative(bonus.Amount, bonusPath + ".amount");
             }
@@ -340,6 +363,11 @@ public static class CatalogValidator
         private void Report(string path, string message)
         {
             if (!IsReported(path)) _issues.Add(new CatalogIssue(path, message));
+        }
+
+        private void Warn(string path, string message)
+        {
+            if (!IsReported(path)) _issues.Add(new CatalogIssue(path, message, CatalogIssueSeverity.Warning));
         }
 
         /// <summary>The reader already reported this path, a parent of it, or the whole document.</summary>

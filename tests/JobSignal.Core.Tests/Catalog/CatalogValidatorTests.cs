@@ -175,6 +175,34 @@ public class CatalogValidatorTests
     }
 
     [Fact]
+    public void Warns_about_parts_that_can_never_score_or_repeat_without_making_the_catalog_invalid()
+    {
+        var json = Default();
+        json["categories"]!.AsArray().Add(new JsonObject { ["id"] = "cat_empty", ["name"] = "Empty", ["tier"] = 1, ["bucket"] = "tech_proxy" });
+        Keyword(json, 0)["aliases"]!.AsArray().Add("usd");
+        Scoring(json)["synergy"]!["bonuses"]!.AsArray().Add(new JsonObject { ["bucket"] = "intl_footprint", ["threshold"] = 0.5, ["amount"] = 0.5 });
+
+        var report = CatalogValidator.Validate(CatalogLoader.Parse(json.ToJsonString()));
+
+        Assert.Equal(new[]
+        {
+            "categories[10]: warning: category 'cat_empty' has no keywords: it can never score",
+            "keywords[0].aliases[1]: warning: alias 'usd' repeats keywords[0].aliases[0]",
+            "scoring.synergy.bonuses[2].bucket: warning: a second bonus for 'intl_footprint' (first: scoring.synergy.bonuses[0]): both are added when the bucket reaches their thresholds",
+        }, report.Issues.Select(i => i.ToString()));
+        Assert.All(report.Issues, i => Assert.Equal(CatalogIssueSeverity.Warning, i.Severity));
+        Assert.True(report.IsValid);
+        Assert.Equal((0, 3), (report.ErrorCount, report.WarningCount));
+        CatalogCompiler.Compile(CatalogLoader.Parse(json.ToJsonString()).Catalog!); // warnings never stop a catalog
+    }
+
+    [Fact]
+    public void Reports_a_catalog_without_keywords_once()
+    {
+        Assert.Equal("keywords: no keywords", Only(IssuesAfter(c => c["keywords"] = new JsonArray())));
+    }
+
+    [Fact]
     public void Allows_spellings_of_one_keyword_that_normalize_alike()
     {
         Assert.Empty(IssuesAfter(c =>
