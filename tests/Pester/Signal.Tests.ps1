@@ -220,6 +220,8 @@ Describe 'Get-SignalCatalog' {
         $row.Categories | Should -Match '^cat_fx_currency_ops, '
         $row.Keywords | Should -Match '^kw_usd_currency, '
         $row.Phrases | Should -Not -Match 'System\.'
+        $row.Scoring | Should -BeLike 'strong >= 6 of 10, *'
+        $row.Negation | Should -Be 'no, sin, not, without (8 before, 2 after)'
         $catalog.Scoring.TierWeights.ToString() | Should -Be '1=1.0, 2=2.5, 3=4.0'
     }
 }

@@ -106,6 +106,10 @@ public sealed class ScoringProfile
     /// <summary>An offer is strong when its score is at least this.</summary>
     public int StrongThreshold { get; set; }
     public int MaxScore { get; set; }
+
+    /// <summary>"strong >= 6 of 10, fxCore >= 2, synergy max 1.8, no fxCore cap 5" (Export-Csv of a catalog).</summary>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"strong >= {StrongThreshold} of {MaxScore}, fxCore >= {FxCoreThreshold}, synergy max {Synergy.Max}, no fxCore cap {NoFxCoreCap}");
 }
 
 /// <summary>
@@ -156,4 +160,7 @@ public sealed class NegationRules
     public int WindowBefore { get; set; }
     /// <summary>Tokens after the hit's last token that are looked at.</summary>
     public int WindowAfter { get; set; }
+
+    /// <summary>"no, sin, not, without (8 before, 2 after)" (Export-Csv of a catalog).</summary>
+    public override string ToString() => $"{string.Join(", ", Cues)} ({WindowBefore} before, {WindowAfter} after)";
 }

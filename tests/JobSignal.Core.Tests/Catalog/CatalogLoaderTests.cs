@@ -28,6 +28,8 @@ public sealed class CatalogLoaderTests : IDisposable
         Assert.StartsWith("cat_fx_currency_ops, cat_fx_crossborder_payments, ", catalog.Categories.ToString());
         Assert.StartsWith("kw_usd_currency, kw_gbp_currency, ", catalog.Keywords.ToString());
         Assert.StartsWith(catalog.Phrases[0].Id + ", ", catalog.Phrases.ToString());
+        Assert.Equal("strong >= 6 of 10, fxCore >= 2.0, synergy max 1.8, no fxCore cap 5.0", catalog.Scoring.ToString());
+        Assert.Equal("no, sin, not, without (8 before, 2 after)", catalog.Negation.ToString());
     }
 
     [Fact]
