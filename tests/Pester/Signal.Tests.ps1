@@ -160,6 +160,32 @@ Describe 'Measure-OfferSignal' {
         $explanation | Should -Match 'direct_fx: 8 capped to 7'
         $explanation | Should -Match 'synergy business_model 2.5 >= 1: \+0.8'
     }
+
+    It 'accounts in the explanation for the synergy max, the clamp to maxScore and the no-fxCore guard' {
+        $capped = New-CatalogFile { param($c) $c.scoring.synergy.max = 1.2 }
+        $score = Measure-OfferSignal -Text 'USD latam tesorería marketplace' -CatalogPath $capped
+        $score.SynergyPoints | Should -Be 1.2
+        $score.SynergyUncapped | Should -Be 1.8
+        $score.Explanation | Should -Match 'synergy 1\.8 capped to 1\.2 \(synergy max 1\.2\): -0\.6'
+        $score.Explanation | Should -Match 'raw 1\d(\.\d+)? clamped to maxScore 10'
+        $guarded = Measure-OfferSignal -Text 'marketplace latam mercado internacional'
+        $guarded.Synergy.Reason | Should -Be @('no fxCore', 'no fxCore')
+        $guarded.Explanation | Should -Match 'synergy intl_footprint [\d.]+ >= 1: not applied \(no fxCore\)'
+    }
+
+    It 'writes a score to CSV and JSON with its lists as short text' {
+        $score = Measure-OfferSignal -Title 'Tesorería' -Description 'Pagos internacionales en USD. Sin AWS.'
+        $path = Join-Path (New-TestDirectory) 'scores.csv'
+        $score | Export-Csv $path
+        $row = Import-Csv $path
+        foreach ($name in 'Buckets', 'Categories', 'Phrases', 'Synergy', 'Hits', 'NegatedHits', 'ExcludedHits') {
+            $row.$name | Should -Not -Match 'System\.|JobSignal\.' -Because "$name is written as its items"
+        }
+        $row.Hits | Should -Match "kw_treasury 'Tesorería'"
+        $row.NegatedHits | Should -Match "kw_aws 'AWS'"
+        $row.Categories | Should -Be 'cat_fx_crossborder_payments +4, cat_biz_finance_ops +3.75'
+        ($score | ConvertTo-Json -Depth 6 | ConvertFrom-Json).Score | Should -Be $score.Score
+    }
 }
 
 Describe 'Get-SignalCatalog' {
@@ -179,6 +205,24 @@ Describe 'Get-SignalCatalog' {
 
     It 'takes paths from Get-ChildItem' {
         (Get-Item $defaultCatalog | Get-SignalCatalog).SourcePath | Should -Be (Get-Item $defaultCatalog).FullName
+    }
+
+    It 'converts to JSON and CSV: tier weights keyed by text, lists as their ids' {
+        $catalog = Get-SignalCatalog
+        $json = $catalog | ConvertTo-Json -Depth 8 | ConvertFrom-Json
+        $json.Scoring.TierWeights.'3' | Should -Be 4
+        $json.Scoring.PhraseTierWeights.'1' | Should -Be 0.6
+        $json.Keywords.Count | Should -Be 34
+        { $catalog | ConvertTo-Json -WarningAction SilentlyContinue } | Should -Not -Throw
+        $path = Join-Path (New-TestDirectory) 'catalog.csv'
+        $catalog | Export-Csv $path
+        $row = Import-Csv $path
+        $row.Categories | Should -Match '^cat_fx_currency_ops, '
+        $row.Keywords | Should -Match '^kw_usd_currency, '
+        $row.Phrases | Should -Not -Match 'System\.'
+        $row.Scoring | Should -BeLike 'strong >= 6 of 10, *'
+        $row.Negation | Should -Be 'no, sin, not, without (8 before, 2 after)'
+        $catalog.Scoring.TierWeights.ToString() | Should -Be '1=1.0, 2=2.5, 3=4.0'
     }
 }
 
@@ -205,6 +249,17 @@ Describe 'Test-SignalCatalog' {
         $report.AliasCount | Should -BeGreaterThan 34
     }
 
+    It 'warns about a category without keywords and stays valid' {
+        $path = New-CatalogFile { param($c) $c.categories += [pscustomobject]@{ id = 'cat_empty'; name = 'Empty'; tier = 1; bucket = 'tech_proxy' } }
+        $report = Test-SignalCatalog -Path $path
+        $report.IsValid | Should -BeTrue
+        $report.WarningCount | Should -Be 1
+        $report.Issues[0].Severity | Should -Be 'Warning'
+        ($report | Out-String) | Should -Match 'categories\[10\]: warning: category .cat_empty. has no keywords'
+        Test-SignalCatalog -Path $path -Quiet | Should -BeTrue
+        (Get-SignalCatalog -Path $path).Categories.Count | Should -Be 11
+    }
+
     It 'returns only a boolean with -Quiet' {
         Test-SignalCatalog -Path $defaultCatalog -Quiet | Should -BeTrue
         Test-SignalCatalog -Path $referenceCatalog -Quiet | Should -BeFalse
@@ -217,8 +272,26 @@ Describe 'Test-SignalCatalog' {
         (Test-SignalCatalog -Path $path).Issues[0].Message | Should -Match 'line 3, position'
     }
 
-    It 'writes CatalogNotFound for a missing file' {
-        Get-StopErrorId { Test-SignalCatalog -Path (Join-Path (New-TestDirectory) 'missing.json') -ErrorAction Stop } |
-            Should -BeLike 'CatalogNotFound,*'
+    It 'writes CatalogNotFound for a missing file, with an action naming -Path' {
+        $failure = { Test-SignalCatalog -Path (Join-Path (New-TestDirectory) 'missing.json') -ErrorAction Stop } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'CatalogNotFound,*'
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike 'Check -Path:*'
+        $failure = { Get-SignalCatalog -Path (Join-Path (New-TestDirectory) 'missing.json') -ErrorAction Stop } | Should -Throw -PassThru
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike 'Check -Path:*'
+        $failure = { Measure-OfferSignal -Text USD -CatalogPath (Join-Path (New-TestDirectory) 'missing.json') } | Should -Throw -PassThru
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike 'Check -CatalogPath:*'
+    }
+
+    It 'refuses a path of another provider or a missing drive with PathNotFileSystem, like every file parameter' {
+        foreach ($path in 'Env:PATH', 'function:prompt', 'Q:/x.json') {
+            foreach ($run in { Test-SignalCatalog -Path $path -ErrorAction Stop }, { Get-SignalCatalog -Path $path -ErrorAction Stop },
+                { Measure-OfferSignal -Text USD -CatalogPath $path }) {
+                $failure = $run | Should -Throw -PassThru
+                $failure.FullyQualifiedErrorId | Should -BeLike 'PathNotFileSystem,*'
+                $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+                $failure.TargetObject | Should -Be $path
+            }
+        }
+        Test-SignalCatalog -Path 'Env:PATH' -Quiet | Should -BeFalse
     }
 }

@@ -105,11 +105,11 @@ Describe 'Get-IngestionRun and the store it opens' {
                 @{ Id = 'PathNotFileSystem,JobSignal.Cmdlets.Commands.GetInfojobsOfferCommand'
                     Message = "-SavePayloadPath 'Env:/js-payloads' is not a file-system path:*"
                     Run = { Get-InfojobsOffer -Query 'tesorero' -Credential $credential -BaseUri 'http://127.0.0.1:9/' -SavePayloadPath 'Env:/js-payloads' } }
-                @{ Id = 'CatalogNotFound,JobSignal.Cmdlets.Commands.MeasureOfferSignalCommand'
-                    Message = "The catalog path from the parameter 'Env:/js-catalog' is not a file-system path:*"
+                @{ Id = 'PathNotFileSystem,JobSignal.Cmdlets.Commands.MeasureOfferSignalCommand'
+                    Message = "-CatalogPath 'Env:/js-catalog' is not a file-system path:*"
                     Run = { Measure-OfferSignal -Title 'Tesorero' -Description 'USD' -CatalogPath 'Env:/js-catalog' } }
-                @{ Id = 'CatalogNotFound,JobSignal.Cmdlets.Commands.MeasureOfferSignalCommand'
-                    Message = "The catalog path from the parameter ' ' is not a file-system path: it is blank."
+                @{ Id = 'PathNotFileSystem,JobSignal.Cmdlets.Commands.MeasureOfferSignalCommand'
+                    Message = "-CatalogPath ' ' is not a file-system path: it is blank."
                     Run = { Measure-OfferSignal -Title 'Tesorero' -Description 'USD' -CatalogPath ' ' } }
             )
             foreach ($case in $cases) {

@@ -21,9 +21,9 @@ public sealed class GetSignalCatalogCommand : JobSignalCmdlet
         {
             try
             {
-                var location = CatalogSource.Resolve(this, path);
+                var location = CatalogSource.Resolve(this, path, "-Path");
                 WriteVerbose($"Catalog: {location.Path} ({CatalogSource.Describe(location.Origin)})");
-                WriteObject(CatalogLoader.Load(location.Path));
+                WriteObject(CatalogSource.Read(location, "-Path", CatalogLoader.Load));
             }
             catch (CatalogException ex)
             {

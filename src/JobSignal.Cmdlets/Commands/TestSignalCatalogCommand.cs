@@ -26,9 +26,9 @@ public sealed class TestSignalCatalogCommand : JobSignalCmdlet
             CatalogValidationReport report;
             try
             {
-                var location = CatalogSource.Resolve(this, path);
+                var location = CatalogSource.Resolve(this, path, "-Path");
                 WriteVerbose($"Catalog: {location.Path} ({CatalogSource.Describe(location.Origin)})");
-                report = CatalogValidator.Validate(CatalogLoader.Read(location.Path));
+                report = CatalogValidator.Validate(CatalogSource.Read(location, "-Path", CatalogLoader.Read));
             }
             catch (CatalogException ex)
             {

@@ -7,24 +7,51 @@ namespace JobSignal.Cmdlets.Infrastructure;
 /// <summary>
 /// The one place cmdlets resolve and load a catalog: the explicit parameter, else $env:JOBSIGNAL_CATALOG, else the
 /// module's default catalog; PowerShell paths are relative to $PWD. Every failure is a <see cref="CatalogException"/>
-/// (CatalogNotFound, CatalogUnreadable, CatalogInvalid) that the caller turns into an error record.
+/// (CatalogNotFound, CatalogUnreadable, CatalogInvalid, or PathNotFileSystem for another provider's path, as for every
+/// other file parameter) that the caller turns into an error record; its recommended action names the parameter.
 /// </summary>
 internal static class CatalogSource
 {
+    public const string CatalogPathParameter = "-CatalogPath";
+
     /// <summary>The catalog file to use, as a full file-system path.</summary>
-    public static CatalogLocation Resolve(PSCmdlet cmdlet, string? explicitPath)
+    /// <param name="parameterName">The cmdlet's parameter for the path ("-CatalogPath", "-Path"), for messages.</param>
+    public static CatalogLocation Resolve(PSCmdlet cmdlet, string? explicitPath, string parameterName = CatalogPathParameter)
     {
         var location = CatalogLocator.Choose(explicitPath,
             Environment.GetEnvironmentVariable(CatalogLocator.EnvironmentVariable), ModulePaths.ModuleBase(cmdlet));
         if (location.Origin == CatalogOrigin.ModuleDefault) return location;
         try
         {
-            return location with { Path = FileSystemPaths.Resolve(cmdlet, location.Path, $"The catalog path {Describe(location.Origin)}") };
+            return location with { Path = FileSystemPaths.Resolve(cmdlet, location.Path, Source(location.Origin, parameterName)) };
         }
         catch (JobSignalException ex) when (ex.ErrorId == FileSystemPaths.NotFileSystemErrorId)
         {
-            throw new CatalogException(CatalogException.NotFound, FailureKind.ObjectNotFound,
-                ex.Message, location.Path, inner: ex);
+            // Still a CatalogException, so that every caller stops (ingestion records the run failed) as for a missing file.
+            throw new CatalogException(ex.ErrorId, ex.Kind, ex.Message, location.Path, inner: ex,
+                recommendedAction: ex.RecommendedAction);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on the catalog file; a missing one's recommended action names where the path came
+    /// from (the core's names -CatalogPath, which Get-SignalCatalog and Test-SignalCatalog do not have).
+    /// </summary>
+    public static T Read<T>(CatalogLocation location, string parameterName, Func<string, T> read)
+    {
+        try
+        {
+            return read(location.Path);
+        }
+        catch (CatalogException ex) when (ex.ErrorId == CatalogException.NotFound)
+        {
+            throw ex.WithRecommendedAction(location.Origin switch
+            {
+                CatalogOrigin.Parameter => $"Check {parameterName}: give an existing catalog file, or leave {parameterName} out to use " +
+                                           $"$env:{CatalogLocator.EnvironmentVariable} or the module's default catalog.",
+                CatalogOrigin.Environment => $"Check $env:{CatalogLocator.EnvironmentVariable}, or remove it to use the module's default catalog.",
+                _ => $"The module's default catalog is missing: reinstall the module, or give a catalog with {parameterName}.",
+            });
         }
     }
 
@@ -33,7 +60,7 @@ internal static class CatalogSource
     {
         var location = Resolve(cmdlet, explicitPath);
         cmdlet.WriteVerbose($"Catalog: {location.Path} ({Describe(location.Origin)})");
-        var catalog = CompiledCatalog.Load(location.Path);
+        var catalog = Read(location, CatalogPathParameter, CompiledCatalog.Load);
         cmdlet.WriteVerbose($"Catalog {catalog.Version}: {catalog.Catalog.Keywords.Count} keywords, " +
                             $"{catalog.Catalog.AliasCount} aliases, {catalog.Catalog.Phrases.Count} phrases.");
         return catalog;
@@ -45,4 +72,7 @@ internal static class CatalogSource
         CatalogOrigin.Environment => "from $env:" + CatalogLocator.EnvironmentVariable,
         _ => "the module's default",
     };
+
+    private static string Source(CatalogOrigin origin, string parameterName) =>
+        origin == CatalogOrigin.Parameter ? parameterName : "$env:" + CatalogLocator.EnvironmentVariable;
 }

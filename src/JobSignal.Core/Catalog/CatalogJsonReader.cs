@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Catalog;
 
@@ -136,9 +137,9 @@ internal sealed class CatalogJsonReader
         };
     }
 
-    private Dictionary<int, decimal> ReadTierMap(JsonElement parent, string name, string parentPath)
+    private TierWeightMap ReadTierMap(JsonElement parent, string name, string parentPath)
     {
-        var map = new Dictionary<int, decimal>();
+        var map = new TierWeightMap();
         foreach (var (key, value, path) in MapEntries(parent, name, parentPath))
         {
             if (int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var tier)) map[tier] = value;
@@ -172,10 +173,10 @@ internal sealed class CatalogJsonReader
         return IsObject(element, path) ? read(element, path) : null;
     }
 
-    private List<T> ReadArray<T>(JsonElement parent, string name, string parentPath, bool required,
+    private ItemList<T> ReadArray<T>(JsonElement parent, string name, string parentPath, bool required,
         Func<JsonElement, string, T> readItem)
     {
-        var list = new List<T>();
+        var list = new ItemList<T>();
         if (!TryGetMember(parent, name, parentPath, required, out var element, out var path)) return list;
         if (element.ValueKind != JsonValueKind.Array)
         {
@@ -205,6 +206,9 @@ internal sealed class CatalogJsonReader
     {
         if (!TryGetMember(parent, name, parentPath, required: true, out var element, out var path)) return 0;
         if (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var value)) return value;
+        // 3.0 is a whole number too (Python's json.dumps writes a float that way).
+        if (element.ValueKind == JsonValueKind.Number && element.TryGetDecimal(out var number)
+            && number == decimal.Truncate(number) && number is >= int.MinValue and <= int.MaxValue) return (int)number;
         Report(path, $"expected a whole number, got {Describe(element)}");
         return 0;
     }

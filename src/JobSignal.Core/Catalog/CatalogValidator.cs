@@ -65,6 +65,8 @@ public static class CatalogValidator
         // Paths the reader already reported (wrong type, missing): semantic checks below them would only repeat it.
         private readonly List<string> _reported;
         private readonly Dictionary<string, string> _termIds = new(StringComparer.Ordinal);
+        // Normalized negation cue -> its path.
+        private Dictionary<string, string> _cues = new(StringComparer.Ordinal);
 
         public Checker(IReadOnlyList<CatalogIssue> structural)
         {
@@ -78,7 +80,9 @@ public static class CatalogValidator
         {
             if (string.IsNullOrWhiteSpace(catalog.Version)) Report("version", "blank version");
             var categories = CheckCategories(catalog.Categories);
+            _cues = CueTokens(catalog.Negation.Cues);
             CheckKeywords(catalog.Keywords, categories);
+            CheckCategoriesUsed(catalog);
             CheckPhrases(catalog.Phrases);
             CheckScoring(catalog.Scoring);
             CheckNegation(catalog.Negation);
@@ -101,10 +105,26 @@ public static class CatalogValidator
             return ids.Keys.ToHashSet(StringComparer.Ordinal);
         }
 
+        /// <summary>A category no keyword names can never score: a warning (the catalog still works).</summary>
+        private void CheckCategoriesUsed(SignalCatalog catalog)
+        {
+            if (catalog.Keywords.Count == 0) return; // reported once as "no keywords"
+            var used = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var keyword in catalog.Keywords) used.Add(keyword.CategoryId);
+            for (var i = 0; i < catalog.Categories.Count; i++)
+            {
+                var id = catalog.Categories[i].Id;
+                if (!string.IsNullOrWhiteSpace(id) && !used.Contains(id))
+                    Warn($"categories[{i}]", $"category '{id}' has no keywords: it can never score");
+            }
+        }
+
         private void CheckKeywords(List<CatalogKeyword> keywords, HashSet<string> categoryIds)
         {
+            if (keywords.Count == 0) Report("keywords", "no keywords");
             // Normalized alias -> where it was first seen, to find collisions across keywords.
             var aliases = new Dictionary<string, AliasOrigin>(StringComparer.Ordinal);
+            var checkedAliases = new List<(AliasOrigin Origin, string Text, string Normalized)>();
             for (var i = 0; i < keywords.Count; i++)
             {
                 var path = $"keywords[{i}]";
@@ -115,22 +135,81 @@ public static class CatalogValidator
                 else if (!IsReported("categories") && !categoryIds.Contains(keyword.CategoryId))
                     Report(path + ".categoryId", $"unknown category '{keyword.CategoryId}'");
                 if (keyword.Aliases.Count + keyword.CaseSensitiveAliases.Count == 0) Report(path + ".aliases", "no aliases");
-                CheckAliases(keyword, i, keyword.Aliases, path + ".aliases", caseSensitive: false, aliases);
+                CheckAliases(keyword, i, keyword.Aliases, path + ".aliases", caseSensitive: false, aliases, checkedAliases);
                 CheckAliases(keyword, i, keyword.CaseSensitiveAliases, path + ".caseSensitiveAliases", caseSensitive: true,
-                    aliases);
+                    aliases, checkedAliases);
                 CheckExclusions(keyword.Exclude, path, keyword.Aliases.Concat(keyword.CaseSensitiveAliases));
+            }
+            CheckEquivalentAliases(checkedAliases, aliases);
+        }
+
+        /// <summary>
+        /// Aliases of different keywords that differ as written but match the same text through the tokenizer's
+        /// equivalent readings (SPEC 5.2): 'clientes en EEUU' and 'clientes en usa' both match "clientes en EEUU";
+        /// 'us' and 'U.S.' both match "U.S."; '$' and 'usd' both match "$". Each alias is spelled every way the
+        /// tokenizer reads as its tokens, and every reading of those spellings is looked up among the other aliases.
+        /// </summary>
+        private void CheckEquivalentAliases(List<(AliasOrigin Origin, string Text, string Normalized)> checkedAliases,
+            Dictionary<string, AliasOrigin> aliases)
+        {
+            var reported = new HashSet<(string, string)>();
+            foreach (var (origin, text, normalized) in checkedAliases)
+            {
+                foreach (var spelling in Spellings(normalized))
+                {
+                    foreach (var reading in Tokenizer.Readings(spelling, MaxReadings))
+                    {
+                        if (reading == normalized || !aliases.TryGetValue(reading, out var other)) continue;
+                        if (other.KeywordIndex == origin.KeywordIndex) continue;
+                        if (origin.ExactText is not null && other.ExactText is not null) continue; // exact spellings differ
+                        // One report per pair, at the later alias (as for exact collisions).
+                        var (first, second) = other.Sequence < origin.Sequence ? (other, origin) : (origin, other);
+                        if (!reported.Add((first.Path, second.Path))) continue;
+                        var secondText = second == origin ? text : checkedAliases[second.Sequence].Text;
+                        Report(second.Path, $"alias '{secondText}' matches the same text as {first.Path} of keyword " +
+                            $"'{first.KeywordId}' (both match \"{spelling}\")");
+                    }
+                }
             }
         }
 
+        /// <summary>The alias's tokens written every way the tokenizer reads as them (bounded).</summary>
+        private static List<string> Spellings(string normalized)
+        {
+            var spellings = new List<string> { "" };
+            foreach (var token in normalized.Split(' '))
+            {
+                var others = Tokenizer.SpellingsReadAs(token);
+                var next = new List<string>(spellings.Count * (others.Count + 1));
+                foreach (var prefix in spellings)
+                {
+                    next.Add(prefix.Length == 0 ? token : prefix + " " + token);
+                    foreach (var other in others)
+                        if (next.Count < MaxReadings) next.Add(prefix.Length == 0 ? other : prefix + " " + other);
+                }
+                spellings = next;
+            }
+            return spellings;
+        }
+
+        /// <summary>Aliases are short: this bounds the work a pathological one ("u s u s u s ...") could cause.</summary>
+        private const int MaxReadings = 256;
+
         private void CheckAliases(CatalogKeyword keyword, int keywordIndex, List<string> list, string listPath,
-            bool caseSensitive, Dictionary<string, AliasOrigin> all)
+            bool caseSensitive, Dictionary<string, AliasOrigin> all,
+            List<(AliasOrigin Origin, string Text, string Normalized)> checkedAliases)
         {
             for (var j = 0; j < list.Count; j++)
             {
                 var path = $"{listPath}[{j}]";
                 var normalized = NormalizedPhrase(list[j], path, "alias");
                 if (normalized is null) continue;
-                var origin = new AliasOrigin(keywordIndex, keyword.Id, path, caseSensitive ? list[j] : null);
+                // Other spellings that normalize alike are harmless; the very same text twice is a copy-paste slip.
+                var copyOf = list.IndexOf(list[j]);
+                if (copyOf < j) Warn(path, $"alias '{list[j]}' repeats {listPath}[{copyOf}]");
+                CheckNotCue(normalized, list[j], path, "alias");
+                var origin = new AliasOrigin(keywordIndex, keyword.Id, path, caseSensitive ? list[j] : null, checkedAliases.Count);
+                checkedAliases.Add((origin, list[j], normalized));
                 if (!all.TryAdd(normalized, origin))
                 {
                     var first = all[normalized];
@@ -152,6 +231,7 @@ public static class CatalogValidator
                 CheckId(phrase.Id, path, _termIds);
                 CheckTier(phrase.Tier, path + ".tier");
                 var normalized = NormalizedPhrase(phrase.Phrase, path + ".phrase", "phrase");
+                if (normalized is not null) CheckNotCue(normalized, phrase.Phrase, path + ".phrase", "phrase");
                 if (normalized is not null && !texts.TryAdd(normalized, path))
                     Report(path + ".phrase", $"'{phrase.Phrase}' is the same phrase as {texts[normalized]}");
                 CheckExclusions(phrase.Exclude, path, [phrase.Phrase]);
@@ -187,12 +267,16 @@ public static class CatalogValidator
             CheckNotNegative(scoring.FxCoreThreshold, path + ".fxCoreThreshold");
             CheckNotNegative(scoring.NoFxCoreCap, path + ".noFxCoreCap");
             CheckNotNegative(scoring.Synergy.Max, path + ".synergy.max");
+            var bonusBuckets = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var i = 0; i < scoring.Synergy.Bonuses.Count; i++)
             {
                 var bonusPath = $"{path}.synergy.bonuses[{i}]";
                 var bonus = scoring.Synergy.Bonuses[i];
                 if (!SignalBuckets.IsKnown(bonus.Bucket))
                     Report(bonusPath + ".bucket", $"unknown bucket '{bonus.Bucket}' (known: {string.Join(", ", SignalBuckets.All)})");
+                else if (!bonusBuckets.TryAdd(bonus.Bucket, i))
+                    Warn(bonusPath + ".bucket", $"a second bonus for '{bonus.Bucket}' (first: {path}.synergy.bonuses[{bonusBuckets[bonus.Bucket]}]): " +
+                        "both are added when the bucket reaches their thresholds");
                 CheckNotNegative(bonus.Threshold, bonusPath + ".threshold");
                 CheckNotNegative(bonus.Amount, bonusPath + ".amount");
             }
@@ -201,13 +285,16 @@ public static class CatalogValidator
                 Report(path + ".strongThreshold", $"strongThreshold {scoring.StrongThreshold} outside 0-{scoring.MaxScore}");
         }
 
-        private void CheckTierMap(Dictionary<int, decimal> map, string path)
+        private void CheckTierMap(TierWeightMap map, string path)
         {
             for (var tier = 1; tier <= 3; tier++)
                 if (!map.ContainsKey(tier)) Report($"{path}.{tier}", "missing");
-            foreach (var (tier, weight) in map)
+            foreach (var (key, weight) in map)
             {
-                if (tier is < 1 or > 3) Report($"{path}.{tier}", $"tier {tier} outside 1-3");
+                // The reader keys tiers by their number; a map built in code may hold anything.
+                if (!int.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var tier)
+                    || TierWeightMap.Key(tier) != key) Report($"{path}.{key}", $"'{key}' is not a tier: use \"1\", \"2\" or \"3\"");
+                else if (tier is < 1 or > 3) Report($"{path}.{tier}", $"tier {tier} outside 1-3");
                 else CheckNotNegative(weight, $"{path}.{tier}");
             }
         }
@@ -278,6 +365,11 @@ public static class CatalogValidator
             if (!IsReported(path)) _issues.Add(new CatalogIssue(path, message));
         }
 
+        private void Warn(string path, string message)
+        {
+            if (!IsReported(path)) _issues.Add(new CatalogIssue(path, message, CatalogIssueSeverity.Warning));
+        }
+
         /// <summary>The reader already reported this path, a parent of it, or the whole document.</summary>
         private bool IsReported(string path)
         {
@@ -289,6 +381,25 @@ public static class CatalogValidator
             return false;
         }
 
-        private sealed record AliasOrigin(int KeywordIndex, string KeywordId, string Path, string? ExactText);
+        /// <summary>An alias or phrase that is a negation cue would match every cue in an offer and count.</summary>
+        private void CheckNotCue(string normalized, string text, string path, string what)
+        {
+            if (_cues.TryGetValue(normalized, out var cuePath))
+                Report(path, $"{what} '{text}' is a negation cue ({cuePath}): it would match every '{normalized}' of an offer");
+        }
+
+        private static Dictionary<string, string> CueTokens(List<string> cues)
+        {
+            var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < cues.Count; i++)
+            {
+                var normalized = Tokenizer.Normalize(cues[i]);
+                if (normalized.Length > 0) tokens.TryAdd(normalized, $"negation.cues[{i}]");
+            }
+            return tokens;
+        }
+
+        /// <param name="Sequence">The alias's index in the order aliases were checked (file order).</param>
+        private sealed record AliasOrigin(int KeywordIndex, string KeywordId, string Path, string? ExactText, int Sequence);
     }
 }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using JobSignal.Core.Signal;
+
 namespace JobSignal.Core.Catalog;
 
 /// <summary>The four buckets categories add up into (SPEC 5.3); each has its own cap.</summary>
@@ -22,9 +25,10 @@ public sealed class SignalCatalog
 {
     public string Version { get; set; } = "";
     public string? Description { get; set; }
-    public List<CatalogCategory> Categories { get; set; } = [];
-    public List<CatalogKeyword> Keywords { get; set; } = [];
-    public List<CatalogPhrase> Phrases { get; set; } = [];
+    // ItemLists: Export-Csv of a catalog shows the ids rather than a list's type name.
+    public ItemList<CatalogCategory> Categories { get; set; } = [];
+    public ItemList<CatalogKeyword> Keywords { get; set; } = [];
+    public ItemList<CatalogPhrase> Phrases { get; set; } = [];
     public ScoringProfile Scoring { get; set; } = new();
     public NegationRules Negation { get; set; } = new();
 
@@ -42,6 +46,8 @@ public sealed class CatalogCategory
     public int Tier { get; set; }
     /// <summary>One of <see cref="SignalBuckets"/>.</summary>
     public string Bucket { get; set; } = "";
+
+    public override string ToString() => Id;
 }
 
 public sealed class CatalogKeyword
@@ -55,6 +61,8 @@ public sealed class CatalogKeyword
     /// <summary>Matched only when the original text has exactly this spelling (tickers such as <c>CAD</c>).</summary>
     public List<string> CaseSensitiveAliases { get; set; } = [];
     public List<ExclusionRule> Exclude { get; set; } = [];
+
+    public override string ToString() => Id;
 }
 
 public sealed class CatalogPhrase
@@ -64,6 +72,8 @@ public sealed class CatalogPhrase
     /// <summary>1-3; selects the weight of <see cref="ScoringProfile.PhraseTierWeights"/>.</summary>
     public int Tier { get; set; }
     public List<ExclusionRule> Exclude { get; set; } = [];
+
+    public override string ToString() => Id;
 }
 
 /// <summary>A context that vetoes a hit: any of <see cref="Near"/> within <see cref="Window"/> tokens of it.</summary>
@@ -81,9 +91,9 @@ public sealed class ExclusionRule
 public sealed class ScoringProfile
 {
     /// <summary>Category tier (1-3) -> points (default 1.0, 2.5, 4.0).</summary>
-    public Dictionary<int, decimal> TierWeights { get; set; } = [];
+    public TierWeightMap TierWeights { get; set; } = new();
     /// <summary>Phrase tier (1-3) -> points (default 0.6, 1.2, 2.0).</summary>
-    public Dictionary<int, decimal> PhraseTierWeights { get; set; } = [];
+    public TierWeightMap PhraseTierWeights { get; set; } = new();
     /// <summary>Field (title, description, optional requirements) -> multiplier.</summary>
     public Dictionary<string, decimal> FieldWeights { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Bucket -> the most its categories may add.</summary>
@@ -96,6 +106,35 @@ public sealed class ScoringProfile
     /// <summary>An offer is strong when its score is at least this.</summary>
     public int StrongThreshold { get; set; }
     public int MaxScore { get; set; }
+
+    /// <summary>"strong >= 6 of 10, fxCore >= 2, synergy max 1.8, no fxCore cap 5" (Export-Csv of a catalog).</summary>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"strong >= {StrongThreshold} of {MaxScore}, fxCore >= {FxCoreThreshold}, synergy max {Synergy.Max}, no fxCore cap {NoFxCoreCap}");
+}
+
+/// <summary>
+/// Tier -> weight, keyed by the tier as text ("1", "2", "3") as in the catalog file, so that ConvertTo-Json of a
+/// catalog works (it refuses dictionaries whose keys are not strings); <c>map[3]</c> reads and writes by number.
+/// </summary>
+public sealed class TierWeightMap : Dictionary<string, decimal>
+{
+    public TierWeightMap() : base(StringComparer.Ordinal)
+    {
+    }
+
+    public decimal this[int tier]
+    {
+        get => this[Key(tier)];
+        set => this[Key(tier)] = value;
+    }
+
+    public bool ContainsKey(int tier) => ContainsKey(Key(tier));
+
+    public static string Key(int tier) => tier.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>"1=1, 2=2.5, 3=4" (Export-Csv, string interpolation).</summary>
+    public override string ToString() =>
+        string.Join(", ", this.Select(weight => $"{weight.Key}={weight.Value.ToString(CultureInfo.InvariantCulture)}"));
 }
 
 public sealed class SynergyRules
@@ -121,4 +160,7 @@ public sealed class NegationRules
     public int WindowBefore { get; set; }
     /// <summary>Tokens after the hit's last token that are looked at.</summary>
     public int WindowAfter { get; set; }
+
+    /// <summary>"no, sin, not, without (8 before, 2 after)" (Export-Csv of a catalog).</summary>
+    public override string ToString() => $"{string.Join(", ", Cues)} ({WindowBefore} before, {WindowAfter} after)";
 }

@@ -1,6 +1,11 @@
+using System.Globalization;
+
 namespace JobSignal.Core.Signal;
 
-/// <summary>Cuts about 120 characters of original text around a hit, on word boundaries, on one line.</summary>
+/// <summary>
+/// Cuts about 120 characters of original text around a hit, on word boundaries (else text-element boundaries, so an
+/// emoji is never halved into U+FFFD and no snippet starts with a bare combining mark), on one line.
+/// </summary>
 internal static class EvidenceSnippet
 {
     internal const int Width = 120;
@@ -27,9 +32,32 @@ internal static class EvidenceSnippet
                 var space = text.AsSpan(from, end - from).LastIndexOfAny(' ', '\n', '\t');
                 if (space >= 0) end = from + space;
             }
+            // A cut with no space nearby can fall inside a surrogate pair, a combining sequence or an emoji sequence.
+            if (start > 0) start = Math.Min(ElementBoundary(text, start, after: true), offset);
+            if (end < text.Length) end = Math.Max(ElementBoundary(text, end, after: false), offset + length);
         }
         return Clean(text.AsSpan(start, end - start), start > 0, end < text.Length);
     }
+
+    /// <summary>The text-element boundary at or after (or at or before) <paramref name="index"/>.</summary>
+    private static int ElementBoundary(string text, int index, bool after)
+    {
+        // Elements are walked from the last whitespace before the cut (a boundary); at most ElementScan characters
+        // back, so a long run without spaces costs little (and resynchronizes within an element or two).
+        var from = index;
+        var floor = Math.Max(0, index - ElementScan);
+        while (from > floor && !char.IsWhiteSpace(text[from - 1])) from--;
+        var boundary = from;
+        while (boundary < index)
+        {
+            var next = boundary + StringInfo.GetNextTextElementLength(text.AsSpan(boundary));
+            if (next > index) return after ? next : boundary;
+            boundary = next;
+        }
+        return boundary;
+    }
+
+    private const int ElementScan = 32;
 
     /// <summary>One line of printable text: whitespace and controls collapse to one space, lone surrogates become U+FFFD.</summary>
     internal static string Clean(ReadOnlySpan<char> span, bool cutBefore = false, bool cutAfter = false)

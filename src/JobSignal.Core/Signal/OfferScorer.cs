@@ -16,12 +16,17 @@ public sealed class OfferScorer
     private const string RequirementsField = "requirements";
 
     private readonly decimal[] _fieldWeights;
+    // By tier (index 1-3): an array read per hit instead of the catalog's map.
+    private readonly decimal[] _tierWeights;
+    private readonly decimal[] _phraseTierWeights;
 
     public OfferScorer(CompiledCatalog catalog)
     {
         Catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
         Matcher = new KeywordMatcher(catalog);
         _fieldWeights = FieldWeights(catalog.Scoring);
+        _tierWeights = ByTier(catalog.Scoring.TierWeights);
+        _phraseTierWeights = ByTier(catalog.Scoring.PhraseTierWeights);
     }
 
     public CompiledCatalog Catalog { get; }
@@ -49,7 +54,7 @@ public sealed class OfferScorer
     {
         ArgumentNullException.ThrowIfNull(hits);
         var scoring = Catalog.Scoring;
-        var counted = hits.Where(h => h.Counts).ToList();
+        var counted = new ItemList<SignalHit>(hits.Where(h => h.Counts));
 
         // Best hit per category and per phrase, in one pass over the hits (never over the catalog).
         var bestByTerm = new Dictionary<(SignalTermKind, string), Best>();
@@ -57,16 +62,16 @@ public sealed class OfferScorer
         {
             var term = Catalog.TermsById[hit.Id];
             var key = hit.Kind == SignalTermKind.Keyword ? (hit.Kind, term.Category!.Id) : (hit.Kind, hit.Id);
-            var tierWeight = hit.Kind == SignalTermKind.Keyword ? scoring.TierWeights[term.Tier] : scoring.PhraseTierWeights[term.Tier];
+            var tierWeight = hit.Kind == SignalTermKind.Keyword ? _tierWeights[term.Tier] : _phraseTierWeights[term.Tier];
             var points = Normalize(tierWeight * FieldWeight(hit.Field));
             if (!bestByTerm.TryGetValue(key, out var best)) bestByTerm[key] = new Best(term, hit, tierWeight, points, 1);
             else bestByTerm[key] = points > best.Points ? new Best(term, hit, tierWeight, points, best.Count + 1)
                 : best with { Count = best.Count + 1 };
         }
-        var categories = bestByTerm.Values.Where(b => b.Term.Kind == SignalTermKind.Keyword)
-            .OrderBy(b => b.Term.CategoryIndex).Select(ToContribution).ToList();
-        var phrases = bestByTerm.Values.Where(b => b.Term.Kind == SignalTermKind.Phrase)
-            .OrderBy(b => b.Term.Order).Select(ToContribution).ToList();
+        var categories = new ItemList<SignalContribution>(bestByTerm.Values.Where(b => b.Term.Kind == SignalTermKind.Keyword)
+            .OrderBy(b => b.Term.CategoryIndex).Select(ToContribution));
+        var phrases = new ItemList<SignalContribution>(bestByTerm.Values.Where(b => b.Term.Kind == SignalTermKind.Phrase)
+            .OrderBy(b => b.Term.Order).Select(ToContribution));
 
         var buckets = SignalBuckets.All.Select(bucket =>
         {
@@ -76,7 +81,7 @@ public sealed class OfferScorer
         }).ToList();
         var fxCore = buckets.First(b => b.Bucket == SignalBuckets.DirectFx).Uncapped >= scoring.FxCoreThreshold;
 
-        var synergy = scoring.Synergy.Bonuses.Select(bonus =>
+        var synergy = new ItemList<SynergyPart>(scoring.Synergy.Bonuses.Select(bonus =>
         {
             var points = buckets.First(b => b.Bucket == bonus.Bucket).Capped;
             return new SynergyPart
@@ -86,9 +91,11 @@ public sealed class OfferScorer
                 Amount = bonus.Amount,
                 BucketPoints = points,
                 Applied = fxCore && points >= bonus.Threshold,
+                Reason = !fxCore ? SynergyPart.NoFxCore : points < bonus.Threshold ? SynergyPart.BelowThreshold : null,
             };
-        }).ToList();
-        var synergyPoints = Math.Min(synergy.Where(s => s.Applied).Sum(s => s.Amount), scoring.Synergy.Max);
+        }));
+        var synergyUncapped = synergy.Where(s => s.Applied).Sum(s => s.Amount);
+        var synergyPoints = Math.Min(synergyUncapped, scoring.Synergy.Max);
 
         var categoryPoints = buckets.Sum(b => b.Capped);
         var phrasePoints = phrases.Sum(p => p.Points);
@@ -116,16 +123,20 @@ public sealed class OfferScorer
             CategoryPoints = Normalize(categoryPoints),
             PhrasePoints = Normalize(phrasePoints),
             SynergyPoints = Normalize(synergyPoints),
-            Buckets = buckets.Select(b => b with
+            SynergyUncapped = Normalize(synergyUncapped),
+            SynergyMax = Normalize(scoring.Synergy.Max),
+            FxCoreThreshold = Normalize(scoring.FxCoreThreshold),
+            MaxScore = scoring.MaxScore,
+            Buckets = new ItemList<BucketScore>(buckets.Select(b => b with
             {
                 Uncapped = Normalize(b.Uncapped), Cap = Normalize(b.Cap), Capped = Normalize(b.Capped),
-            }).ToList(),
+            })),
             Categories = categories,
             Phrases = phrases,
             Synergy = synergy,
             Hits = counted,
-            NegatedHits = hits.Where(h => h.Negated && !h.Excluded).ToList(),
-            ExcludedHits = hits.Where(h => h.Excluded).ToList(),
+            NegatedHits = new ItemList<SignalHit>(hits.Where(h => h.Negated && !h.Excluded)),
+            ExcludedHits = new ItemList<SignalHit>(hits.Where(h => h.Excluded)),
         };
     }
 
@@ -162,6 +173,13 @@ public sealed class OfferScorer
             description,
             weights.TryGetValue(RequirementsField, out var requirements) ? requirements : description,
         ];
+    }
+
+    private static decimal[] ByTier(TierWeightMap weights)
+    {
+        var byTier = new decimal[4];
+        for (var tier = 1; tier <= 3; tier++) byTier[tier] = weights[tier];
+        return byTier;
     }
 
     /// <summary>Drops trailing zeros (2.5 x 1.0 = 2.50 -> 2.5) so explanations read and serialize cleanly.</summary>

@@ -49,4 +49,7 @@ public sealed record SignalHit
     /// <summary>Counts towards the score: neither negated nor excluded.</summary>
     [JsonIgnore]
     public bool Counts => !Negated && !Excluded;
+
+    /// <summary>"kw_usd_currency 'USD'": a hit in a list (Export-Csv of a score) as text.</summary>
+    public override string ToString() => $"{Id} '{Text}'";
 }

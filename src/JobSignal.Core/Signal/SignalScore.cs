@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using JobSignal.Core.Catalog;
 
@@ -36,17 +37,35 @@ public sealed record SignalScore
     public decimal PhrasePoints { get; init; }
     /// <summary>Synergy after its maximum.</summary>
     public decimal SynergyPoints { get; init; }
+    // The four below are null in explanations stored before they were recorded: nothing is guessed for those.
+    /// <summary>The applied synergy bonuses added up, before the catalog's synergy maximum.</summary>
+    public decimal? SynergyUncapped { get; init; }
+    /// <summary>The catalog's synergy maximum.</summary>
+    public decimal? SynergyMax { get; init; }
+    /// <summary>The catalog's fxCoreThreshold (uncapped direct_fx points needed for fxCore).</summary>
+    public decimal? FxCoreThreshold { get; init; }
+    /// <summary>The catalog's maxScore: raw above it is clamped to it.</summary>
+    public int? MaxScore { get; init; }
 
-    public IReadOnlyList<BucketScore> Buckets { get; init; } = [];
-    public IReadOnlyList<SignalContribution> Categories { get; init; } = [];
-    public IReadOnlyList<SignalContribution> Phrases { get; init; } = [];
-    public IReadOnlyList<SynergyPart> Synergy { get; init; } = [];
+    /// <summary>The synergy maximum cut the applied bonuses (<see cref="SynergyUncapped"/> - <see cref="SynergyPoints"/> was lost).</summary>
+    [JsonIgnore]
+    public bool SynergyCapped => SynergyUncapped > SynergyPoints;
+
+    /// <summary>Raw was above <see cref="MaxScore"/> (or below 0) and the score was clamped.</summary>
+    [JsonIgnore]
+    public bool Clamped => Raw > MaxScore || Raw < 0;
+
+    // ItemLists, so that Export-Csv of a score shows "direct_fx 4, ..." rather than a list's type name.
+    public ItemList<BucketScore> Buckets { get; init; } = [];
+    public ItemList<SignalContribution> Categories { get; init; } = [];
+    public ItemList<SignalContribution> Phrases { get; init; } = [];
+    public ItemList<SynergyPart> Synergy { get; init; } = [];
     /// <summary>Every hit that counted, in field and position order.</summary>
-    public IReadOnlyList<SignalHit> Hits { get; init; } = [];
+    public ItemList<SignalHit> Hits { get; init; } = [];
     /// <summary>Hits dropped because a negation cue stood nearby (not counting excluded ones).</summary>
-    public IReadOnlyList<SignalHit> NegatedHits { get; init; } = [];
+    public ItemList<SignalHit> NegatedHits { get; init; } = [];
     /// <summary>Hits dropped because an exclusion context of their keyword stood nearby.</summary>
-    public IReadOnlyList<SignalHit> ExcludedHits { get; init; } = [];
+    public ItemList<SignalHit> ExcludedHits { get; init; } = [];
 
     [JsonIgnore]
     public int NegatedCount => NegatedHits.Count;
@@ -80,6 +99,12 @@ public sealed record BucketScore
 
     [JsonIgnore]
     public bool IsCapped => Uncapped > Cap;
+
+    /// <summary>"direct_fx 7 (capped from 8)": an item of <see cref="SignalScore.Buckets"/> as text.</summary>
+    public override string ToString() =>
+        IsCapped ? $"{Bucket} {N(Capped)} (capped from {N(Uncapped)})" : $"{Bucket} {N(Capped)}";
+
+    internal static string N(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 }
 
 /// <summary>
@@ -102,14 +127,28 @@ public sealed record SignalContribution
     /// <summary>How many counted hits there were; only <see cref="Hit"/> scored.</summary>
     public int HitCount { get; init; }
     public SignalHit Hit { get; init; } = new();
+
+    /// <summary>"cat_fx_currency_ops +4": an item of <see cref="SignalScore.Categories"/> or Phrases as text.</summary>
+    public override string ToString() => $"{Id} +{BucketScore.N(Points)}";
 }
 
 /// <summary>One synergy bonus: applied when fxCore holds and the bucket (capped) reached the threshold.</summary>
 public sealed record SynergyPart
 {
+    /// <summary><see cref="Reason"/> when the offer has no fxCore: no bonus applies whatever the bucket holds.</summary>
+    public const string NoFxCore = "no fxCore";
+    /// <summary><see cref="Reason"/> when the bucket's capped points stayed under the threshold.</summary>
+    public const string BelowThreshold = "below threshold";
+
     public string Bucket { get; init; } = "";
     public decimal Threshold { get; init; }
     public decimal Amount { get; init; }
     public decimal BucketPoints { get; init; }
     public bool Applied { get; init; }
+    /// <summary>Why the bonus was not applied (<see cref="NoFxCore"/>, <see cref="BelowThreshold"/>); null when it was.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>"intl_footprint +1" or "business_model not applied (no fxCore)".</summary>
+    public override string ToString() =>
+        Applied ? $"{Bucket} +{BucketScore.N(Amount)}" : $"{Bucket} not applied{(Reason is null ? "" : $" ({Reason})")}";
 }

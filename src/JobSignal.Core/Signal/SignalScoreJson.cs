@@ -17,6 +17,11 @@ namespace JobSignal.Core.Signal;
 /// halves the JSON of a typical offer (it was larger than the offer's own text). Format 1, with the winning hit
 /// written out in full, is still read.
 /// </para>
+/// <para>
+/// <c>synergyUncapped</c>, <c>synergyMax</c>, <c>fxCoreThreshold</c>, <c>maxScore</c> and a synergy part's
+/// <c>reason</c> were added to format 2 without a new number: they are optional (absent in older explanations, read
+/// as null) and older modules ignore them, where a format 3 would make them refuse every newer explanation.
+/// </para>
 /// </summary>
 public static class SignalScoreJson
 {
@@ -79,11 +84,11 @@ public static class SignalScoreJson
     {
         var hits = new Dictionary<(string, SignalField, int), SignalHit>();
         foreach (var hit in score.Hits) hits.TryAdd((hit.Id, hit.Field, hit.Position), hit);
-        IReadOnlyList<SignalContribution> Resolve(IReadOnlyList<SignalContribution> contributions) =>
-            contributions.Select(c => hits.TryGetValue((c.Hit.Id, c.Hit.Field, c.Hit.Position), out var hit)
+        ItemList<SignalContribution> Resolve(ItemList<SignalContribution> contributions) =>
+            new(contributions.Select(c => hits.TryGetValue((c.Hit.Id, c.Hit.Field, c.Hit.Position), out var hit)
                 ? c with { Hit = hit }
                 : throw Invalid($"The stored score explanation's contribution '{c.Id}' names hit '{c.Hit.Id}' at {c.Hit.Field} " +
-                                $"position {c.Hit.Position}, which it does not list.", null)).ToList();
+                                $"position {c.Hit.Position}, which it does not list.", null)));
         return score with { Categories = Resolve(score.Categories), Phrases = Resolve(score.Phrases) };
     }
 
@@ -106,6 +111,10 @@ public static class SignalScoreJson
         w.WriteNumber(Names.CategoryPoints, s.CategoryPoints);
         w.WriteNumber(Names.PhrasePoints, s.PhrasePoints);
         w.WriteNumber(Names.SynergyPoints, s.SynergyPoints);
+        if (s.SynergyUncapped is { } synergyUncapped) w.WriteNumber(Names.SynergyUncapped, synergyUncapped);
+        if (s.SynergyMax is { } synergyMax) w.WriteNumber(Names.SynergyMax, synergyMax);
+        if (s.FxCoreThreshold is { } fxCoreThreshold) w.WriteNumber(Names.FxCoreThreshold, fxCoreThreshold);
+        if (s.MaxScore is { } maxScore) w.WriteNumber(Names.MaxScore, maxScore);
 
         WriteObjects(w, Names.Buckets, s.Buckets, WriteBucket);
         WriteObjects(w, Names.Categories, s.Categories, WriteContribution);
@@ -145,6 +154,7 @@ public static class SignalScoreJson
         w.WriteNumber(Names.Amount, p.Amount);
         w.WriteNumber(Names.BucketPoints, p.BucketPoints);
         w.WriteBoolean(Names.Applied, p.Applied);
+        WriteIfNotNull(w, Names.Reason, p.Reason);
     }
 
     // Format 2: the winning hit is a reference to its entry in "hits".
@@ -216,6 +226,7 @@ public static class SignalScoreJson
         public static readonly JsonEncodedText FieldWeight = JsonEncodedText.Encode("fieldWeight");
         public static readonly JsonEncodedText Format = JsonEncodedText.Encode("format");
         public static readonly JsonEncodedText FxCore = JsonEncodedText.Encode("fxCore");
+        public static readonly JsonEncodedText FxCoreThreshold = JsonEncodedText.Encode("fxCoreThreshold");
         public static readonly JsonEncodedText GuardApplied = JsonEncodedText.Encode("guardApplied");
         public static readonly JsonEncodedText GuardCap = JsonEncodedText.Encode("guardCap");
         public static readonly JsonEncodedText Hit = JsonEncodedText.Encode("hit");
@@ -224,6 +235,7 @@ public static class SignalScoreJson
         public static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
         public static readonly JsonEncodedText Kind = JsonEncodedText.Encode("kind");
         public static readonly JsonEncodedText Length = JsonEncodedText.Encode("length");
+        public static readonly JsonEncodedText MaxScore = JsonEncodedText.Encode("maxScore");
         public static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
         public static readonly JsonEncodedText Negated = JsonEncodedText.Encode("negated");
         public static readonly JsonEncodedText NegatedHits = JsonEncodedText.Encode("negatedHits");
@@ -237,10 +249,13 @@ public static class SignalScoreJson
         public static readonly JsonEncodedText Position = JsonEncodedText.Encode("position");
         public static readonly JsonEncodedText Raw = JsonEncodedText.Encode("raw");
         public static readonly JsonEncodedText RawBeforeGuard = JsonEncodedText.Encode("rawBeforeGuard");
+        public static readonly JsonEncodedText Reason = JsonEncodedText.Encode("reason");
         public static readonly JsonEncodedText Score = JsonEncodedText.Encode("score");
         public static readonly JsonEncodedText Strong = JsonEncodedText.Encode("strong");
         public static readonly JsonEncodedText Synergy = JsonEncodedText.Encode("synergy");
+        public static readonly JsonEncodedText SynergyMax = JsonEncodedText.Encode("synergyMax");
         public static readonly JsonEncodedText SynergyPoints = JsonEncodedText.Encode("synergyPoints");
+        public static readonly JsonEncodedText SynergyUncapped = JsonEncodedText.Encode("synergyUncapped");
         public static readonly JsonEncodedText Term = JsonEncodedText.Encode("term");
         public static readonly JsonEncodedText Text = JsonEncodedText.Encode("text");
         public static readonly JsonEncodedText Threshold = JsonEncodedText.Encode("threshold");

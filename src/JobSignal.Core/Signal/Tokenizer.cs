@@ -81,6 +81,62 @@ public static class Tokenizer
         return sink.Builder.ToString();
     }
 
+    /// <summary>
+    /// The other spellings this tokenizer also reads as <paramref name="token"/>: the reverse of the injections of
+    /// <see cref="AddSequenceAlternatives"/> and of the currency marks (<c>us</c> is also read in <c>eeuu</c>,
+    /// <c>ee uu</c>, <c>u s</c>, <c>u s a</c>; <c>usd</c> in <c>$</c>). Catalog validation uses it to find aliases that
+    /// match the same text only through these readings; keep it in step with the rules it reverses.
+    /// </summary>
+    internal static IReadOnlyList<string> SpellingsReadAs(string token) => token switch
+    {
+        Us or Usa => s_usSpellings,
+        Uk => s_ukSpellings,
+        Latam => s_latamSpellings,
+        Usd => s_usdSpellings,
+        Gbp => s_gbpSpellings,
+        Eur => s_eurSpellings,
+        _ => [],
+    };
+
+    private static readonly string[] s_usSpellings = ["eeuu", "ee uu", "u s", "u s a"];
+    private static readonly string[] s_ukSpellings = ["u k"];
+    private static readonly string[] s_latamSpellings = ["latinoamerica"];
+    private static readonly string[] s_usdSpellings = ["$"];
+    private static readonly string[] s_gbpSpellings = ["\u00A3"];
+    private static readonly string[] s_eurSpellings = ["\u20AC"];
+
+    /// <summary>
+    /// Every reading of the whole text through its lattice (original tokens or injected alternatives), each as tokens
+    /// joined by spaces; at most <paramref name="limit"/>. "U.S. market" -> "u s market", "us market", "usa market".
+    /// </summary>
+    internal static List<string> Readings(string text, int limit)
+    {
+        var tokenized = Tokenize(text);
+        var readings = new List<string>();
+        var path = new List<string>();
+        AddReadings(tokenized, 0, path, readings, limit);
+        return readings;
+    }
+
+    private static void AddReadings(TokenizedText text, int slot, List<string> path, List<string> readings, int limit)
+    {
+        if (readings.Count >= limit) return;
+        if (slot == text.Count)
+        {
+            readings.Add(string.Join(' ', path));
+            return;
+        }
+        path.Add(text.TokenSpan[slot].Value);
+        AddReadings(text, slot + 1, path, readings, limit);
+        path.RemoveAt(path.Count - 1);
+        foreach (var alternative in text.AlternativesAt(slot))
+        {
+            path.Add(alternative.Value);
+            AddReadings(text, slot + alternative.SlotCount, path, readings, limit);
+            path.RemoveAt(path.Count - 1);
+        }
+    }
+
     private static void AddSequenceAlternatives(ReadOnlySpan<Token> tokens, List<TokenAlternative> alternatives)
     {
         for (var i = 0; i < tokens.Length; i++)

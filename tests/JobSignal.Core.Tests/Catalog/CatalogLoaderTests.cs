@@ -18,6 +18,21 @@ public sealed class CatalogLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Keys_tier_weights_by_text_and_reads_lists_as_their_ids()
+    {
+        // ConvertTo-Json refuses dictionaries keyed by anything but strings; Export-Csv shows a list by its ToString.
+        var catalog = CatalogLoader.Load(SignalTestData.DefaultCatalogPath);
+        Assert.Equal(new[] { "1", "2", "3" }, catalog.Scoring.TierWeights.Keys.Order());
+        Assert.IsAssignableFrom<IDictionary<string, decimal>>(catalog.Scoring.PhraseTierWeights);
+        Assert.Equal("1=1.0, 2=2.5, 3=4.0", catalog.Scoring.TierWeights.ToString());
+        Assert.StartsWith("cat_fx_currency_ops, cat_fx_crossborder_payments, ", catalog.Categories.ToString());
+        Assert.StartsWith("kw_usd_currency, kw_gbp_currency, ", catalog.Keywords.ToString());
+        Assert.StartsWith(catalog.Phrases[0].Id + ", ", catalog.Phrases.ToString());
+        Assert.Equal("strong >= 6 of 10, fxCore >= 2.0, synergy max 1.8, no fxCore cap 5.0", catalog.Scoring.ToString());
+        Assert.Equal("no, sin, not, without (8 before, 2 after)", catalog.Negation.ToString());
+    }
+
+    [Fact]
     public void Loads_the_default_catalog_with_every_section()
     {
         var catalog = CatalogLoader.Load(SignalTestData.DefaultCatalogPath);

@@ -58,6 +58,20 @@ public class CatalogValidatorTests
     }
 
     [Fact]
+    public void Accepts_whole_numbers_written_with_a_fraction_of_zero()
+    {
+        // Python's json.dumps writes 3.0 for a float 3: the value is whole, so it is a tier like 3.
+        var json = Default();
+        Category(json, 0)["tier"] = JsonNode.Parse("3.0");
+        Scoring(json)["maxScore"] = JsonNode.Parse("10.00");
+        Scoring(json)["strongThreshold"] = JsonNode.Parse("6e0");
+        var read = CatalogLoader.Parse(json.ToJsonString());
+
+        Assert.Empty(CatalogValidator.Validate(read).Issues);
+        Assert.Equal((3, 10, 6), (read.Catalog!.Categories[0].Tier, read.Catalog.Scoring.MaxScore, read.Catalog.Scoring.StrongThreshold));
+    }
+
+    [Fact]
     public void Reports_unknown_properties_and_suggests_the_right_spelling()
     {
         var issues = IssuesAfter(c =>
@@ -108,6 +122,84 @@ public class CatalogValidatorTests
     {
         Assert.Equal("keywords[9].aliases[0]: alias 'Pagos Internacionales' collides with keywords[6].aliases[1] of keyword 'kw_international_payments'",
             Only(IssuesAfter(c => Keyword(c, 9)["aliases"]![0] = "Pagos Internacionales")));
+    }
+
+    [Theory]
+    [InlineData(13, "clientes en EEUU", "keywords[13].aliases[3]: alias 'clientes en EEUU' matches the same text as keywords[12].aliases[0] of keyword 'kw_usa_market' (both match \"clientes en eeuu\")")]
+    [InlineData(13, "clientes en us", "keywords[13].aliases[3]: alias 'clientes en us' matches the same text as keywords[12].aliases[0] of keyword 'kw_usa_market' (both match \"clientes en eeuu\")")]
+    [InlineData(13, "clientes en U.S.", "keywords[13].aliases[3]: alias 'clientes en U.S.' matches the same text as keywords[12].aliases[0] of keyword 'kw_usa_market' (both match \"clientes en u s\")")]
+    [InlineData(1, "$", "keywords[1].aliases[1]: alias '$' matches the same text as keywords[0].aliases[0] of keyword 'kw_usd_currency' (both match \"$\")")]
+    public void Reports_aliases_that_match_the_same_text_through_equivalent_readings(int keyword, string alias, string expected)
+    {
+        // SPEC 5.2 reads EEUU and U.S. as us/usa, $ as usd, latinoamerica as latam: such aliases of two keywords
+        // split one text between them however differently they are written.
+        Assert.Equal(expected, Only(IssuesAfter(c => Keyword(c, keyword)["aliases"]!.AsArray().Add(alias))));
+    }
+
+    [Fact]
+    public void Reports_an_equivalent_reading_at_the_later_alias_whichever_way_it_is_found()
+    {
+        // Found from the earlier alias's spellings ("latinoamerica" reads as latam), reported at the later one.
+        Assert.Equal("keywords[14].aliases[0]: alias 'latam' matches the same text as keywords[4].aliases[3] of keyword 'kw_divisa' (both match \"latinoamerica\")",
+            Only(IssuesAfter(c =>
+            {
+                Keyword(c, 14)["aliases"] = new JsonArray("latam", "chile");
+                Keyword(c, 4)["aliases"]!.AsArray().Add("latinoamerica");
+            })));
+    }
+
+    [Fact]
+    public void Does_not_report_readings_that_no_text_shares()
+    {
+        // "EEUU" reads as us/usa and "U.S." as us/usa, but no text reads as both eeuu and "u s".
+        Assert.Empty(IssuesAfter(c =>
+        {
+            Keyword(c, 12)["aliases"] = new JsonArray("en eeuu");
+            Keyword(c, 13)["aliases"] = new JsonArray("en U.S.");
+        }));
+    }
+
+    [Fact]
+    public void Reports_an_alias_or_phrase_that_is_a_negation_cue()
+    {
+        var issues = IssuesAfter(c =>
+        {
+            Keyword(c, 0)["aliases"]!.AsArray().Add("No");
+            Phrase(c, 0)["phrase"] = "without";
+        });
+        Assert.Equal(new[]
+        {
+            "keywords[0].aliases[1]: alias 'No' is a negation cue (negation.cues[0]): it would match every 'no' of an offer",
+            "phrases[0].phrase: phrase 'without' is a negation cue (negation.cues[3]): it would match every 'without' of an offer",
+        }, issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void Warns_about_parts_that_can_never_score_or_repeat_without_making_the_catalog_invalid()
+    {
+        var json = Default();
+        json["categories"]!.AsArray().Add(new JsonObject { ["id"] = "cat_empty", ["name"] = "Empty", ["tier"] = 1, ["bucket"] = "tech_proxy" });
+        Keyword(json, 0)["aliases"]!.AsArray().Add("usd");
+        Scoring(json)["synergy"]!["bonuses"]!.AsArray().Add(new JsonObject { ["bucket"] = "intl_footprint", ["threshold"] = 0.5, ["amount"] = 0.5 });
+
+        var report = CatalogValidator.Validate(CatalogLoader.Parse(json.ToJsonString()));
+
+        Assert.Equal(new[]
+        {
+            "categories[10]: warning: category 'cat_empty' has no keywords: it can never score",
+            "keywords[0].aliases[1]: warning: alias 'usd' repeats keywords[0].aliases[0]",
+            "scoring.synergy.bonuses[2].bucket: warning: a second bonus for 'intl_footprint' (first: scoring.synergy.bonuses[0]): both are added when the bucket reaches their thresholds",
+        }, report.Issues.Select(i => i.ToString()));
+        Assert.All(report.Issues, i => Assert.Equal(CatalogIssueSeverity.Warning, i.Severity));
+        Assert.True(report.IsValid);
+        Assert.Equal((0, 3), (report.ErrorCount, report.WarningCount));
+        CatalogCompiler.Compile(CatalogLoader.Parse(json.ToJsonString()).Catalog!); // warnings never stop a catalog
+    }
+
+    [Fact]
+    public void Reports_a_catalog_without_keywords_once()
+    {
+        Assert.Equal("keywords: no keywords", Only(IssuesAfter(c => c["keywords"] = new JsonArray())));
     }
 
     [Fact]

@@ -27,4 +27,31 @@ public class EvidenceSnippetTests
 
         Assert.Equal("…" + string.Join(' ', Enumerable.Repeat("palabra", 500)) + "…", cleaned);
     }
+
+    [Theory]
+    [InlineData("x", "\U0001F4B5")]            // surrogate pairs
+    [InlineData("", "\U0001F469\u200D\U0001F4BB")] // a ZWJ emoji sequence
+    [InlineData("", "e\u0301")]                // a letter and its combining accent
+    public void Cuts_only_between_text_elements(string prefix, string element)
+    {
+        // No space near either cut: the window falls wherever the arithmetic puts it, for every alignment.
+        for (var pad = 0; pad < 4; pad++)
+        {
+            var run = string.Concat(Enumerable.Repeat(element, 80));
+            var text = prefix + new string('y', pad) + run + " USD " + run;
+            var offset = text.IndexOf("USD", StringComparison.Ordinal);
+
+            var snippet = EvidenceSnippet.Around(text, offset, 3);
+
+            Assert.DoesNotContain('\uFFFD', snippet);
+            Assert.Contains(" USD ", snippet);
+            var inner = snippet.Trim('\u2026');
+            Assert.Contains(inner, text); // only original text
+            var elements = System.Globalization.StringInfo.ParseCombiningCharacters(inner);
+            var first = System.Globalization.StringInfo.GetNextTextElement(inner, 0);
+            var last = System.Globalization.StringInfo.GetNextTextElement(inner, elements[^1]);
+            Assert.True(first == element || first.Length == 1 && !char.IsSurrogate(first[0]) && first != "\u0301", $"starts with '{first}'");
+            Assert.True(last == element || last.Length == 1 && !char.IsSurrogate(last[0]), $"ends with '{last}'");
+        }
+    }
 }

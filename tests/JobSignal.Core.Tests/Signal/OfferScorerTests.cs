@@ -89,6 +89,61 @@ public class OfferScorerTests
     }
 
     [Fact]
+    public void Explains_what_the_synergy_max_cut()
+    {
+        var scorer = SignalTestData.ScorerWith(c => c.Scoring.Synergy.Max = 1.2m);
+        var score = scorer.Score(null, "Facturamos en GBP, clientes internacionales, tesorería");
+        Assert.Equal(1.8m, score.SynergyUncapped);
+        Assert.Equal(1.2m, score.SynergyPoints);
+        Assert.Equal(1.2m, score.SynergyMax);
+        Assert.True(score.SynergyCapped);
+        Assert.Contains("synergy 1.8 capped to 1.2 (synergy max 1.2): -0.6", score.Explanation);
+    }
+
+    [Fact]
+    public void Explains_the_clamp_to_the_max_score()
+    {
+        var score = Default.Score(null, "Facturamos en GBP, clientes internacionales, tesorería");
+        Assert.Equal(12.8m, score.Raw);
+        Assert.Equal(10, score.MaxScore);
+        Assert.True(score.Clamped);
+        Assert.Contains("raw 12.8 clamped to maxScore 10", score.Explanation);
+        Assert.False(score.SynergyCapped); // 1.8 is exactly the max: nothing cut, no cap line
+        Assert.DoesNotContain("capped to 1.8", score.Explanation);
+    }
+
+    [Fact]
+    public void Says_why_synergy_was_not_applied()
+    {
+        var score = Default.Score(null, "marketplace latam mercado internacional");
+        Assert.False(score.FxCore);
+        Assert.All(score.Synergy, s => Assert.Equal(SynergyPart.NoFxCore, s.Reason));
+        Assert.Contains("fxCore: no (direct_fx 0 < 2)", score.Explanation);
+        Assert.Contains("synergy intl_footprint 2.5 >= 1: not applied (no fxCore)", score.Explanation);
+
+        var withCore = Default.Score(null, "Facturamos en GBP, tesorería");
+        Assert.Equal(SynergyPart.BelowThreshold, withCore.Synergy.Single(s => s.Bucket == SignalBuckets.IntlFootprint).Reason);
+        Assert.Null(withCore.Synergy.Single(s => s.Bucket == SignalBuckets.BusinessModel).Reason);
+    }
+
+    [Fact]
+    public void Lists_read_as_their_items()
+    {
+        // Export-Csv and string interpolation show a property with ToString: items, not a list's type name.
+        var score = Default.Score("Tesorería", "Pagos internacionales en USD. Sin AWS.");
+        Assert.StartsWith("direct_fx 4, intl_footprint 0, ", score.Buckets.ToString());
+        var (title, description) = SignalTestData.Golden("fx05_phrase_boost_fx");
+        Assert.StartsWith("direct_fx 7 (capped from 8), ", Default.Score(title, description).Buckets.ToString());
+        Assert.Equal("cat_fx_crossborder_payments +4, cat_biz_finance_ops +3.75", score.Categories.ToString());
+        Assert.Equal("phrase_international_payments +2", score.Phrases.ToString());
+        Assert.Equal("kw_treasury 'Tesorería', kw_international_payments 'Pagos internacionales', phrase_international_payments 'Pagos internacionales'",
+            score.Hits.ToString());
+        Assert.Equal("kw_usd_currency 'USD', phrase_usd 'USD', kw_aws 'AWS'", score.NegatedHits.ToString()); // "Sin" follows USD too
+        Assert.Equal("intl_footprint not applied (below threshold), business_model +0.8", score.Synergy.ToString());
+        Assert.Equal("", score.ExcludedHits.ToString());
+    }
+
+    [Fact]
     public void Gives_no_synergy_without_fx_core()
     {
         var score = Default.Score(null, "clientes internacionales, tesorería");

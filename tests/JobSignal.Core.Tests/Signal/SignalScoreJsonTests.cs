@@ -25,6 +25,8 @@ public class SignalScoreJsonTests
         Assert.Equal(score.Categories.Select(c => (c.Id, c.Bucket, c.Points, c.Hit)), back.Categories.Select(c => (c.Id, c.Bucket, c.Points, c.Hit)));
         Assert.Equal(score.Phrases.Select(p => (p.Id, p.Points, p.Hit)), back.Phrases.Select(p => (p.Id, p.Points, p.Hit)));
         Assert.Equal(score.Evidence, back.Evidence);
+        Assert.Equal((score.SynergyUncapped, score.SynergyMax, score.FxCoreThreshold, score.MaxScore),
+            (back.SynergyUncapped, back.SynergyMax, back.FxCoreThreshold, back.MaxScore));
         Assert.Equal(score.Explanation, back.Explanation);
     }
 

@@ -197,4 +197,26 @@ public class TokenizerTests
 
         Assert.Equal(words, tokens.Select(t => t.Value));
     }
+
+    [Theory]
+    [InlineData("us")]
+    [InlineData("usa")]
+    [InlineData("uk")]
+    [InlineData("latam")]
+    [InlineData("usd")]
+    [InlineData("gbp")]
+    [InlineData("eur")]
+    public void Every_spelling_said_to_read_as_a_token_does(string token)
+    {
+        // Catalog validation relies on this reverse table: it must stay in step with the injections.
+        Assert.NotEmpty(Tokenizer.SpellingsReadAs(token));
+        foreach (var spelling in Tokenizer.SpellingsReadAs(token))
+            Assert.Contains(token, Tokenizer.Readings(spelling, 64));
+    }
+
+    [Fact]
+    public void Lists_every_reading_of_a_text()
+    {
+        Assert.Equal(new[] { "u s market", "us market", "usa market" }, Tokenizer.Readings("U.S. market", 64).Order());
+    }
 }
