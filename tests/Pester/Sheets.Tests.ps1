@@ -357,3 +357,64 @@ Describe 'Import-CompanySheetFeedback' {
         Get-StopErrorId { Import-CompanySheetFeedback @sheet -SheetName 'Nope' -ErrorAction Stop } | Should -BeLike 'SheetsTabNotFound,*'
     }
 }
+
+Describe 'Get-SignalFeedback' {
+    BeforeAll {
+        # Over what Import-CompanySheetFeedback stored: the module's sample ingested, synced, and two rows marked.
+        $script:fbDb = Join-Path (New-TestDirectory) 'jobsignal.db'
+        $null = Get-InfojobsOffer -Path (Get-RepoPath 'module/samples/infojobs-sample.jsonl') | Invoke-OfferIngestion -DatabasePath $fbDb |
+            Update-CompanyAggregation -DatabasePath $fbDb
+        $null = $google.AddSpreadsheet('feedback-sheet')
+        $script:fbSheet = @{ SpreadsheetId = 'feedback-sheet'; CredentialPath = $account.KeyFilePath; BaseUri = $google.BaseUri; DatabasePath = $fbDb }
+        $null = Sync-CompanySheet @fbSheet
+
+        # Rows 2 and 3 hold the two best companies: a rejection with a false positive, and a right signal.
+        $tab = $google.Spreadsheet('feedback-sheet').Tab('Companies')
+        $script:first = [long] $tab['A2']
+        $script:second = [long] $tab['A3']
+        $tab['C2'] = 'rejected'; $tab['L2'] = 'FP'; $tab['M2'] = 'Only domestic payments'
+        $tab['L3'] = 'ok'; $tab['M3'] = 'Treasury team hiring'
+        $null = Import-CompanySheetFeedback @fbSheet
+    }
+
+    It 'lists every event, oldest first, with its company, kind, value, notes and Sheet row' {
+        $events = @(Get-SignalFeedback -DatabasePath $fbDb)
+
+        $events.Count | Should -Be 3
+        $events[0].PSObject.TypeNames[0] | Should -Be 'JobSignal.FeedbackEvent'
+        $rejected = $events | Where-Object Kind -EQ 'resolution'
+        $rejected.CompanyId | Should -Be $first
+        $rejected.Value | Should -Be 'REJECTED'
+        $rejected.CompanyName | Should -Be (Get-SignalCompany -DatabasePath $fbDb -CompanyId $first).Name
+        $fp = $events | Where-Object Value -EQ 'FP'
+        $fp.Notes | Should -Be 'Only domestic payments'
+        $fp.SourceRow | Should -Be 2
+        ($events | Where-Object Value -EQ 'OK').CompanyId | Should -Be $second
+        $events.EventId | Should -Be @($events.EventId | Sort-Object)
+    }
+
+    It 'filters by kind, value in any case and date' {
+        @(Get-SignalFeedback -DatabasePath $fbDb -Kind ModelFeedback).Value | Sort-Object | Should -Be @('FP', 'OK')
+        @(Get-SignalFeedback -DatabasePath $fbDb -Kind Resolution).Value | Should -Be @('REJECTED')
+        @(Get-SignalFeedback -DatabasePath $fbDb -Value fp, fn).CompanyId | Should -Be @($first)
+        @(Get-SignalFeedback -DatabasePath $fbDb -Since (Get-Date).AddMinutes(-30)).Count | Should -Be 3
+        @(Get-SignalFeedback -DatabasePath $fbDb -Since (Get-Date).AddDays(1)).Count | Should -Be 0
+    }
+
+    It 'takes companies from the pipeline by CompanyId, and reports ids that name no company' {
+        @(Get-SignalCompany -DatabasePath $fbDb -CompanyId $second | Get-SignalFeedback -DatabasePath $fbDb).Value | Should -Be @('OK')
+
+        $events = @(Get-SignalFeedback -DatabasePath $fbDb -CompanyId $first, 999999 -ErrorVariable problems -ErrorAction SilentlyContinue)
+
+        $events.Count | Should -Be 2
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'CompanyNotFound,*'
+        $problems[0].TargetObject | Should -Be 999999
+    }
+
+    It 'shows a table with the company name and the notes' {
+        $text = Get-SignalFeedback -DatabasePath $fbDb -Value FP | Out-String -Width 120
+        $text | Should -Match 'Company'
+        $text | Should -Match 'Only domestic payments'
+    }
+}
