@@ -97,7 +97,8 @@ public sealed record PipelineConfig(
             Text(sheet, "SpreadsheetId", "Sheet", errors),
             Text(sheet, "CredentialPath", "Sheet", errors),
             Text(sheet, "SheetName", "Sheet", errors) ?? "Companies",
-            Text(sheet, "HeaderLanguage", "Sheet", errors) ?? "es",
+            // Case as -HeaderLanguage takes it: EN is en.
+            Text(sheet, "HeaderLanguage", "Sheet", errors)?.ToLowerInvariant() ?? "es",
             HttpUri(sheet, "Sheet", errors));
         if (sheetSettings.HeaderLanguage is not ("es" or "en"))
             errors.Add($"Sheet.HeaderLanguage: '{sheetSettings.HeaderLanguage}' is not es or en");

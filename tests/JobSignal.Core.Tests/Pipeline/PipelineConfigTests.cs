@@ -18,7 +18,7 @@ public class PipelineConfigTests
                 new Hashtable { ["key"] = "fx-madrid", ["Query"] = "pagos internacionales", ["Provinces"] = new object[] { "madrid", "barcelona" }, ["Since"] = "_7_DAYS", ["MaxPages"] = 3 },
                 Query("swift", "swift"),
             },
-            ["Sheet"] = new Hashtable { ["SpreadsheetId"] = "abc", ["HeaderLanguage"] = "en" },
+            ["Sheet"] = new Hashtable { ["SpreadsheetId"] = "abc", ["HeaderLanguage"] = "EN" },
         }, "test.psd1");
 
         Assert.Equal(2, config.Queries.Count);
