@@ -102,10 +102,31 @@ public static class PayloadReplay
         }
     }
 
-    public static IEnumerable<ReplayRecord> ReadFile(string file, CancellationToken cancellationToken = default) =>
-        JsonLinesExtensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase)
+    public static IEnumerable<ReplayRecord> ReadFile(string file, CancellationToken cancellationToken = default)
+    {
+        if (JsonLinesExtensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase))
+            return ReadJsonLines(file, cancellationToken);
+        var document = ReadDocument(file);
+        // A file named otherwise (.txt, .log) that holds JSON Lines is not one document, but its first line is a whole
+        // value: read it line by line. A .json file is one document, whatever its first line is.
+        return document is [{ Error: not null }] && !Path.GetExtension(file).Equals(".json", StringComparison.OrdinalIgnoreCase)
+               && FirstLineIsWholeValue(file)
             ? ReadJsonLines(file, cancellationToken)
-            : ReadDocument(file);
+            : document;
+    }
+
+    private static bool FirstLineIsWholeValue(string file)
+    {
+        using var lines = new Utf8LineReader(file);
+        while (lines.TryReadLine(out var line))
+        {
+            if (IsBlank(line.Span)) continue;
+            if (Parse(line, file, lines.LineNumber, out var document) is not null) return false;
+            document!.Dispose();
+            return true;
+        }
+        return false;
+    }
 
     /// <summary>The offer payloads in one JSON value: a list answer's array, an array's elements, or the value itself.</summary>
     public static IEnumerable<JsonElement> Payloads(JsonElement root)
@@ -141,7 +162,7 @@ public static class PayloadReplay
         }
     }
 
-    private static IEnumerable<ReplayRecord> ReadDocument(string file)
+    private static IReadOnlyList<ReplayRecord> ReadDocument(string file)
     {
         JsonDocument document;
         using (var stream = Utf8LineReader.OpenAsUtf8(file))

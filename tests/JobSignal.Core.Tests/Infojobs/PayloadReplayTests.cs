@@ -99,6 +99,19 @@ public sealed class PayloadReplayTests : IDisposable
         Assert.Equal(new int?[] { 1, 2, 3, 5, 6 }, records.Select(r => r.Line));
     }
 
+    [Fact]
+    public void Reads_json_lines_in_a_file_of_another_extension_and_a_broken_json_document_as_one_error()
+    {
+        var lines = string.Join("\n", """{"id":"t1","title":"Uno"}""", """{"id":"t2","title":"Dos"}""");
+        var text = Write("offers.txt", lines);
+        var json = Write("offers.json", lines);
+
+        Assert.Equal(new[] { "t1", "t2" }, PayloadReplay.Read(text).Select(r => r.Offer!.ProviderOfferId));
+        var broken = Assert.Single(PayloadReplay.Read(json));
+        Assert.Equal(InfojobsErrors.PayloadInvalid, broken.Error!.ErrorId);
+        Assert.Contains(json, broken.Error.Message);
+    }
+
     [Theory]
     [InlineData("\n")]
     [InlineData("\r\n")]
