@@ -424,6 +424,16 @@ Describe 'Get-InfojobsOffer -Path (replay)' {
         foreach ($offers in $piped, $pipedItem, $literal, $alias, $folderLiteral) { $offers.ProviderOfferId | Should -Be $expected }
     }
 
+    It 'refuses a -LiteralPath of another provider or a missing drive with PathNotFileSystem, as every file parameter' {
+        foreach ($path in 'Env:/js-payloads', 'NoSuchDrive:/offers.jsonl') {
+            $offers = @(Get-InfojobsOffer -LiteralPath $path -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $offers.Count | Should -Be 0
+            $errs.Count | Should -Be 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFileSystem,*'
+            $errs[0].Exception.Message | Should -BeLike "-LiteralPath '$path' is not a file-system path*"
+        }
+    }
+
     It '-Path expands wildcards (metadata and help say so); a name with [ ] given to it points at -LiteralPath' {
         $file = Join-Path $work 'year[2025].jsonl'
         [IO.File]::WriteAllLines($file, [string[]] (Get-Content $sample -TotalCount 2))

@@ -287,19 +287,10 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
     private IEnumerable<string> ResolveLiteralReplayPath(string path)
     {
         string resolved;
-        try
+        try { resolved = FileSystemPaths.Resolve(this, path, "-LiteralPath"); }
+        catch (JobSignalException ex)
         {
-            resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
-            if (provider.Name != "FileSystem")
-            {
-                WriteFailure(new JobSignalException(InfojobsErrors.PayloadPathNotFound, FailureKind.InvalidArgument,
-                    $"'{path}' is not a file-system path.", path));
-                return Array.Empty<string>();
-            }
-        }
-        catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
-        {
-            WritePathNotFound(path, "");
+            WriteFailure(ex); // another provider's item or a missing drive: PathNotFileSystem, as for every file parameter
             return Array.Empty<string>();
         }
         if (File.Exists(resolved) || Directory.Exists(resolved)) return new[] { resolved };
