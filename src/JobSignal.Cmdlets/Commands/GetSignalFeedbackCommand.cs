@@ -45,7 +45,7 @@ public sealed class GetSignalFeedbackCommand : StoreCmdlet
                 _ => [FeedbackKind.ModelFeedback],
             },
             Values = Value,
-            Since = Since is { } since ? new DateTimeOffset(since.ToUniversalTime()) : null,
+            Since = SinceInstant(Since),
         });
         foreach (var feedback in events) WriteTyped(feedback);
         ReportUnknown(CompanyId, events.Select(e => e.CompanyId), Store.Companies.ExistingIds, WriteCompanyNotFound);

@@ -45,9 +45,7 @@ public abstract class SignalQueryCmdlet : StoreCmdlet
 
     protected int? MinScoreFilter => MyInvocation.BoundParameters.ContainsKey(nameof(MinScore)) ? MinScore : null;
 
-    protected DateTimeOffset? SinceFilter => Since is { } since
-        ? new DateTimeOffset(since.Kind == DateTimeKind.Utc ? since : DateTime.SpecifyKind(since, DateTimeKind.Local).ToUniversalTime(), TimeSpan.Zero)
-        : null;
+    protected DateTimeOffset? SinceFilter => SinceInstant(Since);
 
     protected override void BeginProcessing()
     {

@@ -116,6 +116,11 @@ public abstract class StoreCmdlet : JobSignalCmdlet
         foreach (var id in notReturned.Where(id => !known.Contains(id))) report(id);
     }
 
+    /// <summary>A -Since date as an instant: a date without a zone (Get-Date, '2025-05-01') is local time.</summary>
+    protected static DateTimeOffset? SinceInstant(DateTime? since) => since is { } date
+        ? new DateTimeOffset(date.Kind == DateTimeKind.Utc ? date : DateTime.SpecifyKind(date, DateTimeKind.Local).ToUniversalTime(), TimeSpan.Zero)
+        : null;
+
     /// <summary>A non-terminating error for an id given by the user that names no company of the store.</summary>
     protected void WriteCompanyNotFound(long companyId) =>
         WriteFailure(new JobSignalException(CompanyNotFoundErrorId, FailureKind.ObjectNotFound,
