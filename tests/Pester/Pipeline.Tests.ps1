@@ -350,6 +350,21 @@ Describe 'Invoke-JobSignalPipeline' {
         finally { $setup.Infojobs.Dispose() }
     }
 
+    It 'names the configuration file''s CatalogPath, not a -CatalogPath parameter it does not have, for a missing catalog' {
+        $setup = New-PipelineSetup
+        try {
+            (Get-Content $setup.Config -Raw).Replace("DatabasePath = 'store/jobsignal.db'", "DatabasePath = 'store/jobsignal.db'`n    CatalogPath = 'no-such-catalog.json'") | Set-Content $setup.Config
+
+            $failed = { Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction Stop -WarningAction SilentlyContinue } |
+                Should -Throw -ErrorId 'CatalogNotFound,*' -PassThru
+
+            $failed.ErrorDetails.RecommendedAction | Should -BeLike 'Check CatalogPath of the configuration file:*'
+            $failed.ErrorDetails.RecommendedAction | Should -Not -Match '-CatalogPath'
+            $setup.Infojobs.Requests.Count | Should -Be 0
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
     It 'stops on SIGTERM (a service stop) as on Ctrl+C: the run is recorded as cancelled, the lock released, exit code 130' -Skip:$IsWindows {
         $setup = New-PipelineSetup -LatencyMs 300
         try {

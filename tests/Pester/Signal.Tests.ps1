@@ -257,7 +257,36 @@ Describe 'Test-SignalCatalog' {
         $report.Issues[0].Severity | Should -Be 'Warning'
         ($report | Out-String) | Should -Match 'categories\[10\]: warning: category .cat_empty. has no keywords'
         Test-SignalCatalog -Path $path -Quiet | Should -BeTrue
-        (Get-SignalCatalog -Path $path).Categories.Count | Should -Be 11
+        (Get-SignalCatalog -Path $path -WarningAction SilentlyContinue).Categories.Count | Should -Be 11
+    }
+
+    It 'shows a usable catalog''s warnings to every command that loads it, and none for a clean catalog' {
+        $path = New-CatalogFile { param($c) $c.categories += [pscustomobject]@{ id = 'cat_empty'; name = 'Empty'; tier = 1; bucket = 'tech_proxy' } }
+        $expected = 'categories\[10\]: category .cat_empty. has no keywords'
+
+        $catalog = Get-SignalCatalog -Path $path -WarningVariable loaded -WarningAction SilentlyContinue
+        @($loaded).Count | Should -Be 1
+        "$($loaded[0])" | Should -Match $expected
+        "$($loaded[0])" | Should -Match ([regex]::Escape($path))
+        @($catalog.Warnings).Count | Should -Be 1
+        $catalog.Warnings[0].Path | Should -Be 'categories[10]'
+
+        $null = Measure-OfferSignal -Title 'Dev' -Description 'AWS' -CatalogPath $path -WarningVariable measured -WarningAction SilentlyContinue
+        @($measured).Count | Should -Be 1
+        "$($measured[0])" | Should -Match $expected
+
+        $db = Join-Path (New-TestDirectory) 'warn.db'
+        $null = [pscustomobject]@{ ProviderOfferId = 'w1'; Title = 'Dev'; Description = 'AWS Stripe'; Url = 'https://example.com/o/w1'
+            Company = [pscustomobject]@{ Name = 'Warn SL' } } |
+            Invoke-OfferIngestion -DatabasePath $db -CatalogPath $path -WarningVariable ingested -WarningAction SilentlyContinue
+        @($ingested | Where-Object { "$_" -match $expected }).Count | Should -Be 1
+
+        # A query that only checks -Category against the catalog reads it without warnings.
+        $null = Get-SignalCompany -DatabasePath $db -Category 'cat_empty' -CatalogPath $path -WarningVariable queried -WarningAction SilentlyContinue
+        @($queried).Count | Should -Be 0
+
+        $null = Get-SignalCatalog -WarningVariable clean -WarningAction SilentlyContinue
+        @($clean).Count | Should -Be 0
     }
 
     It 'returns only a boolean with -Quiet' {

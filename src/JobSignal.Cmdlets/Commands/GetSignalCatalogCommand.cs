@@ -23,7 +23,9 @@ public sealed class GetSignalCatalogCommand : JobSignalCmdlet
             {
                 var location = CatalogSource.Resolve(this, path, "-Path");
                 WriteVerbose($"Catalog: {location.Path} ({CatalogSource.Describe(location.Origin)})");
-                WriteObject(CatalogSource.Read(location, "-Path", CatalogLoader.Load));
+                var catalog = CatalogSource.Read(location, "-Path", CatalogLoader.Load);
+                CatalogSource.WriteWarnings(this, catalog, location);
+                WriteObject(catalog);
             }
             catch (CatalogException ex)
             {

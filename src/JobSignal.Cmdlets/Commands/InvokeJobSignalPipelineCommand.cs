@@ -65,7 +65,7 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
         // A catalog that cannot be used stops the run before anything runs (the entry script's exit 2), instead of
         // failing every query one by one.
         CompiledCatalog catalog = null!;
-        try { catalog = CatalogSource.LoadCompiled(this, config.CatalogPath); }
+        try { catalog = CatalogSource.LoadCompiled(this, config.CatalogPath, "CatalogPath of the configuration file"); }
         catch (JobSignalException ex) { ThrowFailure(ex); }
         // The stages run on this thread but report through callbacks: their lines are written between steps.
         var log = new List<(bool IsWarning, string Text)>();

@@ -55,15 +55,30 @@ internal static class CatalogSource
         }
     }
 
-    /// <summary>Resolves, reads, validates and compiles the catalog, once per cmdlet run.</summary>
-    public static CompiledCatalog LoadCompiled(PSCmdlet cmdlet, string? explicitPath)
+    /// <summary>
+    /// Resolves, reads, validates and compiles the catalog, once per cmdlet run, and writes its warnings.
+    /// <paramref name="parameterName"/> is what messages call the path's source (a configuration file's key rather
+    /// than the cmdlet's -CatalogPath).
+    /// </summary>
+    public static CompiledCatalog LoadCompiled(PSCmdlet cmdlet, string? explicitPath, string parameterName = CatalogPathParameter)
     {
-        var location = Resolve(cmdlet, explicitPath);
+        var location = Resolve(cmdlet, explicitPath, parameterName);
         cmdlet.WriteVerbose($"Catalog: {location.Path} ({Describe(location.Origin)})");
-        var catalog = Read(location, CatalogPathParameter, CompiledCatalog.Load);
+        var catalog = Read(location, parameterName, CompiledCatalog.Load);
         cmdlet.WriteVerbose($"Catalog {catalog.Version}: {catalog.Catalog.Keywords.Count} keywords, " +
                             $"{catalog.Catalog.AliasCount} aliases, {catalog.Catalog.Phrases.Count} phrases.");
+        WriteWarnings(cmdlet, catalog.Catalog, location);
         return catalog;
+    }
+
+    /// <summary>
+    /// A usable catalog's likely mistakes (a keyword that can never score...) reach every command that loads it, not
+    /// only Test-SignalCatalog: a nightly run's log shows them.
+    /// </summary>
+    public static void WriteWarnings(PSCmdlet cmdlet, SignalCatalog catalog, CatalogLocation location)
+    {
+        foreach (var warning in catalog.Warnings)
+            cmdlet.WriteWarning($"Catalog {catalog.Version} ({location.Path}): {warning.Path}: {warning.Message}");
     }
 
     public static string Describe(CatalogOrigin origin) => origin switch

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using JobSignal.Core.Catalog;
 using JobSignal.Core.Common;
 
 namespace JobSignal.Cmdlets.Infrastructure;
@@ -11,8 +12,9 @@ internal static class CategoryArgument
     /// <summary>The category id; a <see cref="JobSignalException"/> (CategoryUnknown, or the catalog's own errors) otherwise.</summary>
     public static string Resolve(PSCmdlet cmdlet, string value, string? catalogPath)
     {
-        var catalog = CatalogSource.LoadCompiled(cmdlet, catalogPath);
-        var categories = catalog.Catalog.Categories;
+        // Read, not compiled, and without its warnings: a query only needs the category list.
+        var catalog = CatalogSource.Read(CatalogSource.Resolve(cmdlet, catalogPath), CatalogSource.CatalogPathParameter, CatalogLoader.Load);
+        var categories = catalog.Categories;
         var found = categories.FirstOrDefault(c => string.Equals(c.Id, value.Trim(), StringComparison.OrdinalIgnoreCase)
                                                  || string.Equals(c.Name, value.Trim(), StringComparison.OrdinalIgnoreCase));
         return found?.Id ?? throw new JobSignalException(CategoryUnknownErrorId, FailureKind.InvalidArgument,

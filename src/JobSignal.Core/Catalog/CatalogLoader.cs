@@ -1,5 +1,6 @@
 using System.Text.Json;
 using JobSignal.Core.Common;
+using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Catalog;
 
@@ -30,7 +31,8 @@ public static class CatalogLoader
         var read = Read(path);
         var report = CatalogValidator.Validate(read);
         if (!report.IsValid) throw CatalogException.ForInvalid(path, report.Issues);
-        return read.Catalog!;
+        read.Catalog!.Warnings = new ItemList<CatalogIssue>(report.Issues.Where(i => i.Severity == CatalogIssueSeverity.Warning));
+        return read.Catalog;
     }
 
     /// <summary>Reads a catalog file without validating its content. Throws only when the file cannot be read.</summary>

@@ -35,6 +35,12 @@ public sealed class SignalCatalog
     /// <summary>The file the catalog was read from, when it came from a file.</summary>
     public string? SourcePath { get; set; }
 
+    /// <summary>
+    /// What the validation of a loaded catalog warned about (parts that can never score, redundant aliases): the
+    /// catalog works, but these are likely mistakes. Test-SignalCatalog lists them with the errors.
+    /// </summary>
+    public ItemList<CatalogIssue> Warnings { get; set; } = [];
+
     public int AliasCount => Keywords.Sum(k => k.Aliases.Count + k.CaseSensitiveAliases.Count);
 }
 
