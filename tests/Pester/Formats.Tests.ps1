@@ -50,6 +50,25 @@ Describe 'Format views' {
             $samples.StoredOffer[0].TopCategory, $samples.StoredOffer[0].Match.Evidence)
     }
 
+    It '<Name> exports to CSV without a cell that reads as a type name' -ForEach @(
+        foreach ($name in 'Offer', 'IngestionResult', 'IngestionRun', 'Company', 'StoredOffer', 'SignalScore', 'Catalog', 'CatalogReport') { @{ Name = $name } }
+    ) {
+        $rows = @($samples[$Name]) | ConvertTo-Csv | ConvertFrom-Csv
+        $rows.Count | Should -BeGreaterThan 0
+        $typeNames = foreach ($row in $rows) {
+            foreach ($cell in $row.PSObject.Properties) {
+                if ($cell.Value -match '^System\.|^JobSignal\.|`\d|\[\]$') { "$($cell.Name)=$($cell.Value)" }
+            }
+        }
+        @($typeNames) | Should -BeNullOrEmpty
+    }
+
+    It 'exports a run''s affected companies as their ids' {
+        $run = @($samples.IngestionRun)[0]
+        $run.AffectedCompanyIds.Count | Should -BeGreaterThan 1
+        ($run | ConvertTo-Csv | ConvertFrom-Csv).AffectedCompanyIds | Should -Be ($run.AffectedCompanyIds -join ', ')
+    }
+
     It 'shows the explanation of a score as a list view' {
         $text = $samples.SignalScore | Format-List -View Explanation -DisplayError | Out-String -Width 120
         $text | Should -Match 'pagos internacionales'

@@ -1,4 +1,5 @@
 using JobSignal.Core.Common;
+using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Catalog;
 
@@ -27,7 +28,7 @@ public sealed class CatalogValidationReport
     public int ErrorCount => Issues.Count(i => i.Severity == CatalogIssueSeverity.Error);
     public int WarningCount => Issues.Count(i => i.Severity == CatalogIssueSeverity.Warning);
     /// <summary>Errors and warnings, in file order.</summary>
-    public IReadOnlyList<CatalogIssue> Issues { get; init; } = [];
+    public ItemList<CatalogIssue> Issues { get; init; } = [];
     public int CategoryCount { get; init; }
     public int KeywordCount { get; init; }
     public int AliasCount { get; init; }

@@ -40,8 +40,8 @@ public static class CatalogValidator
     private static readonly string[] s_sections = ["$", "version", "description", "categories", "keywords", "phrases", "scoring", "negation"];
 
     /// <summary>Issues by section and item (a stable sort keeps discovery order within an item).</summary>
-    private static List<CatalogIssue> InFileOrder(List<CatalogIssue> issues) =>
-        issues.OrderBy(i => SectionRank(i.Path)).ThenBy(i => FirstIndex(i.Path)).ToList();
+    private static ItemList<CatalogIssue> InFileOrder(List<CatalogIssue> issues) =>
+        new(issues.OrderBy(i => SectionRank(i.Path)).ThenBy(i => FirstIndex(i.Path)));
 
     private static int SectionRank(string path)
     {

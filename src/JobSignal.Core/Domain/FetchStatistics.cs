@@ -28,4 +28,8 @@ public sealed class FetchStatistics
     public void AddRateLimited() => Interlocked.Increment(ref _rateLimited);
     public void AddRetry() => Interlocked.Increment(ref _retries);
     public void AddDetailSkipped() => Interlocked.Increment(ref _detailsSkipped);
+
+    public override string ToString() =>
+        $"{QueryKey ?? "fetch"}: {OffersListed} listed, {DetailsFetched} details fetched, {Pages} pages, {Requests} requests" +
+        (TruncationReason is null ? "" : $", stopped: {TruncationReason}");
 }

@@ -1,3 +1,5 @@
+using JobSignal.Core.Signal;
+
 namespace JobSignal.Core.Domain;
 
 /// <summary>
@@ -42,8 +44,15 @@ public sealed class IngestionRun
 
     public int CompaniesAggregated { get; set; }
     public int CompaniesFailed { get; set; }
-    /// <summary>Companies whose offers this run changed: what aggregation must recompute.</summary>
-    public IReadOnlyList<long> AffectedCompanyIds { get; set; } = Array.Empty<long>();
+    private ItemList<long> _affectedCompanyIds = [];
+
+    /// <summary>Companies whose offers this run changed, in ascending order: what aggregation must recompute.</summary>
+    public IReadOnlyList<long> AffectedCompanyIds
+    {
+        get => _affectedCompanyIds;
+        // Kept as an ItemList, which reads as its ids in Export-Csv and strings (an array reads "System.Int64[]").
+        set => _affectedCompanyIds = value as ItemList<long> ?? new ItemList<long>(value);
+    }
 
     /// <summary>Copies the statistics of the fetch that produced the run's offers.</summary>
     public void RecordFetch(FetchStatistics fetch)

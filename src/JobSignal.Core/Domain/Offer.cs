@@ -41,6 +41,8 @@ public sealed class Offer
     /// ingestion can record the fetch statistics in its run row (SPEC 7.4). Null for replayed or hand-built offers.
     /// </summary>
     public FetchStatistics? Fetch { get; set; }
+
+    public override string ToString() => $"{Title} ({Provider}:{ProviderOfferId})";
 }
 
 /// <summary>The company an offer declares (InfoJobs "profile"/"author").</summary>
@@ -51,6 +53,8 @@ public sealed class OfferCompany
     public string? Website { get; set; }
     /// <summary>Anonymous ("empresa confidencial") InfoJobs profile: never merged by name with a real company.</summary>
     public bool Hidden { get; set; }
+
+    public override string ToString() => Name ?? Website ?? ProviderCompanyId ?? "";
 }
 
 public static class Providers

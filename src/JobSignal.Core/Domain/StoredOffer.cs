@@ -44,8 +44,11 @@ public sealed class StoredOffer
     public string? Fingerprint { get; set; }
     public string? NormalizedTitle { get; set; }
     public int DescriptionTokenCount { get; set; }
-    /// <summary>Opaque bytes of the repost detector; the store keeps them as given.</summary>
-    public byte[]? ContentSignature { get; set; }
+    /// <summary>
+    /// Opaque bytes of the repost detector; the store keeps them as given. Internal: nothing a user can read, and a
+    /// byte array shows as "System.Byte[]" in Export-Csv.
+    /// </summary>
+    internal byte[]? ContentSignature { get; set; }
 
     /// <summary>0-10; null when the offer has no match yet (see Get-SignalOffer -Unscored).</summary>
     public int? Score { get; set; }

@@ -1,5 +1,7 @@
+using System.Runtime.InteropServices;
 using Dapper;
 using JobSignal.Core.Domain;
+using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Store;
 
@@ -72,23 +74,25 @@ public sealed class RunRepository
     {
         // The run's ids are in ascending order (as read back, and as merged here): a chunk looks its few companies up
         // in them instead of making a set of, and sorting again, every company the run has touched so far.
-        var recorded = run.AffectedCompanyIds as long[] ?? run.AffectedCompanyIds.ToArray();
-        var added = companyIds.Where(id => Array.BinarySearch(recorded, id) < 0).Distinct().Order().ToArray();
+        var recorded = run.AffectedCompanyIds as List<long> ?? [.. run.AffectedCompanyIds];
+        var added = companyIds.Where(id => recorded.BinarySearch(id) < 0).Distinct().Order().ToArray();
         if (added.Length == 0) return;
         _store.Write(() => _store.Statement("""
             INSERT OR IGNORE INTO ingestion_run_companies (run_id, company_id) SELECT @runId, value FROM json_each(@ids)
             """).Set("@runId", run.RunId).SetList("@ids", added).ExecuteNonQuery());
-        run.AffectedCompanyIds = MergeSorted(recorded, added);
+        run.AffectedCompanyIds = MergeSorted(CollectionsMarshal.AsSpan(recorded), added);
     }
 
-    private static long[] MergeSorted(long[] first, long[] second)
+    private static ItemList<long> MergeSorted(ReadOnlySpan<long> first, long[] second)
     {
-        var merged = new long[first.Length + second.Length];
+        var list = new ItemList<long>(first.Length + second.Length);
+        CollectionsMarshal.SetCount(list, first.Length + second.Length);
+        var merged = CollectionsMarshal.AsSpan(list);
         int i = 0, j = 0, k = 0;
         while (i < first.Length && j < second.Length) merged[k++] = first[i] <= second[j] ? first[i++] : second[j++];
-        first.AsSpan(i).CopyTo(merged.AsSpan(k));
-        second.AsSpan(j).CopyTo(merged.AsSpan(k + first.Length - i));
-        return merged;
+        first[i..].CopyTo(merged[k..]);
+        second.AsSpan(j).CopyTo(merged[(k + first.Length - i)..]);
+        return list;
     }
 
     public IngestionRun? Get(long runId) =>
