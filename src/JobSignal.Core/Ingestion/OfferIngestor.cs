@@ -111,15 +111,18 @@ public sealed class OfferIngestor : IDisposable
     /// <summary>
     /// Ingests a whole sequence (read lazily, one chunk in memory) and finishes the run: success, cancelled on
     /// cancellation, failed on any other error (rethrown either way). Returns the finished run.
+    /// <paramref name="sourceFailure"/>, asked once the sequence has ended, says why its source did not deliver
+    /// everything (a fetch that stopped on an error): every offer it did deliver is committed and the run is recorded
+    /// as failed with that reason.
     /// </summary>
     public IngestionRun Ingest(IEnumerable<Offer> offers, Action<OfferIngestionResult>? onResult = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, Func<string?>? sourceFailure = null)
     {
         ArgumentNullException.ThrowIfNull(offers);
         try
         {
             foreach (var offer in offers) Report(Add(offer, cancellationToken), onResult);
-            Report(Complete(cancellationToken), onResult);
+            Report(Complete(cancellationToken, sourceFailure?.Invoke()), onResult);
             return Run;
         }
         catch (OperationCanceledException)
@@ -154,8 +157,11 @@ public sealed class OfferIngestor : IDisposable
         return previous is null ? [] : CommitChunk(previous, cancellationToken);
     }
 
-    /// <summary>Commits what is buffered and finishes the run as a success; returns the results not returned yet.</summary>
-    public IReadOnlyList<OfferIngestionResult> Complete(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Commits what is buffered and finishes the run: a success, or failed with <paramref name="failure"/> when the
+    /// offers' source reported one. Returns the results not returned yet.
+    /// </summary>
+    public IReadOnlyList<OfferIngestionResult> Complete(CancellationToken cancellationToken = default, string? failure = null)
     {
         EnsureRunning();
         var results = new List<OfferIngestionResult>();
@@ -165,7 +171,7 @@ public sealed class OfferIngestor : IDisposable
             results.AddRange(CommitChunk(prepared, cancellationToken));
         }
         if (_buffer.Count > 0) results.AddRange(CommitChunk(StartPreparing(cancellationToken), cancellationToken));
-        _run.Finish(RunStatus.Success, null);
+        _run.Finish(failure is null ? RunStatus.Success : RunStatus.Failed, failure);
         return results;
     }
 

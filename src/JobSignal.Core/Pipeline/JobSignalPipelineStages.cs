@@ -79,7 +79,17 @@ public sealed class JobSignalPipelineStages : IPipelineStages
             new IngestionOptions { QueryKey = query.Key, Provider = Providers.Infojobs, Fetch = statistics });
         foreach (var abandoned in ingestor.AbandonedRunWarnings) _warn(abandoned);
         var offers = Offers(client, search, statistics, StoredOfferDetailFilter.For(detailReader, statistics), problems, cancellationToken);
-        var run = ingestor.Ingest(offers, cancellationToken: cancellationToken);
+        // Anything the query did not get (paging stopped on a failure, a detail that kept failing, a 429 after
+        // retries) fails it: what was fetched is ingested all the same, its run and the query state say what went
+        // wrong, and the next run's window still starts at the last complete one, so the missing offers are asked for
+        // again.
+        string? Failure() => problems.Count switch
+        {
+            0 => null,
+            1 => problems[0],
+            _ => $"{problems.Count} problems; the first: {problems[0]}",
+        };
+        var run = ingestor.Ingest(offers, cancellationToken: cancellationToken, sourceFailure: Failure);
         _runs.Add((run.RunId, run.AffectedCompanyIds));
         _log($"query {query.Key}: run {run.RunId}, {run.Received} offers, {run.Inserted} new, {run.Updated} updated, {run.Reposts} reposts; " +
              $"{statistics.DetailsFetched} details fetched, {statistics.DetailsSkipped} unchanged since stored");
@@ -87,15 +97,7 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         if (CapReached(query, statistics) is { } cap)
             _warn($"Query {query.Key} stopped at its {cap}: offers past it in this window were not fetched. Raise the cap if every run reaches it.");
 
-        // Anything the query did not get (paging stopped on a failure, a detail that kept failing, a 429 after
-        // retries) fails it: what was fetched is ingested all the same, the query state says what went wrong, and
-        // the next run's window still starts at the last complete one, so the missing offers are asked for again.
-        var failure = problems.Count switch
-        {
-            0 => null,
-            1 => problems[0],
-            _ => $"{problems.Count} problems; the first: {problems[0]}",
-        };
+        var failure = Failure();
         return new QueryResult(query.Key, failure is null ? StageStatus.Succeeded : StageStatus.Failed, search.Since?.ApiValue,
             run.RunId, run.Received, run.AffectedCompanyIds, failure);
     }
