@@ -19,12 +19,15 @@ public sealed class PayloadArchive : IDisposable
 
     private readonly FileStream _stream;
 
-    /// <param name="path">A file (created, or appended to) or an existing folder.</param>
+    /// <param name="path">
+    /// A file (created, or appended to), or a folder: an existing one, or a path ending in a separator
+    /// (<c>./archive/</c>), which is created.
+    /// </param>
     /// <param name="now">Names the file written into a folder.</param>
     public PayloadArchive(string path, DateTimeOffset now)
     {
-        FilePath = Directory.Exists(path)
-            ? Path.Combine(path, $"infojobs-{now.UtcDateTime:yyyyMMdd-HHmmss}.jsonl")
+        FilePath = Directory.Exists(path) || Path.EndsInDirectorySeparator(path)
+            ? Path.Combine(Path.GetFullPath(path), $"infojobs-{now.UtcDateTime:yyyyMMdd-HHmmss}.jsonl")
             : Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(FilePath);
         if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);

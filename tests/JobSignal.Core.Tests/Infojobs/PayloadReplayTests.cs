@@ -76,6 +76,21 @@ public sealed class PayloadReplayTests : IDisposable
     }
 
     [Fact]
+    public void A_path_ending_in_a_separator_is_a_folder_to_create_not_a_file()
+    {
+        var payload = JsonDocument.Parse("""{"id":"a","title":"Tesorero"}""").RootElement;
+        var folder = Path.Combine(_folder, "new", "archive") + Path.DirectorySeparatorChar;
+
+        using (var archive = new PayloadArchive(folder, new DateTimeOffset(2025, 6, 2, 8, 30, 5, TimeSpan.Zero)))
+        {
+            archive.Write(payload);
+            Assert.Equal(Path.Combine(folder, "infojobs-20250602-083005.jsonl"), archive.FilePath);
+        }
+
+        Assert.Equal(["a"], PayloadReplay.Read(folder).Select(r => r.Offer!.ProviderOfferId));
+    }
+
+    [Fact]
     public void Reports_malformed_lines_with_file_and_line_and_reads_the_rest()
     {
         var path = Write("mixed.jsonl", string.Join("\n",
