@@ -539,6 +539,13 @@ Describe 'Get-InfojobsOffer -DatabasePath (details only for what changed)' {
         }
     }
 
+    It 'closes the store it read when the pipeline ends: the store file alone holds everything (no -wal left)' {
+        $run = Get-InfojobsOffer @search -DatabasePath $db | Invoke-OfferIngestion -DatabasePath $db
+        $run.Status | Should -Be 'success'
+        Test-Path "$db-wal" | Should -BeFalse
+        Test-Path "$db-shm" | Should -BeFalse
+    }
+
     It 'fetches the detail of offers stored from their list item only (-NoDetail), and ingestion scores them' {
         $listOnly = Join-Path (New-TestDirectory) 'list-only.db'
         $null = Get-InfojobsOffer @search -NoDetail | Invoke-OfferIngestion -DatabasePath $listOnly

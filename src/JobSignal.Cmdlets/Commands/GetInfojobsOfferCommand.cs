@@ -130,6 +130,8 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
     {
         _archive?.Dispose();
         _archive = null;
+        // The store the detail filter read: left open, its last connection would leave the -wal file behind.
+        base.ReleaseResources();
     }
 
     /// <summary>
