@@ -742,6 +742,28 @@ Describe 'Get-SignalCompany and Get-SignalOffer' {
         @(Get-SignalCompany -DatabasePath $db -Keyword 'true').Count | Should -Be 0
     }
 
+    It 'takes the dates the module outputs (DateTimeOffset) for -Since, as the same instant' {
+        $seen = (Get-SignalCompany -DatabasePath $db | Sort-Object LastSeenAt | Select-Object -Last 1).LastSeenAt
+        $seen | Should -BeOfType [DateTimeOffset]
+        @(Get-SignalCompany -DatabasePath $db -Since $seen).Count | Should -BeGreaterThan 0
+        @(Get-SignalCompany -DatabasePath $db -Since $seen.AddSeconds(1)).Count | Should -Be 0
+        @(Get-SignalCompany -DatabasePath $db -Since $seen.ToOffset([TimeSpan]::FromHours(5)).AddSeconds(1)).Count | Should -Be 0
+        @(Get-SignalOffer -DatabasePath $db -Since (Get-IngestionRun -DatabasePath $db -Last 1).StartedAt.AddDays(1)).Count | Should -Be 0
+        @(Get-SignalFeedback -DatabasePath $db -Since ([DateTimeOffset]::UtcNow.AddDays(-1))).Count | Should -Be 0
+    }
+
+    It 'reads a retry delay in milliseconds or seconds with its unit' {
+        $null = Update-CompanyAggregation -DatabasePath $db -All -RetryDelay 250ms
+        $null = Update-CompanyAggregation -DatabasePath $db -All -RetryDelay '1.5s'
+        { Update-CompanyAggregation -DatabasePath $db -All -RetryDelay '2 minutes' } | Should -Throw '*is not a delay*250ms*'
+        $reader = [JobSignal.Cmdlets.Infrastructure.DelayTransformationAttribute]::new()
+        $reader.Transform($null, '250ms') | Should -Be ([TimeSpan]::FromMilliseconds(250))
+        $reader.Transform($null, '1.5s') | Should -Be ([TimeSpan]::FromSeconds(1.5))
+        $reader.Transform($null, '1.5 S') | Should -Be ([TimeSpan]::FromSeconds(1.5))
+        $reader.Transform($null, '40') | Should -Be ([TimeSpan]::FromMilliseconds(40))
+        $reader.Transform($null, '00:00:02') | Should -Be ([TimeSpan]::FromSeconds(2))
+    }
+
     It 'reports ids that name nothing in the store (CompanyNotFound, OfferNotFound), not ids the filters leave out' {
         $offerId = (Get-SignalOffer -DatabasePath $db -Top 1).OfferId
         $companies = @(Get-SignalCompany -DatabasePath $db -CompanyId $acme.CompanyId, 4242 -ErrorVariable errs -ErrorAction SilentlyContinue)

@@ -30,6 +30,7 @@ public sealed class GetSignalFeedbackCommand : StoreCmdlet
 
     /// <summary>Only events imported at or after this time.</summary>
     [Parameter]
+    [SinceTransformation]
     public DateTime? Since { get; set; }
 
     protected override void ProcessRecord()

@@ -29,6 +29,7 @@ public abstract class SignalQueryCmdlet : StoreCmdlet
 
     /// <summary>A date without time zone is local time, as PowerShell users mean it.</summary>
     [Parameter]
+    [SinceTransformation]
     public DateTime? Since { get; set; }
 
     [Parameter]
