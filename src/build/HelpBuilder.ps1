@@ -91,13 +91,15 @@ function Add-ParameterElement {
     $element.SetAttribute('aliases', $(if ($Parameter.Aliases.Count) { $Parameter.Aliases -join ', ' } else { 'none' }))
     New-Element $element 'maml' 'name' $Parameter.Name | Out-Null
     Add-Paragraph (New-Element $element 'maml' 'description') $Description
+    # An optional value type reads as itself (-Top <Int32>), not as "Nullable`1".
+    $valueType = [Nullable]::GetUnderlyingType($Parameter.ParameterType) ?? $Parameter.ParameterType
     if ($Parameter.ParameterType -ne [switch]) {
-        $value = New-Element $element 'command' 'parameterValue' $Parameter.ParameterType.Name
+        $value = New-Element $element 'command' 'parameterValue' $valueType.Name
         $value.SetAttribute('required', 'true')
         $value.SetAttribute('variableLength', 'false')
     }
     $type = New-Element $element 'dev' 'type'
-    New-Element $type 'maml' 'name' $Parameter.ParameterType.FullName | Out-Null
+    New-Element $type 'maml' 'name' $valueType.FullName | Out-Null
     New-Element $element 'dev' 'defaultValue' 'None' | Out-Null
 }
 

@@ -35,6 +35,13 @@ Describe 'Help for <_>' -ForEach $cmdletNames {
         }
     }
 
+    It 'shows every parameter''s value type by its own name (not Nullable`1)' {
+        ($help | Out-String -Width 200) | Should -Not -Match 'Nullable'
+        foreach ($p in @($help.Parameters.Parameter | Where-Object { $_.ParameterValue })) {
+            $p.ParameterValue | Should -Not -Match '`' -Because "-$($p.Name) shows a generic type name"
+        }
+    }
+
     It 'names its inputs and outputs' {
         $help.InputTypes | Should -Not -BeNullOrEmpty
         $help.ReturnValues | Should -Not -BeNullOrEmpty
