@@ -90,6 +90,13 @@ public sealed class SignalStore : IDisposable
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
             // Microsoft.Data.Sqlite's own BUSY loop kept as short as SQLite's, so that our policy does the retrying.
             connection = StoreFile.Open(fullPath, SqliteOpenMode.ReadWriteCreate, options.BusyTimeout);
+            // SQLite opens a file it may not write read-only without a word; its first read would then leave -wal and
+            // -shm files it cannot remove (read-only like the store, so they block the store even once it is writable).
+            if (SQLitePCL.raw.sqlite3_db_readonly(connection.Handle, "main") == 1)
+                throw new JobSignalException(StoreErrorIds.ReadOnly, FailureKind.PermissionDenied,
+                    $"The store '{fullPath}' is read-only for this user; it was left unchanged.", fullPath,
+                    "JobSignal writes to its store, even to read it (SQLite's write-ahead log): make the file and its folder " +
+                    "writable for this user, or copy the store to a writable place.");
             KeywordSearch.Register(connection);
             connection.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; " +
                 // Savepoint journals in memory; a 16 MB page cache, which holds a chunk's working set (in KiB when
@@ -99,8 +106,19 @@ public sealed class SignalStore : IDisposable
                 "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 40000;");
             var store = new SignalStore(fullPath, connection, options);
             store.RetryWhileBusy(() => connection.ExecuteScalar<string>("PRAGMA journal_mode = WAL"), CancellationToken.None);
-            store.Migrate(schemaVersion);
+            // A store at its schema needs no write lock to open: a reader must not wait for another process's writer.
+            // A new store (version 0) always gets its migration history.
+            var current = store.RetryWhileBusy(() => store.SchemaVersion, CancellationToken.None);
+            if (current == 0 || current != schemaVersion) store.Migrate(schemaVersion);
             return store;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED)
+        {
+            // Only creating or upgrading a store takes the write lock while opening it.
+            connection?.Dispose();
+            throw new JobSignalException(StoreErrorIds.Busy, FailureKind.ResourceUnavailable,
+                $"The store '{fullPath}' is being created or upgraded, and another process held its write lock past the waits and retries.",
+                fullPath, "Run the command again once the other process (a scheduled run, another ingestion) has finished.", ex);
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {

@@ -48,7 +48,7 @@ internal static class StoreFile
     }
 
     internal static JobSignalException Unusable(string path, string reason, Exception? inner = null) =>
-        new(StoreErrorIds.Unusable, FailureKind.ResourceUnavailable, $"The store '{path}' cannot be used: {reason}.",
+        new(StoreErrorIds.Unusable, FailureKind.ResourceUnavailable, $"The store '{path}' cannot be used: {reason.TrimEnd('.')}.",
             path, "Check the path and its folder's permissions and free space, or point -DatabasePath (or $env:JOBSIGNAL_DB) at another file.",
             inner);
 

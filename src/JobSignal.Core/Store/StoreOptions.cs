@@ -25,6 +25,10 @@ public static class StoreErrorIds
     public const string NotSqlite = "StoreNotSqlite";
     /// <summary>The store was written by a newer JobSignal (higher schema version). It is left untouched.</summary>
     public const string SchemaTooNew = "StoreSchemaTooNew";
+    /// <summary>Creating or upgrading the store needed its write lock, which another process kept past the retries.</summary>
+    public const string Busy = "StoreBusy";
+    /// <summary>The store file cannot be written by this user. It is left untouched (no -wal or -shm file made).</summary>
+    public const string ReadOnly = "StoreReadOnly";
     /// <summary>Any other reason the store cannot be opened or migrated (permissions, folder, damage, foreign database).</summary>
     public const string Unusable = "StoreUnusable";
 }
