@@ -161,15 +161,11 @@ public sealed class AggregationRunner
         }
     }
 
-    /// <summary>Sets the run's companies aggregated / failed to this tally (re-read first, so nothing else is overwritten).</summary>
+    /// <summary>Sets the run's companies aggregated / failed to this tally (only those columns); returns the run as now stored.</summary>
     public IngestionRun? RecordInRun(long runId, AggregationTally tally) => _store.Write(() =>
     {
-        var run = _store.Runs.Get(runId);
-        if (run is null) return null;
-        run.CompaniesAggregated = tally.Aggregated;
-        run.CompaniesFailed = tally.Failed;
-        _store.Runs.Save(run);
-        return run;
+        _store.Runs.RecordAggregation(runId, tally.Aggregated, tally.Failed);
+        return _store.Runs.Get(runId);
     });
 
     private List<CompanyAggregationResult> AggregateChunk(long[] companyIds, CancellationToken cancellationToken)

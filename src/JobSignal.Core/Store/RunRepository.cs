@@ -51,12 +51,20 @@ public sealed class RunRepository
                 skipped_invalid = @SkippedInvalid, skipped_resolved = @SkippedResolved, failed_db = @FailedDb,
                 match_failed = @MatchFailed, scored = @Scored, pages = @Pages, requests = @Requests,
                 rate_limited = @RateLimited, retries = @Retries, bytes = @Bytes, offers_listed = @OffersListed,
-                details_fetched = @DetailsFetched, truncation_reason = @TruncationReason,
-                companies_aggregated = @CompaniesAggregated, companies_failed = @CompaniesFailed
+                details_fetched = @DetailsFetched, truncation_reason = @TruncationReason
             WHERE id = @RunId
             """, run)) != 1)
             throw new InvalidOperationException($"Run {run.RunId} does not exist in the store '{_store.Path}'.");
     });
+
+    /// <summary>
+    /// Sets what aggregation did with the run's companies. Apart from <see cref="Save"/>: aggregation may run in
+    /// another process while the run still saves its chunks, and neither may overwrite the other's columns.
+    /// </summary>
+    public void RecordAggregation(long runId, int companiesAggregated, int companiesFailed) => _store.Write(() =>
+        _store.Connection.Execute(_store.Command(
+            "UPDATE ingestion_runs SET companies_aggregated = @companiesAggregated, companies_failed = @companiesFailed WHERE id = @runId",
+            new { runId, companiesAggregated, companiesFailed })));
 
     /// <summary>Sets the run's final status (not <c>running</c>), finish time and error, then saves all of it.</summary>
     public void Finish(IngestionRun run, string status, string? errorMessage = null)

@@ -95,11 +95,7 @@ public class AggregationRunnerTests : IngestionTestBase
         Assert.Equal([((long?)first.RunId, 2, 0), (second.RunId, 1, 1)], recorded);
 
         // Nobody listening: the runs are written all the same.
-        foreach (var stored in new[] { first, second }.Select(run => Store.Runs.Get(run.RunId)!))
-        {
-            stored.CompaniesAggregated = 0;
-            Store.Runs.Save(stored);
-        }
+        foreach (var run in new[] { first, second }) Store.Runs.RecordAggregation(run.RunId, 0, 0);
         Assert.Equal(0, Store.Runs.Get(first.RunId)!.CompaniesAggregated);
         Assert.Equal(3, Runner().AggregateForRuns(first.AffectedCompanyIds.Concat(second.AffectedCompanyIds), runs).Count());
         Assert.Equal((2, 0), (Store.Runs.Get(first.RunId)!.CompaniesAggregated, Store.Runs.Get(first.RunId)!.CompaniesFailed));

@@ -21,6 +21,22 @@ public class RunRepositoryTests : StoreTestBase
     }
 
     [Fact]
+    public void A_run_saving_its_next_chunk_keeps_what_another_process_aggregation_recorded()
+    {
+        var run = Store.Runs.Start(RunKind.Ingestion);
+        run.Received = 200;
+        Store.Runs.Save(run);
+        using (var other = SignalStore.Open(Store.Path)) other.Runs.RecordAggregation(run.RunId, 150, 2);
+
+        run.Received = 400; // the next chunk, from the ingesting process's own copy of the run
+        Store.Runs.Save(run);
+        Store.Runs.Finish(run, RunStatus.Success);
+
+        var stored = Store.Runs.Get(run.RunId)!;
+        Assert.Equal((400, 150, 2, RunStatus.Success), (stored.Received, stored.CompaniesAggregated, stored.CompaniesFailed, stored.Status));
+    }
+
+    [Fact]
     public void Every_counter_and_statistic_is_persisted()
     {
         var run = Store.Runs.Start(RunKind.Rescore);
@@ -29,8 +45,8 @@ public class RunRepositoryTests : StoreTestBase
         var fetch = new FetchStatistics { OffersListed = 16, DetailsFetched = 17, TruncationReason = "rate_limited" };
         fetch.AddPage(); fetch.AddRequest(5_000_000_000); fetch.AddRateLimited(); fetch.AddRetry(); fetch.AddRetry();
         run.RecordFetch(fetch);
-        run.CompaniesAggregated = 18; run.CompaniesFailed = 19;
         Store.Runs.Save(run);
+        Store.Runs.RecordAggregation(run.RunId, 18, 19);
 
         var s = Store.Runs.Get(run.RunId)!;
         Assert.Equal((RunKind.Rescore, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
