@@ -28,6 +28,14 @@ Describe 'Argument completion' {
         @((Get-Completion "Get-SignalCompany -CatalogPath '$path' -Category cat_fx_cu").CompletionText) | Should -Contain 'cat_fx_custom'
     }
 
+    It 'reads a relative -CatalogPath from the current location, as the command does' {
+        $dir = New-TestDirectory
+        (Get-Content (Get-RepoPath 'module/catalog/default-catalog.json') -Raw) -replace 'cat_fx_currency_ops', 'cat_fx_relative' | Set-Content (Join-Path $dir 'custom.json')
+        Push-Location $dir
+        try { @((Get-Completion "Get-SignalCompany -CatalogPath ./custom.json -Category cat_fx_re").CompletionText) | Should -Be @('cat_fx_relative') }
+        finally { Pop-Location }
+    }
+
     It 'completes -Resolution with the six resolutions' {
         @((Get-Completion 'Get-SignalCompany -Resolution ').CompletionText | Sort-Object) |
             Should -Be @('ACCEPTED', 'ALREADY_CLIENT', 'HIGH_INTEREST', 'IN_PROGRESS', 'PENDING', 'REJECTED')

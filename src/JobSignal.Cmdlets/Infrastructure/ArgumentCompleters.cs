@@ -34,12 +34,26 @@ public abstract class ValueCompleter : IArgumentCompleter
     protected static string ModuleBase =>
         Path.GetDirectoryName(Path.GetDirectoryName(typeof(ValueCompleter).Assembly.Location)!)!;
 
-    /// <summary>The catalog the command would use: its -CatalogPath, else $env:JOBSIGNAL_CATALOG, else the default.</summary>
+    /// <summary>
+    /// The catalog the command would use: its -CatalogPath, else $env:JOBSIGNAL_CATALOG, else the default. A relative
+    /// -CatalogPath is relative to PowerShell's current location, as the command will read it, not to the process's.
+    /// </summary>
     protected static SignalCatalog Catalog(IDictionary fakeBoundParameters)
     {
         var location = CatalogLocator.Choose(fakeBoundParameters["CatalogPath"] as string,
             Environment.GetEnvironmentVariable(CatalogLocator.EnvironmentVariable), ModuleBase);
-        return CatalogLoader.Load(location.Path);
+        var path = location.Origin == CatalogOrigin.Parameter && !Path.IsPathRooted(location.Path) && CurrentLocation() is { } here
+            ? Path.GetFullPath(location.Path, here)
+            : location.Path;
+        return CatalogLoader.Load(path);
+    }
+
+    /// <summary>PowerShell's current file-system location; the completer runs on the runspace's own thread.</summary>
+    private static string? CurrentLocation()
+    {
+        using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
+        return shell.AddCommand("Microsoft.PowerShell.Management\\Get-Location").AddParameter("PSProvider", "FileSystem")
+            .Invoke<PathInfo>().FirstOrDefault()?.ProviderPath;
     }
 }
 
