@@ -69,6 +69,16 @@ Describe 'Format views' {
         ($run | ConvertTo-Csv | ConvertFrom-Csv).AffectedCompanyIds | Should -Be ($run.AffectedCompanyIds -join ', ')
     }
 
+    It 'lists a company without strong offers or a top category without empty brackets' {
+        $weak = Update-CompanyAggregation -DatabasePath $db -All | Where-Object { $_.StrongOffers -eq 0 } | Select-Object -First 1
+        $weak | Should -Not -BeNullOrEmpty
+        $text = $weak | Format-List | Out-String -Width 200
+        $text | Should -Match '0 strong, posting activity'
+        $text | Should -Not -Match '\(avg \)|\(\)'
+        $strong = $samples.Company | Where-Object { $_.StrongOffers -gt 0 } | Select-Object -First 1
+        ($strong | Format-List | Out-String -Width 200) | Should -Match 'strong \(avg \d+\.\d\)'
+    }
+
     It 'shows the explanation of a score as a list view' {
         $text = $samples.SignalScore | Format-List -View Explanation -DisplayError | Out-String -Width 120
         $text | Should -Match 'pagos internacionales'
