@@ -355,6 +355,26 @@ PRAGMA user_version = 3;
         [int] (Invoke-TestSql $db 'SELECT count(*) FROM offers') | Should -Be 0
     }
 
+    It 'a store that refuses the run''s row ends ingestion and re-scoring with their ErrorIds, before any offer, without claiming a recorded run' {
+        $null = New-TestOffer 'r1' | Invoke-OfferIngestion -DatabasePath $db
+        $offers = [int] (Invoke-TestSql $db 'SELECT count(*) FROM offers')
+        $runs = [int] (Invoke-TestSql $db 'SELECT count(*) FROM ingestion_runs')
+        $null = Invoke-TestSql $db "CREATE TRIGGER refuse_runs BEFORE INSERT ON ingestion_runs BEGIN SELECT RAISE(FAIL, 'no new runs here'); END"
+        try {
+            $ingestion = { New-TestOffer 'r2' | Invoke-OfferIngestion -DatabasePath $db -ErrorAction Stop } |
+                Should -Throw -ErrorId 'IngestionFailed,JobSignal.Cmdlets.Commands.InvokeOfferIngestionCommand' -PassThru
+            $ingestion.Exception.Message | Should -BeLike "The ingestion could not start in the store '$db'*no new runs here*"
+            $ingestion.TargetObject | Should -Be $null
+
+            $rescore = { Update-OfferScore -DatabasePath $db -All -ErrorAction Stop } |
+                Should -Throw -ErrorId 'RescoreFailed,JobSignal.Cmdlets.Commands.UpdateOfferScoreCommand' -PassThru
+            $rescore.Exception.Message | Should -Not -Match 'was recorded as failed'
+        }
+        finally { $null = Invoke-TestSql $db 'DROP TRIGGER refuse_runs' }
+        [int] (Invoke-TestSql $db 'SELECT count(*) FROM offers') | Should -Be $offers
+        [int] (Invoke-TestSql $db 'SELECT count(*) FROM ingestion_runs') | Should -Be $runs
+    }
+
     It 'Ctrl+C after a committed chunk leaves a cancelled run with the committed rows, and completes progress' {
         $ps = [powershell]::Create()
         try {

@@ -64,19 +64,13 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
             if (_declined) return;
         }
 
-        try
+        // Under -WhatIf, Store is a private copy: the run really happens there, and is reported. A catalog that cannot
+        // be used, or a store that refuses the run's row, ends the command before any offer is read.
+        _ingestor = Guarded(() => OfferIngestor.Start(Store, () => CatalogSource.LoadCompiled(this, CatalogPath), new IngestionOptions
         {
-            // Under -WhatIf, Store is a private copy: the run really happens there, and is reported.
-            _ingestor = OfferIngestor.Start(Store, () => CatalogSource.LoadCompiled(this, CatalogPath), new IngestionOptions
-            {
-                ChunkSize = ChunkSize, MaxRetries = MaxRetries, RetryDelay = RetryDelay, QueryKey = QueryKey,
-                ChunkCommitted = OnChunkCommitted,
-            });
-        }
-        catch (CatalogException ex)
-        {
-            ThrowFailure(ex);
-        }
+            ChunkSize = ChunkSize, MaxRetries = MaxRetries, RetryDelay = RetryDelay, QueryKey = QueryKey,
+            ChunkCommitted = OnChunkCommitted,
+        }), IngestionFailedErrorId, $"The ingestion could not start in the store '{path}'");
         _runFailed = $"The ingestion run {_ingestor!.Run.RunId} failed and was recorded as failed";
         _recordFailure = RecordFailure;
         foreach (var abandoned in _ingestor.AbandonedRunWarnings) WriteWarning(abandoned);

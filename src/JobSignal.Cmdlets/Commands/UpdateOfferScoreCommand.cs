@@ -102,7 +102,7 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
                     WriteVerbose($"Chunk {chunk.Number} committed: {status}.");
                     ReportProgress(status);
                 },
-            }, CancellationToken), RescoreFailedErrorId, "Re-scoring failed and its run was recorded as failed");
+            }, CancellationToken), RescoreFailedErrorId, "Re-scoring failed (a run it had started is recorded as failed)");
         CompleteProgress();
         if (run.MatchFailed > 0)
             WriteWarning($"{run.MatchFailed} offer(s) could not get a match; Get-SignalOffer -Unscored lists them.");
