@@ -31,12 +31,20 @@ public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
     [Parameter]
     public SwitchParameter StrongSince { get; set; }
 
+    private readonly AskedIds _companies = new();
+
     protected override void ProcessRecord()
     {
-        if (NamesNothing(nameof(CompanyId))) return;
-        var found = Query(CompanyId is not null, () => Store.Companies.List(new CompanyFilter
+        if (!NamesNothing(nameof(CompanyId))) _companies.Add(CompanyId);
+    }
+
+    protected override void EndProcessing()
+    {
+        if (!_companies.Asked) return;
+        var companyIds = _companies.Ids;
+        var found = WriteEach(Store.Companies.List(new CompanyFilter
         {
-            CompanyIds = CompanyId,
+            CompanyIds = companyIds,
             Name = Name,
             MinScore = MinScoreFilter,
             Category = CategoryId,
@@ -45,7 +53,7 @@ public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
             Since = SinceFilter,
             SinceField = StrongSince ? CompanySince.LastStrong : CompanySince.LastSeen,
             Top = Top,
-        }), company => company.CompanyId, company => company, company => company.CompanyId);
-        ReportUnknown(CompanyId, found, Store.Companies.ExistingIds, WriteCompanyNotFound);
+        }), company => company, company => company.CompanyId);
+        ReportUnknown(companyIds, found, Store.Companies.ExistingIds, WriteCompanyNotFound);
     }
 }
