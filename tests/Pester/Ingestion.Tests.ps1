@@ -812,6 +812,19 @@ Describe 'Get-SignalCompany and Get-SignalOffer' {
         Get-ErrorIds $errs | Sort-Object | Should -Be @('CompanyNotFound', 'OfferNotFound')
     }
 
+    It 'matches -Name as -like does: any letter case in any alphabet, ? and [ ] sets, backtick escapes' {
+        $names = 'Olivar de Jaén S.C.A.', 'Laboratorios Farmaibérica S.A.', 'Game [Studio] *Beta*', 'Fame Corp'
+        $named = Join-Path $dir 'named.db'
+        $null = 0..3 | ForEach-Object { New-TestOffer "n$_" -Company $names[$_] } | Invoke-OfferIngestion -DatabasePath $named
+        foreach ($pattern in '*JAÉN*', '*jaén*', '*FARMAIBÉRICA*', '*[É]*', '[GF]ame*', '[f-g]AME *', '?ame*', 'fame corp',
+            '*`[studio`]*', '*`*beta`**', 'Fame Corp`*') {
+            (@(Get-SignalCompany -DatabasePath $named -Name $pattern).Name | Sort-Object) -join '|' |
+                Should -Be (($names -like $pattern | Sort-Object) -join '|') -Because "-Name '$pattern'"
+        }
+        { Get-SignalCompany -DatabasePath $named -Name 'Game [Studio' } |
+            Should -Throw -ErrorId 'WildcardInvalid,JobSignal.Cmdlets.Commands.GetSignalCompanyCommand'
+    }
+
     It 'lists an offer whose stored explanation is damaged, without its Match, and reports it (SignalExplanationInvalid)' {
         $damaged = Join-Path $dir 'damaged.db'
         $null = New-TestOffer 'd1' -Text $StrongText | Invoke-OfferIngestion -DatabasePath $damaged

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using JobSignal.Cmdlets.Infrastructure;
+using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 using Resolutions = JobSignal.Core.Domain.Resolution;
 using JobSignal.Core.Store;
@@ -16,7 +17,7 @@ public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
     [ValidateIds]
     public long[]? CompanyId { get; set; }
 
-    /// <summary>Wildcard on the company name (case-insensitive).</summary>
+    /// <summary>Wildcard on the company name, matched as -like matches it (any letter case, [a-z] sets, backtick escapes).</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
@@ -42,18 +43,25 @@ public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
     {
         if (!_companies.Asked) return;
         var companyIds = _companies.Ids;
-        var found = WriteEach(Store.Companies.List(new CompanyFilter
+        IReadOnlyList<Company> companies = [];
+        // A -Name that is no valid wildcard (a [ set left open) ends the command, as it would end -like.
+        try
         {
-            CompanyIds = companyIds,
-            Name = Name,
-            MinScore = MinScoreFilter,
-            Category = CategoryId,
-            Keyword = Keyword,
-            Resolutions = Resolution?.Select(r => r.ToUpperInvariant()).ToArray(),
-            Since = SinceFilter,
-            SinceField = StrongSince ? CompanySince.LastStrong : CompanySince.LastSeen,
-            Top = Top,
-        }), company => company, company => company.CompanyId);
+            companies = Store.Companies.List(new CompanyFilter
+            {
+                CompanyIds = companyIds,
+                Name = Name,
+                MinScore = MinScoreFilter,
+                Category = CategoryId,
+                Keyword = Keyword,
+                Resolutions = Resolution?.Select(r => r.ToUpperInvariant()).ToArray(),
+                Since = SinceFilter,
+                SinceField = StrongSince ? CompanySince.LastStrong : CompanySince.LastSeen,
+                Top = Top,
+            });
+        }
+        catch (JobSignalException ex) { ThrowFailure(ex); }
+        var found = WriteEach(companies, company => company, company => company.CompanyId);
         ReportUnknown(companyIds, found, Store.Companies.ExistingIds, WriteCompanyNotFound);
     }
 }

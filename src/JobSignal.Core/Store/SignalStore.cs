@@ -91,6 +91,7 @@ public sealed class SignalStore : IDisposable
             // Microsoft.Data.Sqlite's own BUSY loop kept as short as SQLite's, so that our policy does the retrying.
             connection = StoreFile.Open(fullPath, SqliteOpenMode.ReadWriteCreate, options.BusyTimeout);
             KeywordSearch.Register(connection);
+            WildcardMatch.Register(connection);
             connection.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; " +
                 // Savepoint journals in memory; a 16 MB page cache, which holds a chunk's working set (in KiB when
                 // negative; 32 MB was no faster and counts against the memory of a 100k-offer run);
