@@ -825,6 +825,15 @@ Describe 'Get-SignalCompany and Get-SignalOffer' {
             Should -Throw -ErrorId 'WildcardInvalid,JobSignal.Cmdlets.Commands.GetSignalCompanyCommand'
     }
 
+    It 'refuses a blank -Keyword as an empty one: it would be found in every text' {
+        foreach ($keyword in '', ' ', "`t ") {
+            { Get-SignalCompany -DatabasePath $db -Keyword $keyword } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,JobSignal.Cmdlets.Commands.GetSignalCompanyCommand'
+            { Get-SignalOffer -DatabasePath $db -Keyword $keyword } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,JobSignal.Cmdlets.Commands.GetSignalOfferCommand'
+        }
+    }
+
     It 'lists an offer whose stored explanation is damaged, without its Match, and reports it (SignalExplanationInvalid)' {
         $damaged = Join-Path $dir 'damaged.db'
         $null = New-TestOffer 'd1' -Text $StrongText | Invoke-OfferIngestion -DatabasePath $damaged

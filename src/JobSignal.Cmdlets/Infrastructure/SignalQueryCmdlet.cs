@@ -20,7 +20,7 @@ public abstract class SignalQueryCmdlet : StoreCmdlet
     public string? Category { get; set; }
 
     [Parameter]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotBlank]
     [ArgumentCompleter(typeof(KeywordCompleter))]
     public string? Keyword { get; set; }
 
