@@ -833,6 +833,49 @@ Describe 'Get-SignalCompany and Get-SignalOffer' {
         { Get-SignalOffer -DatabasePath $db -OfferId 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,JobSignal.Cmdlets.Commands.GetSignalOfferCommand'
     }
 
+    It 'queries what piped objects name once, at the end: -Top and the ranking hold for the whole output, each item once' {
+        $ranked = @(Get-SignalCompany -DatabasePath $db)
+        $ranked.Name | Should -Be @('Acme Pagos S.L.', 'Panadería Sol')
+        $sol = $ranked[1]
+        @($sol, $acme, $sol | Get-SignalCompany -DatabasePath $db).Name | Should -Be $ranked.Name
+        @($sol, $acme | Get-SignalCompany -DatabasePath $db -Top 1).Name | Should -Be @('Acme Pagos S.L.')
+
+        $offers = @(Get-SignalOffer -DatabasePath $db)
+        @($sol, $acme, $acme | Get-SignalOffer -DatabasePath $db).OfferId | Should -Be $offers.OfferId
+        @($sol, $acme | Get-SignalOffer -DatabasePath $db -Top 2).OfferId | Should -Be $offers[0..1].OfferId
+        # A piped offer stands for itself, a piped company for its offers; ids given as parameters filter them.
+        $s2 = $offers | Where-Object ProviderOfferId -EQ 's2'
+        @($sol, $s2 | Get-SignalOffer -DatabasePath $db).ProviderOfferId |
+            Should -Be @($offers | Where-Object ProviderOfferId -In 's2', 'p1' | ForEach-Object ProviderOfferId)
+        @($s2 | Get-SignalOffer -DatabasePath $db -CompanyId $sol.CompanyId).Count | Should -Be 0
+        @($s2 | Get-SignalOffer -DatabasePath $db -CompanyId $acme.CompanyId).ProviderOfferId | Should -Be @('s2')
+        @($sol, [pscustomobject]@{ CompanyId = 4242 }, [pscustomobject]@{ OfferId = 9999 } |
+            Get-SignalOffer -DatabasePath $db -ErrorVariable errs -ErrorAction SilentlyContinue).ProviderOfferId | Should -Be @('p1')
+        Get-ErrorIds $errs | Sort-Object | Should -Be @('CompanyNotFound', 'OfferNotFound')
+    }
+
+    It 'matches -Name as -like does: any letter case in any alphabet, ? and [ ] sets, backtick escapes' {
+        $names = 'Olivar de Jaén S.C.A.', 'Laboratorios Farmaibérica S.A.', 'Game [Studio] *Beta*', 'Fame Corp'
+        $named = Join-Path $dir 'named.db'
+        $null = 0..3 | ForEach-Object { New-TestOffer "n$_" -Company $names[$_] } | Invoke-OfferIngestion -DatabasePath $named
+        foreach ($pattern in '*JAÉN*', '*jaén*', '*FARMAIBÉRICA*', '*[É]*', '[GF]ame*', '[f-g]AME *', '?ame*', 'fame corp',
+            '*`[studio`]*', '*`*beta`**', 'Fame Corp`*') {
+            (@(Get-SignalCompany -DatabasePath $named -Name $pattern).Name | Sort-Object) -join '|' |
+                Should -Be (($names -like $pattern | Sort-Object) -join '|') -Because "-Name '$pattern'"
+        }
+        { Get-SignalCompany -DatabasePath $named -Name 'Game [Studio' } |
+            Should -Throw -ErrorId 'WildcardInvalid,JobSignal.Cmdlets.Commands.GetSignalCompanyCommand'
+    }
+
+    It 'refuses a blank -Keyword as an empty one: it would be found in every text' {
+        foreach ($keyword in '', ' ', "`t ") {
+            { Get-SignalCompany -DatabasePath $db -Keyword $keyword } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,JobSignal.Cmdlets.Commands.GetSignalCompanyCommand'
+            { Get-SignalOffer -DatabasePath $db -Keyword $keyword } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,JobSignal.Cmdlets.Commands.GetSignalOfferCommand'
+        }
+    }
+
     It 'lists an offer whose stored explanation is damaged, without its Match, and reports it (SignalExplanationInvalid)' {
         $damaged = Join-Path $dir 'damaged.db'
         $null = New-TestOffer 'd1' -Text $StrongText | Invoke-OfferIngestion -DatabasePath $damaged

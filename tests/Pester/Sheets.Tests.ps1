@@ -403,6 +403,10 @@ Describe 'Get-SignalFeedback' {
 
     It 'takes companies from the pipeline by CompanyId, and reports ids that name no company' {
         @(Get-SignalCompany -DatabasePath $fbDb -CompanyId $second | Get-SignalFeedback -DatabasePath $fbDb).Value | Should -Be @('OK')
+        # Each event once, however many piped objects name its company.
+        $offers = @(Get-SignalOffer -DatabasePath $fbDb -CompanyId $first)
+        $offers.Count | Should -BeGreaterThan 1
+        @($offers | Get-SignalFeedback -DatabasePath $fbDb).EventId | Should -Be @(Get-SignalFeedback -DatabasePath $fbDb -CompanyId $first).EventId
 
         $events = @(Get-SignalFeedback -DatabasePath $fbDb -CompanyId $first, 999999 -ErrorVariable problems -ErrorAction SilentlyContinue)
 

@@ -197,6 +197,20 @@ Describe 'Get-IngestionRun and the store it opens' {
             @($live | Get-IngestionRun -DatabasePath $path).Status | Should -Be @('running')
         }
 
+        It 'writes each run, and each query state of piped runs, once however many times it is named' {
+            @(Get-IngestionRun -DatabasePath $path -RunId $ok, $bad, $ok).RunId | Should -Be @($ok, $bad)
+            @([pscustomobject]@{ RunId = $ok }, [pscustomobject]@{ RunId = $ok } | Get-IngestionRun -DatabasePath $path).RunId | Should -Be @($ok)
+            $store = (Get-CoreType 'JobSignal.Core.Store.SignalStore')::Open($path, $null)
+            try {
+                $null = $store.QueryStates.RecordSuccess('fx-madrid', $ok, [DateTimeOffset]::UtcNow)
+                $null = $store.QueryStates.RecordFailure('fx-bcn', $bad, 'HTTP 500 from InfoJobs', [DateTimeOffset]::UtcNow)
+            }
+            finally { $store.Dispose() }
+            # Two runs of fx-madrid, one of fx-bcn.
+            @(Get-IngestionRun -DatabasePath $path | Get-JobSignalQueryState -DatabasePath $path).QueryKey | Sort-Object |
+                Should -Be @('fx-bcn', 'fx-madrid')
+        }
+
         It 'reports an unknown id as a non-terminating error and goes on' {
             $found = @(Get-IngestionRun -DatabasePath $path -RunId 4242, $ok -ErrorVariable errs -ErrorAction SilentlyContinue)
             $found.RunId | Should -Be @($ok)

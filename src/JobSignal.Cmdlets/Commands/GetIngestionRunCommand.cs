@@ -28,12 +28,16 @@ public sealed class GetIngestionRunCommand : StoreCmdlet
     [ValidateSet(RunStatus.Running, RunStatus.Success, RunStatus.Failed, RunStatus.Cancelled, RunStatus.Abandoned)]
     public string[]? Status { get; set; }
 
+    // The runs already written or reported: each once, however many times it is named or piped.
+    private readonly HashSet<long> _done = [];
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName == ByIdSet)
         {
             foreach (var id in RunId)
             {
+                if (!_done.Add(id)) continue;
                 var run = Store.Runs.Get(id);
                 if (run is null)
                     WriteFailure(new JobSignalException("IngestionRunNotFound", FailureKind.ObjectNotFound,

@@ -17,9 +17,15 @@ public sealed class GetJobSignalQueryStateCommand : StoreCmdlet
 
     public const string QueryStateNotFoundErrorId = "QueryStateNotFound";
 
-    protected override void ProcessRecord()
+    // The keys of every piped object, looked up once at the end: each state once, however many objects name it.
+    private readonly List<string> _keys = [];
+
+    protected override void ProcessRecord() => _keys.AddRange(QueryKey ?? ["*"]);
+
+    protected override void EndProcessing()
     {
-        var keys = QueryKey ?? ["*"];
+        if (_keys.Count == 0) return;
+        var keys = _keys.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         var patterns = keys.Select(k => new WildcardPattern(k, WildcardOptions.IgnoreCase)).ToList();
         var matched = new bool[keys.Length];
         foreach (var state in Store.QueryStates.List())

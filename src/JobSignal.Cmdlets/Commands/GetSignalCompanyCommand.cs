@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using JobSignal.Cmdlets.Infrastructure;
+using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 using Resolutions = JobSignal.Core.Domain.Resolution;
 using JobSignal.Core.Store;
@@ -16,7 +17,7 @@ public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
     [ValidateIds]
     public long[]? CompanyId { get; set; }
 
-    /// <summary>Wildcard on the company name (case-insensitive).</summary>
+    /// <summary>Wildcard on the company name, matched as -like matches it (any letter case, [a-z] sets, backtick escapes).</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
@@ -31,21 +32,36 @@ public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
     [Parameter]
     public SwitchParameter StrongSince { get; set; }
 
+    private readonly AskedIds _companies = new();
+
     protected override void ProcessRecord()
     {
-        if (NamesNothing(nameof(CompanyId))) return;
-        var found = Query(CompanyId is not null, () => Store.Companies.List(new CompanyFilter
+        if (!NamesNothing(nameof(CompanyId))) _companies.Add(CompanyId);
+    }
+
+    protected override void EndProcessing()
+    {
+        if (!_companies.Asked) return;
+        var companyIds = _companies.Ids;
+        IReadOnlyList<Company> companies = [];
+        // A -Name that is no valid wildcard (a [ set left open) ends the command, as it would end -like.
+        try
         {
-            CompanyIds = CompanyId,
-            Name = Name,
-            MinScore = MinScoreFilter,
-            Category = CategoryId,
-            Keyword = Keyword,
-            Resolutions = Resolution?.Select(r => r.ToUpperInvariant()).ToArray(),
-            Since = SinceFilter,
-            SinceField = StrongSince ? CompanySince.LastStrong : CompanySince.LastSeen,
-            Top = Top,
-        }), company => company.CompanyId, company => company, company => company.CompanyId);
-        ReportUnknown(CompanyId, found, Store.Companies.ExistingIds, WriteCompanyNotFound);
+            companies = Store.Companies.List(new CompanyFilter
+            {
+                CompanyIds = companyIds,
+                Name = Name,
+                MinScore = MinScoreFilter,
+                Category = CategoryId,
+                Keyword = Keyword,
+                Resolutions = Resolution?.Select(r => r.ToUpperInvariant()).ToArray(),
+                Since = SinceFilter,
+                SinceField = StrongSince ? CompanySince.LastStrong : CompanySince.LastSeen,
+                Top = Top,
+            });
+        }
+        catch (JobSignalException ex) { ThrowFailure(ex); }
+        var found = WriteEach(companies, company => company, company => company.CompanyId);
+        ReportUnknown(companyIds, found, Store.Companies.ExistingIds, WriteCompanyNotFound);
     }
 }

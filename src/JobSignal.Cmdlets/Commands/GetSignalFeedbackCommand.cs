@@ -33,12 +33,21 @@ public sealed class GetSignalFeedbackCommand : StoreCmdlet
     [SinceTransformation]
     public DateTime? Since { get; set; }
 
+    private readonly AskedIds _companies = new();
+
     protected override void ProcessRecord()
     {
-        if (NamesNothing(nameof(CompanyId))) return;
+        if (!NamesNothing(nameof(CompanyId))) _companies.Add(CompanyId);
+    }
+
+    /// <summary>One query over every piped company: each event once, however many objects name its company.</summary>
+    protected override void EndProcessing()
+    {
+        if (!_companies.Asked) return;
+        var companyIds = _companies.Ids;
         var events = Store.Feedback.List(new FeedbackFilter
         {
-            CompanyIds = CompanyId,
+            CompanyIds = companyIds,
             Kinds = Kind switch
             {
                 null => null,
@@ -49,6 +58,6 @@ public sealed class GetSignalFeedbackCommand : StoreCmdlet
             Since = SinceInstant(Since),
         });
         foreach (var feedback in events) WriteTyped(feedback);
-        ReportUnknown(CompanyId, events.Select(e => e.CompanyId), Store.Companies.ExistingIds, WriteCompanyNotFound);
+        ReportUnknown(companyIds, events.Select(e => e.CompanyId), Store.Companies.ExistingIds, WriteCompanyNotFound);
     }
 }

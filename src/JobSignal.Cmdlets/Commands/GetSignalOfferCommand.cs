@@ -31,22 +31,52 @@ public sealed class GetSignalOfferCommand : SignalQueryCmdlet
     [Parameter]
     public SwitchParameter Unscored { get; set; }
 
+    // The ids given as parameters, the same for every piped object; each piped object adds the ids it names.
+    private long[]? _givenCompanyIds, _givenOfferIds;
+    private readonly AskedIds _companies = new(), _offers = new();
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        (_givenCompanyIds, _givenOfferIds) = (CompanyId, OfferId);
+    }
+
     protected override void ProcessRecord()
     {
         if (NamesNothing(nameof(CompanyId), nameof(OfferId))) return;
-        var found = Query(CompanyId is not null || OfferId is not null, () => Store.Offers.Stream(new OfferFilter
+        // A piped object with an OfferId names that offer (an offer, an ingestion result), one with only a CompanyId
+        // that company's offers; an id kind given as a parameter is not bound from the pipeline.
+        var offerIds = _givenOfferIds is null ? OfferId : null;
+        var companyIds = _givenCompanyIds is null ? CompanyId : null;
+        if (offerIds is not null) _offers.Add(offerIds);
+        else if (companyIds is not null) _companies.Add(companyIds);
+        else
         {
-            CompanyIds = CompanyId,
-            OfferIds = OfferId,
+            _offers.Add(null);
+            _companies.Add(null);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (!_offers.Asked && !_companies.Asked) return;
+        var offerIds = _givenOfferIds ?? _offers.Ids;
+        var companyIds = _givenCompanyIds ?? _companies.Ids;
+        var found = WriteEach(Store.Offers.Stream(new OfferFilter
+        {
+            CompanyIds = companyIds,
+            OfferIds = offerIds,
+            // What the piped objects name is a union; ids given as parameters are filters, and hold together.
+            EitherIds = _givenCompanyIds is null && _givenOfferIds is null,
             Unscored = Unscored,
             MinScore = MinScoreFilter,
             Category = CategoryId,
             Keyword = Keyword,
             Since = SinceFilter,
             Limit = Top,
-        }), offer => offer.OfferId, WithExplanation, offer => (offer.OfferId, offer.CompanyId));
-        ReportUnknown(OfferId, found.Select(o => o.OfferId), Store.Offers.ExistingIds, WriteOfferNotFound);
-        ReportUnknown(CompanyId, found.Select(o => o.CompanyId), Store.Companies.ExistingIds, WriteCompanyNotFound);
+        }), WithExplanation, offer => (offer.OfferId, offer.CompanyId));
+        ReportUnknown(offerIds, found.Select(o => o.OfferId), Store.Offers.ExistingIds, WriteOfferNotFound);
+        ReportUnknown(companyIds, found.Select(o => o.CompanyId), Store.Companies.ExistingIds, WriteCompanyNotFound);
     }
 
     /// <summary>The offer with its explanation attached as an object (property Match).</summary>

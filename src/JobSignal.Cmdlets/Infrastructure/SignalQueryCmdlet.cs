@@ -4,14 +4,11 @@ using JobSignal.Core.Common;
 namespace JobSignal.Cmdlets.Infrastructure;
 
 /// <summary>
-/// The filters Get-SignalCompany and Get-SignalOffer share, and how they query: once when no ids come down the
-/// pipeline, once per piped object when they do, each item written once.
+/// The filters Get-SignalCompany and Get-SignalOffer share, and how they query: once, at the end, over the ids of
+/// every piped object (<see cref="AskedIds"/>), so that -Top and the ranking hold for the whole output.
 /// </summary>
 public abstract class SignalQueryCmdlet : StoreCmdlet
 {
-    private readonly HashSet<long> _written = [];
-    private bool _queried;
-
     [Parameter]
     [ValidateRange(0, 10)]
     public int MinScore { get; set; }
@@ -23,7 +20,7 @@ public abstract class SignalQueryCmdlet : StoreCmdlet
     public string? Category { get; set; }
 
     [Parameter]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotBlank]
     [ArgumentCompleter(typeof(KeywordCompleter))]
     public string? Keyword { get; set; }
 
@@ -55,20 +52,16 @@ public abstract class SignalQueryCmdlet : StoreCmdlet
     }
 
     /// <summary>
-    /// Runs the query for this pipeline object, unless nothing is piped by id and it already ran, and writes each item
-    /// not written yet as it is read (a large result is never held, and a pipeline that stops early stops the reading).
-    /// Returns <paramref name="remember"/> of each item found this time when the query was by ids, else nothing.
+    /// Writes each item of the query as it is read (a large result is never held, and a pipeline that stops early
+    /// stops the reading) and returns <paramref name="remember"/> of each, for reporting the ids that found nothing.
     /// </summary>
-    protected IReadOnlyList<TKey> Query<T, TKey>(bool byIds, Func<IEnumerable<T>> query, Func<T, long> idOf,
-        Func<T, object> output, Func<T, TKey> remember)
+    protected List<TKey> WriteEach<T, TKey>(IEnumerable<T> items, Func<T, object> output, Func<T, TKey> remember)
     {
-        if (!byIds && _queried) return [];
-        _queried = true;
         var found = new List<TKey>();
-        foreach (var item in query())
+        foreach (var item in items)
         {
-            if (byIds) found.Add(remember(item));
-            if (_written.Add(idOf(item))) WriteTyped(output(item));
+            found.Add(remember(item));
+            WriteTyped(output(item));
         }
         return found;
     }

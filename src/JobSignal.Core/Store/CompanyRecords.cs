@@ -23,7 +23,7 @@ public sealed record CompanyFilter
     public IReadOnlyCollection<string>? Resolutions { get; init; }
     public DateTimeOffset? Since { get; init; }
     public CompanySince SinceField { get; init; } = CompanySince.LastSeen;
-    /// <summary>A PowerShell wildcard (<c>*</c>, <c>?</c>) on the display name, case-insensitive.</summary>
+    /// <summary>A PowerShell wildcard on the display name, matched as <c>-like</c> does (<see cref="WildcardMatch"/>).</summary>
     public string? Name { get; init; }
     /// <summary>At most this many, best first.</summary>
     public int? Top { get; init; }

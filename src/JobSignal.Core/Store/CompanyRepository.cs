@@ -221,8 +221,10 @@ public sealed class CompanyRepository
         }
         if (!string.IsNullOrEmpty(filter.Name))
         {
-            where.Add(@"c.display_name LIKE @name ESCAPE '\'");
-            parameters.Add("name", SqlText.FromWildcard(filter.Name));
+            // Translated here first, so that a wildcard PowerShell refuses fails with its ErrorId, not inside SQLite.
+            _ = WildcardMatch.ToRegex(filter.Name);
+            where.Add($"{WildcardMatch.LikeFunction}(c.display_name, @name)");
+            parameters.Add("name", filter.Name);
         }
         var sql = SelectCompany + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " " + Ranking;
         if (filter.Top is { } top)

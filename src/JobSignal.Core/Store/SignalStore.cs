@@ -98,6 +98,7 @@ public sealed class SignalStore : IDisposable
                     "JobSignal writes to its store, even to read it (SQLite's write-ahead log): make the file and its folder " +
                     "writable for this user, or copy the store to a writable place.");
             KeywordSearch.Register(connection);
+            WildcardMatch.Register(connection);
             connection.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; " +
                 // Savepoint journals in memory; a 16 MB page cache, which holds a chunk's working set (in KiB when
                 // negative; 32 MB was no faster and counts against the memory of a 100k-offer run);

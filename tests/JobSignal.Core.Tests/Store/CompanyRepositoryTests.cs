@@ -1,4 +1,5 @@
 using JobSignal.Core.Aggregation;
+using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Store;
 using Microsoft.Data.Sqlite;
@@ -202,6 +203,27 @@ public class CompanyRepositoryTests : StoreTestBase
         Assert.Empty(Ids(new CompanyFilter { Name = "Gamma" }));
         Assert.Equal(new[] { fx, saas }, Ids(new CompanyFilter { Top = 2 }));
         Assert.Equal(new[] { saas }, Ids(new CompanyFilter { CompanyIds = new[] { saas, 999L } }));
+    }
+
+    [Fact]
+    public void Name_matches_as_powershell_like_does_in_any_letter_case_inside_the_query()
+    {
+        var jaen = AddCompany("Olivar de Jaén S.C.A.");
+        var game = AddCompany("Game [Studio] *Beta*");
+        var fame = AddCompany("Fame Corp");
+        Store.Companies.SaveMetrics(fame, Metrics(7), T0);
+
+        IEnumerable<long> Ids(string name, int? top = null) =>
+            Store.Companies.List(new CompanyFilter { Name = name, Top = top }).Select(c => c.CompanyId);
+
+        Assert.Equal(new[] { jaen }, Ids("*JAÉN*"));
+        Assert.Equal(new[] { jaen }, Ids("olivar DE jaén s.c.a."));
+        Assert.Equal(new[] { fame, game }, Ids("[GF]ame*"));
+        Assert.Equal(new[] { fame }, Ids("?AME *", top: 1));
+        Assert.Equal(new[] { game }, Ids("*`[studio`]*"));
+        Assert.Equal(new[] { game }, Ids("*`*beta`*"));
+        Assert.Empty(Ids("Fame Corp`*"));
+        Assert.Equal(WildcardMatch.InvalidErrorId, Assert.Throws<JobSignalException>(() => Ids("Game [Studio")).ErrorId);
     }
 
     [Fact]
