@@ -220,24 +220,44 @@ public sealed class OfferRepository
     /// Offers (with their match) matching every filter set, read lazily: the matching ids are sorted first (a sort of
     /// narrow keys, where sorting whole rows with their description and explanation would take seconds and hundreds of
     /// megabytes in a large store), then the rows are read <paramref name="batchSize"/> at a time in that order. A
-    /// caller that stops early reads no more batches; each batch shows the offers as stored when it is read.
+    /// caller that stops early reads no more batches; each batch shows the offers as stored when it is read, and
+    /// only those that still match the filter then (another process may re-score or change offers meanwhile: an
+    /// offer re-scored to 1 is not shown under -MinScore 6).
     /// </summary>
     public IEnumerable<StoredOffer> Stream(OfferFilter? filter = null, int batchSize = 256)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var ids = MatchingIds(filter ?? new OfferFilter());
+        filter ??= new OfferFilter();
+        var (where, parameters) = Conditions(filter);
+        var ids = MatchingIds(filter, where, parameters);
+        var batchSql = SelectOffer + " WHERE o.id IN (SELECT value FROM json_each(@batch))"
+            + string.Concat(where.Select(condition => " AND " + condition));
         for (var start = 0; start < ids.Count; start += batchSize)
         {
             var batch = ids.GetRange(start, Math.Min(batchSize, ids.Count - start));
-            var rows = _store.Statement(SelectOffer + " WHERE o.id IN (SELECT value FROM json_each(@ids))")
-                .SetList("@ids", batch).Rows<StoredOffer>().ToDictionary(o => o.OfferId);
+            parameters.AddList("batch", batch);
+            var rows = _store.Connection.Query<StoredOffer>(_store.Command(batchSql, parameters)).ToDictionary(o => o.OfferId);
             foreach (var id in batch)
                 if (rows.TryGetValue(id, out var offer)) yield return offer;
         }
     }
 
     /// <summary>The ids of the offers matching every filter set, in the filter's order.</summary>
-    private List<long> MatchingIds(OfferFilter filter)
+    private List<long> MatchingIds(OfferFilter filter, List<string> where, DynamicParameters parameters)
+    {
+        var sql = "SELECT o.id FROM offers o JOIN companies c ON c.id = o.company_id LEFT JOIN matches m ON m.offer_id = o.id"
+            + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
+            + (filter.OrderBy == OfferOrder.OfferId ? " ORDER BY o.id" : " ORDER BY m.score DESC NULLS LAST, o.last_seen_at DESC, o.id");
+        if (filter.Limit is { } limit)
+        {
+            sql += " LIMIT @limit";
+            parameters.Add("limit", limit);
+        }
+        return _store.Connection.Query<long>(_store.Command(sql, parameters)).AsList();
+    }
+
+    /// <summary>The filter's conditions on offers o, companies c and matches m, with their parameters.</summary>
+    private static (List<string> Where, DynamicParameters Parameters) Conditions(OfferFilter filter)
     {
         var where = new List<string>();
         var parameters = new DynamicParameters();
@@ -281,15 +301,7 @@ public sealed class OfferRepository
             where.Add("o.id > @after");
             parameters.Add("after", after);
         }
-        var sql = "SELECT o.id FROM offers o JOIN companies c ON c.id = o.company_id LEFT JOIN matches m ON m.offer_id = o.id"
-            + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
-            + (filter.OrderBy == OfferOrder.OfferId ? " ORDER BY o.id" : " ORDER BY m.score DESC NULLS LAST, o.last_seen_at DESC, o.id");
-        if (filter.Limit is { } limit)
-        {
-            sql += " LIMIT @limit";
-            parameters.Add("limit", limit);
-        }
-        return _store.Connection.Query<long>(_store.Command(sql, parameters)).AsList();
+        return (where, parameters);
     }
 
     /// <summary>The parameters Insert and Update share: the offer's fields, its content keys and when it was seen.</summary>

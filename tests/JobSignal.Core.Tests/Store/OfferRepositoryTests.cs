@@ -222,6 +222,24 @@ public class OfferRepositoryTests : StoreTestBase
     }
 
     [Fact]
+    public void Stream_leaves_out_an_offer_that_no_longer_matches_when_its_batch_is_read()
+    {
+        var company = AddCompany("A");
+        var ids = Enumerable.Range(0, 4).Select(i => AddOffer(company, $"o{i}", seenAt: T0.AddMinutes(i))).ToList();
+        foreach (var (id, score) in ids.Zip(new[] { 9, 8, 7, 6 })) Store.Matches.Upsert(Match(id, score));
+
+        using var offers = Store.Offers.Stream(new OfferFilter { MinScore = 6 }, batchSize: 1).GetEnumerator();
+        Assert.True(offers.MoveNext());
+        Assert.Equal(ids[0], offers.Current.OfferId);
+        // Re-scored by another process after the ids were read: 7 becomes 1.
+        using (var other = SignalStore.Open(Store.Path)) other.Matches.Upsert(Match(ids[2], 1));
+        var rest = new List<(long Id, int? Score)>();
+        while (offers.MoveNext()) rest.Add((offers.Current.OfferId, offers.Current.Score));
+
+        Assert.Equal([(ids[1], (int?)8), (ids[3], 6)], rest);
+    }
+
+    [Fact]
     public void Stream_keeps_the_order_across_batches_and_reads_each_batch_only_when_it_is_reached()
     {
         var company = AddCompany("A");
