@@ -762,6 +762,21 @@ Describe 'Get-SignalCompany and Get-SignalOffer' {
         @(Get-SignalCompany -DatabasePath $db -Keyword 'true').Count | Should -Be 0
     }
 
+    It 'reads a fractional -MinScore as at least that score (scores are whole numbers), not rounded to even' {
+        (Get-SignalCompany -DatabasePath $db -MinScore ($acme.MaxScore - 0.5)).Name | Should -Contain 'Acme Pagos S.L.'
+        foreach ($score in @(Get-SignalOffer -DatabasePath $db | Where-Object { $null -ne $_.Score -and $_.Score -lt 10 }).Score) {
+            @(Get-SignalOffer -DatabasePath $db -MinScore ($score + 0.5) | Where-Object Score -LE $score).Count | Should -Be 0
+            @(Get-SignalOffer -DatabasePath $db -MinScore ($score - 0.5) | Where-Object Score -EQ $score).Count | Should -BeGreaterThan 0
+        }
+        @(Get-SignalOffer -DatabasePath $db -MinScore '5.5' | Where-Object Score -LT 6).Count | Should -Be 0
+        $reader = [JobSignal.Cmdlets.Infrastructure.MinScoreTransformationAttribute]::new()
+        $reader.Transform($null, 6.5) | Should -Be 7
+        $reader.Transform($null, 6.0) | Should -Be 6
+        $reader.Transform($null, '5.5') | Should -Be 6
+        $reader.Transform($null, 4) | Should -Be 4
+        { Get-SignalCompany -DatabasePath $db -MinScore 10.5 } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+    }
+
     It 'takes the dates the module outputs (DateTimeOffset) for -Since, as the same instant' {
         $seen = (Get-SignalCompany -DatabasePath $db | Sort-Object LastSeenAt | Select-Object -Last 1).LastSeenAt
         $seen | Should -BeOfType [DateTimeOffset]

@@ -11,6 +11,7 @@ public abstract class SignalQueryCmdlet : StoreCmdlet
 {
     [Parameter]
     [ValidateRange(0, 10)]
+    [MinScoreTransformation]
     public int MinScore { get; set; }
 
     /// <summary>A catalog category id or name, checked against the catalog in force.</summary>
