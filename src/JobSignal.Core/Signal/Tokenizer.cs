@@ -300,7 +300,7 @@ public static class Tokenizer
                         {
                             token.Marks |= c switch
                             {
-                                '$' or '\uFF04' or '\uFE69' => CurrencyMarks.Dollar,
+                                '$' or '\uFF04' or '\uFE69' => IsCodeSigil(text, i) ? CurrencyMarks.None : CurrencyMarks.Dollar,
                                 '\u00A3' or '\uFFE1' => CurrencyMarks.Pound,
                                 '\u20AC' => CurrencyMarks.Euro,
                                 _ => CurrencyMarks.None,
@@ -315,6 +315,21 @@ public static class Tokenizer
         {
             token.Return();
         }
+    }
+
+    /// <summary>
+    /// A dollar sign that starts a name in code rather than an amount: <c>$this</c>, <c>$_POST</c>, <c>${x}</c>,
+    /// <c>$(cmd)</c>, <c>$.ajax</c>, <c>$HOME</c> in developer ads. Next to a digit (<c>$100K</c>, <c>5$.</c>), alone
+    /// (<c>($)</c>, <c>US$ 20</c>) or before USD it is money.
+    /// </summary>
+    private static bool IsCodeSigil(string text, int at)
+    {
+        if (at > 0 && char.IsAsciiDigit(text[at - 1])) return false;
+        if (at + 1 >= text.Length) return false;
+        var next = text[at + 1];
+        if (next is '_' or '{' or '(') return true;
+        if (next == '.') return at + 2 < text.Length && char.IsLetter(text[at + 2]);
+        return char.IsLetter(next) && !text.AsSpan(at + 1).StartsWith("usd", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>The token being built: normalized characters in a pooled buffer, original offsets, currency marks.</summary>

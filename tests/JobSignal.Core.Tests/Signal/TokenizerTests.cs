@@ -69,6 +69,24 @@ public class TokenizerTests
         Assert.Equal(new[] { expected }, Alternatives(text));
     }
 
+    [Theory]
+    [InlineData("Dominio de PHP 8 ($this, $_POST, $_SESSION), jQuery ($.ajax) y Bash ($HOME, $(date))")]
+    [InlineData("template literals ${variable} y $scope en AngularJS")]
+    public void A_dollar_sign_that_starts_a_name_in_code_is_no_currency(string text)
+    {
+        Assert.Empty(Alternatives(text));
+    }
+
+    [Theory]
+    [InlineData("Salario 5$.", "usd@1+1")]
+    [InlineData("Pagos en dólares ($)", "usd@3+1")]
+    [InlineData("Facturas en $USD", "usd@2+1")]
+    [InlineData("$5M ARR", "usd@0+1")]
+    public void A_dollar_sign_next_to_an_amount_or_alone_is_usd(string text, string expected)
+    {
+        Assert.Equal(new[] { expected }, Alternatives(text));
+    }
+
     [Fact]
     public void Injects_us_and_usa_over_u_s()
     {
