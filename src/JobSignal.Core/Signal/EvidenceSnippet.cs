@@ -72,11 +72,14 @@ internal static class EvidenceSnippet
         for (var i = 0; i < span.Length; i++)
         {
             var c = span[i];
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '\u200B' or '\u2060' or '\uFEFF')
             {
+                // Zero-width spaces separate words as the tokenizer reads them: shown, they would glue "tipo de" together.
                 pendingSpace = length > start;
                 continue;
             }
+            // Soft hyphens and direction marks are invisible; joiners stay (they hold emoji sequences together).
+            if (c is not ('\u200C' or '\u200D') && char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format) continue;
             if (pendingSpace) buffer[length++] = ' ';
             pendingSpace = false;
             if (char.IsHighSurrogate(c) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))

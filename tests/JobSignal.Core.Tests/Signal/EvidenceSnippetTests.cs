@@ -11,6 +11,9 @@ public class EvidenceSnippetTests
     [InlineData("😀 ok", false, false, "😀 ok")]
     [InlineData("   ", true, false, "…")]
     [InlineData("", false, false, "")]
+    [InlineData("tipo\u200Bde cambio", false, false, "tipo de cambio")]
+    [InlineData("expor\u00ADtaci\u00F3n \u200Eok\uFEFF", false, false, "exportaci\u00F3n ok")]
+    [InlineData("\U0001F469\u200D\U0001F4BB dev", false, false, "\U0001F469\u200D\U0001F4BB dev")]
     public void Text_becomes_one_printable_line(string text, bool cutBefore, bool cutAfter, string expected) =>
         Assert.Equal(expected, EvidenceSnippet.Clean(text, cutBefore, cutAfter));
 
