@@ -125,6 +125,12 @@ Describe 'Measure-OfferSignal' {
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'OfferTextMissing,*'
     }
 
+    It 'scores an object whose only text is its desired requirements (InfoJobs desiredRequirements)' {
+        $score = [pscustomobject]@{ DesiredRequirements = 'Pagos internacionales en USD' } | Measure-OfferSignal -ErrorVariable failures -ErrorAction SilentlyContinue
+        @($failures).Count | Should -Be 0
+        $score.Score | Should -BeGreaterThan 0
+    }
+
     It 'stops with CatalogNotFound for a missing -CatalogPath' {
         $missing = Join-Path (New-TestDirectory) 'missing.json'
         Get-StopErrorId { Measure-OfferSignal -Text 'USD' -CatalogPath $missing -ErrorAction Stop } |

@@ -69,7 +69,7 @@ internal static class OfferInput
             Company = ReadCompany(fields),
         };
         var hasText = fields.Has(Slot.Title) || fields.Has(Slot.Description) || fields.Has(Slot.Requirements)
-                      || fields.Has(Slot.MinRequirements);
+                      || fields.Has(Slot.MinRequirements) || fields.Has(Slot.DesiredRequirements);
         return new OfferReading(read, fields.Problems, hasText);
     }
 
