@@ -90,7 +90,19 @@ internal sealed class MatchRecorder
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            ForgetStaleMatch(offerId);
             return new MatchAttempt(match, ex);
         }
+    }
+
+    /// <summary>
+    /// An offer whose new match cannot be stored is left without a match (SPEC 7.1: Get-SignalOffer -Unscored lists
+    /// it, Update-OfferScore -Unscored fixes it), not with the match of its previous text or catalog, which would be
+    /// shown and aggregated as if it were current. When even that fails, the old match stays.
+    /// </summary>
+    private void ForgetStaleMatch(long offerId)
+    {
+        try { _store.Savepoint(() => _store.Matches.Delete(offerId)); }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or JobSignalException) { }
     }
 }

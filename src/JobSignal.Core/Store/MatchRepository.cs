@@ -63,6 +63,10 @@ public sealed class MatchRepository
         return statement.Execute();
     });
 
+    /// <summary>Removes the offer's match, if it has one.</summary>
+    public void Delete(long offerId) => _store.Write(() =>
+        _store.Connection.Execute(_store.Command("DELETE FROM matches WHERE offer_id = @offerId", new { offerId })));
+
     private const string UpsertSql = """
             INSERT INTO matches (offer_id, score, raw, is_strong, top_category, catalog_version, explanation_json,
                 evidence_json, matched_at)

@@ -47,7 +47,7 @@ public class OfferRescorerTests : IngestionTestBase
     }
 
     [Fact]
-    public void A_match_whose_failing_update_kept_its_changes_stays_as_it_was()
+    public void An_offer_whose_new_match_cannot_be_stored_is_left_unscored_not_with_its_old_match()
     {
         Ingest(DistinctOffers(2));
         var broken = OfferIdOf("o2");
@@ -61,8 +61,15 @@ public class OfferRescorerTests : IngestionTestBase
         var run = OfferRescorer.Rescore(Store, () => Catalog, options: RescoreOptions());
 
         Assert.Equal((RunStatus.Success, 2, 1, 1), (run.Status, run.Received, run.Scored, run.MatchFailed));
-        Assert.Equal("before", Store.Matches.Get(broken)!.CatalogVersion);
+        // Neither the failing update's partial change nor the match of the old catalog: no match, listed as unscored.
+        Assert.Null(Store.Matches.Get(broken));
+        Assert.Equal([broken], Store.Offers.List(new OfferFilter { Unscored = true }).Select(o => o.OfferId));
         Assert.Equal(Catalog.Version, Store.Matches.Get(OfferIdOf("o1"))!.CatalogVersion);
+
+        Execute("DROP TRIGGER broken");
+        var retry = OfferRescorer.Rescore(Store, () => Catalog, new OfferFilter { Unscored = true }, RescoreOptions());
+        Assert.Equal((1, 1), (retry.Received, retry.Scored));
+        Assert.Equal(Catalog.Version, Store.Matches.Get(broken)!.CatalogVersion);
     }
 
     [Fact]
