@@ -286,6 +286,30 @@ PRAGMA user_version = 3;
         [int] (Invoke-TestSql $db 'PRAGMA user_version') | Should -Be 4   # migrated by the first real open
     }
 
+    It '-WhatIf reads through a copy, and changes neither the store nor its log, when a killed process left a -wal file' {
+        $null = @(New-TestOffer '1'; New-TestOffer '2' -Company 'Beta') | Invoke-OfferIngestion -DatabasePath $db
+        # The files of a store whose writer was killed: copied while a connection still has committed pages in the log.
+        $crashed = Join-Path (New-TestDirectory) 'crashed.db'
+        $writer = (Get-PrivateType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$db;Pooling=False")
+        try {
+            $writer.Open()
+            $command = $writer.CreateCommand()
+            $command.CommandText = "PRAGMA wal_autocheckpoint = 0; UPDATE companies SET display_name = display_name || ' (renamed)'"
+            $null = $command.ExecuteNonQuery()
+            foreach ($suffix in '', '-wal', '-shm') { Copy-Item "$db$suffix" "$crashed$suffix" }
+        }
+        finally { $writer.Dispose() }
+        (Get-Item "$crashed-wal").Length | Should -BeGreaterThan 0
+        $before = @(Get-FileHash $crashed, "$crashed-wal").Hash
+
+        $plan = @(Update-CompanyAggregation -DatabasePath $crashed -All -WhatIf -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] })
+
+        ($plan.Message -join "`n") | Should -BeLike '*private copy*'
+        @(Get-FileHash $crashed, "$crashed-wal").Hash | Should -Be $before
+        # The log's committed change is still there to be applied by the next real open.
+        (Get-SignalCompany -DatabasePath $crashed).Name | Should -Contain 'Beta (renamed)'
+    }
+
     It 'creates the store of a first run without a warning' {
         $run = New-TestOffer '1' | Invoke-OfferIngestion -DatabasePath $db -WarningVariable warnings
         $run.Inserted | Should -Be 1

@@ -22,14 +22,18 @@ public sealed class StoreSnapshot : IDisposable
     public SignalStore Store { get; }
 
     /// <summary>
-    /// True when a dry run that only reads may open the store at <paramref name="path"/> as it is: it exists and is at
-    /// the current schema, so opening it writes nothing. A store still to be created or migrated needs a copy instead.
+    /// True when a dry run that only reads may open the store at <paramref name="path"/> as it is: it exists, is at
+    /// the current schema and has no write-ahead log beside it, so opening it writes nothing. A store still to be
+    /// created or migrated needs a copy instead, and so does one with a log (a process was killed, or another one is
+    /// writing): closing it in place would copy the log into the store and delete it.
     /// Refuses a file that cannot be a store, with the same ErrorIds as <see cref="Create"/>.
     /// </summary>
     public static bool CanBeReadInPlace(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return !StoreFile.OpeningWouldWrite(Path.GetFullPath(path));
+        var full = Path.GetFullPath(path);
+        var log = new FileInfo(full + "-wal");
+        return !StoreFile.OpeningWouldWrite(full) && !(log.Exists && log.Length > 0);
     }
 
     /// <summary>
