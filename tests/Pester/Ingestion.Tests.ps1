@@ -310,6 +310,32 @@ PRAGMA user_version = 3;
         (Get-SignalCompany -DatabasePath $crashed).Name | Should -Contain 'Beta (renamed)'
     }
 
+    It '-WhatIf of re-scoring and aggregation fails where the real run would: a file that is no store, a missing catalog' {
+        $notStore = Join-Path $dir 'notes.db'
+        'not a database' | Set-Content $notStore
+        { Update-OfferScore -DatabasePath $notStore -All -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'StoreNotSqlite,*'
+        { Update-CompanyAggregation -DatabasePath $notStore -All -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'StoreNotSqlite,*'
+        Get-Content $notStore | Should -Be 'not a database'
+
+        $null = New-TestOffer '1' | Invoke-OfferIngestion -DatabasePath $db
+        $before = (Get-FileHash $db).Hash
+        $missing = Join-Path $dir 'no-such-catalog.json'
+        { Update-OfferScore -DatabasePath $db -All -CatalogPath $missing -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'CatalogNotFound,*'
+        { Update-CompanyAggregation -DatabasePath $db -All -CatalogPath $missing -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'CatalogNotFound,*'
+        (Get-FileHash $db).Hash | Should -Be $before
+    }
+
+    It 'Update-OfferScore with only ids that name nothing reports them and records no run' {
+        $null = New-TestOffer '1' | Invoke-OfferIngestion -DatabasePath $db
+        $runs = @(Get-IngestionRun -DatabasePath $db).Count
+
+        $result = Update-OfferScore -DatabasePath $db -OfferId 99999 -CompanyId 999 -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $result | Should -BeNullOrEmpty
+        Get-ErrorIds $failures | Sort-Object | Should -Be @('CompanyNotFound', 'OfferNotFound')
+        @(Get-IngestionRun -DatabasePath $db).Count | Should -Be $runs
+    }
+
     It 'creates the store of a first run without a warning' {
         $run = New-TestOffer '1' | Invoke-OfferIngestion -DatabasePath $db -WarningVariable warnings
         $run.Inserted | Should -Be 1
@@ -976,9 +1002,10 @@ Describe 'Update-OfferScore' {
         $errs[0].TargetObject | Should -Be 9999
         $rescore.Received, $rescore.Scored | Should -Be @(1, 1)
 
+        # Nothing left to re-score: no run is recorded or emitted.
         $rescore = Update-OfferScore -DatabasePath $db -CompanyId 4242 -ErrorVariable errs -ErrorAction SilentlyContinue
         Get-ErrorIds $errs | Should -Be @('CompanyNotFound')
-        $rescore.Received | Should -Be 0
+        $rescore | Should -BeNullOrEmpty
     }
 
     It 'warns of the runs of ended processes it marks abandoned' {

@@ -371,6 +371,9 @@ Describe 'Invoke-JobSignalPipeline' {
 
             $failed.ErrorDetails.RecommendedAction | Should -BeLike 'Check CatalogPath of the configuration file:*'
             $failed.ErrorDetails.RecommendedAction | Should -Not -Match '-CatalogPath'
+            # -WhatIf meets it too, instead of printing a plan the real run cannot carry out.
+            { Invoke-JobSignalPipeline -ConfigPath $setup.Config -WhatIf -ErrorAction Stop -WarningAction SilentlyContinue } |
+                Should -Throw -ErrorId 'CatalogNotFound,*'
             $setup.Infojobs.Requests.Count | Should -Be 0
         }
         finally { $setup.Infojobs.Dispose() }

@@ -46,6 +46,11 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
         // The configuration's paths come resolved (relative to the file, ~ as the home folder).
         if (DatabasePath is null && config.DatabasePath is { } configured)
             DatabasePath = configured;
+        // A catalog that cannot be used stops the run before anything runs (the entry script's exit 2), instead of
+        // failing every query one by one; checked before the plan, so that -WhatIf reports it too.
+        CompiledCatalog catalog = null!;
+        try { catalog = CatalogSource.LoadCompiled(this, config.CatalogPath, "CatalogPath of the configuration file"); }
+        catch (JobSignalException ex) { ThrowFailure(ex); }
         var plan = $"{config.Queries.Count} queries ({string.Join(", ", config.Queries.Select(q => q.Key))}), aggregation, " +
                    $"Sheet sync {(config.SyncSheet ? "on" : "off")}, feedback import {(config.ImportFeedback ? "on" : "off")}";
         if (!ShouldProcess(ResolveDatabasePath(), "Run the JobSignal pipeline: " + plan)) return;
@@ -62,11 +67,6 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
                 ?? Environment.GetEnvironmentVariable(SheetsCmdlet.CredentialEnvironmentVariable),
             SheetsBaseUri = config.Sheet.BaseUri is { } sheetsUri ? new Uri(sheetsUri) : null,
         };
-        // A catalog that cannot be used stops the run before anything runs (the entry script's exit 2), instead of
-        // failing every query one by one.
-        CompiledCatalog catalog = null!;
-        try { catalog = CatalogSource.LoadCompiled(this, config.CatalogPath, "CatalogPath of the configuration file"); }
-        catch (JobSignalException ex) { ThrowFailure(ex); }
         // The stages run on this thread but report through callbacks: their lines are written between steps.
         var log = new List<(bool IsWarning, string Text)>();
         var stages = new JobSignalPipelineStages(Store, config, connections, () => catalog,

@@ -103,6 +103,8 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
         }
         var target = count == 1 ? $"company {_companies[0]}" : $"{count} companies";
         if (_runs.Count > 0) target += $" of run(s) {string.Join(", ", _runs.Select(r => r.RunId))}";
+        // The store and the catalog are checked first, so that a dry run fails where the real one would.
+        _ = Runner;
         if (!ShouldProcess(target, "Recompute metrics")) return;
         Guarded(() =>
         {

@@ -85,11 +85,19 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
             _ => (new OfferFilter { Unscored = true }, "the offers without a match"),
         };
         if (filter is null) return;
+        // Ids that name nothing are reported, as the query cmdlets do (under -WhatIf too); the others are re-scored.
+        // Only unknown ids: nothing to re-score, and no run to record.
+        var unknownCompanies = ReportUnknown(companyIds, [], Store.Companies.ExistingIds, WriteCompanyNotFound);
+        var unknownOffers = ReportUnknown(offerIds, [], Store.Offers.ExistingIds, WriteOfferNotFound);
+        if (ParameterSetName == IdSet && unknownCompanies.Count == companyIds.Length && unknownOffers.Count == offerIds.Length) return;
+        // A dry run meets the store's and the catalog's problems as the real run would.
+        if (IsDryRun)
+        {
+            try { CatalogSource.LoadCompiled(this, CatalogPath); }
+            catch (CatalogException ex) { ThrowFailure(ex); }
+        }
         if (!ShouldProcess($"Re-scoring {what} in '{ResolveDatabasePath()}' and re-aggregating their companies.",
                 $"Re-score {what} and re-aggregate their companies?", "Update-OfferScore")) return;
-        // Ids that name nothing are reported, as the query cmdlets do; the others are re-scored.
-        ReportUnknown(companyIds, [], Store.Companies.ExistingIds, WriteCompanyNotFound);
-        ReportUnknown(offerIds, [], Store.Offers.ExistingIds, WriteOfferNotFound);
 
         CompiledCatalog? catalog = null;
         var run = Guarded(() => OfferRescorer.Rescore(Store, () => catalog = CatalogSource.LoadCompiled(this, CatalogPath), filter,

@@ -106,14 +106,16 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     /// Reports each id the user asked for that names nothing in the store: not one a filter left out, which is no
     /// error. Only ids not in <paramref name="returned"/> (what a query found) are looked up.
     /// </summary>
-    protected static void ReportUnknown(IEnumerable<long>? requested, IEnumerable<long> returned,
+    protected static IReadOnlyList<long> ReportUnknown(IEnumerable<long>? requested, IEnumerable<long> returned,
         Func<IReadOnlyList<long>, IEnumerable<long>> existing, Action<long> report)
     {
-        if (requested is null) return;
+        if (requested is null) return [];
         var notReturned = requested.Except(returned).ToList();
-        if (notReturned.Count == 0) return;
+        if (notReturned.Count == 0) return [];
         var known = existing(notReturned).ToHashSet();
-        foreach (var id in notReturned.Where(id => !known.Contains(id))) report(id);
+        var unknown = notReturned.Where(id => !known.Contains(id)).ToList();
+        foreach (var id in unknown) report(id);
+        return unknown;
     }
 
     /// <summary>A -Since date as an instant: a date without a zone (Get-Date, '2025-05-01') is local time.</summary>
