@@ -79,7 +79,7 @@ internal static class EvidenceSnippet
                 continue;
             }
             // Soft hyphens and direction marks are invisible; joiners stay (they hold emoji sequences together).
-            if (c is not ('\u200C' or '\u200D') && char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format) continue;
+            if (c > '\u007F' && c is not ('\u200C' or '\u200D') && char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format) continue;
             if (pendingSpace) buffer[length++] = ' ';
             pendingSpace = false;
             if (char.IsHighSurrogate(c) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
