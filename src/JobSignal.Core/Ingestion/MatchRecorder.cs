@@ -75,7 +75,11 @@ internal sealed class MatchRecorder
         CancellationToken cancellationToken)
     {
         // Scoring is deterministic: trying it again would fail the same way.
-        if (prepared.Match is not { } computed) return new MatchAttempt(null, prepared.Error);
+        if (prepared.Match is not { } computed)
+        {
+            ForgetStaleMatch(offerId);
+            return new MatchAttempt(null, prepared.Error);
+        }
         var match = computed with { OfferId = offerId, MatchedAt = matchedAt };
         if (!isolated)
         {

@@ -319,17 +319,21 @@ public static class Tokenizer
 
     /// <summary>
     /// A dollar sign that starts a name in code rather than an amount: <c>$this</c>, <c>$_POST</c>, <c>${x}</c>,
-    /// <c>$(cmd)</c>, <c>$.ajax</c>, <c>$HOME</c> in developer ads. Next to a digit (<c>$100K</c>, <c>5$.</c>), alone
-    /// (<c>($)</c>, <c>US$ 20</c>) or before USD it is money.
+    /// <c>$(cmd)</c>, <c>$.ajax</c>, <c>$HOME</c> in developer ads. After a letter or digit (<c>U$S</c>, <c>5$</c>),
+    /// before a digit (<c>$100K</c>), alone (<c>($)</c>, <c>US$ 20</c>) or before US/USD (<c>$US 1.500</c>) it is money.
     /// </summary>
     private static bool IsCodeSigil(string text, int at)
     {
-        if (at > 0 && char.IsAsciiDigit(text[at - 1])) return false;
+        if (at > 0 && char.IsLetterOrDigit(text[at - 1])) return false;
         if (at + 1 >= text.Length) return false;
         var next = text[at + 1];
         if (next is '_' or '{' or '(') return true;
         if (next == '.') return at + 2 < text.Length && char.IsLetter(text[at + 2]);
-        return char.IsLetter(next) && !text.AsSpan(at + 1).StartsWith("usd", StringComparison.OrdinalIgnoreCase);
+        if (!char.IsLetter(next)) return false;
+        var name = text.AsSpan(at + 1);
+        var length = 0;
+        while (length < name.Length && char.IsLetter(name[length])) length++;
+        return !(name[..length].Equals("us", StringComparison.OrdinalIgnoreCase) || name[..length].Equals("usd", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The token being built: normalized characters in a pooled buffer, original offsets, currency marks.</summary>

@@ -46,9 +46,11 @@ public sealed class CatalogLoaderTests : IDisposable
             catalog.Scoring.StrongThreshold, catalog.Scoring.MaxScore, catalog.Scoring.Synergy.Max));
         Assert.Equal(new[] { "no", "sin", "not", "without" }, catalog.Negation.Cues);
         Assert.Equal((8, 2), (catalog.Negation.WindowBefore, catalog.Negation.WindowAfter));
-        var import = catalog.Keywords.Single(k => k.Id == "kw_export_import").Exclude.Single();
-        Assert.Contains("data", import.Near);
-        Assert.Contains("import", import.Aliases);
+        var import = catalog.Keywords.Single(k => k.Id == "kw_export_import").Exclude;
+        Assert.Equal([2, 4], import.Select(e => e.Window));
+        Assert.Contains("excel", import[0].Near);
+        Assert.Contains("data", import[1].Near);
+        Assert.All(import, e => Assert.Contains("import", e.Aliases));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public class DefaultCatalogCasesTests
     [InlineData("Data Engineer", "Pipelines para la importación masiva de datos de clientes a nuestra plataforma", "kw_export_import")]
     [InlineData("Data Analyst", "Python (import pandas as pd) y procesos ETL", "kw_export_import")]
     [InlineData("Operario/a", "Tipo de cambio de turno: rotativo", "kw_tipo_cambio")]
-    [InlineData("Dependiente/a", "Tienda en la Calle Colombia, junto a la Plaza de México", "kw_latam")]
+    [InlineData("Dependiente/a", "Tienda en la Calle Colombia, junto a la Avenida de México", "kw_latam")]
     public void Does_not_count(string title, string description, string keyword) =>
         Assert.DoesNotContain(keyword, Counted(title, description));
 
@@ -25,6 +25,9 @@ public class DefaultCatalogCasesTests
     [InlineData("Responsable de logística", "Importación de maquinaria desde China", "kw_export_import")]
     [InlineData("Tesorero/a", "Riesgo de tipo de cambio en las filiales", "kw_tipo_cambio")]
     [InlineData("Analista", "Oficinas en México y Colombia", "kw_latam")]
+    [InlineData("Analista", "Plaza disponible en México", "kw_latam")]
+    [InlineData("Product Owner", "App de transferencias internacionales por SWIFT para clientes de empresa", "kw_swift")]
+    [InlineData("Responsable de comercio", "Importación y exportación, dominio de Excel e informes", "kw_export_import")]
     public void Counts(string title, string description, string keyword) =>
         Assert.Contains(keyword, Counted(title, description));
 }

@@ -82,6 +82,9 @@ public class TokenizerTests
     [InlineData("Pagos en dólares ($)", "usd@3+1")]
     [InlineData("Facturas en $USD", "usd@2+1")]
     [InlineData("$5M ARR", "usd@0+1")]
+    [InlineData("Sueldo U$S 2.000", "usd@1+1")]
+    [InlineData("cobro en u$s", "usd@2+1")]
+    [InlineData("Precio $US 1.500", "usd@1+1")]
     public void A_dollar_sign_next_to_an_amount_or_alone_is_usd(string text, string expected)
     {
         Assert.Equal(new[] { expected }, Alternatives(text));
