@@ -414,7 +414,8 @@ PRAGMA user_version = 3;
             $ingestion = { New-TestOffer 'r2' | Invoke-OfferIngestion -DatabasePath $db -ErrorAction Stop } |
                 Should -Throw -ErrorId 'IngestionFailed,JobSignal.Cmdlets.Commands.InvokeOfferIngestionCommand' -PassThru
             $ingestion.Exception.Message | Should -BeLike "The ingestion could not start in the store '$db'*no new runs here*"
-            $ingestion.TargetObject | Should -Be $null
+            $ingestion.TargetObject | Should -Be $db
+            $ingestion.ErrorDetails.RecommendedAction | Should -BeLike 'Nothing was ingested.*'
 
             $rescore = { Update-OfferScore -DatabasePath $db -All -ErrorAction Stop } |
                 Should -Throw -ErrorId 'RescoreFailed,JobSignal.Cmdlets.Commands.UpdateOfferScoreCommand' -PassThru

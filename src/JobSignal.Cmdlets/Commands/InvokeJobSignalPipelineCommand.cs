@@ -48,9 +48,7 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
             DatabasePath = configured;
         // A catalog that cannot be used stops the run before anything runs (the entry script's exit 2), instead of
         // failing every query one by one; checked before the plan, so that -WhatIf reports it too.
-        CompiledCatalog catalog = null!;
-        try { catalog = CatalogSource.LoadCompiled(this, config.CatalogPath, "CatalogPath of the configuration file"); }
-        catch (JobSignalException ex) { ThrowFailure(ex); }
+        var catalog = LoadCatalogOrStop(config.CatalogPath, "CatalogPath of the configuration file");
         var plan = $"{config.Queries.Count} queries ({string.Join(", ", config.Queries.Select(q => q.Key))}), aggregation, " +
                    $"Sheet sync {(config.SyncSheet ? "on" : "off")}, feedback import {(config.ImportFeedback ? "on" : "off")}";
         if (!ShouldProcess(ResolveDatabasePath(), "Run the JobSignal pipeline: " + plan)) return;

@@ -66,11 +66,24 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
 
         // Under -WhatIf, Store is a private copy: the run really happens there, and is reported. A catalog that cannot
         // be used, or a store that refuses the run's row, ends the command before any offer is read.
-        _ingestor = Guarded(() => OfferIngestor.Start(Store, () => CatalogSource.LoadCompiled(this, CatalogPath), new IngestionOptions
+        try
         {
-            ChunkSize = ChunkSize, MaxRetries = MaxRetries, RetryDelay = RetryDelay, QueryKey = QueryKey,
-            ChunkCommitted = OnChunkCommitted,
-        }), IngestionFailedErrorId, $"The ingestion could not start in the store '{path}'");
+            _ingestor = OfferIngestor.Start(Store, () => CatalogSource.LoadCompiled(this, CatalogPath), new IngestionOptions
+            {
+                ChunkSize = ChunkSize, MaxRetries = MaxRetries, RetryDelay = RetryDelay, QueryKey = QueryKey,
+                ChunkCommitted = OnChunkCommitted,
+            });
+        }
+        catch (JobSignalException ex)
+        {
+            ThrowFailure(ex);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            ThrowFailure(new JobSignalException(IngestionFailedErrorId, FailureKind.WriteError,
+                $"The ingestion could not start in the store '{path}': {ex.Message}", path,
+                "Nothing was ingested. Check the store file (disk space, permissions, triggers) and run the command again.", ex));
+        }
         _runFailed = $"The ingestion run {_ingestor!.Run.RunId} failed and was recorded as failed";
         _recordFailure = RecordFailure;
         foreach (var abandoned in _ingestor.AbandonedRunWarnings) WriteWarning(abandoned);

@@ -104,11 +104,11 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
         var target = count == 1 ? $"company {_companies[0]}" : $"{count} companies";
         if (_runs.Count > 0) target += $" of run(s) {string.Join(", ", _runs.Select(r => r.RunId))}";
         // The store and the catalog are checked first, so that a dry run fails where the real one would.
-        _ = Runner;
+        var runner = Runner;
         if (!ShouldProcess(target, "Recompute metrics")) return;
         Guarded(() =>
         {
-            foreach (var result in Runner.AggregateForRuns(_companies, _runs, (run, tally) =>
+            foreach (var result in runner.AggregateForRuns(_companies, _runs, (run, tally) =>
                          WriteVerbose($"Run {run?.RunId}: {tally}; recorded in the run as {run?.CompaniesAggregated} aggregated, {run?.CompaniesFailed} failed."),
                          CancellationToken))
                 Report(result);
@@ -120,9 +120,7 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
 
     private AggregationRunner CreateRunner()
     {
-        CompiledCatalog catalog = null!;
-        try { catalog = CatalogSource.LoadCompiled(this, CatalogPath); }
-        catch (CatalogException ex) { ThrowFailure(ex); }
+        var catalog = LoadCatalogOrStop(CatalogPath);
         return new AggregationRunner(Store, new AggregationRunOptions
         {
             ChunkSize = ChunkSize, MaxRetries = MaxRetries, RetryDelay = RetryDelay,

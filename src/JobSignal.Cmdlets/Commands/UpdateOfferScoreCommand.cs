@@ -90,12 +90,9 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
         var unknownCompanies = ReportUnknown(companyIds, [], Store.Companies.ExistingIds, WriteCompanyNotFound);
         var unknownOffers = ReportUnknown(offerIds, [], Store.Offers.ExistingIds, WriteOfferNotFound);
         if (ParameterSetName == IdSet && unknownCompanies.Count == companyIds.Length && unknownOffers.Count == offerIds.Length) return;
-        // A dry run meets the store's and the catalog's problems as the real run would.
-        if (IsDryRun)
-        {
-            try { CatalogSource.LoadCompiled(this, CatalogPath); }
-            catch (CatalogException ex) { ThrowFailure(ex); }
-        }
+        // A dry run meets the store's and the catalog's problems as the real run would (the real run loads the
+        // catalog inside its run, to record a failed one).
+        if (IsDryRun) LoadCatalogOrStop(CatalogPath);
         if (!ShouldProcess($"Re-scoring {what} in '{ResolveDatabasePath()}' and re-aggregating their companies.",
                 $"Re-score {what} and re-aggregate their companies?", "Update-OfferScore")) return;
 

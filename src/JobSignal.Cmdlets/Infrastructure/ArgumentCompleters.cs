@@ -35,25 +35,31 @@ public abstract class ValueCompleter : IArgumentCompleter
         Path.GetDirectoryName(Path.GetDirectoryName(typeof(ValueCompleter).Assembly.Location)!)!;
 
     /// <summary>
-    /// The catalog the command would use: its -CatalogPath, else $env:JOBSIGNAL_CATALOG, else the default. A relative
-    /// -CatalogPath is relative to PowerShell's current location, as the command will read it, not to the process's.
+    /// The catalog the command would use: its -CatalogPath, else $env:JOBSIGNAL_CATALOG, else the default. -CatalogPath
+    /// is resolved as the command resolves it (relative to PowerShell's current location, ~, drives), not against the
+    /// process's folder.
     /// </summary>
     protected static SignalCatalog Catalog(IDictionary fakeBoundParameters)
     {
         var location = CatalogLocator.Choose(fakeBoundParameters["CatalogPath"] as string,
             Environment.GetEnvironmentVariable(CatalogLocator.EnvironmentVariable), ModuleBase);
-        var path = location.Origin == CatalogOrigin.Parameter && !Path.IsPathRooted(location.Path) && CurrentLocation() is { } here
-            ? Path.GetFullPath(location.Path, here)
-            : location.Path;
+        var path = location.Origin == CatalogOrigin.Parameter ? AsTheCommandReadsIt(location.Path) ?? location.Path : location.Path;
         return CatalogLoader.Load(path);
     }
 
-    /// <summary>PowerShell's current file-system location; the completer runs on the runspace's own thread.</summary>
-    private static string? CurrentLocation()
+    /// <summary>A PowerShell path as a file-system path; null when it cannot be resolved. Runs on the runspace's own thread.</summary>
+    private static string? AsTheCommandReadsIt(string path)
     {
-        using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
-        return shell.AddCommand("Microsoft.PowerShell.Management\\Get-Location").AddParameter("PSProvider", "FileSystem")
-            .Invoke<PathInfo>().FirstOrDefault()?.ProviderPath;
+        try
+        {
+            using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
+            return shell.AddScript("param($Path) $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)")
+                .AddArgument(path).Invoke<string>().FirstOrDefault();
+        }
+        catch (Exception ex) when (ex is RuntimeException or InvalidOperationException)
+        {
+            return null; // another provider's path, or no runspace to ask: the command will say what is wrong
+        }
     }
 }
 

@@ -56,7 +56,7 @@ internal static class CatalogSource
     }
 
     /// <summary>
-    /// Resolves, reads, validates and compiles the catalog, once per cmdlet run, and writes its warnings.
+    /// Resolves, reads, validates and compiles the catalog, and writes its warnings (cmdlets call it once per run).
     /// <paramref name="parameterName"/> is what messages call the path's source (a configuration file's key rather
     /// than the cmdlet's -CatalogPath).
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using JobSignal.Core.Catalog;
 using JobSignal.Core.Common;
 
 namespace JobSignal.Cmdlets.Infrastructure;
@@ -122,6 +123,23 @@ public abstract class JobSignalCmdlet : PSCmdlet, IDisposable
 
     /// <summary>A fatal failure: ends the cmdlet.</summary>
     protected void ThrowFailure(JobSignalException ex) => ThrowTerminatingError(ToErrorRecord(ex));
+
+    /// <summary>
+    /// The catalog in force (<see cref="CatalogSource.LoadCompiled"/>, warnings written); one that cannot be used ends
+    /// the cmdlet with its own ErrorId. <paramref name="parameterName"/> is what messages call the path's source.
+    /// </summary>
+    protected CompiledCatalog LoadCatalogOrStop(string? path, string parameterName = CatalogSource.CatalogPathParameter)
+    {
+        try
+        {
+            return CatalogSource.LoadCompiled(this, path, parameterName);
+        }
+        catch (JobSignalException ex)
+        {
+            ThrowFailure(ex);
+            throw; // not reached: ThrowFailure always throws
+        }
+    }
 
     /// <summary>
     /// A file path the user gave (from <paramref name="source"/>, a parameter or an environment variable) as a full

@@ -21,7 +21,7 @@ public sealed class MinScoreTransformationAttribute : ArgumentTransformationAttr
         };
     }
 
-    // Out of range stays out of range (ValidateRange names the value given); NaN is left to PowerShell to refuse.
+    // Out of range stays out of range (ValidateRange then refuses the rounded-up value); NaN is left to PowerShell.
     private static object Ceiling(double value, object inputData) =>
         double.IsFinite(value) && value is >= int.MinValue and <= int.MaxValue ? (int)Math.Ceiling(value) : inputData;
 }

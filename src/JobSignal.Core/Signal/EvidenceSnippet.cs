@@ -72,9 +72,9 @@ internal static class EvidenceSnippet
         for (var i = 0; i < span.Length; i++)
         {
             var c = span[i];
-            if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '\u200B' or '\u2060' or '\uFEFF')
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || c == '\u200B')
             {
-                // Zero-width spaces separate words as the tokenizer reads them: shown, they would glue "tipo de" together.
+                // The tokenizer splits words at a zero-width space: shown as nothing, it would glue "tipo de" together.
                 pendingSpace = length > start;
                 continue;
             }

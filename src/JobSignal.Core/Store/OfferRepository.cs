@@ -228,10 +228,11 @@ public sealed class OfferRepository
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         filter ??= new OfferFilter();
-        var (where, parameters) = Conditions(filter);
-        var ids = MatchingIds(filter, where, parameters);
+        var (selection, state, parameters) = Conditions(filter);
+        var ids = MatchingIds(filter, [.. selection, .. state], parameters);
+        // What an offer id selects cannot change; what the offer's state decides can, so the batch checks it again.
         var batchSql = SelectOffer + " WHERE o.id IN (SELECT value FROM json_each(@batch))"
-            + string.Concat(where.Select(condition => " AND " + condition));
+            + string.Concat(state.Select(condition => " AND " + condition));
         for (var start = 0; start < ids.Count; start += batchSize)
         {
             var batch = ids.GetRange(start, Math.Min(batchSize, ids.Count - start));
@@ -256,9 +257,13 @@ public sealed class OfferRepository
         return _store.Connection.Query<long>(_store.Command(sql, parameters)).AsList();
     }
 
-    /// <summary>The filter's conditions on offers o, companies c and matches m, with their parameters.</summary>
-    private static (List<string> Where, DynamicParameters Parameters) Conditions(OfferFilter filter)
+    /// <summary>
+    /// The filter's conditions on offers o, companies c and matches m, with their parameters: those on ids (the
+    /// selection, fixed for an offer) apart from those on the offer's state (canonical, match, text, last seen).
+    /// </summary>
+    private static (List<string> Selection, List<string> State, DynamicParameters Parameters) Conditions(OfferFilter filter)
     {
+        var selection = new List<string>();
         var where = new List<string>();
         var parameters = new DynamicParameters();
         // Id lists go as one JSON array each (AddList): a list piped in can be longer than SQLite's limit on parameters.
@@ -273,7 +278,7 @@ public sealed class OfferRepository
             ids.Add("o.company_id IN (SELECT value FROM json_each(@companyIds))");
             parameters.AddList("companyIds", companyIds);
         }
-        if (ids.Count > 0) where.Add("(" + string.Join(filter.EitherIds ? " OR " : " AND ", ids) + ")");
+        if (ids.Count > 0) selection.Add("(" + string.Join(filter.EitherIds ? " OR " : " AND ", ids) + ")");
         if (!filter.IncludeNonCanonical) where.Add("o.canonical_offer_id IS NULL");
         if (filter.Unscored) where.Add("m.offer_id IS NULL");
         if (filter.MinScore is { } minScore)
@@ -298,10 +303,10 @@ public sealed class OfferRepository
         }
         if (filter.AfterOfferId is { } after)
         {
-            where.Add("o.id > @after");
+            selection.Add("o.id > @after");
             parameters.Add("after", after);
         }
-        return (where, parameters);
+        return (selection, where, parameters);
     }
 
     /// <summary>The parameters Insert and Update share: the offer's fields, its content keys and when it was seen.</summary>
