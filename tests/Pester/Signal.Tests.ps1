@@ -199,7 +199,7 @@ Describe 'Get-SignalCatalog' {
         $catalog = Get-SignalCatalog
         $catalog.GetType().FullName | Should -Be 'JobSignal.Core.Catalog.SignalCatalog'
         $catalog.Version | Should -Be '2.2.0'
-        $catalog.Keywords.Count | Should -Be 34
+        $catalog.Keywords.Count | Should -Be 39
         $catalog.Phrases.Count | Should -Be 14
         ($catalog.Categories | Where-Object Id -EQ 'cat_intl_market_presence').Bucket | Should -Be 'intl_footprint'
         $catalog.Scoring.BucketCaps['direct_fx'] | Should -Be 7
@@ -218,7 +218,7 @@ Describe 'Get-SignalCatalog' {
         $json = $catalog | ConvertTo-Json -Depth 8 | ConvertFrom-Json
         $json.Scoring.TierWeights.'3' | Should -Be 4
         $json.Scoring.PhraseTierWeights.'1' | Should -Be 0.6
-        $json.Keywords.Count | Should -Be 34
+        $json.Keywords.Count | Should -Be 39
         { $catalog | ConvertTo-Json -WarningAction SilentlyContinue } | Should -Not -Throw
         $path = Join-Path (New-TestDirectory) 'catalog.csv'
         $catalog | Export-Csv $path
