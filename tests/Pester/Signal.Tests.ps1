@@ -180,7 +180,7 @@ Describe 'Measure-OfferSignal' {
     }
 
     It 'writes a score to CSV and JSON with its lists as short text' {
-        $score = Measure-OfferSignal -Title 'Tesorería' -Description 'Pagos internacionales en USD. Sin AWS.'
+        $score = Measure-OfferSignal -Title 'Tesorería' -Description 'Pagos internacionales en USD, sin AWS.'
         $path = Join-Path (New-TestDirectory) 'scores.csv'
         $score | Export-Csv $path
         $row = Import-Csv $path

@@ -110,11 +110,13 @@ public sealed class KeywordMatcher
             var offset = tokens[start].Start;
             var length = tokens[end - 1].End - offset;
             var negation = catalog.Negation;
-            var cue = FindNear(catalog.NegationCues, start, end, negation.WindowBefore, negation.WindowAfter);
+            // A cue negates within its sentence ("Formación sin coste. Pagos en USD" is no "sin USD"); an exclusion's
+            // context words count across sentences ("Swift. iOS y Xcode").
+            var cue = FindNear(catalog.NegationCues, start, end, negation.WindowBefore, negation.WindowAfter, withinSentence: true);
             string? exclusion = null;
             foreach (var rule in terminal.Exclusions)
             {
-                var near = FindNear(rule.Near, start, end, rule.Window, rule.Window);
+                var near = FindNear(rule.Near, start, end, rule.Window, rule.Window, withinSentence: false);
                 if (near is null) continue;
                 exclusion = $"'{near.Value.Token}' {Describe(near.Value.Distance)}";
                 break;
@@ -142,20 +144,43 @@ public sealed class KeywordMatcher
         }
 
         /// <summary>The nearest token of <paramref name="set"/> within the windows around [start, end); before wins ties.</summary>
-        private (string Token, int Distance)? FindNear(HashSet<string> set, int start, int end, int before, int after)
+        private (string Token, int Distance)? FindNear(HashSet<string> set, int start, int end, int before, int after,
+            bool withinSentence)
         {
             if (set.Count == 0) return null;
             var tokens = text.TokenSpan;
             for (var distance = 1; distance <= Math.Max(before, after); distance++)
             {
                 var left = start - distance;
+                if (withinSentence && left >= 0 && SentenceEndsBetween(tokens[left], tokens[left + 1])) before = 0;
                 if (distance <= before && left >= 0 && set.Contains(tokens[left].Value))
                     return (tokens[left].Value, -distance);
                 var right = end - 1 + distance;
+                if (withinSentence && right < tokens.Length && SentenceEndsBetween(tokens[right - 1], tokens[right])) after = 0;
                 if (distance <= after && right < tokens.Length && set.Contains(tokens[right].Value))
                     return (tokens[right].Value, distance);
             }
             return null;
+        }
+
+        /// <summary>
+        /// Whether the text between two tokens ends a sentence: '.', '!', '?' or ';' followed by a space (not the dots
+        /// of "U.S." or "3.5"), a line break, or Spanish '¡'/'¿' opening the next one.
+        /// </summary>
+        private bool SentenceEndsBetween(Token earlier, Token later)
+        {
+            var gap = text.Text.AsSpan(earlier.End, later.Start - earlier.End);
+            for (var i = 0; i < gap.Length; i++)
+            {
+                switch (gap[i])
+                {
+                    case '\n' or '\r' or '¡' or '¿':
+                        return true;
+                    case '.' or '!' or '?' or ';' when i + 1 < gap.Length && char.IsWhiteSpace(gap[i + 1]):
+                        return true;
+                }
+            }
+            return false;
         }
 
         private static string Describe(int distance) =>

@@ -124,6 +124,27 @@ public class KeywordMatcherTests
         Assert.False(Assert.Single(Match("google cloud platform x y no")).Negated);
     }
 
+    [Theory]
+    [InlineData("Formación sin coste. Gestión de cobros en AWS", false)]
+    [InlineData("Inglés: no requerido. Despliegues en AWS", false)]
+    [InlineData("Ref. No. 1234: AWS", false)]
+    [InlineData("¿Sin experiencia? ¡Te formamos en AWS!", false)]
+    [InlineData("Sin experiencia\nAWS y Azure", false)]
+    [InlineData("AWS. No es imprescindible el inglés", false)]
+    [InlineData("Sin experiencia previa en AWS, ni en Azure", true)]
+    [InlineData("No se requiere AWS; valoramos Azure", true)]
+    [InlineData("No trabajamos con la versión 3.5 de AWS", true)]
+    [InlineData("AWS, no imprescindible", true)]
+    public void Negates_only_within_the_sentence_of_the_hit(string text, bool negated) =>
+        Assert.Equal(negated, Match(text).Single(h => h.Id == "kw_aws").Negated);
+
+    [Fact]
+    public void Counts_an_exclusion_context_across_sentence_ends()
+    {
+        var swift = Match("Swift. Experiencia con Xcode").Single(h => h.Id == "kw_swift");
+        Assert.NotNull(swift.ExclusionReason);
+    }
+
     [Fact]
     public void Does_not_carry_negation_across_fields()
     {

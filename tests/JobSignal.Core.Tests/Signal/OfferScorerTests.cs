@@ -130,7 +130,7 @@ public class OfferScorerTests
     public void Lists_read_as_their_items()
     {
         // Export-Csv and string interpolation show a property with ToString: items, not a list's type name.
-        var score = Default.Score("Tesorería", "Pagos internacionales en USD. Sin AWS.");
+        var score = Default.Score("Tesorería", "Pagos internacionales en USD, sin AWS.");
         Assert.StartsWith("direct_fx 4, intl_footprint 0, ", score.Buckets.ToString());
         var (title, description) = SignalTestData.Golden("fx05_phrase_boost_fx");
         Assert.StartsWith("direct_fx 7 (capped from 8), ", Default.Score(title, description).Buckets.ToString());
