@@ -13,6 +13,9 @@ internal static class CharFolding
     /// <summary>The character ends the current token.</summary>
     internal const char Separator = '\uFFFF';
 
+    /// <summary>Separates words like a space although it shows as nothing (the one format character that does).</summary>
+    internal const char ZeroWidthSpace = '\u200B';
+
     /// <summary>The character vanishes without splitting (combining marks, soft hyphens, joiners).</summary>
     internal const char Ignored = '\uFFFE';
 
@@ -44,7 +47,7 @@ internal static class CharFolding
             // Kept inside tokens: c++, c#, $100k, 50€ (injections), p&l, 100%, @handle.
             return c is '+' or '#' or '$' or '&' or '@' or '%' ? c : Separator;
         }
-        if (c == '\u200B') return Separator; // zero-width space separates words like a space
+        if (c == ZeroWidthSpace) return Separator;
         switch (char.GetUnicodeCategory(c))
         {
             case UnicodeCategory.NonSpacingMark:

@@ -72,7 +72,7 @@ internal static class EvidenceSnippet
         for (var i = 0; i < span.Length; i++)
         {
             var c = span[i];
-            if (char.IsWhiteSpace(c) || char.IsControl(c) || c == '\u200B')
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || c == CharFolding.ZeroWidthSpace)
             {
                 // The tokenizer splits words at a zero-width space: shown as nothing, it would glue "tipo de" together.
                 pendingSpace = length > start;
