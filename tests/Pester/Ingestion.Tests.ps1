@@ -156,6 +156,33 @@ Describe 'Invoke-OfferIngestion' {
         $company.Domain | Should -Be 'acmepagos.es'
     }
 
+    It 'reads raw InfoJobs payloads from ConvertFrom-Json (profile or author as the company) exactly as Get-InfojobsOffer reads them' {
+        $replayDb = Join-Path $dir 'replay.db'
+        $columns = 'ProviderOfferId', 'CompanyName', 'Url', 'Title', 'Description', 'Requirements', 'Province', 'City', 'Country',
+            'Category', 'Subcategory', 'ContractType', 'WorkDay', 'Experience', 'SalaryMin', 'SalaryMax', 'SalaryPeriod',
+            'PublishedAt', 'UpdatedAt', 'Applications', 'RepostCount', 'Score', 'Explanation'
+
+        $piped = Get-Content $sample | ConvertFrom-Json | Invoke-OfferIngestion -DatabasePath $db
+        $replayed = Get-InfojobsOffer -Path $sample | Invoke-OfferIngestion -DatabasePath $replayDb
+
+        $piped.Inserted | Should -BeGreaterThan 100
+        $piped.SkippedNoIdentity | Should -BeLessThan 5
+        $piped | Select-Object Received, Inserted, Reposts, SkippedNoIdentity, SkippedInvalid, Scored | ConvertTo-Json |
+            Should -Be ($replayed | Select-Object Received, Inserted, Reposts, SkippedNoIdentity, SkippedInvalid, Scored | ConvertTo-Json)
+        Get-SignalOffer -DatabasePath $db | Select-Object $columns | ConvertTo-Json -Depth 2 |
+            Should -Be (Get-SignalOffer -DatabasePath $replayDb | Select-Object $columns | ConvertTo-Json -Depth 2)
+        Get-SignalCompany -DatabasePath $db | Select-Object Name, Domain | ConvertTo-Json |
+            Should -Be (Get-SignalCompany -DatabasePath $replayDb | Select-Object Name, Domain | ConvertTo-Json)
+
+        # A search-list item names its company "author"; an object that also has a Company of its own is read as this shape.
+        $listItem = '{"id":"li1","title":"Tesorero","link":"https://www.infojobs.net/of-ili1","author":{"id":"au1","name":"Autor Pagos S.L.","uri":"https://www.infojobs.net/autor-pagos/em-iau1"},"city":"Madrid"}' | ConvertFrom-Json
+        $own = [pscustomobject]@{ id = 'own1'; link = 'https://www.infojobs.net/of-iown1'; title = 'Tesorero'; description = 'Pagos en USD'; company = 'Propia S.L.'; profile = @{ name = 'Otra S.L.' } }
+        $results = @($listItem, $own | Invoke-OfferIngestion -DatabasePath $db -PassThru)
+        $results[0, 1].Outcome | Should -Be @('Inserted', 'Inserted')
+        (Get-SignalOffer -DatabasePath $db -OfferId $results[0].OfferId).CompanyName | Should -Be 'Autor Pagos S.L.'
+        (Get-SignalOffer -DatabasePath $db -OfferId $results[1].OfferId).CompanyName | Should -Be 'Propia S.L.'
+    }
+
     It 'writes one result per offer with -PassThru, then the run object' {
         $output = @(New-TestOffer '1'; New-TestOffer '1'; New-TestOffer '2' -Company ' ') |
             Invoke-OfferIngestion -DatabasePath $db -PassThru -ChunkSize 2

@@ -119,6 +119,30 @@ Describe 'Measure-OfferSignal' {
         ($offer | Measure-OfferSignal).Score | Should -Be 0
     }
 
+    It 'does not count the posting company''s own name in the text, and says why, for -CompanyName, piped offers and stored ones' {
+        $text = 'En Stripe buscamos ingenieros para cobros en USD.'
+        $byStripe = Measure-OfferSignal -Text $text -CompanyName 'Stripe Payments Europe, S.L.'
+        $byShop = Measure-OfferSignal -Text $text -CompanyName 'Tienda Ejemplo S.L.'
+
+        $byStripe.ExcludedHits.Id | Should -Be 'kw_stripe'
+        $byStripe.ExcludedHits[0].ExclusionReason | Should -Be "part of the company's name 'Stripe Payments Europe, S.L.'"
+        $byStripe.Hits.Id | Should -Not -Contain 'kw_stripe'
+        $byShop.Hits.Id | Should -Contain 'kw_stripe'
+        $byStripe.Raw | Should -BeLessThan $byShop.Raw
+        (Measure-OfferSignal -Title 'Ingeniero' -Description $text -CompanyName 'STRIPE').ExcludedHits.Id | Should -Be 'kw_stripe'
+
+        $db = Join-Path (New-TestDirectory) 'jobsignal.db'
+        $offer = [pscustomobject]@{ id = 'st1'; link = 'https://www.infojobs.net/of-ist1'; title = 'Ingeniero'; description = $text
+            profile = @{ name = 'Stripe Payments Europe, S.L.' } }
+        $piped = $offer | Measure-OfferSignal
+        $piped.ExcludedHits.Id | Should -Be 'kw_stripe'
+        $stored = $offer | Invoke-OfferIngestion -DatabasePath $db -PassThru | Select-Object -First 1
+        $stored.Score | Should -Be $piped.Score
+        $fromStore = Get-SignalOffer -DatabasePath $db -OfferId $stored.OfferId
+        ($fromStore | Measure-OfferSignal).ExcludedHits.Id | Should -Be 'kw_stripe'
+        ($fromStore.Explanation | ConvertFrom-Json).excludedHits.exclusionReason | Should -Be "part of the company's name 'Stripe Payments Europe, S.L.'"
+    }
+
     It 'reports OfferTextMissing for an object without text and goes on' {
         $results = @([pscustomobject]@{ Name = 'nothing to score' }, 'USD') | Measure-OfferSignal -ErrorVariable failures -ErrorAction SilentlyContinue
         @($results).Count | Should -Be 1

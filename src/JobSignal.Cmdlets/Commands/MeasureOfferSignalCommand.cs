@@ -38,6 +38,12 @@ public sealed class MeasureOfferSignalCommand : JobSignalCmdlet
     [AllowEmptyString]
     public string? Requirements { get; set; }
 
+    /// <summary>The posting company: a hit that is its own name in the text does not count (SPEC 5.2).</summary>
+    [Parameter(ParameterSetName = TextSet)]
+    [Parameter(ParameterSetName = FieldsSet)]
+    [ValidateNotNullOrEmpty]
+    public string? CompanyName { get; set; }
+
     /// <summary>Offers (any object with Title/Description properties, read as Invoke-OfferIngestion reads them) or strings, from the pipeline.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
     public PSObject InputObject { get; set; } = null!;
@@ -64,10 +70,10 @@ public sealed class MeasureOfferSignalCommand : JobSignalCmdlet
         switch (ParameterSetName)
         {
             case TextSet:
-                WriteObject(scorer.Score(null, Text));
+                WriteObject(scorer.Score(null, Text, companyName: CompanyName));
                 break;
             case FieldsSet:
-                WriteObject(scorer.Score(Title, Description, Requirements));
+                WriteObject(scorer.Score(Title, Description, Requirements, CompanyName));
                 break;
             default:
                 if (InputObject.BaseObject is string text)
@@ -83,11 +89,7 @@ public sealed class MeasureOfferSignalCommand : JobSignalCmdlet
                         "Pipe offers (Get-InfojobsOffer, ConvertFrom-Json of offer payloads) or strings, or use -Title/-Description."));
                     return;
                 }
-                var offer = input.Offer;
-                WriteObject(scorer.Score(offer.Title, offer.Description, offer.Requirements) with
-                {
-                    OfferId = string.IsNullOrEmpty(offer.ProviderOfferId) ? null : offer.ProviderOfferId,
-                });
+                WriteObject(scorer.Score(input.Offer));
                 break;
         }
     }

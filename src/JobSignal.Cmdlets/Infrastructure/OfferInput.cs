@@ -18,7 +18,8 @@ internal readonly record struct OfferReading(Offer Offer, string? Problem, bool 
 /// flat properties <c>CompanyName</c>, <c>ProviderCompanyId</c> (alias <c>CompanyId</c>), <c>CompanyWebsite</c> (alias
 /// <c>Website</c>), <c>CompanyHidden</c>. Requirements are <c>Requirements</c>, else InfoJobs' <c>MinRequirements</c>
 /// and <c>DesiredRequirements</c>. Values that cannot be read (a date that is not a date) are reported as the offer's
-/// problem: ingestion then counts it as skipped_invalid with that reason.
+/// problem: ingestion then counts it as skipped_invalid with that reason. A raw InfoJobs payload (its company is a
+/// <c>profile</c> or <c>author</c> object, names this shape never uses) is read as Get-InfojobsOffer reads one.
 /// </summary>
 /// <remarks>
 /// Every property name the mapping knows is resolved once, into a static table; an object is then read in one pass
@@ -33,6 +34,7 @@ internal static class OfferInput
         DesiredRequirements, Province, City, Country, Category, Subcategory, ContractType, WorkDay, Experience,
         SalaryMin, SalaryMax, SalaryPeriod, SalaryDescription, PublishedAt, UpdatedAt, Applications,
         Company, CompanyName, ProviderCompanyId, CompanyId, CompanyWebsite, Website, CompanyHidden, Name, Hidden,
+        Profile, Author,
     }
 
     private static readonly Dictionary<string, Slot> Names = Enum.GetValues<Slot>()
@@ -42,6 +44,7 @@ internal static class OfferInput
     {
         if (input.BaseObject is Offer offer) return new OfferReading(offer, null, HasText: true);
         var fields = Fields.Of(input);
+        if (fields.IsInfojobsPayload) return ReadInfojobsPayload(input);
         var read = new Offer
         {
             Provider = fields.Text(Slot.Provider) ?? Providers.Infojobs,
@@ -71,6 +74,18 @@ internal static class OfferInput
         var hasText = fields.Has(Slot.Title) || fields.Has(Slot.Description) || fields.Has(Slot.Requirements)
                       || fields.Has(Slot.MinRequirements) || fields.Has(Slot.DesiredRequirements);
         return new OfferReading(read, fields.Problems, hasText);
+    }
+
+    /// <summary>
+    /// An InfoJobs payload from ConvertFrom-Json, mapped as the payload itself is (InfoJobs' own names and
+    /// <c>{id, value}</c> dictionary items), so that it is stored and scored as Get-InfojobsOffer -Path would give it.
+    /// </summary>
+    private static OfferReading ReadInfojobsPayload(PSObject input)
+    {
+        using var payload = PipelineJson.ToDocument(input);
+        var offer = InfojobsOfferMapper.Map(payload.RootElement);
+        var hasText = offer.Title is not null || offer.Description is not null || offer.Requirements is not null;
+        return new OfferReading(offer, null, hasText);
     }
 
     private static OfferCompany? ReadCompany(Fields offer)
@@ -124,6 +139,12 @@ internal static class OfferInput
         }
 
         public bool IsStoredOffer { get; }
+
+        /// <summary>An InfoJobs payload: its company is a <c>profile</c> (detail) or <c>author</c> (list item) object.</summary>
+        public bool IsInfojobsPayload =>
+            !IsStoredOffer && !Has(Slot.Company) && !Has(Slot.CompanyName) && (IsObject(Value(Slot.Profile)) || IsObject(Value(Slot.Author)));
+
+        private static bool IsObject(object? value) => value is PSObject or IDictionary;
 
         public string? Problems => _problems is null ? null : string.Join(" ", _problems);
 

@@ -41,11 +41,12 @@ internal sealed class MatchRecorder
     }
 
     /// <summary>Scores an offer's tokenized text; never throws (a scoring failure is kept as the match's error).</summary>
-    public PreparedMatch Compute(TokenizedText title, TokenizedText description, TokenizedText requirements) =>
-        Compute(() => _scorer.Score(title, description, requirements));
+    public PreparedMatch Compute(TokenizedText title, TokenizedText description, TokenizedText requirements, string? companyName) =>
+        Compute(() => _scorer.Score(title, description, requirements, companyName));
 
-    /// <summary>Scores a stored offer's text; never throws.</summary>
-    public PreparedMatch Compute(StoredOffer offer) => Compute(() => _scorer.Score(offer.Title, offer.Description, offer.Requirements));
+    /// <summary>Scores a stored offer's text, its company's stored name masked; never throws.</summary>
+    public PreparedMatch Compute(StoredOffer offer) =>
+        Compute(() => _scorer.Score(offer.Title, offer.Description, offer.Requirements, offer.CompanyName));
 
     private static PreparedMatch Compute(Func<SignalScore> scoring)
     {

@@ -514,7 +514,7 @@ public sealed class OfferIngestor : IDisposable
                 try
                 {
                     return (PreparedOffer?)new PreparedOffer(OfferText.Of(item.Offer, title, description),
-                        matches.Compute(title, description, requirements));
+                        matches.Compute(title, description, requirements, item.Offer.Company?.Name));
                 }
                 finally
                 {

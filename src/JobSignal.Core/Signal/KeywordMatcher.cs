@@ -18,33 +18,38 @@ public sealed class KeywordMatcher
 
     public CompiledCatalog Catalog { get; }
 
-    /// <summary>Hits in the offer's title, description and requirements (company names are never passed in).</summary>
-    public IReadOnlyList<SignalHit> MatchOffer(string? title, string? description, string? requirements = null) =>
-        MatchOffer(Tokenizer.Tokenize(title), Tokenizer.Tokenize(description), Tokenizer.Tokenize(requirements));
+    /// <summary>
+    /// Hits in the offer's title, description and requirements. The company itself is never matched, and a hit that is
+    /// its own name in the text is excluded (<see cref="CompanyNameMask"/>).
+    /// </summary>
+    public IReadOnlyList<SignalHit> MatchOffer(string? title, string? description, string? requirements = null, string? companyName = null) =>
+        MatchOffer(Tokenizer.Tokenize(title), Tokenizer.Tokenize(description), Tokenizer.Tokenize(requirements), companyName);
 
     /// <summary>The same over texts already tokenized (ingestion tokenizes once, for matching and repost signatures).</summary>
-    public IReadOnlyList<SignalHit> MatchOffer(TokenizedText title, TokenizedText description, TokenizedText requirements)
+    public IReadOnlyList<SignalHit> MatchOffer(TokenizedText title, TokenizedText description, TokenizedText requirements,
+        string? companyName = null)
     {
+        var company = CompanyNameMask.Of(companyName);
         var hits = new List<SignalHit>();
-        hits.AddRange(Match(title, SignalField.Title));
-        hits.AddRange(Match(description, SignalField.Description));
-        hits.AddRange(Match(requirements, SignalField.Requirements));
+        hits.AddRange(Match(title, SignalField.Title, company));
+        hits.AddRange(Match(description, SignalField.Description, company));
+        hits.AddRange(Match(requirements, SignalField.Requirements, company));
         return hits;
     }
 
     public IReadOnlyList<SignalHit> Match(string? text, SignalField field) =>
         string.IsNullOrEmpty(text) ? [] : Match(Tokenizer.Tokenize(text), field);
 
-    public IReadOnlyList<SignalHit> Match(TokenizedText text, SignalField field)
+    public IReadOnlyList<SignalHit> Match(TokenizedText text, SignalField field, CompanyNameMask? company = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var run = new MatchRun(Catalog, text, field);
+        var run = new MatchRun(Catalog, text, field, company);
         for (var slot = 0; slot < text.Count; slot++) run.Walk(Catalog.Root, slot, slot, usedAlternative: false);
         return run.Hits;
     }
 
     /// <summary>The state of one Match call.</summary>
-    private sealed class MatchRun(CompiledCatalog catalog, TokenizedText text, SignalField field)
+    private sealed class MatchRun(CompiledCatalog catalog, TokenizedText text, SignalField field, CompanyNameMask? company)
     {
         private readonly List<SignalHit> _hits = [];
         // (term, first slot) -> index in _hits: one hit per term and position, the longest alias wins.
@@ -113,14 +118,7 @@ public sealed class KeywordMatcher
             // A cue negates within its sentence ("Formación sin coste. Pagos en USD" is no "sin USD"); an exclusion's
             // context words count across sentences ("Swift. iOS y Xcode").
             var cue = FindNear(catalog.NegationCues, start, end, negation.WindowBefore, negation.WindowAfter, withinSentence: true);
-            string? exclusion = null;
-            foreach (var rule in terminal.Exclusions)
-            {
-                var near = FindNear(rule.Near, start, end, rule.Window, rule.Window, withinSentence: false);
-                if (near is null) continue;
-                exclusion = $"'{near.Value.Token}' {Describe(near.Value.Distance)}";
-                break;
-            }
+            var exclusion = company is not null && company.Masks(terminal.Words) ? company.Reason : ExclusionNear(terminal, start, end);
             return new SignalHit
             {
                 Kind = terminal.Term.Kind,
@@ -141,6 +139,17 @@ public sealed class KeywordMatcher
                 Excluded = exclusion is not null,
                 ExclusionReason = exclusion,
             };
+        }
+
+        /// <summary>Why an exclusion context of the alias vetoes the hit ("'iphone' 2 tokens after"); null when none does.</summary>
+        private string? ExclusionNear(TrieTerminal terminal, int start, int end)
+        {
+            foreach (var rule in terminal.Exclusions)
+            {
+                if (FindNear(rule.Near, start, end, rule.Window, rule.Window, withinSentence: false) is { } near)
+                    return $"'{near.Token}' {Describe(near.Distance)}";
+            }
+            return null;
         }
 
         /// <summary>The nearest token of <paramref name="set"/> within the windows around [start, end); before wins ties.</summary>

@@ -32,18 +32,22 @@ public sealed class OfferScorer
     public CompiledCatalog Catalog { get; }
     public KeywordMatcher Matcher { get; }
 
-    /// <summary>Matches and scores an offer's title, description and requirements (never its company).</summary>
-    public SignalScore Score(string? title, string? description, string? requirements = null) =>
-        Score(Matcher.MatchOffer(title, description, requirements)) with { Title = title };
+    /// <summary>
+    /// Matches and scores an offer's title, description and requirements (never its company; hits that are the
+    /// company's own name in the text do not count: <see cref="CompanyNameMask"/>).
+    /// </summary>
+    public SignalScore Score(string? title, string? description, string? requirements = null, string? companyName = null) =>
+        Score(Matcher.MatchOffer(title, description, requirements, companyName)) with { Title = title };
 
     /// <summary>Scores texts already tokenized (ingestion tokenizes once, for matching and repost signatures).</summary>
-    public SignalScore Score(TokenizedText title, TokenizedText description, TokenizedText requirements) =>
-        Score(Matcher.MatchOffer(title, description, requirements)) with { Title = title.Text };
+    public SignalScore Score(TokenizedText title, TokenizedText description, TokenizedText requirements, string? companyName = null) =>
+        Score(Matcher.MatchOffer(title, description, requirements, companyName)) with { Title = title.Text };
 
+    /// <summary>Scores an offer with its company's name masked, and names it by its provider id.</summary>
     public SignalScore Score(Offer offer)
     {
         ArgumentNullException.ThrowIfNull(offer);
-        return Score(offer.Title, offer.Description, offer.Requirements) with
+        return Score(offer.Title, offer.Description, offer.Requirements, offer.Company?.Name) with
         {
             OfferId = string.IsNullOrEmpty(offer.ProviderOfferId) ? null : offer.ProviderOfferId,
         };

@@ -1,6 +1,7 @@
 using JobSignal.Core.Catalog;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Ingestion;
+using JobSignal.Core.Signal;
 using JobSignal.Core.Store;
 
 namespace JobSignal.Core.Tests.Ingestion;
@@ -27,6 +28,26 @@ public class OfferRescorerTests : IngestionTestBase
         Assert.Equal([CompanyOf("o2")], stored.AffectedCompanyIds);
         Assert.Equal(rescoredAt, Store.Matches.Get(OfferIdOf("o2"))!.MatchedAt);
         Assert.Empty(Store.Offers.List(new OfferFilter { Unscored = true }));
+    }
+
+    [Fact]
+    public void Ingestion_and_rescoring_both_leave_the_company_s_own_name_out_of_the_score()
+    {
+        const string text = "En Stripe buscamos ingenieros para cobros en USD.";
+        Ingest([Offer("self", company: "Stripe Payments Europe, S.L.", description: text), Offer("user", company: "Tienda Ejemplo S.L.", description: text)]);
+
+        SignalScore Stored(string id) => SignalScoreJson.Deserialize(Store.Offers.Get(OfferIdOf(id))!.Explanation!);
+        var self = Stored("self");
+        Assert.Equal("part of the company's name 'Stripe Payments Europe, S.L.'", Assert.Single(self.ExcludedHits).ExclusionReason);
+        Assert.Empty(Stored("user").ExcludedHits);
+        Assert.Contains(Stored("user").Hits, h => h.Id == "kw_stripe");
+
+        OfferRescorer.Rescore(Store, () => Catalog, new OfferFilter(), RescoreOptions());
+
+        // Re-scoring reads the stored company's name: the same decisions.
+        Assert.Equal(self.Score, Stored("self").Score);
+        Assert.Equal(["kw_stripe"], Stored("self").ExcludedHits.Select(h => h.Id));
+        Assert.Contains(Stored("user").Hits, h => h.Id == "kw_stripe");
     }
 
     [Fact]
