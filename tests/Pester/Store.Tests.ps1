@@ -137,6 +137,34 @@ Describe 'Get-IngestionRun and the store it opens' {
         @(Get-ChildItem $dir).Name | Should -Be @('notes.db')
     }
 
+    It 'ends a query over a store damaged after it was written with StoreDamaged, and changes nothing' {
+        $path = Join-Path $dir 'damaged.db'
+        Get-InfojobsOffer -Path (Join-Path (Get-Module JobSignal).ModuleBase 'module/samples/infojobs-sample.jsonl') | Invoke-OfferIngestion -DatabasePath $path | Update-CompanyAggregation -DatabasePath $path | Out-Null
+        $pageSize = [long] (Invoke-TestSql $path 'PRAGMA page_size')
+        $companiesPage = [long] (Invoke-TestSql $path "SELECT rootpage FROM sqlite_schema WHERE name = 'companies'")
+        # The page that holds the companies table's root, overwritten as a failing disk might leave it.
+        $file = [IO.File]::Open($path, 'Open', 'Write')
+        try {
+            $file.Position = ($companiesPage - 1) * $pageSize
+            $file.Write([byte[]]::new($pageSize).ForEach({ 0xA5 }), 0, $pageSize)
+        }
+        finally { $file.Dispose() }
+        $before = (Get-FileHash $path).Hash
+
+        foreach ($query in { Get-SignalCompany -DatabasePath $path }, { Get-SignalOffer -DatabasePath $path -MinScore 1 }) {
+            $err = $null
+            try { & $query -ErrorAction Stop | Out-Null } catch { $err = $_ }
+            $err | Should -Not -BeNullOrEmpty
+            $err.FullyQualifiedErrorId | Should -BeLike 'StoreDamaged,*'
+            $err.CategoryInfo.Category | Should -Be 'ReadError'
+            $err.TargetObject | Should -Be $path
+            $err.Exception.Message | Should -BeLike "The store '$path' is damaged: SQLite could not read part of it (*malformed*"
+            $err.ErrorDetails.RecommendedAction | Should -BeLike '*backup*.recover*'
+        }
+        @(Get-IngestionRun -DatabasePath $path).Count | Should -Be 1   # what is not damaged still reads
+        (Get-FileHash $path).Hash | Should -Be $before
+    }
+
     It 'refuses a store of a newer schema with StoreSchemaTooNew and leaves it unchanged' {
         $path = Join-Path $dir 'future.db'
         Get-IngestionRun -DatabasePath $path -WarningAction SilentlyContinue | Should -BeNullOrEmpty

@@ -22,7 +22,9 @@ public sealed class GetJobSignalQueryStateCommand : StoreCmdlet
 
     protected override void ProcessRecord() => _keys.AddRange(QueryKey ?? ["*"]);
 
-    protected override void EndProcessing()
+    protected override void EndProcessing() => Query(WriteStates);
+
+    private void WriteStates()
     {
         if (_keys.Count == 0) return;
         var keys = _keys.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();

@@ -39,7 +39,9 @@ public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
         if (!NamesNothing(nameof(CompanyId))) _companies.Add(CompanyId);
     }
 
-    protected override void EndProcessing()
+    protected override void EndProcessing() => Query(WriteCompanies);
+
+    private void WriteCompanies()
     {
         if (!_companies.Asked) return;
         var companyIds = _companies.Ids;

@@ -41,7 +41,9 @@ public sealed class GetSignalFeedbackCommand : StoreCmdlet
     }
 
     /// <summary>One query over every piped company: each event once, however many objects name its company.</summary>
-    protected override void EndProcessing()
+    protected override void EndProcessing() => Query(WriteEvents);
+
+    private void WriteEvents()
     {
         if (!_companies.Asked) return;
         var companyIds = _companies.Ids;

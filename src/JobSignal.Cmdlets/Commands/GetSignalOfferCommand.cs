@@ -57,7 +57,9 @@ public sealed class GetSignalOfferCommand : SignalQueryCmdlet
         }
     }
 
-    protected override void EndProcessing()
+    protected override void EndProcessing() => Query(WriteOffers);
+
+    private void WriteOffers()
     {
         if (!_offers.Asked && !_companies.Asked) return;
         var offerIds = _givenOfferIds ?? _offers.Ids;

@@ -70,6 +70,16 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     }
 
     /// <summary>
+    /// Runs a query cmdlet's reading of the store. A file SQLite finds damaged midway ends the cmdlet with StoreDamaged
+    /// and what to do about it, instead of SQLite's own exception.
+    /// </summary>
+    protected void Query(Action read)
+    {
+        try { read(); }
+        catch (Exception ex) when (_store?.DamageOf(ex) is { } damaged) { ThrowFailure(damaged); }
+    }
+
+    /// <summary>
     /// True for the cmdlets that bring data into a store (ingestion, the scheduled pipeline, the InfoJobs reader that
     /// feeds it): a store they create is a first run. The others work on what the store holds, so a store they had to
     /// create is empty, most likely a mistyped path, and they warn.

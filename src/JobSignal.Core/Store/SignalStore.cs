@@ -133,6 +133,12 @@ public sealed class SignalStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// The error to report when <paramref name="ex"/>, thrown while reading this store, says its file is damaged
+    /// (<c>StoreDamaged</c>); null for any other failure.
+    /// </summary>
+    public JobSignalException? DamageOf(Exception ex) => StoreFile.Damage(Path, ex);
+
     /// <summary>The migrations applied to this store, oldest first.</summary>
     public IReadOnlyList<AppliedMigration> AppliedMigrations() =>
         _connection.Query<AppliedMigration>(

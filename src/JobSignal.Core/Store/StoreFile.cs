@@ -52,6 +52,18 @@ internal static class StoreFile
             path, "Check the path and its folder's permissions and free space, or point -DatabasePath (or $env:JOBSIGNAL_DB) at another file.",
             inner);
 
+    /// <summary>
+    /// What to tell the user when SQLite, reading an open store, finds its file damaged (SQLITE_CORRUPT, SQLITE_NOTADB)
+    /// or cannot read it from disk (SQLITE_IOERR); null for any other failure.
+    /// </summary>
+    public static JobSignalException? Damage(string path, Exception ex) =>
+        ex is SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_CORRUPT or SQLitePCL.raw.SQLITE_NOTADB or SQLitePCL.raw.SQLITE_IOERR } sqlite
+            ? new JobSignalException(StoreErrorIds.Damaged, FailureKind.ReadError,
+                $"The store '{path}' is damaged: SQLite could not read part of it ({sqlite.Message.TrimEnd('.')}). Nothing was changed.",
+                path, "Restore the store from a backup, or copy what SQLite can still read into a new store " +
+                      "(sqlite3 damaged.db .recover | sqlite3 recovered.db) and point -DatabasePath at that file.", ex)
+            : null;
+
     private sealed record ProbeResult(long UserVersion, long RecordedVersion, bool HasHistory, long TableCount);
 
     /// <summary>

@@ -31,4 +31,6 @@ public static class StoreErrorIds
     public const string ReadOnly = "StoreReadOnly";
     /// <summary>Any other reason the store cannot be opened or migrated (permissions, folder, damage, foreign database).</summary>
     public const string Unusable = "StoreUnusable";
+    /// <summary>SQLite found the store's file damaged (or could not read it from disk) while reading it, after it opened.</summary>
+    public const string Damaged = "StoreDamaged";
 }
