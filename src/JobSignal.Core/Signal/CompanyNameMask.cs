@@ -13,26 +13,37 @@ namespace JobSignal.Core.Signal;
 /// </summary>
 public sealed class CompanyNameMask
 {
-    private readonly string[] _words;
+    // A run sees the same employers' names over and over: each thread keeps the masks of the names it read last (a
+    // slot per name hash), so that a name is not normalized and tokenized again for each of its offers.
+    private const int RecentSlots = 4096;
+    [ThreadStatic] private static CompanyNameMask?[]? t_recent;
 
-    private CompanyNameMask(string name, string[] words)
+    private readonly string _given;
+    private readonly string[] _words;
+    private string? _reason;
+
+    private CompanyNameMask(string given, string[] words)
     {
-        Name = name;
+        _given = given;
         _words = words;
-        Reason = $"part of the company's name '{name}'";
     }
 
     /// <summary>The name as given.</summary>
-    public string Name { get; }
+    public string Name => _given.Trim();
 
     /// <summary>The exclusion reason a masked hit carries.</summary>
-    public string Reason { get; }
+    public string Reason => _reason ??= $"part of the company's name '{Name}'";
 
     /// <summary>The mask of <paramref name="companyName"/>; null when there is no name or it has no words.</summary>
     public static CompanyNameMask? Of(string? companyName)
     {
-        var words = Tokenizer.NormalizedTokens(CompanyIdentity.NormalizeName(companyName));
-        return words.Count == 0 ? null : new CompanyNameMask(companyName!.Trim(), [.. words]);
+        if (string.IsNullOrWhiteSpace(companyName)) return null;
+        var recent = t_recent ??= new CompanyNameMask?[RecentSlots];
+        ref var slot = ref recent[(uint)string.GetHashCode(companyName.AsSpan()) % RecentSlots];
+        if (slot is null || !string.Equals(slot._given, companyName, StringComparison.Ordinal))
+            slot = new CompanyNameMask(companyName, [.. Tokenizer.NormalizedTokens(CompanyIdentity.NormalizeName(companyName))]);
+        // A name of no words ("--") masks nothing; it is kept all the same, so that it is not read again.
+        return slot._words.Length == 0 ? null : slot;
     }
 
     /// <summary>Whether an alias (its normalized words) is part of the name, or the name part of the alias.</summary>
