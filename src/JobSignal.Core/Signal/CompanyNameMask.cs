@@ -6,10 +6,10 @@ namespace JobSignal.Core.Signal;
 /// The posting company's own name, which says nothing about the company (SPEC 5.2: company names are not matched): an
 /// offer by "Stripe Payments Europe" that says "Stripe" names its employer, not a payment provider it uses, and "Latam
 /// Airlines" is no sign of Latin American business. A hit is excluded, with <see cref="Reason"/>, when its alias is a
-/// run of the name's words ("stripe" in "stripe payments europe") or the whole name is a run of the alias's words
-/// ("stripe payments" by "Stripe"). A single word of the name inside a longer alias is not enough: "international
-/// payments" still counts for "Global Payments". The name is read as company identity reads it (legal forms dropped)
-/// and tokenized as aliases are.
+/// run of the name's words ("stripe" or "stripe payments" in "stripe payments europe"). A longer alias that holds the
+/// name is not: "pagos internacionales" still counts in an offer of "Pagos S.L.", and "international payments" in one
+/// of "Global Payments". The name is read as company identity reads it (legal forms dropped) and tokenized as aliases
+/// are.
 /// </summary>
 public sealed class CompanyNameMask
 {
@@ -46,17 +46,14 @@ public sealed class CompanyNameMask
         return slot._words.Length == 0 ? null : slot;
     }
 
-    /// <summary>Whether an alias (its normalized words) is part of the name, or the name part of the alias.</summary>
-    public bool Masks(IReadOnlyList<string> aliasWords) =>
-        ContainsRun(_words, aliasWords) || ContainsRun(aliasWords, _words);
-
-    private static bool ContainsRun(IReadOnlyList<string> words, IReadOnlyList<string> run)
+    /// <summary>Whether an alias (its normalized words) is a run of the name's words.</summary>
+    public bool Masks(IReadOnlyList<string> aliasWords)
     {
-        for (var start = 0; start + run.Count <= words.Count; start++)
+        for (var start = 0; start + aliasWords.Count <= _words.Length; start++)
         {
             var i = 0;
-            while (i < run.Count && string.Equals(words[start + i], run[i], StringComparison.Ordinal)) i++;
-            if (i == run.Count) return true;
+            while (i < aliasWords.Count && string.Equals(_words[start + i], aliasWords[i], StringComparison.Ordinal)) i++;
+            if (i == aliasWords.Count) return true;
         }
         return false;
     }
