@@ -52,6 +52,7 @@ public sealed class FakeInfojobsServer : LoopbackServer
     private readonly List<CorpusEntry> _corpus = new();
     private readonly List<FakeInfojobsRequest> _requests = new();
     private readonly HashSet<string> _missingOfferIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> _rawDetails = new(StringComparer.Ordinal);
     private int _faultableSeen;
     private int _detailsInFlight;
     private int _maxDetailsInFlight;
@@ -154,6 +155,12 @@ public sealed class FakeInfojobsServer : LoopbackServer
         AddOffers(InfojobsSampleCorpus.Generate(count, InfojobsSampleCorpus.DefaultSeed, anchor ?? DateTimeOffset.UtcNow));
 
     /// <summary>The detail of these offers answers 404 (they stay in the list).</summary>
+    /// <summary>Serves these bytes as the detail of an offer already listed (text in another encoding, say).</summary>
+    public void SetRawDetail(string offerId, byte[] body)
+    {
+        lock (_lock) _rawDetails[offerId] = body;
+    }
+
     public void SetMissing(params string[] offerIds)
     {
         lock (_lock) _missingOfferIds.UnionWith(offerIds);
@@ -198,7 +205,7 @@ public sealed class FakeInfojobsServer : LoopbackServer
         response.ContentType = answer.ContentType;
         if (answer.RetryAfter is { } retryAfter) response.AddHeader("Retry-After", retryAfter.ToString(CultureInfo.InvariantCulture));
         if (answer.Status == 401) response.AddHeader("WWW-Authenticate", "Basic realm=\"InfoJobs API\"");
-        var bytes = Encoding.UTF8.GetBytes(answer.Body);
+        var bytes = answer.RawBody ?? Encoding.UTF8.GetBytes(answer.Body);
         response.ContentLength64 = bytes.Length;
         await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
     }
@@ -212,7 +219,7 @@ public sealed class FakeInfojobsServer : LoopbackServer
     }
 
     private sealed record FakeAnswer(int Status, string Body, string ContentType = "application/json; charset=utf-8",
-        int? RetryAfter = null, int? ServedPage = null);
+        int? RetryAfter = null, int? ServedPage = null, byte[]? RawBody = null);
 
     private FakeAnswer Answer(FakeInfojobsEndpoint endpoint, string? offerId,
         IReadOnlyList<KeyValuePair<string, string>> parameters, string? authorization)
@@ -309,7 +316,9 @@ public sealed class FakeInfojobsServer : LoopbackServer
         CorpusEntry? entry;
         lock (_lock)
             entry = _missingOfferIds.Contains(offerId) ? null : _corpus.FirstOrDefault(e => e.Id == offerId);
-        return entry is null ? Error(404, $"Offer {offerId} not found") : new FakeAnswer(200, entry.DetailJson);
+        if (entry is null) return Error(404, $"Offer {offerId} not found");
+        lock (_lock)
+            return _rawDetails.TryGetValue(offerId, out var raw) ? new FakeAnswer(200, "", RawBody: raw) : new FakeAnswer(200, entry.DetailJson);
     }
 
     private static FakeAnswer Error(int status, string message) =>

@@ -249,7 +249,9 @@ public sealed class InfojobsClient : IDisposable
         try
         {
             var payload = await GetOfferDetailAsync(offerId, statistics, cancellationToken).ConfigureAwait(false);
-            var offer = InfojobsOfferMapper.Map(payload);
+            Offer offer;
+            try { offer = InfojobsOfferMapper.Map(payload); }
+            catch (FormatException ex) { throw BadResponse(DetailUri(offerId), offerId, ex.Message.TrimEnd('.'), JsonSerializer.SerializeToUtf8Bytes(payload)); }
             offer.Fetch = statistics;
             return new InfojobsOfferFetched(offer, payload, IsDetail: true);
         }

@@ -14,11 +14,24 @@ namespace JobSignal.Core.Infojobs;
 /// </summary>
 public static class InfojobsOfferMapper
 {
-    /// <summary>Maps a payload; throws <see cref="FormatException"/> when it is not a JSON object.</summary>
+    /// <summary>
+    /// Maps a payload; throws <see cref="FormatException"/> when it is not a JSON object or a text in it is not UTF-8.
+    /// </summary>
     public static Offer Map(JsonElement payload)
     {
         if (payload.ValueKind != JsonValueKind.Object)
             throw new FormatException($"An InfoJobs offer must be a JSON object, not {Describe(payload.ValueKind)}.");
+        // The parser checks the JSON's structure, not the bytes inside its strings: text saved in another encoding
+        // (Latin-1, Windows-1252) only fails when a value is read.
+        try { return MapObject(payload); }
+        catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
+        {
+            throw new FormatException("A text value is not valid UTF-8 (was it saved in another encoding, such as Latin-1?).", ex);
+        }
+    }
+
+    private static Offer MapObject(JsonElement payload)
+    {
 
         var minPay = Property(payload, "minPay"u8);
         var maxPay = Property(payload, "maxPay"u8);

@@ -374,6 +374,22 @@ public sealed class InfojobsClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Reports_a_detail_whose_text_is_not_utf8_and_goes_on_with_the_others()
+    {
+        _fake.AddGeneratedOffers(3);
+        var ids = _fake.OfferIds();
+        _fake.SetRawDetail(ids[1], [.. System.Text.Encoding.UTF8.GetBytes($"{{\"id\":\"{ids[1]}\",\"title\":\"Tesorer"), 0xED, .. "a\"}"u8]);
+        using var client = Client(concurrency: 1);
+
+        var events = await Fetch(Query(), client);
+
+        var problem = Assert.Single(Problems(events));
+        Assert.Equal((InfojobsErrors.DetailFailed, (object)ids[1]), (problem.Error.ErrorId, problem.Error.Target));
+        Assert.Contains("A text value is not valid UTF-8 (was it saved in another encoding, such as Latin-1?)", problem.Error.Message);
+        Assert.Equal([ids[0], ids[2]], Offers(events).Select(o => o.ProviderOfferId));
+    }
+
+    [Fact]
     public async Task Reports_a_detail_that_keeps_failing_with_500()
     {
         _fake.AddGeneratedOffers(3);

@@ -115,6 +115,23 @@ public sealed class PayloadReplayTests : IDisposable
     }
 
     [Fact]
+    public void Reports_a_line_in_another_encoding_and_reads_on()
+    {
+        var path = Path.Combine(_folder, "latin1.jsonl");
+        File.WriteAllBytes(path, [
+            .. System.Text.Encoding.UTF8.GetBytes("{\"id\":\"one\",\"title\":\"Tesorería\"}\n"),
+            .. System.Text.Encoding.Latin1.GetBytes("{\"id\":\"two\",\"title\":\"Tesorería\"}\n"),
+            .. System.Text.Encoding.UTF8.GetBytes("{\"id\":\"three\",\"title\":\"Contabilidad\"}\n")]);
+
+        var records = PayloadReplay.Read(path).ToList();
+
+        Assert.Equal(["one", "three"], records.Where(r => r.Offer is not null).Select(r => r.Offer!.ProviderOfferId));
+        var error = Assert.Single(records, r => r.Error is not null).Error!;
+        Assert.Equal((InfojobsErrors.PayloadInvalid, FailureKind.InvalidData), (error.ErrorId, error.Kind));
+        Assert.Equal($"Unreadable InfoJobs payload in {path}, line 2: A text value is not valid UTF-8 (was it saved in another encoding, such as Latin-1?).", error.Message);
+    }
+
+    [Fact]
     public void Reads_json_lines_in_a_file_of_another_extension_and_a_broken_json_document_as_one_error()
     {
         var lines = string.Join("\n", """{"id":"t1","title":"Uno"}""", """{"id":"t2","title":"Dos"}""");
