@@ -396,6 +396,8 @@ Describe 'Get-SignalFeedback' {
     It 'filters by kind, value in any case and date' {
         @(Get-SignalFeedback -DatabasePath $fbDb -Kind ModelFeedback).Value | Sort-Object | Should -Be @('FP', 'OK')
         @(Get-SignalFeedback -DatabasePath $fbDb -Kind Resolution).Value | Should -Be @('REJECTED')
+        @(Get-SignalFeedback -DatabasePath $fbDb -Kind resolution).Value | Should -Be @('REJECTED')
+        @(Get-SignalFeedback -DatabasePath $fbDb -Kind MODELFEEDBACK).Value | Sort-Object | Should -Be @('FP', 'OK')
         @(Get-SignalFeedback -DatabasePath $fbDb -Value fp, fn).CompanyId | Should -Be @($first)
         @(Get-SignalFeedback -DatabasePath $fbDb -Since (Get-Date).AddMinutes(-30)).Count | Should -Be 3
         @(Get-SignalFeedback -DatabasePath $fbDb -Since (Get-Date).AddDays(1)).Count | Should -Be 0

@@ -50,12 +50,10 @@ public sealed class GetSignalFeedbackCommand : StoreCmdlet
         var events = Store.Feedback.List(new FeedbackFilter
         {
             CompanyIds = companyIds,
-            Kinds = Kind switch
-            {
-                null => null,
-                "Resolution" => [FeedbackKind.Resolution],
-                _ => [FeedbackKind.ModelFeedback],
-            },
+            // ValidateSet takes any letter case ("resolution", as the events' Kind column shows it).
+            Kinds = Kind is null ? null
+                : string.Equals(Kind, "Resolution", StringComparison.OrdinalIgnoreCase) ? [FeedbackKind.Resolution]
+                : [FeedbackKind.ModelFeedback],
             Values = Value,
             Since = SinceInstant(Since),
         });

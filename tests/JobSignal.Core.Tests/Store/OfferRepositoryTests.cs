@@ -282,14 +282,22 @@ public class OfferRepositoryTests : StoreTestBase
              "negatedHits":[{"kind":"keyword","term":"SWIFT","alias":"swift","text":"SWIFT","evidence":"…sin SWIFT…"}]}
             """));
         Store.Matches.Upsert(Match(damaged, 2, explanation: "USD, not JSON"));
+        // The USD hit's evidence holds the negated SWIFT and the excluded Stripe (the employer's own name) of the same offer.
+        var nearby = AddOffer(company, "nearby");
+        Store.Matches.Upsert(Match(nearby, 6, explanation: """
+            {"format":2,"score":6,"hits":[{"kind":"keyword","term":"USD","alias":"usd","text":"USD","evidence":"No se requiere SWIFT. En Stripe cobros en USD con Xero."}],
+             "negatedHits":[{"kind":"keyword","term":"SWIFT","alias":"swift","text":"SWIFT","evidence":"No se requiere SWIFT. En Stripe cobros en USD con Xero."}],
+             "excludedHits":[{"kind":"keyword","term":"Stripe","alias":"stripe","text":"Stripe","evidence":"No se requiere SWIFT. En Stripe cobros en USD con Xero."}]}
+            """));
 
         IEnumerable<long> Ids(string keyword) => Store.Offers.List(new OfferFilter { Keyword = keyword }).Select(o => o.OfferId);
 
-        Assert.Equal(new[] { usd }, Ids("usd"));
+        Assert.Equal(new[] { usd, nearby }, Ids("usd"));
+        Assert.Equal(new[] { nearby }, Ids("xero"));  // the sentence around a counted hit
         Assert.Equal(new[] { usd }, Ids("Dólares"));
         Assert.Equal(new[] { usd }, Ids("libras"));
         Assert.Equal(new[] { stripe }, Ids("STRIPE"));
-        Assert.Equal(new[] { usd, stripe, damaged, unscored }, Ids("tesorero"));  // every title, unscored or not
+        Assert.Equal(new[] { usd, nearby, stripe, damaged, unscored }, Ids("tesorero"));  // every title, unscored or not
         Assert.Empty(Ids("swift"));
         foreach (var structure in new[] { "score", "strong", "true", "kw_usd", "cat_fx", "keyword", "description", "8" })
             Assert.Empty(Ids(structure));
