@@ -131,6 +131,17 @@ Describe 'Invoke-OfferIngestion' {
         $second.AffectedCompanyIds | Should -Be $first.AffectedCompanyIds
     }
 
+    It 'takes an array given to -InputObject as its offers, as the pipeline would send them' {
+        $offers = @(Get-InfojobsOffer -Path $sample | Select-Object -First 5)
+
+        $results = @(Invoke-OfferIngestion -InputObject $offers -DatabasePath $db -PassThru)
+
+        $results[0..4].Outcome | Should -Be (@('Inserted') * 5)
+        $results[0..4].ProviderOfferId | Should -Be $offers.ProviderOfferId
+        Assert-RunRecord $results[-1] $db -Received 5 -Inserted 5 | Out-Null
+        @(Get-SignalOffer -DatabasePath $db).Count | Should -Be 5
+    }
+
     It 'reads hand-built objects, hashtables and ConvertFrom-Json output, nested or flat companies' {
         $json = @(
             @{ ProviderOfferId = 'j1'; Url = 'https://www.infojobs.net/of-ij1'; Title = 'Tesorero'; Description = $StrongText

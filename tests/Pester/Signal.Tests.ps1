@@ -143,6 +143,12 @@ Describe 'Measure-OfferSignal' {
         ($fromStore.Explanation | ConvertFrom-Json).excludedHits.exclusionReason | Should -Be "part of the company's name 'Stripe Payments Europe, S.L.'"
     }
 
+    It 'scores each item of an array given to -InputObject' {
+        $scores = @(Measure-OfferSignal -InputObject @('Pagos en USD', @{ Title = 'SWIFT' }, 'nada'))
+        $scores.Count | Should -Be 3
+        $scores.Score | Should -Be @((Measure-OfferSignal -Text 'Pagos en USD').Score, (Measure-OfferSignal -Title 'SWIFT').Score, 0)
+    }
+
     It 'reports OfferTextMissing for an object without text and goes on' {
         $results = @([pscustomobject]@{ Name = 'nothing to score' }, 'USD') | Measure-OfferSignal -ErrorVariable failures -ErrorAction SilentlyContinue
         @($results).Count | Should -Be 1

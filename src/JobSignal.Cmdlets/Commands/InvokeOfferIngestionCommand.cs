@@ -95,9 +95,12 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
         if (_declined) return;
         try
         {
-            var input = OfferInput.Read(InputObject);
-            Report(Guarded(static s => s.Ingestor.Add(s.Input.Offer, s.Token, s.Input.Problem),
-                (Ingestor: _ingestor!, Input: input, Token: CancellationToken)));
+            foreach (var item in OfferInput.Items(InputObject))
+            {
+                var input = OfferInput.Read(item);
+                Report(Guarded(static s => s.Ingestor.Add(s.Input.Offer, s.Token, s.Input.Problem),
+                    (Ingestor: _ingestor!, Input: input, Token: CancellationToken)));
+            }
         }
         catch (Exception ex)
         {

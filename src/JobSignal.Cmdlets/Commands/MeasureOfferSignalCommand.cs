@@ -76,21 +76,26 @@ public sealed class MeasureOfferSignalCommand : JobSignalCmdlet
                 WriteObject(scorer.Score(Title, Description, Requirements, CompanyName));
                 break;
             default:
-                if (InputObject.BaseObject is string text)
-                {
-                    WriteObject(scorer.Score(null, text));
-                    return;
-                }
-                var input = OfferInput.Read(InputObject);
-                if (!input.HasText)
-                {
-                    WriteFailure(new JobSignalException(OfferTextMissingErrorId, FailureKind.InvalidArgument,
-                        "The input object has no Title, Description or Requirements property to score.", InputObject,
-                        "Pipe offers (Get-InfojobsOffer, ConvertFrom-Json of offer payloads) or strings, or use -Title/-Description."));
-                    return;
-                }
-                WriteObject(scorer.Score(input.Offer));
+                foreach (var item in OfferInput.Items(InputObject)) Measure(scorer, item);
                 break;
         }
+    }
+
+    private void Measure(OfferScorer scorer, PSObject item)
+    {
+        if (item.BaseObject is string text)
+        {
+            WriteObject(scorer.Score(null, text));
+            return;
+        }
+        var input = OfferInput.Read(item);
+        if (!input.HasText)
+        {
+            WriteFailure(new JobSignalException(OfferTextMissingErrorId, FailureKind.InvalidArgument,
+                "The input object has no Title, Description or Requirements property to score.", item,
+                "Pipe offers (Get-InfojobsOffer, ConvertFrom-Json of offer payloads) or strings, or use -Title/-Description."));
+            return;
+        }
+        WriteObject(scorer.Score(input.Offer));
     }
 }

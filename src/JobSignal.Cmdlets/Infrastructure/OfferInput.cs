@@ -40,6 +40,15 @@ internal static class OfferInput
     private static readonly Dictionary<string, Slot> Names = Enum.GetValues<Slot>()
         .ToDictionary(slot => slot.ToString(), StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The offers an -InputObject value stands for: each item of an array or list (-InputObject $offers, where the
+    /// pipeline would have sent them one by one), else the value itself.
+    /// </summary>
+    public static IEnumerable<PSObject> Items(PSObject input) =>
+        input.BaseObject is IEnumerable items and not string and not IDictionary
+            ? items.Cast<object?>().Where(item => item is not null).Select(item => PSObject.AsPSObject(item!))
+            : [input];
+
     public static OfferReading Read(PSObject input)
     {
         if (input.BaseObject is Offer offer) return new OfferReading(offer, null, HasText: true);
