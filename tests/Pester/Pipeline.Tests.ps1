@@ -235,8 +235,9 @@ Describe 'Invoke-JobSignalPipeline' {
             $child.Kill($true)
             $child.WaitForExit()
             $setup.Infojobs.Latency = [TimeSpan]::Zero
-            $next = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $next = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction SilentlyContinue -WarningVariable takeover -WarningAction SilentlyContinue
             $next.TookOverLockFrom | Should -Match ":$($child.Id):"
+            $takeover | Where-Object { "$_" -like "Took over the stale run lock of *:$($child.Id):*" } | Should -Not -BeNullOrEmpty
             $next.Status | Should -Be 'failed'   # the broken query still fails; everything else ran
             @(Get-IngestionRun -DatabasePath $setup.Db -Status abandoned).Count | Should -Be 1
             @(Get-IngestionRun -DatabasePath $setup.Db -Status running).Count | Should -Be 0

@@ -31,7 +31,7 @@ public sealed class GetIngestionRunCommand : StoreCmdlet
     // The runs already written or reported: each once, however many times it is named or piped.
     private readonly HashSet<long> _done = [];
 
-    protected override void ProcessRecord() => Query(WriteRuns);
+    protected override void ProcessRecord() => ReadStore(WriteRuns);
 
     private void WriteRuns()
     {

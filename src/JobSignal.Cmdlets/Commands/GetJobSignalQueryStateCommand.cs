@@ -22,7 +22,7 @@ public sealed class GetJobSignalQueryStateCommand : StoreCmdlet
 
     protected override void ProcessRecord() => _keys.AddRange(QueryKey ?? ["*"]);
 
-    protected override void EndProcessing() => Query(WriteStates);
+    protected override void EndProcessing() => ReadStore(WriteStates);
 
     private void WriteStates()
     {

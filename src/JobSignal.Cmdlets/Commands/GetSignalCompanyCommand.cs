@@ -39,7 +39,7 @@ public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
         if (!NamesNothing(nameof(CompanyId))) _companies.Add(CompanyId);
     }
 
-    protected override void EndProcessing() => Query(WriteCompanies);
+    protected override void EndProcessing() => ReadStore(WriteCompanies);
 
     private void WriteCompanies()
     {

@@ -41,7 +41,7 @@ public sealed class GetSignalFeedbackCommand : StoreCmdlet
     }
 
     /// <summary>One query over every piped company: each event once, however many objects name its company.</summary>
-    protected override void EndProcessing() => Query(WriteEvents);
+    protected override void EndProcessing() => ReadStore(WriteEvents);
 
     private void WriteEvents()
     {

@@ -57,7 +57,7 @@ public sealed class GetSignalOfferCommand : SignalQueryCmdlet
         }
     }
 
-    protected override void EndProcessing() => Query(WriteOffers);
+    protected override void EndProcessing() => ReadStore(WriteOffers);
 
     private void WriteOffers()
     {

@@ -70,6 +70,7 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
         var stages = new JobSignalPipelineStages(Store, config, connections, () => catalog,
             line => log.Add((false, line)), warning => log.Add((true, warning)));
         var runner = new PipelineRunner(Store, stages, config);
+        runner.LockTakenOver += previous => WriteWarning($"Took over the stale run lock of {previous}.");
         var steps = 0;
         var total = config.Queries.Count + 3;
         runner.StepCompleted += step =>
@@ -88,13 +89,12 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
         using (CancelOnServiceStop())
         {
             try { summary = runner.Run(CancellationToken); }
+            catch (JobSignalException ex) { ThrowFailure(ex); return; }
             finally { CompleteProgress(1, Activity); }
         }
 
         if (summary.ExitCode == PipelineExitCode.Locked)
             WriteWarning($"Another pipeline run holds the lock ({summary.LockHolder}); this run did nothing.");
-        if (summary.TookOverLockFrom is { } previous)
-            WriteWarning($"Took over the stale run lock of {previous}.");
         if (summary.LockLost is { } lost)
         {
             var runs = string.Join(", ", summary.Queries.Select(q => q.RunId).OfType<long>());

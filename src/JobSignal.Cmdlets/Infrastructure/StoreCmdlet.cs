@@ -70,13 +70,13 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     }
 
     /// <summary>
-    /// Runs a query cmdlet's reading of the store. A file SQLite finds damaged midway ends the cmdlet with StoreDamaged
-    /// and what to do about it, instead of SQLite's own exception.
+    /// Runs a query cmdlet's reading of the store. A file SQLite finds damaged midway (StoreDamaged), or a store another
+    /// process keeps locked (StoreBusy), ends the cmdlet with what to do about it, instead of SQLite's own exception.
     /// </summary>
-    protected void Query(Action read)
+    protected void ReadStore(Action read)
     {
         try { read(); }
-        catch (Exception ex) when (_store?.DamageOf(ex) is { } damaged) { ThrowFailure(damaged); }
+        catch (Exception ex) when (_store?.FailureOf(ex) is { } failure) { ThrowFailure(failure); }
     }
 
     /// <summary>

@@ -35,7 +35,21 @@ public sealed class PipelineRunner
     /// <summary>Reports each query and stage as it ends (for progress and verbose output).</summary>
     public event Action<string>? StepCompleted;
 
+    /// <summary>Reports, as it happens, that the run took the lock over from a run that is gone or expired (its owner).</summary>
+    public event Action<string>? LockTakenOver;
+
+    /// <summary>
+    /// Runs the queries and stages under the run lock. A failing query or stage is recorded and the run goes on; the
+    /// store itself failing (locked by another process past the retries, or damaged) ends the run with StoreBusy or
+    /// StoreDamaged, whatever step it was in.
+    /// </summary>
     public PipelineSummary Run(CancellationToken cancellationToken)
+    {
+        try { return RunLocked(cancellationToken); }
+        catch (Exception ex) when (_store.FailureOf(ex) is { } failure) { throw failure; }
+    }
+
+    private PipelineSummary RunLocked(CancellationToken cancellationToken)
     {
         var summary = new PipelineSummary { StartedAt = _clock.GetUtcNow() };
         var attempt = _store.RunLocks.TryAcquire(RunLockRepository.PipelineLock, _config.LockTtl, _owner);
@@ -45,6 +59,7 @@ public sealed class PipelineRunner
             return Finish(summary, "locked", PipelineExitCode.Locked);
         }
         summary.TookOverLockFrom = attempt.TookOverFrom;
+        if (attempt.TookOverFrom is { } previous) LockTakenOver?.Invoke(previous);
 
         try
         {

@@ -134,10 +134,16 @@ public sealed class SignalStore : IDisposable
     }
 
     /// <summary>
-    /// The error to report when <paramref name="ex"/>, thrown while reading this store, says its file is damaged
-    /// (<c>StoreDamaged</c>); null for any other failure.
+    /// The error to report when <paramref name="ex"/>, thrown while using this store, is about the store itself: its
+    /// file is damaged (<c>StoreDamaged</c>), or another process kept it locked past the waits and retries
+    /// (<c>StoreBusy</c>). Null for any other failure.
     /// </summary>
-    public JobSignalException? DamageOf(Exception ex) => StoreFile.Damage(Path, ex);
+    public JobSignalException? FailureOf(Exception ex) =>
+        IsBusy(ex)
+            ? new JobSignalException(StoreErrorIds.Busy, FailureKind.ResourceUnavailable,
+                $"The store '{Path}' was locked by another process past the waits and retries ({ex.Message.TrimEnd('.')}).",
+                Path, "Run the command again once the other process (a scheduled run, an ingestion, a tool holding the store open) has finished.", ex)
+            : StoreFile.Damage(Path, ex);
 
     /// <summary>The migrations applied to this store, oldest first.</summary>
     public IReadOnlyList<AppliedMigration> AppliedMigrations() =>

@@ -1,4 +1,5 @@
 using System.Collections;
+using JobSignal.Core.Common;
 using JobSignal.Core.Pipeline;
 using JobSignal.Core.Store;
 using JobSignal.Core.Tests.Store;
@@ -72,6 +73,34 @@ public sealed class PipelineRunnerTests : IDisposable
 
     private PipelineRunner Runner(IPipelineStages stages, PipelineConfig config, string owner = "thishost:1:1") =>
         new(_store, stages, config, owner, _clock);
+
+    [Fact]
+    public void A_store_another_process_keeps_locked_ends_the_run_with_StoreBusy_naming_the_store()
+    {
+        var path = _folder.File("locked.db");
+        using var store = SignalStore.Open(path, new StoreOptions
+        {
+            Clock = _clock, BusyTimeout = TimeSpan.FromMilliseconds(50),
+            WriteRetry = new RetryPolicy(1, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)),
+        });
+        using var writer = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        writer.Open();
+        using var held = writer.BeginTransaction(deferred: false);
+        using (var write = writer.CreateCommand())
+        {
+            write.Transaction = held;
+            write.CommandText = "INSERT INTO query_state (query_key) VALUES ('held by another process')";
+            write.ExecuteNonQuery();
+        }
+        var stages = new RecordingStages(store);
+
+        var error = Assert.Throws<JobSignalException>(() => new PipelineRunner(store, stages, Config("q"), "thishost:1:1", _clock).Run(CancellationToken.None));
+
+        Assert.Equal((StoreErrorIds.Busy, FailureKind.ResourceUnavailable, (object?)path), (error.ErrorId, error.Kind, error.Target));
+        Assert.StartsWith($"The store '{path}' was locked by another process past the waits and retries (SQLite Error 5", error.Message);
+        Assert.NotNull(error.RecommendedAction);
+        Assert.Empty(stages.Calls);
+    }
 
     [Fact]
     public void A_failing_query_is_recorded_and_every_other_stage_still_runs()
@@ -185,10 +214,15 @@ public sealed class PipelineRunnerTests : IDisposable
     {
         _store.RunLocks.TryAcquire(RunLockRepository.PipelineLock, TimeSpan.FromMinutes(30), "otherhost:42:1");
         _clock.Now += TimeSpan.FromMinutes(31);
-        var summary = Runner(new RecordingStages(_store), Config("q")).Run(CancellationToken.None);
+        var stages = new RecordingStages(_store);
+        var runner = Runner(stages, Config("q"));
+        runner.LockTakenOver += previous => stages.Calls.Add("took over from " + previous);
+
+        var summary = runner.Run(CancellationToken.None);
 
         Assert.Equal("success", summary.Status);
         Assert.Equal("otherhost:42:1", summary.TookOverLockFrom);
+        Assert.Equal(["took over from otherhost:42:1", "query:q"], stages.Calls.Take(2));  // said as it happens, before the queries
         Assert.Null(_store.RunLocks.Get(RunLockRepository.PipelineLock));
     }
 
