@@ -24,7 +24,7 @@
     )
 
     Sheet        = @{
-        Enabled        = $true
+        Enabled        = $true          # $false: neither the sync nor the feedback import runs
         SpreadsheetId  = $null          # or $env:JOBSIGNAL_SPREADSHEET_ID; neither this nor a key file -> the sync is skipped,
                                         # one without the other -> the sync and feedback stages fail
         CredentialPath = $null          # or $env:GOOGLE_APPLICATION_CREDENTIALS

@@ -78,9 +78,13 @@ public sealed class PipelineRunner
             summary.Stages.Add(_config.SyncSheet
                 ? RunStage(SyncStage, _stages.SyncSheet, cancellationToken)
                 : StageResult.Skipped(SyncStage, "disabled in the configuration (Sheet.Enabled = $false)"));
-            summary.Stages.Add(_config.ImportFeedback
-                ? RunStage(FeedbackStage, _stages.ImportFeedback, cancellationToken)
-                : StageResult.Skipped(FeedbackStage, "disabled in the configuration (Feedback.Enabled = $false)"));
+            // A Sheet switched off is not read either: an admin turning off a Sheet being migrated does not expect it
+            // to go on changing resolutions.
+            summary.Stages.Add(!_config.SyncSheet
+                ? StageResult.Skipped(FeedbackStage, "disabled in the configuration (Sheet.Enabled = $false)")
+                : _config.ImportFeedback
+                    ? RunStage(FeedbackStage, _stages.ImportFeedback, cancellationToken)
+                    : StageResult.Skipped(FeedbackStage, "disabled in the configuration (Feedback.Enabled = $false)"));
 
             return summary.FailedCount > 0
                 ? Finish(summary, "failed", PipelineExitCode.StageFailed)

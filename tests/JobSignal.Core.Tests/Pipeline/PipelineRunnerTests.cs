@@ -209,6 +209,30 @@ public sealed class PipelineRunnerTests : IDisposable
         Assert.Equal("otherhost:7:7", _store.RunLocks.Get(RunLockRepository.PipelineLock)!.Owner);
     }
 
+    [Theory]
+    [InlineData(false, true, "Sheet.Enabled = $false", "Sheet.Enabled = $false")]
+    [InlineData(true, false, null, "Feedback.Enabled = $false")]
+    public void A_sheet_switched_off_is_neither_synced_nor_read(bool sheet, bool feedback, string? syncSkip, string feedbackSkip)
+    {
+        var stages = new RecordingStages(_store);
+        var config = PipelineConfig.FromDictionary(new Hashtable
+        {
+            ["Queries"] = new object[] { new Hashtable { ["Key"] = "q", ["Query"] = "q" } },
+            ["Sheet"] = new Hashtable { ["Enabled"] = sheet },
+            ["Feedback"] = new Hashtable { ["Enabled"] = feedback },
+        }, "test");
+
+        var summary = Runner(stages, config).Run(CancellationToken.None);
+
+        Assert.Equal(["query:q", "aggregate", .. sheet ? ["sync"] : Array.Empty<string>()], stages.Calls);
+        var sync = summary.Stages.Single(s => s.Stage == PipelineRunner.SyncStage);
+        Assert.Equal(syncSkip is null ? StageStatus.Succeeded : StageStatus.Skipped, sync.Status);
+        if (syncSkip is not null) Assert.Contains(syncSkip, sync.Summary);
+        var import = summary.Stages.Single(s => s.Stage == PipelineRunner.FeedbackStage);
+        Assert.Equal(StageStatus.Skipped, import.Status);
+        Assert.Contains(feedbackSkip, import.Summary);
+    }
+
     [Fact]
     public void A_stale_lock_is_taken_over()
     {
