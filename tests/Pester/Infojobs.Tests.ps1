@@ -562,6 +562,20 @@ Describe 'Get-InfojobsOffer -DatabasePath (details only for what changed)' {
         ($stored | Measure-Object Score -Maximum).Maximum | Should -Be (Get-SignalOffer -DatabasePath $db | Measure-Object Score -Maximum).Maximum
     }
 
+    It 'fetches every detail when it also archives (-SavePayloadPath), so that the archive replays as the offers' {
+        $archive = Join-Path (New-TestDirectory) 'archive'
+        $fake.ClearRequests()
+
+        $offers = @(Get-InfojobsOffer @search -DatabasePath $db -SavePayloadPath "$archive/")
+
+        $fake.RequestsTo([JobSignal.TestFakes.FakeInfojobsEndpoint]::Detail).Count | Should -Be 12
+        @($offers | Where-Object DetailOmitted).Count | Should -Be 0
+        $replayDb = Join-Path (New-TestDirectory) 'replayed.db'
+        $null = Get-InfojobsOffer -Path $archive | Invoke-OfferIngestion -DatabasePath $replayDb
+        Get-SignalOffer -DatabasePath $replayDb | Sort-Object ProviderOfferId | Select-Object ProviderOfferId, Description, Score | ConvertTo-Json |
+            Should -Be (Get-SignalOffer -DatabasePath $db | Where-Object { $_.IsCanonical } | Sort-Object ProviderOfferId | Select-Object ProviderOfferId, Description, Score | ConvertTo-Json)
+    }
+
     It 'neither creates a -DatabasePath that does not exist nor skips details: it warns' {
         $missing = Join-Path (New-TestDirectory) 'typo.db'
         $fake.ClearRequests()

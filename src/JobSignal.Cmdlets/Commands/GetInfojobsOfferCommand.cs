@@ -135,14 +135,20 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
     }
 
     /// <summary>
-    /// Which listed offers get their detail fetched: none with -NoDetail; with -DatabasePath (and no -Force), only
-    /// those not already stored with the same update date. Called on worker threads: the store is opened here, on
-    /// the pipeline thread, and then only read under a lock.
+    /// Which listed offers get their detail fetched: none with -NoDetail; with -DatabasePath (and no -Force, and no
+    /// -SavePayloadPath: an archive of list items would not replay as the offers), only those not already stored with
+    /// the same update date. Called on worker threads: the store is opened here, on the pipeline thread, and then only
+    /// read under a lock.
     /// </summary>
     private Func<Offer, bool>? DetailFilter(FetchStatistics statistics)
     {
         if (NoDetail) return _ => false;
         if (Force || !MyInvocation.BoundParameters.ContainsKey(nameof(DatabasePath))) return null;
+        if (SavePayloadPath is not null)
+        {
+            WriteVerbose("-SavePayloadPath: the detail of every offer is fetched, stored or not, so that the archive replays as the offers.");
+            return null;
+        }
         // The store is only read here: a missing one (a first run, or a mistyped path) is not created.
         var path = ResolveDatabasePath();
         if (!File.Exists(path))
