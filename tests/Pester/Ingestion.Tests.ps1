@@ -303,6 +303,13 @@ Describe 'Invoke-OfferIngestion' {
         $fresh = Join-Path $dir 'never-created.db'
         New-TestOffer '9' | Invoke-OfferIngestion -DatabasePath $fresh -WhatIf | Out-Null
         Test-Path $fresh | Should -BeFalse
+
+        # The quick start's pipeline as a dry run: the ingestion's unstored run is no error for aggregation.
+        $dry = @(New-TestOffer '5' | Invoke-OfferIngestion -DatabasePath $db -WhatIf |
+            Update-CompanyAggregation -DatabasePath $db -WhatIf -ErrorVariable dryErrors -ErrorAction SilentlyContinue)
+        $dry.Count | Should -Be 0
+        $dryErrors.Count | Should -Be 0
+        (Get-FileHash $db).Hash | Should -Be $before
     }
 
     It '-WhatIf reads a current store in place, and copies one it would have to migrate' {

@@ -80,6 +80,13 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
 
     private void AddRun(long runId)
     {
+        // A dry run of the whole pipeline (Invoke-OfferIngestion -WhatIf | Update-CompanyAggregation -WhatIf) pipes
+        // the ingestion's unstored run: its companies exist only in the ingestion's private copy of the store.
+        if (runId == 0 && IsDryRun)
+        {
+            ShouldProcess("the companies of the -WhatIf ingestion (run 0, not stored)", "Recompute metrics");
+            return;
+        }
         if (Store.Runs.Get(runId) is not { } run)
         {
             WriteFailure(new JobSignalException(IngestionRunNotFoundErrorId, FailureKind.ObjectNotFound,
