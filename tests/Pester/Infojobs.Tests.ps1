@@ -249,6 +249,18 @@ Describe 'Get-InfojobsOffer against the fake InfoJobs API' {
         $fake.Requests.Count | Should -Be 0
     }
 
+    It 'rejects a -<Parameter> value that is a list written as one text, before any request' -ForEach @(
+        @{ Parameter = 'Province'; Value = 'madrid, barcelona' }
+        @{ Parameter = 'Category'; Value = 'comercial y ventas' }
+    ) {
+        $filter = @{ $Parameter = @('valencia', $Value) }
+        $err = { Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri @filter } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+        $err.Exception.Message | Should -BeLike "*'$Parameter'*'$Value' is not one InfoJobs key*@('madrid', 'barcelona')*"
+        $fake.Requests.Count | Should -Be 0
+    }
+
     It 'sends -Since <Since> as sinceDate=<Expected>, and filters, caps and encodes the rest' -ForEach @(
         @{ Since = '_24_HOURS'; Expected = '_24_HOURS' }
         @{ Since = 'any'; Expected = 'ANY' }

@@ -37,11 +37,13 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
 
     [Parameter(ParameterSetName = SearchSet)]
     [ValidateNotNullOrEmpty]
+    [ValidateInfojobsKey]
     [ArgumentCompleter(typeof(ProvinceCompleter))]
     public string[]? Province { get; set; }
 
     [Parameter(ParameterSetName = SearchSet)]
     [ValidateNotNullOrEmpty]
+    [ValidateInfojobsKey]
     public string[]? Category { get; set; }
 
     /// <summary>_24_HOURS, _7_DAYS, _15_DAYS, ANY, or a past date (mapped to the smallest bucket covering it).</summary>

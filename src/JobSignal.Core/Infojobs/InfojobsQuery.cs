@@ -16,6 +16,19 @@ public sealed record InfojobsQuery
     public int MaxPages { get; init; } = 10;
     public int MaxOffers { get; init; } = 500;
 
+    /// <summary>
+    /// Why a province or category value is not one InfoJobs key (keys are single words such as 'a-coruna'), or null
+    /// when it is one: 'madrid, barcelona' is a list written as one text.
+    /// </summary>
+    public static string? KeyProblem(string? key)
+    {
+        var text = key?.Trim() ?? "";
+        if (text.Length == 0) return "expected non-empty text";
+        return text.Any(c => char.IsWhiteSpace(c) || c == ',')
+            ? $"'{text}' is not one InfoJobs key (keys hold no spaces or commas, e.g. 'a-coruna'; list several as @('madrid', 'barcelona'))"
+            : null;
+    }
+
     /// <summary>Throws when a value can never make a valid request.</summary>
     public void Validate()
     {

@@ -257,11 +257,7 @@ public sealed record PipelineConfig(
                 IConvertible c and not bool => c.ToString(CultureInfo.InvariantCulture),
                 _ => "",
             };
-            if (text.Length == 0) errors.Add($"{Join(path, key)}[{i}]: expected non-empty text");
-            // InfoJobs keys are single words ('madrid', 'a-coruna'): 'madrid, barcelona' is a list written as one text.
-            else if (text.Any(c => char.IsWhiteSpace(c) || c == ','))
-                errors.Add($"{Join(path, key)}[{i}]: '{text}' is not one InfoJobs key (keys hold no spaces or commas, " +
-                           "e.g. 'a-coruna'; list several as @('madrid', 'barcelona'))");
+            if (Infojobs.InfojobsQuery.KeyProblem(text) is { } problem) errors.Add($"{Join(path, key)}[{i}]: {problem}");
             else result.Add(text);
         }
         return result;
