@@ -985,6 +985,18 @@ Describe 'Get-SignalCompany and Get-SignalOffer' {
             { Get-SignalOffer -DatabasePath $db -Keyword $keyword } |
                 Should -Throw -ErrorId 'ParameterArgumentValidationError,JobSignal.Cmdlets.Commands.GetSignalOfferCommand'
         }
+        # Likewise a blank -Name pattern (it finds nothing) and a blank -QueryKey (it names no query).
+        { Get-SignalCompany -DatabasePath $db -Name '  ' } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,JobSignal.Cmdlets.Commands.GetSignalCompanyCommand'
+        { New-TestOffer 'q1' | Invoke-OfferIngestion -DatabasePath $db -QueryKey '   ' } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,JobSignal.Cmdlets.Commands.InvokeOfferIngestionCommand'
+    }
+
+    It 'refuses -StrongSince without -Since, which would list every company as if it had filtered them' {
+        $err = { Get-SignalCompany -DatabasePath $db -StrongSince } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Be 'StrongSinceWithoutSince,JobSignal.Cmdlets.Commands.GetSignalCompanyCommand'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.ErrorDetails.RecommendedAction | Should -BeLike '*-Since (Get-Date).AddDays(-7) -StrongSince*'
     }
 
     It 'lists an offer whose stored explanation is damaged, without its Match, and reports it (SignalExplanationInvalid)' {

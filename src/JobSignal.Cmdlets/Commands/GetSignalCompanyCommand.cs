@@ -20,7 +20,7 @@ public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
     /// <summary>Wildcard on the company name, matched as -like matches it (any letter case, [a-z] sets, backtick escapes).</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotBlank]
     public string? Name { get; set; }
 
     [Parameter]
@@ -33,6 +33,16 @@ public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
     public SwitchParameter StrongSince { get; set; }
 
     private readonly AskedIds _companies = new();
+
+    protected override void BeginProcessing()
+    {
+        // Alone it would change nothing and list every company, as if it had filtered them.
+        if (StrongSince && Since is null)
+            ThrowFailure(new JobSignalException("StrongSinceWithoutSince", FailureKind.InvalidArgument,
+                "-StrongSince says which date -Since applies to (the last strong signal), but no -Since was given.", null,
+                "Add -Since, e.g. -Since (Get-Date).AddDays(-7) -StrongSince; for companies with any strong offer, sort by StrongOffers."));
+        base.BeginProcessing();
+    }
 
     protected override void ProcessRecord()
     {

@@ -42,7 +42,7 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
     public string? CatalogPath { get; set; }
 
     [Parameter]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotBlank]
     public string? QueryKey { get; set; }
 
     [Parameter]
