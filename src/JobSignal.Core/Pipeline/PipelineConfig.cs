@@ -95,7 +95,7 @@ public sealed record PipelineConfig(
 
         var sheetSettings = new PipelineSheetSettings(
             Text(sheet, "SpreadsheetId", "Sheet", errors),
-            Text(sheet, "CredentialPath", "Sheet", errors),
+            FilePath(sheet, "CredentialPath", "Sheet", errors),
             Text(sheet, "SheetName", "Sheet", errors) ?? "Companies",
             // Case as -HeaderLanguage takes it: EN is en.
             Text(sheet, "HeaderLanguage", "Sheet", errors)?.ToLowerInvariant() ?? "es",
@@ -104,8 +104,8 @@ public sealed record PipelineConfig(
             errors.Add($"Sheet.HeaderLanguage: '{sheetSettings.HeaderLanguage}' is not es or en");
 
         var config = new PipelineConfig(
-            Text(data, "DatabasePath", "", errors),
-            Text(data, "CatalogPath", "", errors),
+            FilePath(data, "DatabasePath", "", errors),
+            FilePath(data, "CatalogPath", "", errors),
             HttpUri(infojobs, "Infojobs", errors),
             Number(infojobs, "DetailConcurrency", "Infojobs", errors, 4, 1, 16),
             queries,
@@ -215,6 +215,20 @@ public sealed record PipelineConfig(
         if (value is IConvertible c and not bool) return c.ToString(CultureInfo.InvariantCulture);
         errors.Add($"{Join(path, key)}: expected text");
         return null;
+    }
+
+    /// <summary>
+    /// A file path: left out (or $null) it takes its default, but an empty one is an error, not the default: a run
+    /// writing the per-user default store because a variable expanded to nothing is a quiet surprise.
+    /// </summary>
+    private static string? FilePath(IDictionary? d, string key, string path, List<string> errors)
+    {
+        if (Get(d, key) is string blank && string.IsNullOrWhiteSpace(blank))
+        {
+            errors.Add($"{Join(path, key)}: empty; leave the key out (or set it to $null) for the default");
+            return null;
+        }
+        return Text(d, key, path, errors);
     }
 
     /// <summary>Checked now so that a typo fails the load (exit 2, nothing ran) instead of the query every night.</summary>

@@ -51,8 +51,10 @@ public class PipelineConfigTests
         {
             ["Queris"] = 1,
             ["Queries"] = new object[] { Query("a", "x"), Query("A", "y"), new Hashtable { ["Query"] = "z", ["MaxPages"] = 0 }, "oops" },
-            ["Sheet"] = new Hashtable { ["HeaderLanguage"] = "fr" },
+            ["Sheet"] = new Hashtable { ["HeaderLanguage"] = "fr", ["CredentialPath"] = " " },
             ["Feedback"] = new Hashtable { ["Enabled"] = "yes" },
+            ["DatabasePath"] = "",
+            ["CatalogPath"] = null,
         }, "bad.psd1"));
 
         Assert.Equal("PipelineConfigInvalid", ex.ErrorId);
@@ -64,6 +66,10 @@ public class PipelineConfigTests
         Assert.Contains("Queries[3]: expected a hashtable", ex.Message);
         Assert.Contains("Sheet.HeaderLanguage: 'fr' is not es or en", ex.Message);
         Assert.Contains("Feedback.Enabled: expected $true or $false", ex.Message);
+        // An empty path is no default (a variable that expanded to nothing); $null is.
+        Assert.Contains("DatabasePath: empty; leave the key out (or set it to $null) for the default", ex.Message);
+        Assert.Contains("Sheet.CredentialPath: empty;", ex.Message);
+        Assert.DoesNotContain("CatalogPath", ex.Message);
     }
 
     [Fact]
