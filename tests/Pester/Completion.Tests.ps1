@@ -21,6 +21,14 @@ Describe 'Argument completion' {
         @((Get-Completion 'Get-SignalCompany -Keyword SWI').CompletionText) | Should -Be @('SWIFT')
     }
 
+    It 'matches what was typed as matching reads text: any case, with or without accents, ids or names' {
+        @((Get-Completion 'Get-SignalCompany -Keyword dol').CompletionText) | Should -Be @('Dólares')
+        @((Get-Completion 'Get-SignalCompany -Keyword DÓL').CompletionText) | Should -Be @('Dólares')
+        @((Get-Completion 'Get-SignalOffer -Keyword expansion').CompletionText) | Should -Be @("'expansión internacional'")
+        @((Get-Completion "Get-SignalCompany -Category 'fx &").CompletionText) | Should -Be @("'FX & Currency Operations'")
+        @((Get-Completion 'Get-SignalCompany -Category cloud').CompletionText) | Should -Be @("'Cloud Stack (Proxy)'")
+    }
+
     It 'follows -CatalogPath when the command has one' {
         # The default catalog with one category renamed (and its keywords following it).
         $path = Join-Path (New-TestDirectory) 'custom.json'

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Text.Json;
 using JobSignal.Core.Catalog;
+using JobSignal.Core.Signal;
 
 namespace JobSignal.Cmdlets.Infrastructure;
 
@@ -12,7 +13,8 @@ public abstract class ValueCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var typed = (wordToComplete ?? "").Trim('\'', '"');
+        // Compared as matching reads text (any case, no accents): "dol" offers "Dólares", "fx &" the FX category's name.
+        var typed = Tokenizer.Normalize((wordToComplete ?? "").Trim('\'', '"'));
         IEnumerable<(string Value, string Tooltip)> candidates;
         try { candidates = Candidates(fakeBoundParameters).ToList(); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or CatalogException)
@@ -21,7 +23,7 @@ public abstract class ValueCompleter : IArgumentCompleter
         }
         foreach (var (value, tooltip) in candidates)
         {
-            if (!value.StartsWith(typed, StringComparison.OrdinalIgnoreCase)) continue;
+            if (!Tokenizer.Normalize(value).StartsWith(typed, StringComparison.Ordinal)) continue;
             var text = value.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or '`' or ',' or ';' or '(' or ')' or '{' or '}')
                 ? "'" + value.Replace("'", "''") + "'" : value;
             yield return new CompletionResult(text, value, CompletionResultType.ParameterValue, tooltip);
@@ -63,11 +65,15 @@ public abstract class ValueCompleter : IArgumentCompleter
     }
 }
 
-/// <summary>-Category: the catalog's category ids, with their names as tooltips.</summary>
+/// <summary>-Category: the catalog's category ids, with their names as tooltips, then their names (-Category takes either).</summary>
 public sealed class CategoryCompleter : ValueCompleter
 {
-    protected override IEnumerable<(string, string)> Candidates(IDictionary fakeBoundParameters) =>
-        Catalog(fakeBoundParameters).Categories.Select(c => (c.Id, $"{c.Name} ({c.Bucket}, tier {c.Tier})"));
+    protected override IEnumerable<(string, string)> Candidates(IDictionary fakeBoundParameters)
+    {
+        var categories = Catalog(fakeBoundParameters).Categories;
+        return categories.Select(c => (c.Id, $"{c.Name} ({c.Bucket}, tier {c.Tier})"))
+            .Concat(categories.Select(c => (c.Name, $"{c.Id} ({c.Bucket}, tier {c.Tier})")));
+    }
 }
 
 /// <summary>-Keyword: the catalog's keywords (canonical names) and phrases.</summary>
