@@ -444,6 +444,12 @@ Describe 'Get-InfojobsOffer -Path (replay)' {
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFileSystem,*'
             $errs[0].Exception.Message | Should -BeLike "-LiteralPath '$path' is not a file-system path*"
         }
+        # -Path too, for an item that exists in another provider.
+        $offers = @(Get-InfojobsOffer -Path Env:/PATH -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $offers.Count | Should -Be 0
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFileSystem,*'
+        $errs[0].Exception.Message | Should -Be "-Path 'Env:/PATH' is not a file-system path: it names an item of the Environment provider."
+        $errs[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
     }
 
     It '-Path expands wildcards (metadata and help say so); a name with [ ] given to it points at -LiteralPath' {

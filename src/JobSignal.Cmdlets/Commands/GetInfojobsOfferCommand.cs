@@ -279,8 +279,7 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
             var resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider);
             if (provider.Name != "FileSystem")
             {
-                WriteFailure(new JobSignalException(InfojobsErrors.PayloadPathNotFound, FailureKind.InvalidArgument,
-                    $"'{path}' is not a file-system path.", path));
+                WriteFailure(FileSystemPaths.NotFileSystem(path, "-Path", $"it names an item of the {provider.Name} provider.", null));
                 return Array.Empty<string>();
             }
             // A wildcard that matches nothing resolves to nothing rather than failing.
