@@ -151,13 +151,7 @@ public static class PayloadReplay
             }
             using (document)
             {
-                var root = document!.RootElement;
-                if (root.ValueKind == JsonValueKind.Object && !InfojobsListPage.TryGetOfferArray(root, out _))
-                {
-                    yield return MapPayload(root, file, lines.LineNumber); // the usual line: one detail payload
-                    continue;
-                }
-                foreach (var payload in Payloads(root)) yield return MapPayload(payload, file, lines.LineNumber);
+                foreach (var record in MapAll(document!.RootElement, file, lines.LineNumber)) yield return record;
             }
         }
     }
@@ -170,7 +164,7 @@ public static class PayloadReplay
             try { document = JsonDocument.Parse(stream, DocumentOptions); }
             catch (JsonException ex) { return new[] { NotJson(file, null, ex) }; }
         }
-        using (document) return Payloads(document.RootElement).Select(p => MapPayload(p, file, null)).ToList();
+        using (document) return MapAll(document.RootElement, file, null).ToList();
     }
 
     /// <summary>Parses one JSON Lines line; on failure, the record that reports it (and no document).</summary>
@@ -192,10 +186,26 @@ public static class PayloadReplay
     private static ReplayRecord NotJson(string file, int? lineNumber, JsonException ex) =>
         Invalid(file, lineNumber ?? (int)(ex.LineNumber ?? 0) + 1, $"not valid JSON: {ReaderMessage(ex)}");
 
-    private static ReplayRecord MapPayload(JsonElement payload, string file, int? lineNumber)
+    /// <summary>
+    /// The offers of one JSON value: the value itself (the usual line: one detail payload), or each offer of an array or
+    /// of a list answer, named by its place when it cannot be read.
+    /// </summary>
+    private static IEnumerable<ReplayRecord> MapAll(JsonElement root, string file, int? lineNumber)
+    {
+        if (root.ValueKind != JsonValueKind.Array && !InfojobsListPage.TryGetOfferArray(root, out _))
+        {
+            yield return MapPayload(root, file, lineNumber);
+            yield break;
+        }
+        var place = 0;
+        foreach (var payload in Payloads(root)) yield return MapPayload(payload, file, lineNumber, ++place);
+    }
+
+    /// <param name="element">The payload's place (from 1) in an array or list answer; null for a payload of its own.</param>
+    private static ReplayRecord MapPayload(JsonElement payload, string file, int? lineNumber, int? element = null)
     {
         try { return new ReplayRecord(file, lineNumber, InfojobsOfferMapper.Map(payload), null); }
-        catch (FormatException ex) { return Invalid(file, lineNumber, ex.Message); }
+        catch (FormatException ex) { return Invalid(file, lineNumber, element is { } e ? $"offer {e} of the array: {ex.Message}" : ex.Message); }
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> line) => line.IndexOfAnyExcept(" \t\f\v"u8) < 0;

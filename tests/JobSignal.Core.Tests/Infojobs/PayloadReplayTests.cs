@@ -111,7 +111,24 @@ public sealed class PayloadReplayTests : IDisposable
         Assert.Contains($"{path}, line 2: not valid JSON", errors[0].Error!.Message);
         Assert.Contains($"{path}, line 5", errors[1].Error!.Message);
         Assert.Contains("must be a JSON object, not a number", errors[1].Error!.Message);
+        Assert.DoesNotContain("of the array", errors[1].Error!.Message);
         Assert.Equal(new int?[] { 1, 2, 3, 5, 6 }, records.Select(r => r.Line));
+    }
+
+    [Fact]
+    public void Names_the_offer_of_an_array_that_is_not_an_object()
+    {
+        var lines = Write("array.jsonl", """[{"id":"a1","title":"Uno"}, 7, "x"]""");
+        var document = Write("array.json", """{"offers":[{"id":"d1","title":"Uno"}, 7]}""");
+
+        var fromLines = PayloadReplay.Read(lines).ToList();
+        var fromDocument = PayloadReplay.Read(document).ToList();
+
+        Assert.Equal("a1", fromLines[0].Offer!.ProviderOfferId);
+        Assert.Equal($"Unreadable InfoJobs payload in {lines}, line 1: offer 2 of the array: An InfoJobs offer must be a JSON object, not a number.", fromLines[1].Error!.Message);
+        Assert.EndsWith("line 1: offer 3 of the array: An InfoJobs offer must be a JSON object, not a string.", fromLines[2].Error!.Message);
+        Assert.Equal("d1", fromDocument[0].Offer!.ProviderOfferId);
+        Assert.Equal($"Unreadable InfoJobs payload in {document}: offer 2 of the array: An InfoJobs offer must be a JSON object, not a number.", fromDocument[1].Error!.Message);
     }
 
     [Fact]
