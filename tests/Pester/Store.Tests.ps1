@@ -53,6 +53,12 @@ Describe 'Get-IngestionRun and the store it opens' {
         $again.Count | Should -Be 0
         Test-Path $path | Should -BeTrue
         [IO.File]::ReadAllBytes($path)[0..14] | Should -Be ([Text.Encoding]::ASCII.GetBytes('SQLite format 3'))
+
+        # An empty file (touch, or a copy that failed) is made a store the same way, and said so the same way.
+        $empty = Join-Path $dir 'empty.db'
+        New-Item $empty -ItemType File | Out-Null
+        Get-SignalCompany -DatabasePath $empty -WarningVariable emptyWarnings -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        "$emptyWarnings" | Should -BeLike "There was no store at '$empty': an empty one was created.*"
     }
 
     It 'resolves a relative -DatabasePath against the current location' {

@@ -57,7 +57,8 @@ public abstract class StoreCmdlet : JobSignalCmdlet
                     // Under -WhatIf the store exists here, at the current schema: opening it writes nothing.
                     WriteVerbose(dryRun ? $"-WhatIf: reading the store '{path}' as it is; nothing is written to it."
                         : $"Opening the store '{path}'.");
-                    var isNew = !File.Exists(path);
+                    // SQLite makes an empty file a new database, as it does a missing one.
+                    var isNew = !File.Exists(path) || new FileInfo(path).Length == 0;
                     _store = SignalStore.Open(path);
                     if (isNew && !FillsNewStores)
                         WriteWarning($"There was no store at '{path}': an empty one was created. If you expected data, " +
