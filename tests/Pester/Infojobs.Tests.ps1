@@ -103,6 +103,12 @@ Describe 'Get-InfojobsOffer against the fake InfoJobs API' {
         $env:INFOJOBS_CLIENT_ID = 'client:id'
         $env:INFOJOBS_CLIENT_SECRET = 'secret'
         { Get-InfojobsOffer -BaseUri $fake.BaseUri -ErrorAction Stop } | Should -Throw -ErrorId 'InfojobsCredentialsInvalid,*'
+        # Half a configuration is no "missing credentials": it names the variable that is missing.
+        $env:INFOJOBS_CLIENT_ID = $fake.ClientId
+        Remove-Item Env:INFOJOBS_CLIENT_SECRET
+        $err = { Get-InfojobsOffer -BaseUri $fake.BaseUri -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'InfojobsCredentialsInvalid,*'
+        $err.Exception.Message | Should -BeLike '*INFOJOBS_CLIENT_ID is set but INFOJOBS_CLIENT_SECRET is empty or not set*'
         $fake.Requests.Count | Should -Be 0
     }
 

@@ -24,12 +24,22 @@ public sealed class InfojobsCredentials
 
     public string ClientId { get; }
 
-    /// <summary>The credentials from $env:INFOJOBS_CLIENT_ID / $env:INFOJOBS_CLIENT_SECRET, or null when either is unset.</summary>
+    /// <summary>
+    /// The credentials from $env:INFOJOBS_CLIENT_ID / $env:INFOJOBS_CLIENT_SECRET; null when both are unset or empty.
+    /// One without the other (a scheduler's environment file with an empty <c>INFOJOBS_CLIENT_SECRET=</c> line) is an
+    /// <see cref="ArgumentException"/> naming the missing one, not "no credentials".
+    /// </summary>
     public static InfojobsCredentials? FromEnvironment()
     {
         var id = Environment.GetEnvironmentVariable(ClientIdVariable);
         var secret = Environment.GetEnvironmentVariable(ClientSecretVariable);
-        return string.IsNullOrWhiteSpace(id) || string.IsNullOrEmpty(secret) ? null : new InfojobsCredentials(id, secret);
+        var hasId = !string.IsNullOrWhiteSpace(id);
+        var hasSecret = !string.IsNullOrEmpty(secret);
+        if (hasId != hasSecret)
+            throw new ArgumentException(hasId
+                ? $"{ClientIdVariable} is set but {ClientSecretVariable} is empty or not set."
+                : $"{ClientSecretVariable} is set but {ClientIdVariable} is empty or not set.");
+        return hasId ? new InfojobsCredentials(id!, secret!) : null;
     }
 
     /// <summary>The Basic parameter: base64 of UTF-8 <c>client_id:client_secret</c>.</summary>
