@@ -135,7 +135,9 @@ Describe 'Invoke-JobSignalPipeline' {
             # Five details pass before the 429s start; with four in flight, not always the first five in list order
             # (under load even the first offer's may be the sixth request: then none is delivered).
             $query.OffersReceived | Should -BeIn (0..5)
-            @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineQueryFailed,*' -and $_.TargetObject -eq 'everything' }).Count | Should -Be 1
+            $queryFailed = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineQueryFailed,*' -and $_.TargetObject -eq 'everything' })
+            $queryFailed.Count | Should -Be 1
+            $queryFailed[0].ErrorDetails.RecommendedAction | Should -BeLike "*Get-IngestionRun -RunId $($query.RunId) *"
             $run = Get-IngestionRun -DatabasePath $setup.Db -RunId $query.RunId
             $run.TruncationReason | Should -Be 'rate_limited'
             $run.Received | Should -Be $query.OffersReceived

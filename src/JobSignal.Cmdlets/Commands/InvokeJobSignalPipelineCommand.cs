@@ -105,7 +105,9 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
         foreach (var query in summary.Queries.Where(q => q.Status == StageStatus.Failed))
             WriteFailure(new JobSignalException("PipelineQueryFailed", FailureKind.NotSpecified,
                 $"Query '{query.QueryKey}' failed: {query.Error}", query.QueryKey,
-                "See Get-JobSignalQueryState and Get-IngestionRun -RunId for details; the other stages still ran."));
+                query.RunId is { } runId
+                    ? $"See Get-JobSignalQueryState and Get-IngestionRun -RunId {runId} for details; the other stages still ran."
+                    : "It failed before any offer was ingested (no run recorded): fix what the message says; the other stages still ran."));
         foreach (var stage in summary.Stages)
         {
             if (stage.Status == StageStatus.Failed)
