@@ -40,7 +40,8 @@ function Write-LogError([System.Management.Automation.ErrorRecord] $Record) {
 
 $summary = $null
 try {
-    Import-Module (Join-Path $PSScriptRoot '../../JobSignal.psd1') -ErrorAction Stop
+    # -Verbose is for the pipeline's steps, not for the forty lines of loading the module.
+    Import-Module (Join-Path $PSScriptRoot '../../JobSignal.psd1') -ErrorAction Stop -Verbose:$false
     $arguments = @{ ConfigPath = $ConfigPath }
     if ($DatabasePath) { $arguments.DatabasePath = $DatabasePath }
     # Errors and warnings are written as they come, between the stages, not by the host's formatter.

@@ -38,9 +38,9 @@ BeforeAll {
         [pscustomobject]@{ Dir = $dir; Config = $config; Db = Join-Path $dir 'store/jobsignal.db'; Infojobs = $infojobs; SheetId = $sheetId }
     }
 
-    function Start-ChildPipeline($Setup) {
+    function Start-ChildPipeline($Setup, [string[]] $Extra = @()) {
         $info = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
-        foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $entryScript, '-ConfigPath', $Setup.Config)) { $info.ArgumentList.Add($a) }
+        foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $entryScript, '-ConfigPath', $Setup.Config) + $Extra) { $info.ArgumentList.Add($a) }
         $info.RedirectStandardInput = $true
         $info.RedirectStandardOutput = $true
         $info.RedirectStandardError = $true
@@ -268,10 +268,13 @@ Describe 'Invoke-JobSignalPipeline' {
             $errorLines[0] | Should -BeLike "ERROR PipelineQueryFailed: Query 'broken-query' failed: InfojobsRequestFailed: *(Recommended action: *)"
 
             $setup.Infojobs.FailingQuery = $null
-            $again = Start-ChildPipeline $setup
-            $null = $again.StandardOutput.ReadToEndAsync()
+            $again = Start-ChildPipeline $setup -Extra '-Verbose'
+            $againOut = $again.StandardOutput.ReadToEndAsync()
             $again.WaitForExit(180000) | Should -BeTrue
             $again.ExitCode | Should -Be 0
+            # -Verbose shows the pipeline's steps, not the module being loaded.
+            $againOut.Result | Should -Match 'VERBOSE: query everything: Succeeded'
+            $againOut.Result | Should -Not -Match 'VERBOSE: (Loading|Importing|Exporting)'
         }
         finally { $setup.Infojobs.Dispose() }
     }
