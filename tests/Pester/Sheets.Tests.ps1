@@ -399,6 +399,9 @@ Describe 'Get-SignalFeedback' {
         @(Get-SignalFeedback -DatabasePath $fbDb -Kind resolution).Value | Should -Be @('REJECTED')
         @(Get-SignalFeedback -DatabasePath $fbDb -Kind MODELFEEDBACK).Value | Sort-Object | Should -Be @('FP', 'OK')
         @(Get-SignalFeedback -DatabasePath $fbDb -Value fp, fn).CompanyId | Should -Be @($first)
+        { Get-SignalFeedback -DatabasePath $fbDb -Value bogus } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+        $line = 'Get-SignalFeedback -Value F'
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Sort-Object | Should -Be @('FN', 'FP')
         @(Get-SignalFeedback -DatabasePath $fbDb -Since (Get-Date).AddMinutes(-30)).Count | Should -Be 3
         @(Get-SignalFeedback -DatabasePath $fbDb -Since (Get-Date).AddDays(1)).Count | Should -Be 0
     }

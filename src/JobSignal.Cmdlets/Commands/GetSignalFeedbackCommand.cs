@@ -1,7 +1,9 @@
 using System.Management.Automation;
 using JobSignal.Cmdlets.Infrastructure;
 using JobSignal.Core.Domain;
+using JobSignal.Core.Sheets;
 using JobSignal.Core.Store;
+using Resolutions = JobSignal.Core.Domain.Resolution;
 
 namespace JobSignal.Cmdlets.Commands;
 
@@ -23,9 +25,10 @@ public sealed class GetSignalFeedbackCommand : StoreCmdlet
     [ValidateSet("Resolution", "ModelFeedback")]
     public string? Kind { get; set; }
 
-    /// <summary>Only these values: OK, FP, FN, or resolutions (any case).</summary>
+    /// <summary>Only these values: OK, FP, FN, or resolutions (any case; a value that can never be stored is refused).</summary>
     [Parameter]
-    [ValidateNotNullOrEmpty]
+    [ValidateSet(ModelFeedback.Ok, ModelFeedback.FalsePositive, ModelFeedback.FalseNegative, Resolutions.Pending,
+        Resolutions.InProgress, Resolutions.HighInterest, Resolutions.AlreadyClient, Resolutions.Accepted, Resolutions.Rejected)]
     public string[]? Value { get; set; }
 
     /// <summary>Only events imported at or after this time.</summary>
