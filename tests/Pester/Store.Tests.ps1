@@ -243,6 +243,11 @@ Describe 'Get-IngestionRun and the store it opens' {
             # Two runs of fx-madrid, one of fx-bcn.
             @(Get-IngestionRun -DatabasePath $path | Get-JobSignalQueryState -DatabasePath $path).QueryKey | Sort-Object |
                 Should -Be @('fx-bcn', 'fx-madrid')
+            # And back: each state's last run (a state without one names nothing, and is passed over).
+            @(Get-JobSignalQueryState -DatabasePath $path | Get-IngestionRun -DatabasePath $path).RunId | Sort-Object | Should -Be (@($ok, $bad) | Sort-Object)
+            @([pscustomobject]@{ LastRunId = $null }, [pscustomobject]@{ LastRunId = $ok } | Get-IngestionRun -DatabasePath $path -ErrorVariable nullErrors).RunId |
+                Should -Be @($ok)
+            $nullErrors.Count | Should -Be 0
         }
 
         It 'reports an unknown id as a non-terminating error and goes on' {

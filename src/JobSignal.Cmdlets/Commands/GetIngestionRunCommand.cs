@@ -13,10 +13,15 @@ public sealed class GetIngestionRunCommand : StoreCmdlet
     private const string ListSet = "List";
     private const string ByIdSet = "ById";
 
-    /// <summary>The runs to get; binds from the RunId property of piped objects.</summary>
+    /// <summary>
+    /// The runs to get; binds from the RunId property of piped objects, and from the LastRunId of query states
+    /// (Get-JobSignalQueryState | Get-IngestionRun). A state whose query never ran has none, and is passed over.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, long.MaxValue)]
-    public long[] RunId { get; set; } = Array.Empty<long>();
+    [Alias("LastRunId")]
+    [AllowNull]
+    [ValidateIds]
+    public long[]? RunId { get; set; }
 
     /// <summary>Only the most recent N runs (after the status filter).</summary>
     [Parameter(ParameterSetName = ListSet)]
@@ -37,7 +42,8 @@ public sealed class GetIngestionRunCommand : StoreCmdlet
     {
         if (ParameterSetName == ByIdSet)
         {
-            foreach (var id in RunId)
+            if (NamesNothing(nameof(RunId))) return;
+            foreach (var id in RunId ?? [])
             {
                 if (!_done.Add(id)) continue;
                 var run = Store.Runs.Get(id);
