@@ -209,7 +209,11 @@ internal sealed class CatalogJsonReader
         // 3.0 is a whole number too (Python's json.dumps writes a float that way).
         if (element.ValueKind == JsonValueKind.Number && element.TryGetDecimal(out var number)
             && number == decimal.Truncate(number) && number is >= int.MinValue and <= int.MaxValue) return (int)number;
-        Report(path, $"expected a whole number, got {Describe(element)}");
+        // A number with a fraction is the wrong kind of number; one without (1e300, 12345678901) is just too large.
+        var fraction = element.ValueKind == JsonValueKind.Number && element.TryGetDecimal(out var parsed) && parsed != decimal.Truncate(parsed);
+        Report(path, element.ValueKind == JsonValueKind.Number && !fraction
+            ? $"{element.GetRawText()} is out of range (at most {int.MaxValue})"
+            : $"expected a whole number, got {Describe(element)}");
         return 0;
     }
 
@@ -220,7 +224,9 @@ internal sealed class CatalogJsonReader
     private bool TryReadDecimal(JsonElement element, string path, out decimal value)
     {
         if (element.ValueKind == JsonValueKind.Number && element.TryGetDecimal(out value)) return true;
-        Report(path, $"expected a number, got {Describe(element)}");
+        Report(path, element.ValueKind == JsonValueKind.Number
+            ? $"{element.GetRawText()} is out of range for a weight, cap or threshold"
+            : $"expected a number, got {Describe(element)}");
         value = 0m;
         return false;
     }

@@ -58,6 +58,23 @@ public class CatalogValidatorTests
     }
 
     [Fact]
+    public void Reports_numbers_too_large_as_out_of_range_not_as_the_wrong_kind()
+    {
+        var issues = IssuesAfter(c =>
+        {
+            Category(c, 0)["tier"] = JsonNode.Parse("12345678901");
+            Scoring(c)["maxScore"] = JsonNode.Parse("1e300");
+            Scoring(c)["tierWeights"]!["3"] = JsonNode.Parse("1e300");
+        });
+        Assert.Equal(new[]
+        {
+            "categories[0].tier: 12345678901 is out of range (at most 2147483647)",
+            "scoring.tierWeights.3: 1e300 is out of range for a weight, cap or threshold",
+            "scoring.maxScore: 1e300 is out of range (at most 2147483647)",
+        }, issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
     public void Accepts_whole_numbers_written_with_a_fraction_of_zero()
     {
         // Python's json.dumps writes 3.0 for a float 3: the value is whole, so it is a tier like 3.
