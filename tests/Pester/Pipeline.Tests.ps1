@@ -385,6 +385,23 @@ Describe 'Invoke-JobSignalPipeline' {
         finally { $setup.Infojobs.Dispose() }
     }
 
+    It 'says that the store path came from the configuration file when that store cannot be used' {
+        $setup = New-PipelineSetup
+        try {
+            $notes = Join-Path (Split-Path $setup.Config) 'notes.txt'
+            Set-Content $notes 'not a store'
+            (Get-Content $setup.Config -Raw).Replace("DatabasePath = 'store/jobsignal.db'", "DatabasePath = 'notes.txt'") | Set-Content $setup.Config
+
+            $failed = { Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction Stop -WarningAction SilentlyContinue } |
+                Should -Throw -ErrorId 'StoreNotSqlite,*' -PassThru
+
+            $failed.ErrorDetails.RecommendedAction | Should -BeLike "*The path is DatabasePath of the configuration file '$($setup.Config)'."
+            Get-Content $notes | Should -Be 'not a store'
+            $setup.Infojobs.Requests.Count | Should -Be 0
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
     It 'stops on SIGTERM (a service stop) as on Ctrl+C: the run is recorded as cancelled, the lock released, exit code 130' -Skip:$IsWindows {
         $setup = New-PipelineSetup -LatencyMs 300
         try {

@@ -36,6 +36,13 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
 
     protected override bool FillsNewStores => true;
 
+    // The configuration file whose DatabasePath is the store, when -DatabasePath did not override it.
+    private string? _configuredStore;
+
+    protected override JobSignalException WhereThePathCameFrom(JobSignalException ex) => _configuredStore is null ? ex
+        : new JobSignalException(ex.ErrorId, ex.Kind, ex.Message, ex.Target,
+            $"{ex.RecommendedAction} The path is DatabasePath of the configuration file '{_configuredStore}'.", ex.InnerException);
+
     protected override void EndProcessing()
     {
         var configFile = ResolveFilePath(ConfigPath, "-ConfigPath");
@@ -45,7 +52,10 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
 
         // The configuration's paths come resolved (relative to the file, ~ as the home folder).
         if (DatabasePath is null && config.DatabasePath is { } configured)
+        {
             DatabasePath = configured;
+            _configuredStore = configFile;
+        }
         // A catalog that cannot be used stops the run before anything runs (the entry script's exit 2), instead of
         // failing every query one by one; checked before the plan, so that -WhatIf reports it too.
         var catalog = LoadCatalogOrStop(config.CatalogPath, "CatalogPath of the configuration file");

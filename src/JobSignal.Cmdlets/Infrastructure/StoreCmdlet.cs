@@ -65,10 +65,16 @@ public abstract class StoreCmdlet : JobSignalCmdlet
                             $"check -DatabasePath or $env:{DatabaseEnvironmentVariable}.");
                 }
             }
-            catch (JobSignalException ex) { ThrowFailure(ex); }
+            catch (JobSignalException ex) { ThrowFailure(WhereThePathCameFrom(ex)); }
             return _store!;
         }
     }
+
+    /// <summary>
+    /// A store that cannot be opened, said with where its path came from when that is not -DatabasePath or
+    /// $env:JOBSIGNAL_DB (the pipeline's configuration file): the recommended action names those two.
+    /// </summary>
+    protected virtual JobSignalException WhereThePathCameFrom(JobSignalException ex) => ex;
 
     /// <summary>
     /// Runs a query cmdlet's reading of the store. A file SQLite finds damaged midway (StoreDamaged), or a store another
