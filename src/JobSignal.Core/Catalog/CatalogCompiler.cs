@@ -47,7 +47,7 @@ public static class CatalogCompiler
                 if (added) nodeCount++;
             }
             var exact = caseSensitive ? tokens.Tokens.Select(t => alias.Substring(t.Start, t.Length)).ToArray() : null;
-            node.AddTerminal(new TrieTerminal(term, alias, tokens.Tokens.Select(t => t.Value).ToArray(), exact, CompileExclusions(rules, alias)));
+            node.AddTerminal(new TrieTerminal(term, alias, exact, CompileExclusions(rules, alias)));
         }
     }
 

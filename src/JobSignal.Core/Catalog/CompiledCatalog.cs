@@ -41,8 +41,8 @@ public sealed class CompiledTerm
 /// <summary>A compiled exclusion: any of <see cref="Near"/> within <see cref="Window"/> tokens vetoes the hit.</summary>
 internal sealed record CompiledExclusion(HashSet<string> Near, int Window);
 
-/// <summary>What a trie node ending an alias yields: the term, the alias (as written and as normalized words), and the checks that alias carries.</summary>
-internal sealed record TrieTerminal(CompiledTerm Term, string Alias, string[] Words, string[]? ExactTokens, CompiledExclusion[] Exclusions);
+/// <summary>What a trie node ending an alias yields: the term, the alias, and the checks that alias carries.</summary>
+internal sealed record TrieTerminal(CompiledTerm Term, string Alias, string[]? ExactTokens, CompiledExclusion[] Exclusions);
 
 /// <summary>One token step of the alias trie.</summary>
 internal sealed class TrieNode

@@ -5,11 +5,12 @@ namespace JobSignal.Core.Signal;
 /// <summary>
 /// The posting company's own name, which says nothing about the company (SPEC 5.2: company names are not matched): an
 /// offer by "Stripe Payments Europe" that says "Stripe" names its employer, not a payment provider it uses, and "Latam
-/// Airlines" is no sign of Latin American business. A hit is excluded, with <see cref="Reason"/>, when its alias is a
-/// run of the name's words ("stripe" or "stripe payments" in "stripe payments europe"). A longer alias that holds the
-/// name is not: "pagos internacionales" still counts in an offer of "Pagos S.L.", and "international payments" in one
-/// of "Global Payments". The name is read as company identity reads it (legal forms dropped) and tokenized as aliases
-/// are.
+/// Airlines" is no sign of Latin American business. A hit is excluded, with <see cref="Reason"/>, when the words of the
+/// text it covers are a run of the name's words ("Stripe" or "Stripe Payments" in "stripe payments europe"): where the
+/// text names the employer. The same term written otherwise still counts ("Latinoamérica" in an offer of Latam
+/// Airlines), and so does a longer text that only holds words of the name ("pagos internacionales" in an offer of
+/// "Pagos S.L.", "international payments" in one of "Global Payments"). The name is read as company identity reads it
+/// (legal forms dropped) and tokenized as offer text is.
 /// </summary>
 public sealed class CompanyNameMask
 {
@@ -46,14 +47,14 @@ public sealed class CompanyNameMask
         return slot._words.Length == 0 ? null : slot;
     }
 
-    /// <summary>Whether an alias (its normalized words) is a run of the name's words.</summary>
-    public bool Masks(IReadOnlyList<string> aliasWords)
+    /// <summary>Whether the tokens of a hit's text are a run of the name's words.</summary>
+    public bool Masks(ReadOnlySpan<Token> text)
     {
-        for (var start = 0; start + aliasWords.Count <= _words.Length; start++)
+        for (var start = 0; start + text.Length <= _words.Length; start++)
         {
             var i = 0;
-            while (i < aliasWords.Count && string.Equals(_words[start + i], aliasWords[i], StringComparison.Ordinal)) i++;
-            if (i == aliasWords.Count) return true;
+            while (i < text.Length && string.Equals(_words[start + i], text[i].Value, StringComparison.Ordinal)) i++;
+            if (i == text.Length) return true;
         }
         return false;
     }

@@ -118,7 +118,7 @@ public sealed class KeywordMatcher
             // A cue negates within its sentence ("Formación sin coste. Pagos en USD" is no "sin USD"); an exclusion's
             // context words count across sentences ("Swift. iOS y Xcode").
             var cue = FindNear(catalog.NegationCues, start, end, negation.WindowBefore, negation.WindowAfter, withinSentence: true);
-            var exclusion = company is not null && company.Masks(terminal.Words) ? company.Reason : ExclusionNear(terminal, start, end);
+            var exclusion = company is not null && company.Masks(tokens[start..end]) ? company.Reason : ExclusionNear(terminal, start, end);
             return new SignalHit
             {
                 Kind = terminal.Term.Kind,
