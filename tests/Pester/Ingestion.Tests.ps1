@@ -185,6 +185,23 @@ Describe 'Invoke-OfferIngestion' {
         Get-SignalCompany -DatabasePath $db | Select-Object Name, Domain | ConvertTo-Json |
             Should -Be (Get-SignalCompany -DatabasePath $replayDb | Select-Object Name, Domain | ConvertTo-Json)
 
+        # A payload built by hand in PowerShell's casing reads the same.
+        $first = Get-Content $sample -TotalCount 1 | ConvertFrom-Json
+        $capitalized = [pscustomobject]@{ Id = 'cap1'; Title = $first.title; Link = 'https://www.infojobs.net/of-icap1'
+            Description = $first.description; MinRequirements = $first.minRequirements; Profile = @{ Id = 'p-cap'; Name = 'Capital Pagos S.L.' } }
+        $capResult = @($capitalized | Invoke-OfferIngestion -DatabasePath $db -PassThru)[0]
+        $capStored = Get-SignalOffer -DatabasePath $db -OfferId $capResult.OfferId
+        ($capStored.CompanyName, $capStored.Requirements) | Should -Be @('Capital Pagos S.L.', $first.minRequirements)
+        # An offer of the module's shape keeps being read as one, even with an Author of its own.
+        $authored = [pscustomobject]@{ ProviderOfferId = 'au2'; Url = 'https://www.infojobs.net/of-iau2'; Title = 'Tesorero'
+            Description = 'Pagos internacionales en USD'; CompanyName = 'Autora S.L.'; Author = [pscustomobject]@{ Name = 'Ana' } }
+        $authoredScore = ($authored | Measure-OfferSignal).Score
+        $authoredScore | Should -Be (Measure-OfferSignal -Title 'Tesorero' -Description 'Pagos internacionales en USD').Score
+        $authoredScore | Should -BeGreaterThan 0
+        $withoutCompany = [pscustomobject]@{ ProviderOfferId = 'au3'; Url = 'https://www.infojobs.net/of-iau3'; Title = 'Tesorero'
+            Description = 'Pagos internacionales en USD'; Author = [pscustomobject]@{ Name = 'Ana' } }
+        ($withoutCompany | Measure-OfferSignal).Score | Should -Be $authoredScore
+
         # A search-list item names its company "author"; an object that also has a Company of its own is read as this shape.
         $listItem = '{"id":"li1","title":"Tesorero","link":"https://www.infojobs.net/of-ili1","author":{"id":"au1","name":"Autor Pagos S.L.","uri":"https://www.infojobs.net/autor-pagos/em-iau1"},"city":"Madrid"}' | ConvertFrom-Json
         $own = [pscustomobject]@{ id = 'own1'; link = 'https://www.infojobs.net/of-iown1'; title = 'Tesorero'; description = 'Pagos en USD'; company = 'Propia S.L.'; profile = @{ name = 'Otra S.L.' } }

@@ -143,10 +143,22 @@ Describe 'Measure-OfferSignal' {
         ($fromStore.Explanation | ConvertFrom-Json).excludedHits.exclusionReason | Should -Be "part of the company's name 'Stripe Payments Europe, S.L.'"
     }
 
-    It 'scores each item of an array given to -InputObject' {
+    It 'scores each item of an array or list given to -InputObject, and an XML element as one offer' {
         $scores = @(Measure-OfferSignal -InputObject @('Pagos en USD', @{ Title = 'SWIFT' }, 'nada'))
         $scores.Count | Should -Be 3
         $scores.Score | Should -Be @((Measure-OfferSignal -Text 'Pagos en USD').Score, (Measure-OfferSignal -Title 'SWIFT').Score, 0)
+        $list = [Collections.Generic.List[object]]::new()
+        $list.Add('Pagos en USD'); $list.Add('nada')
+        @(Measure-OfferSignal -InputObject $list).Count | Should -Be 2
+
+        # An XML element is enumerable (its child nodes), and still one offer, piped or given by name.
+        $xml = [xml] '<offers><offer><id>x1</id><title>Tesorero</title><description>Pagos internacionales en USD</description></offer></offers>'
+        $piped = @($xml.offers.offer | Measure-OfferSignal -ErrorVariable xmlErrors)
+        $named = @(Measure-OfferSignal -InputObject $xml.offers.offer)
+        $xmlErrors.Count | Should -Be 0
+        $piped.Count | Should -Be 1
+        $named.Count | Should -Be 1
+        $piped[0].Score | Should -Be (Measure-OfferSignal -Title 'Tesorero' -Description 'Pagos internacionales en USD').Score
     }
 
     It 'reports OfferTextMissing for an object without text and goes on' {

@@ -95,7 +95,7 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
         if (_declined) return;
         try
         {
-            foreach (var item in OfferInput.Items(InputObject))
+            foreach (var item in OfferInput.Items(InputObject, MyInvocation.ExpectingInput))
             {
                 var input = OfferInput.Read(item);
                 Report(Guarded(static s => s.Ingestor.Add(s.Input.Offer, s.Token, s.Input.Problem),

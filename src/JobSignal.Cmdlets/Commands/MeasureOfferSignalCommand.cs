@@ -76,7 +76,7 @@ public sealed class MeasureOfferSignalCommand : JobSignalCmdlet
                 WriteObject(scorer.Score(Title, Description, Requirements, CompanyName));
                 break;
             default:
-                foreach (var item in OfferInput.Items(InputObject)) Measure(scorer, item);
+                foreach (var item in OfferInput.Items(InputObject, MyInvocation.ExpectingInput)) Measure(scorer, item);
                 break;
         }
     }

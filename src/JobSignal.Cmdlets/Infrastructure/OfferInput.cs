@@ -41,11 +41,12 @@ internal static class OfferInput
         .ToDictionary(slot => slot.ToString(), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The offers an -InputObject value stands for: each item of an array or list (-InputObject $offers, where the
-    /// pipeline would have sent them one by one), else the value itself.
+    /// The offers an -InputObject value stands for: each item of an array or list given by name (-InputObject $offers,
+    /// where the pipeline would have sent them one by one), else the value itself. Only lists: an XML element is
+    /// enumerable too, and is one offer.
     /// </summary>
-    public static IEnumerable<PSObject> Items(PSObject input) =>
-        input.BaseObject is IEnumerable items and not string and not IDictionary
+    public static IEnumerable<PSObject> Items(PSObject input, bool piped) =>
+        !piped && input.BaseObject is IList items
             ? items.Cast<object?>().Where(item => item is not null).Select(item => PSObject.AsPSObject(item!))
             : [input];
 
@@ -149,9 +150,14 @@ internal static class OfferInput
 
         public bool IsStoredOffer { get; }
 
-        /// <summary>An InfoJobs payload: its company is a <c>profile</c> (detail) or <c>author</c> (list item) object.</summary>
+        /// <summary>
+        /// An InfoJobs payload: its company is a <c>profile</c> (detail) or <c>author</c> (list item) object, and it
+        /// has none of the names only this shape uses (an offer of this shape may well have an Author of its own).
+        /// </summary>
         public bool IsInfojobsPayload =>
-            !IsStoredOffer && !Has(Slot.Company) && !Has(Slot.CompanyName) && (IsObject(Value(Slot.Profile)) || IsObject(Value(Slot.Author)));
+            !IsStoredOffer && (IsObject(Value(Slot.Profile)) || IsObject(Value(Slot.Author)))
+            && !Has(Slot.Company) && !Has(Slot.CompanyName) && !Has(Slot.ProviderOfferId) && !Has(Slot.OfferId)
+            && !Has(Slot.Url) && !Has(Slot.Requirements) && !Has(Slot.PublishedAt) && !Has(Slot.UpdatedAt);
 
         private static bool IsObject(object? value) => value is PSObject or IDictionary;
 

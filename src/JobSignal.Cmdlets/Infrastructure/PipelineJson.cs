@@ -8,7 +8,8 @@ namespace JobSignal.Cmdlets.Infrastructure;
 /// <summary>
 /// Writes a pipeline object (what ConvertFrom-Json made of a JSON document, or a hashtable) back as JSON, so that a
 /// reader of the JSON itself can read it: an InfoJobs payload piped in is mapped exactly as Get-InfojobsOffer maps the
-/// same payload from a file.
+/// same payload from a file. Names are written in InfoJobs' camel case (Title or TITLE as title, MinRequirements as
+/// minRequirements), as PowerShell reads property names in any case.
 /// </summary>
 internal static class PipelineJson
 {
@@ -22,6 +23,11 @@ internal static class PipelineJson
             Write(json, value, 0);
         return JsonDocument.Parse(buffer.WrittenMemory);
     }
+
+    private static string CamelCase(string name) =>
+        name.Length == 0 || char.IsLower(name[0]) ? name
+        : name.All(c => !char.IsLower(c)) ? name.ToLowerInvariant()
+        : char.ToLowerInvariant(name[0]) + name[1..];
 
     private static void Write(Utf8JsonWriter json, object? value, int depth)
     {
@@ -62,7 +68,7 @@ internal static class PipelineJson
                 json.WriteStartObject();
                 foreach (DictionaryEntry entry in dictionary)
                 {
-                    json.WritePropertyName(entry.Key?.ToString() ?? "");
+                    json.WritePropertyName(CamelCase(entry.Key?.ToString() ?? ""));
                     Write(json, entry.Value, depth + 1);
                 }
                 json.WriteEndObject();
@@ -71,7 +77,7 @@ internal static class PipelineJson
                 json.WriteStartObject();
                 foreach (var property in custom.Properties)
                 {
-                    json.WritePropertyName(property.Name);
+                    json.WritePropertyName(CamelCase(property.Name));
                     Write(json, property.Value, depth + 1);
                 }
                 json.WriteEndObject();
