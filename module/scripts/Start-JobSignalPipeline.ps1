@@ -58,7 +58,7 @@ catch {
 }
 if (-not $summary) { exit 2 }
 
-$summary | Format-List Status, ExitCode, StartedAt, Duration, LockHolder, LockLost | Out-String -Width 160
+$summary | Format-List Status, ExitCode, StartedAt, Duration, LockHolder, LockLost, @{ Name = "StoreFailure"; Expression = { $_.StoreFailure.Message } } | Out-String -Width 160
 $summary.Queries | Format-Table QueryKey, Status, Since, RunId, OffersReceived, Error -Wrap | Out-String -Width 160
 $summary.Stages | Format-Table Stage, Status, Summary, Error -Wrap | Out-String -Width 160
 exit $summary.ExitCode

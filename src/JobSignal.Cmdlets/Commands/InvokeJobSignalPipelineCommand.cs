@@ -105,6 +105,10 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
 
         if (summary.ExitCode == PipelineExitCode.Locked)
             WriteWarning($"Another pipeline run holds the lock ({summary.LockHolder}); this run did nothing.");
+        if (summary.StoreFailure is { } storeFailure)
+            WriteFailure(new JobSignalException(storeFailure.ErrorId, storeFailure.Kind,
+                $"The run stopped early: {storeFailure.Message} What ran before stays committed.", storeFailure.Target,
+                storeFailure.RecommendedAction, storeFailure));
         if (summary.LockLost is { } lost)
         {
             var runs = string.Join(", ", summary.Queries.Select(q => q.RunId).OfType<long>());

@@ -83,7 +83,7 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     protected void ReadStore(Action read)
     {
         try { read(); }
-        catch (Exception ex) when (_store?.FailureOf(ex) is { } failure) { ThrowFailure(failure); }
+        catch (Exception ex) when (_store?.FailureOf(ex, reading: true) is { } failure) { ThrowFailure(failure); }
     }
 
     /// <summary>

@@ -39,20 +39,17 @@ public sealed class PipelineRunner
     public event Action<string>? LockTakenOver;
 
     /// <summary>
-    /// Runs the queries and stages under the run lock. A failing query or stage is recorded and the run goes on; the
-    /// store itself failing (locked by another process past the retries, or damaged) ends the run with StoreBusy or
-    /// StoreDamaged, whatever step it was in.
+    /// Runs the queries and stages under the run lock. A failing query or stage is recorded and the run goes on. The
+    /// store itself failing in the run's own bookkeeping (the lock, a query's state: a stage's failures are the
+    /// stage's) is a <see cref="JobSignalException"/> (StoreBusy, StoreDamaged, StoreUnusable) thrown before anything
+    /// ran, and afterwards ends the run as failed with <see cref="PipelineSummary.StoreFailure"/>, what ran kept.
     /// </summary>
     public PipelineSummary Run(CancellationToken cancellationToken)
     {
-        try { return RunLocked(cancellationToken); }
-        catch (Exception ex) when (_store.FailureOf(ex) is { } failure) { throw failure; }
-    }
-
-    private PipelineSummary RunLocked(CancellationToken cancellationToken)
-    {
         var summary = new PipelineSummary { StartedAt = _clock.GetUtcNow() };
-        var attempt = _store.RunLocks.TryAcquire(RunLockRepository.PipelineLock, _config.LockTtl, _owner);
+        RunLockAttempt attempt;
+        try { attempt = _store.RunLocks.TryAcquire(RunLockRepository.PipelineLock, _config.LockTtl, _owner); }
+        catch (Exception ex) when (_store.FailureOf(ex) is { } failure) { throw failure; }
         if (!attempt.Acquired)
         {
             summary.LockHolder = $"{attempt.Holder.Owner} (since {attempt.Holder.AcquiredAt:u}, expires {attempt.Holder.ExpiresAt:u})";
@@ -67,8 +64,8 @@ public sealed class PipelineRunner
             foreach (var query in _config.Queries)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var result = RunQuery(query, cancellationToken);
-                summary.Queries.Add(result);
+                // Listed before its state is recorded: a store failing then still shows what the query did.
+                var result = RunQuery(query, summary.Queries.Add, cancellationToken);
                 affected.UnionWith(result.AffectedCompanyIds);
                 KeepLock();
                 StepCompleted?.Invoke($"query {query.Key}: {result.Status}");
@@ -100,13 +97,21 @@ public sealed class PipelineRunner
             summary.LockLost = ex.Message;
             return Finish(summary, "failed", PipelineExitCode.StageFailed);
         }
+        catch (Exception ex) when (_store.FailureOf(ex) is { } failure)
+        {
+            summary.StoreFailure = failure;
+            return Finish(summary, "failed", PipelineExitCode.StageFailed);
+        }
         finally
         {
-            _store.RunLocks.Release(RunLockRepository.PipelineLock, _owner);
+            // A store that failed may fail this too: the lock then expires (TTL), or the next run of this host takes
+            // it over from this ended process.
+            try { _store.RunLocks.Release(RunLockRepository.PipelineLock, _owner); }
+            catch (Exception ex) when (_store.FailureOf(ex) is not null) { }
         }
     }
 
-    private QueryResult RunQuery(PipelineQuery query, CancellationToken cancellationToken)
+    private QueryResult RunQuery(PipelineQuery query, Action<QueryResult> ran, CancellationToken cancellationToken)
     {
         // The next incremental window starts where this run started: what InfoJobs published while it ran is in it.
         var startedAt = _clock.GetUtcNow();
@@ -122,6 +127,7 @@ public sealed class PipelineRunner
             result = new QueryResult(query.Key, StageStatus.Failed, since, null, 0, [], Describe(ex));
         }
 
+        ran(result);
         if (result.Status == StageStatus.Failed)
             _store.QueryStates.RecordFailure(query.Key, result.RunId, result.Error ?? "failed", startedAt);
         else

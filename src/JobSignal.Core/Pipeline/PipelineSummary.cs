@@ -4,7 +4,7 @@ namespace JobSignal.Core.Pipeline;
 public static class PipelineExitCode
 {
     public const int Success = 0;
-    /// <summary>At least one query or stage failed; the others ran.</summary>
+    /// <summary>At least one query or stage failed (or the store failed midway); what ran stays.</summary>
     public const int StageFailed = 1;
     /// <summary>The configuration, the store or the catalog cannot be used: nothing ran.</summary>
     public const int SetupFailed = 2;
@@ -28,6 +28,11 @@ public sealed class PipelineSummary
     public string? TookOverLockFrom { get; set; }
     /// <summary>Why the run stopped early when another run took its lock over (the steps before it are listed).</summary>
     public string? LockLost { get; set; }
+    /// <summary>
+    /// Why the run stopped early when the store itself failed after it started (another process kept it locked past
+    /// the retries, a disk error): StoreBusy, StoreDamaged or StoreUnusable. The steps before it are listed and stay.
+    /// </summary>
+    public Common.JobSignalException? StoreFailure { get; set; }
     public List<QueryResult> Queries { get; } = new();
     public List<StageResult> Stages { get; } = new();
     public int FailedCount => Queries.Count(q => q.Status == StageStatus.Failed) + Stages.Count(s => s.Status == StageStatus.Failed);

@@ -39,7 +39,7 @@ internal static class KeywordSearch
     /// Whether a searched value of a counted hit in the explanation (UTF-8 JSON) contains the keyword; false for text
     /// that is not JSON. A hit's evidence is the text around it, which may hold a negated or excluded mention ("No se
     /// requiere SWIFT. Pagos en USD."): a keyword found only in evidence does not count when a negated or excluded hit
-    /// is that keyword.
+    /// is that keyword (its term, alias or text, in any letter case; "pay" is no "PayPal").
     /// </summary>
     public static bool HitsMention(byte[]? explanation, string? keyword)
     {
@@ -69,10 +69,16 @@ internal static class KeywordSearch
                         rented = ArrayPool<char>.Shared.Rent(Math.Max(length, 256));
                     }
                     var value = rented.AsSpan(0, reader.CopyString(rented));
-                    if (!value.Contains(keyword, StringComparison.OrdinalIgnoreCase)) continue;
-                    if (counted && !evidence) return true;
-                    if (counted) inEvidence = true;
-                    else if (!evidence) countedAgainst = true;
+                    if (counted)
+                    {
+                        if (!value.Contains(keyword, StringComparison.OrdinalIgnoreCase)) continue;
+                        if (!evidence) return true;
+                        inEvidence = true;
+                    }
+                    else if (!evidence && value.Trim().Equals(keyword.AsSpan().Trim(), StringComparison.OrdinalIgnoreCase))
+                    {
+                        countedAgainst = true;
+                    }
                 }
             }
             return inEvidence && !countedAgainst;

@@ -135,15 +135,16 @@ public sealed class SignalStore : IDisposable
 
     /// <summary>
     /// The error to report when <paramref name="ex"/>, thrown while using this store, is about the store itself: its
-    /// file is damaged (<c>StoreDamaged</c>), or another process kept it locked past the waits and retries
-    /// (<c>StoreBusy</c>). Null for any other failure.
+    /// file is damaged (<c>StoreDamaged</c>) or cannot be read or written (<c>StoreUnusable</c>), or another process
+    /// kept it locked past the waits and retries (<c>StoreBusy</c>). Null for any other failure. <paramref name="reading"/>:
+    /// the command only read the store.
     /// </summary>
-    public JobSignalException? FailureOf(Exception ex) =>
+    public JobSignalException? FailureOf(Exception ex, bool reading = false) =>
         IsBusy(ex)
             ? new JobSignalException(StoreErrorIds.Busy, FailureKind.ResourceUnavailable,
                 $"The store '{Path}' was locked by another process past the waits and retries ({ex.Message.TrimEnd('.')}).",
                 Path, "Run the command again once the other process (a scheduled run, an ingestion, a tool holding the store open) has finished.", ex)
-            : StoreFile.Damage(Path, ex);
+            : StoreFile.Damage(Path, ex, reading);
 
     /// <summary>The migrations applied to this store, oldest first.</summary>
     public IReadOnlyList<AppliedMigration> AppliedMigrations() =>

@@ -53,16 +53,21 @@ internal static class StoreFile
             inner);
 
     /// <summary>
-    /// What to tell the user when SQLite, reading an open store, finds its file damaged (SQLITE_CORRUPT, SQLITE_NOTADB)
-    /// or cannot read it from disk (SQLITE_IOERR); null for any other failure.
+    /// What to tell the user when SQLite, using an open store, finds its file damaged (SQLITE_CORRUPT, SQLITE_NOTADB:
+    /// StoreDamaged) or cannot read or write it (SQLITE_IOERR: StoreUnusable); null for any other failure.
+    /// <paramref name="reading"/>: the command only read, so it can say that nothing was changed.
     /// </summary>
-    public static JobSignalException? Damage(string path, Exception ex) =>
-        ex is SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_CORRUPT or SQLitePCL.raw.SQLITE_NOTADB or SQLitePCL.raw.SQLITE_IOERR } sqlite
-            ? new JobSignalException(StoreErrorIds.Damaged, FailureKind.ReadError,
-                $"The store '{path}' is damaged: SQLite could not read part of it ({sqlite.Message.TrimEnd('.')}). Nothing was changed.",
+    public static JobSignalException? Damage(string path, Exception ex, bool reading) => ex switch
+    {
+        SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_CORRUPT or SQLitePCL.raw.SQLITE_NOTADB } sqlite =>
+            new JobSignalException(StoreErrorIds.Damaged, FailureKind.ReadError,
+                $"The store '{path}' is damaged: SQLite could not read part of it ({sqlite.Message.TrimEnd('.')}).{(reading ? " Nothing was changed." : "")}",
                 path, "Restore the store from a backup, or copy what SQLite can still read into a new store " +
-                      "(sqlite3 damaged.db .recover | sqlite3 recovered.db) and point -DatabasePath at that file.", ex)
-            : null;
+                      "(sqlite3 damaged.db .recover | sqlite3 recovered.db) and point -DatabasePath at that file.", ex),
+        SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_IOERR } sqlite =>
+            Unusable(path, $"SQLite could not read or write its file, a disk or file-system error ({sqlite.Message.TrimEnd('.')})", ex),
+        _ => null,
+    };
 
     private sealed record ProbeResult(long UserVersion, long RecordedVersion, bool HasHistory, long TableCount);
 

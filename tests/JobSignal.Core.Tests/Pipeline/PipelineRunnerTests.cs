@@ -74,24 +74,30 @@ public sealed class PipelineRunnerTests : IDisposable
     private PipelineRunner Runner(IPipelineStages stages, PipelineConfig config, string owner = "thishost:1:1") =>
         new(_store, stages, config, owner, _clock);
 
+    /// <summary>A store that waits for a lock about 50 ms and retries once: a test that meets a held lock fails fast.</summary>
+    private SignalStore ImpatientStore(string path) => SignalStore.Open(path, new StoreOptions
+    {
+        Clock = _clock, BusyTimeout = TimeSpan.FromMilliseconds(50),
+        WriteRetry = new RetryPolicy(1, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)),
+    });
+
+    /// <summary>Another process in the middle of a write transaction: it holds the store's write lock until disposed.</summary>
+    private static Microsoft.Data.Sqlite.SqliteConnection HoldWriteLock(string path)
+    {
+        var writer = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        writer.Open();
+        using var write = writer.CreateCommand();
+        write.CommandText = "BEGIN IMMEDIATE; INSERT INTO query_state (query_key) VALUES ('held by another process');";
+        write.ExecuteNonQuery();
+        return writer; // disposing the connection rolls the transaction back
+    }
+
     [Fact]
     public void A_store_another_process_keeps_locked_ends_the_run_with_StoreBusy_naming_the_store()
     {
         var path = _folder.File("locked.db");
-        using var store = SignalStore.Open(path, new StoreOptions
-        {
-            Clock = _clock, BusyTimeout = TimeSpan.FromMilliseconds(50),
-            WriteRetry = new RetryPolicy(1, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)),
-        });
-        using var writer = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
-        writer.Open();
-        using var held = writer.BeginTransaction(deferred: false);
-        using (var write = writer.CreateCommand())
-        {
-            write.Transaction = held;
-            write.CommandText = "INSERT INTO query_state (query_key) VALUES ('held by another process')";
-            write.ExecuteNonQuery();
-        }
+        using var store = ImpatientStore(path);
+        using var writer = HoldWriteLock(path);
         var stages = new RecordingStages(store);
 
         var error = Assert.Throws<JobSignalException>(() => new PipelineRunner(store, stages, Config("q"), "thishost:1:1", _clock).Run(CancellationToken.None));
@@ -100,6 +106,32 @@ public sealed class PipelineRunnerTests : IDisposable
         Assert.StartsWith($"The store '{path}' was locked by another process past the waits and retries (SQLite Error 5", error.Message);
         Assert.NotNull(error.RecommendedAction);
         Assert.Empty(stages.Calls);
+    }
+
+    [Fact]
+    public void A_store_locked_by_another_process_midway_ends_the_run_as_failed_keeping_what_ran()
+    {
+        var path = _folder.File("locked-midway.db");
+        using var store = ImpatientStore(path);
+        Microsoft.Data.Sqlite.SqliteConnection? writer = null;
+        var stages = new RecordingStages(store) { DuringQuery = () => writer ??= HoldWriteLock(path) };
+        try
+        {
+            var summary = new PipelineRunner(store, stages, Config("first", "second"), "thishost:1:1", _clock).Run(CancellationToken.None);
+
+            Assert.Equal(("failed", PipelineExitCode.StageFailed), (summary.Status, summary.ExitCode));
+            Assert.Equal(StoreErrorIds.Busy, summary.StoreFailure!.ErrorId);
+            Assert.Equal(path, summary.StoreFailure.Target);
+            // The first query ran (and failed on the lock); nothing ran after the store failed.
+            Assert.Equal(["query:first"], stages.Calls);
+            Assert.Equal("first", Assert.Single(summary.Queries).QueryKey);
+            Assert.Empty(summary.Stages);
+        }
+        finally { writer?.Dispose(); }
+        // The lock could not be released under the other writer: it expires, and a later run takes it over.
+        _clock.Now += TimeSpan.FromMinutes(121);
+        var next = new PipelineRunner(store, new RecordingStages(store), Config("first"), "thishost:2:2", _clock).Run(CancellationToken.None);
+        Assert.Equal(("success", "thishost:1:1"), (next.Status, next.TookOverLockFrom));
     }
 
     [Fact]

@@ -294,6 +294,7 @@ public class OfferRepositoryTests : StoreTestBase
 
         Assert.Equal(new[] { usd, nearby }, Ids("usd"));
         Assert.Equal(new[] { nearby }, Ids("xero"));  // the sentence around a counted hit
+        Assert.Equal(new[] { nearby }, Ids("SWIF"));  // only the whole negated mention is vetoed, not text that contains part of it
         Assert.Equal(new[] { usd }, Ids("Dólares"));
         Assert.Equal(new[] { usd }, Ids("libras"));
         Assert.Equal(new[] { stripe }, Ids("STRIPE"));
