@@ -154,13 +154,13 @@ public sealed class FakeInfojobsServer : LoopbackServer
     public void AddGeneratedOffers(int count, DateTimeOffset? anchor = null) =>
         AddOffers(InfojobsSampleCorpus.Generate(count, InfojobsSampleCorpus.DefaultSeed, anchor ?? DateTimeOffset.UtcNow));
 
-    /// <summary>The detail of these offers answers 404 (they stay in the list).</summary>
     /// <summary>Serves these bytes as the detail of an offer already listed (text in another encoding, say).</summary>
     public void SetRawDetail(string offerId, byte[] body)
     {
         lock (_lock) _rawDetails[offerId] = body;
     }
 
+    /// <summary>The detail of these offers answers 404 (they stay in the list).</summary>
     public void SetMissing(params string[] offerIds)
     {
         lock (_lock) _missingOfferIds.UnionWith(offerIds);

@@ -450,10 +450,11 @@ Describe 'Get-InfojobsOffer -Path (replay)' {
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFileSystem,*'
             $errs[0].Exception.Message | Should -BeLike "-LiteralPath '$path' is not a file-system path*"
         }
-        # -Path too, for an item that exists in another provider.
-        $offers = @(Get-InfojobsOffer -Path Env:/PATH -ErrorVariable errs -ErrorAction SilentlyContinue)
-        $offers.Count | Should -Be 0
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFileSystem,*'
+        # -Path too, for items of another provider that exist or not and a missing drive; the other paths are still read.
+        $offers = @(Get-InfojobsOffer -Path Env:/PATH, Env:/NO_SUCH_VARIABLE, NoSuchDrive:/x.jsonl, $sample -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $offers.Count | Should -Be @(Get-InfojobsOffer -Path $sample).Count
+        $errs.Count | Should -Be 3
+        $errs.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'PathNotFileSystem,*' }
         $errs[0].Exception.Message | Should -Be "-Path 'Env:/PATH' is not a file-system path: it names an item of the Environment provider."
         $errs[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
     }

@@ -1013,6 +1013,7 @@ Describe 'Get-SignalCompany and Get-SignalOffer' {
         $err = { Get-SignalCompany -DatabasePath $db -StrongSince } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Be 'StrongSinceWithoutSince,JobSignal.Cmdlets.Commands.GetSignalCompanyCommand'
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.TargetObject | Should -Be 'StrongSince'
         $err.ErrorDetails.RecommendedAction | Should -BeLike '*-Since (Get-Date).AddDays(-7) -StrongSince*'
     }
 

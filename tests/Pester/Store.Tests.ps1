@@ -248,6 +248,8 @@ Describe 'Get-IngestionRun and the store it opens' {
             @([pscustomobject]@{ LastRunId = $null }, [pscustomobject]@{ LastRunId = $ok } | Get-IngestionRun -DatabasePath $path -ErrorVariable nullErrors).RunId |
                 Should -Be @($ok)
             $nullErrors.Count | Should -Be 0
+            # Typed by name, a null names nothing by mistake (an unset variable): an error, not an empty answer.
+            { Get-IngestionRun -DatabasePath $path -RunId $null } | Should -Throw -ErrorId 'RunIdMissing,*'
         }
 
         It 'reports an unknown id as a non-terminating error and goes on' {

@@ -274,15 +274,17 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
     /// <summary>File-system paths for one -Path value (wildcards expanded); a missing one is reported and skipped.</summary>
     private IEnumerable<string> ResolveReplayPaths(string path)
     {
+        // Another provider's path or a missing drive, existing or not, is refused as every file parameter refuses it.
+        try { FileSystemPaths.Resolve(this, path, "-Path"); }
+        catch (JobSignalException ex)
+        {
+            WriteFailure(ex);
+            return Array.Empty<string>();
+        }
         try
         {
-            var resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider);
-            if (provider.Name != "FileSystem")
-            {
-                WriteFailure(FileSystemPaths.NotFileSystem(path, "-Path", $"it names an item of the {provider.Name} provider.", null));
-                return Array.Empty<string>();
-            }
             // A wildcard that matches nothing resolves to nothing rather than failing.
+            var resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _);
             if (resolved.Count > 0) return resolved;
         }
         catch (ItemNotFoundException) { }

@@ -42,6 +42,10 @@ public sealed class GetIngestionRunCommand : StoreCmdlet
     {
         if (ParameterSetName == ByIdSet)
         {
+            // A piped state of a query that never ran names no run; -RunId $null typed (or an unset variable) is a mistake.
+            if (RunId is null && !MyInvocation.ExpectingInput)
+                ThrowFailure(new JobSignalException("RunIdMissing", FailureKind.InvalidArgument, "-RunId is null: it names no run.",
+                    nameof(RunId), "Give run ids (Get-IngestionRun -Last 20 lists them), or leave -RunId out to list runs."));
             if (NamesNothing(nameof(RunId))) return;
             foreach (var id in RunId ?? [])
             {

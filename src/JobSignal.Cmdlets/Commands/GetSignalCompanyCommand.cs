@@ -39,7 +39,7 @@ public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
         // Alone it would change nothing and list every company, as if it had filtered them.
         if (StrongSince && Since is null)
             ThrowFailure(new JobSignalException("StrongSinceWithoutSince", FailureKind.InvalidArgument,
-                "-StrongSince says which date -Since applies to (the last strong signal), but no -Since was given.", null,
+                "-StrongSince says which date -Since applies to (the last strong signal), but no -Since was given.", nameof(StrongSince),
                 "Add -Since, e.g. -Since (Get-Date).AddDays(-7) -StrongSince; for companies with any strong offer, sort by StrongOffers."));
         base.BeginProcessing();
     }

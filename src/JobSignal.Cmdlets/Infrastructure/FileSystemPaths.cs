@@ -35,7 +35,7 @@ internal static class FileSystemPaths
         return resolved;
     }
 
-    public static JobSignalException NotFileSystem(string path, string source, string why, Exception? inner) =>
+    private static JobSignalException NotFileSystem(string path, string source, string why, Exception? inner) =>
         new(NotFileSystemErrorId, FailureKind.InvalidArgument, $"{source} '{path}' is not a file-system path: {why}", path,
             "Give a file path: absolute, relative to the current location, or on a FileSystem drive.", inner);
 }
