@@ -36,7 +36,7 @@ public sealed class CatalogLoaderTests : IDisposable
     public void Loads_the_default_catalog_with_every_section()
     {
         var catalog = CatalogLoader.Load(SignalTestData.DefaultCatalogPath);
-        Assert.Equal("2.2.0", catalog.Version);
+        Assert.Equal("2.3.0", catalog.Version);
         Assert.Equal(SignalTestData.DefaultCatalogPath, catalog.SourcePath);
         Assert.Equal(4.0m, catalog.Scoring.TierWeights[3]);
         Assert.Equal(0.6m, catalog.Scoring.PhraseTierWeights[1]);
@@ -109,10 +109,10 @@ public sealed class CatalogLoaderTests : IDisposable
     [Fact]
     public void Accepts_comments_and_trailing_commas()
     {
-        var json = CatalogTestJson.Default().ToJsonString().Replace("\"version\":\"2.2.0\",", "// tuned\n\"version\":\"2.2.1\",")
+        var json = CatalogTestJson.Default().ToJsonString().Replace("\"version\":\"2.3.0\",", "// tuned\n\"version\":\"2.3.1\",")
             .Replace("\"maxScore\":10", "\"maxScore\":10,");
         var path = Write("commented.json", json);
-        Assert.Equal("2.2.1", CatalogLoader.Load(path).Version);
+        Assert.Equal("2.3.1", CatalogLoader.Load(path).Version);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public class CatalogValidatorTests
         var report = CatalogValidator.Validate(CatalogLoader.Read(SignalTestData.DefaultCatalogPath));
         Assert.True(report.IsValid, string.Join("\n", report.Issues));
         Assert.Equal((10, 39, 93, 14), (report.CategoryCount, report.KeywordCount, report.AliasCount, report.PhraseCount));
-        Assert.Equal("2.2.0", report.Version);
+        Assert.Equal("2.3.0", report.Version);
     }
 
     [Fact]
