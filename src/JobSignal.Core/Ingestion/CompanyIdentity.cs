@@ -15,7 +15,8 @@ public static class CompanyIdentity
     /// The identity domain of a website or URL: the lowercase ASCII (punycode) host without <c>www.</c>, scheme,
     /// user info, port, path, query or trailing dot. Null for blank or unusable input (not http(s), an IP address,
     /// a single label, invalid characters, an e-mail address) and for any InfoJobs host, so that an offer link or
-    /// a profile URI on infojobs.net never becomes a company's identity.
+    /// a profile URI on infojobs.net never becomes a company's identity; null too for a host many companies share
+    /// (<see cref="SharedHosts"/>: a webmail, a social network, a link page), which identifies none of them.
     /// </summary>
     public static string? NormalizeDomain(string? website)
     {
@@ -42,8 +43,25 @@ public static class CompanyIdentity
             return null;
         }
         if (host.StartsWith("www.", StringComparison.Ordinal)) host = host[4..];
-        return IsUsableHost(host) ? host : null;
+        return IsUsableHost(host) && !SharedHosts.Contains(host) ? host : null;
     }
+
+    /// <summary>
+    /// Hosts where a company is only a path, or a mailbox, on a service thousands of others use: "gmail.com" or
+    /// "linkedin.com/company/acme" given as a website would otherwise merge every such company into one. Subdomain
+    /// hosts (acme.wixsite.com, acme.blogspot.com) name one site each and stay identities.
+    /// </summary>
+    internal static readonly HashSet<string> SharedHosts = new(StringComparer.Ordinal)
+    {
+        // webmail
+        "gmail.com", "googlemail.com", "hotmail.com", "hotmail.es", "outlook.com", "outlook.es", "live.com", "live.es",
+        "msn.com", "yahoo.com", "yahoo.es", "ymail.com", "icloud.com", "me.com", "aol.com", "protonmail.com", "proton.me",
+        "gmx.com", "gmx.es", "zoho.com", "telefonica.net",
+        // social networks, link pages and site builders that put every company under one host
+        "linkedin.com", "es.linkedin.com", "facebook.com", "es-es.facebook.com", "m.facebook.com", "fb.com",
+        "instagram.com", "twitter.com", "x.com", "tiktok.com", "youtube.com", "youtu.be", "pinterest.com",
+        "linktr.ee", "sites.google.com", "google.com", "business.site", "wa.me", "t.me", "github.com",
+    };
 
     /// <summary>
     /// The identity name: lowercase, without diacritics, punctuation turned into single spaces (apostrophes

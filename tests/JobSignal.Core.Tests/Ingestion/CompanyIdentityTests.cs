@@ -63,6 +63,31 @@ public class CompanyIdentityTests
         Assert.Null(CompanyIdentity.NormalizeDomain(url));
     }
 
+    [Theory]
+    [InlineData("gmail.com")]
+    [InlineData("https://www.gmail.com")]
+    [InlineData("HOTMAIL.ES")]
+    [InlineData("https://www.linkedin.com/company/alfa-reformas")]
+    [InlineData("https://es.linkedin.com/company/trading-gamma")]
+    [InlineData("https://www.facebook.com/barmanolo")]
+    [InlineData("instagram.com/peluana")]
+    [InlineData("https://sites.google.com/view/acme")]
+    [InlineData("https://linktr.ee/acme")]
+    public void NormalizeDomain_gives_no_identity_for_a_host_many_companies_share(string website)
+    {
+        Assert.Null(CompanyIdentity.NormalizeDomain(website));
+    }
+
+    [Theory]
+    [InlineData("https://acme.wixsite.com/tienda", "acme.wixsite.com")]
+    [InlineData("acme.blogspot.com", "acme.blogspot.com")]
+    [InlineData("https://gmail-tools.com", "gmail-tools.com")]
+    [InlineData("mail.acme.es", "mail.acme.es")]
+    public void NormalizeDomain_keeps_a_site_of_its_own_on_a_shared_service(string website, string domain)
+    {
+        Assert.Equal(domain, CompanyIdentity.NormalizeDomain(website));
+    }
+
     [Fact]
     public void KeysOf_gives_the_normalized_domain_and_name_that_Resolve_decides_on()
     {

@@ -44,6 +44,22 @@ public class IdentityIngestionTests : IngestionTestBase
     }
 
     [Fact]
+    public void A_webmail_or_social_network_given_as_website_merges_no_companies()
+    {
+        var (run, _) = Ingest([
+            Posting("Panadería Pepe SL", "gmail.com"),
+            Posting("Importaciones Oriente SL", "https://www.gmail.com"),
+            Posting("Alfa Reformas SL", "https://www.linkedin.com/company/alfa-reformas"),
+            Posting("Trading Gamma SL", "https://www.linkedin.com/company/trading-gamma"),
+        ]);
+
+        AssertRun(run, RunStatus.Success, received: 4, inserted: 4);
+        var companies = Store.Companies.List();
+        Assert.Equal(["alfa reformas", "importaciones oriente", "panaderia pepe", "trading gamma"], companies.Select(c => c.NormalizedName).Order());
+        Assert.All(companies, c => Assert.Null(c.Domain));
+    }
+
+    [Fact]
     public void Legal_suffixes_spacing_and_accents_do_not_split_a_company()
     {
         var (run, _) = Ingest([
