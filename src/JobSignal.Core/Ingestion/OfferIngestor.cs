@@ -378,16 +378,25 @@ public sealed class OfferIngestor : IDisposable
         step.ExistingCompanyId = known?.CompanyId ?? resolution.CompanyId;
 
         var companyId = _companies.Apply(resolution, provider, offer.Company, seenAt);
+        var signature = text.Signature;
         if (known is { IsRepost: true })
         {
             // A repost id seen again: the vacancy is still up; its canonical offer keeps its own content.
-            _store.Offers.RegisterRepost(known.OfferId, provider, providerOfferId, seenAt);
-            _reposts.MarkSeen(known.CompanyId, known.OfferId, seenAt);
-            return Result(offer, IngestionOutcome.Updated, $"Known repost of offer {known.OfferId}: last seen updated.",
-                known.OfferId, known.CompanyId);
+            if (offer.DetailOmitted || _reposts.FindRepost(known.CompanyId, signature, seenAt) is { IsRepost: true } still
+                && still.CanonicalOfferId == known.OfferId)
+            {
+                _store.Offers.RegisterRepost(known.OfferId, provider, providerOfferId, seenAt);
+                _reposts.MarkSeen(known.CompanyId, known.OfferId, seenAt);
+                return Result(offer, IngestionOutcome.Updated, $"Known repost of offer {known.OfferId}: last seen updated.",
+                    known.OfferId, known.CompanyId);
+            }
+            // Its text is no longer that vacancy's (the ad was rewritten, or the canonical offer was): it leaves the
+            // canonical offer and is taken for what it is now, a repost of another offer or a new one.
+            _store.Offers.UnregisterRepost(known.OfferId, provider, providerOfferId);
+            work.Affected.Add(known.CompanyId);
+            known = null;
         }
 
-        var signature = text.Signature;
         if (known is not null) return Update(offer, known, text, seenAt, work);
 
         var repost = _reposts.FindRepost(companyId, signature, seenAt);

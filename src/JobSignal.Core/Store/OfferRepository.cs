@@ -160,6 +160,23 @@ public sealed class OfferRepository
             return isNew;
         });
 
+    /// <summary>
+    /// A provider id recognised as a repost of <paramref name="canonicalOfferId"/> that no longer is one (it came back
+    /// with another vacancy's text): the link is removed and the canonical offer counts one repost less.
+    /// </summary>
+    public void UnregisterRepost(long canonicalOfferId, string provider, string providerOfferId) =>
+        _store.Write(() =>
+        {
+            var removed = _store.Statement("""
+                DELETE FROM offer_reposts WHERE provider = @provider AND provider_offer_id = @providerOfferId AND offer_id = @canonicalOfferId
+                """).Set("@provider", provider).Set("@providerOfferId", providerOfferId).Set("@canonicalOfferId", canonicalOfferId)
+                .ExecuteNonQuery();
+            if (removed == 1)
+                _store.Statement("UPDATE offers SET repost_count = max(0, repost_count - 1) WHERE id = @canonicalOfferId")
+                    .Set("@canonicalOfferId", canonicalOfferId).ExecuteNonQuery();
+            return removed;
+        });
+
     /// <summary>The company's canonical offers last seen at or after <paramref name="seenSince"/>, oldest id first.</summary>
     public IReadOnlyList<RepostCandidate> ListRepostCandidates(long companyId, DateTimeOffset seenSince) =>
         _store.Statement("""

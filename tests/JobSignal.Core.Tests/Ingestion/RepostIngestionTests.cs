@@ -44,6 +44,40 @@ public class RepostIngestionTests : IngestionTestBase
     }
 
     [Fact]
+    public void A_repost_id_that_comes_back_with_another_vacancy_leaves_its_canonical_offer_and_is_stored_as_new()
+    {
+        IngestOne(Offer("1", title: "Responsable de almacén", description: Text()));
+        Clock.Now += TimeSpan.FromDays(1);
+        Assert.Equal(IngestionOutcome.Repost, IngestOne(Offer("2", title: "Responsable de almacén", description: Text()))[0].Outcome);
+        var canonical = OfferIdOf("1");
+
+        // Seen again as it was: still the same vacancy, the canonical offer keeps it.
+        Clock.Now += TimeSpan.FromDays(1);
+        var again = IngestOne(Offer("2", title: "Responsable de almacén", description: Text()))[0];
+        Assert.Equal((IngestionOutcome.Updated, canonical), (again.Outcome, again.OfferId));
+        Assert.Contains("Known repost", again.Reason);
+        Assert.Equal(1, Store.Offers.Get(canonical)!.RepostCount);
+
+        // Rewritten into another vacancy: its own offer, scored, and the canonical offer counts no repost of it any more.
+        Clock.Now += TimeSpan.FromDays(1);
+        var (run, results) = Ingest([Offer("2", title: "Tesorero internacional", description: StrongText)]);
+
+        AssertRun(run, RunStatus.Success, received: 1, inserted: 1, scored: 1);
+        Assert.Equal(IngestionOutcome.Inserted, results[0].Outcome);
+        Assert.NotEqual(canonical, results[0].OfferId);
+        Assert.True(results[0].Score > 5);
+        Assert.Equal(0, Store.Offers.Get(canonical)!.RepostCount);
+        Assert.Equal(0, Count("offer_reposts"));
+        Assert.Equal(2, Count("offers"));
+        Assert.Equal([Store.Offers.Get(canonical)!.CompanyId], run.AffectedCompanyIds);
+
+        // And it is a known offer of its own from then on.
+        Clock.Now += TimeSpan.FromDays(1);
+        var last = IngestOne(Offer("2", title: "Tesorero internacional", description: StrongText))[0];
+        Assert.Equal((IngestionOutcome.Updated, results[0].OfferId), (last.Outcome, last.OfferId));
+    }
+
+    [Fact]
     public void Same_title_and_a_description_similar_enough_is_a_repost_but_not_under_another_title()
     {
         IngestOne(Offer("1", title: "Responsable de almacén", description: Text()));
