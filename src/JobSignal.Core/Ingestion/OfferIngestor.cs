@@ -377,7 +377,10 @@ public sealed class OfferIngestor : IDisposable
             return Result(offer, IngestionOutcome.SkippedResolved, "The offer's company resolution is final.", companyId: known.CompanyId);
         step.ExistingCompanyId = known?.CompanyId ?? resolution.CompanyId;
 
-        var companyId = _companies.Apply(resolution, provider, offer.Company, seenAt);
+        // A known offer stays with its company: a new company its details now point to would be created empty.
+        var companyId = known is { IsRepost: false } && resolution.Kind == CompanyResolutionKind.New
+            ? known.CompanyId
+            : _companies.Apply(resolution, provider, offer.Company, seenAt);
         var signature = text.Signature;
         if (known is { IsRepost: true })
         {

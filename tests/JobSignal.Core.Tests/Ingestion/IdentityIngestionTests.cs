@@ -44,6 +44,19 @@ public class IdentityIngestionTests : IngestionTestBase
     }
 
     [Fact]
+    public void A_known_offer_that_comes_back_under_another_company_creates_no_empty_company()
+    {
+        Ingest([Offer("m1", company: "Mu SL")]);
+        Clock.Now += TimeSpan.FromDays(1);
+
+        var (run, results) = Ingest([Offer("m1", company: "Zeta Holding SL", website: "zeta.es")]);
+
+        AssertRun(run, RunStatus.Success, received: 1, updated: 1, scored: 0);
+        var company = Assert.Single(Store.Companies.List());
+        Assert.Equal(("mu", company.CompanyId), (company.NormalizedName, results[0].CompanyId));
+    }
+
+    [Fact]
     public void A_webmail_or_social_network_given_as_website_merges_no_companies()
     {
         var (run, _) = Ingest([
