@@ -264,7 +264,8 @@ public static class CompanyIdentity
     internal static string RemoveDiacritics(string text)
     {
         if (text.AsSpan().IndexOfAnyExceptInRange((char)0, (char)0x7F) < 0) return text;
-        var decomposed = text.Normalize(NormalizationForm.FormD);
+        // Compatibility decomposition too: a ligature ("ﬁ") or a full-width letter ("Ｆ") is the plain letter of a name.
+        var decomposed = text.Normalize(NormalizationForm.FormKD);
         var kept = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)
         {
@@ -273,9 +274,9 @@ public static class CompanyIdentity
         return kept.ToString().Normalize(NormalizationForm.FormC);
     }
 
-    // Spanish legal forms written as one word once dots are gone: S.L., SLU, S.A.U., S.L.L., S.COOP., S.L.N.E.
+    // Spanish legal forms written as one word once dots are gone: S.L., SLU, S.A.U., S.L.L., S.COOP., S.L.N.E., S.L.P.
     private static readonly HashSet<string> LegalFormCodes =
-        ["sl", "slu", "sa", "sau", "sal", "sll", "slne", "sc", "scp", "scoop", "scl"];
+        ["sl", "slu", "sa", "sau", "sal", "sll", "slne", "slp", "sc", "scp", "scoop", "scl"];
 
     // Legal forms spelled out, longest first so "sociedad limitada unipersonal" is removed whole.
     private static readonly string[][] LegalFormPhrases =

@@ -135,6 +135,8 @@ public class CompanyIdentityTests
     [InlineData("Acme, S.L., S.A.", "acme")]
     [InlineData("Acme S.L. (S.L.U.)", "acme")]
     [InlineData("Acme SL.", "acme")]
+    [InlineData("Consultores S.L.P.", "consultores")]
+    [InlineData("Consultores SLP", "consultores")]
     public void NormalizeName_removes_trailing_legal_suffixes(string name, string expected)
     {
         Assert.Equal(expected, CompanyIdentity.NormalizeName(name));
@@ -156,6 +158,8 @@ public class CompanyIdentityTests
     [InlineData("SLsolutions", "slsolutions")]
     [InlineData("Hotel Sala", "hotel sala")]
     [InlineData("Sociedad Limitada del Norte", "sociedad limitada del norte")]
+    [InlineData("ﬁnanzas SL", "finanzas")]
+    [InlineData("Ｆｕｌｌ SL", "full")]
     public void NormalizeName_folds_case_diacritics_and_punctuation(string name, string expected)
     {
         Assert.Equal(expected, CompanyIdentity.NormalizeName(name));
