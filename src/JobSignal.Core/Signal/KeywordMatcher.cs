@@ -62,6 +62,9 @@ public sealed class KeywordMatcher
         {
             var tokens = text.TokenSpan;
             if (slot >= tokens.Length) return;
+            // An alias of several words is one phrase: it never spans a break ("Join us! Market leader" is no "us
+            // market"). A '.' is no break here: "U.S. market" is one.
+            if (slot > start && HardBreakBetween(tokens[slot - 1], tokens[slot])) return;
             if (node.TryGetChild(tokens[slot].Value, text.TokenHashes[slot], out var child))
                 Step(child, start, slot + 1, usedAlternative);
             foreach (var alternative in text.AlternativesAt(slot))
@@ -191,6 +194,10 @@ public sealed class KeywordMatcher
             }
             return false;
         }
+
+        /// <summary>Whether '!', '?', ';', a line break or '¡'/'¿' stands between two tokens.</summary>
+        private bool HardBreakBetween(Token earlier, Token later) =>
+            text.Text.AsSpan(earlier.End, later.Start - earlier.End).IndexOfAny("!?;\n\r¡¿") >= 0;
 
         private static string Describe(int distance) =>
             $"{Math.Abs(distance)} token{(Math.Abs(distance) == 1 ? "" : "s")} {(distance < 0 ? "before" : "after")}";

@@ -153,6 +153,24 @@ public class KeywordMatcherTests
     }
 
     [Theory]
+    [InlineData("Join us! Market leader in logistics.")]
+    [InlineData("Trabaja con nosotros en USA; mercado laboral")]
+    [InlineData("Clientes en\nUSA y Europa")]
+    [InlineData("¿Dudas con los pagos? Internacionales o no, te ayudamos")]
+    public void Never_matches_an_alias_of_several_words_across_a_break(string text)
+    {
+        Assert.DoesNotContain(Match(text), h => h.TokenCount > 1);
+    }
+
+    [Theory]
+    [InlineData("Experiencia con el U.S. market y clientes en EE.UU.", "kw_usa_market")]
+    [InlineData("Gestión de pagos, internacionales y nacionales", "kw_international_payments")]
+    public void Matches_an_alias_of_several_words_across_dots_and_commas(string text, string id)
+    {
+        Assert.Contains(Match(text), h => h.Id == id && h.TokenCount > 1);
+    }
+
+    [Theory]
     [InlineData("import data from CSV files", "kw_export_import", "'data' 1 token after")]
     [InlineData("exportación de datos a Excel", "kw_export_import", "'datos' 2 tokens after")]
     [InlineData("lambda expressions in Java", "kw_aws", "'expressions' 1 token after")]
