@@ -35,7 +35,11 @@ public static class CatalogCompiler
             Add(term, phrase.Phrase, caseSensitive: false, phrase.Exclude);
         }
         var cues = catalog.Negation.Cues.Select(Tokenizer.Normalize).ToHashSet(StringComparer.Ordinal);
-        return new CompiledCatalog(catalog, root, terms, nodeCount, cues);
+        // Cue -> the words that follow it in each idiom ("sin" -> ["embargo"], ["duda"]).
+        var idioms = catalog.Negation.Idioms.Select(Tokenizer.NormalizedTokens).Where(words => words.Count > 1)
+            .GroupBy(words => words[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(words => words.Skip(1).ToArray()).ToArray(), StringComparer.Ordinal);
+        return new CompiledCatalog(catalog, root, terms, nodeCount, cues, idioms);
 
         void Add(CompiledTerm term, string alias, bool caseSensitive, List<ExclusionRule> rules)
         {

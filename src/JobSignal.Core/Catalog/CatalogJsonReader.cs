@@ -128,12 +128,13 @@ internal sealed class CatalogJsonReader
 
     private NegationRules ReadNegation(JsonElement element, string path)
     {
-        CheckProperties(element, path, "cues", "windowBefore", "windowAfter");
+        CheckProperties(element, path, "cues", "windowBefore", "windowAfter", "idioms");
         return new NegationRules
         {
             Cues = ReadArray(element, "cues", path, required: true, StringItem),
             WindowBefore = ReadInt(element, "windowBefore", path),
             WindowAfter = ReadInt(element, "windowAfter", path),
+            Idioms = ReadArray(element, "idioms", path, required: false, StringItem),
         };
     }
 

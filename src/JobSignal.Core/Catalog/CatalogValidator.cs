@@ -314,6 +314,12 @@ public static class CatalogValidator
         private void CheckNegation(NegationRules negation)
         {
             for (var i = 0; i < negation.Cues.Count; i++) CheckSingleToken(negation.Cues[i], $"negation.cues[{i}]");
+            for (var i = 0; i < negation.Idioms.Count; i++)
+            {
+                var words = Tokenizer.NormalizedTokens(negation.Idioms[i]);
+                if (words.Count < 2 || !_cues.ContainsKey(words[0]))
+                    Report($"negation.idioms[{i}]", $"'{negation.Idioms[i]}' must be a negation cue followed by at least one word");
+            }
             CheckWindow(negation.WindowBefore, "negation.windowBefore");
             CheckWindow(negation.WindowAfter, "negation.windowAfter");
         }

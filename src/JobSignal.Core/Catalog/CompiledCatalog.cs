@@ -109,8 +109,9 @@ internal sealed class TrieNode
 public sealed class CompiledCatalog
 {
     internal CompiledCatalog(SignalCatalog catalog, TrieNode root, IReadOnlyList<CompiledTerm> terms, int nodeCount,
-        HashSet<string> negationCues)
+        HashSet<string> negationCues, Dictionary<string, string[][]> negationIdioms)
     {
+        NegationIdioms = negationIdioms;
         Catalog = catalog;
         root.Seal();
         Root = root;
@@ -139,4 +140,6 @@ public sealed class CompiledCatalog
 
     internal TrieNode Root { get; }
     internal HashSet<string> NegationCues { get; }
+    /// <summary>Per cue, the words that make it an idiom that negates nothing when they follow it.</summary>
+    internal Dictionary<string, string[][]> NegationIdioms { get; }
 }

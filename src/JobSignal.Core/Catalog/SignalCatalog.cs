@@ -166,6 +166,11 @@ public sealed class NegationRules
     public int WindowBefore { get; set; }
     /// <summary>Tokens after the hit's last token that are looked at.</summary>
     public int WindowAfter { get; set; }
+    /// <summary>
+    /// Phrases that start with a cue and negate nothing ("sin embargo", "no obstante", "no solo"): a cue that starts
+    /// one of them is not read as a cue. Optional.
+    /// </summary>
+    public List<string> Idioms { get; set; } = [];
 
     /// <summary>"no, sin, not, without (8 before, 2 after)" (Export-Csv of a catalog).</summary>
     public override string ToString() => $"{string.Join(", ", Cues)} ({WindowBefore} before, {WindowAfter} after)";

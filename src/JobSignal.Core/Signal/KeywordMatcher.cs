@@ -120,7 +120,8 @@ public sealed class KeywordMatcher
             var negation = catalog.Negation;
             // A cue negates within its sentence ("Formación sin coste. Pagos en USD" is no "sin USD"); an exclusion's
             // context words count across sentences ("Swift. iOS y Xcode").
-            var cue = FindNear(catalog.NegationCues, start, end, negation.WindowBefore, negation.WindowAfter, withinSentence: true);
+            var cue = FindNear(catalog.NegationCues, start, end, negation.WindowBefore, negation.WindowAfter, withinSentence: true,
+                catalog.NegationIdioms);
             var exclusion = company is not null && company.Masks(tokens[start..end]) ? company.Reason : ExclusionNear(terminal, start, end);
             return new SignalHit
             {
@@ -157,7 +158,7 @@ public sealed class KeywordMatcher
 
         /// <summary>The nearest token of <paramref name="set"/> within the windows around [start, end); before wins ties.</summary>
         private (string Token, int Distance)? FindNear(HashSet<string> set, int start, int end, int before, int after,
-            bool withinSentence)
+            bool withinSentence, Dictionary<string, string[][]>? idioms = null)
         {
             if (set.Count == 0) return null;
             var tokens = text.TokenSpan;
@@ -165,11 +166,11 @@ public sealed class KeywordMatcher
             {
                 var left = start - distance;
                 if (withinSentence && left >= 0 && SentenceEndsBetween(tokens[left], tokens[left + 1])) before = 0;
-                if (distance <= before && left >= 0 && set.Contains(tokens[left].Value))
+                if (distance <= before && left >= 0 && set.Contains(tokens[left].Value) && !StartsIdiom(left, idioms))
                     return (tokens[left].Value, -distance);
                 var right = end - 1 + distance;
                 if (withinSentence && right < tokens.Length && SentenceEndsBetween(tokens[right - 1], tokens[right])) after = 0;
-                if (distance <= after && right < tokens.Length && set.Contains(tokens[right].Value))
+                if (distance <= after && right < tokens.Length && set.Contains(tokens[right].Value) && !StartsIdiom(right, idioms))
                     return (tokens[right].Value, distance);
             }
             return null;
@@ -191,6 +192,21 @@ public sealed class KeywordMatcher
                     case '.' or '!' or '?' or ';' when i + 1 < gap.Length && char.IsWhiteSpace(gap[i + 1]):
                         return true;
                 }
+            }
+            return false;
+        }
+
+        /// <summary>Whether the cue at <paramref name="slot"/> starts an idiom that negates nothing ("sin embargo").</summary>
+        private bool StartsIdiom(int slot, Dictionary<string, string[][]>? idioms)
+        {
+            var tokens = text.TokenSpan;
+            if (idioms is null || !idioms.TryGetValue(tokens[slot].Value, out var followers)) return false;
+            foreach (var words in followers)
+            {
+                if (slot + words.Length >= tokens.Length) continue;
+                var i = 0;
+                while (i < words.Length && tokens[slot + 1 + i].Value == words[i]) i++;
+                if (i == words.Length) return true;
             }
             return false;
         }

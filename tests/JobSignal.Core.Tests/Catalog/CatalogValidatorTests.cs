@@ -324,6 +324,18 @@ public class CatalogValidatorTests
     }
 
     [Fact]
+    public void Reports_negation_idioms_that_do_not_start_with_a_cue()
+    {
+        var issues = IssuesAfter(c => c["negation"] = JsonNode.Parse(
+            """{ "cues": ["no", "sin"], "windowBefore": 8, "windowAfter": 2, "idioms": ["sin embargo", "embargo", "a pesar de", "No obstante"] }"""));
+        Assert.Equal(new[]
+        {
+            "negation.idioms[1]: 'embargo' must be a negation cue followed by at least one word",
+            "negation.idioms[2]: 'a pesar de' must be a negation cue followed by at least one word",
+        }, issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
     public void Reports_bad_scoring_numbers()
     {
         var issues = IssuesAfter(c =>

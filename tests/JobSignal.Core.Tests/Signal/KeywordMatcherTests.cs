@@ -153,6 +153,28 @@ public class KeywordMatcherTests
     }
 
     [Theory]
+    [InlineData("Sin embargo, gestionarás pagos internacionales.")]
+    [InlineData("No obstante, gestionarás la tesorería y los pagos internacionales.")]
+    [InlineData("No solo gestionarás pagos internacionales, también la tesorería.")]
+    [InlineData("No dudes en aplicar si tienes experiencia con pagos internacionales.")]
+    [InlineData("Not only international payments but also treasury.")]
+    public void A_cue_that_starts_an_idiom_of_the_catalog_negates_nothing(string text)
+    {
+        var hits = Match(text);
+        Assert.NotEmpty(hits);
+        Assert.All(hits, h => Assert.False(h.Negated, $"{h.Id} negated by '{h.NegationCue}'"));
+    }
+
+    [Theory]
+    [InlineData("Sin experiencia en pagos internacionales.")]
+    [InlineData("No se requieren pagos internacionales, solo nacionales.")]
+    [InlineData("Sin embargo no hay pagos internacionales.")]
+    public void The_same_cue_outside_an_idiom_still_negates(string text)
+    {
+        Assert.Contains(Match(text), h => h.Id == "kw_international_payments" && h.Negated);
+    }
+
+    [Theory]
     [InlineData("Join us! Market leader in logistics.")]
     [InlineData("Trabaja con nosotros en USA; mercado laboral")]
     [InlineData("Clientes en\nUSA y Europa")]
