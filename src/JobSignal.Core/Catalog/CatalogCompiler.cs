@@ -63,7 +63,7 @@ public static class CatalogCompiler
             .Where(rule => rule.Aliases.Count == 0
                 || rule.Aliases.Any(a => Tokenizer.Normalize(a) == normalizedAlias))
             .Select(rule => new CompiledExclusion(rule.Near.Select(Tokenizer.Normalize).ToHashSet(StringComparer.Ordinal),
-                rule.Window))
+                rule.Window, rule.WithinSentence))
             .ToArray();
     }
 }

@@ -80,11 +80,20 @@ internal sealed class CatalogJsonReader
     {
         var rule = new ExclusionRule();
         if (!IsObject(element, path)) return rule;
-        CheckProperties(element, path, "near", "window", "aliases");
+        CheckProperties(element, path, "near", "window", "aliases", "withinSentence");
         rule.Near = ReadArray(element, "near", path, required: true, StringItem);
         rule.Window = ReadInt(element, "window", path);
         rule.Aliases = ReadArray(element, "aliases", path, required: false, StringItem);
+        rule.WithinSentence = ReadOptionalBool(element, "withinSentence", path);
         return rule;
+    }
+
+    private bool ReadOptionalBool(JsonElement parent, string name, string parentPath)
+    {
+        if (!TryGetMember(parent, name, parentPath, required: false, out var element, out var path)) return false;
+        if (element.ValueKind is JsonValueKind.True or JsonValueKind.False) return element.GetBoolean();
+        Report(path, $"expected true or false, got {Describe(element)}");
+        return false;
     }
 
     private ScoringProfile ReadScoring(JsonElement element, string path)

@@ -38,8 +38,8 @@ public sealed class CompiledTerm
     public int Order { get; }
 }
 
-/// <summary>A compiled exclusion: any of <see cref="Near"/> within <see cref="Window"/> tokens vetoes the hit.</summary>
-internal sealed record CompiledExclusion(HashSet<string> Near, int Window);
+/// <summary>A compiled exclusion: any of <see cref="Near"/> within <see cref="Window"/> tokens (of the hit's sentence, if <see cref="WithinSentence"/>) vetoes the hit.</summary>
+internal sealed record CompiledExclusion(HashSet<string> Near, int Window, bool WithinSentence);
 
 /// <summary>What a trie node ending an alias yields: the term, the alias, and the checks that alias carries.</summary>
 internal sealed record TrieTerminal(CompiledTerm Term, string Alias, string[]? ExactTokens, CompiledExclusion[] Exclusions);

@@ -91,6 +91,11 @@ public sealed class ExclusionRule
     public int Window { get; set; }
     /// <summary>The aliases the rule applies to; empty means every alias of the keyword.</summary>
     public List<string> Aliases { get; set; } = [];
+    /// <summary>
+    /// Only context words in the hit's own sentence veto it (a heading such as "Datos del puesto" after "Exportación."
+    /// is no data export). False by default: "Swift. iOS y Xcode" is the language across a full stop.
+    /// </summary>
+    public bool WithinSentence { get; set; }
 }
 
 /// <summary>Every number of SPEC 5.3, so that tuning never needs a rebuild.</summary>

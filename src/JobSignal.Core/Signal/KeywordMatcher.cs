@@ -119,7 +119,7 @@ public sealed class KeywordMatcher
             var length = tokens[end - 1].End - offset;
             var negation = catalog.Negation;
             // A cue negates within its sentence ("Formación sin coste. Pagos en USD" is no "sin USD"); an exclusion's
-            // context words count across sentences ("Swift. iOS y Xcode").
+            // context words count across sentences ("Swift. iOS y Xcode") unless its rule says otherwise.
             var cue = FindNear(catalog.NegationCues, start, end, negation.WindowBefore, negation.WindowAfter, withinSentence: true,
                 catalog.NegationIdioms);
             var exclusion = company is not null && company.Masks(tokens[start..end]) ? company.Reason : ExclusionNear(terminal, start, end);
@@ -150,7 +150,7 @@ public sealed class KeywordMatcher
         {
             foreach (var rule in terminal.Exclusions)
             {
-                if (FindNear(rule.Near, start, end, rule.Window, rule.Window, withinSentence: false) is { } near)
+                if (FindNear(rule.Near, start, end, rule.Window, rule.Window, rule.WithinSentence) is { } near)
                     return $"'{near.Token}' {Describe(near.Distance)}";
             }
             return null;

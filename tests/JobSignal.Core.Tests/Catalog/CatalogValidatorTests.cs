@@ -324,6 +324,13 @@ public class CatalogValidatorTests
     }
 
     [Fact]
+    public void Reports_a_within_sentence_flag_that_is_not_true_or_false()
+    {
+        var issues = IssuesAfter(c => Keyword(c, 8)["exclude"] = JsonNode.Parse("""[{ "near": ["ios"], "window": 5, "withinSentence": "yes" }]"""));
+        Assert.Equal(["keywords[8].exclude[0].withinSentence: expected true or false, got a string"], issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
     public void Reports_negation_idioms_that_do_not_start_with_a_cue()
     {
         var issues = IssuesAfter(c => c["negation"] = JsonNode.Parse(

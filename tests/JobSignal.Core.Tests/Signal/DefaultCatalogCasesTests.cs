@@ -63,6 +63,7 @@ public class DefaultCatalogCasesTests
     [InlineData("Analista", "Experiencia en comercio internacional y aduanas", "kw_international_trade")]
     [InlineData("Contable", "Pagos a proveedores en EUR y USD", "phrase_eur")]
     [InlineData("Node.js Developer", "Integración de pagos con Stripe para la exportación a Francia", "kw_export_import")]
+    [InlineData("Comercial", "Responsable de exportación. Datos del puesto: jornada completa en Valencia", "kw_export_import")]
     public void Counts(string title, string description, string keyword) =>
         Assert.Contains(keyword, Counted(title, description));
 }
