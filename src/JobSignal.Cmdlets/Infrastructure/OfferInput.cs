@@ -50,6 +50,12 @@ internal static class OfferInput
             ? items.Cast<object?>().Where(item => item is not null).Select(item => PSObject.AsPSObject(item!))
             : [input];
 
+    /// <summary>
+    /// The object a pipeline value wraps; a PSCustomObject (ConvertFrom-Json) keeps its properties on the wrapper, so
+    /// only real objects are unwrapped.
+    /// </summary>
+    internal static object? Unwrap(object? value) => value is PSObject { BaseObject: not PSCustomObject } wrapped ? wrapped.BaseObject : value;
+
     public static OfferReading Read(PSObject input)
     {
         if (input.BaseObject is Offer offer) return new OfferReading(offer, null, HasText: true);
@@ -186,8 +192,7 @@ internal static class OfferInput
         private void Set(Slot slot, object? value)
         {
             _present[(int)slot] = true;
-            // A PSCustomObject (ConvertFrom-Json) keeps its properties on the wrapper: only unwrap real objects.
-            _values[(int)slot] = value is PSObject { BaseObject: not PSCustomObject } wrapped ? wrapped.BaseObject : value;
+            _values[(int)slot] = Unwrap(value);
         }
 
         public bool Has(Slot slot) => _present[(int)slot];
@@ -209,7 +214,7 @@ internal static class OfferInput
                 // Get-Content gives a file's lines, and a JSON array of paragraphs comes out of ConvertFrom-Json, as an
                 // array: one text, a line each (Convert.ToString would give "System.Object[]").
                 IList lines => string.Join("\n", lines.Cast<object?>()
-                    .Select(line => Text(line is PSObject { BaseObject: not PSCustomObject } wrapped ? wrapped.BaseObject : line))
+                    .Select(line => Text(Unwrap(line)))
                     .Where(line => line is not null)),
                 _ => Convert.ToString(value, CultureInfo.InvariantCulture),
             };

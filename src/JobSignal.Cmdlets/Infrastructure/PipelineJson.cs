@@ -31,7 +31,7 @@ internal static class PipelineJson
 
     private static void Write(Utf8JsonWriter json, object? value, int depth)
     {
-        if (value is PSObject { BaseObject: not PSCustomObject } wrapped) value = wrapped.BaseObject;
+        value = OfferInput.Unwrap(value);
         if (depth > MaxDepth)
         {
             json.WriteNullValue();

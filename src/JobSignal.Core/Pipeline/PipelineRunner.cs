@@ -64,21 +64,21 @@ public sealed class PipelineRunner
             foreach (var query in _config.Queries)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                // Listed before its state is recorded: a store failing then still shows what the query did.
-                var result = RunQuery(query, summary.Queries.Add, cancellationToken);
+                var result = RunQuery(query, summary, cancellationToken);
                 affected.UnionWith(result.AffectedCompanyIds);
                 KeepLock();
                 StepCompleted?.Invoke($"query {query.Key}: {result.Status}");
             }
 
             summary.Stages.Add(RunStage(AggregateStage, ct => _stages.Aggregate(affected, ct), cancellationToken));
+            const string sheetOff = "disabled in the configuration (Sheet.Enabled = $false)";
             summary.Stages.Add(_config.SyncSheet
                 ? RunStage(SyncStage, _stages.SyncSheet, cancellationToken)
-                : StageResult.Skipped(SyncStage, "disabled in the configuration (Sheet.Enabled = $false)"));
+                : StageResult.Skipped(SyncStage, sheetOff));
             // A Sheet switched off is not read either: an admin turning off a Sheet being migrated does not expect it
             // to go on changing resolutions.
             summary.Stages.Add(!_config.SyncSheet
-                ? StageResult.Skipped(FeedbackStage, "disabled in the configuration (Sheet.Enabled = $false)")
+                ? StageResult.Skipped(FeedbackStage, sheetOff)
                 : _config.ImportFeedback
                     ? RunStage(FeedbackStage, _stages.ImportFeedback, cancellationToken)
                     : StageResult.Skipped(FeedbackStage, "disabled in the configuration (Feedback.Enabled = $false)"));
@@ -111,7 +111,9 @@ public sealed class PipelineRunner
         }
     }
 
-    private QueryResult RunQuery(PipelineQuery query, Action<QueryResult> ran, CancellationToken cancellationToken)
+    /// <summary>Runs one query, lists it in <paramref name="summary"/> and records its state, in that order: a store
+    /// failing while the state is recorded still leaves what the query did in the summary.</summary>
+    private QueryResult RunQuery(PipelineQuery query, PipelineSummary summary, CancellationToken cancellationToken)
     {
         // The next incremental window starts where this run started: what InfoJobs published while it ran is in it.
         var startedAt = _clock.GetUtcNow();
@@ -127,7 +129,7 @@ public sealed class PipelineRunner
             result = new QueryResult(query.Key, StageStatus.Failed, since, null, 0, [], Describe(ex));
         }
 
-        ran(result);
+        summary.Queries.Add(result);
         if (result.Status == StageStatus.Failed)
             _store.QueryStates.RecordFailure(query.Key, result.RunId, result.Error ?? "failed", startedAt);
         else
