@@ -3,7 +3,8 @@
     Builds the module's help: MAML for every cmdlet from module/help/<Verb-Noun>.md, and about_*.help.txt topics.
 .DESCRIPTION
     Runs in its own pwsh (build.ps1 starts it) because it imports the freshly built module to read each cmdlet's
-    metadata: syntax, parameter types, positions, pipeline binding and aliases come from the cmdlet itself, so the
+    metadata: syntax, parameter types, positions, pipeline binding, aliases, default values (a fresh instance's) and
+    -WhatIf/-Confirm come from the cmdlet itself, so the
     markdown holds only prose and cannot drift from the code. A cmdlet without a markdown file, or a parameter
     without a description, fails the build.
 
@@ -23,6 +24,12 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 
 $commonParameters = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+# -WhatIf and -Confirm are listed with a cmdlet's own parameters wherever it supports them (Get-Help shows them in the
+# syntax and answers -Parameter WhatIf); a cmdlet's markdown may describe them, otherwise these words are used.
+$shouldProcessParameters = [ordered]@{
+    WhatIf  = 'Shows what would happen if the cmdlet runs, without running it: nothing is written.'
+    Confirm = 'Prompts you for confirmation before each change the cmdlet makes.'
+}
 
 # Splits a markdown file into its level-2 sections, each holding its raw lines.
 function Split-MarkdownSection {
@@ -75,8 +82,25 @@ function Get-PipelineInputText {
     if ($kinds) { "True ($($kinds -join ', '))" } else { 'False' }
 }
 
+# What a parameter is when it is not given, read from a fresh instance of the cmdlet: "None" where that is nothing
+# (null, or the zero of a value type, which the parameter's text explains where it means something), False for a switch.
+function Get-DefaultValueText {
+    param($Command, $Parameter)
+    if ($Parameter.ParameterType -eq [switch]) { return 'False' }
+    $property = $Command.ImplementingType.GetProperty($Parameter.Name)
+    if ($null -eq $property) { return 'None' }
+    $value = $property.GetValue([Activator]::CreateInstance($Command.ImplementingType))
+    if ($null -eq $value) { return 'None' }
+    if ($value.GetType().IsValueType -and $value -eq [Activator]::CreateInstance($value.GetType())) { return 'None' }
+    # Delays read as the -RetryDelay parameters accept them (250ms, 1.5s).
+    if ($value -is [timespan]) { return '{0}ms' -f $value.TotalMilliseconds.ToString([cultureinfo]::InvariantCulture) }
+    $text = if ($value -is [System.Collections.IEnumerable] -and $value -isnot [string]) { @($value) -join ', ' }
+            else { [System.Convert]::ToString($value, [cultureinfo]::InvariantCulture) }
+    if ($text) { $text } else { 'None' }
+}
+
 function Add-ParameterElement {
-    param([System.Xml.XmlElement] $Parent, $Parameter, [string] $SetName, [string[]] $Description)
+    param([System.Xml.XmlElement] $Parent, $Command, $Parameter, [string] $SetName, [string[]] $Description)
     $sets = @($Parameter.ParameterSets.GetEnumerator() | Where-Object { $SetName -eq '' -or $_.Key -eq $SetName -or $_.Key -eq '__AllParameterSets' } | ForEach-Object Value)
     $required = [bool]($sets | Where-Object IsMandatory)
     $position = @($sets | Where-Object { $_.Position -ge 0 } | ForEach-Object Position) | Select-Object -First 1
@@ -100,7 +124,7 @@ function Add-ParameterElement {
     }
     $type = New-Element $element 'dev' 'type'
     New-Element $type 'maml' 'name' $valueType.FullName | Out-Null
-    New-Element $element 'dev' 'defaultValue' 'None' | Out-Null
+    New-Element $element 'dev' 'defaultValue' (Get-DefaultValueText $Command $Parameter) | Out-Null
 }
 
 function Add-TypeSection {
@@ -152,6 +176,11 @@ foreach ($command in $module.ExportedCmdlets.Values | Sort-Object Name) {
     foreach ($p in $ownParameters) {
         if (-not $descriptions.ContainsKey($p.Name) -or -not $descriptions[$p.Name]) { $problems.Add("$($command.Name): parameter -$($p.Name) has no description") }
     }
+    $shouldProcess = @($command.Parameters.Values | Where-Object { $_.Name -in $shouldProcessParameters.Keys })
+    foreach ($p in $shouldProcess) {
+        if (-not $descriptions[$p.Name]) { $descriptions[$p.Name] = @($shouldProcessParameters[$p.Name]) }
+    }
+    $ownParameters += $shouldProcess
     foreach ($documented in $descriptions.Keys) {
         if ($documented -notin $ownParameters.Name) { $problems.Add("$($command.Name): help documents -$documented, which the cmdlet does not have") }
     }
@@ -160,12 +189,12 @@ foreach ($command in $module.ExportedCmdlets.Values | Sort-Object Name) {
     foreach ($set in $command.ParameterSets) {
         $item = New-Element $syntax 'command' 'syntaxItem'
         New-Element $item 'maml' 'name' $command.Name | Out-Null
-        foreach ($p in $set.Parameters | Where-Object { $_.Name -notin $commonParameters }) {
-            Add-ParameterElement $item $command.Parameters[$p.Name] $set.Name $descriptions[$p.Name]
+        foreach ($p in $set.Parameters | Where-Object { $_.Name -in $ownParameters.Name }) {
+            Add-ParameterElement $item $command $command.Parameters[$p.Name] $set.Name $descriptions[$p.Name]
         }
     }
     $parametersElement = New-Element $cmd 'command' 'parameters'
-    foreach ($p in $ownParameters) { Add-ParameterElement $parametersElement $p '' $descriptions[$p.Name] }
+    foreach ($p in $ownParameters) { Add-ParameterElement $parametersElement $command $p '' $descriptions[$p.Name] }
 
     Add-TypeSection (New-Element $cmd 'command' 'inputTypes') 'inputType' $sections['INPUTS']
     Add-TypeSection (New-Element $cmd 'command' 'returnValues') 'returnValue' $sections['OUTPUTS']

@@ -42,9 +42,46 @@ Describe 'Help for <_>' -ForEach $cmdletNames {
         }
     }
 
+    It 'lists -WhatIf and -Confirm in its syntax and parameters exactly when the cmdlet supports them' {
+        $supported = @('WhatIf', 'Confirm' | Where-Object { $command.Parameters.ContainsKey($_) })
+        foreach ($name in 'WhatIf', 'Confirm') {
+            $inSyntax = @($help.Syntax.SyntaxItem | ForEach-Object { $_.Parameter.Name }) -contains $name
+            $described = $help.Parameters.Parameter | Where-Object Name -EQ $name
+            $inSyntax | Should -Be ($name -in $supported) -Because "-$name in the syntax"
+            [bool] $described | Should -Be ($name -in $supported) -Because "-$name in the parameters"
+            if ($described) { ($described.Description.Text -join ' ') | Should -Not -BeNullOrEmpty }
+        }
+    }
+
+    It 'gives each parameter the default value a fresh cmdlet has' {
+        $instance = [Activator]::CreateInstance($command.ImplementingType)
+        foreach ($p in $help.Parameters.Parameter | Where-Object Name -NotIn 'WhatIf', 'Confirm') {
+            $value = $command.ImplementingType.GetProperty($p.Name).GetValue($instance)
+            if ($value -is [System.Management.Automation.SwitchParameter]) { $p.DefaultValue | Should -Be 'False'; continue }
+            if ($null -eq $value -or ($value -is [string] -and $value -eq '') -or ($value -is [array] -and $value.Count -eq 0) -or
+                ($value.GetType().IsValueType -and $value -eq [Activator]::CreateInstance($value.GetType()))) {
+                $p.DefaultValue | Should -Be 'None' -Because "-$($p.Name) has no default"
+                continue
+            }
+            $p.DefaultValue | Should -Not -Be 'None' -Because "-$($p.Name) defaults to $value"
+            if ($value -is [timespan]) { $p.DefaultValue | Should -Be "$($value.TotalMilliseconds)ms" }
+            elseif ($value -isnot [array]) { $p.DefaultValue | Should -Be ([System.Convert]::ToString($value, [cultureinfo]::InvariantCulture)) }
+        }
+    }
+
     It 'names its inputs and outputs' {
         $help.InputTypes | Should -Not -BeNullOrEmpty
         $help.ReturnValues | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Default values in the help' {
+    It 'shows the defaults a user relies on' {
+        (Get-Help Sync-CompanySheet -Parameter SheetName).DefaultValue | Should -Be 'Companies'
+        (Get-Help Invoke-OfferIngestion -Parameter ChunkSize).DefaultValue | Should -Be '200'
+        (Get-Help Update-CompanyAggregation -Parameter RetryDelay).DefaultValue | Should -Be '100ms'
+        (Get-Help Update-OfferScore -Parameter WhatIf).DefaultValue | Should -Be 'False'
+        (Get-Help Get-SignalCompany -Parameter Top).DefaultValue | Should -Be 'None'
     }
 }
 
