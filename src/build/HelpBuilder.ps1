@@ -4,9 +4,8 @@
 .DESCRIPTION
     Runs in its own pwsh (build.ps1 starts it) because it imports the freshly built module to read each cmdlet's
     metadata: syntax, parameter types, positions, pipeline binding, aliases, default values (a fresh instance's) and
-    -WhatIf/-Confirm come from the cmdlet itself, so the
-    markdown holds only prose and cannot drift from the code. A cmdlet without a markdown file, or a parameter
-    without a description, fails the build.
+    -WhatIf/-Confirm come from the cmdlet itself, so the markdown holds only prose and cannot drift from the code. A
+    cmdlet without a markdown file, or a parameter without a description, fails the build.
 
     Markdown shape (one file per cmdlet):
         # Verb-Noun / ## SYNOPSIS / ## DESCRIPTION / ## EXAMPLES (### Example N: title, a ```powershell fence,
