@@ -282,7 +282,6 @@ public sealed class AggregationRunner
         offer.LastSeenAt, offer.RepostCount, Terms(offer));
 
     // The match's stored evidence; a match stored before the store kept it (schema 2) has it only in its explanation.
-    private static IReadOnlyList<string> Terms(OfferSignal offer) =>
-        offer.EvidenceTerms
-        ?? (offer.ExplanationJson is { } json ? EvidenceTerms.Of(SignalScoreJson.Deserialize(json)).Select(t => t.Term).ToArray() : []);
+    private static IReadOnlyList<EvidenceTerm> Terms(OfferSignal offer) =>
+        offer.EvidenceTerms ?? (offer.ExplanationJson is { } json ? EvidenceTerms.Of(SignalScoreJson.Deserialize(json)) : []);
 }

@@ -1,4 +1,5 @@
 using JobSignal.Core.Domain;
+using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Aggregation;
 
@@ -12,7 +13,8 @@ namespace JobSignal.Core.Aggregation;
 /// <param name="FirstSeenAt">When ingestion first stored the offer.</param>
 /// <param name="LastSeenAt">When ingestion last saw the offer or one of its reposts.</param>
 /// <param name="RepostCount">How many times the vacancy was published again under a new id.</param>
-/// <param name="EvidenceTerms">The matched terms (not negated) that make the offer's score, e.g. "USD", "AWS".</param>
+/// <param name="EvidenceTerms">The matched terms (not negated) that make the offer's score, with the points each brought
+/// (e.g. USD 4, AWS 1).</param>
 public sealed record CompanyOffer(
     long OfferId,
     string? Url,
@@ -23,7 +25,7 @@ public sealed record CompanyOffer(
     DateTimeOffset FirstSeenAt,
     DateTimeOffset LastSeenAt,
     int RepostCount,
-    IReadOnlyList<string> EvidenceTerms)
+    IReadOnlyList<EvidenceTerm> EvidenceTerms)
 {
     /// <summary>
     /// The date that makes one offer "more recent" than another: published, else provider-updated, else last seen.
@@ -64,7 +66,7 @@ public sealed record CategoryMaxScore(string Category, int MaxScore);
 /// <param name="FirstSeenAt">Earliest first-seen of the offers; null without offers.</param>
 /// <param name="LastSeenAt">Latest last-seen of the offers; null without offers.</param>
 /// <param name="RecentOfferCount">Canonical offers last seen within the recent window.</param>
-/// <param name="EvidenceTerms">The terms carried by most offers (see <see cref="CompanyAggregator.Aggregate"/>).</param>
+/// <param name="EvidenceTerms">The terms that brought the company's offers most points (see <see cref="CompanyAggregator.Aggregate"/>).</param>
 public sealed record CompanyMetrics(
     int? MaxScore,
     int OfferCount,
@@ -99,9 +101,10 @@ public static class CompanyAggregator
 
     /// <summary>
     /// Aggregates a company's canonical offers. Unscored offers count as offers (activity, unique, seen dates,
-    /// recent, evidence) but never as scores. Evidence terms are ranked by how many offers carry them (a term
-    /// counts once per offer, case-insensitively), ties by where they first appear when offers are read best first
-    /// (score, then recency, then id) and terms in each offer's own order; the first spelling met is kept.
+    /// recent, evidence) but never as scores. Evidence terms are ranked by the points they brought across the offers
+    /// (<see cref="EvidenceTerms.Summarize"/>: once per offer, case-insensitively), so an FX term found in a few offers
+    /// leads a tech proxy found in many; ties go to the term more offers carry, then to where it first appears when
+    /// offers are read best first (score, then recency, then id); the first spelling met is kept.
     /// </summary>
     public static CompanyMetrics Aggregate(IReadOnlyCollection<CompanyOffer> offers, DateTimeOffset now,
         AggregationOptions? options = null)
@@ -171,30 +174,8 @@ public static class CompanyAggregator
         return byRecency != 0 ? byRecency : b.OfferId.CompareTo(a.OfferId);
     }
 
-    private static IReadOnlyList<string> TopEvidenceTerms(CompanyOffer[] ranked, int count)
-    {
-        if (count <= 0) return [];
-        // Terms keyed case-insensitively; the first spelling met (best offer first) is the one shown.
-        var terms = new Dictionary<string, (string Text, int Offers, int FirstSeen)>(StringComparer.OrdinalIgnoreCase);
-        var inThisOffer = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var offer in ranked)
-        {
-            inThisOffer.Clear();
-            foreach (var raw in offer.EvidenceTerms)
-            {
-                var term = raw?.Trim();
-                if (string.IsNullOrEmpty(term) || !inThisOffer.Add(term)) continue;
-                terms[term] = terms.TryGetValue(term, out var seen)
-                    ? seen with { Offers = seen.Offers + 1 }
-                    : (term, 1, terms.Count);
-            }
-        }
-        return terms.Values
-            .OrderByDescending(term => term.Offers).ThenBy(term => term.FirstSeen)
-            .Take(count)
-            .Select(term => term.Text)
-            .ToArray();
-    }
+    private static IReadOnlyList<string> TopEvidenceTerms(CompanyOffer[] ranked, int count) =>
+        count <= 0 ? [] : EvidenceTerms.Summarize(ranked.Select(offer => offer.EvidenceTerms)).Take(count).Select(t => t.Term).ToArray();
 
     private static DateTimeOffset Min(DateTimeOffset? current, DateTimeOffset candidate) =>
         current is { } value && value <= candidate ? value : candidate;

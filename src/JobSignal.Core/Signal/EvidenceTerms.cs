@@ -24,15 +24,36 @@ public static class EvidenceTerms
         return Distinct(candidates.OrderByDescending(t => t.Points)).ToList();
     }
 
-    /// <summary>Across many scores (a company's offers): points added up per term, most first, ties by name.</summary>
-    public static IReadOnlyList<EvidenceTerm> Summarize(IEnumerable<SignalScore> scores)
+    /// <summary>
+    /// Across many offers' terms (a company's): points added up per term, a term counting once per offer (its best
+    /// points there) and case-insensitively, most points first; ties go to the term more offers carry, then to the one
+    /// met first (offers in the order given, terms in each offer's order), whose spelling is kept. Blank terms are
+    /// ignored.
+    /// </summary>
+    public static IReadOnlyList<EvidenceTerm> Summarize(IEnumerable<IEnumerable<EvidenceTerm>> termsPerOffer)
     {
-        ArgumentNullException.ThrowIfNull(scores);
-        return scores.SelectMany(Of)
-            .GroupBy(t => t.Term, StringComparer.OrdinalIgnoreCase)
-            .Select(g => new EvidenceTerm(g.First().Term, g.Sum(t => t.Points)))
-            .OrderByDescending(t => t.Points)
-            .ThenBy(t => t.Term, StringComparer.OrdinalIgnoreCase)
+        ArgumentNullException.ThrowIfNull(termsPerOffer);
+        var totals = new Dictionary<string, (string Text, decimal Points, int Offers, int FirstSeen)>(StringComparer.OrdinalIgnoreCase);
+        var inThisOffer = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
+        foreach (var offerTerms in termsPerOffer)
+        {
+            inThisOffer.Clear();
+            foreach (var term in offerTerms)
+            {
+                var text = term.Term?.Trim();
+                if (string.IsNullOrEmpty(text)) continue;
+                inThisOffer[text] = inThisOffer.TryGetValue(text, out var best) ? Math.Max(best, term.Points) : term.Points;
+                if (!totals.ContainsKey(text)) totals[text] = (text, 0m, 0, totals.Count);
+            }
+            foreach (var (text, points) in inThisOffer)
+            {
+                var total = totals[text];
+                totals[text] = total with { Points = total.Points + points, Offers = total.Offers + 1 };
+            }
+        }
+        return totals.Values
+            .OrderByDescending(t => t.Points).ThenByDescending(t => t.Offers).ThenBy(t => t.FirstSeen)
+            .Select(t => new EvidenceTerm(t.Text, t.Points))
             .ToList();
     }
 

@@ -38,27 +38,12 @@ internal static class MatchEvidence
     }
 
     /// <summary>Reads what <see cref="ToJson"/> wrote; other text throws <see cref="JobSignalException"/> (SignalExplanationInvalid).</summary>
-    public static IReadOnlyList<EvidenceTerm> FromJson(string json)
-    {
-        var terms = new List<string>();
-        var points = new List<decimal>();
-        Read(Encoding.UTF8.GetBytes(json), terms, points);
-        return terms.Select((term, i) => new EvidenceTerm(term, points[i])).ToList();
-    }
+    public static IReadOnlyList<EvidenceTerm> FromJson(string json) => FromUtf8(Encoding.UTF8.GetBytes(json));
 
-    /// <summary>
-    /// Only the terms, in order, from the column's UTF-8 text: what aggregation needs, without decoding the points or
-    /// making a string of the whole text. Refuses what <see cref="FromJson"/> refuses.
-    /// </summary>
-    public static string[] Terms(ReadOnlySpan<byte> utf8)
+    /// <summary>The terms, in order, from the column's UTF-8 text (what aggregation reads, without a string of the whole text).</summary>
+    public static IReadOnlyList<EvidenceTerm> FromUtf8(ReadOnlySpan<byte> utf8)
     {
-        var terms = new List<string>();
-        Read(utf8, terms, null);
-        return terms.ToArray();
-    }
-
-    private static void Read(ReadOnlySpan<byte> utf8, List<string> terms, List<decimal>? points)
-    {
+        var terms = new List<EvidenceTerm>();
         try
         {
             var reader = new Utf8JsonReader(utf8);
@@ -67,8 +52,7 @@ internal static class MatchEvidence
             {
                 if (reader.TokenType != JsonTokenType.StartObject) throw Unexpected(reader);
                 string? term = null;
-                var hasPoints = false;
-                var termPoints = 0m;
+                decimal? points = null;
                 while (Next(ref reader) == JsonTokenType.PropertyName)
                 {
                     if (reader.ValueTextEquals(TermName.EncodedUtf8Bytes))
@@ -77,10 +61,7 @@ internal static class MatchEvidence
                     }
                     else if (reader.ValueTextEquals(PointsName.EncodedUtf8Bytes))
                     {
-                        Expect(ref reader, JsonTokenType.Number);
-                        hasPoints = true;
-                        // Aggregation reads only the terms: the number is checked for its kind, not decoded.
-                        if (points is not null) termPoints = reader.GetDecimal();
+                        points = Expect(ref reader, JsonTokenType.Number).GetDecimal();
                     }
                     else
                     {
@@ -89,10 +70,10 @@ internal static class MatchEvidence
                 }
                 if (reader.TokenType != JsonTokenType.EndObject) throw Unexpected(reader);
                 if (term is null) throw new JsonException("An evidence term has no \"term\".");
-                if (!hasPoints) throw new JsonException($"The evidence term '{term}' has no \"points\".");
-                terms.Add(term);
-                points?.Add(termPoints);
+                if (points is null) throw new JsonException($"The evidence term '{term}' has no \"points\".");
+                terms.Add(new EvidenceTerm(term, points.Value));
             }
+            return terms;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {

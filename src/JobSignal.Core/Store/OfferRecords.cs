@@ -1,3 +1,5 @@
+using JobSignal.Core.Signal;
+
 namespace JobSignal.Core.Store;
 
 /// <summary>
@@ -46,7 +48,7 @@ public sealed record OfferSignal
     public int? Score { get; init; }
     public string? TopCategory { get; init; }
     /// <summary>The match's evidence terms, most points first; null when the offer has no match or its match predates them (schema 2).</summary>
-    public IReadOnlyList<string>? EvidenceTerms { get; init; }
+    public IReadOnlyList<EvidenceTerm>? EvidenceTerms { get; init; }
     /// <summary>Only read when the match has no <see cref="EvidenceTerms"/>: they are then derived from it.</summary>
     public string? ExplanationJson { get; init; }
 }

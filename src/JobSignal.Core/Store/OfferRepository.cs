@@ -210,7 +210,7 @@ public sealed class OfferRepository
                 RepostCount = reader.GetInt32(7),
                 Score = matched ? reader.GetInt32(8) : null,
                 TopCategory = matched && !reader.IsDBNull(9) ? reader.GetString(9) : null,
-                EvidenceTerms = hasEvidence ? MatchEvidence.Terms(reader.GetFieldValue<byte[]>(10)) : null,
+                EvidenceTerms = hasEvidence ? MatchEvidence.FromUtf8(reader.GetFieldValue<byte[]>(10)) : null,
                 ExplanationJson = matched && !hasEvidence ? reader.GetString(11) : null,
             });
         }

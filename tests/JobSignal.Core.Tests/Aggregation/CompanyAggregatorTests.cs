@@ -1,4 +1,5 @@
 using JobSignal.Core.Aggregation;
+using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Tests.Aggregation;
 
@@ -12,6 +13,10 @@ public class CompanyAggregatorTests
         DateTimeOffset? published = null, DateTimeOffset? updated = null,
         DateTimeOffset? firstSeen = null, DateTimeOffset? lastSeen = null,
         int reposts = 0, params string[] evidence) =>
+        Offer(id, score, category, published, updated, firstSeen, lastSeen, reposts, evidence.Select(term => new EvidenceTerm(term, 1m)).ToArray());
+
+    private static CompanyOffer Offer(long id, int? score, string? category, DateTimeOffset? published, DateTimeOffset? updated,
+        DateTimeOffset? firstSeen, DateTimeOffset? lastSeen, int reposts, EvidenceTerm[] evidence) =>
         new(id, $"https://www.infojobs.net/of-{id}", score, category, published, updated,
             firstSeen ?? DaysAgo(40), lastSeen ?? DaysAgo(10), reposts, evidence);
 
@@ -213,7 +218,7 @@ public class CompanyAggregatorTests
     }
 
     [Fact]
-    public void Evidence_terms_ranked_by_offers_carrying_them()
+    public void Evidence_terms_of_equal_points_ranked_by_offers_carrying_them()
     {
         var metrics = CompanyAggregator.Aggregate(
         [
@@ -228,6 +233,23 @@ public class CompanyAggregatorTests
         // reading offers best first: Stripe (offer 3) before HubSpot and SWIFT (offer 5).
         Assert.Equal(["AWS", "USD", "pagos internacionales", "Stripe"], metrics.EvidenceTerms);
         Assert.Equal("AWS, USD, pagos internacionales, Stripe", metrics.EvidenceText);
+    }
+
+    [Fact]
+    public void Evidence_terms_ranked_by_the_points_they_brought_so_fx_terms_lead_a_proxy_found_more_often()
+    {
+        EvidenceTerm[] Terms(params (string Term, decimal Points)[] terms) => terms.Select(t => new EvidenceTerm(t.Term, t.Points)).ToArray();
+        var metrics = CompanyAggregator.Aggregate(
+        [
+            Offer(1, 9, "fx", null, null, null, null, 0, Terms(("International Payments", 4m), ("AWS", 1m))),
+            Offer(2, 6, "fx", null, null, null, null, 0, Terms(("Divisa", 4m), ("AWS", 1m))),
+            Offer(3, 2, "tech", null, null, null, null, 0, Terms(("AWS", 1m), ("SaaS", 1m))),
+            Offer(4, 2, "tech", null, null, null, null, 0, Terms(("SaaS", 1m))),
+        ], Now);
+
+        // AWS is in three offers but brought 3 points in all; each FX term brought 4 in one offer and ranks first
+        // (the better offer's term first on the tie of points and offers). Counted by offers, AWS and SaaS would lead.
+        Assert.Equal(["International Payments", "Divisa", "AWS", "SaaS"], metrics.EvidenceTerms);
     }
 
     [Fact]

@@ -33,10 +33,24 @@ public class EvidenceTermsTests
     public void Summarizes_many_scores_by_total_points()
     {
         var scores = new[] { Score(null, "USD y AWS"), Score(null, "USD"), Score(null, "tesorería y AWS") };
-        var terms = EvidenceTerms.Summarize(scores);
+        var terms = EvidenceTerms.Summarize(scores.Select(EvidenceTerms.Of));
         Assert.Equal(new[] { "USD", "Treasury", "AWS" }, terms.Select(t => t.Term));
         Assert.Equal(new[] { 8.0m, 2.5m, 2.0m }, terms.Select(t => t.Points));
         Assert.Equal("USD, Treasury", EvidenceTerms.Join(terms, max: 2));
+    }
+
+    [Fact]
+    public void Summarizing_counts_a_term_once_per_offer_at_its_best_and_breaks_ties_by_offers_then_first_seen()
+    {
+        EvidenceTerm T(string term, decimal points) => new(term, points);
+        var terms = EvidenceTerms.Summarize(
+        [
+            [T("Beta", 2m), T("usd", 1m), T("USD", 3m), T(" ", 9m)],   // USD counts once here, at 3
+            [T("Alpha", 1m), T("Gamma", 1m)],
+            [T("Alpha", 1m), T("USD", 1m)],
+        ]);
+        // USD 4 (2 offers); Beta 2 (1 offer) and Alpha 2 (2 offers): Alpha first; Gamma 1 last. First spelling kept.
+        Assert.Equal([T("usd", 4m), T("Alpha", 2m), T("Beta", 2m), T("Gamma", 1m)], terms);
     }
 
     [Fact]

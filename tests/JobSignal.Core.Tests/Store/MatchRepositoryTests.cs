@@ -46,9 +46,10 @@ public class MatchRepositoryTests : StoreTestBase
         Assert.Empty(MatchEvidence.FromJson("[]"));
         // Properties in any order, unknown ones skipped: what a later layout may add does not break this reader.
         Assert.Equal([new EvidenceTerm("AWS", 0.5m)], MatchEvidence.FromJson("""[{"points":0.5,"extra":{"a":[1]},"term":"AWS"}]"""));
-        // Aggregation reads only the terms, straight from the column's UTF-8.
-        var json = MatchEvidence.ToJson([new EvidenceTerm("Divisa €", 4m), new EvidenceTerm("\"SWIFT\"", 1m)]);
-        Assert.Equal(["Divisa €", "\"SWIFT\""], MatchEvidence.Terms(System.Text.Encoding.UTF8.GetBytes(json)));
+        // Aggregation reads the terms and their points straight from the column's UTF-8.
+        var json = MatchEvidence.ToJson([new EvidenceTerm("Divisa €", 4m), new EvidenceTerm("\"SWIFT\"", 1.25m)]);
+        Assert.Equal([new EvidenceTerm("Divisa €", 4m), new EvidenceTerm("\"SWIFT\"", 1.25m)],
+            MatchEvidence.FromUtf8(System.Text.Encoding.UTF8.GetBytes(json)));
     }
 
     [Theory]
@@ -62,8 +63,8 @@ public class MatchRepositoryTests : StoreTestBase
     {
         var ex = Assert.Throws<JobSignalException>(() => MatchEvidence.FromJson(json));
         Assert.Equal((SignalScoreJson.InvalidErrorId, FailureKind.InvalidData), (ex.ErrorId, ex.Kind));
-        var termsOnly = Assert.Throws<JobSignalException>(() => MatchEvidence.Terms(System.Text.Encoding.UTF8.GetBytes(json)));
-        Assert.Equal(SignalScoreJson.InvalidErrorId, termsOnly.ErrorId);
+        var fromUtf8 = Assert.Throws<JobSignalException>(() => MatchEvidence.FromUtf8(System.Text.Encoding.UTF8.GetBytes(json)));
+        Assert.Equal(SignalScoreJson.InvalidErrorId, fromUtf8.ErrorId);
     }
 
     [Fact]
