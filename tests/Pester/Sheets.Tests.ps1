@@ -353,6 +353,38 @@ Describe 'Import-CompanySheetFeedback' {
         Get-StoredResolution $rebuilt.DatabasePath $otherA | Should -Be 'PENDING'
     }
 
+    It 'ends with FeedbackImportFailed naming the store when the store refuses the write, and applies nothing' {
+        $tab['C2'] = 'REJECTED'
+        $tab['L2'] = 'FP'
+        Invoke-TestSql $db "CREATE TRIGGER refuse BEFORE INSERT ON feedback_events WHEN NEW.kind = 'model_feedback' BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END" | Out-Null
+
+        $failure = { Import-CompanySheetFeedback @sheet } | Should -Throw -PassThru
+
+        $failure.FullyQualifiedErrorId | Should -BeLike 'FeedbackImportFailed,*'
+        $failure.CategoryInfo.Category | Should -Be 'WriteError'
+        $failure.TargetObject | Should -Be $db
+        $failure.Exception.Message | Should -Match 'refused by a test trigger'
+        $failure.Exception.Message | Should -Match 'Nothing was applied: the 1 resolution changes and 1 feedback events stay in the Sheet'
+        $failure.ErrorDetails.RecommendedAction | Should -Match 'Import-CompanySheetFeedback again'
+        Get-StoredResolution $db $a | Should -Be 'PENDING'
+        Invoke-TestSql $db 'SELECT count(*) FROM feedback_events' | Should -Be 0
+    }
+
+    It 'ends the sync and the import with StoreDamaged naming the store when its file is damaged, writing nothing' {
+        $tab['C2'] = 'REJECTED'
+        Set-DamagedTable $db 'companies'
+        $google.ClearRequests()
+
+        foreach ($command in 'Sync-CompanySheet', 'Import-CompanySheetFeedback') {
+            $failure = { & $command @sheet } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'StoreDamaged,*'
+            $failure.TargetObject | Should -Be $db
+            $failure.Exception.Message | Should -Match 'Nothing was changed'
+            $failure.ErrorDetails.RecommendedAction | Should -Match 'backup'
+        }
+        $google.Requests | Where-Object { $_.Method -eq 'POST' -and $_.Call -ne 'Token' } | Should -BeNullOrEmpty
+    }
+
     It 'stops with SheetsTabNotFound when the tab does not exist' {
         Get-StopErrorId { Import-CompanySheetFeedback @sheet -SheetName 'Nope' -ErrorAction Stop } | Should -BeLike 'SheetsTabNotFound,*'
     }

@@ -44,9 +44,9 @@ public sealed class SyncCompanySheetCommand : SheetsCmdlet
         }
         var spreadsheetId = ResolveSpreadsheetId();
         var options = ResolveSyncOptions();
-        var companies = LoadCompanies(fromPipeline);
+        var companies = ReadStore(() => LoadCompanies(fromPipeline));
         // The tab's rows are checked against every company of the store, not only the ones piped in.
-        var storeNames = StoreCompanyNames.Of(Store);
+        var storeNames = ReadStore(() => StoreCompanyNames.Of(Store));
         using var client = CreateClient();
         var target = $"tab '{options.SheetName}' of spreadsheet {spreadsheetId}";
         var apply = ShouldProcess($"Writing {companies.Count} companies to {target}.",

@@ -80,10 +80,17 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     /// Runs a query cmdlet's reading of the store. A file SQLite finds damaged midway (StoreDamaged), or a store another
     /// process keeps locked (StoreBusy), ends the cmdlet with what to do about it, instead of SQLite's own exception.
     /// </summary>
-    protected void ReadStore(Action read)
+    protected void ReadStore(Action read) => ReadStore<object?>(() => { read(); return null; });
+
+    /// <inheritdoc cref="ReadStore(Action)"/>
+    protected T ReadStore<T>(Func<T> read)
     {
-        try { read(); }
-        catch (Exception ex) when (_store?.FailureOf(ex, reading: true) is { } failure) { ThrowFailure(failure); }
+        try { return read(); }
+        catch (Exception ex) when (_store?.FailureOf(ex, reading: true) is { } failure)
+        {
+            ThrowFailure(failure);
+            throw; // not reached: ThrowFailure always throws
+        }
     }
 
     /// <summary>
