@@ -408,6 +408,8 @@ public sealed class FakeGoogleServer : LoopbackServer
     private static JsonNode? Render(object? raw, string render) => raw switch
     {
         null => null,
+        FakeSheetTab.Formatted f when render == "FORMATTED_VALUE" => JsonValue.Create(f.Shown),
+        FakeSheetTab.Formatted f => Render(f.Value, render),
         FakeSheetTab.Formula f when render == "FORMULA" => JsonValue.Create(f.Text),
         FakeSheetTab.Formula f => JsonValue.Create(HyperlinkLabel(f.Text) ?? f.Text),
         double d when render == "FORMATTED_VALUE" => JsonValue.Create(d.ToString(CultureInfo.InvariantCulture)),

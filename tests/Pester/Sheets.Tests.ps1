@@ -353,6 +353,17 @@ Describe 'Import-CompanySheetFeedback' {
         Get-StoredResolution $rebuilt.DatabasePath $otherA | Should -Be 'PENDING'
     }
 
+    It 'stores the notes as the rep sees them, not the numbers Google parsed them into' {
+        # What Google keeps when a rep types into an es-ES Sheet: a date and a percentage become numbers.
+        $tab['L2'] = 'FN'; $tab.SetFormatted('M2', 45820, '12/06/2025')
+        $tab['L3'] = 'FP'; $tab.SetFormatted('M3', 0.5, '50%')
+
+        $null = Import-CompanySheetFeedback @sheet
+
+        $events = @(Get-SignalFeedback -DatabasePath $db -Kind ModelFeedback | Sort-Object SourceRow)
+        $events | ForEach-Object { "$($_.CompanyId) $($_.Value) $($_.Notes)" } | Should -Be @("$a FN 12/06/2025", "$b FP 50%")
+    }
+
     It 'ends with FeedbackImportFailed naming the store when the store refuses the write, and applies nothing' {
         $tab['C2'] = 'REJECTED'
         $tab['L2'] = 'FP'

@@ -41,6 +41,12 @@ public sealed record SheetSyncResult
 /// </summary>
 public sealed class SheetSync
 {
+    /// <summary>The tab's rows kept moving (deleted, inserted, sorted) while a command read or wrote them by position.</summary>
+    public const string ChangedErrorId = "SheetsChangedDuringSync";
+
+    /// <summary>How many times a read (or a plan) is done again after rows moved under it, before giving up.</summary>
+    internal const int MaxRereads = 2;
+
     private readonly SheetsClient _client;
     private readonly string _spreadsheetId;
     private readonly SheetSyncOptions _options;
@@ -168,6 +174,16 @@ public sealed class SheetSync
             if (company.CompanyId is { } id) names.TryAdd(id.Trim(), company.Name);
         return new StoreCompanyNames(names);
     }
+
+    /// <summary>
+    /// The tab's rows moved under a command more often than it reads again: <paramref name="tried"/> says what it did,
+    /// <paramref name="outcome"/> what became of the work.
+    /// </summary>
+    internal static JobSignalException ChangedMeanwhile(string spreadsheetId, string sheetName, string tried, string outcome) =>
+        new(ChangedErrorId, FailureKind.ResourceUnavailable,
+            $"The rows of tab '{sheetName}' of spreadsheet {spreadsheetId} kept moving (deleted, inserted or sorted) while they were "
+            + $"{tried}, so {outcome}: cells addressed by row number would have met other companies' rows.",
+            spreadsheetId, "Run the command again once nobody is deleting, inserting or sorting rows of the tab.");
 
     private SheetProperties? FindTab(Spreadsheet spreadsheet) => FindTab(spreadsheet, _options.SheetName);
 

@@ -29,8 +29,13 @@ public enum SheetValueRender
 {
     /// <summary>Formulas as their text, numbers and dates unformatted (serial numbers): what the sync compares.</summary>
     Formula,
-    /// <summary>Computed values, unformatted: what a rep sees, without number formats.</summary>
+    /// <summary>Computed values, unformatted (numbers as numbers, dates as serial numbers): for ids and dropdown values.</summary>
     UnformattedValue,
+    /// <summary>
+    /// Each cell's text as the rep sees it, number formats applied (a date typed in the cell as typed, 50% as "50%"):
+    /// for free text, which must not come back as the number Google parsed it into.
+    /// </summary>
+    FormattedValue,
 }
 
 /// <summary>How Sheets reads values the client writes.</summary>
@@ -119,7 +124,12 @@ public sealed class SheetsClient : IDisposable
     {
         var query = string.Concat(ranges.Select(r => "ranges=" + Escape(r) + "&"))
                     + "majorDimension=ROWS&dateTimeRenderOption=SERIAL_NUMBER&valueRenderOption="
-                    + (render == SheetValueRender.Formula ? "FORMULA" : "UNFORMATTED_VALUE");
+                    + render switch
+                    {
+                        SheetValueRender.Formula => "FORMULA",
+                        SheetValueRender.FormattedValue => "FORMATTED_VALUE",
+                        _ => "UNFORMATTED_VALUE",
+                    };
         var answer = await SendAsync<BatchGetValuesMessage>(SheetsCallKind.ValuesBatchGet, spreadsheetId, HttpMethod.Get,
             $"v4/spreadsheets/{Escape(spreadsheetId)}/values:batchGet?{query}", null, true, cancellationToken)
             .ConfigureAwait(false);
