@@ -194,6 +194,33 @@ Describe 'Sync-CompanySheet' {
         $denied.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape($account.ClientEmail) + ' as Editor')
     }
 
+    It 'plans again when a rep deletes a row right after the read, so that no cell lands on another company''s row' {
+        $mid = Add-TestCompany $db 'Mid Pagos S.A.' 6
+        $null = Sync-CompanySheet @sheet
+        $tab = $spreadsheet.Tab('Companies')
+        @($tab.ColumnValues('A')) | Should -Be @("$top", "$mid", "$low")
+        $tab['B4'] = 'typed over by a rep'      # the next sync rewrites Low's name on row 4
+        Add-Type -ReferencedAssemblies $env:JOBSIGNAL_TEST_FAKES -TypeDefinition @'
+using JobSignal.TestFakes;
+public static class RepDeletesARowMeanwhile {
+    public static void After(FakeGoogleServer server, FakeSheetTab tab, int row) {
+        var done = false;
+        server.Answered += r => { if (!done && r.Call == FakeGoogleCall.ValuesBatchGet && r.Status == 200) { done = true; tab.DeleteRow(row); } };
+    }
+}
+'@
+        [RepDeletesARowMeanwhile]::After($google, $tab, 2)    # Top's row, right after the sync read the tab
+
+        $output = Sync-CompanySheet @sheet -Verbose 4>&1
+        $result = $output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+
+        ($output.Message -match 'Rows moved') | Should -Be "Rows moved since the tab was read: row 4 no longer holds company '$low'. Planning again from a fresh read."
+        $result.Errors | Should -BeNullOrEmpty
+        ($result.Updated, $result.Appended) | Should -Be @(1, 1)
+        2..4 | ForEach-Object { "$($tab["A$_"]) $($tab["B$_"])" } | Should -Be @("$mid Mid Pagos S.A.", "$low Low S.A.", "$top Top FX S.L.")
+        $tab.LastDataRow | Should -Be 4
+    }
+
     It 'says a folder given as the key file is a folder' {
         $failure = { Sync-CompanySheet @sheet -CredentialPath $root } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -BeLike 'SheetsCredentialNotFound,*'

@@ -90,20 +90,10 @@ public sealed class SheetSync
         var createTab = tab is null;
         // Ranges name the tab as Google spells it, whatever the case the user typed.
         var sheetName = tab?.Title ?? _options.SheetName;
-        var state = createTab ? SheetState.Empty : await ReadTabAsync(sheetName, ct).ConfigureAwait(false);
-        _log(createTab ? $"Tab '{sheetName}' does not exist yet." : $"Tab '{sheetName}': read {state.Rows.Count} rows.");
+        var storeNames = store ?? NamesOf(companyList);
+        var plan = await ReadAndPlanAsync(sheetName, createTab, companyList, storeNames, ct).ConfigureAwait(false);
 
-        var plan = SheetSyncPlanner.Plan(state, companyList, _options with { SheetName = sheetName });
-        if (plan.HeaderMismatch is { } mismatch)
-            throw new JobSignalException("SheetsHeaderMismatch", FailureKind.InvalidData, mismatch, sheetName,
-                "Fix the header row (or use another -SheetName / -HeaderLanguage); the sync never rewrites an existing header.");
-        // Before any write (-WhatIf too): rows keyed by another store's ids would get other companies' names under the reps' columns.
-        SheetStoreCheck.EnsureSameStore(_spreadsheetId, sheetName, KeyedRows(state), store ?? NamesOf(companyList));
-        warnings.AddRange(plan.Warnings);
-        _log($"Plan: {plan.AppendCount} to append, {plan.UpdateCount} to update ({plan.UpdatedCellCount} cells), "
-             + $"{plan.Unchanged} unchanged, {plan.Skipped.Count} skipped; {plan.WriteRequestCount} write requests.");
-
-        int appended = 0, updated = 0, updatedCells = 0, failed = 0;
+        int appended = 0, updated = 0, updatedCells = 0, failed = 0, updatedByEarlierPlans = 0;
         if (write)
         {
             if (createTab)
@@ -130,11 +120,27 @@ public sealed class SheetSync
                 _log("Wrote the header row.");
             }
 
-            (updated, updatedCells, failed) = await UpdateAsync(plan, errors, ct).ConfigureAwait(false);
+            // Updates address rows by number: when rows moved since the read, plan again from a fresh read, a few times.
+            for (var plans = 1; ; plans++)
+            {
+                var update = await UpdateAsync(plan, errors, ct).ConfigureAwait(false);
+                (updated, updatedCells, failed) = (updated + update.Rows, updatedCells + update.Cells, failed + update.Failed);
+                if (update.Moved.Count == 0) break;
+                var moved = $"row {update.Moved[0].RowNumber} no longer holds company '{update.Moved[0].CompanyId}'"
+                            + (update.Moved.Count > 1 ? $" ({update.Moved.Count} rows moved)" : "");
+                if (plans > MaxRereads)
+                    throw ChangedMeanwhile(_spreadsheetId, sheetName, $"planned and checked {plans} times ({moved})",
+                        $"{plan.UpdateCount - update.Rows} changed rows were not updated and "
+                        + $"{plan.AppendCount} companies not appended; no row was written at a position that had moved");
+                _log($"Rows moved since the tab was read: {moved}. Planning again from a fresh read.");
+                updatedByEarlierPlans = updated;
+                plan = await ReadAndPlanAsync(sheetName, createTab: false, companyList, storeNames, ct).ConfigureAwait(false);
+            }
             var (done, notDone) = await AppendAsync(plan, errors, ct).ConfigureAwait(false);
             appended = done;
             failed += notDone;
         }
+        warnings.AddRange(plan.Warnings);
 
         return new SheetSyncResult
         {
@@ -146,7 +152,8 @@ public sealed class SheetSync
             Appended = write ? appended : plan.AppendCount,
             Updated = write ? updated : plan.UpdateCount,
             UpdatedCells = write ? updatedCells : plan.UpdatedCellCount,
-            Unchanged = plan.Unchanged,
+            // Rows an earlier plan updated are unchanged for the last one.
+            Unchanged = Math.Max(0, plan.Unchanged - updatedByEarlierPlans),
             Skipped = plan.Skipped.Count,
             Failed = failed,
             Requests = stats.Requests - requestsBefore,
@@ -156,6 +163,26 @@ public sealed class SheetSync
             Errors = errors,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>
+    /// Reads the tab (a tab still to be created is empty) and plans the sync; refuses a header of another layout and,
+    /// before any write (-WhatIf too), a tab whose rows were written from another store: rows keyed by another store's
+    /// ids would get other companies' names under the reps' columns.
+    /// </summary>
+    private async Task<SheetSyncPlan> ReadAndPlanAsync(string sheetName, bool createTab, IReadOnlyCollection<SheetCompany> companies,
+        StoreCompanyNames storeNames, CancellationToken ct)
+    {
+        var state = createTab ? SheetState.Empty : await ReadTabAsync(sheetName, ct).ConfigureAwait(false);
+        _log(createTab ? $"Tab '{sheetName}' does not exist yet." : $"Tab '{sheetName}': read {state.Rows.Count} rows.");
+        var plan = SheetSyncPlanner.Plan(state, companies, _options with { SheetName = sheetName });
+        if (plan.HeaderMismatch is { } mismatch)
+            throw new JobSignalException("SheetsHeaderMismatch", FailureKind.InvalidData, mismatch, sheetName,
+                "Fix the header row (or use another -SheetName / -HeaderLanguage); the sync never rewrites an existing header.");
+        SheetStoreCheck.EnsureSameStore(_spreadsheetId, sheetName, KeyedRows(state), storeNames);
+        _log($"Plan: {plan.AppendCount} to append, {plan.UpdateCount} to update ({plan.UpdatedCellCount} cells), "
+             + $"{plan.Unchanged} unchanged, {plan.Skipped.Count} skipped; {plan.WriteRequestCount} write requests.");
+        return plan;
     }
 
     /// <summary>The rows below the header with their id and name, as the tab holds them.</summary>
@@ -286,8 +313,16 @@ public sealed class SheetSync
         return requests;
     }
 
-    /// <summary>Update batches in order; after a failed one (already retried by the client) the rest are not sent.</summary>
-    private async Task<(int Rows, int Cells, int Failed)> UpdateAsync(SheetSyncPlan plan, List<string> errors, CancellationToken ct)
+    /// <summary>What the update batches did: rows and cells written, rows not written (a failure), rows found moved.</summary>
+    private sealed record UpdateOutcome(int Rows, int Cells, int Failed, IReadOnlyList<PlannedRowUpdate> Moved);
+
+    /// <summary>
+    /// Update batches in order. Their ranges address rows by number, so before each attempt (the first and every retry
+    /// after a back-off, which may last minutes) the key column is read again: when a row of the batch no longer holds
+    /// its company, nothing more is written and the moved rows are returned, to be planned again. After a batch failed
+    /// for a passing reason (retries spent) the rest are not sent.
+    /// </summary>
+    private async Task<UpdateOutcome> UpdateAsync(SheetSyncPlan plan, List<string> errors, CancellationToken ct)
     {
         int rows = 0, cells = 0;
         for (var i = 0; i < plan.UpdateBatches.Count; i++)
@@ -295,20 +330,47 @@ public sealed class SheetSync
             var batch = plan.UpdateBatches[i];
             try
             {
-                await _client.BatchUpdateValuesAsync(_spreadsheetId, batch.SelectMany(r => r.Ranges).ToList(),
-                    SheetValueInput.UserEntered, ct).ConfigureAwait(false);
+                await EnsureRowsInPlaceAsync(plan.SheetName, batch, ct).ConfigureAwait(false);
+                await WriteReconciledAsync(
+                    () => _client.BatchUpdateValuesAsync(_spreadsheetId, batch.SelectMany(r => r.Ranges).ToList(),
+                        SheetValueInput.UserEntered, ct, retryTransient: false),
+                    async () =>
+                    {
+                        await EnsureRowsInPlaceAsync(plan.SheetName, batch, ct).ConfigureAwait(false);
+                        return false;
+                    }, ct).ConfigureAwait(false);
+            }
+            catch (RowsMovedException ex)
+            {
+                return new UpdateOutcome(rows, cells, 0, ex.Rows);
             }
             catch (SheetsApiException ex) when (!ex.RefusesEveryCall)
             {
                 var notUpdated = plan.UpdateBatches.Skip(i).Sum(b => b.Count);
                 errors.Add($"{notUpdated} changed rows were not updated: {ex.Message}");
-                return (rows, cells, notUpdated);
+                return new UpdateOutcome(rows, cells, notUpdated, []);
             }
             rows += batch.Count;
             cells += batch.Sum(r => r.Columns.Count);
             _log($"Updated {batch.Count} rows (request {i + 1} of {plan.UpdateBatches.Count}).");
         }
-        return (rows, cells, 0);
+        return new UpdateOutcome(rows, cells, 0, []);
+    }
+
+    /// <summary>Reads the key and name columns again; throws <see cref="RowsMovedException"/> when a row of the batch moved.</summary>
+    private async Task EnsureRowsInPlaceAsync(string sheetName, IReadOnlyList<PlannedRowUpdate> batch, CancellationToken ct)
+    {
+        var layout = _options.Layout;
+        var range = A1Notation.Columns(sheetName, layout[SheetColumnKey.CompanyId].Index, layout[SheetColumnKey.Name].Index);
+        var keys = (await _client.BatchGetValuesAsync(_spreadsheetId, [range], SheetValueRender.Formula, ct).ConfigureAwait(false))[0];
+        var moved = SheetSyncPlanner.MovedRows(batch, keys, layout);
+        if (moved.Count > 0) throw new RowsMovedException(moved);
+    }
+
+    /// <summary>Rows of an update batch that moved since the plan's read: the batch must not be written.</summary>
+    private sealed class RowsMovedException(IReadOnlyList<PlannedRowUpdate> rows) : Exception("Rows moved since the tab was read.")
+    {
+        public IReadOnlyList<PlannedRowUpdate> Rows { get; } = rows;
     }
 
     /// <summary>

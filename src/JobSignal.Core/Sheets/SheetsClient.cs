@@ -140,13 +140,17 @@ public sealed class SheetsClient : IDisposable
             .Select(row => (IReadOnlyList<object?>)(row ?? []).Select(Normalize).ToArray()).ToArray())).ToArray();
     }
 
-    /// <summary>values.batchUpdate: writes every range in one request; retried on transient failures (idempotent).</summary>
+    /// <summary>
+    /// values.batchUpdate: writes every range in one request; retried on transient failures (idempotent) unless
+    /// <paramref name="retryTransient"/> is false: a caller whose ranges must be checked before each attempt retries itself.
+    /// </summary>
     public Task<BatchUpdateValuesResponse> BatchUpdateValuesAsync(string spreadsheetId, IReadOnlyList<SheetValueRange> data,
-        SheetValueInput input = SheetValueInput.UserEntered, CancellationToken cancellationToken = default) =>
+        SheetValueInput input = SheetValueInput.UserEntered, CancellationToken cancellationToken = default,
+        bool retryTransient = true) =>
         SendAsync<BatchUpdateValuesResponse>(SheetsCallKind.ValuesBatchUpdate, spreadsheetId, HttpMethod.Post,
             $"v4/spreadsheets/{Escape(spreadsheetId)}/values:batchUpdate",
             new BatchUpdateValuesMessage { ValueInputOption = InputOption(input), Data = data.Select(Message).ToList() },
-            true, cancellationToken);
+            retryTransient, cancellationToken);
 
     /// <summary>
     /// values.append with insertDataOption INSERT_ROWS after the table found in <paramref name="range"/>.
