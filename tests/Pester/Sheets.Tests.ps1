@@ -98,6 +98,16 @@ Describe 'Sync-CompanySheet' {
         $errs[0].TargetObject | Should -Be 424242
     }
 
+    It 'syncs the companies of an ingestion run piped in (its AffectedCompanyIds)' {
+        $result = Get-InfojobsOffer -Path (Get-RepoPath 'module/samples/infojobs-sample.jsonl') | Invoke-OfferIngestion -DatabasePath $db |
+            Sync-CompanySheet @sheet
+
+        $run = Get-IngestionRun -DatabasePath $db -Last 1
+        $run.AffectedCompanyIds.Count | Should -BeGreaterThan 2
+        $result.Appended | Should -Be $run.AffectedCompanyIds.Count
+        @($spreadsheet.Tab('Companies').ColumnValues('A') | Sort-Object { [long] $_ }) | Should -Be @($run.AffectedCompanyIds | Sort-Object | ForEach-Object { "$_" })
+    }
+
     It 'syncs nothing when the pipeline brings no companies' {
         $result = @() | Sync-CompanySheet @sheet
         $result | Should -BeNullOrEmpty
@@ -287,6 +297,20 @@ Describe 'Import-CompanySheetFeedback' {
         $again = Import-CompanySheetFeedback @sheet
         $again.ResolutionsChanged + $again.FeedbackAdded | Should -Be 0
         $again.Unchanged | Should -Be 2
+    }
+
+    It 'pipes its result to Get-SignalFeedback: what the reps said about the companies whose resolution changed' {
+        $tab['C2'] = 'REJECTED'
+        $tab['L2'] = 'FP'
+        $tab['M2'] = 'Domestic only'
+        $tab['L3'] = 'OK'            # Beta: feedback, but no resolution change
+
+        $events = @(Import-CompanySheetFeedback @sheet | Get-SignalFeedback -DatabasePath $db)
+
+        $events | ForEach-Object { "$($_.CompanyId) $($_.Kind) $($_.Value) $($_.Notes)" } |
+            Should -Be @("$a resolution REJECTED ", "$a model_feedback FP Domestic only")
+        # An import that changed no resolution pipes an empty list: no events, no error.
+        @(Import-CompanySheetFeedback @sheet | Get-SignalFeedback -DatabasePath $db -ErrorAction Stop) | Should -BeNullOrEmpty
     }
 
     It 'pipes an import that changed no resolution to Update-CompanyAggregation as a clean no-op' {

@@ -17,8 +17,12 @@ public sealed class SyncCompanySheetCommand : SheetsCmdlet
     private readonly List<long> _companyIds = [];
     private readonly HashSet<long> _seen = [];
 
-    /// <summary>Companies to sync (e.g. piped from Update-CompanyAggregation); all companies when not given.</summary>
+    /// <summary>
+    /// Companies to sync (e.g. piped from Update-CompanyAggregation, or the AffectedCompanyIds of a piped ingestion run);
+    /// all companies when not given.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("AffectedCompanyIds")]
     public long[]? CompanyId { get; set; }
 
     /// <summary>The catalog whose category names label the top category column.</summary>
