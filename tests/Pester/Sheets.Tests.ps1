@@ -340,6 +340,35 @@ Describe 'Import-CompanySheetFeedback' {
         Test-Path $elsewhere.DatabasePath | Should -BeFalse
     }
 
+    It 'names the store the user gave, not its private dry-run copy, in -WhatIf messages and errors' {
+        $tab['C2'] = 'REJECTED'
+        # A mistyped -DatabasePath: -WhatIf works on an empty private copy, and refuses the Sheet.
+        $typo = Join-Path (Split-Path $db) 'jobsingal.db'
+        foreach ($command in 'Sync-CompanySheet', 'Import-CompanySheetFeedback') {
+            $failure = { & $command @sheet -DatabasePath $typo -WhatIf } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'SheetsStoreMismatch,*'
+            $failure.Exception.Message | Should -BeLike "Tab 'Companies' of spreadsheet $sheetId was not written from the store $typo`: *"
+        }
+        Test-Path $typo | Should -BeFalse
+
+        # A store with a write-ahead log beside it (another connection has it open) is read through a copy too.
+        $connection = (Get-PrivateType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$db;Pooling=False")
+        $transcript = Join-Path (New-TestDirectory) 'whatif.txt'
+        try {
+            $connection.Open()
+            $command = $connection.CreateCommand()
+            $command.CommandText = 'PRAGMA wal_autocheckpoint = 0; CREATE TABLE other_tool (x); INSERT INTO other_tool VALUES (1);'
+            $null = $command.ExecuteNonQuery()
+            Test-Path "$db-wal" | Should -BeTrue
+            $null = Start-Transcript -Path $transcript
+            $plan = Import-CompanySheetFeedback @sheet -WhatIf
+            $null = Stop-Transcript
+        }
+        finally { $connection.Dispose() }
+        $plan.ResolutionsChanged | Should -Be 1
+        (Get-Content $transcript) -match '^What if:' | Should -Be "What if: Applying 1 resolution changes and 0 feedback events to store $db."
+    }
+
     It 'warns about unknown values and unknown companies, naming their rows' {
         $tab['C2'] = 'MAYBE'
         $tab.SetRow(5, [object[]]@('999999', 'Ghost', 'REJECTED'))

@@ -30,7 +30,7 @@ public sealed class ImportCompanySheetFeedbackCommand : SheetsCmdlet
             });
             WriteVerbose($"{plan.RowsRead} rows read: {plan.ResolutionChanges.Count} resolution changes, "
                          + $"{plan.FeedbackEvents.Count} feedback events, {plan.Unchanged} unchanged.");
-            var target = $"store {Store.Path}";
+            var target = $"store {Store.DisplayPath}";
             var description = $"{plan.ResolutionChanges.Count} resolution changes and {plan.FeedbackEvents.Count} feedback events";
             var apply = ShouldProcess($"Applying {description} to {target}.", $"Apply {description} to {target}?",
                 "Import-CompanySheetFeedback", out var reason);

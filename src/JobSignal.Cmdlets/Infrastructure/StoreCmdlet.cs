@@ -150,13 +150,13 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     /// <summary>A non-terminating error for an id given by the user that names no company of the store.</summary>
     protected void WriteCompanyNotFound(long companyId) =>
         WriteFailure(new JobSignalException(CompanyNotFoundErrorId, FailureKind.ObjectNotFound,
-            $"There is no company {companyId} in the store '{Store.Path}'.", companyId,
+            $"There is no company {companyId} in the store '{Store.DisplayPath}'.", companyId,
             "Find companies with Get-SignalCompany, and check -DatabasePath."));
 
     /// <summary>A non-terminating error for an id given by the user that names no offer of the store.</summary>
     protected void WriteOfferNotFound(long offerId) =>
         WriteFailure(new JobSignalException(OfferNotFoundErrorId, FailureKind.ObjectNotFound,
-            $"There is no offer {offerId} in the store '{Store.Path}'.", offerId,
+            $"There is no offer {offerId} in the store '{Store.DisplayPath}'.", offerId,
             "Find offers with Get-SignalOffer -CompanyId or -MinScore, and check -DatabasePath."));
 
     protected override void ReleaseResources()

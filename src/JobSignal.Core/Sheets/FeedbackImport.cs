@@ -91,7 +91,7 @@ public sealed class FeedbackImport
             return new JobSignalException(failure.ErrorId, failure.Kind, $"{failure.Message} {nothing}", failure.Target,
                 failure.RecommendedAction, ex);
         return new JobSignalException(FailedErrorId, FailureKind.WriteError,
-            $"The store '{_store.Path}' refused the feedback import ({ex.Message.TrimEnd('.')}). {nothing}", _store.Path,
+            $"The store '{_store.DisplayPath}' refused the feedback import ({ex.Message.TrimEnd('.')}). {nothing}", _store.DisplayPath,
             "Check the store (free disk space, permissions, triggers or tools that changed its tables), then run "
             + "Import-CompanySheetFeedback again: it applies whatever still differs.", ex);
     }
