@@ -231,6 +231,22 @@ public static class RepDeletesARowMeanwhile {
         $tab.LastDataRow | Should -Be 4
     }
 
+    It 'gives every error about the Sheet the spreadsheet id as target: rows not written, a failed read, a foreign header, a missing tab' {
+        $null = Sync-CompanySheet @sheet
+        $tab = $spreadsheet.Tab('Companies')
+        $tab['B2'] = 'typed over by a rep'
+        $google.FailNext([JobSignal.TestFakes.FakeGoogleCall]::ValuesBatchUpdate, 500, 6, 0)   # the attempt and its 5 retries; Retry-After: 0, no real waits
+        $null = Sync-CompanySheet @sheet -ErrorVariable writeFailed -ErrorAction SilentlyContinue
+        $google.FailNext([JobSignal.TestFakes.FakeGoogleCall]::ValuesBatchGet, 500, 6, 0)
+        $readFailed = { Sync-CompanySheet @sheet } | Should -Throw -PassThru
+        $tab['A1'] = 'Id'
+        $header = { Sync-CompanySheet @sheet } | Should -Throw -PassThru
+        $noTab = { Import-CompanySheetFeedback @sheet -SheetName 'Nope' } | Should -Throw -PassThru
+
+        @($writeFailed; $readFailed; $header; $noTab) | ForEach-Object { "$($_.FullyQualifiedErrorId.Split(',')[0]) $($_.TargetObject)" } |
+            Should -Be @("SheetsWriteFailed $sheetId", "SheetsReadFailed $sheetId", "SheetsHeaderMismatch $sheetId", "SheetsTabNotFound $sheetId")
+    }
+
     It 'says a folder given as the key file is a folder' {
         $failure = { Sync-CompanySheet @sheet -CredentialPath $root } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -BeLike 'SheetsCredentialNotFound,*'

@@ -36,7 +36,7 @@ public sealed class ImportCompanySheetFeedbackCommand : SheetsCmdlet
                 "Import-CompanySheetFeedback", out var reason);
             if (!apply && reason != ShouldProcessReason.WhatIf) return;
             var result = apply ? import.Apply(plan, CancellationToken) : import.Preview(plan);
-            ReportProblems(result.Warnings, [], "SheetsFeedbackIgnored", options.SheetName);
+            ReportProblems(result.Warnings, [], "SheetsFeedbackIgnored", spreadsheetId);
             WriteTyped(result);
         }
         catch (JobSignalException ex)

@@ -64,7 +64,7 @@ public sealed class SyncCompanySheetCommand : SheetsCmdlet
                 var work = new SheetSync(client, spreadsheetId, options, log);
                 return apply ? work.SyncAsync(companies, ct, storeNames) : work.PreviewAsync(companies, ct, storeNames);
             });
-            ReportProblems(result.Warnings, result.Errors, "SheetsWriteFailed", target);
+            ReportProblems(result.Warnings, result.Errors, "SheetsWriteFailed", spreadsheetId);
             WriteTyped(result);
         }
         catch (JobSignalException ex)

@@ -43,7 +43,7 @@ public sealed class SheetFeedbackReader
         var notes = layout[SheetColumnKey.ModelNotes].Index;
         var tab = SheetSync.FindTab(await _client.GetSpreadsheetAsync(_spreadsheetId, cancellationToken).ConfigureAwait(false), sheet)
                   ?? throw new JobSignalException("SheetsTabNotFound", FailureKind.ObjectNotFound,
-                      $"Tab '{sheet}' was not found in the spreadsheet, so there is no feedback to read.", sheet,
+                      $"Tab '{sheet}' was not found in spreadsheet {_spreadsheetId}, so there is no feedback to read.", _spreadsheetId,
                       "Run Sync-CompanySheet first, or give the tab's name with -SheetName.");
         sheet = tab.Title ?? sheet;
         for (var read = 0; ; read++)
@@ -54,7 +54,7 @@ public sealed class SheetFeedbackReader
                 SheetValueRender.UnformattedValue, cancellationToken).ConfigureAwait(false);
             var header = machine[0].Rows.Count > 0 ? machine[0].Rows[0] : [];
             if (layout.DescribeHeaderMismatch(header, sheet) is { } mismatch)
-                throw new JobSignalException("SheetsHeaderMismatch", FailureKind.InvalidData, mismatch, sheet,
+                throw new JobSignalException("SheetsHeaderMismatch", FailureKind.InvalidData, mismatch, _spreadsheetId,
                     "Restore the header row (or use the right -HeaderLanguage); feedback is read by column position.");
             var shown = await _client.BatchGetValuesAsync(_spreadsheetId,
                 [A1Notation.Columns(sheet, key, key), A1Notation.Columns(sheet, feedback, notes)],

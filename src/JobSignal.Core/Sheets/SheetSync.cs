@@ -177,7 +177,7 @@ public sealed class SheetSync
         _log(createTab ? $"Tab '{sheetName}' does not exist yet." : $"Tab '{sheetName}': read {state.Rows.Count} rows.");
         var plan = SheetSyncPlanner.Plan(state, companies, _options with { SheetName = sheetName });
         if (plan.HeaderMismatch is { } mismatch)
-            throw new JobSignalException("SheetsHeaderMismatch", FailureKind.InvalidData, mismatch, sheetName,
+            throw new JobSignalException("SheetsHeaderMismatch", FailureKind.InvalidData, mismatch, _spreadsheetId,
                 "Fix the header row (or use another -SheetName / -HeaderLanguage); the sync never rewrites an existing header.");
         SheetStoreCheck.EnsureSameStore(_spreadsheetId, sheetName, KeyedRows(state), storeNames);
         _log($"Plan: {plan.AppendCount} to append, {plan.UpdateCount} to update ({plan.UpdatedCellCount} cells), "
@@ -232,7 +232,7 @@ public sealed class SheetSync
             throw new JobSignalException("SheetsReadFailed", FailureKind.ReadError,
                 $"Tab '{sheetName}' could not be read, so the sync stopped before writing anything "
                 + $"(appending without knowing the existing rows would duplicate them). {ex.Message}",
-                sheetName, ex.RecommendedAction, ex);
+                _spreadsheetId, ex.RecommendedAction, ex);
         }
     }
 

@@ -93,7 +93,7 @@ public sealed class SheetFeedbackReaderTests : IDisposable
         (headers[11], headers[12]) = (headers[12], headers[11]);
         tab.SetRow(1, headers);
         var ex = await Assert.ThrowsAsync<JobSignalException>(() => new SheetFeedbackReader(_client, SpreadsheetId).ReadAsync());
-        Assert.Equal("SheetsHeaderMismatch", ex.ErrorId);
+        Assert.Equal(("SheetsHeaderMismatch", (object?)SpreadsheetId), (ex.ErrorId, ex.Target));
         Assert.Contains("column L: expected 'Feedback Modelo', found 'Notas Modelo'", ex.Message);
     }
 
@@ -102,8 +102,8 @@ public sealed class SheetFeedbackReaderTests : IDisposable
     {
         var ex = await Assert.ThrowsAsync<JobSignalException>(() =>
             new SheetFeedbackReader(_client, SpreadsheetId, new SheetSyncOptions { SheetName = "Leads" }).ReadAsync());
-        Assert.Equal("SheetsTabNotFound", ex.ErrorId);
-        Assert.Equal(FailureKind.ObjectNotFound, ex.Kind);
+        Assert.Equal(("SheetsTabNotFound", FailureKind.ObjectNotFound, (object?)SpreadsheetId), (ex.ErrorId, ex.Kind, ex.Target));
+        Assert.Equal($"Tab 'Leads' was not found in spreadsheet {SpreadsheetId}, so there is no feedback to read.", ex.Message);
         Assert.Equal(0, _fx.Server.Count(FakeGoogleCall.ValuesBatchGet));
     }
 

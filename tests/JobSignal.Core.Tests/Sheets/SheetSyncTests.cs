@@ -236,7 +236,7 @@ public sealed class SheetSyncTests : IDisposable
 
         var ex = await Assert.ThrowsAsync<JobSignalException>(() => Sync([Company("1")]));
 
-        Assert.Equal("SheetsHeaderMismatch", ex.ErrorId);
+        Assert.Equal(("SheetsHeaderMismatch", (object?)SpreadsheetId), (ex.ErrorId, ex.Target));
         Assert.Contains("expected 'ID Empresa', found 'Company ID'", ex.Message);
         Assert.Contains("-HeaderLanguage en", ex.Message);
         Assert.Equal(0, ValueWrites + Server.Count(FakeGoogleCall.BatchUpdate));
@@ -269,7 +269,7 @@ public sealed class SheetSyncTests : IDisposable
 
         var ex = await Assert.ThrowsAsync<JobSignalException>(() => Sync([Company("a"), Company("b")]));
 
-        Assert.Equal("SheetsReadFailed", ex.ErrorId);
+        Assert.Equal(("SheetsReadFailed", (object?)SpreadsheetId), (ex.ErrorId, ex.Target));
         Assert.Contains("stopped before writing anything", ex.Message);
         Assert.Equal("SheetsUnavailable", Assert.IsType<SheetsApiException>(ex.InnerException).ErrorId);
         Assert.Equal(0, ValueWrites);
