@@ -20,13 +20,13 @@ public sealed class FakeSpreadsheet
 
     public IReadOnlyList<FakeSheetTab> Tabs { get { lock (_gate) return _tabs.ToArray(); } }
 
-    /// <summary>Adds a tab as a user would (1000 x 26, nothing frozen).</summary>
-    public FakeSheetTab AddTab(string title, int? sheetId = null)
+    /// <summary>Adds a tab as a user would (1000 x 26 unless told, nothing frozen).</summary>
+    public FakeSheetTab AddTab(string title, int? sheetId = null, int columnCount = 26)
     {
         lock (_gate)
         {
             if (FindTab(title) is not null) throw new InvalidOperationException($"Tab '{title}' already exists.");
-            var tab = new FakeSheetTab(sheetId ?? NextSheetId(), title, _tabs.Count, _gate);
+            var tab = new FakeSheetTab(sheetId ?? NextSheetId(), title, _tabs.Count, _gate) { ColumnCount = columnCount };
             _tabs.Add(tab);
             return tab;
         }

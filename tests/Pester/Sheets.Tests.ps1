@@ -247,6 +247,30 @@ public static class RepDeletesARowMeanwhile {
             Should -Be @("SheetsWriteFailed $sheetId", "SheetsReadFailed $sheetId", "SheetsHeaderMismatch $sheetId", "SheetsTabNotFound $sheetId")
     }
 
+    It 'ends with SheetsRequestRejected and what to do when Google rejects a write for good, promising no next sync' {
+        $google.FailNext([JobSignal.TestFakes.FakeGoogleCall]::ValuesAppend, 400)
+
+        $failure = { Sync-CompanySheet @sheet } | Should -Throw -PassThru
+
+        $failure.FullyQualifiedErrorId | Should -BeLike 'SheetsRequestRejected,*'
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure.TargetObject | Should -Be $sheetId
+        $failure.Exception.Message | Should -BeLike 'The sync stopped: 2 companies were not appended: Google Sheets answered 400 INVALID_ARGUMENT to values.append: *'
+        $failure.Exception.Message | Should -Not -Match 'next sync'
+        $failure.ErrorDetails.RecommendedAction | Should -Match 'running the command again unchanged fails the same way'
+    }
+
+    It 'widens a tab a rep made narrower than the 13 columns it writes, then fills it' {
+        $narrow = $spreadsheet.AddTab('Narrow', $null, 10)
+
+        $result = Sync-CompanySheet @sheet -SheetName Narrow
+
+        $result.Appended | Should -Be 2
+        $narrow.ColumnCount | Should -Be 13
+        $narrow['M1'] | Should -Be 'Notas Modelo'
+        $narrow['A2'] | Should -Be "$top"
+    }
+
     It 'says a folder given as the key file is a folder' {
         $failure = { Sync-CompanySheet @sheet -CredentialPath $root } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -BeLike 'SheetsCredentialNotFound,*'

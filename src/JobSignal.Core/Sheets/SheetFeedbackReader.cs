@@ -46,6 +46,11 @@ public sealed class SheetFeedbackReader
                       $"Tab '{sheet}' was not found in spreadsheet {_spreadsheetId}, so there is no feedback to read.", _spreadsheetId,
                       "Run Sync-CompanySheet first, or give the tab's name with -SheetName.");
         sheet = tab.Title ?? sheet;
+        if (tab.GridProperties?.ColumnCount is { } columns && columns < layout.ColumnCount)
+            throw new JobSignalException("SheetsHeaderMismatch", FailureKind.InvalidData,
+                $"Tab '{sheet}' has {columns} columns, fewer than the {layout.ColumnCount} of the '{layout.Language}' layout "
+                + $"(A to {layout.LastColumnLetter}), so it holds no JobSignal header and no feedback to read.", _spreadsheetId,
+                "Sync the companies to the tab first (Sync-CompanySheet adds the missing columns), or give the right -SheetName.");
         for (var read = 0; ; read++)
         {
             // Header row over the whole layout, then only the columns the import needs.

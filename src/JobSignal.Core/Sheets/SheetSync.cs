@@ -34,9 +34,9 @@ public sealed record SheetSyncResult
 /// header, dropdowns on the reps' columns, a date format), reads the tab once, then sends the planner's updates and
 /// appends in few requests. Reading the tab is the one step that must succeed: without it the sync stops before
 /// writing, because appending blind would duplicate every row. A failed append is never simply repeated: the key
-/// column is read again and only the companies still missing are appended. A write Google refuses for want of
-/// permission (a Viewer share) ends the sync like any other call so refused: only rows that failed for a passing
-/// reason are reported as "not written, the next sync writes them". A tab whose rows were written from another
+/// column is read again and only the companies still missing are appended. A write Google refuses for good (a
+/// Viewer share, an invalid request) ends the sync: only rows that failed for a passing reason (rate limits, server
+/// errors, after the retries) are reported as "not written, the next sync writes them". A tab whose rows were written from another
 /// store is refused before any write (<see cref="SheetStoreCheck"/>).
 /// </summary>
 public sealed class SheetSync
@@ -91,7 +91,12 @@ public sealed class SheetSync
         // Ranges name the tab as Google spells it, whatever the case the user typed.
         var sheetName = tab?.Title ?? _options.SheetName;
         var storeNames = store ?? NamesOf(companyList);
-        var plan = await ReadAndPlanAsync(sheetName, createTab, companyList, storeNames, ct).ConfigureAwait(false);
+        // A tab a rep made may be narrower than the layout: it is read as it is, and widened before any write.
+        var columns = Math.Min(tab?.GridProperties?.ColumnCount ?? int.MaxValue, _options.Layout.ColumnCount);
+        var missingColumns = _options.Layout.ColumnCount - columns;
+        if (missingColumns > 0)
+            _log($"Tab '{sheetName}' has {columns} columns; {missingColumns} more are needed for the {_options.Layout.ColumnCount} the sync writes.");
+        var plan = await ReadAndPlanAsync(sheetName, createTab, columns, companyList, storeNames, ct).ConfigureAwait(false);
 
         int appended = 0, updated = 0, updatedCells = 0, failed = 0, updatedByEarlierPlans = 0;
         if (write)
@@ -101,7 +106,15 @@ public sealed class SheetSync
                 await CreateTabAsync(ct).ConfigureAwait(false);
                 _log($"Created tab '{sheetName}' with a frozen header, dropdowns and a date format.");
             }
-            else if (tab!.GridProperties?.FrozenRowCount is null or 0)
+            if (missingColumns > 0)
+            {
+                await _client.BatchUpdateAsync(_spreadsheetId, [new SheetRequest { AppendDimension = new AppendDimensionRequest
+                {
+                    SheetId = tab!.SheetId ?? 0, Dimension = "COLUMNS", Length = missingColumns,
+                } }], ct).ConfigureAwait(false);
+                _log($"Added {missingColumns} columns to tab '{sheetName}'.");
+            }
+            if (!createTab && tab!.GridProperties?.FrozenRowCount is null or 0)
             {
                 // A tab the reps made by hand: give it the frozen header, dropdowns and formats once.
                 try
@@ -134,7 +147,8 @@ public sealed class SheetSync
                         + $"{plan.AppendCount} companies not appended; no row was written at a position that had moved");
                 _log($"Rows moved since the tab was read: {moved}. Planning again from a fresh read.");
                 updatedByEarlierPlans = updated;
-                plan = await ReadAndPlanAsync(sheetName, createTab: false, companyList, storeNames, ct).ConfigureAwait(false);
+                plan = await ReadAndPlanAsync(sheetName, createTab: false, _options.Layout.ColumnCount, companyList, storeNames, ct)
+                    .ConfigureAwait(false);
             }
             var (done, notDone) = await AppendAsync(plan, errors, ct).ConfigureAwait(false);
             appended = done;
@@ -170,10 +184,10 @@ public sealed class SheetSync
     /// before any write (-WhatIf too), a tab whose rows were written from another store: rows keyed by another store's
     /// ids would get other companies' names under the reps' columns.
     /// </summary>
-    private async Task<SheetSyncPlan> ReadAndPlanAsync(string sheetName, bool createTab, IReadOnlyCollection<SheetCompany> companies,
-        StoreCompanyNames storeNames, CancellationToken ct)
+    private async Task<SheetSyncPlan> ReadAndPlanAsync(string sheetName, bool createTab, int columns,
+        IReadOnlyCollection<SheetCompany> companies, StoreCompanyNames storeNames, CancellationToken ct)
     {
-        var state = createTab ? SheetState.Empty : await ReadTabAsync(sheetName, ct).ConfigureAwait(false);
+        var state = createTab ? SheetState.Empty : await ReadTabAsync(sheetName, columns, ct).ConfigureAwait(false);
         _log(createTab ? $"Tab '{sheetName}' does not exist yet." : $"Tab '{sheetName}': read {state.Rows.Count} rows.");
         var plan = SheetSyncPlanner.Plan(state, companies, _options with { SheetName = sheetName });
         if (plan.HeaderMismatch is { } mismatch)
@@ -222,10 +236,13 @@ public sealed class SheetSync
                ?? tabs.FirstOrDefault(t => string.Equals(t.Title, sheetName, StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>The one read of the tab (header + every row of the layout's columns, never the reps' extra columns).</summary>
-    private async Task<SheetState> ReadTabAsync(string sheetName, CancellationToken ct)
+    /// <summary>
+    /// The read of the tab (header + every row of the layout's first <paramref name="columns"/> columns: those the tab
+    /// has, as Google refuses a range past its grid; never the reps' extra columns).
+    /// </summary>
+    private async Task<SheetState> ReadTabAsync(string sheetName, int columns, CancellationToken ct)
     {
-        var range = A1Notation.Columns(sheetName, 0, _options.Layout.ColumnCount - 1);
+        var range = A1Notation.Columns(sheetName, 0, columns - 1);
         try { return (await _client.BatchGetValuesAsync(_spreadsheetId, [range], SheetValueRender.Formula, ct).ConfigureAwait(false))[0]; }
         catch (SheetsApiException ex)
         {
@@ -344,10 +361,12 @@ public sealed class SheetSync
             {
                 return new UpdateOutcome(rows, cells, 0, ex.Rows);
             }
-            catch (SheetsApiException ex) when (!ex.RefusesEveryCall)
+            catch (SheetsApiException ex)
             {
                 var notUpdated = plan.UpdateBatches.Skip(i).Sum(b => b.Count);
-                errors.Add($"{notUpdated} changed rows were not updated: {ex.Message}");
+                // Refused for good (permission, an invalid request): the next sync would be refused alike.
+                if (!ex.IsTransient) throw ex.After($"The sync stopped: {notUpdated} changed rows were not updated");
+                errors.Add($"{notUpdated} changed rows were not updated (the next sync updates them): {ex.Message}");
                 return new UpdateOutcome(rows, cells, notUpdated, []);
             }
             rows += batch.Count;
@@ -401,9 +420,10 @@ public sealed class SheetSync
                 appended += pending.Count;
                 _log($"Appended {plan.AppendBatches[i].Count} rows (request {i + 1} of {plan.AppendBatches.Count}).");
             }
-            catch (SheetsApiException ex) when (!ex.RefusesEveryCall)
+            catch (SheetsApiException ex)
             {
                 var notAppended = pending.Count + plan.AppendBatches.Skip(i + 1).Sum(b => b.Count);
+                if (!ex.IsTransient) throw ex.After($"The sync stopped: {notAppended} companies were not appended");
                 errors.Add($"{notAppended} companies were not appended (the next sync appends them): {ex.Message}");
                 return (appended, notAppended);
             }

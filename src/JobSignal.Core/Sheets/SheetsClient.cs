@@ -278,7 +278,11 @@ public sealed class SheetsClient : IDisposable
                 FailureKind.ResourceUnavailable, said, kind, status, true, retryAfter, spreadsheetId,
                 recommendedAction: "Google Sheets is having trouble; run the sync again later."),
             _ => new SheetsApiException("SheetsRequestRejected", FailureKind.InvalidArgument, said, kind, status, false,
-                target: spreadsheetId),
+                target: spreadsheetId,
+                recommendedAction: "Google refused the request itself, so running the command again unchanged fails the same way. "
+                                   + "Fix what Google's reason names in the spreadsheet (for example a spreadsheet at Google's limit "
+                                   + "of 10 million cells, or a tab changed so that it cannot take the rows), then run it again; "
+                                   + "report the message if it names nothing you can fix."),
         };
     }
 
@@ -299,7 +303,10 @@ public sealed class SheetsClient : IDisposable
 
     private static SheetsApiException InvalidResponse(SheetsCallKind kind, string spreadsheetId, string why) =>
         new("SheetsInvalidResponse", FailureKind.InvalidData, $"Google Sheets answered {Describe(kind)} unexpectedly: {why}.",
-            kind, null, false, target: spreadsheetId, recommendedAction: "Check -BaseUri: it must be the Sheets API root.");
+            kind, null, false, target: spreadsheetId,
+            recommendedAction: "Check -BaseUri (the pipeline's Sheet.BaseUri): it must be the Sheets API root, "
+                               + "https://sheets.googleapis.com/ unless you use an emulator or a proxy. If it is, run the "
+                               + "command again later, and report the message if it persists.");
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
     {

@@ -144,7 +144,7 @@ public sealed class SheetFeedbackReaderTests : IDisposable
 
         var rows = await new SheetFeedbackReader(_client, SpreadsheetId).ReadAsync();
 
-        Assert.Equal(new[] { ("b", "b's note"), ("c", "c's note") }, rows.Select(r => (r.CompanyId, r.ModelNotes)));
+        Assert.Equal(new (string, string?)[] { ("b", "b's note"), ("c", "c's note") }, rows.Select(r => (r.CompanyId, r.ModelNotes)));
         Assert.Equal(new[] { 2, 3 }, rows.Select(r => r.RowNumber));
         Assert.Equal(4, _fx.Server.Count(FakeGoogleCall.ValuesBatchGet));
     }
@@ -164,5 +164,18 @@ public sealed class SheetFeedbackReaderTests : IDisposable
         Assert.Equal((SheetSync.ChangedErrorId, FailureKind.ResourceUnavailable, (object?)SpreadsheetId), (ex.ErrorId, ex.Kind, ex.Target));
         Assert.Contains("kept moving (deleted, inserted or sorted) while they were read 3 times, so nothing was imported", ex.Message);
         Assert.Contains("Run the command again", ex.RecommendedAction);
+    }
+
+    [Fact]
+    public async Task A_tab_narrower_than_the_layout_is_a_header_mismatch_naming_its_columns_before_any_read()
+    {
+        _fx.Spreadsheet.AddTab("Companies", columnCount: 10);
+
+        var ex = await Assert.ThrowsAsync<JobSignalException>(() => new SheetFeedbackReader(_client, SpreadsheetId).ReadAsync());
+
+        Assert.Equal(("SheetsHeaderMismatch", (object?)SpreadsheetId), (ex.ErrorId, ex.Target));
+        Assert.StartsWith("Tab 'Companies' has 10 columns, fewer than the 13 of the 'es' layout (A to M)", ex.Message);
+        Assert.Contains("Sync-CompanySheet adds the missing columns", ex.RecommendedAction);
+        Assert.Equal(0, _fx.Server.Count(FakeGoogleCall.ValuesBatchGet));
     }
 }

@@ -392,6 +392,47 @@ public sealed class SheetSyncTests : IDisposable
         Assert.Equal(1, Server.Count(write)); // not retried
     }
 
+    [Theory]
+    [InlineData(FakeGoogleCall.ValuesBatchUpdate, "The sync stopped: 1 changed rows were not updated: Google Sheets answered 400")]
+    [InlineData(FakeGoogleCall.ValuesAppend, "The sync stopped: 1 companies were not appended: Google Sheets answered 400")]
+    public async Task A_write_rejected_400_ends_the_sync_without_promising_that_the_next_one_writes_it(FakeGoogleCall write, string message)
+    {
+        var companies = new[] { Company("a", score: 9), Company("b", score: 5), Company("c", score: 1) };
+        await Sync(companies);
+        Tab()["B2"] = "edited by a rep"; // one row to update
+        Tab().DeleteRow(4);              // one company to append
+        Server.ClearRequests();
+        Server.FailNext(write, 400);
+
+        var ex = await Assert.ThrowsAsync<SheetsApiException>(() => Sync(companies));
+
+        Assert.Equal(("SheetsRequestRejected", FailureKind.InvalidArgument, (object?)SpreadsheetId), (ex.ErrorId, ex.Kind, ex.Target));
+        Assert.StartsWith(message, ex.Message);
+        Assert.DoesNotContain("next sync", ex.Message);
+        Assert.Contains("running the command again unchanged fails the same way", ex.RecommendedAction);
+        Assert.Equal(1, Server.Count(write)); // not retried
+        Assert.Empty(_fx.Waits);
+    }
+
+    [Fact]
+    public async Task A_tab_narrower_than_the_layout_is_read_as_it_is_and_widened_before_anything_is_written()
+    {
+        var tab = _fx.Spreadsheet.AddTab("Narrow", columnCount: 10);
+        var options = new SheetSyncOptions { SheetName = "Narrow" };
+
+        var preview = await new SheetSync(_client, SpreadsheetId, options).PreviewAsync(Companies(2));
+        Assert.Equal((true, 2), (preview.WroteHeader, preview.Appended));
+        Assert.Equal(10, tab.ColumnCount);
+
+        var result = await Sync(Companies(2), options);
+
+        Assert.Equal((2, 0), (result.Appended, result.Errors.Count));
+        Assert.Equal(13, tab.ColumnCount);
+        Assert.Equal(SheetLayout.Spanish.Headers, tab.Row(1));
+        Assert.Equal("Empresa 2 S.L.", tab["B2"]);
+        Assert.Equal(1, tab.FrozenRowCount);
+    }
+
     [Fact]
     public async Task A_refused_setup_of_a_hand_made_tab_ends_the_sync_before_writing_rows()
     {

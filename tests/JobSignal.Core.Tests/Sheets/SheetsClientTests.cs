@@ -321,4 +321,30 @@ public sealed class SheetsClientTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public async Task A_rejected_request_and_an_unexpected_answer_each_say_what_to_do()
+    {
+        using var client = _fx.CreateClient();
+        var rejected = await Assert.ThrowsAsync<SheetsApiException>(() => client.BatchGetValuesAsync(Id, ["'Nope'!A:A"]));
+        using var notSheets = new NotSheetsServer();
+        using var misdirected = SheetsClient.FromServiceAccountKeyFile(_fx.Account.KeyFilePath, new SheetsClientOptions { BaseUri = notSheets.BaseUri });
+        var unexpected = await Assert.ThrowsAsync<SheetsApiException>(() => misdirected.GetSpreadsheetAsync(Id));
+
+        Assert.Equal(("SheetsRequestRejected", (object?)Id), (rejected.ErrorId, rejected.Target));
+        Assert.StartsWith("Google refused the request itself, so running the command again unchanged fails the same way.", rejected.RecommendedAction);
+        Assert.Equal(("SheetsInvalidResponse", FailureKind.InvalidData, (object?)Id), (unexpected.ErrorId, unexpected.Kind, unexpected.Target));
+        Assert.Equal("Google Sheets answered spreadsheets.get unexpectedly: the body is not the expected JSON (JsonReaderException).", unexpected.Message);
+        Assert.StartsWith("Check -BaseUri (the pipeline's Sheet.BaseUri): it must be the Sheets API root", unexpected.RecommendedAction);
+    }
+
+    /// <summary>A web server that is not the Sheets API: every answer is a 200 HTML page.</summary>
+    private sealed class NotSheetsServer : LoopbackServer
+    {
+        protected override async Task HandleAsync(System.Net.HttpListenerContext context)
+        {
+            context.Response.ContentType = "text/html";
+            await context.Response.OutputStream.WriteAsync("<html>It works!</html>"u8.ToArray());
+        }
+    }
 }
