@@ -51,6 +51,15 @@ BeforeAll {
         $script:sheet = @{ SpreadsheetId = $sheetId; CredentialPath = $account.KeyFilePath; BaseUri = $google.BaseUri; DatabasePath = $db }
     }
 
+    # Runs a -WhatIf command and returns its output and the "What if:" lines it wrote to the host (a transcript hears them).
+    function Invoke-WhatIf([scriptblock] $Script) {
+        $transcript = Join-Path (New-TestDirectory) 'whatif.txt'
+        $null = Start-Transcript -Path $transcript
+        try { $output = & $Script }
+        finally { $null = Stop-Transcript }
+        [pscustomobject]@{ Output = $output; WhatIf = @((Get-Content $transcript) -match '^What if:') }
+    }
+
     function Get-StopErrorId([scriptblock] $Script) {
         try { & $Script; return '<no error>' }
         catch { return $_.FullyQualifiedErrorId }
@@ -127,6 +136,25 @@ Describe 'Sync-CompanySheet' {
         $elsewhere.DatabasePath = Join-Path (Split-Path $db) 'never-created.db'
         (Sync-CompanySheet @elsewhere -WhatIf).Appended | Should -Be 0
         Test-Path $elsewhere.DatabasePath | Should -BeFalse
+    }
+
+    It 'says with -WhatIf what the plan would write, not how many companies it looked at' {
+        $null = Sync-CompanySheet @sheet
+        $spreadsheet.Tab('Companies')['B2'] = 'typed over by a rep'
+
+        $run = Invoke-WhatIf { Sync-CompanySheet @sheet -WhatIf }
+
+        $run.WhatIf | Should -Be "What if: Syncing tab 'Companies' of spreadsheet $sheetId`: appending 0 companies and updating 1 rows (1 cells); 1 rows unchanged."
+        ($run.Output.Appended, $run.Output.Updated) | Should -Be @(0, 1)
+        $spreadsheet.Tab('Companies')['B2'] | Should -Be 'typed over by a rep'
+    }
+
+    It 'tells each retry and its wait on the verbose stream' {
+        $google.FailNext([JobSignal.TestFakes.FakeGoogleCall]::GetSpreadsheet, 429, 1, 0)   # Retry-After: 0, no real wait
+
+        $verbose = Sync-CompanySheet @sheet -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+
+        $verbose.Message | Should -Contain "spreadsheets.get failed (SheetsRateLimited, 429): retry 1 of 5 in 0 s, as Google's Retry-After asked."
     }
 
     It 'leaves rep edits alone and sends no writes when nothing changed' {
@@ -393,20 +421,17 @@ Describe 'Import-CompanySheetFeedback' {
 
         # A store with a write-ahead log beside it (another connection has it open) is read through a copy too.
         $connection = (Get-PrivateType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$db;Pooling=False")
-        $transcript = Join-Path (New-TestDirectory) 'whatif.txt'
         try {
             $connection.Open()
             $command = $connection.CreateCommand()
             $command.CommandText = 'PRAGMA wal_autocheckpoint = 0; CREATE TABLE other_tool (x); INSERT INTO other_tool VALUES (1);'
             $null = $command.ExecuteNonQuery()
             Test-Path "$db-wal" | Should -BeTrue
-            $null = Start-Transcript -Path $transcript
-            $plan = Import-CompanySheetFeedback @sheet -WhatIf
-            $null = Stop-Transcript
+            $run = Invoke-WhatIf { Import-CompanySheetFeedback @sheet -WhatIf }
         }
         finally { $connection.Dispose() }
-        $plan.ResolutionsChanged | Should -Be 1
-        (Get-Content $transcript) -match '^What if:' | Should -Be "What if: Applying 1 resolution changes and 0 feedback events to store $db."
+        $run.Output.ResolutionsChanged | Should -Be 1
+        $run.WhatIf | Should -Be "What if: Applying 1 resolution changes and 0 feedback events to store $db."
     }
 
     It 'warns about unknown values and unknown companies, naming their rows' {

@@ -23,7 +23,7 @@ public sealed class ImportCompanySheetFeedbackCommand : SheetsCmdlet
         var import = new FeedbackImport(Store, new SheetFeedbackReader(client, spreadsheetId, options));
         try
         {
-            var plan = RunSheetsWork((log, ct) =>
+            var plan = RunSheetsWork(client, (log, ct) =>
             {
                 log($"Reading the reps' columns of tab '{options.SheetName}'.");
                 return import.PlanAsync(ct);

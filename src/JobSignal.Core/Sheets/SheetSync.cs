@@ -445,8 +445,7 @@ public sealed class SheetSync
             try { await write().ConfigureAwait(false); return; }
             catch (SheetsApiException ex) when (ex.IsTransient) { failure = ex; }
             if (retry >= policy.MaxRetries) throw failure.AfterRetries(retry);
-            _client.Statistics.AddRetry();
-            await policy.Wait(policy.DelayFor(retry + 1, failure.RetryAfter), ct).ConfigureAwait(false);
+            await _client.WaitBeforeRetryAsync(failure, retry + 1, ct).ConfigureAwait(false);
             if (await reconcile().ConfigureAwait(false)) return;
         }
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using Google.Apis.Auth.OAuth2;
@@ -102,6 +103,12 @@ public sealed class SheetsClient : IDisposable
 
     public RetryPolicy RetryPolicy => _options.RetryPolicy;
 
+    /// <summary>
+    /// Hears each retry before its wait: the call, why (ErrorId and status, never Google's text nor any key material),
+    /// which retry of how many and how long the wait is (for -Verbose). Raised on the thread that runs the call.
+    /// </summary>
+    public event Action<string>? Retrying;
+
     /// <summary>spreadsheets.get, tab properties only (titles, ids, grid sizes, frozen rows).</summary>
     public Task<Spreadsheet> GetSpreadsheetAsync(string spreadsheetId, CancellationToken cancellationToken = default) =>
         SendAsync<Spreadsheet>(SheetsCallKind.GetSpreadsheet, spreadsheetId, HttpMethod.Get,
@@ -176,9 +183,23 @@ public sealed class SheetsClient : IDisposable
             try { return await SendOnceAsync<T>(kind, spreadsheetId, method, pathAndQuery, json, cancellationToken).ConfigureAwait(false); }
             catch (SheetsApiException ex) when (ex.IsTransient) { failure = ex; }
             if (!retryTransient || retry >= policy.MaxRetries) throw failure.AfterRetries(retry);
-            Statistics.AddRetry();
-            await policy.Wait(policy.DelayFor(retry + 1, failure.RetryAfter), cancellationToken).ConfigureAwait(false);
+            await WaitBeforeRetryAsync(failure, retry + 1, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Counts retry number <paramref name="retry"/> (1-based) of the call <paramref name="failure"/> ended, tells
+    /// <see cref="Retrying"/> and waits the policy's delay, or Google's Retry-After when it gave one.
+    /// </summary>
+    internal async Task WaitBeforeRetryAsync(SheetsApiException failure, int retry, CancellationToken cancellationToken)
+    {
+        var policy = _options.RetryPolicy;
+        var delay = policy.DelayFor(retry, failure.RetryAfter);
+        Statistics.AddRetry();
+        Retrying?.Invoke($"{Describe(failure.Call)} failed ({failure.ErrorId}{(failure.StatusCode is { } status ? $", {status}" : "")}): "
+                         + $"retry {retry} of {policy.MaxRetries} in {delay.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s"
+                         + (failure.RetryAfter is null ? "." : ", as Google's Retry-After asked."));
+        await policy.Wait(delay, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<T> SendOnceAsync<T>(SheetsCallKind kind, string spreadsheetId, HttpMethod method, string pathAndQuery,

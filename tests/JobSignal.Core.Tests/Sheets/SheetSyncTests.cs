@@ -551,6 +551,8 @@ public sealed class SheetSyncTests : IDisposable
     public async Task Rows_sorted_during_the_back_off_of_an_update_are_checked_again_before_the_retry()
     {
         var (companies, tab) = await FiveRowsToUpdate();
+        var told = new List<string>();
+        _client.Retrying += told.Add;
         Server.FailNext(FakeGoogleCall.ValuesBatchUpdate, 429, retryAfterSeconds: 3);
         var sorted = false;
         Server.Answered += request =>
@@ -571,6 +573,8 @@ public sealed class SheetSyncTests : IDisposable
         Assert.Equal(new object?[] { "c5", "c4", "c3", "c2", "c1" }, tab.ColumnValues("A"));
         Assert.Equal(1, result.Retries);
         Assert.Contains(TimeSpan.FromSeconds(3), _fx.Waits);
+        Assert.Equal("values.batchUpdate failed (SheetsRateLimited, 429): retry 1 of 4 in 3 s, as Google's Retry-After asked.",
+            Assert.Single(told));
     }
 
     [Fact]

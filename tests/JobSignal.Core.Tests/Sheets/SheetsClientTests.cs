@@ -305,6 +305,39 @@ public sealed class SheetsClientTests : IDisposable
         AssertNoKeyMaterial(ex);
     }
 
+    [Fact]
+    public void A_key_file_that_is_no_JSON_at_all_is_said_so_from_its_first_line()
+    {
+        var path = Path.Combine(_fx.Directory, "hello.json");
+        File.WriteAllText(path, "hello");
+
+        var ex = Assert.ThrowsAny<JobSignalException>(() => SheetsClient.FromServiceAccountKeyFile(path));
+
+        Assert.Equal($"The service-account key file '{path}' is not valid JSON (line 1, position 1).", ex.Message);
+    }
+
+    [Fact]
+    public async Task Each_retry_is_told_with_its_call_its_reason_and_its_wait()
+    {
+        _fx.Spreadsheet.AddTab("Companies");
+        using var client = _fx.CreateClient(maxRetries: 2);
+        var told = new List<string>();
+        client.Retrying += told.Add;
+        _fx.Server.FailNext(FakeGoogleCall.GetSpreadsheet, 429, times: 1, retryAfterSeconds: 3);
+        _fx.Server.FailNext(FakeGoogleCall.ValuesBatchGet, 503, times: 2);
+
+        await client.GetSpreadsheetAsync(Id);
+        await client.BatchGetValuesAsync(Id, ["'Companies'!A:A"]);
+
+        Assert.Equal(new[]
+        {
+            "spreadsheets.get failed (SheetsRateLimited, 429): retry 1 of 2 in 3 s, as Google's Retry-After asked.",
+            "values.batchGet failed (SheetsUnavailable, 503): retry 1 of 2 in 1 s.",
+            "values.batchGet failed (SheetsUnavailable, 503): retry 2 of 2 in 2 s.",
+        }, told);
+        Assert.Equal(3, client.Statistics.Retries);
+    }
+
     /// <summary>No message, action or inner message anywhere in the chain holds a line of the private key.</summary>
     private void AssertNoKeyMaterial(Exception ex, FakeServiceAccount? account = null)
     {
