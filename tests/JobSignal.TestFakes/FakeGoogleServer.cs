@@ -301,6 +301,7 @@ public sealed class FakeGoogleServer : LoopbackServer
                 "updateSheetProperties" => UpdateSheetProperties(spreadsheet, added, i, value),
                 "setDataValidation" => SetDataValidation(spreadsheet, added, i, value),
                 "repeatCell" => RepeatCell(spreadsheet, added, i, value),
+                "appendDimension" => AppendDimension(spreadsheet, added, i, value),
                 _ => throw new BadRequest(400, $"Invalid JSON payload received. Unknown name \"{kind}\" at 'requests[{i}]'."),
             });
         }
@@ -355,6 +356,22 @@ public sealed class FakeGoogleServer : LoopbackServer
         return () => { tab().AddValidation(validation); return new JsonObject(); };
     }
 
+    private static Func<JsonObject> AppendDimension(FakeSpreadsheet spreadsheet, List<(string Title, int SheetId)> added, int i, JsonNode value)
+    {
+        var tab = TabById(spreadsheet, added, value["sheetId"], i);
+        var dimension = (string?)value["dimension"];
+        var length = value["length"]?.GetValue<int>() ?? 0;
+        if (dimension is not ("ROWS" or "COLUMNS"))
+            throw new BadRequest(400, $"Invalid requests[{i}].appendDimension: dimension must be ROWS or COLUMNS.");
+        if (length < 1) throw new BadRequest(400, $"Invalid requests[{i}].appendDimension: length must be positive.");
+        return () =>
+        {
+            if (dimension == "ROWS") tab().RowCount += length;
+            else tab().ColumnCount += length;
+            return new JsonObject();
+        };
+    }
+
     private static Func<JsonObject> RepeatCell(FakeSpreadsheet spreadsheet, List<(string Title, int SheetId)> added, int i, JsonNode value)
     {
         var range = value["range"] ?? throw new BadRequest(400, $"Invalid requests[{i}].repeatCell: range is required.");
@@ -383,6 +400,8 @@ public sealed class FakeGoogleServer : LoopbackServer
         foreach (var text in parameters.GetValueOrDefault("ranges") ?? [])
         {
             var range = ParseRange(spreadsheet, text);
+            // Google refuses a range past the grid, reading as writing ("exceeds grid limits").
+            CheckGrid(range, range.StartRow, range.EndRow ?? range.StartRow, range.EndColumn ?? range.StartColumn);
             var lastRow = Math.Min(range.EndRow ?? range.Tab.RowCount, range.Tab.RowCount);
             var lastColumn = Math.Min(range.EndColumn ?? range.Tab.ColumnCount - 1, range.Tab.ColumnCount - 1);
             var rows = new List<JsonArray>();
@@ -408,6 +427,8 @@ public sealed class FakeGoogleServer : LoopbackServer
     private static JsonNode? Render(object? raw, string render) => raw switch
     {
         null => null,
+        FakeSheetTab.Formatted f when render == "FORMATTED_VALUE" => JsonValue.Create(f.Shown),
+        FakeSheetTab.Formatted f => Render(f.Value, render),
         FakeSheetTab.Formula f when render == "FORMULA" => JsonValue.Create(f.Text),
         FakeSheetTab.Formula f => JsonValue.Create(HyperlinkLabel(f.Text) ?? f.Text),
         double d when render == "FORMATTED_VALUE" => JsonValue.Create(d.ToString(CultureInfo.InvariantCulture)),
@@ -489,7 +510,12 @@ public sealed class FakeGoogleServer : LoopbackServer
             throw new BadRequest(400, $"Requested writing within range [{range.Text}], but tried writing to row [{startRow + values.Count - 1}]");
         if (range.EndColumn is { } endColumn && range.StartColumn + width - 1 > endColumn)
             throw new BadRequest(400, $"Requested writing within range [{range.Text}], but tried writing to column [{FakeSheetTab.ColumnLetters(range.StartColumn + width - 1)}]");
-        if (startRow + values.Count - 1 > range.Tab.RowCount || range.StartColumn + width > range.Tab.ColumnCount)
+        CheckGrid(range, startRow, startRow + values.Count - 1, range.StartColumn + width - 1);
+    }
+
+    private static void CheckGrid(FakeRange range, int startRow, int lastRow, int lastColumn)
+    {
+        if (lastRow > range.Tab.RowCount || lastColumn >= range.Tab.ColumnCount || startRow > range.Tab.RowCount)
             throw new BadRequest(400, $"Range ({range.Text}) exceeds grid limits. Max rows: {range.Tab.RowCount}, max columns: {range.Tab.ColumnCount}");
     }
 

@@ -20,13 +20,13 @@ public sealed class FakeSpreadsheet
 
     public IReadOnlyList<FakeSheetTab> Tabs { get { lock (_gate) return _tabs.ToArray(); } }
 
-    /// <summary>Adds a tab as a user would (1000 x 26, nothing frozen).</summary>
-    public FakeSheetTab AddTab(string title, int? sheetId = null)
+    /// <summary>Adds a tab as a user would (1000 x 26 unless told, nothing frozen).</summary>
+    public FakeSheetTab AddTab(string title, int? sheetId = null, int columnCount = 26)
     {
         lock (_gate)
         {
             if (FindTab(title) is not null) throw new InvalidOperationException($"Tab '{title}' already exists.");
-            var tab = new FakeSheetTab(sheetId ?? NextSheetId(), title, _tabs.Count, _gate);
+            var tab = new FakeSheetTab(sheetId ?? NextSheetId(), title, _tabs.Count, _gate) { ColumnCount = columnCount };
             _tabs.Add(tab);
             return tab;
         }
@@ -92,6 +92,17 @@ public sealed class FakeSheetTab
     {
         get { var (r, c) = Cell(a1); return Get(r, c); }
         set { var (r, c) = Cell(a1); Set(r, c, value is string s && s.StartsWith('=') ? new Formula(s) : Plain(value)); }
+    }
+
+    /// <summary>
+    /// A value with a number format, as Google keeps what a rep types: <c>12/06/2025</c> in an es-ES Sheet is the
+    /// date serial 45820 shown as "12/06/2025", <c>50%</c> is 0.5 shown as "50%". Read back as <paramref name="value"/>,
+    /// except with valueRenderOption FORMATTED_VALUE, which gives <paramref name="shown"/>.
+    /// </summary>
+    public void SetFormatted(string a1, object value, string shown)
+    {
+        var (r, c) = Cell(a1);
+        Set(r, c, new Formatted(Plain(value), shown));
     }
 
     public bool IsFormula(string a1)
@@ -178,7 +189,15 @@ public sealed class FakeSheetTab
     /// <summary>A formula as typed; read back as its text with FORMULA rendering.</summary>
     internal sealed record Formula(string Text);
 
-    private static object? Show(object? value) => value is Formula f ? f.Text : value;
+    /// <summary>A value and the text its number format shows (<see cref="SetFormatted"/>).</summary>
+    internal sealed record Formatted(object? Value, string Shown);
+
+    private static object? Show(object? value) => value switch
+    {
+        Formula f => f.Text,
+        Formatted f => f.Value,
+        _ => value,
+    };
 
     private static object? Plain(object? value) => value switch
     {

@@ -176,6 +176,23 @@ Describe 'Invoke-JobSignalPipeline' {
         finally { $setup.Infojobs.Dispose() }
     }
 
+    It 'keeps what a failed Sheet stage''s own error says to do (a foreign header row)' {
+        $setup = New-PipelineSetup -FailingQuery 'none'
+        try {
+            $tab = $google.Spreadsheet($setup.SheetId).AddTab('Companies')
+            $tab.SetRow(1, [object[]]@('Id', 'Name'))
+
+            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+            $summary.ExitCode | Should -Be 1
+            $stageFailed = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineStageFailed,*' })
+            $stageFailed.TargetObject | Should -Be @('sync', 'feedback')
+            $stageFailed[0].ErrorDetails.RecommendedAction | Should -BeLike 'Fix the header row*The other stages still ran.'
+            $stageFailed[1].ErrorDetails.RecommendedAction | Should -BeLike 'Restore the header row*The other stages still ran.'
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
     It 'warns when a query stops at its own MaxOffers cap, and counts it as a success' {
         $setup = New-PipelineSetup
         try {

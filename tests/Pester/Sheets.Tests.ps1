@@ -51,6 +51,15 @@ BeforeAll {
         $script:sheet = @{ SpreadsheetId = $sheetId; CredentialPath = $account.KeyFilePath; BaseUri = $google.BaseUri; DatabasePath = $db }
     }
 
+    # Runs a -WhatIf command and returns its output and the "What if:" lines it wrote to the host (a transcript hears them).
+    function Invoke-WhatIf([scriptblock] $Script) {
+        $transcript = Join-Path (New-TestDirectory) 'whatif.txt'
+        $null = Start-Transcript -Path $transcript
+        try { $output = & $Script }
+        finally { $null = Stop-Transcript }
+        [pscustomobject]@{ Output = $output; WhatIf = @((Get-Content $transcript) -match '^What if:') }
+    }
+
     function Get-StopErrorId([scriptblock] $Script) {
         try { & $Script; return '<no error>' }
         catch { return $_.FullyQualifiedErrorId }
@@ -98,6 +107,16 @@ Describe 'Sync-CompanySheet' {
         $errs[0].TargetObject | Should -Be 424242
     }
 
+    It 'syncs the companies of an ingestion run piped in (its AffectedCompanyIds)' {
+        $result = Get-InfojobsOffer -Path (Get-RepoPath 'module/samples/infojobs-sample.jsonl') | Invoke-OfferIngestion -DatabasePath $db |
+            Sync-CompanySheet @sheet
+
+        $run = Get-IngestionRun -DatabasePath $db -Last 1
+        $run.AffectedCompanyIds.Count | Should -BeGreaterThan 2
+        $result.Appended | Should -Be $run.AffectedCompanyIds.Count
+        @($spreadsheet.Tab('Companies').ColumnValues('A') | Sort-Object { [long] $_ }) | Should -Be @($run.AffectedCompanyIds | Sort-Object | ForEach-Object { "$_" })
+    }
+
     It 'syncs nothing when the pipeline brings no companies' {
         $result = @() | Sync-CompanySheet @sheet
         $result | Should -BeNullOrEmpty
@@ -117,6 +136,25 @@ Describe 'Sync-CompanySheet' {
         $elsewhere.DatabasePath = Join-Path (Split-Path $db) 'never-created.db'
         (Sync-CompanySheet @elsewhere -WhatIf).Appended | Should -Be 0
         Test-Path $elsewhere.DatabasePath | Should -BeFalse
+    }
+
+    It 'says with -WhatIf what the plan would write, not how many companies it looked at' {
+        $null = Sync-CompanySheet @sheet
+        $spreadsheet.Tab('Companies')['B2'] = 'typed over by a rep'
+
+        $run = Invoke-WhatIf { Sync-CompanySheet @sheet -WhatIf }
+
+        $run.WhatIf | Should -Be "What if: Syncing tab 'Companies' of spreadsheet $sheetId`: appending 0 companies and updating 1 rows (1 cells); 1 rows unchanged."
+        ($run.Output.Appended, $run.Output.Updated) | Should -Be @(0, 1)
+        $spreadsheet.Tab('Companies')['B2'] | Should -Be 'typed over by a rep'
+    }
+
+    It 'tells each retry and its wait on the verbose stream' {
+        $google.FailNext([JobSignal.TestFakes.FakeGoogleCall]::GetSpreadsheet, 429, 1, 0)   # Retry-After: 0, no real wait
+
+        $verbose = Sync-CompanySheet @sheet -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+
+        $verbose.Message | Should -Contain "spreadsheets.get failed (SheetsRateLimited, 429): retry 1 of 5 in 0 s, as Google's Retry-After asked."
     }
 
     It 'leaves rep edits alone and sends no writes when nothing changed' {
@@ -194,6 +232,73 @@ Describe 'Sync-CompanySheet' {
         $denied.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape($account.ClientEmail) + ' as Editor')
     }
 
+    It 'plans again when a rep deletes a row right after the read, so that no cell lands on another company''s row' {
+        $mid = Add-TestCompany $db 'Mid Pagos S.A.' 6
+        $null = Sync-CompanySheet @sheet
+        $tab = $spreadsheet.Tab('Companies')
+        @($tab.ColumnValues('A')) | Should -Be @("$top", "$mid", "$low")
+        $tab['B4'] = 'typed over by a rep'      # the next sync rewrites Low's name on row 4
+        Add-Type -ReferencedAssemblies $env:JOBSIGNAL_TEST_FAKES -TypeDefinition @'
+using JobSignal.TestFakes;
+public static class RepDeletesARowMeanwhile {
+    public static void After(FakeGoogleServer server, FakeSheetTab tab, int row) {
+        var done = false;
+        server.Answered += r => { if (!done && r.Call == FakeGoogleCall.ValuesBatchGet && r.Status == 200) { done = true; tab.DeleteRow(row); } };
+    }
+}
+'@
+        [RepDeletesARowMeanwhile]::After($google, $tab, 2)    # Top's row, right after the sync read the tab
+
+        $output = Sync-CompanySheet @sheet -Verbose 4>&1
+        $result = $output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+
+        ($output.Message -match 'Rows moved') | Should -Be "Rows moved since the tab was read: row 4 no longer holds company '$low'. Planning again from a fresh read."
+        $result.Errors | Should -BeNullOrEmpty
+        ($result.Updated, $result.Appended) | Should -Be @(1, 1)
+        2..4 | ForEach-Object { "$($tab["A$_"]) $($tab["B$_"])" } | Should -Be @("$mid Mid Pagos S.A.", "$low Low S.A.", "$top Top FX S.L.")
+        $tab.LastDataRow | Should -Be 4
+    }
+
+    It 'gives every error about the Sheet the spreadsheet id as target: rows not written, a failed read, a foreign header, a missing tab' {
+        $null = Sync-CompanySheet @sheet
+        $tab = $spreadsheet.Tab('Companies')
+        $tab['B2'] = 'typed over by a rep'
+        $google.FailNext([JobSignal.TestFakes.FakeGoogleCall]::ValuesBatchUpdate, 500, 6, 0)   # the attempt and its 5 retries; Retry-After: 0, no real waits
+        $null = Sync-CompanySheet @sheet -ErrorVariable writeFailed -ErrorAction SilentlyContinue
+        $google.FailNext([JobSignal.TestFakes.FakeGoogleCall]::ValuesBatchGet, 500, 6, 0)
+        $readFailed = { Sync-CompanySheet @sheet } | Should -Throw -PassThru
+        $tab['A1'] = 'Id'
+        $header = { Sync-CompanySheet @sheet } | Should -Throw -PassThru
+        $noTab = { Import-CompanySheetFeedback @sheet -SheetName 'Nope' } | Should -Throw -PassThru
+
+        @($writeFailed; $readFailed; $header; $noTab) | ForEach-Object { "$($_.FullyQualifiedErrorId.Split(',')[0]) $($_.TargetObject)" } |
+            Should -Be @("SheetsWriteFailed $sheetId", "SheetsReadFailed $sheetId", "SheetsHeaderMismatch $sheetId", "SheetsTabNotFound $sheetId")
+    }
+
+    It 'ends with SheetsRequestRejected and what to do when Google rejects a write for good, promising no next sync' {
+        $google.FailNext([JobSignal.TestFakes.FakeGoogleCall]::ValuesAppend, 400)
+
+        $failure = { Sync-CompanySheet @sheet } | Should -Throw -PassThru
+
+        $failure.FullyQualifiedErrorId | Should -BeLike 'SheetsRequestRejected,*'
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure.TargetObject | Should -Be $sheetId
+        $failure.Exception.Message | Should -BeLike 'The sync stopped: 2 companies were not appended: Google Sheets answered 400 INVALID_ARGUMENT to values.append: *'
+        $failure.Exception.Message | Should -Not -Match 'next sync'
+        $failure.ErrorDetails.RecommendedAction | Should -Match 'running the command again unchanged fails the same way'
+    }
+
+    It 'widens a tab a rep made narrower than the 13 columns it writes, then fills it' {
+        $narrow = $spreadsheet.AddTab('Narrow', $null, 10)
+
+        $result = Sync-CompanySheet @sheet -SheetName Narrow
+
+        $result.Appended | Should -Be 2
+        $narrow.ColumnCount | Should -Be 13
+        $narrow['M1'] | Should -Be 'Notas Modelo'
+        $narrow['A2'] | Should -Be "$top"
+    }
+
     It 'says a folder given as the key file is a folder' {
         $failure = { Sync-CompanySheet @sheet -CredentialPath $root } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -BeLike 'SheetsCredentialNotFound,*'
@@ -262,6 +367,20 @@ Describe 'Import-CompanySheetFeedback' {
         $again.Unchanged | Should -Be 2
     }
 
+    It 'pipes its result to Get-SignalFeedback: what the reps said about the companies whose resolution changed' {
+        $tab['C2'] = 'REJECTED'
+        $tab['L2'] = 'FP'
+        $tab['M2'] = 'Domestic only'
+        $tab['L3'] = 'OK'            # Beta: feedback, but no resolution change
+
+        $events = @(Import-CompanySheetFeedback @sheet | Get-SignalFeedback -DatabasePath $db)
+
+        $events | ForEach-Object { "$($_.CompanyId) $($_.Kind) $($_.Value) $($_.Notes)" } |
+            Should -Be @("$a resolution REJECTED ", "$a model_feedback FP Domestic only")
+        # An import that changed no resolution pipes an empty list: no events, no error.
+        @(Import-CompanySheetFeedback @sheet | Get-SignalFeedback -DatabasePath $db -ErrorAction Stop) | Should -BeNullOrEmpty
+    }
+
     It 'pipes an import that changed no resolution to Update-CompanyAggregation as a clean no-op' {
         $result = Import-CompanySheetFeedback @sheet
         $result.CompanyIds.Count | Should -Be 0
@@ -287,6 +406,32 @@ Describe 'Import-CompanySheetFeedback' {
         $elsewhere.DatabasePath = Join-Path (Split-Path $db) 'never-created.db'
         Get-StopErrorId { Import-CompanySheetFeedback @elsewhere -WhatIf -ErrorAction Stop } | Should -BeLike 'SheetsStoreMismatch,*'
         Test-Path $elsewhere.DatabasePath | Should -BeFalse
+    }
+
+    It 'names the store the user gave, not its private dry-run copy, in -WhatIf messages and errors' {
+        $tab['C2'] = 'REJECTED'
+        # A mistyped -DatabasePath: -WhatIf works on an empty private copy, and refuses the Sheet.
+        $typo = Join-Path (Split-Path $db) 'jobsingal.db'
+        foreach ($command in 'Sync-CompanySheet', 'Import-CompanySheetFeedback') {
+            $failure = { & $command @sheet -DatabasePath $typo -WhatIf } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'SheetsStoreMismatch,*'
+            $failure.Exception.Message | Should -BeLike "Tab 'Companies' of spreadsheet $sheetId was not written from the store $typo`: *"
+        }
+        Test-Path $typo | Should -BeFalse
+
+        # A store with a write-ahead log beside it (another connection has it open) is read through a copy too.
+        $connection = (Get-PrivateType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$db;Pooling=False")
+        try {
+            $connection.Open()
+            $command = $connection.CreateCommand()
+            $command.CommandText = 'PRAGMA wal_autocheckpoint = 0; CREATE TABLE other_tool (x); INSERT INTO other_tool VALUES (1);'
+            $null = $command.ExecuteNonQuery()
+            Test-Path "$db-wal" | Should -BeTrue
+            $run = Invoke-WhatIf { Import-CompanySheetFeedback @sheet -WhatIf }
+        }
+        finally { $connection.Dispose() }
+        $run.Output.ResolutionsChanged | Should -Be 1
+        $run.WhatIf | Should -Be "What if: Applying 1 resolution changes and 0 feedback events to store $db."
     }
 
     It 'warns about unknown values and unknown companies, naming their rows' {
@@ -351,6 +496,49 @@ Describe 'Import-CompanySheetFeedback' {
         (Import-CompanySheetFeedback @sheet).Frozen | Should -Be 1
         Get-StoredResolution $db $a | Should -Be 'REJECTED'
         Get-StoredResolution $rebuilt.DatabasePath $otherA | Should -Be 'PENDING'
+    }
+
+    It 'stores the notes as the rep sees them, not the numbers Google parsed them into' {
+        # What Google keeps when a rep types into an es-ES Sheet: a date and a percentage become numbers.
+        $tab['L2'] = 'FN'; $tab.SetFormatted('M2', 45820, '12/06/2025')
+        $tab['L3'] = 'FP'; $tab.SetFormatted('M3', 0.5, '50%')
+
+        $null = Import-CompanySheetFeedback @sheet
+
+        $events = @(Get-SignalFeedback -DatabasePath $db -Kind ModelFeedback | Sort-Object SourceRow)
+        $events | ForEach-Object { "$($_.CompanyId) $($_.Value) $($_.Notes)" } | Should -Be @("$a FN 12/06/2025", "$b FP 50%")
+    }
+
+    It 'ends with FeedbackImportFailed naming the store when the store refuses the write, and applies nothing' {
+        $tab['C2'] = 'REJECTED'
+        $tab['L2'] = 'FP'
+        Invoke-TestSql $db "CREATE TRIGGER refuse BEFORE INSERT ON feedback_events WHEN NEW.kind = 'model_feedback' BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END" | Out-Null
+
+        $failure = { Import-CompanySheetFeedback @sheet } | Should -Throw -PassThru
+
+        $failure.FullyQualifiedErrorId | Should -BeLike 'FeedbackImportFailed,*'
+        $failure.CategoryInfo.Category | Should -Be 'WriteError'
+        $failure.TargetObject | Should -Be $db
+        $failure.Exception.Message | Should -Match 'refused by a test trigger'
+        $failure.Exception.Message | Should -Match 'Nothing was applied: the 1 resolution changes and 1 feedback events stay in the Sheet'
+        $failure.ErrorDetails.RecommendedAction | Should -Match 'Import-CompanySheetFeedback again'
+        Get-StoredResolution $db $a | Should -Be 'PENDING'
+        Invoke-TestSql $db 'SELECT count(*) FROM feedback_events' | Should -Be 0
+    }
+
+    It 'ends the sync and the import with StoreDamaged naming the store when its file is damaged, writing nothing' {
+        $tab['C2'] = 'REJECTED'
+        Set-DamagedTable $db 'companies'
+        $google.ClearRequests()
+
+        foreach ($command in 'Sync-CompanySheet', 'Import-CompanySheetFeedback') {
+            $failure = { & $command @sheet } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'StoreDamaged,*'
+            $failure.TargetObject | Should -Be $db
+            $failure.Exception.Message | Should -Match 'Nothing was changed'
+            $failure.ErrorDetails.RecommendedAction | Should -Match 'backup'
+        }
+        $google.Requests | Where-Object { $_.Method -eq 'POST' -and $_.Call -ne 'Token' } | Should -BeNullOrEmpty
     }
 
     It 'stops with SheetsTabNotFound when the tab does not exist' {

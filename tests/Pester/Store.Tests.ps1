@@ -146,15 +146,7 @@ Describe 'Get-IngestionRun and the store it opens' {
     It 'ends a query over a store damaged after it was written with StoreDamaged, and changes nothing' {
         $path = Join-Path $dir 'damaged.db'
         Get-InfojobsOffer -Path (Join-Path (Get-Module JobSignal).ModuleBase 'module/samples/infojobs-sample.jsonl') | Invoke-OfferIngestion -DatabasePath $path | Update-CompanyAggregation -DatabasePath $path | Out-Null
-        $pageSize = [long] (Invoke-TestSql $path 'PRAGMA page_size')
-        $companiesPage = [long] (Invoke-TestSql $path "SELECT rootpage FROM sqlite_schema WHERE name = 'companies'")
-        # The page that holds the companies table's root, overwritten as a failing disk might leave it.
-        $file = [IO.File]::Open($path, 'Open', 'Write')
-        try {
-            $file.Position = ($companiesPage - 1) * $pageSize
-            $file.Write([byte[]]::new($pageSize).ForEach({ 0xA5 }), 0, $pageSize)
-        }
-        finally { $file.Dispose() }
+        Set-DamagedTable $path 'companies'
         $before = (Get-FileHash $path).Hash
 
         foreach ($query in { Get-SignalCompany -DatabasePath $path }, { Get-SignalOffer -DatabasePath $path -MinScore 1 }) {

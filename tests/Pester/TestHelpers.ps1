@@ -40,6 +40,18 @@ function Invoke-TestSql([string] $Path, [string] $Sql) {
     finally { $connection.Dispose() }
 }
 
+# Damages a table of a store as a failing disk might: the page that holds the table's root, overwritten.
+function Set-DamagedTable([string] $Path, [string] $Table) {
+    $pageSize = [long] (Invoke-TestSql $Path 'PRAGMA page_size')
+    $rootPage = [long] (Invoke-TestSql $Path "SELECT rootpage FROM sqlite_schema WHERE name = '$Table'")
+    $file = [IO.File]::Open($Path, 'Open', 'Write')
+    try {
+        $file.Position = ($rootPage - 1) * $pageSize
+        $file.Write([byte[]]::new($pageSize).ForEach({ 0xA5 }), 0, $pageSize)
+    }
+    finally { $file.Dispose() }
+}
+
 # A run row as a process that ended would leave it: 'running', owned by a process of this host that cannot be running
 # (a pid above the largest any system hands out).
 function New-LeftRunningRun([string] $Path) {

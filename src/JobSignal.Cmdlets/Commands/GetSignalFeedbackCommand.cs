@@ -15,8 +15,12 @@ namespace JobSignal.Cmdlets.Commands;
 [OutputType(typeof(FeedbackEvent))]
 public sealed class GetSignalFeedbackCommand : StoreCmdlet
 {
-    /// <summary>Only these companies; binds from the CompanyId of piped objects (Get-SignalCompany).</summary>
+    /// <summary>
+    /// Only these companies; binds from the CompanyId of piped objects (Get-SignalCompany) and from the CompanyIds of
+    /// Import-CompanySheetFeedback's result (the companies whose resolution changed).
+    /// </summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("CompanyIds")]
     [ValidateIds]
     public long[]? CompanyId { get; set; }
 

@@ -23,20 +23,20 @@ public sealed class ImportCompanySheetFeedbackCommand : SheetsCmdlet
         var import = new FeedbackImport(Store, new SheetFeedbackReader(client, spreadsheetId, options));
         try
         {
-            var plan = RunSheetsWork((log, ct) =>
+            var plan = RunSheetsWork(client, (log, ct) =>
             {
                 log($"Reading the reps' columns of tab '{options.SheetName}'.");
                 return import.PlanAsync(ct);
             });
             WriteVerbose($"{plan.RowsRead} rows read: {plan.ResolutionChanges.Count} resolution changes, "
                          + $"{plan.FeedbackEvents.Count} feedback events, {plan.Unchanged} unchanged.");
-            var target = $"store {Store.Path}";
+            var target = $"store {Store.DisplayPath}";
             var description = $"{plan.ResolutionChanges.Count} resolution changes and {plan.FeedbackEvents.Count} feedback events";
             var apply = ShouldProcess($"Applying {description} to {target}.", $"Apply {description} to {target}?",
                 "Import-CompanySheetFeedback", out var reason);
             if (!apply && reason != ShouldProcessReason.WhatIf) return;
             var result = apply ? import.Apply(plan, CancellationToken) : import.Preview(plan);
-            ReportProblems(result.Warnings, [], "SheetsFeedbackIgnored", options.SheetName);
+            ReportProblems(result.Warnings, [], "SheetsFeedbackIgnored", spreadsheetId);
             WriteTyped(result);
         }
         catch (JobSignalException ex)

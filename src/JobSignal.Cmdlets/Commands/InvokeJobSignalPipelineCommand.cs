@@ -126,7 +126,9 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
         {
             if (stage.Status == StageStatus.Failed)
                 WriteFailure(new JobSignalException("PipelineStageFailed", FailureKind.NotSpecified,
-                    $"Stage '{stage.Stage}' failed: {stage.Error}", stage.Stage, "The other stages still ran; fix the cause and run again."));
+                    $"Stage '{stage.Stage}' failed: {stage.Error}", stage.Stage,
+                    stage.RecommendedAction is { Length: > 0 } action ? $"{action} The other stages still ran."
+                        : "The other stages still ran; fix the cause and run again."));
             else if (stage.Status == StageStatus.Skipped)
                 WriteWarning($"Stage '{stage.Stage}' skipped: {stage.Summary}");
         }

@@ -17,8 +17,12 @@ public sealed class SyncCompanySheetCommand : SheetsCmdlet
     private readonly List<long> _companyIds = [];
     private readonly HashSet<long> _seen = [];
 
-    /// <summary>Companies to sync (e.g. piped from Update-CompanyAggregation); all companies when not given.</summary>
+    /// <summary>
+    /// Companies to sync (e.g. piped from Update-CompanyAggregation, or the AffectedCompanyIds of a piped ingestion run);
+    /// all companies when not given.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("AffectedCompanyIds")]
     public long[]? CompanyId { get; set; }
 
     /// <summary>The catalog whose category names label the top category column.</summary>
@@ -44,23 +48,27 @@ public sealed class SyncCompanySheetCommand : SheetsCmdlet
         }
         var spreadsheetId = ResolveSpreadsheetId();
         var options = ResolveSyncOptions();
-        var companies = LoadCompanies(fromPipeline);
+        var companies = ReadStore(() => LoadCompanies(fromPipeline));
         // The tab's rows are checked against every company of the store, not only the ones piped in.
-        var storeNames = StoreCompanyNames.Of(Store);
+        var storeNames = ReadStore(() => StoreCompanyNames.Of(Store));
         using var client = CreateClient();
         var target = $"tab '{options.SheetName}' of spreadsheet {spreadsheetId}";
-        var apply = ShouldProcess($"Writing {companies.Count} companies to {target}.",
-            $"Write {companies.Count} companies to {target}?", "Sync-CompanySheet", out var reason);
-        if (!apply && reason != ShouldProcessReason.WhatIf) return;
+        // -WhatIf says what the plan would write, so it answers after reading the tab; -Confirm asks before.
+        var dryRun = IsDryRun;
+        if (!dryRun && !ShouldProcess(
+                $"Syncing {companies.Count} companies to {target}: appending the missing ones, rewriting the cells that changed.",
+                $"Sync {companies.Count} companies to {target}?", "Sync-CompanySheet"))
+            return;
 
         try
         {
-            var result = RunSheetsWork((log, ct) =>
+            var result = RunSheetsWork(client, (log, ct) =>
             {
                 var work = new SheetSync(client, spreadsheetId, options, log);
-                return apply ? work.SyncAsync(companies, ct, storeNames) : work.PreviewAsync(companies, ct, storeNames);
+                return dryRun ? work.PreviewAsync(companies, ct, storeNames) : work.SyncAsync(companies, ct, storeNames);
             });
-            ReportProblems(result.Warnings, result.Errors, "SheetsWriteFailed", target);
+            if (dryRun) ShouldProcess(DescribePlan(result, target), "", "Sync-CompanySheet");
+            ReportProblems(result.Warnings, result.Errors, "SheetsWriteFailed", spreadsheetId);
             WriteTyped(result);
         }
         catch (JobSignalException ex)
@@ -68,6 +76,12 @@ public sealed class SyncCompanySheetCommand : SheetsCmdlet
             ThrowFailure(ex);
         }
     }
+
+    /// <summary>What the plan of a dry run would write, as -WhatIf says it.</summary>
+    private static string DescribePlan(SheetSyncResult plan, string target) =>
+        $"Syncing {target}: {(plan.CreatedTab ? "creating the tab, " : "")}{(plan.WroteHeader ? "writing the header, " : "")}"
+        + $"appending {plan.Appended} companies and updating {plan.Updated} rows ({plan.UpdatedCells} cells); "
+        + $"{plan.Unchanged} rows unchanged.";
 
     private List<SheetCompany> LoadCompanies(bool fromPipeline)
     {

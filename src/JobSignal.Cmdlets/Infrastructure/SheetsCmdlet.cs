@@ -91,15 +91,17 @@ public abstract class SheetsCmdlet : StoreCmdlet
     }
 
     /// <summary>
-    /// Runs Sheets work on the thread pool and, meanwhile, relays its steps to -Verbose and the progress bar from
-    /// the pipeline thread (cmdlet output may only be written from there). Ctrl+C cancels the work promptly.
+    /// Runs Sheets work on the thread pool and, meanwhile, relays its steps and the client's retries (each with its
+    /// wait) to -Verbose and the progress bar from the pipeline thread (cmdlet output may only be written from
+    /// there). Ctrl+C cancels the work promptly.
     /// </summary>
-    protected T RunSheetsWork<T>(Func<Action<string>, CancellationToken, Task<T>> work)
+    protected T RunSheetsWork<T>(SheetsClient client, Func<Action<string>, CancellationToken, Task<T>> work)
     {
         // Not disposed: after Ctrl+C the work may still log a step while it winds down, and nobody reads it then.
         var steps = new BlockingCollection<string>();
         var task = Task.Run(() => work(steps.Add, CancellationToken));
         task.ContinueWith(_ => steps.CompleteAdding(), TaskScheduler.Default);
+        client.Retrying += steps.Add;
         try
         {
             foreach (var step in steps.GetConsumingEnumerable())
@@ -115,6 +117,7 @@ public abstract class SheetsCmdlet : StoreCmdlet
         }
         finally
         {
+            client.Retrying -= steps.Add;
             CompleteProgress(0, Activity);
         }
     }

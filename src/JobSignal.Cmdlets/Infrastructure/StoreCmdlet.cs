@@ -80,10 +80,17 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     /// Runs a query cmdlet's reading of the store. A file SQLite finds damaged midway (StoreDamaged), or a store another
     /// process keeps locked (StoreBusy), ends the cmdlet with what to do about it, instead of SQLite's own exception.
     /// </summary>
-    protected void ReadStore(Action read)
+    protected void ReadStore(Action read) => ReadStore<object?>(() => { read(); return null; });
+
+    /// <inheritdoc cref="ReadStore(Action)"/>
+    protected T ReadStore<T>(Func<T> read)
     {
-        try { read(); }
-        catch (Exception ex) when (_store?.FailureOf(ex, reading: true) is { } failure) { ThrowFailure(failure); }
+        try { return read(); }
+        catch (Exception ex) when (_store?.FailureOf(ex, reading: true) is { } failure)
+        {
+            ThrowFailure(failure);
+            throw; // not reached: ThrowFailure always throws
+        }
     }
 
     /// <summary>
@@ -143,13 +150,13 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     /// <summary>A non-terminating error for an id given by the user that names no company of the store.</summary>
     protected void WriteCompanyNotFound(long companyId) =>
         WriteFailure(new JobSignalException(CompanyNotFoundErrorId, FailureKind.ObjectNotFound,
-            $"There is no company {companyId} in the store '{Store.Path}'.", companyId,
+            $"There is no company {companyId} in the store '{Store.DisplayPath}'.", companyId,
             "Find companies with Get-SignalCompany, and check -DatabasePath."));
 
     /// <summary>A non-terminating error for an id given by the user that names no offer of the store.</summary>
     protected void WriteOfferNotFound(long offerId) =>
         WriteFailure(new JobSignalException(OfferNotFoundErrorId, FailureKind.ObjectNotFound,
-            $"There is no offer {offerId} in the store '{Store.Path}'.", offerId,
+            $"There is no offer {offerId} in the store '{Store.DisplayPath}'.", offerId,
             "Find offers with Get-SignalOffer -CompanyId or -MinScore, and check -DatabasePath."));
 
     protected override void ReleaseResources()

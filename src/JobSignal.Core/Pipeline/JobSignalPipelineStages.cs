@@ -158,9 +158,9 @@ public sealed class JobSignalPipelineStages : IPipelineStages
             .SyncAsync(companies, cancellationToken).GetAwaiter().GetResult();
         foreach (var warning in result.Warnings) _warn("Sync: " + warning);
         var summary = $"{result.Appended} appended, {result.Updated} updated, {result.Unchanged} unchanged, {result.Requests} requests";
-        return new StageResult(PipelineRunner.SyncStage,
-            result.Errors.Count == 0 ? StageStatus.Succeeded : StageStatus.Failed, summary,
-            result.Errors.Count == 0 ? null : string.Join("; ", result.Errors));
+        return result.Errors.Count == 0 ? new StageResult(PipelineRunner.SyncStage, StageStatus.Succeeded, summary)
+            : new StageResult(PipelineRunner.SyncStage, StageStatus.Failed, summary, string.Join("; ", result.Errors),
+                "The next run writes the rows that were not written: a sync writes only what is missing or different.");
     }
 
     public StageResult ImportFeedback(CancellationToken cancellationToken)
@@ -198,6 +198,11 @@ public sealed class JobSignalPipelineStages : IPipelineStages
             stage, "Set the missing one; to run without the Sheet, set Sheet.Enabled = $false and Feedback.Enabled = $false.");
     }
 
-    private SheetsClient SheetsClient() => Sheets.SheetsClient.FromServiceAccountKeyFile(_connections.SheetsCredentialPath!,
-        new SheetsClientOptions { BaseUri = _connections.SheetsBaseUri ?? SheetsClientOptions.DefaultBaseUri });
+    private SheetsClient SheetsClient()
+    {
+        var client = Sheets.SheetsClient.FromServiceAccountKeyFile(_connections.SheetsCredentialPath!,
+            new SheetsClientOptions { BaseUri = _connections.SheetsBaseUri ?? SheetsClientOptions.DefaultBaseUri });
+        client.Retrying += _log;
+        return client;
+    }
 }

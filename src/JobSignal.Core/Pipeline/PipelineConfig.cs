@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using JobSignal.Core.Common;
 using JobSignal.Core.Infojobs;
+using JobSignal.Core.Sheets;
 
 namespace JobSignal.Core.Pipeline;
 
@@ -95,8 +96,9 @@ public sealed record PipelineConfig(
 
         var sheetSettings = new PipelineSheetSettings(
             Text(sheet, "SpreadsheetId", "Sheet", errors),
-            FilePath(sheet, "CredentialPath", "Sheet", errors),
-            Text(sheet, "SheetName", "Sheet", errors) ?? "Companies",
+            NotBlank(sheet, "CredentialPath", "Sheet", errors),
+            // A blank tab name is refused as -SheetName is, not replaced by the default tab.
+            NotBlank(sheet, "SheetName", "Sheet", errors) ?? SheetLayout.DefaultSheetName,
             // Case as -HeaderLanguage takes it: EN is en.
             Text(sheet, "HeaderLanguage", "Sheet", errors)?.ToLowerInvariant() ?? "es",
             HttpUri(sheet, "Sheet", errors));
@@ -104,8 +106,8 @@ public sealed record PipelineConfig(
             errors.Add($"Sheet.HeaderLanguage: '{sheetSettings.HeaderLanguage}' is not es or en");
 
         var config = new PipelineConfig(
-            FilePath(data, "DatabasePath", "", errors),
-            FilePath(data, "CatalogPath", "", errors),
+            NotBlank(data, "DatabasePath", "", errors),
+            NotBlank(data, "CatalogPath", "", errors),
             HttpUri(infojobs, "Infojobs", errors),
             Number(infojobs, "DetailConcurrency", "Infojobs", errors, 4, 1, 16),
             queries,
@@ -218,10 +220,11 @@ public sealed record PipelineConfig(
     }
 
     /// <summary>
-    /// A file path: left out (or $null) it takes its default, but an empty one is an error, not the default: a run
-    /// writing the per-user default store because a variable expanded to nothing is a quiet surprise.
+    /// A setting with a default (a file path, the tab's name): left out (or $null) it takes its default, but an empty
+    /// one is an error, not the default: a run writing the per-user default store, or the default tab, because a
+    /// variable expanded to nothing is a quiet surprise.
     /// </summary>
-    private static string? FilePath(IDictionary? d, string key, string path, List<string> errors)
+    private static string? NotBlank(IDictionary? d, string key, string path, List<string> errors)
     {
         if (Get(d, key) is string blank && string.IsNullOrWhiteSpace(blank))
         {

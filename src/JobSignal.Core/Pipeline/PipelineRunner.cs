@@ -158,7 +158,7 @@ public sealed class PipelineRunner
         catch (OperationCanceledException) { throw; }
         catch (Exception ex)
         {
-            result = new StageResult(stage, StageStatus.Failed, "failed", Describe(ex));
+            result = new StageResult(stage, StageStatus.Failed, "failed", Describe(ex), (ex as JobSignalException)?.RecommendedAction);
         }
         KeepLock();
         StepCompleted?.Invoke($"{stage}: {result.Status}");

@@ -7,8 +7,11 @@ public enum StageStatus
     Skipped,
 }
 
-/// <summary>How one stage of the scheduled pipeline went; a failed stage never stops the ones after it.</summary>
-public sealed record StageResult(string Stage, StageStatus Status, string Summary, string? Error = null)
+/// <summary>
+/// How one stage of the scheduled pipeline went; a failed stage never stops the ones after it. A failed stage's
+/// <paramref name="RecommendedAction"/> is its error's own, when it had one ("Fix the header row...").
+/// </summary>
+public sealed record StageResult(string Stage, StageStatus Status, string Summary, string? Error = null, string? RecommendedAction = null)
 {
     public static StageResult Skipped(string stage, string why) => new(stage, StageStatus.Skipped, why);
 }

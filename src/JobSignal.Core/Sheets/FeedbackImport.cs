@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Globalization;
+using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Store;
 
@@ -33,9 +35,14 @@ public sealed record SheetFeedbackResult
 /// applies every change in one store transaction: resolution changes (each also recorded as a resolution event)
 /// and model-feedback events, deduplicated on (company, value, notes). Plan first, then apply (or preview) the plan.
 /// Planning refuses a Sheet written from another store (<see cref="SheetStoreCheck"/>), so nothing is applied to it.
+/// A store that fails (locked by another writer past the retries, damaged, or refusing a write) is reported with
+/// the store's ErrorIds, or <see cref="FailedErrorId"/>, never as SQLite's own exception.
 /// </summary>
 public sealed class FeedbackImport
 {
+    /// <summary>The store refused the import's transaction for a reason other than a lock or damage (a trigger, a constraint).</summary>
+    public const string FailedErrorId = "FeedbackImportFailed";
+
     private readonly SignalStore _store;
     private readonly SheetFeedbackReader _reader;
 
@@ -51,18 +58,42 @@ public sealed class FeedbackImport
     public async Task<FeedbackPlan> PlanAsync(CancellationToken cancellationToken = default)
     {
         var rows = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        // Before diffing: a Sheet of another store's ids would apply the reps' resolutions to other companies.
-        SheetStoreCheck.EnsureSameStore(_reader.SpreadsheetId, _reader.SheetName,
-            rows.Select(r => new SheetKeyedRow(r.RowNumber, r.CompanyId, r.Name)), StoreCompanyNames.Of(_store));
-        return FeedbackDiff.Plan(rows, StoreState(_store));
+        try
+        {
+            // Before diffing: a Sheet of another store's ids would apply the reps' resolutions to other companies.
+            SheetStoreCheck.EnsureSameStore(_reader.SpreadsheetId, _reader.SheetName,
+                rows.Select(r => new SheetKeyedRow(r.RowNumber, r.CompanyId, r.Name)), StoreCompanyNames.Of(_store));
+            return FeedbackDiff.Plan(rows, StoreState(_store));
+        }
+        catch (Exception ex) when (_store.FailureOf(ex, reading: true) is { } failure) { throw failure; }
     }
 
-    /// <summary>Applies the plan in one store transaction: all of it, or (on failure) none of it.</summary>
+    /// <summary>
+    /// Applies the plan in one store transaction: all of it, or (on failure) none of it. A store failure is a
+    /// <see cref="JobSignalException"/> that says nothing was applied: StoreBusy, StoreDamaged, StoreUnusable, or
+    /// <see cref="FailedErrorId"/>.
+    /// </summary>
     public SheetFeedbackResult Apply(FeedbackPlan plan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        if (plan.HasChanges) Write(_store, plan, cancellationToken);
+        if (!plan.HasChanges) return Describe(plan, whatIf: false);
+        try { Write(_store, plan, cancellationToken); }
+        catch (DbException ex) { throw NotApplied(plan, ex); }
         return Describe(plan, whatIf: false);
+    }
+
+    /// <summary>The store's failure, said with what it means here: the transaction was rolled back, the Sheet still holds it all.</summary>
+    private JobSignalException NotApplied(FeedbackPlan plan, DbException ex)
+    {
+        var nothing = $"Nothing was applied: the {plan.ResolutionChanges.Count} resolution changes and {plan.FeedbackEvents.Count} "
+                      + "feedback events stay in the Sheet for the next import.";
+        if (_store.FailureOf(ex) is { } failure)
+            return new JobSignalException(failure.ErrorId, failure.Kind, $"{failure.Message} {nothing}", failure.Target,
+                failure.RecommendedAction, ex);
+        return new JobSignalException(FailedErrorId, FailureKind.WriteError,
+            $"The store '{_store.DisplayPath}' refused the feedback import ({ex.Message.TrimEnd('.')}). {nothing}", _store.DisplayPath,
+            "Check the store (free disk space, permissions, triggers or tools that changed its tables), then run "
+            + "Import-CompanySheetFeedback again: it applies whatever still differs.", ex);
     }
 
     /// <summary>What applying the plan would do (-WhatIf).</summary>

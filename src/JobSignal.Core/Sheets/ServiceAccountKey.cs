@@ -51,8 +51,9 @@ public static class ServiceAccountKey
         }
         catch (JsonReaderException ex)
         {
+            // Newtonsoft says line 0 when it fails before reading a line: that is the first one.
             throw Invalid(source, $"The service-account key file '{source}' is not valid JSON "
-                                  + $"(line {ex.LineNumber}, position {ex.LinePosition}).");
+                                  + $"(line {Math.Max(ex.LineNumber, 1)}, position {Math.Max(ex.LinePosition, 1)}).");
         }
 
         var type = (key.Value<string>("type") ?? "").Trim();

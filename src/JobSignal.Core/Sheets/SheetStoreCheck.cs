@@ -13,7 +13,7 @@ public sealed record StoreCompanyNames(IReadOnlyDictionary<string, string> Names
     {
         ArgumentNullException.ThrowIfNull(store);
         return new StoreCompanyNames(store.Companies.List()
-            .ToDictionary(c => SheetCompanyMapper.SheetKey(c.CompanyId), c => c.Name, StringComparer.Ordinal), store.Path);
+            .ToDictionary(c => SheetCompanyMapper.SheetKey(c.CompanyId), c => c.Name, StringComparer.Ordinal), store.DisplayPath);
     }
 }
 

@@ -34,13 +34,19 @@ public sealed record SheetSyncResult
 /// header, dropdowns on the reps' columns, a date format), reads the tab once, then sends the planner's updates and
 /// appends in few requests. Reading the tab is the one step that must succeed: without it the sync stops before
 /// writing, because appending blind would duplicate every row. A failed append is never simply repeated: the key
-/// column is read again and only the companies still missing are appended. A write Google refuses for want of
-/// permission (a Viewer share) ends the sync like any other call so refused: only rows that failed for a passing
-/// reason are reported as "not written, the next sync writes them". A tab whose rows were written from another
+/// column is read again and only the companies still missing are appended. A write Google refuses for good (a
+/// Viewer share, an invalid request) ends the sync: only rows that failed for a passing reason (rate limits, server
+/// errors, after the retries) are reported as "not written, the next sync writes them". A tab whose rows were written from another
 /// store is refused before any write (<see cref="SheetStoreCheck"/>).
 /// </summary>
 public sealed class SheetSync
 {
+    /// <summary>The tab's rows kept moving (deleted, inserted, sorted) while a command read or wrote them by position.</summary>
+    public const string ChangedErrorId = "SheetsChangedDuringSync";
+
+    /// <summary>How many times a read (or a plan) is done again after rows moved under it, before giving up.</summary>
+    internal const int MaxRereads = 2;
+
     private readonly SheetsClient _client;
     private readonly string _spreadsheetId;
     private readonly SheetSyncOptions _options;
@@ -84,20 +90,15 @@ public sealed class SheetSync
         var createTab = tab is null;
         // Ranges name the tab as Google spells it, whatever the case the user typed.
         var sheetName = tab?.Title ?? _options.SheetName;
-        var state = createTab ? SheetState.Empty : await ReadTabAsync(sheetName, ct).ConfigureAwait(false);
-        _log(createTab ? $"Tab '{sheetName}' does not exist yet." : $"Tab '{sheetName}': read {state.Rows.Count} rows.");
+        var storeNames = store ?? NamesOf(companyList);
+        // A tab a rep made may be narrower than the layout: it is read as it is, and widened before any write.
+        var columns = Math.Min(tab?.GridProperties?.ColumnCount ?? int.MaxValue, _options.Layout.ColumnCount);
+        var missingColumns = _options.Layout.ColumnCount - columns;
+        if (missingColumns > 0)
+            _log($"Tab '{sheetName}' has {columns} columns; {missingColumns} more are needed for the {_options.Layout.ColumnCount} the sync writes.");
+        var plan = await ReadAndPlanAsync(sheetName, createTab, columns, companyList, storeNames, ct).ConfigureAwait(false);
 
-        var plan = SheetSyncPlanner.Plan(state, companyList, _options with { SheetName = sheetName });
-        if (plan.HeaderMismatch is { } mismatch)
-            throw new JobSignalException("SheetsHeaderMismatch", FailureKind.InvalidData, mismatch, sheetName,
-                "Fix the header row (or use another -SheetName / -HeaderLanguage); the sync never rewrites an existing header.");
-        // Before any write (-WhatIf too): rows keyed by another store's ids would get other companies' names under the reps' columns.
-        SheetStoreCheck.EnsureSameStore(_spreadsheetId, sheetName, KeyedRows(state), store ?? NamesOf(companyList));
-        warnings.AddRange(plan.Warnings);
-        _log($"Plan: {plan.AppendCount} to append, {plan.UpdateCount} to update ({plan.UpdatedCellCount} cells), "
-             + $"{plan.Unchanged} unchanged, {plan.Skipped.Count} skipped; {plan.WriteRequestCount} write requests.");
-
-        int appended = 0, updated = 0, updatedCells = 0, failed = 0;
+        int appended = 0, updated = 0, updatedCells = 0, failed = 0, updatedByEarlierPlans = 0;
         if (write)
         {
             if (createTab)
@@ -105,7 +106,15 @@ public sealed class SheetSync
                 await CreateTabAsync(ct).ConfigureAwait(false);
                 _log($"Created tab '{sheetName}' with a frozen header, dropdowns and a date format.");
             }
-            else if (tab!.GridProperties?.FrozenRowCount is null or 0)
+            if (missingColumns > 0)
+            {
+                await _client.BatchUpdateAsync(_spreadsheetId, [new SheetRequest { AppendDimension = new AppendDimensionRequest
+                {
+                    SheetId = tab!.SheetId ?? 0, Dimension = "COLUMNS", Length = missingColumns,
+                } }], ct).ConfigureAwait(false);
+                _log($"Added {missingColumns} columns to tab '{sheetName}'.");
+            }
+            if (!createTab && tab!.GridProperties?.FrozenRowCount is null or 0)
             {
                 // A tab the reps made by hand: give it the frozen header, dropdowns and formats once.
                 try
@@ -124,11 +133,28 @@ public sealed class SheetSync
                 _log("Wrote the header row.");
             }
 
-            (updated, updatedCells, failed) = await UpdateAsync(plan, errors, ct).ConfigureAwait(false);
+            // Updates address rows by number: when rows moved since the read, plan again from a fresh read, a few times.
+            for (var plans = 1; ; plans++)
+            {
+                var update = await UpdateAsync(plan, errors, ct).ConfigureAwait(false);
+                (updated, updatedCells, failed) = (updated + update.Rows, updatedCells + update.Cells, failed + update.Failed);
+                if (update.Moved.Count == 0) break;
+                var moved = $"row {update.Moved[0].RowNumber} no longer holds company '{update.Moved[0].CompanyId}'"
+                            + (update.Moved.Count > 1 ? $" ({update.Moved.Count} rows moved)" : "");
+                if (plans > MaxRereads)
+                    throw ChangedMeanwhile(_spreadsheetId, sheetName, $"planned and checked {plans} times ({moved})",
+                        $"{plan.UpdateCount - update.Rows} changed rows were not updated and "
+                        + $"{plan.AppendCount} companies not appended; no row was written at a position that had moved");
+                _log($"Rows moved since the tab was read: {moved}. Planning again from a fresh read.");
+                updatedByEarlierPlans = updated;
+                plan = await ReadAndPlanAsync(sheetName, createTab: false, _options.Layout.ColumnCount, companyList, storeNames, ct)
+                    .ConfigureAwait(false);
+            }
             var (done, notDone) = await AppendAsync(plan, errors, ct).ConfigureAwait(false);
             appended = done;
             failed += notDone;
         }
+        warnings.AddRange(plan.Warnings);
 
         return new SheetSyncResult
         {
@@ -140,7 +166,8 @@ public sealed class SheetSync
             Appended = write ? appended : plan.AppendCount,
             Updated = write ? updated : plan.UpdateCount,
             UpdatedCells = write ? updatedCells : plan.UpdatedCellCount,
-            Unchanged = plan.Unchanged,
+            // Rows an earlier plan updated are unchanged for the last one.
+            Unchanged = Math.Max(0, plan.Unchanged - updatedByEarlierPlans),
             Skipped = plan.Skipped.Count,
             Failed = failed,
             Requests = stats.Requests - requestsBefore,
@@ -150,6 +177,26 @@ public sealed class SheetSync
             Errors = errors,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>
+    /// Reads the tab (a tab still to be created is empty) and plans the sync; refuses a header of another layout and,
+    /// before any write (-WhatIf too), a tab whose rows were written from another store: rows keyed by another store's
+    /// ids would get other companies' names under the reps' columns.
+    /// </summary>
+    private async Task<SheetSyncPlan> ReadAndPlanAsync(string sheetName, bool createTab, int columns,
+        IReadOnlyCollection<SheetCompany> companies, StoreCompanyNames storeNames, CancellationToken ct)
+    {
+        var state = createTab ? SheetState.Empty : await ReadTabAsync(sheetName, columns, ct).ConfigureAwait(false);
+        _log(createTab ? $"Tab '{sheetName}' does not exist yet." : $"Tab '{sheetName}': read {state.Rows.Count} rows.");
+        var plan = SheetSyncPlanner.Plan(state, companies, _options with { SheetName = sheetName });
+        if (plan.HeaderMismatch is { } mismatch)
+            throw new JobSignalException("SheetsHeaderMismatch", FailureKind.InvalidData, mismatch, _spreadsheetId,
+                "Fix the header row (or use another -SheetName / -HeaderLanguage); the sync never rewrites an existing header.");
+        SheetStoreCheck.EnsureSameStore(_spreadsheetId, sheetName, KeyedRows(state), storeNames);
+        _log($"Plan: {plan.AppendCount} to append, {plan.UpdateCount} to update ({plan.UpdatedCellCount} cells), "
+             + $"{plan.Unchanged} unchanged, {plan.Skipped.Count} skipped; {plan.WriteRequestCount} write requests.");
+        return plan;
     }
 
     /// <summary>The rows below the header with their id and name, as the tab holds them.</summary>
@@ -169,6 +216,16 @@ public sealed class SheetSync
         return new StoreCompanyNames(names);
     }
 
+    /// <summary>
+    /// The tab's rows moved under a command more often than it reads again: <paramref name="tried"/> says what it did,
+    /// <paramref name="outcome"/> what became of the work.
+    /// </summary>
+    internal static JobSignalException ChangedMeanwhile(string spreadsheetId, string sheetName, string tried, string outcome) =>
+        new(ChangedErrorId, FailureKind.ResourceUnavailable,
+            $"The rows of tab '{sheetName}' of spreadsheet {spreadsheetId} kept moving (deleted, inserted or sorted) while they were "
+            + $"{tried}, so {outcome}: cells addressed by row number would have met other companies' rows.",
+            spreadsheetId, "Run the command again once nobody is deleting, inserting or sorting rows of the tab.");
+
     private SheetProperties? FindTab(Spreadsheet spreadsheet) => FindTab(spreadsheet, _options.SheetName);
 
     internal static SheetProperties? FindTab(Spreadsheet spreadsheet, string sheetName)
@@ -179,17 +236,20 @@ public sealed class SheetSync
                ?? tabs.FirstOrDefault(t => string.Equals(t.Title, sheetName, StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>The one read of the tab (header + every row of the layout's columns, never the reps' extra columns).</summary>
-    private async Task<SheetState> ReadTabAsync(string sheetName, CancellationToken ct)
+    /// <summary>
+    /// The read of the tab (header + every row of the layout's first <paramref name="columns"/> columns: those the tab
+    /// has, as Google refuses a range past its grid; never the reps' extra columns).
+    /// </summary>
+    private async Task<SheetState> ReadTabAsync(string sheetName, int columns, CancellationToken ct)
     {
-        var range = A1Notation.Columns(sheetName, 0, _options.Layout.ColumnCount - 1);
+        var range = A1Notation.Columns(sheetName, 0, columns - 1);
         try { return (await _client.BatchGetValuesAsync(_spreadsheetId, [range], SheetValueRender.Formula, ct).ConfigureAwait(false))[0]; }
         catch (SheetsApiException ex)
         {
             throw new JobSignalException("SheetsReadFailed", FailureKind.ReadError,
                 $"Tab '{sheetName}' could not be read, so the sync stopped before writing anything "
                 + $"(appending without knowing the existing rows would duplicate them). {ex.Message}",
-                sheetName, ex.RecommendedAction, ex);
+                _spreadsheetId, ex.RecommendedAction, ex);
         }
     }
 
@@ -270,8 +330,16 @@ public sealed class SheetSync
         return requests;
     }
 
-    /// <summary>Update batches in order; after a failed one (already retried by the client) the rest are not sent.</summary>
-    private async Task<(int Rows, int Cells, int Failed)> UpdateAsync(SheetSyncPlan plan, List<string> errors, CancellationToken ct)
+    /// <summary>What the update batches did: rows and cells written, rows not written (a failure), rows found moved.</summary>
+    private sealed record UpdateOutcome(int Rows, int Cells, int Failed, IReadOnlyList<PlannedRowUpdate> Moved);
+
+    /// <summary>
+    /// Update batches in order. Their ranges address rows by number, so before each attempt (the first and every retry
+    /// after a back-off, which may last minutes) the key column is read again: when a row of the batch no longer holds
+    /// its company, nothing more is written and the moved rows are returned, to be planned again. After a batch failed
+    /// for a passing reason (retries spent) the rest are not sent.
+    /// </summary>
+    private async Task<UpdateOutcome> UpdateAsync(SheetSyncPlan plan, List<string> errors, CancellationToken ct)
     {
         int rows = 0, cells = 0;
         for (var i = 0; i < plan.UpdateBatches.Count; i++)
@@ -279,20 +347,49 @@ public sealed class SheetSync
             var batch = plan.UpdateBatches[i];
             try
             {
-                await _client.BatchUpdateValuesAsync(_spreadsheetId, batch.SelectMany(r => r.Ranges).ToList(),
-                    SheetValueInput.UserEntered, ct).ConfigureAwait(false);
+                await EnsureRowsInPlaceAsync(plan.SheetName, batch, ct).ConfigureAwait(false);
+                await WriteReconciledAsync(
+                    () => _client.BatchUpdateValuesAsync(_spreadsheetId, batch.SelectMany(r => r.Ranges).ToList(),
+                        SheetValueInput.UserEntered, ct, retryTransient: false),
+                    async () =>
+                    {
+                        await EnsureRowsInPlaceAsync(plan.SheetName, batch, ct).ConfigureAwait(false);
+                        return false;
+                    }, ct).ConfigureAwait(false);
             }
-            catch (SheetsApiException ex) when (!ex.RefusesEveryCall)
+            catch (RowsMovedException ex)
+            {
+                return new UpdateOutcome(rows, cells, 0, ex.Rows);
+            }
+            catch (SheetsApiException ex)
             {
                 var notUpdated = plan.UpdateBatches.Skip(i).Sum(b => b.Count);
-                errors.Add($"{notUpdated} changed rows were not updated: {ex.Message}");
-                return (rows, cells, notUpdated);
+                // Refused for good (permission, an invalid request): the next sync would be refused alike.
+                if (!ex.IsTransient) throw ex.After($"The sync stopped: {notUpdated} changed rows were not updated");
+                errors.Add($"{notUpdated} changed rows were not updated (the next sync updates them): {ex.Message}");
+                return new UpdateOutcome(rows, cells, notUpdated, []);
             }
             rows += batch.Count;
             cells += batch.Sum(r => r.Columns.Count);
             _log($"Updated {batch.Count} rows (request {i + 1} of {plan.UpdateBatches.Count}).");
         }
-        return (rows, cells, 0);
+        return new UpdateOutcome(rows, cells, 0, []);
+    }
+
+    /// <summary>Reads the key and name columns again; throws <see cref="RowsMovedException"/> when a row of the batch moved.</summary>
+    private async Task EnsureRowsInPlaceAsync(string sheetName, IReadOnlyList<PlannedRowUpdate> batch, CancellationToken ct)
+    {
+        var layout = _options.Layout;
+        var range = A1Notation.Columns(sheetName, layout[SheetColumnKey.CompanyId].Index, layout[SheetColumnKey.Name].Index);
+        var keys = (await _client.BatchGetValuesAsync(_spreadsheetId, [range], SheetValueRender.Formula, ct).ConfigureAwait(false))[0];
+        var moved = SheetSyncPlanner.MovedRows(batch, keys, layout);
+        if (moved.Count > 0) throw new RowsMovedException(moved);
+    }
+
+    /// <summary>Rows of an update batch that moved since the plan's read: the batch must not be written.</summary>
+    private sealed class RowsMovedException(IReadOnlyList<PlannedRowUpdate> rows) : Exception("Rows moved since the tab was read.")
+    {
+        public IReadOnlyList<PlannedRowUpdate> Rows { get; } = rows;
     }
 
     /// <summary>
@@ -323,9 +420,10 @@ public sealed class SheetSync
                 appended += pending.Count;
                 _log($"Appended {plan.AppendBatches[i].Count} rows (request {i + 1} of {plan.AppendBatches.Count}).");
             }
-            catch (SheetsApiException ex) when (!ex.RefusesEveryCall)
+            catch (SheetsApiException ex)
             {
                 var notAppended = pending.Count + plan.AppendBatches.Skip(i + 1).Sum(b => b.Count);
+                if (!ex.IsTransient) throw ex.After($"The sync stopped: {notAppended} companies were not appended");
                 errors.Add($"{notAppended} companies were not appended (the next sync appends them): {ex.Message}");
                 return (appended, notAppended);
             }
@@ -347,8 +445,7 @@ public sealed class SheetSync
             try { await write().ConfigureAwait(false); return; }
             catch (SheetsApiException ex) when (ex.IsTransient) { failure = ex; }
             if (retry >= policy.MaxRetries) throw failure.AfterRetries(retry);
-            _client.Statistics.AddRetry();
-            await policy.Wait(policy.DelayFor(retry + 1, failure.RetryAfter), ct).ConfigureAwait(false);
+            await _client.WaitBeforeRetryAsync(failure, retry + 1, ct).ConfigureAwait(false);
             if (await reconcile().ConfigureAwait(false)) return;
         }
     }

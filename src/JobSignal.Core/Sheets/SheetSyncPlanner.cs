@@ -32,9 +32,13 @@ public sealed record SheetValueRange(string Range, IReadOnlyList<IReadOnlyList<o
 /// <summary>A company's new row, kept with its key so that a failed append can be reconciled.</summary>
 public sealed record PlannedAppendRow(string CompanyId, IReadOnlyList<object> Values);
 
-/// <summary>A row whose system cells changed: which of them, and the ranges of adjacent cells that rewrite them.</summary>
+/// <summary>
+/// A row whose system cells changed: which of them, and the ranges of adjacent cells that rewrite them. The ranges
+/// address the row by its number, so it is written only while it still holds what it was planned from: the company
+/// id in its key cell, or, for a row whose cleared id is written back, an empty key cell and <paramref name="NameAsRead"/>.
+/// </summary>
 public sealed record PlannedRowUpdate(string CompanyId, int RowNumber, IReadOnlyList<SheetColumnKey> Columns,
-    IReadOnlyList<SheetValueRange> Ranges);
+    IReadOnlyList<SheetValueRange> Ranges, bool RestoresKey = false, string? NameAsRead = null);
 
 /// <summary>A row whose key an earlier row already has: left alone (the first row is the company's row).</summary>
 public sealed record DuplicateKeyRow(string CompanyId, int RowNumber, int FirstRowNumber);
@@ -153,6 +157,29 @@ public static class SheetSyncPlanner
             duplicates, warnings);
     }
 
+    /// <summary>
+    /// The planned updates whose row no longer holds what it was planned from, in <paramref name="keysAndNames"/>: the
+    /// tab's key and name columns read again (rows by row, header first). A rep who deleted, inserted or sorted rows
+    /// since the plan's read moved them, and their row numbers now address other companies.
+    /// </summary>
+    public static IReadOnlyList<PlannedRowUpdate> MovedRows(IEnumerable<PlannedRowUpdate> updates, SheetState keysAndNames,
+        SheetLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        ArgumentNullException.ThrowIfNull(keysAndNames);
+        ArgumentNullException.ThrowIfNull(layout);
+        string Cell(int rowNumber, SheetColumnKey column)
+        {
+            var index = layout[column].Index - layout[SheetColumnKey.CompanyId].Index;
+            return rowNumber <= keysAndNames.Rows.Count && index < keysAndNames.Rows[rowNumber - 1].Count
+                ? SheetCellValue.AsText(keysAndNames.Rows[rowNumber - 1][index]) : "";
+        }
+        return updates.Where(u => u.RestoresKey
+                ? Cell(u.RowNumber, SheetColumnKey.CompanyId).Length > 0 || Cell(u.RowNumber, SheetColumnKey.Name) != u.NameAsRead
+                : Cell(u.RowNumber, SheetColumnKey.CompanyId) != u.CompanyId)
+            .ToList();
+    }
+
     private static SheetSyncPlan Refused(SheetSyncOptions options, string mismatch) =>
         new(options.SheetName, mismatch, null, [], [], 0, [], [], []);
 
@@ -230,7 +257,9 @@ public static class SheetSyncPlanner
                 [Enumerable.Range(first, last - first + 1).Select(c => wanted[c].ToUserEntered()).ToArray()]));
             runStart = i;
         }
-        return new PlannedRowUpdate(key, rowNumber, changed.Select(c => c.Key).ToList(), ranges);
+        var name = layout[SheetColumnKey.Name].Index;
+        return new PlannedRowUpdate(key, rowNumber, changed.Select(c => c.Key).ToList(), ranges, restoreKey,
+            restoreKey ? SheetCellValue.AsText(name < current.Count ? current[name] : null) : null);
     }
 
     private static List<IReadOnlyList<T>> Batch<T>(IReadOnlyList<T> items, Func<T, int> bytes, int budget)

@@ -27,13 +27,18 @@ public sealed class SheetsApiException : JobSignalException
 
     /// <summary>
     /// Google refused the credential or the spreadsheet itself (401, a 403 that is not a quota, 404): every other call
-    /// of the run would be refused alike, so a write failing so ends the sync; running it again cannot help.
+    /// of the run would be refused alike, so even the optional set-up of a tab failing so ends the sync; running it
+    /// again cannot help.
     /// </summary>
     public bool RefusesEveryCall => ErrorId is "SheetsPermissionDenied" or "SheetsAuthenticationFailed" or "SheetsSpreadsheetNotFound";
 
-    internal SheetsApiException AfterRetries(int retries) => retries == 0 ? this
-        : new SheetsApiException(ErrorId, Kind, $"{Message} Gave up after {retries} retries.", Call, StatusCode,
-            IsTransient, RetryAfter, Target, RecommendedAction, InnerException);
+    internal SheetsApiException AfterRetries(int retries) => retries == 0 ? this : Saying($"{Message} Gave up after {retries} retries.");
+
+    /// <summary>The same failure, its message preceded by what it left undone.</summary>
+    internal SheetsApiException After(string undone) => Saying($"{undone}: {Message}");
+
+    private SheetsApiException Saying(string message) =>
+        new(ErrorId, Kind, message, Call, StatusCode, IsTransient, RetryAfter, Target, RecommendedAction, InnerException);
 }
 
 /// <summary>The Sheets API methods the client calls, for counting and for fault injection in tests.</summary>

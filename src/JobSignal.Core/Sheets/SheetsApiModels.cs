@@ -39,6 +39,16 @@ public sealed class SheetRequest
     [JsonProperty("updateSheetProperties")] public UpdateSheetPropertiesRequest? UpdateSheetProperties { get; set; }
     [JsonProperty("setDataValidation")] public SetDataValidationRequest? SetDataValidation { get; set; }
     [JsonProperty("repeatCell")] public RepeatCellRequest? RepeatCell { get; set; }
+    [JsonProperty("appendDimension")] public AppendDimensionRequest? AppendDimension { get; set; }
+}
+
+/// <summary>Adds empty rows or columns at the end of a tab.</summary>
+public sealed class AppendDimensionRequest
+{
+    [JsonProperty("sheetId")] public int? SheetId { get; set; }
+    /// <summary><c>ROWS</c> or <c>COLUMNS</c>.</summary>
+    [JsonProperty("dimension")] public string? Dimension { get; set; }
+    [JsonProperty("length")] public int? Length { get; set; }
 }
 
 public sealed class AddSheetRequest

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using Google.Apis.Auth.OAuth2;
@@ -29,8 +30,13 @@ public enum SheetValueRender
 {
     /// <summary>Formulas as their text, numbers and dates unformatted (serial numbers): what the sync compares.</summary>
     Formula,
-    /// <summary>Computed values, unformatted: what a rep sees, without number formats.</summary>
+    /// <summary>Computed values, unformatted (numbers as numbers, dates as serial numbers): for ids and dropdown values.</summary>
     UnformattedValue,
+    /// <summary>
+    /// Each cell's text as the rep sees it, number formats applied (a date typed in the cell as typed, 50% as "50%"):
+    /// for free text, which must not come back as the number Google parsed it into.
+    /// </summary>
+    FormattedValue,
 }
 
 /// <summary>How Sheets reads values the client writes.</summary>
@@ -97,6 +103,12 @@ public sealed class SheetsClient : IDisposable
 
     public RetryPolicy RetryPolicy => _options.RetryPolicy;
 
+    /// <summary>
+    /// Hears each retry before its wait: the call, why (ErrorId and status, never Google's text nor any key material),
+    /// which retry of how many and how long the wait is (for -Verbose). Raised on the thread that runs the call.
+    /// </summary>
+    public event Action<string>? Retrying;
+
     /// <summary>spreadsheets.get, tab properties only (titles, ids, grid sizes, frozen rows).</summary>
     public Task<Spreadsheet> GetSpreadsheetAsync(string spreadsheetId, CancellationToken cancellationToken = default) =>
         SendAsync<Spreadsheet>(SheetsCallKind.GetSpreadsheet, spreadsheetId, HttpMethod.Get,
@@ -119,7 +131,12 @@ public sealed class SheetsClient : IDisposable
     {
         var query = string.Concat(ranges.Select(r => "ranges=" + Escape(r) + "&"))
                     + "majorDimension=ROWS&dateTimeRenderOption=SERIAL_NUMBER&valueRenderOption="
-                    + (render == SheetValueRender.Formula ? "FORMULA" : "UNFORMATTED_VALUE");
+                    + render switch
+                    {
+                        SheetValueRender.Formula => "FORMULA",
+                        SheetValueRender.FormattedValue => "FORMATTED_VALUE",
+                        _ => "UNFORMATTED_VALUE",
+                    };
         var answer = await SendAsync<BatchGetValuesMessage>(SheetsCallKind.ValuesBatchGet, spreadsheetId, HttpMethod.Get,
             $"v4/spreadsheets/{Escape(spreadsheetId)}/values:batchGet?{query}", null, true, cancellationToken)
             .ConfigureAwait(false);
@@ -130,13 +147,17 @@ public sealed class SheetsClient : IDisposable
             .Select(row => (IReadOnlyList<object?>)(row ?? []).Select(Normalize).ToArray()).ToArray())).ToArray();
     }
 
-    /// <summary>values.batchUpdate: writes every range in one request; retried on transient failures (idempotent).</summary>
+    /// <summary>
+    /// values.batchUpdate: writes every range in one request; retried on transient failures (idempotent) unless
+    /// <paramref name="retryTransient"/> is false: a caller whose ranges must be checked before each attempt retries itself.
+    /// </summary>
     public Task<BatchUpdateValuesResponse> BatchUpdateValuesAsync(string spreadsheetId, IReadOnlyList<SheetValueRange> data,
-        SheetValueInput input = SheetValueInput.UserEntered, CancellationToken cancellationToken = default) =>
+        SheetValueInput input = SheetValueInput.UserEntered, CancellationToken cancellationToken = default,
+        bool retryTransient = true) =>
         SendAsync<BatchUpdateValuesResponse>(SheetsCallKind.ValuesBatchUpdate, spreadsheetId, HttpMethod.Post,
             $"v4/spreadsheets/{Escape(spreadsheetId)}/values:batchUpdate",
             new BatchUpdateValuesMessage { ValueInputOption = InputOption(input), Data = data.Select(Message).ToList() },
-            true, cancellationToken);
+            retryTransient, cancellationToken);
 
     /// <summary>
     /// values.append with insertDataOption INSERT_ROWS after the table found in <paramref name="range"/>.
@@ -162,9 +183,23 @@ public sealed class SheetsClient : IDisposable
             try { return await SendOnceAsync<T>(kind, spreadsheetId, method, pathAndQuery, json, cancellationToken).ConfigureAwait(false); }
             catch (SheetsApiException ex) when (ex.IsTransient) { failure = ex; }
             if (!retryTransient || retry >= policy.MaxRetries) throw failure.AfterRetries(retry);
-            Statistics.AddRetry();
-            await policy.Wait(policy.DelayFor(retry + 1, failure.RetryAfter), cancellationToken).ConfigureAwait(false);
+            await WaitBeforeRetryAsync(failure, retry + 1, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Counts retry number <paramref name="retry"/> (1-based) of the call <paramref name="failure"/> ended, tells
+    /// <see cref="Retrying"/> and waits the policy's delay, or Google's Retry-After when it gave one.
+    /// </summary>
+    internal async Task WaitBeforeRetryAsync(SheetsApiException failure, int retry, CancellationToken cancellationToken)
+    {
+        var policy = _options.RetryPolicy;
+        var delay = policy.DelayFor(retry, failure.RetryAfter);
+        Statistics.AddRetry();
+        Retrying?.Invoke($"{Describe(failure.Call)} failed ({failure.ErrorId}{(failure.StatusCode is { } status ? $", {status}" : "")}): "
+                         + $"retry {retry} of {policy.MaxRetries} in {delay.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s"
+                         + (failure.RetryAfter is null ? "." : ", as Google's Retry-After asked."));
+        await policy.Wait(delay, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<T> SendOnceAsync<T>(SheetsCallKind kind, string spreadsheetId, HttpMethod method, string pathAndQuery,
@@ -264,7 +299,11 @@ public sealed class SheetsClient : IDisposable
                 FailureKind.ResourceUnavailable, said, kind, status, true, retryAfter, spreadsheetId,
                 recommendedAction: "Google Sheets is having trouble; run the sync again later."),
             _ => new SheetsApiException("SheetsRequestRejected", FailureKind.InvalidArgument, said, kind, status, false,
-                target: spreadsheetId),
+                target: spreadsheetId,
+                recommendedAction: "Google refused the request itself, so running the command again unchanged fails the same way. "
+                                   + "Fix what Google's reason names in the spreadsheet (for example a spreadsheet at Google's limit "
+                                   + "of 10 million cells, or a tab changed so that it cannot take the rows), then run it again; "
+                                   + "report the message if it names nothing you can fix."),
         };
     }
 
@@ -285,7 +324,10 @@ public sealed class SheetsClient : IDisposable
 
     private static SheetsApiException InvalidResponse(SheetsCallKind kind, string spreadsheetId, string why) =>
         new("SheetsInvalidResponse", FailureKind.InvalidData, $"Google Sheets answered {Describe(kind)} unexpectedly: {why}.",
-            kind, null, false, target: spreadsheetId, recommendedAction: "Check -BaseUri: it must be the Sheets API root.");
+            kind, null, false, target: spreadsheetId,
+            recommendedAction: "Check -BaseUri (the pipeline's Sheet.BaseUri): it must be the Sheets API root, "
+                               + "https://sheets.googleapis.com/ unless you use an emulator or a proxy. If it is, run the "
+                               + "command again later, and report the message if it persists.");
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
     {

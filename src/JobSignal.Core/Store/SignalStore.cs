@@ -26,6 +26,7 @@ public sealed class SignalStore : IDisposable
     private SignalStore(string path, SqliteConnection connection, StoreOptions options)
     {
         Path = path;
+        DisplayPath = path;
         _connection = connection;
         Options = options;
         _checkpointer = new WalCheckpointer(path);
@@ -43,6 +44,12 @@ public sealed class SignalStore : IDisposable
 
     /// <summary>The store file's full path.</summary>
     public string Path { get; }
+
+    /// <summary>
+    /// The path messages name: <see cref="Path"/>, or for a private copy made for a dry run (<see cref="StoreSnapshot"/>)
+    /// the store it copies, which is the file the user knows and gave.
+    /// </summary>
+    public string DisplayPath { get; internal set; }
     public StoreOptions Options { get; }
     /// <summary>The schema version of the open store (always <see cref="LatestSchemaVersion"/> once opened).</summary>
     public int SchemaVersion => (int)_connection.ExecuteScalar<long>("PRAGMA user_version", transaction: _transaction);
@@ -142,9 +149,9 @@ public sealed class SignalStore : IDisposable
     public JobSignalException? FailureOf(Exception ex, bool reading = false) =>
         IsBusy(ex)
             ? new JobSignalException(StoreErrorIds.Busy, FailureKind.ResourceUnavailable,
-                $"The store '{Path}' was locked by another process past the waits and retries ({ex.Message.TrimEnd('.')}).",
-                Path, "Run the command again once the other process (a scheduled run, an ingestion, a tool holding the store open) has finished.", ex)
-            : StoreFile.Damage(Path, ex, reading);
+                $"The store '{DisplayPath}' was locked by another process past the waits and retries ({ex.Message.TrimEnd('.')}).",
+                DisplayPath, "Run the command again once the other process (a scheduled run, an ingestion, a tool holding the store open) has finished.", ex)
+            : StoreFile.Damage(DisplayPath, ex, reading);
 
     /// <summary>The migrations applied to this store, oldest first.</summary>
     public IReadOnlyList<AppliedMigration> AppliedMigrations() =>

@@ -52,7 +52,9 @@ public sealed class StoreSnapshot : IDisposable
         try
         {
             if (File.Exists(source) && new FileInfo(source).Length > 0) Backup(source, copy);
-            return new StoreSnapshot(folder, SignalStore.Open(copy, options));
+            var store = SignalStore.Open(copy, options);
+            store.DisplayPath = source;
+            return new StoreSnapshot(folder, store);
         }
         catch
         {

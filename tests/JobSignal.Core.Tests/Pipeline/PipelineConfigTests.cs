@@ -51,7 +51,7 @@ public class PipelineConfigTests
         {
             ["Queris"] = 1,
             ["Queries"] = new object[] { Query("a", "x"), Query("A", "y"), new Hashtable { ["Query"] = "z", ["MaxPages"] = 0 }, "oops" },
-            ["Sheet"] = new Hashtable { ["HeaderLanguage"] = "fr", ["CredentialPath"] = " " },
+            ["Sheet"] = new Hashtable { ["HeaderLanguage"] = "fr", ["CredentialPath"] = " ", ["SheetName"] = " " },
             ["Feedback"] = new Hashtable { ["Enabled"] = "yes" },
             ["DatabasePath"] = "",
             ["CatalogPath"] = null,
@@ -69,6 +69,8 @@ public class PipelineConfigTests
         // An empty path is no default (a variable that expanded to nothing); $null is.
         Assert.Contains("DatabasePath: empty; leave the key out (or set it to $null) for the default", ex.Message);
         Assert.Contains("Sheet.CredentialPath: empty;", ex.Message);
+        // A blank tab name is refused, as -SheetName refuses it, instead of writing to 'Companies'.
+        Assert.Contains("Sheet.SheetName: empty; leave the key out (or set it to $null) for the default", ex.Message);
         Assert.DoesNotContain("CatalogPath", ex.Message);
     }
 

@@ -25,7 +25,7 @@ public sealed class PipelineRunnerTests : IDisposable
     private sealed class RecordingStages(SignalStore store) : IPipelineStages
     {
         public HashSet<string> FailingQueries { get; } = new();
-        public bool FailSync { get; init; }
+        public Exception? SyncFailure { get; init; }
         public List<string> Calls { get; } = new();
         public Dictionary<string, string?> SinceByQuery { get; } = new();
         public IReadOnlyCollection<long>? AggregatedIds { get; private set; }
@@ -55,7 +55,7 @@ public sealed class PipelineRunnerTests : IDisposable
         public StageResult SyncSheet(CancellationToken cancellationToken)
         {
             Calls.Add("sync");
-            if (FailSync) throw new InvalidOperationException("Sheets said 403");
+            if (SyncFailure is { } failure) throw failure;
             return new StageResult(PipelineRunner.SyncStage, StageStatus.Succeeded, "3 appended");
         }
 
@@ -163,13 +163,29 @@ public sealed class PipelineRunnerTests : IDisposable
     [Fact]
     public void A_failing_sync_does_not_stop_the_feedback_import()
     {
-        var stages = new RecordingStages(_store) { FailSync = true };
+        var stages = new RecordingStages(_store) { SyncFailure = new InvalidOperationException("Sheets said 403") };
         var summary = Runner(stages, Config("q")).Run(CancellationToken.None);
 
         Assert.Equal(PipelineExitCode.StageFailed, summary.ExitCode);
-        Assert.Equal(StageStatus.Failed, summary.Stages.Single(s => s.Stage == PipelineRunner.SyncStage).Status);
+        var sync = summary.Stages.Single(s => s.Stage == PipelineRunner.SyncStage);
+        Assert.Equal((StageStatus.Failed, "InvalidOperationException: Sheets said 403", (string?)null), (sync.Status, sync.Error, sync.RecommendedAction));
         Assert.Equal(StageStatus.Succeeded, summary.Stages.Single(s => s.Stage == PipelineRunner.FeedbackStage).Status);
         Assert.Contains("feedback", stages.Calls);
+    }
+
+    [Fact]
+    public void A_failed_stage_keeps_what_its_error_says_to_do()
+    {
+        var stages = new RecordingStages(_store)
+        {
+            SyncFailure = new JobSignalException("SheetsHeaderMismatch", FailureKind.InvalidData, "The header row does not match.",
+                "sheet-id", "Fix the header row (or use another -SheetName / -HeaderLanguage)."),
+        };
+
+        var sync = Runner(stages, Config("q")).Run(CancellationToken.None).Stages.Single(s => s.Stage == PipelineRunner.SyncStage);
+
+        Assert.Equal("SheetsHeaderMismatch: The header row does not match.", sync.Error);
+        Assert.Equal("Fix the header row (or use another -SheetName / -HeaderLanguage).", sync.RecommendedAction);
     }
 
     [Fact]

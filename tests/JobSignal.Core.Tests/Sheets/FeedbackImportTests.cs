@@ -1,9 +1,12 @@
+using Dapper;
 using JobSignal.Core.Aggregation;
 using JobSignal.Core.Catalog;
+using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Sheets;
 using JobSignal.Core.Store;
 using JobSignal.Core.Tests.Store;
+using Microsoft.Data.Sqlite;
 
 namespace JobSignal.Core.Tests.Sheets;
 
@@ -132,5 +135,61 @@ public sealed class FeedbackImportTests : StoreTestBase
         Assert.NotNull(Store.Offers.Get(offer));
         Assert.False(Store.Companies.SaveMetrics(a, Metrics(0), T0));
         Assert.Equal(9, Store.Companies.Get(a)!.MaxScore);
+    }
+
+    /// <summary>A synced company the reps rejected and marked FP in the Sheet: one resolution change and one event to import.</summary>
+    private async Task<long> RejectedWithFeedbackInTheSheet()
+    {
+        var a = AddScoredCompany("A", 9);
+        await SyncAll();
+        _fx.Spreadsheet.Tab("Companies")[$"C{RowOf(a)}"] = "REJECTED";
+        _fx.Spreadsheet.Tab("Companies")[$"L{RowOf(a)}"] = "FP";
+        return a;
+    }
+
+    [Fact]
+    public async Task A_store_another_writer_keeps_locked_is_StoreBusy_naming_the_store_and_nothing_is_applied()
+    {
+        var a = await RejectedWithFeedbackInTheSheet();
+        // A short wait and one retry: the default policy waits about 38 s before it gives up.
+        using var store = SignalStore.Open(Store.Path, new StoreOptions
+        {
+            BusyTimeout = TimeSpan.FromMilliseconds(20), WriteRetry = new RetryPolicy(1, TimeSpan.FromMilliseconds(1)),
+        });
+        var import = new FeedbackImport(store, new SheetFeedbackReader(_client, SheetsFixture.SpreadsheetId));
+        var plan = await import.PlanAsync();
+        using var writer = new SqliteConnection($"Data Source={Store.Path};Pooling=False");
+        writer.Open();
+        writer.Execute("BEGIN IMMEDIATE");
+
+        var ex = Assert.Throws<JobSignalException>(() => import.Apply(plan));
+
+        writer.Execute("ROLLBACK");
+        Assert.Equal((StoreErrorIds.Busy, Store.Path), (ex.ErrorId, ex.Target));
+        Assert.Contains("Nothing was applied: the 1 resolution changes and 1 feedback events stay in the Sheet", ex.Message);
+        Assert.False(string.IsNullOrEmpty(ex.RecommendedAction));
+        Assert.Equal(Resolution.Pending, Store.Companies.Get(a)!.Resolution);
+        Assert.Empty(Store.Feedback.List());
+    }
+
+    [Fact]
+    public async Task A_store_that_refuses_the_write_is_FeedbackImportFailed_and_nothing_is_applied()
+    {
+        var a = await RejectedWithFeedbackInTheSheet();
+        // The resolution is written first; the feedback event after it fails, so the rollback must undo the resolution.
+        Store.Connection.Execute("CREATE TRIGGER refuse BEFORE INSERT ON feedback_events WHEN NEW.kind = 'model_feedback' "
+                                 + "BEGIN SELECT RAISE(ABORT, 'feedback is read-only here'); END");
+        var import = Import();
+        var plan = await import.PlanAsync();
+
+        var ex = Assert.Throws<JobSignalException>(() => import.Apply(plan));
+
+        Assert.Equal((FeedbackImport.FailedErrorId, FailureKind.WriteError, (object?)Store.Path), (ex.ErrorId, ex.Kind, ex.Target));
+        Assert.Contains("feedback is read-only here", ex.Message);
+        Assert.Contains("Nothing was applied", ex.Message);
+        Assert.Contains("Import-CompanySheetFeedback again", ex.RecommendedAction);
+        Assert.IsType<SqliteException>(ex.InnerException);
+        Assert.Equal(Resolution.Pending, Store.Companies.Get(a)!.Resolution);
+        Assert.Empty(Store.Feedback.List());
     }
 }

@@ -18,11 +18,17 @@ public sealed class SheetFeedbackReaderTests : IDisposable
         _fx.Dispose();
     }
 
-    [Fact]
-    public async Task Reads_the_key_and_rep_columns_with_row_numbers_in_one_read()
+    /// <summary>The tab a sync of companies a, b and c (rows 2, 3 and 4) made.</summary>
+    private async Task<FakeSheetTab> SyncedTab()
     {
         await new SheetSync(_client, SpreadsheetId).SyncAsync([Company("a", score: 9), Company("b", score: 5), Company("c", score: 1)]);
-        var tab = _fx.Spreadsheet.Tab("Companies");
+        return _fx.Spreadsheet.Tab("Companies");
+    }
+
+    [Fact]
+    public async Task Reads_the_key_and_rep_columns_with_row_numbers()
+    {
+        var tab = await SyncedTab();
         tab["C2"] = " rejected ";
         tab["L2"] = "fp";
         tab["M2"] = "Sells only in Spain";
@@ -39,8 +45,9 @@ public sealed class SheetFeedbackReaderTests : IDisposable
             new SheetFeedbackRow(4, "c", "PENDING", "OK", null, "Company c"),
             new SheetFeedbackRow(6, "b", "ACCEPTED", null, null, "pasted again"),
         }, rows);
-        Assert.Equal(1, _fx.Server.Count(FakeGoogleCall.ValuesBatchGet));
-        Assert.Equal(2, _fx.Server.SheetsRequestCount);
+        // The tab's properties, the ids unformatted, the reps' text as shown.
+        Assert.Equal(2, _fx.Server.Count(FakeGoogleCall.ValuesBatchGet));
+        Assert.Equal(3, _fx.Server.SheetsRequestCount);
 
         var plan = FeedbackDiff.Plan(rows,
         [
@@ -86,7 +93,7 @@ public sealed class SheetFeedbackReaderTests : IDisposable
         (headers[11], headers[12]) = (headers[12], headers[11]);
         tab.SetRow(1, headers);
         var ex = await Assert.ThrowsAsync<JobSignalException>(() => new SheetFeedbackReader(_client, SpreadsheetId).ReadAsync());
-        Assert.Equal("SheetsHeaderMismatch", ex.ErrorId);
+        Assert.Equal(("SheetsHeaderMismatch", (object?)SpreadsheetId), (ex.ErrorId, ex.Target));
         Assert.Contains("column L: expected 'Feedback Modelo', found 'Notas Modelo'", ex.Message);
     }
 
@@ -95,8 +102,80 @@ public sealed class SheetFeedbackReaderTests : IDisposable
     {
         var ex = await Assert.ThrowsAsync<JobSignalException>(() =>
             new SheetFeedbackReader(_client, SpreadsheetId, new SheetSyncOptions { SheetName = "Leads" }).ReadAsync());
-        Assert.Equal("SheetsTabNotFound", ex.ErrorId);
-        Assert.Equal(FailureKind.ObjectNotFound, ex.Kind);
+        Assert.Equal(("SheetsTabNotFound", FailureKind.ObjectNotFound, (object?)SpreadsheetId), (ex.ErrorId, ex.Kind, ex.Target));
+        Assert.Equal($"Tab 'Leads' was not found in spreadsheet {SpreadsheetId}, so there is no feedback to read.", ex.Message);
+        Assert.Equal(0, _fx.Server.Count(FakeGoogleCall.ValuesBatchGet));
+    }
+
+    [Fact]
+    public async Task Notes_and_feedback_are_read_as_the_rep_sees_them_and_ids_unformatted()
+    {
+        var tab = await SyncedTab();
+        // What Google keeps when a rep types into an es-ES Sheet: a date, a percentage and an amount become numbers.
+        tab.SetFormatted("M2", 45820.0, "12/06/2025");
+        tab.SetFormatted("M3", 0.5, "50%");
+        tab.SetFormatted("M4", 1500000.0, "1.500.000 €");
+        tab.SetFormatted("L4", 1.0, "1,0");
+        // An id a rep typed as a number, shown with a thousands separator.
+        tab.SetFormatted("A5", 1234.0, "1.234");
+        tab["C5"] = "REJECTED";
+
+        var rows = await new SheetFeedbackReader(_client, SpreadsheetId).ReadAsync();
+
+        Assert.Equal(new[] { "12/06/2025", "50%", "1.500.000 €", null }, rows.Select(r => r.ModelNotes));
+        Assert.Equal("1,0", rows[2].ModelFeedback);
+        Assert.Equal(new[] { "a", "b", "c", "1234" }, rows.Select(r => r.CompanyId));
+    }
+
+    [Fact]
+    public async Task Rows_deleted_between_the_two_reads_are_read_again_so_notes_stay_with_their_company()
+    {
+        var tab = await SyncedTab();
+        tab["M3"] = "b's note";
+        tab["M4"] = "c's note";
+        var deleted = false;
+        _fx.Server.Answered += request =>
+        {
+            if (deleted || request.Call != FakeGoogleCall.ValuesBatchGet) return;
+            deleted = true;
+            tab.DeleteRow(2); // a rep deletes company a's row right after the ids were read
+        };
+        _fx.Server.ClearRequests();
+
+        var rows = await new SheetFeedbackReader(_client, SpreadsheetId).ReadAsync();
+
+        Assert.Equal(new (string, string?)[] { ("b", "b's note"), ("c", "c's note") }, rows.Select(r => (r.CompanyId, r.ModelNotes)));
+        Assert.Equal(new[] { 2, 3 }, rows.Select(r => r.RowNumber));
+        Assert.Equal(4, _fx.Server.Count(FakeGoogleCall.ValuesBatchGet));
+    }
+
+    [Fact]
+    public async Task Rows_that_keep_moving_end_the_read_with_SheetsChangedDuringSync()
+    {
+        await new SheetSync(_client, SpreadsheetId).SyncAsync(Enumerable.Range(1, 8).Select(i => Company("c" + i, score: i)));
+        var tab = _fx.Spreadsheet.Tab("Companies");
+        _fx.Server.Answered += request =>
+        {
+            if (request.Call == FakeGoogleCall.ValuesBatchGet) tab.DeleteRow(2);
+        };
+
+        var ex = await Assert.ThrowsAsync<JobSignalException>(() => new SheetFeedbackReader(_client, SpreadsheetId).ReadAsync());
+
+        Assert.Equal((SheetSync.ChangedErrorId, FailureKind.ResourceUnavailable, (object?)SpreadsheetId), (ex.ErrorId, ex.Kind, ex.Target));
+        Assert.Contains("kept moving (deleted, inserted or sorted) while they were read 3 times, so nothing was imported", ex.Message);
+        Assert.Contains("Run the command again", ex.RecommendedAction);
+    }
+
+    [Fact]
+    public async Task A_tab_narrower_than_the_layout_is_a_header_mismatch_naming_its_columns_before_any_read()
+    {
+        _fx.Spreadsheet.AddTab("Companies", columnCount: 10);
+
+        var ex = await Assert.ThrowsAsync<JobSignalException>(() => new SheetFeedbackReader(_client, SpreadsheetId).ReadAsync());
+
+        Assert.Equal(("SheetsHeaderMismatch", (object?)SpreadsheetId), (ex.ErrorId, ex.Target));
+        Assert.StartsWith("Tab 'Companies' has 10 columns, fewer than the 13 of the 'es' layout (A to M)", ex.Message);
+        Assert.Contains("Sync-CompanySheet adds the missing columns", ex.RecommendedAction);
         Assert.Equal(0, _fx.Server.Count(FakeGoogleCall.ValuesBatchGet));
     }
 }

