@@ -73,6 +73,9 @@ finally {
         [Console]::Error.WriteLine('ERROR PipelineStopped: The pipeline was stopped (Ctrl+C or SIGINT) before it ended; ' +
             'what it committed stays, the ingestion run in progress is recorded as cancelled and the run lock is released. ' +
             '(Recommended action: run it again; Get-IngestionRun -Status cancelled and Get-JobSignalQueryState show where it stopped.)')
+        # Found by experiment (PowerShell 7.6, -File): "exit" alone in this finally block of a stopped script ends it
+        # with exit code 0; telling the host first makes the code stick.
+        $Host.SetShouldExit(130)
         exit 130
     }
 }
