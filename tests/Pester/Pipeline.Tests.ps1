@@ -639,7 +639,10 @@ Describe 'Invoke-JobSignalPipeline' {
                 "$($stage.Status)" | Should -Be 'Failed'
                 $stage.Error | Should -BeLike 'SheetConfigIncomplete: *no spreadsheet (Sheet.SpreadsheetId / $env:JOBSIGNAL_SPREADSHEET_ID) is set*'
             }
-            @($run.Problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineStageFailed,*' }).Count | Should -Be 2
+            $stageFailures = @($run.Problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineStageFailed,*' })
+            $stageFailures.Count | Should -Be 2
+            # The failure's own advice comes first, then the pipeline's.
+            $stageFailures | ForEach-Object { $_.ErrorDetails.RecommendedAction | Should -BeLike 'Set the missing one;*The other stages still ran; fix the cause and run again.' }
 
             # A spreadsheet (from the environment) without a key file.
             (Get-Content $setup.Config -Raw).Replace("CredentialPath = '$($account.KeyFilePath)'; ", '') | Set-Content $setup.Config
