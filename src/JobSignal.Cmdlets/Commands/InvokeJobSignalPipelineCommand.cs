@@ -124,7 +124,8 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
             var runs = string.Join(", ", summary.Queries.Select(q => q.RunId).OfType<long>());
             WriteFailure(new JobSignalException(PipelineRunner.LockLostErrorId, FailureKind.ResourceUnavailable, lost,
                 RunLockRepository.PipelineLock, "Raise Lock.TtlMinutes above the longest run's duration. What this run committed stays" +
-                (runs.Length > 0 && summary.Stages.Count == 0 ? $"; its companies were not aggregated: Update-CompanyAggregation -RunId {runs}." : ".")));
+                (runs.Length > 0 && summary.Stages.Count == 0
+                    ? $"; its companies were not aggregated: the next run catches them up, or now Update-CompanyAggregation -RunId {runs}." : ".")));
         }
         foreach (var query in summary.Queries.Where(q => q.Status == StageStatus.Failed))
             WriteFailure(new JobSignalException("PipelineQueryFailed", FailureKind.NotSpecified,
