@@ -6,8 +6,9 @@
 
     Prints the summary on stdout and exits with the pipeline's exit code: 0 success, 1 a query or stage failed (the
     others ran), 2 the configuration, store or catalog cannot be used (nothing ran), 3 another run holds the lock
-    (nothing ran), 130 stopped. Nothing prompts. The output is plain text for logs: each error is one line
-    "ERROR <ErrorId>: <message>" on stderr, each warning one line "WARNING: <message>" on stdout.
+    (nothing ran), 130 stopped (Ctrl+C or SIGINT: one line "ERROR PipelineStopped: ..." on stderr instead of the
+    summary; SIGTERM: the summary, Status cancelled). Nothing prompts. The output is plain text for logs: each error is
+    one line "ERROR <ErrorId>: <message>" on stderr, each warning one line "WARNING: <message>" on stdout.
 #>
 [CmdletBinding()]
 param(
@@ -39,6 +40,8 @@ function Write-LogError([System.Management.Automation.ErrorRecord] $Record) {
 }
 
 $summary = $null
+# Set on every way out but one: Ctrl+C or SIGINT, which stops the script where it is and runs only the finally block.
+$exitCode = $null
 try {
     # -Verbose is for the pipeline's steps, not for the forty lines of loading the module.
     Import-Module (Join-Path $PSScriptRoot '../../JobSignal.psd1') -ErrorAction Stop -Verbose:$false
@@ -50,15 +53,30 @@ try {
         elseif ($_ -is [System.Management.Automation.WarningRecord]) { [Console]::Out.WriteLine("WARNING: $(Format-LogLine $_.Message)") }
         else { $summary = $_ }
     }
+    if ($summary) {
+        $summary | Format-List Status, ExitCode, StartedAt, Duration, LockHolder, LockLost, @{ Name = "StoreFailure"; Expression = { $_.StoreFailure.Message } } | Out-String -Width 160
+        $summary.Queries | Format-Table QueryKey, Status, Since, RunId, OffersReceived, Error -Wrap | Out-String -Width 160
+        $summary.Stages | Format-Table Stage, Status, Summary, Error -Wrap | Out-String -Width 160
+        $exitCode = $summary.ExitCode
+    }
+    else { $exitCode = 2 }
 }
 catch {
     # A terminating error: the configuration, store, catalog or credentials cannot be used, so nothing ran.
     Write-LogError $_
-    exit 2
+    $exitCode = 2
 }
-if (-not $summary) { exit 2 }
-
-$summary | Format-List Status, ExitCode, StartedAt, Duration, LockHolder, LockLost, @{ Name = "StoreFailure"; Expression = { $_.StoreFailure.Message } } | Out-String -Width 160
-$summary.Queries | Format-Table QueryKey, Status, Since, RunId, OffersReceived, Error -Wrap | Out-String -Width 160
-$summary.Stages | Format-Table Stage, Status, Summary, Error -Wrap | Out-String -Width 160
-exit $summary.ExitCode
+finally {
+    if ($null -eq $exitCode) {
+        # Stopped (Ctrl+C, SIGINT): PowerShell stopped the pipeline, so the cmdlet could not hand its summary over.
+        # The cmdlet recorded the ingestion run in progress as cancelled and released the run lock before it ended.
+        [Console]::Error.WriteLine('ERROR PipelineStopped: The pipeline was stopped (Ctrl+C or SIGINT) before it ended; ' +
+            'what it committed stays, the ingestion run in progress is recorded as cancelled and the run lock is released. ' +
+            '(Recommended action: run it again; Get-IngestionRun -Status cancelled and Get-JobSignalQueryState show where it stopped.)')
+        # Found by experiment (PowerShell 7.6, -File): "exit" alone in this finally block of a stopped script ends it
+        # with exit code 0; telling the host first makes the code stick.
+        $Host.SetShouldExit(130)
+        exit 130
+    }
+}
+exit $exitCode

@@ -16,7 +16,10 @@
     }
 
     # Each query runs on its own; one that fails is recorded (Get-JobSignalQueryState) and the others still run.
-    # Since: _24_HOURS, _7_DAYS, _15_DAYS, ANY or a past date. Left out, it defaults from the query's last success.
+    # Since: _24_HOURS, _7_DAYS, _15_DAYS, ANY or a past date. Left out, it defaults from the query's last success
+    # (with a margin of an hour or the last run's duration: a daily schedule asks for _7_DAYS).
+    # Query: left out, every offer. Order: relevancia-desc, updated, updated-desc, title(-desc), city(-desc),
+    # author(-desc) or applicants-asc. Keys compare case-insensitively.
     # Provinces / Categories: InfoJobs keys, one per item: @('madrid', 'barcelona').
     Queries      = @(
         @{ Key = 'pagos-internacionales'; Query = 'pagos internacionales'; MaxPages = 10; MaxOffers = 500 }

@@ -101,6 +101,9 @@ public sealed class FakeInfojobsServer : LoopbackServer
     /// <summary>The next N faultable requests answer 200 with an HTML body.</summary>
     public int GarbageCount { get; set; }
 
+    /// <summary>The next N faultable requests answer 403 (access revoked midway through a fetch).</summary>
+    public int ForbiddenCount { get; set; }
+
     /// <summary>Retry-After (seconds) sent with 429 and 500 fault answers; null sends none.</summary>
     public int? RetryAfterSeconds { get; set; } = 0;
 
@@ -255,6 +258,11 @@ public sealed class FakeInfojobsServer : LoopbackServer
             {
                 ServerErrorCount--;
                 return Error(500, "Internal server error") with { RetryAfter = RetryAfterSeconds };
+            }
+            if (ForbiddenCount > 0)
+            {
+                ForbiddenCount--;
+                return Error(403, "Client not allowed to use this API");
             }
             if (GarbageCount > 0)
             {

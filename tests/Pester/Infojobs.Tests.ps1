@@ -142,6 +142,31 @@ Describe 'Get-InfojobsOffer against the fake InfoJobs API' {
         $bad.Text | Should -Not -BeLike "*$token*"
     }
 
+    It 'shows no user info of a mistyped -BaseUri that is no web URI at all (<BaseUri>)' -ForEach @(
+        @{ BaseUri = 'mirroruser:S3CRETTOKEN@mirror'; Shown = '***@mirror' }
+        @{ BaseUri = 'http//mirroruser:S3CRETTOKEN@mirror/'; Shown = 'http//***@mirror/' }
+    ) {
+        $err = { Get-InfojobsOffer -Credential $credential -BaseUri $BaseUri -ErrorAction Stop } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'InfojobsBaseUriInvalid,*'
+        $err.Exception.Message | Should -Be "-BaseUri '$Shown' must be an absolute http or https URI."
+        $err.TargetObject | Should -Be $Shown
+        "$($err.Exception.Message) $($err.TargetObject) $($err.ErrorDetails)" | Should -Not -Match 'S3CRETTOKEN|mirroruser'
+        $fake.Requests.Count | Should -Be 0
+    }
+
+    It 'takes -Order in any case as InfoJobs spells it, and refuses an order InfoJobs does not know before any request' {
+        $null = Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -Order 'UPDATED-DESC' -MaxPages 1 -NoDetail
+        $fake.RequestsTo('List')[0].Value('order') | Should -Be 'updated-desc'
+        $fake.ClearRequests()
+
+        $err = { Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -Order 'newest first please' } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+        $err.Exception.Message | Should -BeLike "*'newest first please' is not an order InfoJobs accepts (one of relevancia-desc, updated, updated-desc,*"
+        $fake.Requests.Count | Should -Be 0
+    }
+
     It 'stops with InfojobsAuthenticationFailed on 401 and never shows the secret' {
         $secret = 'Wr0ng-S3cret-4711'
         $bad = New-Credential $fake.ClientId $secret

@@ -335,17 +335,19 @@ Describe 'Invoke-OfferIngestion' {
         ($inPlace.Message -join "`n") | Should -BeLike "*-WhatIf: reading the store '$db' as it is*"
         ($inPlace.Message -join "`n") | Should -Not -BeLike '*private copy*'
 
-        # The same store as schema 3 left it: opening it for real would migrate it (one index dropped).
+        # The same store as schema 4 left it: opening it for real would migrate it (query keys made case-insensitive).
         $null = Invoke-TestSql $db @'
-CREATE INDEX ix_offers_company_last_seen ON offers (company_id, last_seen_at);
-DELETE FROM schema_migrations WHERE version = 4;
-PRAGMA user_version = 3;
+DROP TABLE query_state;
+CREATE TABLE query_state (query_key TEXT PRIMARY KEY, last_run_at TEXT, last_success_at TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0, last_error TEXT, last_run_id INTEGER REFERENCES ingestion_runs (id));
+DELETE FROM schema_migrations WHERE version = 5;
+PRAGMA user_version = 4;
 '@
         $before = (Get-FileHash $db).Hash
         $copied = @($run | Update-CompanyAggregation -DatabasePath $db -WhatIf -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] })
         ($copied.Message -join "`n") | Should -BeLike '*private copy*'
         (Get-FileHash $db).Hash | Should -Be $before
-        [int] (Invoke-TestSql $db 'PRAGMA user_version') | Should -Be 4   # migrated by the first real open
+        [int] (Invoke-TestSql $db 'PRAGMA user_version') | Should -Be 5   # migrated by the first real open
     }
 
     It '-WhatIf reads through a copy, and changes neither the store nor its log, when a killed process left a -wal file' {
@@ -717,6 +719,25 @@ Describe 'Update-CompanyAggregation' {
         $missingRuns[1].Exception.Message | Should -BeLike '*-WhatIf run*'
         Update-CompanyAggregation -DatabasePath $db -CompanyId 4242 -ErrorVariable missingCompany -ErrorAction SilentlyContinue
         Get-ErrorIds $missingCompany | Should -Be @('CompanyNotFound')
+    }
+
+    It '-Stale aggregates the companies never aggregated or seen since their last aggregation, and leaves final ones frozen' {
+        $null = @(New-TestOffer 'a1' -Company 'Acme'; New-TestOffer 'b1' -Company 'Beta'; New-TestOffer 'c1' -Company 'Gamma') |
+            Invoke-OfferIngestion -DatabasePath $db
+        $acme, $beta, $gamma = 'Acme', 'Beta', 'Gamma' | ForEach-Object { (Get-SignalCompany -DatabasePath $db -Name $_).CompanyId }
+        $null = Update-CompanyAggregation -DatabasePath $db -CompanyId $acme
+        $null = Invoke-TestSql $db "UPDATE companies SET resolution = 'REJECTED' WHERE id = $gamma"
+
+        # Beta was never aggregated (a run stopped before its aggregation); Gamma neither, but its resolution is final.
+        $caughtUp = @(Update-CompanyAggregation -DatabasePath $db -Stale)
+
+        $caughtUp.CompanyId | Should -Be @($beta)
+        $caughtUp[0].MaxScore | Should -Not -BeNullOrEmpty
+        (Get-SignalCompany -DatabasePath $db -CompanyId $gamma).AggregatedAt | Should -BeNullOrEmpty
+        # Acme seen again by a later ingestion is stale again; nothing else is.
+        $null = New-TestOffer 'a2' -Company 'Acme' | Invoke-OfferIngestion -DatabasePath $db
+        @(Update-CompanyAggregation -DatabasePath $db -Stale).CompanyId | Should -Be @($acme)
+        @(Update-CompanyAggregation -DatabasePath $db -Stale -Verbose 4>&1).Message | Should -Contain 'No companies to aggregate.'
     }
 
     It 'aggregates each company once however many runs and objects name it, after the last offer, and records every run' {

@@ -419,24 +419,136 @@ Describe 'Invoke-JobSignalPipeline' {
         finally { $setup.Infojobs.Dispose() }
     }
 
-    It 'stops on SIGTERM (a service stop) as on Ctrl+C: the run is recorded as cancelled, the lock released, exit code 130' -Skip:$IsWindows {
+    It 'stops on SIG<Signal> with exit code 130, <Says>, the run recorded as cancelled and the lock released' -Skip:$IsWindows -ForEach @(
+        @{ Signal = 'TERM'; Says = 'the summary on stdout (a service stop cancels the run as Ctrl+C does)' }
+        @{ Signal = 'INT'; Says = 'one line on stderr (Ctrl+C: PowerShell stops the script itself)' }
+    ) {
         $setup = New-PipelineSetup -LatencyMs 300
         try {
             $child = Start-ChildPipeline $setup
             $stdout = $child.StandardOutput.ReadToEndAsync()
             $stderr = $child.StandardError.ReadToEndAsync()
-            # Wait until the first query is fetching details, then stop the service.
+            # Wait until the first query is fetching details, then stop it.
             $deadline = [DateTime]::UtcNow.AddSeconds(60)
             while ($setup.Infojobs.RequestsTo([JobSignal.TestFakes.FakeInfojobsEndpoint]::Detail).Count -lt 8 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
             $setup.Infojobs.RequestsTo([JobSignal.TestFakes.FakeInfojobsEndpoint]::Detail).Count | Should -BeGreaterOrEqual 8
-            & kill -TERM $child.Id
+            & kill "-$Signal" $child.Id
 
             $child.WaitForExit(60000) | Should -BeTrue
-            $child.ExitCode | Should -Be 130 -Because $stderr.Result
-            $stdout.Result | Should -Match 'Status\s*:\s*cancelled'
-            $run = Get-IngestionRun -DatabasePath $setup.Db -Last 1 -WarningAction SilentlyContinue
-            $run.Status | Should -Be 'cancelled'
+            $child.ExitCode | Should -Be 130 -Because "stdout: $($stdout.Result) stderr: $($stderr.Result)"
+            $errorLines = @($stderr.Result -split '\r?\n' | Where-Object { $_ })
+            if ($Signal -eq 'TERM') {
+                $stdout.Result | Should -Match 'Status\s*:\s*cancelled'
+                $errorLines | Should -HaveCount 0
+            }
+            else {
+                $errorLines | Should -HaveCount 1
+                $errorLines[0] | Should -BeLike 'ERROR PipelineStopped: The pipeline was stopped (Ctrl+C or SIGINT) before it ended;*(Recommended action: *)'
+            }
+            (Get-IngestionRun -DatabasePath $setup.Db -Last 1 -WarningAction SilentlyContinue).Status | Should -Be 'cancelled'
             Invoke-TestSql $setup.Db "SELECT count(*) FROM run_lock" | Should -Be 0
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
+    It 'fails a query with OfferPersistFailed when an offer cannot be stored, keeps its window, exits 1 and logs it' {
+        $setup = New-PipelineSetup -FailingQuery 'none'
+        try {
+            $victim = (Get-Content $sample -TotalCount 1 | ConvertFrom-Json).id
+            $null = Invoke-TestSql $setup.Db "CREATE TRIGGER boom BEFORE INSERT ON offers WHEN NEW.provider_offer_id = '$victim' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+
+            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+            $summary.ExitCode | Should -Be 1
+            $query = $summary.Queries | Where-Object QueryKey -EQ 'everything'
+            "$($query.Status)" | Should -Be 'Failed'
+            $failed = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineQueryFailed,*' })
+            $failed | Should -HaveCount 1
+            $failed[0].Exception.Message | Should -BeLike "Query 'everything' failed: OfferPersistFailed: 1 offer(s) could not be stored in run $($query.RunId); the first: Offer infojobs:$victim could not be stored: *disk I/O error*"
+            $failed[0].ErrorDetails.RecommendedAction | Should -BeLike 'Fix the cause*the next run fetches the same window again*'
+            (Get-IngestionRun -DatabasePath $setup.Db -RunId $query.RunId).FailedDb | Should -Be 1
+            (Get-JobSignalQueryState -DatabasePath $setup.Db -QueryKey 'everything').LastSuccessAt | Should -BeNullOrEmpty
+
+            # The scheduled entry point logs it and exits 1.
+            $child = Start-ChildPipeline $setup
+            $stderr = $child.StandardError.ReadToEndAsync()
+            $null = $child.StandardOutput.ReadToEndAsync()
+            $child.WaitForExit(180000) | Should -BeTrue
+            $child.ExitCode | Should -Be 1
+            $stderr.Result | Should -BeLike "*ERROR PipelineQueryFailed: Query 'everything' failed: OfferPersistFailed: 1 offer(s)*"
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
+    It 'warns of offers stored without a match, naming the remedy, and counts the query as a success' {
+        $setup = New-PipelineSetup -FailingQuery 'none'
+        try {
+            $victim = (Get-Content $sample -TotalCount 1 | ConvertFrom-Json).id
+            $null = Invoke-TestSql $setup.Db "CREATE TRIGGER nomatch BEFORE INSERT ON matches WHEN NEW.offer_id = (SELECT id FROM offers WHERE provider_offer_id = '$victim') BEGIN SELECT RAISE(ABORT, 'match write refused'); END"
+
+            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
+
+            $query = $summary.Queries | Where-Object QueryKey -EQ 'everything'
+            "$($query.Status)" | Should -Be 'Succeeded'
+            $unmatched = (Get-IngestionRun -DatabasePath $setup.Db -RunId $query.RunId).MatchFailed
+            $unmatched | Should -Be 1
+            @($warnings.Message | Where-Object { $_ -eq "Query everything: $unmatched offer(s) of run $($query.RunId) were stored without a match (MatchPersistFailed). Get-SignalOffer -Unscored lists such offers; Update-OfferScore -Unscored scores them." }) |
+                Should -HaveCount 1
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
+    It 'keeps the run and InfoJobs'' own advice when a query fails on its credentials' {
+        $setup = New-PipelineSetup -FailingQuery 'none'
+        $saved = $env:INFOJOBS_CLIENT_SECRET
+        try {
+            $env:INFOJOBS_CLIENT_SECRET = 'not-the-secret'
+
+            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+            $query = $summary.Queries | Where-Object QueryKey -EQ 'everything'
+            $query.RunId | Should -Not -BeNullOrEmpty
+            (Get-JobSignalQueryState -DatabasePath $setup.Db -QueryKey 'everything').LastRunId | Should -Be $query.RunId
+            $failed = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineQueryFailed,*' -and $_.TargetObject -eq 'everything' })
+            $failed[0].Exception.Message | Should -BeLike "Query 'everything' failed: InfojobsAuthenticationFailed: *"
+            $failed[0].ErrorDetails.RecommendedAction | Should -BeLike "Check the client id and secret of your InfoJobs application*See Get-JobSignalQueryState and Get-IngestionRun -RunId $($query.RunId) for details; the other stages still ran."
+        }
+        finally {
+            $env:INFOJOBS_CLIENT_SECRET = $saved
+            $setup.Infojobs.Dispose()
+        }
+    }
+
+    It 'says with -WhatIf what a real run would do with the Sheet stages' {
+        $setup = New-PipelineSetup -FailingQuery 'none'
+        try {
+            $off = Join-Path $setup.Dir 'sheet-off.psd1'
+            (Get-Content $setup.Config -Raw) -replace "Sheet\s*= @\{[^}]*\}", 'Sheet = @{ Enabled = $false }' | Set-Content $off
+            $none = Join-Path $setup.Dir 'no-sheet.psd1'
+            (Get-Content $setup.Config -Raw) -replace "Sheet\s*= @\{[^}]*\}", '' | Set-Content $none
+            # -WhatIf writes to the host: a child process's output is where it can be read.
+            $script = "Import-Module '$env:JOBSIGNAL_TEST_MODULE'; `$env:JOBSIGNAL_SPREADSHEET_ID = `$env:GOOGLE_APPLICATION_CREDENTIALS = `$null; " +
+                "Invoke-JobSignalPipeline -ConfigPath '$off' -WhatIf; Invoke-JobSignalPipeline -ConfigPath '$none' -WhatIf"
+            $output = (& $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script) -join "`n"
+
+            $output | Should -BeLike '*Sheet sync skipped (disabled in the configuration (Sheet.Enabled = $false)), feedback import skipped (disabled in the configuration (Sheet.Enabled = $false))*'
+            $output | Should -BeLike '*Sheet sync skipped (no Google Sheet configured*), feedback import skipped (no Google Sheet configured*'
+            $output | Should -Not -BeLike '*feedback import on*'
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
+    It 'tells a Sheet switched off on the verbose stream, not as a warning every night' {
+        $setup = New-PipelineSetup -FailingQuery 'none'
+        try {
+            (Get-Content $setup.Config -Raw) -replace "Sheet\s*= @\{[^}]*\}", 'Sheet = @{ Enabled = $false }' | Set-Content $setup.Config
+
+            $all = Invoke-JobSignalPipeline -ConfigPath $setup.Config -Verbose -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue 4>&1
+
+            @($warnings.Message | Where-Object { $_ -like 'Stage*skipped*' }) | Should -HaveCount 0
+            $verbose = @($all | Where-Object { $_ -is [Management.Automation.VerboseRecord] }).Message
+            $verbose | Should -Contain "Stage 'sync' skipped: disabled in the configuration (Sheet.Enabled = `$false)"
+            $verbose | Should -Contain "Stage 'feedback' skipped: disabled in the configuration (Sheet.Enabled = `$false)"
         }
         finally { $setup.Infojobs.Dispose() }
     }
@@ -468,6 +580,18 @@ Describe 'Invoke-JobSignalPipeline' {
         $failure.Exception.Message | Should -Match "Queries\[0\]\.Since: 'LAST_WEEK'"
         $failure.Exception.Message | Should -Match "Infojobs\.BaseUri: 'not a uri'"
         $failure.Exception.Message | Should -Match "Sheet\.BaseUri: '::bad'"
+        # Settings that would quietly fetch everything or fail every night fail the load instead, naming the setting.
+        $nonsense = Join-Path $root 'nonsense.psd1'
+        "@{ Queries = @(@{ Key = 'a'; Query = '  ' }, @{ Key = 'b'; Order = 'newest first please' }); Infojobs = @{ BaseUri = 'http//bob:S3CRETTOKEN@mirror/' }; Sheet = @{ SpreadsheetId = 'https://example.com/not/a/sheet'; SheetName = '' } }" | Set-Content $nonsense
+        $failure = $null
+        try { Invoke-JobSignalPipeline -ConfigPath $nonsense -WhatIf -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'PipelineConfigInvalid,*'
+        $failure.Exception.Message | Should -BeLike "The pipeline configuration $nonsense is invalid:*"
+        foreach ($problem in "Queries[0].Query: empty", "Queries[1].Order: 'newest first please' is not an order InfoJobs accepts",
+            "Infojobs.BaseUri: 'http//***@mirror/' is not an absolute http or https URI", "Sheet.SpreadsheetId: 'https://example.com/not/a/sheet' is not a spreadsheet id", "Sheet.SheetName: empty") {
+            $failure.Exception.Message | Should -Match ([regex]::Escape($problem))
+        }
+        $failure.Exception.Message | Should -Not -Match 'S3CRETTOKEN'
         $code = Join-Path $root 'code.psd1'
         "@{ Queries = @(@{ Key = (Get-Date) }) }" | Set-Content $code
         { Invoke-JobSignalPipeline -ConfigPath $code -ErrorAction Stop } | Should -Throw -ErrorId 'PipelineConfigInvalid,*'
@@ -532,7 +656,10 @@ Describe 'Invoke-JobSignalPipeline' {
                 "$($stage.Status)" | Should -Be 'Failed'
                 $stage.Error | Should -BeLike 'SheetConfigIncomplete: *no spreadsheet (Sheet.SpreadsheetId / $env:JOBSIGNAL_SPREADSHEET_ID) is set*'
             }
-            @($run.Problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineStageFailed,*' }).Count | Should -Be 2
+            $stageFailures = @($run.Problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineStageFailed,*' })
+            $stageFailures.Count | Should -Be 2
+            # The failure's own advice comes first, then the pipeline's.
+            $stageFailures | ForEach-Object { $_.ErrorDetails.RecommendedAction | Should -BeLike 'Set the missing one;*The other stages still ran; fix the cause and run again.' }
 
             # A spreadsheet (from the environment) without a key file.
             (Get-Content $setup.Config -Raw).Replace("CredentialPath = '$($account.KeyFilePath)'; ", '') | Set-Content $setup.Config

@@ -52,7 +52,8 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
     public InfojobsSince? Since { get; set; }
 
     [Parameter(ParameterSetName = SearchSet)]
-    [ValidateNotNullOrEmpty]
+    [ValidateInfojobsOrder]
+    [ArgumentCompleter(typeof(InfojobsOrderCompleter))]
     public string? Order { get; set; }
 
     [Parameter(ParameterSetName = SearchSet)]
@@ -172,7 +173,7 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
             Provinces = Province ?? Array.Empty<string>(),
             Categories = Category ?? Array.Empty<string>(),
             Since = Since,
-            Order = Order,
+            Order = InfojobsQuery.KnownOrder(Order),
             PageSize = PageSize,
             MaxPages = MaxPages,
             MaxOffers = MaxOffers,

@@ -59,9 +59,11 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
         // A catalog that cannot be used stops the run before anything runs (the entry script's exit 2), instead of
         // failing every query one by one; checked before the plan, so that -WhatIf reports it too.
         var catalog = LoadCatalogOrStop(config.CatalogPath, "CatalogPath of the configuration file");
-        var plan = $"{config.Queries.Count} queries ({string.Join(", ", config.Queries.Select(q => q.Key))}), aggregation, " +
-                   $"Sheet sync {(config.SyncSheet ? "on" : "off")}, feedback import {(config.ImportFeedback ? "on" : "off")}";
-        if (!ShouldProcess(ResolveDatabasePath(), "Run the JobSignal pipeline: " + plan)) return;
+        var spreadsheetId = config.Sheet.SpreadsheetId ?? Environment.GetEnvironmentVariable(SheetsCmdlet.SpreadsheetEnvironmentVariable);
+        var sheetsKey = config.Sheet.CredentialPath ?? Environment.GetEnvironmentVariable(SheetsCmdlet.CredentialEnvironmentVariable);
+        // What runs is decided once, here: the real run follows this plan and -WhatIf tells it.
+        var plan = PipelinePlan.For(config, spreadsheetId, sheetsKey);
+        if (!ShouldProcess(ResolveDatabasePath(), "Run the JobSignal pipeline: " + plan.Describe())) return;
 
         InfojobsCredentials? credentials = null;
         try { credentials = InfojobsCredentialSource.Resolve(Credential); }
@@ -70,20 +72,14 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
         {
             InfojobsCredentials = credentials,
             InfojobsBaseUri = config.InfojobsBaseUri is { } uri ? new Uri(uri) : null,
-            SpreadsheetId = config.Sheet.SpreadsheetId ?? Environment.GetEnvironmentVariable(SheetsCmdlet.SpreadsheetEnvironmentVariable),
-            SheetsCredentialPath = config.Sheet.CredentialPath
-                ?? Environment.GetEnvironmentVariable(SheetsCmdlet.CredentialEnvironmentVariable),
+            SpreadsheetId = spreadsheetId,
+            SheetsCredentialPath = sheetsKey,
             SheetsBaseUri = config.Sheet.BaseUri is { } sheetsUri ? new Uri(sheetsUri) : null,
         };
-        // The stages run on this thread but report through callbacks: their lines are written between steps.
+        // The stages run on this thread but report through callbacks: their lines are written between steps, and
+        // whatever is left when the run ends (it lost its lock, the store failed) right after it.
         var log = new List<(bool IsWarning, string Text)>();
-        var stages = new JobSignalPipelineStages(Store, config, connections, () => catalog,
-            line => log.Add((false, line)), warning => log.Add((true, warning)));
-        var runner = new PipelineRunner(Store, stages, config);
-        runner.LockTakenOver += previous => WriteWarning($"Took over the stale run lock of {previous}.");
-        var steps = 0;
-        var total = config.Queries.Count + 3;
-        runner.StepCompleted += step =>
+        void WriteLog()
         {
             foreach (var (isWarning, text) in log)
             {
@@ -91,6 +87,16 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
                 else WriteVerbose(text);
             }
             log.Clear();
+        }
+        var stages = new JobSignalPipelineStages(Store, config, connections, () => catalog,
+            line => log.Add((false, line)), warning => log.Add((true, warning)));
+        var runner = new PipelineRunner(Store, stages, plan);
+        runner.LockTakenOver += previous => WriteWarning($"Took over the stale run lock of {previous}.");
+        var steps = 0;
+        var total = config.Queries.Count + 3;
+        runner.StepCompleted += step =>
+        {
+            WriteLog();
             WriteVerbose(step);
             ReportProgress(1, Activity, step, 100 * ++steps / total);
         };
@@ -100,7 +106,11 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
         {
             try { summary = runner.Run(CancellationToken); }
             catch (JobSignalException ex) { ThrowFailure(ex); return; }
-            finally { CompleteProgress(1, Activity); }
+            finally
+            {
+                CompleteProgress(1, Activity);
+                WriteLog();
+            }
         }
 
         if (summary.ExitCode == PipelineExitCode.Locked)
@@ -114,26 +124,32 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
             var runs = string.Join(", ", summary.Queries.Select(q => q.RunId).OfType<long>());
             WriteFailure(new JobSignalException(PipelineRunner.LockLostErrorId, FailureKind.ResourceUnavailable, lost,
                 RunLockRepository.PipelineLock, "Raise Lock.TtlMinutes above the longest run's duration. What this run committed stays" +
-                (runs.Length > 0 && summary.Stages.Count == 0 ? $"; its companies were not aggregated: Update-CompanyAggregation -RunId {runs}." : ".")));
+                (runs.Length > 0 && summary.Stages.Count == 0
+                    ? $"; its companies were not aggregated: the next run catches them up, or now Update-CompanyAggregation -RunId {runs}." : ".")));
         }
         foreach (var query in summary.Queries.Where(q => q.Status == StageStatus.Failed))
             WriteFailure(new JobSignalException("PipelineQueryFailed", FailureKind.NotSpecified,
                 $"Query '{query.QueryKey}' failed: {query.Error}", query.QueryKey,
-                query.RunId is { } runId
+                Then(query.RecommendedAction, query.RunId is { } runId
                     ? $"See Get-JobSignalQueryState and Get-IngestionRun -RunId {runId} for details; the other stages still ran."
-                    : "It failed before any offer was ingested (no run recorded): fix what the message says; the other stages still ran."));
+                    : "It failed before its ingestion run started, so nothing of it was ingested; the other stages still ran.")));
         foreach (var stage in summary.Stages)
         {
             if (stage.Status == StageStatus.Failed)
                 WriteFailure(new JobSignalException("PipelineStageFailed", FailureKind.NotSpecified,
                     $"Stage '{stage.Stage}' failed: {stage.Error}", stage.Stage,
-                    stage.RecommendedAction is { Length: > 0 } action ? $"{action} The other stages still ran."
-                        : "The other stages still ran; fix the cause and run again."));
+                    Then(stage.RecommendedAction, "The other stages still ran; fix the cause and run again.")));
+            else if (stage.Status == StageStatus.Skipped && stage.Deliberate)
+                WriteVerbose($"Stage '{stage.Stage}' skipped: {stage.Summary}");
             else if (stage.Status == StageStatus.Skipped)
                 WriteWarning($"Stage '{stage.Stage}' skipped: {stage.Summary}");
         }
         WriteTyped(summary);
     }
+
+    /// <summary>What the failure itself says to do, then what the pipeline adds.</summary>
+    private static string Then(string? recommendedAction, string pipelineAction) =>
+        string.IsNullOrWhiteSpace(recommendedAction) ? pipelineAction : $"{recommendedAction.TrimEnd()} {pipelineAction}";
 }
 
 /// <summary>Reads a pipeline configuration file the way Import-PowerShellDataFile does: data only, no code runs.</summary>

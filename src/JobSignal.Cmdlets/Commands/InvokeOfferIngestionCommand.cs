@@ -16,8 +16,6 @@ namespace JobSignal.Cmdlets.Commands;
 [OutputType(typeof(IngestionRun), typeof(OfferIngestionResult))]
 public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
 {
-    public const string OfferPersistFailedErrorId = "OfferPersistFailed";
-    public const string MatchPersistFailedErrorId = "MatchPersistFailed";
     public const string IngestionFailedErrorId = "IngestionFailed";
 
     private OfferIngestor? _ingestor;
@@ -145,14 +143,8 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
 
     private void Report(OfferIngestionResult result)
     {
-        if (result.Outcome == IngestionOutcome.FailedDb)
-            WriteFailure(new JobSignalException(OfferPersistFailedErrorId, FailureKind.WriteError,
-                $"Offer {result.Provider}:{result.ProviderOfferId} could not be stored: {result.Reason}", result.Offer,
-                "The rest of the run went on. Run the ingestion again for this offer once the cause is fixed."));
-        else if (result.Outcome == IngestionOutcome.MatchFailed)
-            WriteFailure(new JobSignalException(MatchPersistFailedErrorId, FailureKind.WriteError,
-                $"Offer {result.Provider}:{result.ProviderOfferId} was stored without a match: {result.Reason}", result.Offer,
-                "Get-SignalOffer -Unscored lists such offers; Update-OfferScore -Unscored scores them."));
+        if (result.Outcome == IngestionOutcome.FailedDb) WriteFailure(IngestionErrors.OfferNotStored(result));
+        else if (result.Outcome == IngestionOutcome.MatchFailed) WriteFailure(IngestionErrors.MatchNotStored(result));
         if (PassThru) WriteTyped(result);
     }
 

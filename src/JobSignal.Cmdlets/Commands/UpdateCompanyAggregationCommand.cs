@@ -9,7 +9,8 @@ namespace JobSignal.Cmdlets.Commands;
 
 /// <summary>
 /// Recomputes company metrics from the stored offers and matches (SPEC 6): the companies a run affected (and the
-/// counts are written back into that run), chosen companies, or all of them. Chunked, with per-company retries.
+/// counts are written back into that run), chosen companies, the stale ones, or all of them. Chunked, with per-company
+/// retries.
 /// </summary>
 [Cmdlet(VerbsData.Update, "CompanyAggregation", DefaultParameterSetName = RunSet, SupportsShouldProcess = true)]
 [OutputType(typeof(Company))]
@@ -20,6 +21,7 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
     private const string RunSet = "Run";
     private const string CompanySet = "Company";
     private const string AllSet = "All";
+    private const string StaleSet = "Stale";
 
     // Everything piped in is aggregated once, at the end: each company once however many runs and objects name it,
     // and after the last offer of an ingestion piped with -PassThru is stored (its results come chunk by chunk).
@@ -46,6 +48,13 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
 
     [Parameter(Mandatory = true, ParameterSetName = AllSet)]
     public SwitchParameter All { get; set; }
+
+    /// <summary>
+    /// The companies whose metrics lag behind their offers: never aggregated, or with offers stored or seen since
+    /// their last aggregation (a run stopped before its aggregation, a company whose aggregation failed).
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = StaleSet)]
+    public SwitchParameter Stale { get; set; }
 
     [Parameter]
     [ValidateRange(1, 10_000)]
@@ -74,6 +83,7 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
     protected override void EndProcessing()
     {
         if (All) _companies.AddRange(Store.Companies.ListIds(includeFinal: true));
+        if (Stale) _companies.AddRange(Store.Companies.ListStaleIds());
         Aggregate();
         CompleteProgress();
     }

@@ -98,3 +98,10 @@ public sealed class ProvinceCompleter : ValueCompleter
         return document.RootElement.GetProperty("provinces").EnumerateArray().Select(p => (p.GetString()!, "InfoJobs province")).ToList();
     }
 }
+
+/// <summary>-Order: the sort orders InfoJobs accepts.</summary>
+public sealed class InfojobsOrderCompleter : ValueCompleter
+{
+    protected override IEnumerable<(string, string)> Candidates(IDictionary fakeBoundParameters) =>
+        Core.Infojobs.InfojobsQuery.Orders.Select(order => (order, "InfoJobs sort order"));
+}

@@ -38,19 +38,22 @@ public sealed class RetryPolicy
 
     /// <summary>
     /// The wait before retry number <paramref name="retry"/> (1-based): BaseDelay x 2^(retry-1) ± jitter, or the
-    /// server's Retry-After when it gave one; never more than MaxDelay.
+    /// server's Retry-After when it gave one, but never less than BaseDelay (a <c>Retry-After: 0</c> would otherwise
+    /// retry in a burst) nor more than MaxDelay.
     /// </summary>
     public TimeSpan DelayFor(int retry, TimeSpan? retryAfter = null)
     {
         if (retry < 1) throw new ArgumentOutOfRangeException(nameof(retry), "retries are numbered from 1");
         if (retryAfter is { } serverWait && serverWait >= TimeSpan.Zero)
-            return serverWait <= MaxDelay ? serverWait : MaxDelay;
+            return serverWait < BaseDelay ? Min(BaseDelay, MaxDelay) : Min(serverWait, MaxDelay);
         var exponential = BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(retry - 1, 30));
         double factor;
         lock (_random) factor = 1 + Jitter * (2 * _random.NextDouble() - 1);
         var ms = Math.Min(exponential * factor, MaxDelay.TotalMilliseconds);
         return TimeSpan.FromMilliseconds(Math.Max(0, ms));
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>
     /// Runs <paramref name="action"/>, retrying while <paramref name="isTransient"/> says the failure may pass.

@@ -13,11 +13,17 @@ public sealed class InfojobsCredentials
 
     private readonly string _clientSecret;
 
+    /// <summary>
+    /// Surrounding whitespace is dropped from both: InfoJobs ids and secrets have none, and a value read from an
+    /// environment file written on Windows ends with a carriage return that would otherwise fail as a wrong secret.
+    /// </summary>
     public InfojobsCredentials(string clientId, string clientSecret)
     {
-        if (string.IsNullOrWhiteSpace(clientId)) throw new ArgumentException("The client id is empty.", nameof(clientId));
+        clientId = clientId?.Trim() ?? "";
+        clientSecret = clientSecret?.Trim() ?? "";
+        if (clientId.Length == 0) throw new ArgumentException("The client id is empty.", nameof(clientId));
         if (clientId.Contains(':')) throw new ArgumentException("The client id must not contain ':' (HTTP Basic separator).", nameof(clientId));
-        if (string.IsNullOrEmpty(clientSecret)) throw new ArgumentException("The client secret is empty.", nameof(clientSecret));
+        if (clientSecret.Length == 0) throw new ArgumentException("The client secret is empty.", nameof(clientSecret));
         ClientId = clientId;
         _clientSecret = clientSecret;
     }
@@ -26,7 +32,7 @@ public sealed class InfojobsCredentials
 
     /// <summary>
     /// The credentials from $env:INFOJOBS_CLIENT_ID / $env:INFOJOBS_CLIENT_SECRET; null when both are unset or empty.
-    /// One without the other (a scheduler's environment file with an empty <c>INFOJOBS_CLIENT_SECRET=</c> line) is an
+    /// One without the other (a scheduler's environment file with an empty or blank <c>INFOJOBS_CLIENT_SECRET=</c> line) is an
     /// <see cref="ArgumentException"/> naming the missing one, not "no credentials".
     /// </summary>
     public static InfojobsCredentials? FromEnvironment()
@@ -34,7 +40,7 @@ public sealed class InfojobsCredentials
         var id = Environment.GetEnvironmentVariable(ClientIdVariable);
         var secret = Environment.GetEnvironmentVariable(ClientSecretVariable);
         var hasId = !string.IsNullOrWhiteSpace(id);
-        var hasSecret = !string.IsNullOrEmpty(secret);
+        var hasSecret = !string.IsNullOrWhiteSpace(secret);
         if (hasId != hasSecret)
             throw new ArgumentException(hasId
                 ? $"{ClientIdVariable} is set but {ClientSecretVariable} is empty or not set."

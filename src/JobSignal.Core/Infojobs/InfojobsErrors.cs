@@ -31,8 +31,24 @@ public static class InfojobsErrors
     /// </summary>
     public static string Redact(Uri uri)
     {
-        if (!uri.IsAbsoluteUri || string.IsNullOrEmpty(uri.UserInfo)) return uri.ToString();
-        return new UriBuilder(uri) { UserName = "***", Password = "" }.Uri.ToString();
+        if (uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            return string.IsNullOrEmpty(uri.UserInfo) ? uri.ToString() : new UriBuilder(uri) { UserName = "***", Password = "" }.Uri.ToString();
+        // Not a web URI (a mistyped scheme, none at all): "bob:token@mirror" parses as scheme "bob" with no user info.
+        return Redact(uri.OriginalString);
+    }
+
+    /// <summary>
+    /// Text meant as a URI, as it may be shown, also when it is none (<c>http//bob:token@mirror/</c>,
+    /// <c>bob:token@mirror</c>): everything before its last <c>@</c>, after the <c>//</c> if there is one, is
+    /// replaced by <c>***</c>. Such text is a base URI a user typed, where an <c>@</c> only ever ends user info.
+    /// </summary>
+    public static string Redact(string text)
+    {
+        var at = text.LastIndexOf('@');
+        if (at < 0) return text;
+        var slashes = text.IndexOf("//", StringComparison.Ordinal);
+        var start = slashes >= 0 && slashes < at ? slashes + 2 : 0;
+        return string.Concat(text.AsSpan(0, start), "***", text.AsSpan(at));
     }
 
     /// <summary>The first characters of a body, on one line, for messages about answers we could not use.</summary>

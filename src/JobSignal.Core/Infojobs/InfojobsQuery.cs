@@ -10,7 +10,7 @@ public sealed record InfojobsQuery
     public IReadOnlyList<string> Provinces { get; init; } = Array.Empty<string>();
     public IReadOnlyList<string> Categories { get; init; } = Array.Empty<string>();
     public InfojobsSince? Since { get; init; }
-    /// <summary>The API's <c>order</c> value, passed through (e.g. <c>updated-desc</c>).</summary>
+    /// <summary>The API's <c>order</c> value, one of <see cref="Orders"/> (e.g. <c>updated-desc</c>).</summary>
     public string? Order { get; init; }
     public int PageSize { get; init; } = MaxPageSize;
     public int MaxPages { get; init; } = 10;
@@ -28,6 +28,20 @@ public sealed record InfojobsQuery
             ? $"'{text}' is not one InfoJobs key (keys hold no spaces or commas, e.g. 'a-coruna'; list several as @('madrid', 'barcelona'))"
             : null;
     }
+
+    /// <summary>The sort orders the list endpoint accepts (its <c>order</c> parameter), as InfoJobs documents them.</summary>
+    public static IReadOnlyList<string> Orders { get; } =
+        ["relevancia-desc", "updated", "updated-desc", "title", "title-desc", "city", "city-desc", "author", "author-desc", "applicants-asc"];
+
+    /// <summary>
+    /// The order as InfoJobs spells it (given in any case, trimmed), or null when InfoJobs knows no such order: one it
+    /// does not know is answered with an error, or ignored, every run.
+    /// </summary>
+    public static string? KnownOrder(string? order) =>
+        Orders.FirstOrDefault(known => string.Equals(known, order?.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>What is wrong with an order <see cref="KnownOrder"/> does not know.</summary>
+    public static string OrderProblem(string? order) => $"'{order}' is not an order InfoJobs accepts (one of {string.Join(", ", Orders)})";
 
     /// <summary>Throws when a value can never make a valid request.</summary>
     public void Validate()

@@ -15,7 +15,7 @@ public sealed record PipelineConnections
     /// <summary>Null: the InfoJobs queries fail with InfojobsCredentialsMissing (the other stages still run).</summary>
     public InfojobsCredentials? InfojobsCredentials { get; init; }
     public Uri? InfojobsBaseUri { get; init; }
-    /// <summary>Null: the sync and the feedback import are skipped with a warning.</summary>
+    /// <summary>Null: the sync and the feedback import are skipped with a warning (see <see cref="PipelinePlan"/>).</summary>
     public string? SpreadsheetId { get; init; }
     public string? SheetsCredentialPath { get; init; }
     public Uri? SheetsBaseUri { get; init; }
@@ -69,7 +69,7 @@ public sealed class JobSignalPipelineStages : IPipelineStages
             BaseUri = _connections.InfojobsBaseUri ?? InfojobsClientOptions.DefaultBaseUri,
             DetailConcurrency = _config.DetailConcurrency,
         };
-        var problems = new List<string>();
+        var problems = new List<JobSignalException>();
         using var client = new InfojobsClient(credentials, options);
         // Offers already stored unchanged (by an earlier run, or an earlier query of this one) need no detail. The
         // filter runs on the client's threads, so it reads through a connection of its own.
@@ -79,28 +79,57 @@ public sealed class JobSignalPipelineStages : IPipelineStages
             new IngestionOptions { QueryKey = query.Key, Provider = Providers.Infojobs, Fetch = statistics });
         foreach (var abandoned in ingestor.AbandonedRunWarnings) _warn(abandoned);
         var offers = Offers(client, search, statistics, StoredOfferDetailFilter.For(detailReader, statistics), problems, cancellationToken);
-        // Anything the query did not get (paging stopped on a failure, a detail that kept failing, a 429 after
-        // retries) fails it: what was fetched is ingested all the same, its run and the query state say what went
-        // wrong, and the next run's window still starts at the last complete one, so the missing offers are asked for
-        // again.
-        string? Failure() => problems.Count switch
+        var notStored = new List<OfferIngestionResult>();
+        var unmatched = 0;
+        IngestionRun run;
+        StepFailure? broken = null;
+        try
         {
-            0 => null,
-            1 => problems[0],
-            _ => $"{problems.Count} problems; the first: {problems[0]}",
-        };
-        var run = ingestor.Ingest(offers, cancellationToken: cancellationToken, sourceFailure: Failure);
+            // Anything the query did not get (paging stopped on a failure, a detail that kept failing, a 429 after
+            // retries) fails it: what was fetched is ingested all the same and its run says what went wrong.
+            run = ingestor.Ingest(offers, result =>
+            {
+                if (result.Outcome == IngestionOutcome.FailedDb) notStored.Add(result);
+                else if (result.Outcome == IngestionOutcome.MatchFailed) unmatched++;
+            }, cancellationToken, () => FetchFailure(problems)?.Error);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The fetch or the store failed midway (a 403, a store locked by another process): the run is recorded
+            // as failed, and what it committed stays, so its id and companies are kept and aggregated all the same.
+            run = ingestor.Run;
+            broken = StepFailure.Of(ex, _store);
+        }
         _runs.Add((run.RunId, run.AffectedCompanyIds));
         _log($"query {query.Key}: run {run.RunId}, {run.Received} offers, {run.Inserted} new, {run.Updated} updated, {run.Reposts} reposts; " +
              $"{statistics.DetailsFetched} details fetched, {statistics.DetailsSkipped} unchanged since stored");
         if (ingestor.UnreadableSignaturesWarning is { } unreadable) _warn($"Query {query.Key}: {unreadable}");
         if (CapReached(query, statistics) is { } cap)
             _warn($"Query {query.Key} stopped at its {cap}: offers past it in this window were not fetched. Raise the cap if every run reaches it.");
+        // Stored and counted, so the window may move on; only the match is missing, and the remedy is at hand.
+        if (unmatched > 0)
+            _warn($"Query {query.Key}: {unmatched} offer(s) of run {run.RunId} were stored without a match " +
+                  $"({IngestionErrors.MatchPersistFailed}). {IngestionErrors.UnscoredRemedy}");
 
-        var failure = Failure();
+        // Each of these fails the query, so that its state keeps the window where it was: the next run asks InfoJobs
+        // for the same offers again (ingesting them again is harmless) instead of never listing the lost ones again.
+        var failure = StepFailure.Combine([.. new[] { FetchFailure(problems), PersistFailure(notStored, run.RunId), broken }.OfType<StepFailure>()]);
         return new QueryResult(query.Key, failure is null ? StageStatus.Succeeded : StageStatus.Failed, search.Since?.ApiValue,
-            run.RunId, run.Received, run.AffectedCompanyIds, failure);
+            run.RunId, run.Received, run.AffectedCompanyIds, failure?.Error, failure?.RecommendedAction);
     }
+
+    private static StepFailure? FetchFailure(List<JobSignalException> problems) => problems.Count switch
+    {
+        0 => null,
+        1 => StepFailure.Of(problems[0]),
+        _ => new StepFailure($"{problems.Count} problems; the first: {StepFailure.Of(problems[0]).Error}", problems[0].RecommendedAction),
+    };
+
+    private static StepFailure? PersistFailure(List<OfferIngestionResult> notStored, long runId) => notStored.Count == 0 ? null
+        : new StepFailure($"{IngestionErrors.OfferPersistFailed}: {notStored.Count} offer(s) could not be stored in run {runId}; " +
+                          $"the first: {IngestionErrors.OfferNotStored(notStored[0]).Message}",
+            "Fix the cause (disk space, permissions, a trigger); the next run fetches the same window again, which also " +
+            $"stores these offers. Get-IngestionRun -RunId {runId} shows the counts (FailedDb).");
 
     private static string? CapReached(PipelineQuery query, FetchStatistics statistics) => statistics.TruncationReason switch
     {
@@ -110,7 +139,7 @@ public sealed class JobSignalPipelineStages : IPipelineStages
     };
 
     private IEnumerable<Offer> Offers(InfojobsClient client, InfojobsQuery search, FetchStatistics statistics,
-        Func<Offer, bool> needsDetail, List<string> problems, CancellationToken cancellationToken)
+        Func<Offer, bool> needsDetail, List<JobSignalException> problems, CancellationToken cancellationToken)
     {
         foreach (var fetched in client.FetchAsync(search, statistics, needsDetail, cancellationToken).ToBlockingEnumerable(cancellationToken))
         {
@@ -124,13 +153,23 @@ public sealed class JobSignalPipelineStages : IPipelineStages
                     break;
                 case InfojobsFetchProblem problem:
                     _log($"{problem.Error.ErrorId}: {problem.Error.Message}");
-                    problems.Add($"{problem.Error.ErrorId}: {problem.Error.Message}");
+                    problems.Add(problem.Error);
                     break;
             }
         }
     }
 
     public StageResult Aggregate(IReadOnlyCollection<long> companyIds, CancellationToken cancellationToken)
+    {
+        // Companies an earlier run changed but never got to aggregate (stopped midway, a company whose aggregation
+        // failed, a query that failed before this fix): caught up now, or they would keep stale metrics forever.
+        var stale = _store.Companies.ListStaleIds();
+        var caughtUp = stale.Except(companyIds).Count();
+        var result = AggregateCompanies(companyIds.Concat(stale), cancellationToken);
+        return caughtUp == 0 ? result : result with { Summary = $"{result.Summary} ({caughtUp} left stale by earlier runs)" };
+    }
+
+    private StageResult AggregateCompanies(IEnumerable<long> companyIds, CancellationToken cancellationToken)
     {
         var tally = new AggregationTally();
         var failures = new List<string>();
@@ -145,12 +184,13 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         _runs.Clear();
         return new StageResult(PipelineRunner.AggregateStage,
             failures.Count == 0 ? StageStatus.Succeeded : StageStatus.Failed, tally.ToString(),
-            failures.Count == 0 ? null : string.Join("; ", failures));
+            failures.Count == 0 ? null : string.Join("; ", failures),
+            failures.Count == 0 ? null : "Those companies keep their previous metrics; the next run aggregates them again " +
+                "(or Update-CompanyAggregation -Stale, once the cause is fixed).");
     }
 
     public StageResult SyncSheet(CancellationToken cancellationToken)
     {
-        if (SheetNotConfigured(PipelineRunner.SyncStage) is { } skipped) return skipped;
         using var client = SheetsClient();
         var labels = SheetCompanyMapper.CategoryLabels(_catalog.Value.Catalog);
         var companies = _store.Companies.List().Select(c => SheetCompanyMapper.From(c, labels)).ToList();
@@ -165,12 +205,11 @@ public sealed class JobSignalPipelineStages : IPipelineStages
 
     public StageResult ImportFeedback(CancellationToken cancellationToken)
     {
-        if (SheetNotConfigured(PipelineRunner.FeedbackStage) is { } skipped) return skipped;
         using var client = SheetsClient();
         var import = new FeedbackImport(_store, new SheetFeedbackReader(client, _connections.SpreadsheetId!, SheetOptions));
         var result = import.Apply(import.PlanAsync(cancellationToken).GetAwaiter().GetResult(), cancellationToken);
         // Companies set back to an active resolution get fresh metrics right away.
-        if (result.Resumed > 0) Aggregate(result.CompanyIds, cancellationToken);
+        if (result.Resumed > 0) AggregateCompanies(result.CompanyIds, cancellationToken);
         foreach (var warning in result.Warnings) _warn("Feedback: " + warning);
         return new StageResult(PipelineRunner.FeedbackStage, StageStatus.Succeeded,
             $"{result.ResolutionsChanged} resolutions changed ({result.Frozen} frozen, {result.Resumed} resumed), {result.FeedbackAdded} feedback events, {result.Warnings.Count} warnings");
@@ -181,22 +220,6 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         SheetName = _config.Sheet.SheetName,
         Layout = SheetLayout.ForLanguage(_config.Sheet.HeaderLanguage),
     };
-
-    private StageResult? SheetNotConfigured(string stage)
-    {
-        var hasSheet = !string.IsNullOrWhiteSpace(_connections.SpreadsheetId);
-        var hasKey = !string.IsNullOrWhiteSpace(_connections.SheetsCredentialPath);
-        if (hasSheet && hasKey) return null;
-        if (!hasSheet && !hasKey)
-            return StageResult.Skipped(stage,
-                "no Google Sheet configured (Sheet.SpreadsheetId / $env:JOBSIGNAL_SPREADSHEET_ID and Sheet.CredentialPath / $env:GOOGLE_APPLICATION_CREDENTIALS)");
-        // Half a configuration is a mistake, not a choice: skipped, it would pass unnoticed with exit 0 every night.
-        var missing = hasSheet
-            ? "no service-account key file (Sheet.CredentialPath / $env:GOOGLE_APPLICATION_CREDENTIALS) is set, though the spreadsheet is"
-            : "no spreadsheet (Sheet.SpreadsheetId / $env:JOBSIGNAL_SPREADSHEET_ID) is set, though the service-account key file is";
-        throw new JobSignalException("SheetConfigIncomplete", FailureKind.InvalidData, $"The Google Sheet is half configured: {missing}.",
-            stage, "Set the missing one; to run without the Sheet, set Sheet.Enabled = $false and Feedback.Enabled = $false.");
-    }
 
     private SheetsClient SheetsClient()
     {

@@ -84,21 +84,21 @@ public sealed record PipelineConfig(
                     errors.Add($"{path}.Key: duplicate key '{key}'");
                 queries.Add(new PipelineQuery(
                     key ?? "",
-                    Text(q, "Query", path, errors),
+                    // Blank is no "every offer": a query whose text expanded to nothing would fetch everything.
+                    NotBlank(q, "Query", path, errors, "every offer"),
                     Keys(q, "Provinces", path, errors),
                     Keys(q, "Categories", path, errors),
                     Since(q, path, errors),
-                    Text(q, "Order", path, errors),
+                    Order(q, path, errors),
                     Number(q, "MaxPages", path, errors, DefaultMaxPages, 1, 1000),
                     Number(q, "MaxOffers", path, errors, DefaultMaxOffers, 1, 100_000)));
             }
         }
 
         var sheetSettings = new PipelineSheetSettings(
-            Text(sheet, "SpreadsheetId", "Sheet", errors),
+            SpreadsheetId(sheet, errors),
             NotBlank(sheet, "CredentialPath", "Sheet", errors),
-            // A blank tab name is refused as -SheetName is, not replaced by the default tab.
-            NotBlank(sheet, "SheetName", "Sheet", errors) ?? SheetLayout.DefaultSheetName,
+            NotBlank(sheet, "SheetName", "Sheet", errors, "the Companies tab") ?? SheetLayout.DefaultSheetName,
             // Case as -HeaderLanguage takes it: EN is en.
             Text(sheet, "HeaderLanguage", "Sheet", errors)?.ToLowerInvariant() ?? "es",
             HttpUri(sheet, "Sheet", errors));
@@ -220,18 +220,41 @@ public sealed record PipelineConfig(
     }
 
     /// <summary>
-    /// A setting with a default (a file path, the tab's name): left out (or $null) it takes its default, but an empty
-    /// one is an error, not the default: a run writing the per-user default store, or the default tab, because a
-    /// variable expanded to nothing is a quiet surprise.
+    /// A setting that, left out (or $null), takes its default, but whose empty text is an error, not the default: a
+    /// run writing the per-user default store, or fetching every offer, because a variable expanded to nothing is a
+    /// quiet surprise.
     /// </summary>
-    private static string? NotBlank(IDictionary? d, string key, string path, List<string> errors)
+    private static string? NotBlank(IDictionary? d, string key, string path, List<string> errors, string theDefault = "the default")
     {
         if (Get(d, key) is string blank && string.IsNullOrWhiteSpace(blank))
         {
-            errors.Add($"{Join(path, key)}: empty; leave the key out (or set it to $null) for the default");
+            errors.Add($"{Join(path, key)}: empty; leave the key out (or set it to $null) for {theDefault}");
             return null;
         }
         return Text(d, key, path, errors);
+    }
+
+    /// <summary>The spreadsheet's id, also from its URL; a URL that is no Google Sheet's fails the load, not every sync.</summary>
+    private static string? SpreadsheetId(IDictionary? sheet, List<string> errors)
+    {
+        var text = NotBlank(sheet, "SpreadsheetId", "Sheet", errors, "$env:JOBSIGNAL_SPREADSHEET_ID");
+        if (text is null) return null;
+        try { return Sheets.SpreadsheetReference.Parse(text); }
+        catch (JobSignalException ex) when (ex.ErrorId == Sheets.SpreadsheetReference.InvalidErrorId)
+        {
+            errors.Add($"Sheet.SpreadsheetId: {ex.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>One of the orders InfoJobs accepts, spelt as it spells it.</summary>
+    private static string? Order(IDictionary q, string path, List<string> errors)
+    {
+        var order = NotBlank(q, "Order", path, errors, "InfoJobs' own order");
+        if (order is null) return null;
+        if (InfojobsQuery.KnownOrder(order) is { } known) return known;
+        errors.Add($"{path}.Order: {InfojobsQuery.OrderProblem(order)}");
+        return null;
     }
 
     /// <summary>Checked now so that a typo fails the load (exit 2, nothing ran) instead of the query every night.</summary>
@@ -253,9 +276,8 @@ public sealed record PipelineConfig(
         if (text is null) return null;
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
             return text;
-        // A mirror's URI may carry a token as user info: never in a message.
-        var shown = Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.UserInfo.Length > 0 ? Infojobs.InfojobsErrors.Redact(parsed) : text;
-        errors.Add($"{path}.BaseUri: '{shown}' is not an absolute http or https URI");
+        // A mirror's URI may carry a token as user info: never in a message, even when the URI is mistyped.
+        errors.Add($"{path}.BaseUri: '{Infojobs.InfojobsErrors.Redact(text)}' is not an absolute http or https URI");
         return null;
     }
 

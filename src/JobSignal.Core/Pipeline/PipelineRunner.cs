@@ -1,5 +1,4 @@
 using JobSignal.Core.Common;
-using JobSignal.Core.Infojobs;
 using JobSignal.Core.Store;
 
 namespace JobSignal.Core.Pipeline;
@@ -18,16 +17,18 @@ public sealed class PipelineRunner
 
     private readonly SignalStore _store;
     private readonly IPipelineStages _stages;
+    private readonly PipelinePlan _plan;
     private readonly PipelineConfig _config;
     private readonly string _owner;
     private readonly TimeProvider _clock;
 
-    public PipelineRunner(SignalStore store, IPipelineStages stages, PipelineConfig config, string? owner = null,
+    public PipelineRunner(SignalStore store, IPipelineStages stages, PipelinePlan plan, string? owner = null,
         TimeProvider? clock = null)
     {
         _store = store;
         _stages = stages;
-        _config = config;
+        _plan = plan;
+        _config = plan.Config;
         _owner = owner ?? RunOwner.NewRun();
         _clock = clock ?? TimeProvider.System;
     }
@@ -66,22 +67,14 @@ public sealed class PipelineRunner
                 cancellationToken.ThrowIfCancellationRequested();
                 var result = RunQuery(query, summary, cancellationToken);
                 affected.UnionWith(result.AffectedCompanyIds);
-                KeepLock();
+                // Told before the lock is checked: a run that lost its lock still reports the step it finished.
                 StepCompleted?.Invoke($"query {query.Key}: {result.Status}");
+                KeepLock();
             }
 
             summary.Stages.Add(RunStage(AggregateStage, ct => _stages.Aggregate(affected, ct), cancellationToken));
-            const string sheetOff = "disabled in the configuration (Sheet.Enabled = $false)";
-            summary.Stages.Add(_config.SyncSheet
-                ? RunStage(SyncStage, _stages.SyncSheet, cancellationToken)
-                : StageResult.Skipped(SyncStage, sheetOff));
-            // A Sheet switched off is not read either: an admin turning off a Sheet being migrated does not expect it
-            // to go on changing resolutions.
-            summary.Stages.Add(!_config.SyncSheet
-                ? StageResult.Skipped(FeedbackStage, sheetOff)
-                : _config.ImportFeedback
-                    ? RunStage(FeedbackStage, _stages.ImportFeedback, cancellationToken)
-                    : StageResult.Skipped(FeedbackStage, "disabled in the configuration (Feedback.Enabled = $false)"));
+            summary.Stages.Add(RunPlanned(SyncStage, _plan.Sync, _stages.SyncSheet, cancellationToken));
+            summary.Stages.Add(RunPlanned(FeedbackStage, _plan.Feedback, _stages.ImportFeedback, cancellationToken));
 
             return summary.FailedCount > 0
                 ? Finish(summary, "failed", PipelineExitCode.StageFailed)
@@ -126,7 +119,9 @@ public sealed class PipelineRunner
         catch (OperationCanceledException) { throw; }
         catch (Exception ex)
         {
-            result = new QueryResult(query.Key, StageStatus.Failed, since, null, 0, [], Describe(ex));
+            // The stage keeps the run it recorded in its result; throwing, it had none.
+            var failure = StepFailure.Of(ex, _store);
+            result = new QueryResult(query.Key, StageStatus.Failed, since, null, 0, [], failure.Error, failure.RecommendedAction);
         }
 
         summary.Queries.Add(result);
@@ -138,14 +133,24 @@ public sealed class PipelineRunner
     }
 
     /// <summary>
-    /// A query without its own Since fetches what appeared since its last success: the smallest InfoJobs bucket
-    /// that covers that time (a never-successful query fetches everything).
+    /// A query without its own Since fetches what appeared since its last success, with a margin
+    /// (<see cref="IncrementalWindow"/>); a never-successful query fetches everything.
     /// </summary>
     private string? IncrementalSince(string queryKey)
     {
-        var lastSuccess = _store.QueryStates.Get(queryKey)?.LastSuccessAt;
-        return lastSuccess is { } at ? InfojobsSince.FromDate(at, _clock.GetUtcNow()).ApiValue : null;
+        if (_store.QueryStates.Get(queryKey) is not { LastSuccessAt: { } lastSuccess } state) return null;
+        var lastDuration = state.LastRunId is { } runId ? _store.Runs.Get(runId)?.Duration : null;
+        return IncrementalWindow.Since(lastSuccess, lastDuration, _clock.GetUtcNow()).ApiValue;
     }
+
+    /// <summary>A Sheet stage as planned: run, skipped, or failed with the plan's problem (a half-configured Sheet).</summary>
+    private StageResult RunPlanned(string stage, StagePlan plan, Func<CancellationToken, StageResult> run, CancellationToken cancellationToken) =>
+        plan switch
+        {
+            { Problem: { } problem } => RunStage(stage, _ => throw problem, cancellationToken),
+            { SkipReason: { } why } => StageResult.Skipped(stage, why, plan.Deliberate),
+            _ => RunStage(stage, run, cancellationToken),
+        };
 
     private StageResult RunStage(string stage, Func<CancellationToken, StageResult> run, CancellationToken cancellationToken)
     {
@@ -158,10 +163,11 @@ public sealed class PipelineRunner
         catch (OperationCanceledException) { throw; }
         catch (Exception ex)
         {
-            result = new StageResult(stage, StageStatus.Failed, "failed", Describe(ex), (ex as JobSignalException)?.RecommendedAction);
+            var failure = StepFailure.Of(ex, _store);
+            result = new StageResult(stage, StageStatus.Failed, "failed", failure.Error, failure.RecommendedAction);
         }
-        KeepLock();
         StepCompleted?.Invoke($"{stage}: {result.Status}");
+        KeepLock();
         return result;
     }
 
@@ -180,7 +186,4 @@ public sealed class PipelineRunner
         summary.FinishedAt = _clock.GetUtcNow();
         return summary;
     }
-
-    private static string Describe(Exception ex) =>
-        ex is JobSignalException js ? $"{js.ErrorId}: {js.Message}" : $"{ex.GetType().Name}: {ex.Message}";
 }

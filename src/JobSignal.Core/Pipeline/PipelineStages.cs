@@ -1,3 +1,6 @@
+using JobSignal.Core.Common;
+using JobSignal.Core.Store;
+
 namespace JobSignal.Core.Pipeline;
 
 public enum StageStatus
@@ -8,15 +11,20 @@ public enum StageStatus
 }
 
 /// <summary>
-/// How one stage of the scheduled pipeline went; a failed stage never stops the ones after it. A failed stage's
-/// <paramref name="RecommendedAction"/> is its error's own, when it had one ("Fix the header row...").
+/// How one stage of the scheduled pipeline went; a failed stage never stops the ones after it.
+/// <paramref name="RecommendedAction"/> is what to do about <paramref name="Error"/>, from the failure that caused it.
+/// <paramref name="Deliberate"/>: skipped because the configuration switches it off (nothing to look at), rather
+/// than because something is missing.
 /// </summary>
-public sealed record StageResult(string Stage, StageStatus Status, string Summary, string? Error = null, string? RecommendedAction = null)
+public sealed record StageResult(string Stage, StageStatus Status, string Summary, string? Error = null,
+    string? RecommendedAction = null, bool Deliberate = false)
 {
-    public static StageResult Skipped(string stage, string why) => new(stage, StageStatus.Skipped, why);
+    public static StageResult Skipped(string stage, string why, bool deliberate = false) =>
+        new(stage, StageStatus.Skipped, why, Deliberate: deliberate);
 }
 
-/// <summary>One query's fetch + ingestion as the pipeline saw it.</summary>
+/// <summary>One query's fetch + ingestion as the pipeline saw it; <paramref name="RunId"/> is null when the query
+/// failed before its ingestion run was recorded.</summary>
 public sealed record QueryResult(
     string QueryKey,
     StageStatus Status,
@@ -24,12 +32,38 @@ public sealed record QueryResult(
     long? RunId,
     int OffersReceived,
     IReadOnlyList<long> AffectedCompanyIds,
-    string? Error);
+    string? Error,
+    string? RecommendedAction = null);
+
+/// <summary>
+/// A failure as the pipeline reports it: "ErrorId: message" and what to do about it. A store error (SQLite busy,
+/// damaged, unusable) is told with the store's own ErrorId (StoreBusy...), never as a raw SQLite exception.
+/// </summary>
+public sealed record StepFailure(string Error, string? RecommendedAction)
+{
+    public static StepFailure Of(JobSignalException ex) => new($"{ex.ErrorId}: {ex.Message}", ex.RecommendedAction);
+
+    public static StepFailure Of(Exception ex, SignalStore store) => ex switch
+    {
+        JobSignalException known => Of(known),
+        _ when store.FailureOf(ex) is { } storeFailure => Of(storeFailure),
+        _ => new($"{ex.GetType().Name}: {ex.Message}", null),
+    };
+
+    /// <summary>Several failures of one step: their errors in order, each distinct action once.</summary>
+    public static StepFailure? Combine(IReadOnlyList<StepFailure> failures) => failures.Count switch
+    {
+        0 => null,
+        1 => failures[0],
+        _ => new(string.Join("; ", failures.Select(f => f.Error)),
+            string.Join(" ", failures.Select(f => f.RecommendedAction).OfType<string>().Distinct()) is { Length: > 0 } actions ? actions : null),
+    };
+}
 
 /// <summary>
 /// The real work behind each stage (fetch + ingest a query, aggregate, sync the Sheet, import feedback), kept apart
 /// from <see cref="PipelineRunner"/> so that the runner's lock, state and error-domain logic is tested on its own.
-/// A stage reports its own failure by throwing; the runner contains it.
+/// A stage reports its own failure by throwing, or by a failed result; the runner contains it.
 /// </summary>
 public interface IPipelineStages
 {
@@ -37,6 +71,8 @@ public interface IPipelineStages
     /// bucket derived from its last success.</summary>
     QueryResult RunQuery(PipelineQuery query, string? since, CancellationToken cancellationToken);
 
+    /// <summary>Aggregates <paramref name="companyIds"/> (the companies this run's queries changed) and every company
+    /// left stale by an earlier run.</summary>
     StageResult Aggregate(IReadOnlyCollection<long> companyIds, CancellationToken cancellationToken);
 
     StageResult SyncSheet(CancellationToken cancellationToken);

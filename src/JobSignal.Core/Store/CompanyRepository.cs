@@ -170,6 +170,19 @@ public sealed class CompanyRepository
             "SELECT id FROM companies WHERE @includeFinal OR resolution NOT IN @final ORDER BY id",
             new { includeFinal, final = FinalResolutions })).AsList();
 
+    /// <summary>
+    /// Ids of the companies whose metrics lag behind their offers, in id order: never aggregated, or with an offer
+    /// stored or seen since their last aggregation (ingestion moves a company's last seen forward in the chunk that
+    /// writes its offers, and aggregation stamps aggregated_at after it; both on the store's clock). Final ones are
+    /// frozen, so never stale. What a run stopped before aggregating, or failed to aggregate, is found here.
+    /// </summary>
+    public IReadOnlyList<long> ListStaleIds() =>
+        _store.Connection.Query<long>(_store.Command("""
+            SELECT id FROM companies
+            WHERE resolution NOT IN @final AND (aggregated_at IS NULL OR last_seen_at > aggregated_at)
+            ORDER BY id
+            """, new { final = FinalResolutions })).AsList();
+
     // A company's offers are found through ix_offers_aggregation, which only holds canonical offers (the only ones
     // with a match): without "canonical_offer_id IS NULL" the planner cannot use that partial index and scanned every
     // offer once per company (six minutes for a store of 100,000 offers; a fifth of a second with it).

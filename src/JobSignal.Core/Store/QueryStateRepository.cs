@@ -3,7 +3,10 @@ using JobSignal.Core.Domain;
 
 namespace JobSignal.Core.Store;
 
-/// <summary>Per scheduled query: when it last ran and succeeded, and how many times in a row it failed.</summary>
+/// <summary>
+/// Per scheduled query: when it last ran and succeeded, and how many times in a row it failed. Keys compare
+/// case-insensitively (ASCII letters), as in the configuration; the state keeps the key as last written.
+/// </summary>
 public sealed class QueryStateRepository
 {
     private const string SelectState = """
@@ -31,6 +34,7 @@ public sealed class QueryStateRepository
             INSERT INTO query_state (query_key, last_run_at, last_success_at, consecutive_failures, last_error, last_run_id)
             VALUES (@queryKey, @at, CASE WHEN @failed THEN NULL ELSE @at END, CASE WHEN @failed THEN 1 ELSE 0 END, @error, @runId)
             ON CONFLICT (query_key) DO UPDATE SET
+                query_key = excluded.query_key,
                 last_run_at = excluded.last_run_at,
                 last_success_at = coalesce(excluded.last_success_at, last_success_at),
                 consecutive_failures = CASE WHEN @failed THEN consecutive_failures + 1 ELSE 0 END,

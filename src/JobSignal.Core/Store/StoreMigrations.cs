@@ -16,6 +16,7 @@ internal static class StoreMigrations
         new StoreMigration(2, "aggregation reads: match evidence terms, covering indexes", AggregationReads),
         new StoreMigration(3, "drop the repost lookup indexes", DropRepostLookupIndexes),
         new StoreMigration(4, "drop the company and last-seen index", DropCompanyLastSeenIndex),
+        new StoreMigration(5, "query keys compare case-insensitively", CaseInsensitiveQueryKeys),
     };
 
     public static int Latest => All[^1].Version;
@@ -231,5 +232,28 @@ internal static class StoreMigrations
     // in offer id order. A second company-keyed index only made every chunk dirty pages all over it.
     private const string DropCompanyLastSeenIndex = """
         DROP INDEX ix_offers_company_last_seen;
+        """;
+
+    // The configuration compares query keys case-insensitively (two keys differing only in case are one duplicate),
+    // so the store does too: a key whose case was changed keeps its state, and its incremental window. SQLite's
+    // NOCASE folds ASCII letters. Keys stored in two cases were one query renamed: its most recent state is kept.
+    private const string CaseInsensitiveQueryKeys = """
+        CREATE TABLE query_state_nocase (
+            query_key            TEXT PRIMARY KEY COLLATE NOCASE,
+            last_run_at          TEXT,
+            last_success_at      TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            last_error           TEXT,
+            last_run_id          INTEGER REFERENCES ingestion_runs (id)
+        );
+        INSERT INTO query_state_nocase (query_key, last_run_at, last_success_at, consecutive_failures, last_error, last_run_id)
+        SELECT query_key, last_run_at, last_success_at, consecutive_failures, last_error, last_run_id FROM query_state q
+        WHERE NOT EXISTS (
+            SELECT 1 FROM query_state newer
+            WHERE newer.query_key = q.query_key COLLATE NOCASE AND newer.rowid <> q.rowid
+              AND (coalesce(newer.last_run_at, '') > coalesce(q.last_run_at, '')
+                   OR (coalesce(newer.last_run_at, '') = coalesce(q.last_run_at, '') AND newer.rowid > q.rowid)));
+        DROP TABLE query_state;
+        ALTER TABLE query_state_nocase RENAME TO query_state;
         """;
 }

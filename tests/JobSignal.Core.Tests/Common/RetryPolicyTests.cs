@@ -49,6 +49,17 @@ public class RetryPolicyTests
     }
 
     [Fact]
+    public void A_retry_after_shorter_than_the_base_delay_waits_the_base_delay()
+    {
+        var policy = new RetryPolicy(3, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), jitter: 0);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), policy.DelayFor(1, TimeSpan.Zero));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), policy.DelayFor(3, TimeSpan.FromMilliseconds(100)));
+        Assert.Equal(TimeSpan.FromMilliseconds(800), policy.DelayFor(1, TimeSpan.FromMilliseconds(800)));
+        // A base delay above the cap still waits the cap, not more.
+        Assert.Equal(TimeSpan.FromSeconds(1), new RetryPolicy(1, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1)).DelayFor(1, TimeSpan.Zero));
+    }
+
+    [Fact]
     public void Jitter_stays_within_its_band_and_varies()
     {
         var (policy, _) = Recording(maxRetries: 1, jitter: 0.2);

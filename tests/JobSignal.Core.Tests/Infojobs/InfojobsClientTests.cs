@@ -205,6 +205,35 @@ public sealed class InfojobsClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_retry_after_of_zero_still_waits_the_base_delay_instead_of_retrying_in_a_burst()
+    {
+        _fake.AddGeneratedOffers(2);
+        _fake.RateLimitCount = 3;
+        _fake.RetryAfterSeconds = 0;
+
+        var events = await Fetch(Query());
+
+        Assert.Equal(2, Offers(events).Count);
+        Assert.Equal(Enumerable.Repeat(TimeSpan.FromMilliseconds(100), 3), _waits);
+    }
+
+    [Fact]
+    public async Task Credentials_read_with_a_carriage_return_or_spaces_around_them_still_authenticate()
+    {
+        _fake.AddGeneratedOffers(1);
+        using var client = new InfojobsClient(
+            new InfojobsCredentials(FakeInfojobsServer.DefaultClientId + "\r", " " + FakeInfojobsServer.DefaultClientSecret + "\r\n"),
+            new InfojobsClientOptions { BaseUri = _fake.BaseUri });
+
+        var events = await Fetch(Query(), client);
+
+        Assert.Single(Offers(events));
+        Assert.Equal(FakeInfojobsServer.DefaultClientId, new InfojobsCredentials(FakeInfojobsServer.DefaultClientId + "\r", "s").ClientId);
+        // A secret of nothing but whitespace is no secret.
+        Assert.Throws<ArgumentException>(() => new InfojobsCredentials("id", " \r "));
+    }
+
+    [Fact]
     public async Task Caps_a_long_retry_after_at_the_policy_maximum()
     {
         _fake.AddGeneratedOffers(1);

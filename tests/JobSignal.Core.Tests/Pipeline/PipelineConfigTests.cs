@@ -163,6 +163,53 @@ public class PipelineConfigTests
     }
 
     [Fact]
+    public void Refuses_a_blank_query_an_order_InfoJobs_does_not_know_a_blank_tab_and_a_URL_that_is_no_Google_Sheet()
+    {
+        var ex = Assert.Throws<JobSignalException>(() => PipelineConfig.FromDictionary(new Hashtable
+        {
+            ["Queries"] = new object[]
+            {
+                Query("empty", ""), Query("blank", "   "),
+                new Hashtable { ["Key"] = "order", ["Order"] = "newest first please" },
+            },
+            ["Sheet"] = new Hashtable { ["SheetName"] = " ", ["SpreadsheetId"] = "https://example.com/not/a/sheet" },
+        }, "/etc/jobsignal/nightly.psd1"));
+
+        Assert.Equal(("PipelineConfigInvalid", (object?)"/etc/jobsignal/nightly.psd1"), (ex.ErrorId, ex.Target));
+        Assert.StartsWith("The pipeline configuration /etc/jobsignal/nightly.psd1 is invalid:", ex.Message);
+        Assert.Contains("Queries[0].Query: empty; leave the key out (or set it to $null) for every offer", ex.Message);
+        Assert.Contains("Queries[1].Query: empty;", ex.Message);
+        Assert.Contains("Queries[2].Order: 'newest first please' is not an order InfoJobs accepts (one of relevancia-desc, updated, updated-desc,", ex.Message);
+        Assert.Contains("Sheet.SheetName: empty; leave the key out (or set it to $null) for the Companies tab", ex.Message);
+        Assert.Contains("Sheet.SpreadsheetId: 'https://example.com/not/a/sheet' is not a spreadsheet id nor a Google Sheet's URL", ex.Message);
+        Assert.Contains("Sheet.SpreadsheetId: empty;", Problems(new Hashtable { ["Queries"] = Query("k", "x"), ["Sheet"] = new Hashtable { ["SpreadsheetId"] = "" } }));
+    }
+
+    [Fact]
+    public void Takes_the_spreadsheet_id_from_its_URL_and_an_order_in_any_case_as_InfoJobs_spells_it()
+    {
+        var config = PipelineConfig.FromDictionary(new Hashtable
+        {
+            ["Queries"] = new Hashtable { ["Key"] = "k", ["Order"] = " Updated-DESC " },
+            ["Sheet"] = new Hashtable { ["SpreadsheetId"] = "https://docs.google.com/spreadsheets/d/1AbC_d-9/edit#gid=0" },
+        }, "x");
+
+        Assert.Equal("updated-desc", config.Queries[0].Order);
+        Assert.Equal("1AbC_d-9", config.Sheet.SpreadsheetId);
+    }
+
+    [Theory]
+    [InlineData("http//bob:S3CRETTOKEN@mirror/", "http//***@mirror/")]
+    [InlineData("bob:S3CRETTOKEN@mirror", "***@mirror")]
+    public void A_mistyped_base_URI_never_shows_its_user_info(string typed, string shown)
+    {
+        var message = Problems(new Hashtable { ["Queries"] = Query("k", "x"), ["Infojobs"] = new Hashtable { ["BaseUri"] = typed } });
+
+        Assert.Contains($"Infojobs.BaseUri: '{shown}' is not an absolute http or https URI", message);
+        Assert.DoesNotContain("S3CRETTOKEN", message);
+    }
+
+    [Fact]
     public void Resolves_paths_from_the_files_folder_and_tilde_from_the_home_folder()
     {
         var folder = Path.Combine(Path.GetTempPath(), "cfg");

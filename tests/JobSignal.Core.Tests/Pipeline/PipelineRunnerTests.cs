@@ -71,8 +71,11 @@ public sealed class PipelineRunnerTests : IDisposable
         ["Queries"] = keys.Select(k => (object)new Hashtable { ["Key"] = k, ["Query"] = k }).ToArray(),
     }, "test");
 
+    /// <summary>The configuration's plan with a Google Sheet configured (spreadsheet and key file).</summary>
+    private static PipelinePlan Planned(PipelineConfig config) => PipelinePlan.For(config, "sheet-id", "key.json");
+
     private PipelineRunner Runner(IPipelineStages stages, PipelineConfig config, string owner = "thishost:1:1") =>
-        new(_store, stages, config, owner, _clock);
+        new(_store, stages, Planned(config), owner, _clock);
 
     /// <summary>A store that waits for a lock about 50 ms and retries once: a test that meets a held lock fails fast.</summary>
     private SignalStore ImpatientStore(string path) => SignalStore.Open(path, new StoreOptions
@@ -100,7 +103,7 @@ public sealed class PipelineRunnerTests : IDisposable
         using var writer = HoldWriteLock(path);
         var stages = new RecordingStages(store);
 
-        var error = Assert.Throws<JobSignalException>(() => new PipelineRunner(store, stages, Config("q"), "thishost:1:1", _clock).Run(CancellationToken.None));
+        var error = Assert.Throws<JobSignalException>(() => new PipelineRunner(store, stages, Planned(Config("q")), "thishost:1:1", _clock).Run(CancellationToken.None));
 
         Assert.Equal((StoreErrorIds.Busy, FailureKind.ResourceUnavailable, (object?)path), (error.ErrorId, error.Kind, error.Target));
         Assert.StartsWith($"The store '{path}' was locked by another process past the waits and retries (SQLite Error 5", error.Message);
@@ -117,7 +120,7 @@ public sealed class PipelineRunnerTests : IDisposable
         var stages = new RecordingStages(store) { DuringQuery = () => writer ??= HoldWriteLock(path) };
         try
         {
-            var summary = new PipelineRunner(store, stages, Config("first", "second"), "thishost:1:1", _clock).Run(CancellationToken.None);
+            var summary = new PipelineRunner(store, stages, Planned(Config("first", "second")), "thishost:1:1", _clock).Run(CancellationToken.None);
 
             Assert.Equal(("failed", PipelineExitCode.StageFailed), (summary.Status, summary.ExitCode));
             Assert.Equal(StoreErrorIds.Busy, summary.StoreFailure!.ErrorId);
@@ -130,7 +133,7 @@ public sealed class PipelineRunnerTests : IDisposable
         finally { writer?.Dispose(); }
         // The lock could not be released under the other writer: it expires, and a later run takes it over.
         _clock.Now += TimeSpan.FromMinutes(121);
-        var next = new PipelineRunner(store, new RecordingStages(store), Config("first"), "thishost:2:2", _clock).Run(CancellationToken.None);
+        var next = new PipelineRunner(store, new RecordingStages(store), Planned(Config("first")), "thishost:2:2", _clock).Run(CancellationToken.None);
         Assert.Equal(("success", "thishost:1:1"), (next.Status, next.TookOverLockFrom));
     }
 
@@ -220,10 +223,10 @@ public sealed class PipelineRunnerTests : IDisposable
         PipelineSummary? inner = null;
         var outer = new RecordingStages(_store)
         {
-            DuringQuery = () => inner = new PipelineRunner(_store, second, Config("q"), clock: _clock).Run(CancellationToken.None),
+            DuringQuery = () => inner = new PipelineRunner(_store, second, Planned(Config("q")), clock: _clock).Run(CancellationToken.None),
         };
 
-        var summary = new PipelineRunner(_store, outer, Config("q"), clock: _clock).Run(CancellationToken.None);
+        var summary = new PipelineRunner(_store, outer, Planned(Config("q")), clock: _clock).Run(CancellationToken.None);
 
         Assert.Equal(PipelineExitCode.Locked, inner!.ExitCode);
         Assert.Empty(second.Calls);
@@ -257,6 +260,28 @@ public sealed class PipelineRunnerTests : IDisposable
         Assert.Equal("otherhost:7:7", _store.RunLocks.Get(RunLockRepository.PipelineLock)!.Owner);
     }
 
+    [Fact]
+    public void A_run_that_lost_its_lock_still_tells_the_step_it_finished_so_its_lines_are_written()
+    {
+        var config = Config("first", "second");
+        var stages = new RecordingStages(_store)
+        {
+            DuringQuery = () =>
+            {
+                _clock.Now += config.LockTtl + TimeSpan.FromMinutes(1);
+                _store.RunLocks.TryAcquire(RunLockRepository.PipelineLock, config.LockTtl, "otherhost:7:7");
+            },
+        };
+        var runner = Runner(stages, config);
+        var told = new List<string>();
+        runner.StepCompleted += told.Add;
+
+        var summary = runner.Run(CancellationToken.None);
+
+        Assert.NotNull(summary.LockLost);
+        Assert.Equal(["query first: Succeeded"], told);
+    }
+
     [Theory]
     [InlineData(false, true, "Sheet.Enabled = $false", "Sheet.Enabled = $false")]
     [InlineData(true, false, null, "Feedback.Enabled = $false")]
@@ -279,6 +304,52 @@ public sealed class PipelineRunnerTests : IDisposable
         var import = summary.Stages.Single(s => s.Stage == PipelineRunner.FeedbackStage);
         Assert.Equal(StageStatus.Skipped, import.Status);
         Assert.Contains(feedbackSkip, import.Summary);
+        // Switched off on purpose: nothing to warn about every night.
+        Assert.All(summary.Stages.Where(s => s.Status == StageStatus.Skipped), s => Assert.True(s.Deliberate));
+    }
+
+    [Fact]
+    public void The_plan_decides_the_Sheet_stages_and_the_runner_follows_it()
+    {
+        var config = Config("q");
+        var stages = new RecordingStages(_store);
+
+        var notConfigured = new PipelineRunner(_store, stages, PipelinePlan.For(config, null, "  "), clock: _clock).Run(CancellationToken.None);
+
+        Assert.DoesNotContain("sync", stages.Calls);
+        Assert.All(notConfigured.Stages.Skip(1), s => Assert.Equal((StageStatus.Skipped, PipelinePlan.SheetNotConfigured, false), (s.Status, s.Summary, s.Deliberate)));
+        Assert.Equal(PipelineExitCode.Success, notConfigured.ExitCode);
+
+        var half = new PipelineRunner(_store, stages, PipelinePlan.For(config, "sheet-id", null), clock: _clock).Run(CancellationToken.None);
+
+        Assert.DoesNotContain("sync", stages.Calls);
+        Assert.Equal(PipelineExitCode.StageFailed, half.ExitCode);
+        Assert.All(half.Stages.Skip(1), s =>
+        {
+            Assert.Equal(StageStatus.Failed, s.Status);
+            Assert.StartsWith("SheetConfigIncomplete: The Google Sheet is half configured: no service-account key file", s.Error);
+            Assert.StartsWith("Set the missing one", s.RecommendedAction);
+        });
+    }
+
+    [Theory]
+    [InlineData(false, true, "sheet-id", "key.json", "Sheet sync skipped (disabled in the configuration (Sheet.Enabled = $false)), feedback import skipped (disabled in the configuration (Sheet.Enabled = $false))")]
+    [InlineData(true, true, null, null, "Sheet sync skipped (no Google Sheet configured (Sheet.SpreadsheetId / $env:JOBSIGNAL_SPREADSHEET_ID and Sheet.CredentialPath / $env:GOOGLE_APPLICATION_CREDENTIALS)), feedback import skipped (no Google Sheet configured")]
+    [InlineData(true, false, "sheet-id", "key.json", "Sheet sync on, feedback import skipped (disabled in the configuration (Feedback.Enabled = $false))")]
+    [InlineData(true, true, "sheet-id", "key.json", "Sheet sync on, feedback import on")]
+    [InlineData(true, true, "sheet-id", null, "Sheet sync fails (SheetConfigIncomplete: The Google Sheet is half configured: no service-account key file")]
+    public void The_plan_says_what_a_run_does_with_the_Sheet(bool sheet, bool feedback, string? spreadsheetId, string? keyFile, string expected)
+    {
+        var config = PipelineConfig.FromDictionary(new Hashtable
+        {
+            ["Queries"] = new object[] { new Hashtable { ["Key"] = "a", ["Query"] = "usd" }, new Hashtable { ["Key"] = "b" } },
+            ["Sheet"] = new Hashtable { ["Enabled"] = sheet },
+            ["Feedback"] = new Hashtable { ["Enabled"] = feedback },
+        }, "test");
+
+        var described = PipelinePlan.For(config, spreadsheetId, keyFile).Describe();
+
+        Assert.StartsWith("2 queries (a, b), aggregation (of the companies they change and of any left stale by earlier runs), " + expected, described);
     }
 
     [Fact]
@@ -341,6 +412,40 @@ public sealed class PipelineRunnerTests : IDisposable
         var next = new RecordingStages(_store);
         Runner(next, Config("slow")).Run(CancellationToken.None);
         Assert.Equal("_7_DAYS", next.SinceByQuery["slow"]);
+    }
+
+    [Theory]
+    [InlineData(0, 23.0, "_24_HOURS")]
+    [InlineData(0, 23.5, "_7_DAYS")]      // a daily schedule: 24 hours less a little is still at the edge
+    [InlineData(0, 24.0, "_7_DAYS")]
+    [InlineData(3, 20.9, "_24_HOURS")]
+    [InlineData(3, 21.1, "_7_DAYS")]   // a run of three hours: its last pages come three hours after its start
+    [InlineData(0, 6 * 24 + 22.9, "_7_DAYS")]
+    [InlineData(0, 6 * 24 + 23.1, "_15_DAYS")]
+    public void The_incremental_window_starts_a_margin_before_the_last_success(double lastRunHours, double hoursSince, string expected)
+    {
+        var now = T0 + TimeSpan.FromHours(hoursSince);
+        Assert.Equal(expected, IncrementalWindow.Since(T0, TimeSpan.FromHours(lastRunHours), now).ApiValue);
+    }
+
+    [Fact]
+    public void The_incremental_window_of_a_daily_run_covers_the_edge_of_the_day()
+    {
+        var config = Config("daily");
+        Runner(new RecordingStages(_store), config).Run(CancellationToken.None);
+
+        // The same time the next night: InfoJobs would evaluate _24_HOURS against its clock, page by page, later.
+        _clock.Now += TimeSpan.FromHours(24) - TimeSpan.FromSeconds(20);
+        var next = new RecordingStages(_store);
+        Runner(next, config).Run(CancellationToken.None);
+
+        Assert.Equal("_7_DAYS", next.SinceByQuery["daily"]);
+    }
+
+    [Fact]
+    public void A_last_success_ahead_of_the_clock_still_gives_a_window()
+    {
+        Assert.Equal("_24_HOURS", IncrementalWindow.Since(T0 + TimeSpan.FromHours(3), null, T0).ApiValue);
     }
 
     [Fact]

@@ -172,6 +172,26 @@ public class CompanyRepositoryTests : StoreTestBase
     }
 
     [Fact]
+    public void Stale_companies_are_those_never_aggregated_or_seen_since_their_last_aggregation_and_never_final_ones()
+    {
+        var never = AddCompany("Never aggregated");
+        var current = AddCompany("Aggregated since seen");
+        var seenAgain = AddCompany("Seen after its aggregation");
+        var final = AddCompany("Final, never aggregated");
+        Store.Companies.SaveMetrics(current, Metrics(5), T0.AddMinutes(1));
+        Store.Companies.SaveMetrics(seenAgain, Metrics(5), T0.AddMinutes(1));
+        Store.Companies.Touch(seenAgain, T0.AddMinutes(2));
+        Store.Companies.Touch(current, T0.AddMinutes(1));    // seen in the very instant of the aggregation: current
+        Store.Companies.UpdateResolution(final, Resolution.Rejected, T0);
+
+        Assert.Equal([never, seenAgain], Store.Companies.ListStaleIds());
+
+        Store.Companies.SaveMetrics(never, Metrics(5), T0.AddMinutes(3));
+        Store.Companies.SaveMetrics(seenAgain, Metrics(5), T0.AddMinutes(3));
+        Assert.Empty(Store.Companies.ListStaleIds());
+    }
+
+    [Fact]
     public void List_filters_and_ranks()
     {
         var fx = AddCompany("Acme Pagos", seenAt: T0);

@@ -83,6 +83,13 @@ public class MigrationTests : IDisposable
         // Version 3 dropped the indexes repost checks no longer use.
         Assert.Equal(0L, store.Connection.ExecuteScalar<long>(
             "SELECT count(*) FROM sqlite_master WHERE name IN ('ix_offers_company_fingerprint', 'ix_offers_company_title')"));
+        if (version >= 1)
+        {
+            // A query renamed only in case before keys compared case-insensitively: its most recent state is kept.
+            var state = Assert.Single(store.QueryStates.List());
+            Assert.Equal(("nightly", (DateTimeOffset?)new DateTimeOffset(2024, 1, 2, 0, 0, 0, TimeSpan.Zero)), (state.QueryKey, state.LastRunAt));
+            Assert.Equal("nightly", store.QueryStates.Get("NIGHTLY")!.QueryKey);
+        }
         // The migrated store works: a full write path runs.
         var id = store.Companies.Insert(new NewCompany("New", "new", null, false), DateTimeOffset.UtcNow);
         Assert.NotNull(store.Companies.Get(id));
@@ -107,6 +114,9 @@ public class MigrationTests : IDisposable
             INSERT INTO matches (offer_id, score, raw, is_strong, top_category, catalog_version, explanation_json, matched_at)
             SELECT id, @Score, @Raw, @Strong, @TopCategory, @CatalogVersion, @Explanation, '2024-01-01T00:00:00.000Z'
             FROM offers WHERE provider_offer_id = 'seed-1';
+            INSERT INTO query_state (query_key, last_run_at, last_success_at) VALUES
+                ('Nightly', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'),
+                ('nightly', '2024-01-02T00:00:00.000Z', '2024-01-02T00:00:00.000Z');
             """, new
         {
             SeededScore.Score, Raw = (double)SeededScore.Raw, SeededScore.Strong, SeededScore.TopCategory,

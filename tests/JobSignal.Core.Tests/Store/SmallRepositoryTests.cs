@@ -26,6 +26,18 @@ public class QueryStateRepositoryTests : StoreTestBase
         Store.QueryStates.RecordSuccess("bcn", null, T0);
         Assert.Equal(new[] { "bcn", "fx" }, Store.QueryStates.List().Select(q => q.QueryKey));
     }
+
+    [Fact]
+    public void Keys_compare_case_insensitively_as_in_the_configuration_and_keep_the_latest_spelling()
+    {
+        Store.QueryStates.RecordSuccess("Nightly-FX", null, T0);
+
+        Assert.Equal(T0, Store.QueryStates.Get("nightly-fx")!.LastSuccessAt);
+        var renamed = Store.QueryStates.RecordFailure("nightly-fx", null, "HTTP 500", T0.AddDays(1));
+
+        Assert.Equal(("nightly-fx", (DateTimeOffset?)T0, 1), (renamed.QueryKey, renamed.LastSuccessAt, renamed.ConsecutiveFailures));
+        Assert.Equal(["nightly-fx"], Store.QueryStates.List().Select(q => q.QueryKey));
+    }
 }
 
 public class FeedbackRepositoryTests : StoreTestBase
