@@ -70,7 +70,7 @@ public class PipelineConfigTests
         Assert.Contains("DatabasePath: empty; leave the key out (or set it to $null) for the default", ex.Message);
         Assert.Contains("Sheet.CredentialPath: empty;", ex.Message);
         // A blank tab name is refused, as -SheetName refuses it, instead of writing to 'Companies'.
-        Assert.Contains("Sheet.SheetName: empty; leave the key out (or set it to $null) for the default", ex.Message);
+        Assert.Contains("Sheet.SheetName: empty; leave the key out (or set it to $null) for the Companies tab", ex.Message);
         Assert.DoesNotContain("CatalogPath", ex.Message);
     }
 
