@@ -717,6 +717,9 @@ Describe 'Update-CompanyAggregation' {
         Update-CompanyAggregation -DatabasePath $db -RunId 999, 0 -ErrorVariable missingRuns -ErrorAction SilentlyContinue
         Get-ErrorIds $missingRuns | Should -Be @('IngestionRunNotFound', 'IngestionRunNotFound')
         $missingRuns[1].Exception.Message | Should -BeLike '*-WhatIf run*'
+        # Under -WhatIf the cmdlet works on a private copy of the store, but speaks of the store the user gave.
+        Update-CompanyAggregation -DatabasePath $db -RunId 999 -WhatIf -ErrorVariable missingDry -ErrorAction SilentlyContinue
+        $missingDry[0].Exception.Message | Should -BeLike "*in the store '$db'*"
         Update-CompanyAggregation -DatabasePath $db -CompanyId 4242 -ErrorVariable missingCompany -ErrorAction SilentlyContinue
         Get-ErrorIds $missingCompany | Should -Be @('CompanyNotFound')
     }

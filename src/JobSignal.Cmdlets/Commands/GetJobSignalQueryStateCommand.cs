@@ -43,7 +43,7 @@ public sealed class GetJobSignalQueryStateCommand : StoreCmdlet
         {
             if (matched[i] || WildcardPattern.ContainsWildcardCharacters(keys[i])) continue;
             WriteFailure(new JobSignalException(QueryStateNotFoundErrorId, FailureKind.ObjectNotFound,
-                $"There is no state of a query '{keys[i]}' in the store '{Store.Path}'.", keys[i],
+                $"There is no state of a query '{keys[i]}' in the store '{Store.DisplayPath}'.", keys[i],
                 "Get-JobSignalQueryState lists the queries the scheduled pipeline has run; check the key and -DatabasePath."));
         }
     }

@@ -102,7 +102,7 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
             WriteFailure(new JobSignalException(IngestionRunNotFoundErrorId, FailureKind.ObjectNotFound,
                 runId == 0
                     ? "Run 0 is a -WhatIf run: it was never stored, so it has no companies to aggregate."
-                    : $"There is no run {runId} in the store '{Store.Path}'.",
+                    : $"There is no run {runId} in the store '{Store.DisplayPath}'.",
                 runId, "List the runs with Get-IngestionRun -Last 20, or aggregate with -CompanyId or -All."));
             return;
         }
