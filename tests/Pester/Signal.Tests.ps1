@@ -337,6 +337,22 @@ Describe 'Test-SignalCatalog' {
         @($clean).Count | Should -Be 0
     }
 
+    It 'refuses a maxScore above 10, so that re-scoring stops before it drops any stored match' {
+        # The store keeps scores of 0-10: with maxScore 20 every match above 10 failed to store, and re-scoring left
+        # the offers that had one without any.
+        $max20 = New-CatalogFile { param($c) $c.scoring.maxScore = 20 }
+        $report = Test-SignalCatalog -Path $max20
+        $report.IsValid | Should -BeFalse
+        "$($report.Issues)" | Should -Be 'scoring.maxScore: maxScore 20 outside 1-10 (the store keeps scores of 0-10)'
+
+        $db = Join-Path (New-TestDirectory) 'max.db'
+        $null = [pscustomobject]@{ ProviderOfferId = 'm20'; Title = 'Tesorero'; Description = 'Pagos internacionales en USD y GBP, clientes en LATAM, marketplace'
+            Url = 'https://example.com/o/m20'; Company = [pscustomobject]@{ Name = 'Max SL' } } | Invoke-OfferIngestion -DatabasePath $db
+        (Get-SignalOffer -DatabasePath $db).Score | Should -Be 10
+        Get-StopErrorId { Update-OfferScore -All -DatabasePath $db -CatalogPath $max20 -ErrorAction Stop } | Should -BeLike 'CatalogInvalid,*'
+        (Get-SignalOffer -DatabasePath $db).Score | Should -Be 10
+    }
+
     It 'returns only a boolean with -Quiet' {
         Test-SignalCatalog -Path $defaultCatalog -Quiet | Should -BeTrue
         Test-SignalCatalog -Path $referenceCatalog -Quiet | Should -BeFalse

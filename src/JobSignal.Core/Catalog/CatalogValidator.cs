@@ -280,9 +280,15 @@ public static class CatalogValidator
                 CheckNotNegative(bonus.Threshold, bonusPath + ".threshold");
                 CheckNotNegative(bonus.Amount, bonusPath + ".amount");
             }
-            if (scoring.MaxScore < 1) Report(path + ".maxScore", $"maxScore {scoring.MaxScore} must be at least 1");
-            else if (scoring.StrongThreshold < 0 || scoring.StrongThreshold > scoring.MaxScore)
-                Report(path + ".strongThreshold", $"strongThreshold {scoring.StrongThreshold} outside 0-{scoring.MaxScore}");
+            if (scoring.MaxScore is < 1 or > ScoringProfile.HighestMaxScore)
+                Report(path + ".maxScore", $"maxScore {scoring.MaxScore} outside 1-{ScoringProfile.HighestMaxScore} " +
+                    $"(the store keeps scores of 0-{ScoringProfile.HighestMaxScore})");
+            // 0 would make every offer strong, one without a single hit too.
+            else if (scoring.StrongThreshold < 1 || scoring.StrongThreshold > scoring.MaxScore)
+                Report(path + ".strongThreshold", $"strongThreshold {scoring.StrongThreshold} outside 1-{scoring.MaxScore}");
+            if (scoring.FxCoreThreshold == 0)
+                Warn(path + ".fxCoreThreshold", "fxCoreThreshold 0 gives every offer fxCore, one without any direct_fx hit " +
+                    "too: the no-fxCore guard never applies and synergy bonuses apply without FX evidence");
         }
 
         private void CheckTierMap(TierWeightMap map, string path)

@@ -116,7 +116,11 @@ public sealed class ScoringProfile
     public decimal NoFxCoreCap { get; set; }
     /// <summary>An offer is strong when its score is at least this.</summary>
     public int StrongThreshold { get; set; }
+    /// <summary>The highest score (1-<see cref="HighestMaxScore"/>): raw above it is clamped to it.</summary>
     public int MaxScore { get; set; }
+
+    /// <summary>The highest maxScore a catalog may set: the store keeps scores of 0-10 (SPEC 5.3).</summary>
+    public const int HighestMaxScore = 10;
 
     /// <summary>"strong >= 6 of 10, fxCore >= 2, synergy max 1.8, no fxCore cap 5" (Export-Csv of a catalog).</summary>
     public override string ToString() =>

@@ -370,14 +370,34 @@ public class CatalogValidatorTests
             "scoring.bucketCaps.growth: unknown bucket 'growth' (known: direct_fx, intl_footprint, business_model, tech_proxy)",
             "scoring.fxCoreThreshold: -0.5 must not be negative",
             "scoring.synergy.bonuses[1].bucket: unknown bucket 'business' (known: direct_fx, intl_footprint, business_model, tech_proxy)",
-            "scoring.strongThreshold: strongThreshold 11 outside 0-10",
+            "scoring.strongThreshold: strongThreshold 11 outside 1-10",
         }, issues.Select(i => i.ToString()));
     }
 
-    [Fact]
-    public void Reports_a_max_score_below_1()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(11)]
+    [InlineData(20)]
+    public void Reports_a_max_score_the_store_cannot_keep(int maxScore)
     {
-        Assert.Equal("scoring.maxScore: maxScore 0 must be at least 1", Only(IssuesAfter(c => Scoring(c)["maxScore"] = 0)));
+        // The store's matches keep scores of 0-10: with maxScore 20 every offer scored above 10 failed to store.
+        Assert.Equal($"scoring.maxScore: maxScore {maxScore} outside 1-10 (the store keeps scores of 0-10)",
+            Only(IssuesAfter(c => Scoring(c)["maxScore"] = maxScore)));
+    }
+
+    [Fact]
+    public void Reports_a_strong_threshold_of_0()
+    {
+        Assert.Equal("scoring.strongThreshold: strongThreshold 0 outside 1-10",
+            Only(IssuesAfter(c => Scoring(c)["strongThreshold"] = 0)));
+    }
+
+    [Fact]
+    public void Warns_that_an_fx_core_threshold_of_0_gives_every_offer_fx_core()
+    {
+        var issue = Assert.Single(IssuesAfter(c => Scoring(c)["fxCoreThreshold"] = 0));
+        Assert.Equal(("scoring.fxCoreThreshold", CatalogIssueSeverity.Warning), (issue.Path, issue.Severity));
+        Assert.StartsWith("fxCoreThreshold 0 gives every offer fxCore", issue.Message);
     }
 
     [Fact]
