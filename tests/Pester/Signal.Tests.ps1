@@ -143,6 +143,26 @@ Describe 'Measure-OfferSignal' {
         ($fromStore.Explanation | ConvertFrom-Json).excludedHits.exclusionReason | Should -Be "part of the company's name 'Stripe Payments Europe, S.L.'"
     }
 
+    It 'masks no name for a hidden profile, whose "name" is the recruiter''s description: piped, ingested, stored and re-scored' {
+        $offer = [pscustomobject]@{ id = 'hid1'; link = 'https://www.infojobs.net/of-ihid1'; title = 'Administrativo/a'
+            description = 'Buscamos técnico/a de tesorería para pagos internacionales.'
+            profile = @{ id = 'h1'; name = 'Empresa líder en pagos internacionales'; hidden = $true } }
+        $piped = $offer | Measure-OfferSignal
+        $piped.ExcludedHits | Should -BeNullOrEmpty
+        $piped.Hits.Id | Should -Contain 'kw_international_payments'
+
+        $db = Join-Path (New-TestDirectory) 'jobsignal.db'
+        $stored = $offer | Invoke-OfferIngestion -DatabasePath $db -PassThru | Select-Object -First 1
+        $stored.Score | Should -Be $piped.Score
+        $fromStore = Get-SignalOffer -DatabasePath $db -OfferId $stored.OfferId
+        $fromStore.CompanyHidden | Should -BeTrue
+        $measured = $fromStore | Measure-OfferSignal
+        $measured.ExcludedHits | Should -BeNullOrEmpty
+        $measured.Score | Should -Be $piped.Score
+        $null = Update-OfferScore -All -DatabasePath $db
+        (Get-SignalOffer -DatabasePath $db -OfferId $stored.OfferId).Score | Should -Be $piped.Score
+    }
+
     It 'scores each item of an array or list given to -InputObject, and an XML element as one offer' {
         $scores = @(Measure-OfferSignal -InputObject @('Pagos en USD', @{ Title = 'SWIFT' }, 'nada'))
         $scores.Count | Should -Be 3

@@ -45,8 +45,7 @@ internal sealed class MatchRecorder
         Compute(() => _scorer.Score(title, description, requirements, companyName));
 
     /// <summary>Scores a stored offer's text, its company's stored name masked; never throws.</summary>
-    public PreparedMatch Compute(StoredOffer offer) =>
-        Compute(() => _scorer.Score(offer.Title, offer.Description, offer.Requirements, offer.CompanyName));
+    public PreparedMatch Compute(StoredOffer offer) => Compute(() => _scorer.Score(offer));
 
     private static PreparedMatch Compute(Func<SignalScore> scoring)
     {
