@@ -66,4 +66,19 @@ public class DefaultCatalogCasesTests
     [InlineData("Comercial", "Responsable de exportación. Datos del puesto: jornada completa en Valencia", "kw_export_import")]
     public void Counts(string title, string description, string keyword) =>
         Assert.Contains(keyword, Counted(title, description));
+
+    [Theory]
+    [InlineData("Más info en stripe.com/jobs")]
+    [InlineData("Inscríbete en empresa.com/pagos-internacionales")]
+    public void Drops_a_domain_with_a_path_written_without_a_scheme(string description)
+    {
+        var score = SignalTestData.DefaultScorer.Score("Administrativo/a", description);
+        Assert.Equal((0, 0), (score.Score, score.Hits.Count + score.ExcludedHits.Count + score.NegatedHits.Count));
+    }
+
+    [Fact]
+    public void Keeps_a_product_named_by_its_domain()
+    {
+        Assert.Contains("kw_salesforce", Counted("Consultor CRM", "Experiencia con Salesforce.com"));
+    }
 }

@@ -135,9 +135,25 @@ public class TokenizerTests
     [InlineData("Apply here www.stripe.com/jobs now")]
     [InlineData("Apply here jobs.team@stripe.com now")]
     [InlineData("Apply here:ftp://stripe.io now")]
+    [InlineData("Apply here stripe.com/jobs now")]
+    [InlineData("Apply here (empresa.es/pagos-internacionales) now")]
+    [InlineData("Apply here:careers.stripe.co.uk/es/ now")]
+    [InlineData("Apply here Stripe.com/ now")]
     public void Drops_urls_and_email_addresses(string text)
     {
         Assert.Equal(new[] { "apply", "here", "now" }, Values(text));
+    }
+
+    [Theory]
+    [InlineData("Salesforce.com y HubSpot", new[] { "salesforce", "com", "y", "hubspot" })]
+    [InlineData("Node.js/React y Vue.js/Nuxt", new[] { "node", "js", "react", "y", "vue", "js", "nuxt" })]
+    [InlineData("ASP.NET/C# y VB.NET/Azure", new[] { "asp", "net", "c#", "y", "vb", "net", "azure" })]
+    [InlineData("Import/export, S.L./S.A. y 3.5/5", new[] { "import", "export", "s", "l", "s", "a", "y", "3", "5", "5" })]
+    [InlineData("deploy.sh/build.py/a/b.com/x", new[] { "deploy", "sh", "build", "py", "a", "b", "com", "x" })]
+    public void Keeps_dotted_words_that_are_no_domain_with_a_path(string text, string[] expected)
+    {
+        // A bare domain is a URL only when a path follows it; file names and frameworks are not domains.
+        Assert.Equal(expected, Values(text));
     }
 
     [Fact]
