@@ -115,9 +115,10 @@ public sealed class OfferScorer
         var raw = guardApplied ? scoring.NoFxCoreCap : rawBeforeGuard;
         var score = (int)decimal.Round(Math.Clamp(raw, 0m, scoring.MaxScore), 0, MidpointRounding.AwayFromZero);
 
+        // Catalog order: a later category must beat, not tie. One worth nothing (a field weighted 0) is no top category.
         SignalContribution? top = null;
-        foreach (var contribution in categories) // catalog order: a later category must beat, not tie
-            if (top is null || contribution.Points > top.Points) top = contribution;
+        foreach (var contribution in categories)
+            if (contribution.Points > (top?.Points ?? 0m)) top = contribution;
 
         return new SignalScore
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
 using JobSignal.Core.Catalog;
 
@@ -102,9 +101,7 @@ public sealed record BucketScore
 
     /// <summary>"direct_fx 7 (capped from 8)": an item of <see cref="SignalScore.Buckets"/> as text.</summary>
     public override string ToString() =>
-        IsCapped ? $"{Bucket} {N(Capped)} (capped from {N(Uncapped)})" : $"{Bucket} {N(Capped)}";
-
-    internal static string N(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+        $"{Bucket} {ScoreExplanationText.N(Capped)}" + (IsCapped ? $" (capped from {ScoreExplanationText.N(Uncapped)})" : "");
 }
 
 /// <summary>
@@ -129,7 +126,7 @@ public sealed record SignalContribution
     public SignalHit Hit { get; init; } = new();
 
     /// <summary>"cat_fx_currency_ops +4": an item of <see cref="SignalScore.Categories"/> or Phrases as text.</summary>
-    public override string ToString() => $"{Id} +{BucketScore.N(Points)}";
+    public override string ToString() => $"{Id} +{ScoreExplanationText.N(Points)}";
 }
 
 /// <summary>One synergy bonus: applied when fxCore holds and the bucket (capped) reached the threshold.</summary>
@@ -150,5 +147,5 @@ public sealed record SynergyPart
 
     /// <summary>"intl_footprint +1" or "business_model not applied (no fxCore)".</summary>
     public override string ToString() =>
-        Applied ? $"{Bucket} +{BucketScore.N(Amount)}" : $"{Bucket} not applied{(Reason is null ? "" : $" ({Reason})")}";
+        Applied ? $"{Bucket} +{ScoreExplanationText.N(Amount)}" : $"{Bucket} not applied{(Reason is null ? "" : $" ({Reason})")}";
 }

@@ -33,6 +33,18 @@ public class OfferScorerTests
     }
 
     [Fact]
+    public void Explains_raw_with_every_decimal_so_that_rounding_half_up_shows()
+    {
+        // Shown as 1.5, a raw of 1.495 would contradict its score of 1.
+        var score = UsdWorth(1.495m).Score(null, "USD");
+        Assert.Equal(1, score.Score);
+        Assert.StartsWith("Score 1: raw 1.495 = categories 1.495 + phrases 0 + synergy 0", score.Explanation);
+        Assert.Contains("cat_fx_currency_ops +1.495 = tier 3 (1.495) x description (1)", score.Explanation);
+        Assert.Equal("direct_fx 1.495", score.Buckets[0].ToString());
+        Assert.Equal("cat_fx_currency_ops +1.495", score.Categories[0].ToString());
+    }
+
+    [Fact]
     public void Clamps_to_the_max_score()
     {
         var score = UsdWorth(14.6m).Score(null, "USD");
@@ -190,6 +202,17 @@ public class OfferScorerTests
         Assert.Equal("cat_fx_crossborder_payments", Default.Score(null, "tesorería y SWIFT").TopCategory);
         Assert.Equal("cat_biz_finance_ops", Default.Score("Treasury", "mercado UK").TopCategory);
         Assert.Equal("cat_fx_currency_ops", Default.Score(null, "SWIFT y USD").TopCategory);
+    }
+
+    [Fact]
+    public void Names_no_top_category_when_no_category_has_points()
+    {
+        var titleWeightless = SignalTestData.ScorerWith(c => c.Scoring.FieldWeights["title"] = 0m);
+
+        var titleOnly = titleWeightless.Score("Tesorería", null);
+        Assert.Equal((0m, (string?)null, (string?)null), (Assert.Single(titleOnly.Categories).Points, titleOnly.TopCategory, titleOnly.TopCategoryName));
+        // A later category with points is the top one, not the earlier one worth nothing.
+        Assert.Equal("cat_proxy_cloud_stack", titleWeightless.Score("Tesorería", "Azure").TopCategory);
     }
 
     [Fact]
