@@ -34,7 +34,7 @@ Describe 'Measure-OfferSignal' {
         $score = Get-GoldenOffer $Name | Measure-OfferSignal
         $score.Score | Should -Be $Expected
         $score.OfferId | Should -Be $Name
-        $score.CatalogVersion | Should -Be '2.3.0'
+        $score.CatalogVersion | Should -Be '2.4.0'
     }
 
     It 'scores every golden file piped from ConvertFrom-Json, in order' {
@@ -260,7 +260,7 @@ Describe 'Get-SignalCatalog' {
     It 'returns the module default catalog when nothing is configured' {
         $catalog = Get-SignalCatalog
         $catalog.GetType().FullName | Should -Be 'JobSignal.Core.Catalog.SignalCatalog'
-        $catalog.Version | Should -Be '2.3.0'
+        $catalog.Version | Should -Be '2.4.0'
         $catalog.Keywords.Count | Should -Be 39
         $catalog.Phrases.Count | Should -Be 14
         ($catalog.Categories | Where-Object Id -EQ 'cat_intl_market_presence').Bucket | Should -Be 'intl_footprint'

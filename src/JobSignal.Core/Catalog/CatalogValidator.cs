@@ -135,9 +135,10 @@ public static class CatalogValidator
                 else if (!IsReported("categories") && !categoryIds.Contains(keyword.CategoryId))
                     Report(path + ".categoryId", $"unknown category '{keyword.CategoryId}'");
                 if (keyword.Aliases.Count + keyword.CaseSensitiveAliases.Count == 0) Report(path + ".aliases", "no aliases");
-                CheckAliases(keyword, i, keyword.Aliases, path + ".aliases", caseSensitive: false, aliases, checkedAliases);
+                var spellings = new KeywordSpellings();
+                CheckAliases(keyword, i, keyword.Aliases, path + ".aliases", caseSensitive: false, aliases, checkedAliases, spellings);
                 CheckAliases(keyword, i, keyword.CaseSensitiveAliases, path + ".caseSensitiveAliases", caseSensitive: true,
-                    aliases, checkedAliases);
+                    aliases, checkedAliases, spellings);
                 CheckExclusions(keyword.Exclude, path, keyword.Aliases.Concat(keyword.CaseSensitiveAliases));
             }
             CheckEquivalentAliases(checkedAliases, aliases);
@@ -197,16 +198,14 @@ public static class CatalogValidator
 
         private void CheckAliases(CatalogKeyword keyword, int keywordIndex, List<string> list, string listPath,
             bool caseSensitive, Dictionary<string, AliasOrigin> all,
-            List<(AliasOrigin Origin, string Text, string Normalized)> checkedAliases)
+            List<(AliasOrigin Origin, string Text, string Normalized)> checkedAliases, KeywordSpellings spellings)
         {
             for (var j = 0; j < list.Count; j++)
             {
                 var path = $"{listPath}[{j}]";
                 var normalized = NormalizedPhrase(list[j], path, "alias");
                 if (normalized is null) continue;
-                // Other spellings that normalize alike are harmless; the very same text twice is a copy-paste slip.
-                var copyOf = list.IndexOf(list[j]);
-                if (copyOf < j) Warn(path, $"alias '{list[j]}' repeats {listPath}[{copyOf}]");
+                CheckRepeated(list[j], normalized, path, caseSensitive, spellings);
                 CheckNotCue(normalized, list[j], path, "alias");
                 var origin = new AliasOrigin(keywordIndex, keyword.Id, path, caseSensitive ? list[j] : null, checkedAliases.Count);
                 checkedAliases.Add((origin, list[j], normalized));
@@ -214,11 +213,35 @@ public static class CatalogValidator
                 {
                     var first = all[normalized];
                     var bothCaseSensitive = first.ExactText is not null && origin.ExactText is not null;
-                    // Spellings of one keyword that normalize alike ("cross-border", "cross border") are harmless.
+                    // Spellings of one keyword that normalize alike are no collision (CheckRepeated warns about them).
                     if (first.KeywordIndex != keywordIndex && !(bothCaseSensitive && first.ExactText != origin.ExactText))
                         Report(path, $"alias '{list[j]}' collides with {first.Path} of keyword '{first.KeywordId}'");
                 }
             }
+        }
+
+        /// <summary>
+        /// An alias that matches nothing another alias of its keyword does not: the same text twice is a copy-paste slip,
+        /// and so are spellings the matcher reads alike ('adyen' and 'Ádyen', 'cross-border' and 'cross border'). A
+        /// case-sensitive alias repeats another with the same spelling, or any plain alias that normalizes as it does.
+        /// </summary>
+        private void CheckRepeated(string text, string normalized, string path, bool caseSensitive, KeywordSpellings spellings)
+        {
+            if (spellings.Plain.TryGetValue(normalized, out var plain))
+                Warn(path, plain.Text == text ? $"alias '{text}' repeats {plain.Path}"
+                    : caseSensitive ? $"alias '{text}' is matched in any case by {plain.Path} '{plain.Text}'"
+                    : $"alias '{text}' repeats {plain.Path} '{plain.Text}' (both read as '{normalized}')");
+            else if (caseSensitive && spellings.Exact.TryGetValue(text, out var exactPath))
+                Warn(path, $"alias '{text}' repeats {exactPath}");
+            if (caseSensitive) spellings.Exact.TryAdd(text, path);
+            else spellings.Plain.TryAdd(normalized, (path, text));
+        }
+
+        /// <summary>The aliases of one keyword seen so far: plain ones by normalized form, case-sensitive ones as written.</summary>
+        private sealed class KeywordSpellings
+        {
+            public Dictionary<string, (string Path, string Text)> Plain { get; } = new(StringComparer.Ordinal);
+            public Dictionary<string, string> Exact { get; } = new(StringComparer.Ordinal);
         }
 
         private void CheckPhrases(List<CatalogPhrase> phrases)

@@ -14,9 +14,9 @@ public class CatalogValidatorTests
     public void Accepts_the_default_catalog()
     {
         var report = CatalogValidator.Validate(CatalogLoader.Read(SignalTestData.DefaultCatalogPath));
-        Assert.True(report.IsValid, string.Join("\n", report.Issues));
-        Assert.Equal((10, 39, 93, 14), (report.CategoryCount, report.KeywordCount, report.AliasCount, report.PhraseCount));
-        Assert.Equal("2.3.0", report.Version);
+        Assert.Empty(report.Issues);
+        Assert.Equal((10, 39, 92, 14), (report.CategoryCount, report.KeywordCount, report.AliasCount, report.PhraseCount));
+        Assert.Equal("2.4.0", report.Version);
     }
 
     [Fact]
@@ -220,13 +220,45 @@ public class CatalogValidatorTests
     }
 
     [Fact]
-    public void Allows_spellings_of_one_keyword_that_normalize_alike()
+    public void Warns_about_spellings_of_one_keyword_that_the_matcher_reads_alike()
     {
-        Assert.Empty(IssuesAfter(c =>
+        // Compared as the matcher reads them (case, accents, punctuation): each repeats an alias that matches the same text.
+        var issues = IssuesAfter(c =>
         {
-            Keyword(c, 8)["aliases"]!.AsArray().Add("SWIFT");
+            Keyword(c, 24)["aliases"] = new JsonArray("adyen", "Adyen", "ádyen");
+            Keyword(c, 7)["aliases"]!.AsArray().Add("cross border payments");
             Keyword(c, 8)["aliases"]!.AsArray().Add("Swift!");
-        }));
+        });
+        Assert.Equal(new[]
+        {
+            "keywords[7].aliases[2]: warning: alias 'cross border payments' repeats keywords[7].aliases[0] 'cross-border payments' (both read as 'cross border payments')",
+            "keywords[8].aliases[1]: warning: alias 'Swift!' repeats keywords[8].aliases[0] 'swift' (both read as 'swift')",
+            "keywords[24].aliases[1]: warning: alias 'Adyen' repeats keywords[24].aliases[0] 'adyen' (both read as 'adyen')",
+            "keywords[24].aliases[2]: warning: alias 'ádyen' repeats keywords[24].aliases[0] 'adyen' (both read as 'adyen')",
+        }, issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void Warns_about_a_case_sensitive_alias_a_plain_alias_or_the_same_spelling_already_matches()
+    {
+        var issues = IssuesAfter(c =>
+        {
+            Keyword(c, 2)["caseSensitiveAliases"] = new JsonArray("CHF", "Chf", "CHF");
+            Keyword(c, 1)["caseSensitiveAliases"] = new JsonArray("GBP");
+        });
+        Assert.Equal(new[]
+        {
+            "keywords[1].caseSensitiveAliases[0]: warning: alias 'GBP' is matched in any case by keywords[1].aliases[0] 'gbp'",
+            "keywords[2].caseSensitiveAliases[0]: warning: alias 'CHF' is matched in any case by keywords[2].aliases[0] 'chf'",
+            "keywords[2].caseSensitiveAliases[1]: warning: alias 'Chf' is matched in any case by keywords[2].aliases[0] 'chf'",
+            "keywords[2].caseSensitiveAliases[2]: warning: alias 'CHF' is matched in any case by keywords[2].aliases[0] 'chf'",
+        }, issues.Select(i => i.ToString()));
+        Assert.Equal("keywords[2].caseSensitiveAliases[2]: warning: alias 'CHF' repeats keywords[2].caseSensitiveAliases[0]",
+            Only(IssuesAfter(c =>
+            {
+                Keyword(c, 2)["aliases"] = new JsonArray("swiss francs");
+                Keyword(c, 2)["caseSensitiveAliases"] = new JsonArray("CHF", "Chf", "CHF");
+            })));
     }
 
     [Fact]
@@ -421,12 +453,17 @@ public class CatalogValidatorTests
     }
 
     [Fact]
-    public void Finds_the_reference_catalog_lacks_buckets_scoring_and_negation_only()
+    public void Finds_the_reference_catalog_lacks_buckets_scoring_and_negation_and_repeats_an_alias()
     {
         var issues = CatalogValidator.Validate(CatalogLoader.Read(SignalTestData.ReferenceCatalogPath)).Issues;
-        Assert.Equal(12, issues.Count);
+        Assert.Equal(13, issues.Count);
         Assert.All(issues.Take(10), i => Assert.Matches(@"^categories\[\d\]\.bucket: missing$", i.ToString()));
-        Assert.Equal(new[] { "scoring: missing", "negation: missing" }, issues.Skip(10).Select(i => i.ToString()));
+        // And a warning: two of its aliases read alike.
+        Assert.Equal(new[]
+        {
+            "keywords[7].aliases[1]: warning: alias 'cross border payments' repeats keywords[7].aliases[0] 'cross-border payments' (both read as 'cross border payments')",
+            "scoring: missing", "negation: missing",
+        }, issues.Skip(10).Select(i => i.ToString()));
     }
 
     [Fact]

@@ -258,7 +258,7 @@ public class OfferScorerTests
     public void Records_the_catalog_version_and_every_bucket()
     {
         var score = Default.Score(null, null);
-        Assert.Equal("2.3.0", score.CatalogVersion);
+        Assert.Equal("2.4.0", score.CatalogVersion);
         Assert.Equal(SignalBuckets.All, score.Buckets.Select(b => b.Bucket));
         Assert.Equal(new[] { 7.0m, 3.0m, 2.5m, 1.5m }, score.Buckets.Select(b => b.Cap));
         Assert.Equal(0, score.Score);

@@ -42,7 +42,7 @@ public class SignalScoreJsonTests
     public void Writes_camel_case_names_and_enum_strings_without_nulls()
     {
         var json = SignalScoreJson.Serialize(Fx("fx02_negation_aws"));
-        Assert.StartsWith("{\"format\":2,\"catalogVersion\":\"2.3.0\",", json);
+        Assert.StartsWith("{\"format\":2,\"catalogVersion\":\"2.4.0\",", json);
         Assert.Contains("\"field\":\"description\"", json);
         Assert.Contains("\"kind\":\"keyword\"", json);
         Assert.Contains("\"negationCue\":\"no\"", json);
