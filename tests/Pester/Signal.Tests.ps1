@@ -261,7 +261,7 @@ Describe 'Get-SignalCatalog' {
         $catalog = Get-SignalCatalog
         $catalog.GetType().FullName | Should -Be 'JobSignal.Core.Catalog.SignalCatalog'
         $catalog.Version | Should -Be '2.4.0'
-        $catalog.Keywords.Count | Should -Be 39
+        $catalog.Keywords.Count | Should -Be 41
         $catalog.Phrases.Count | Should -Be 14
         ($catalog.Categories | Where-Object Id -EQ 'cat_intl_market_presence').Bucket | Should -Be 'intl_footprint'
         $catalog.Scoring.BucketCaps['direct_fx'] | Should -Be 7
@@ -280,7 +280,7 @@ Describe 'Get-SignalCatalog' {
         $json = $catalog | ConvertTo-Json -Depth 8 | ConvertFrom-Json
         $json.Scoring.TierWeights.'3' | Should -Be 4
         $json.Scoring.PhraseTierWeights.'1' | Should -Be 0.6
-        $json.Keywords.Count | Should -Be 39
+        $json.Keywords.Count | Should -Be 41
         { $catalog | ConvertTo-Json -WarningAction SilentlyContinue } | Should -Not -Throw
         $path = Join-Path (New-TestDirectory) 'catalog.csv'
         $catalog | Export-Csv $path
@@ -305,7 +305,8 @@ Describe 'Test-SignalCatalog' {
         }
         $report = Test-SignalCatalog -Path $broken
         $report.IsValid | Should -BeFalse
-        @($report.Issues.Path) | Should -Be @('categories[0].bucket', 'keywords[1].id', 'keywords[3].aliases[1]', 'phrases[0].tier')
+        # The EUR phrase counts only beside kw_gbp_currency, an id no keyword has any more.
+        @($report.Issues.Path) | Should -Be @('categories[0].bucket', 'keywords[1].id', 'keywords[3].aliases[1]', 'phrases[0].tier', 'phrases[2].onlyWith[1]')
         ($report.Issues | Where-Object Path -EQ 'keywords[3].aliases[1]').Message | Should -Be 'empty alias'
         ($report | Out-String) | Should -Match 'keywords\[1\]\.id: duplicate id'
     }

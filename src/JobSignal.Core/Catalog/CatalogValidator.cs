@@ -84,6 +84,13 @@ public static class CatalogValidator
             CheckKeywords(catalog.Keywords, categories);
             CheckCategoriesUsed(catalog);
             CheckPhrases(catalog.Phrases);
+            if (catalog.Keywords.Count > 0) // else reported once as "no keywords"
+            {
+                for (var i = 0; i < catalog.Keywords.Count; i++)
+                    CheckOnlyWith(catalog.Keywords[i].Id, catalog.Keywords[i].OnlyWith, $"keywords[{i}].onlyWith");
+                for (var i = 0; i < catalog.Phrases.Count; i++)
+                    CheckOnlyWith(catalog.Phrases[i].Id, catalog.Phrases[i].OnlyWith, $"phrases[{i}].onlyWith");
+            }
             CheckScoring(catalog.Scoring);
             CheckNegation(catalog.Negation);
         }
@@ -261,6 +268,18 @@ public static class CatalogValidator
             }
         }
 
+        /// <summary>The terms a keyword or phrase counts only beside: known ids of other keywords or phrases.</summary>
+        private void CheckOnlyWith(string ownerId, List<string> ids, string listPath)
+        {
+            for (var m = 0; m < ids.Count; m++)
+            {
+                var path = $"{listPath}[{m}]";
+                if (string.IsNullOrWhiteSpace(ids[m])) Report(path, "blank id");
+                else if (ids[m] == ownerId) Report(path, $"'{ids[m]}' is this entry itself: it would count only beside itself");
+                else if (!_termIds.ContainsKey(ids[m])) Report(path, $"unknown keyword or phrase '{ids[m]}'");
+            }
+        }
+
         private void CheckExclusions(List<ExclusionRule> rules, string ownerPath, IEnumerable<string> ownerAliases)
         {
             var known = ownerAliases.Select(Tokenizer.Normalize).ToHashSet(StringComparer.Ordinal);
@@ -272,6 +291,8 @@ public static class CatalogValidator
                 for (var m = 0; m < rule.Near.Count; m++) CheckSingleToken(rule.Near[m], $"{path}.near[{m}]");
                 if (rule.Window < 1 || rule.Window > MaxWindow)
                     Report(path + ".window", $"window {rule.Window} outside 1-{MaxWindow}");
+                if (!ExclusionDirections.All.Contains(rule.Direction))
+                    Report(path + ".direction", $"unknown direction '{rule.Direction}' (known: {string.Join(", ", ExclusionDirections.All)})");
                 for (var m = 0; m < rule.Aliases.Count; m++)
                 {
                     if (!known.Contains(Tokenizer.Normalize(rule.Aliases[m])))

@@ -15,7 +15,7 @@ public class CatalogValidatorTests
     {
         var report = CatalogValidator.Validate(CatalogLoader.Read(SignalTestData.DefaultCatalogPath));
         Assert.Empty(report.Issues);
-        Assert.Equal((10, 39, 92, 14), (report.CategoryCount, report.KeywordCount, report.AliasCount, report.PhraseCount));
+        Assert.Equal((10, 41, 101, 14), (report.CategoryCount, report.KeywordCount, report.AliasCount, report.PhraseCount));
         Assert.Equal("2.4.0", report.Version);
     }
 
@@ -157,7 +157,7 @@ public class CatalogValidatorTests
     public void Reports_an_equivalent_reading_at_the_later_alias_whichever_way_it_is_found()
     {
         // Found from the earlier alias's spellings ("latinoamerica" reads as latam), reported at the later one.
-        Assert.Equal("keywords[14].aliases[0]: alias 'latam' matches the same text as keywords[4].aliases[3] of keyword 'kw_divisa' (both match \"latinoamerica\")",
+        Assert.Equal("keywords[14].aliases[0]: alias 'latam' matches the same text as keywords[4].aliases[7] of keyword 'kw_divisa' (both match \"latinoamerica\")",
             Only(IssuesAfter(c =>
             {
                 Keyword(c, 14)["aliases"] = new JsonArray("latam", "chile");
@@ -344,6 +344,31 @@ public class CatalogValidatorTests
     }
 
     [Fact]
+    public void Reports_an_exclusion_direction_other_than_both_before_or_after()
+    {
+        Assert.Equal("keywords[26].exclude[0].direction: unknown direction 'left' (known: both, before, after)",
+            Only(IssuesAfter(c => Keyword(c, 26)["exclude"]![0]!["direction"] = "left")));
+        Assert.Empty(IssuesAfter(c => Keyword(c, 26)["exclude"]![0]!["direction"] = "before"));
+    }
+
+    [Fact]
+    public void Reports_only_with_ids_that_name_no_other_keyword_or_phrase()
+    {
+        var issues = IssuesAfter(c =>
+        {
+            Keyword(c, 2)["onlyWith"] = new JsonArray("kw_usd_currency", "phrase_usd", "kw_nope", " ", "kw_chf_currency");
+            Phrase(c, 2)["onlyWith"] = 7;
+        });
+        Assert.Equal(new[]
+        {
+            "keywords[2].onlyWith[2]: unknown keyword or phrase 'kw_nope'",
+            "keywords[2].onlyWith[3]: blank id",
+            "keywords[2].onlyWith[4]: 'kw_chf_currency' is this entry itself: it would count only beside itself",
+            "phrases[2].onlyWith: expected an array, got the number 7",
+        }, issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
     public void Reports_bad_negation_rules()
     {
         var issues = IssuesAfter(c => c["negation"] = JsonNode.Parse("""{ "cues": ["no", "no way"], "windowBefore": -1, "windowAfter": 51 }"""));
@@ -448,7 +473,8 @@ public class CatalogValidatorTests
         Assert.Equal(new[]
         {
             "version", "categories[0].bucket", "keywords[1].id", "keywords[3].aliases[1]", "keywords[7].categoryId",
-            "phrases[0].tier", "scoring.maxScore",
+            // The EUR phrase counts only beside 'kw_gbp_currency', an id no keyword has any more.
+            "phrases[0].tier", "phrases[2].onlyWith[1]", "scoring.maxScore",
         }, issues.Select(i => i.Path));
     }
 
