@@ -33,7 +33,8 @@ Describe 'Measure-OfferSignal' {
     ) {
         $score = Get-GoldenOffer $Name | Measure-OfferSignal
         $score.Score | Should -Be $Expected
-        $score.OfferId | Should -Be $Name
+        $score.ProviderOfferId | Should -Be $Name
+        $score.OfferId | Should -BeNullOrEmpty
         $score.CatalogVersion | Should -Be '2.4.0'
     }
 
@@ -78,7 +79,7 @@ Describe 'Measure-OfferSignal' {
         $payload = [pscustomobject]@{ id = 'ij1'; title = 'Contable'; description = 'Contabilidad general.'; minRequirements = 'Experiencia con pagos internacionales' }
         $score = $payload | Measure-OfferSignal
         $score.Hits[0].Field | Should -Be 'Requirements'
-        $score.OfferId | Should -Be 'ij1'
+        $score.ProviderOfferId | Should -Be 'ij1'
         (@{ Title = 'SWIFT'; Description = 'transferencias' } | Measure-OfferSignal).Hits.Id | Should -Be 'kw_swift'
     }
 
@@ -90,7 +91,7 @@ Describe 'Measure-OfferSignal' {
         $measured = $offer | Measure-OfferSignal
         $stored = $offer | Invoke-OfferIngestion -DatabasePath $db -PassThru | Select-Object -First 1
 
-        $measured.OfferId | Should -Be 'm1'
+        $measured.ProviderOfferId | Should -Be 'm1'
         $measured.Score | Should -BeGreaterThan 0
         $measured.Score | Should -Be $stored.Score
         @($measured.Hits.Field | Select-Object -Unique) | Should -Be @('Requirements')
@@ -141,6 +142,22 @@ Describe 'Measure-OfferSignal' {
         $fromStore = Get-SignalOffer -DatabasePath $db -OfferId $stored.OfferId
         ($fromStore | Measure-OfferSignal).ExcludedHits.Id | Should -Be 'kw_stripe'
         ($fromStore.Explanation | ConvertFrom-Json).excludedHits.exclusionReason | Should -Be "part of the company's name 'Stripe Payments Europe, S.L.'"
+    }
+
+    It 'names a measured stored offer by its store OfferId, so that the result pipes on by OfferId' {
+        $db = Join-Path (New-TestDirectory) 'jobsignal.db'
+        $null = 'p1', 'p2' | ForEach-Object { [pscustomobject]@{ ProviderOfferId = $_; Title = "Tesorero $_"; Url = "https://example.com/o/$_"
+            Description = "Pagos internacionales en USD ($_)"; Company = [pscustomobject]@{ Name = "Pipe $_ SL" } } } |
+            Invoke-OfferIngestion -DatabasePath $db
+        $stored = Get-SignalOffer -DatabasePath $db | Sort-Object OfferId
+        $measured = $stored | Measure-OfferSignal
+
+        @($measured.OfferId) | Should -Be @($stored.OfferId)
+        $measured[0].OfferId | Should -BeOfType [long]
+        @($measured.ProviderOfferId) | Should -Be @('p1', 'p2')
+        @($measured | Select-Object -Last 1 | Get-SignalOffer -DatabasePath $db).ProviderOfferId | Should -Be 'p2'
+        $run = $measured | Select-Object -First 1 | Update-OfferScore -DatabasePath $db
+        $run.Received | Should -Be 1
     }
 
     It 'masks no name for a hidden profile, whose "name" is the recruiter''s description: piped, ingested, stored and re-scored' {

@@ -45,7 +45,9 @@ internal sealed class MatchRecorder
         Compute(() => _scorer.Score(title, description, requirements, companyName));
 
     /// <summary>Scores a stored offer's text, its company's stored name masked; never throws.</summary>
-    public PreparedMatch Compute(StoredOffer offer) => Compute(() => _scorer.Score(offer));
+    public PreparedMatch Compute(StoredOffer offer) =>
+        // The match row names its offer: the explanation stored is the same as ingestion's, without the ids.
+        Compute(() => _scorer.Score(offer) with { OfferId = null, ProviderOfferId = null });
 
     private static PreparedMatch Compute(Func<SignalScore> scoring)
     {

@@ -43,21 +43,31 @@ public sealed class OfferScorer
     public SignalScore Score(TokenizedText title, TokenizedText description, TokenizedText requirements, string? companyName = null) =>
         Score(Matcher.MatchOffer(title, description, requirements, companyName)) with { Title = title.Text };
 
-    /// <summary>Scores an offer with its company's name masked (<see cref="CompanyNameMask.NameOf(OfferCompany?)"/>), and names it by its provider id.</summary>
+    /// <summary>
+    /// Scores an offer with its company's name masked (<see cref="CompanyNameMask.NameOf(OfferCompany?)"/>), and names it
+    /// by its provider id (an offer not stored yet has no OfferId).
+    /// </summary>
     public SignalScore Score(Offer offer)
     {
         ArgumentNullException.ThrowIfNull(offer);
         return Score(offer.Title, offer.Description, offer.Requirements, CompanyNameMask.NameOf(offer.Company)) with
         {
-            OfferId = string.IsNullOrEmpty(offer.ProviderOfferId) ? null : offer.ProviderOfferId,
+            ProviderOfferId = string.IsNullOrEmpty(offer.ProviderOfferId) ? null : offer.ProviderOfferId,
         };
     }
 
-    /// <summary>Scores a stored offer with its stored company's name masked (none for a hidden profile).</summary>
+    /// <summary>
+    /// Scores a stored offer with its stored company's name masked (none for a hidden profile), and names it by its
+    /// store id and provider id.
+    /// </summary>
     public SignalScore Score(StoredOffer offer)
     {
         ArgumentNullException.ThrowIfNull(offer);
-        return Score(offer.Title, offer.Description, offer.Requirements, CompanyNameMask.NameOf(offer.CompanyName, offer.CompanyHidden));
+        return Score(offer.Title, offer.Description, offer.Requirements, CompanyNameMask.NameOf(offer.CompanyName, offer.CompanyHidden)) with
+        {
+            OfferId = offer.OfferId,
+            ProviderOfferId = string.IsNullOrEmpty(offer.ProviderOfferId) ? null : offer.ProviderOfferId,
+        };
     }
 
     /// <summary>Scores hits found by <see cref="KeywordMatcher"/> with this catalog.</summary>

@@ -13,8 +13,13 @@ public sealed record SignalScore
     /// <summary>The JSON layout version of this explanation.</summary>
     public int Format { get; init; } = SignalScoreJson.CurrentFormat;
     public string CatalogVersion { get; init; } = "";
-    /// <summary>The offer scored, when known (not part of the score).</summary>
-    public string? OfferId { get; init; }
+    /// <summary>
+    /// The store's id of the offer scored (Get-SignalOffer's OfferId), when it was a stored offer: what the cmdlets that
+    /// take an OfferId bind from the pipeline. Not part of the score.
+    /// </summary>
+    public long? OfferId { get; init; }
+    /// <summary>The provider's id of the offer scored, when known (not part of the score).</summary>
+    public string? ProviderOfferId { get; init; }
     public string? Title { get; init; }
 
     /// <summary>0 to the catalog's maxScore: raw clamped and rounded half up.</summary>

@@ -124,7 +124,8 @@ public class CompanyNameMaskTests
 
         var score = Default.Score(offer);
 
-        Assert.Equal("of-1", score.OfferId);
+        Assert.Equal("of-1", score.ProviderOfferId);
+        Assert.Null(score.OfferId);
         Assert.Equal(["kw_hubspot"], score.ExcludedHits.Select(h => h.Id));
         Assert.Contains(score.Hits, h => h.Id == "kw_usa_market");
     }

@@ -250,8 +250,18 @@ public class OfferScorerTests
         };
         var score = Default.Score(offer);
         Assert.Equal(0, score.Score);
-        Assert.Equal("of-1", score.OfferId);
+        Assert.Equal("of-1", score.ProviderOfferId);
+        Assert.Null(score.OfferId);
         Assert.Equal("Support Specialist", score.Title);
+    }
+
+    [Fact]
+    public void Names_a_stored_offer_by_its_store_id_and_its_provider_id()
+    {
+        var stored = new StoredOffer { OfferId = 42, ProviderOfferId = "of-42", Title = "Tesorero", Description = "Pagos en USD" };
+        var score = Default.Score(stored);
+        Assert.Equal((42L, "of-42", "Tesorero"), (score.OfferId, score.ProviderOfferId, score.Title));
+        Assert.Equal(Default.Score("Tesorero", "Pagos en USD").Raw, score.Raw);
     }
 
     [Fact]
