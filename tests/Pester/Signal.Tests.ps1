@@ -241,6 +241,11 @@ Describe 'Measure-OfferSignal' {
     It 'shows a table by default and the explanation as a list view' {
         $score = Get-GoldenOffer 'fx05_phrase_boost_fx' | Measure-OfferSignal
         ($score | Out-String) | Should -Match 'TopCategory'
+        # An 80-column console shows the evidence terms too (its fixed columns once took the whole width).
+        $narrow = Measure-OfferSignal -Text 'Gestión de pagos internacionales y facturación en USD' | Out-String -Width 80
+        $narrow | Should -Match 'Evidence'
+        $narrow | Should -Match 'USD, International Payments'
+        ($narrow -split "`n" | ForEach-Object { $_.TrimEnd().Length } | Measure-Object -Maximum).Maximum | Should -BeLessOrEqual 80
         $explanation = $score | Format-List -View Explanation | Out-String
         $explanation | Should -Match 'direct_fx: 8 capped to 7'
         $explanation | Should -Match 'synergy business_model 2.5 >= 1: \+0.8'
