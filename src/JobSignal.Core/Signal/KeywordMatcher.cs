@@ -234,7 +234,7 @@ public sealed class KeywordMatcher
         /// </summary>
         private bool SentenceEndsBetween(Token earlier, Token later)
         {
-            var gap = text.Text.AsSpan(earlier.End, later.Start - earlier.End);
+            var gap = Gap(earlier, later);
             for (var i = 0; i < gap.Length; i++)
             {
                 switch (gap[i])
@@ -264,8 +264,20 @@ public sealed class KeywordMatcher
         }
 
         /// <summary>Whether '!', '?', ';', a line break or '¡'/'¿' stands between two tokens.</summary>
-        private bool HardBreakBetween(Token earlier, Token later) =>
-            text.Text.AsSpan(earlier.End, later.Start - earlier.End).IndexOfAny("!?;\n\r¡¿") >= 0;
+        private bool HardBreakBetween(Token earlier, Token later)
+        {
+            const string breaks = "!?;\n\r¡¿";
+            var gap = text.Text.AsSpan(earlier.End, later.Start - earlier.End);
+            // The ';' of an HTML reference ("pagos&nbsp;internacionales") is no break: only then is the gap decoded.
+            return gap.IndexOfAny(breaks) >= 0 && (gap.IndexOf('&') < 0 || Gap(earlier, later).IndexOfAny(breaks) >= 0);
+        }
+
+        /// <summary>The text between two tokens, its HTML references read as their characters.</summary>
+        private ReadOnlySpan<char> Gap(Token earlier, Token later)
+        {
+            var gap = text.Text.AsSpan(earlier.End, later.Start - earlier.End);
+            return gap.IndexOf('&') < 0 ? gap : HtmlEntity.Decode(gap);
+        }
 
         private static string Describe(int distance) =>
             $"{Math.Abs(distance)} token{(Math.Abs(distance) == 1 ? "" : "s")} {(distance < 0 ? "before" : "after")}";

@@ -152,7 +152,10 @@ internal static class UrlAndEmailFinder
 
     private static int UrlEnd(ReadOnlySpan<char> text, int position)
     {
-        while (position < text.Length && !EndsUrl(text[position])) position++;
+        // "&nbsp;" or "&quot;" after a URL ends it as the space or quote would ("&amp;" is the URL's own '&').
+        while (position < text.Length && !EndsUrl(text[position])
+               && !(text[position] == '&' && HtmlEntity.TryDecode(text[position..], out var referenced, out _) && EndsUrl(referenced)))
+            position++;
         return position;
     }
 

@@ -301,6 +301,24 @@ public class KeywordMatcherTests
     }
 
     [Fact]
+    public void Matches_text_with_html_references_and_shows_its_evidence_decoded()
+    {
+        const string text = "Gesti&oacute;n de pagos&nbsp;internacionales y clientes en&nbsp;USA.";
+        var hits = Match(text);
+        var payments = Assert.Single(hits, h => h.Id == "kw_international_payments");
+        Assert.Equal("pagos&nbsp;internacionales", text.Substring(payments.Offset, payments.Length));
+        Assert.Equal(("pagos internacionales", "Gestión de pagos internacionales y clientes en USA."), (payments.Text, payments.Evidence));
+        Assert.Contains(hits, h => h.Id == "kw_usa_market");
+    }
+
+    [Theory]
+    [InlineData("Formación sin coste.&nbsp;Pagos en USD", false)]
+    [InlineData("Sin experiencia&#59; pagos en USD", false)]
+    [InlineData("Sin experiencia&nbsp;en pagos en USD", true)]
+    public void Reads_sentence_ends_through_html_references(string text, bool negated) =>
+        Assert.Equal(negated, Match(text).Single(h => h.Id == "kw_usd_currency").Negated);
+
+    [Fact]
     public void Matches_case_sensitive_aliases_only_as_spelled()
     {
         var matcher = MatcherWith(new CatalogKeyword
