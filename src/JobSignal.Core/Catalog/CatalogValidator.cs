@@ -5,7 +5,10 @@ namespace JobSignal.Core.Catalog;
 /// <summary>
 /// Finds everything wrong with a catalog in one pass (SPEC 5.1), each problem with its JSON path: structure, blank
 /// and duplicate ids, unknown categories and buckets, tiers outside 1-3, aliases that are empty, normalize to no
-/// tokens or collide across keywords, bad exclusion and negation rules, and bad scoring numbers.
+/// tokens or collide across keywords, bad exclusion and negation rules, onlyWith ids that name no other term, and
+/// scoring numbers that are negative or would make a score the store cannot keep. Warnings (the catalog works) for
+/// likely mistakes: a category without keywords, an alias that repeats another of its keyword as the matcher reads it,
+/// two synergy bonuses for one bucket, an fxCoreThreshold of 0.
 /// </summary>
 public static class CatalogValidator
 {
