@@ -69,10 +69,11 @@ public sealed class KeywordMatcher
     /// </summary>
     private void ExcludeUnaccompanied(List<SignalHit> hits)
     {
-        var counting = hits.Where(h => h.Counts).Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
+        HashSet<string>? counting = null; // made only for an offer with such a hit (most have none)
         for (var i = 0; i < hits.Count; i++)
         {
             if (!hits[i].Counts || Catalog.TermsById[hits[i].Id].OnlyWith is not { } rule) continue;
+            counting ??= hits.Where(h => h.Counts).Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
             if (!rule.TermIds.Overlaps(counting)) hits[i] = hits[i] with { Excluded = true, ExclusionReason = rule.Reason };
         }
     }
