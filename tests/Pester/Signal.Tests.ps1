@@ -33,8 +33,9 @@ Describe 'Measure-OfferSignal' {
     ) {
         $score = Get-GoldenOffer $Name | Measure-OfferSignal
         $score.Score | Should -Be $Expected
-        $score.OfferId | Should -Be $Name
-        $score.CatalogVersion | Should -Be '2.3.0'
+        $score.ProviderOfferId | Should -Be $Name
+        $score.OfferId | Should -BeNullOrEmpty
+        $score.CatalogVersion | Should -Be '2.4.0'
     }
 
     It 'scores every golden file piped from ConvertFrom-Json, in order' {
@@ -78,7 +79,7 @@ Describe 'Measure-OfferSignal' {
         $payload = [pscustomobject]@{ id = 'ij1'; title = 'Contable'; description = 'Contabilidad general.'; minRequirements = 'Experiencia con pagos internacionales' }
         $score = $payload | Measure-OfferSignal
         $score.Hits[0].Field | Should -Be 'Requirements'
-        $score.OfferId | Should -Be 'ij1'
+        $score.ProviderOfferId | Should -Be 'ij1'
         (@{ Title = 'SWIFT'; Description = 'transferencias' } | Measure-OfferSignal).Hits.Id | Should -Be 'kw_swift'
     }
 
@@ -90,7 +91,7 @@ Describe 'Measure-OfferSignal' {
         $measured = $offer | Measure-OfferSignal
         $stored = $offer | Invoke-OfferIngestion -DatabasePath $db -PassThru | Select-Object -First 1
 
-        $measured.OfferId | Should -Be 'm1'
+        $measured.ProviderOfferId | Should -Be 'm1'
         $measured.Score | Should -BeGreaterThan 0
         $measured.Score | Should -Be $stored.Score
         @($measured.Hits.Field | Select-Object -Unique) | Should -Be @('Requirements')
@@ -141,6 +142,42 @@ Describe 'Measure-OfferSignal' {
         $fromStore = Get-SignalOffer -DatabasePath $db -OfferId $stored.OfferId
         ($fromStore | Measure-OfferSignal).ExcludedHits.Id | Should -Be 'kw_stripe'
         ($fromStore.Explanation | ConvertFrom-Json).excludedHits.exclusionReason | Should -Be "part of the company's name 'Stripe Payments Europe, S.L.'"
+    }
+
+    It 'names a measured stored offer by its store OfferId, so that the result pipes on by OfferId' {
+        $db = Join-Path (New-TestDirectory) 'jobsignal.db'
+        $null = 'p1', 'p2' | ForEach-Object { [pscustomobject]@{ ProviderOfferId = $_; Title = "Tesorero $_"; Url = "https://example.com/o/$_"
+            Description = "Pagos internacionales en USD ($_)"; Company = [pscustomobject]@{ Name = "Pipe $_ SL" } } } |
+            Invoke-OfferIngestion -DatabasePath $db
+        $stored = Get-SignalOffer -DatabasePath $db | Sort-Object OfferId
+        $measured = $stored | Measure-OfferSignal
+
+        @($measured.OfferId) | Should -Be @($stored.OfferId)
+        $measured[0].OfferId | Should -BeOfType [long]
+        @($measured.ProviderOfferId) | Should -Be @('p1', 'p2')
+        @($measured | Select-Object -Last 1 | Get-SignalOffer -DatabasePath $db).ProviderOfferId | Should -Be 'p2'
+        $run = $measured | Select-Object -First 1 | Update-OfferScore -DatabasePath $db
+        $run.Received | Should -Be 1
+    }
+
+    It 'masks no name for a hidden profile, whose "name" is the recruiter''s description: piped, ingested, stored and re-scored' {
+        $offer = [pscustomobject]@{ id = 'hid1'; link = 'https://www.infojobs.net/of-ihid1'; title = 'Administrativo/a'
+            description = 'Buscamos técnico/a de tesorería para pagos internacionales.'
+            profile = @{ id = 'h1'; name = 'Empresa líder en pagos internacionales'; hidden = $true } }
+        $piped = $offer | Measure-OfferSignal
+        $piped.ExcludedHits | Should -BeNullOrEmpty
+        $piped.Hits.Id | Should -Contain 'kw_international_payments'
+
+        $db = Join-Path (New-TestDirectory) 'jobsignal.db'
+        $stored = $offer | Invoke-OfferIngestion -DatabasePath $db -PassThru | Select-Object -First 1
+        $stored.Score | Should -Be $piped.Score
+        $fromStore = Get-SignalOffer -DatabasePath $db -OfferId $stored.OfferId
+        $fromStore.CompanyHidden | Should -BeTrue
+        $measured = $fromStore | Measure-OfferSignal
+        $measured.ExcludedHits | Should -BeNullOrEmpty
+        $measured.Score | Should -Be $piped.Score
+        $null = Update-OfferScore -All -DatabasePath $db
+        (Get-SignalOffer -DatabasePath $db -OfferId $stored.OfferId).Score | Should -Be $piped.Score
     }
 
     It 'scores each item of an array or list given to -InputObject, and an XML element as one offer' {
@@ -204,6 +241,11 @@ Describe 'Measure-OfferSignal' {
     It 'shows a table by default and the explanation as a list view' {
         $score = Get-GoldenOffer 'fx05_phrase_boost_fx' | Measure-OfferSignal
         ($score | Out-String) | Should -Match 'TopCategory'
+        # An 80-column console shows the evidence terms too (its fixed columns once took the whole width).
+        $narrow = Measure-OfferSignal -Text 'Gestión de pagos internacionales y facturación en USD' | Out-String -Width 80
+        $narrow | Should -Match 'Evidence'
+        $narrow | Should -Match 'USD, International Payments'
+        ($narrow -split "`n" | ForEach-Object { $_.TrimEnd().Length } | Measure-Object -Maximum).Maximum | Should -BeLessOrEqual 80
         $explanation = $score | Format-List -View Explanation | Out-String
         $explanation | Should -Match 'direct_fx: 8 capped to 7'
         $explanation | Should -Match 'synergy business_model 2.5 >= 1: \+0.8'
@@ -240,8 +282,8 @@ Describe 'Get-SignalCatalog' {
     It 'returns the module default catalog when nothing is configured' {
         $catalog = Get-SignalCatalog
         $catalog.GetType().FullName | Should -Be 'JobSignal.Core.Catalog.SignalCatalog'
-        $catalog.Version | Should -Be '2.3.0'
-        $catalog.Keywords.Count | Should -Be 39
+        $catalog.Version | Should -Be '2.4.0'
+        $catalog.Keywords.Count | Should -Be 41
         $catalog.Phrases.Count | Should -Be 14
         ($catalog.Categories | Where-Object Id -EQ 'cat_intl_market_presence').Bucket | Should -Be 'intl_footprint'
         $catalog.Scoring.BucketCaps['direct_fx'] | Should -Be 7
@@ -260,7 +302,7 @@ Describe 'Get-SignalCatalog' {
         $json = $catalog | ConvertTo-Json -Depth 8 | ConvertFrom-Json
         $json.Scoring.TierWeights.'3' | Should -Be 4
         $json.Scoring.PhraseTierWeights.'1' | Should -Be 0.6
-        $json.Keywords.Count | Should -Be 39
+        $json.Keywords.Count | Should -Be 41
         { $catalog | ConvertTo-Json -WarningAction SilentlyContinue } | Should -Not -Throw
         $path = Join-Path (New-TestDirectory) 'catalog.csv'
         $catalog | Export-Csv $path
@@ -285,7 +327,8 @@ Describe 'Test-SignalCatalog' {
         }
         $report = Test-SignalCatalog -Path $broken
         $report.IsValid | Should -BeFalse
-        @($report.Issues.Path) | Should -Be @('categories[0].bucket', 'keywords[1].id', 'keywords[3].aliases[1]', 'phrases[0].tier')
+        # The EUR phrase counts only beside kw_gbp_currency, an id no keyword has any more.
+        @($report.Issues.Path) | Should -Be @('categories[0].bucket', 'keywords[1].id', 'keywords[3].aliases[1]', 'phrases[0].tier', 'phrases[2].onlyWith[1]')
         ($report.Issues | Where-Object Path -EQ 'keywords[3].aliases[1]').Message | Should -Be 'empty alias'
         ($report | Out-String) | Should -Match 'keywords\[1\]\.id: duplicate id'
     }
@@ -335,6 +378,22 @@ Describe 'Test-SignalCatalog' {
 
         $null = Get-SignalCatalog -WarningVariable clean -WarningAction SilentlyContinue
         @($clean).Count | Should -Be 0
+    }
+
+    It 'refuses a maxScore above 10, so that re-scoring stops before it drops any stored match' {
+        # The store keeps scores of 0-10: with maxScore 20 every match above 10 failed to store, and re-scoring left
+        # the offers that had one without any.
+        $max20 = New-CatalogFile { param($c) $c.scoring.maxScore = 20 }
+        $report = Test-SignalCatalog -Path $max20
+        $report.IsValid | Should -BeFalse
+        "$($report.Issues)" | Should -Be 'scoring.maxScore: maxScore 20 outside 1-10 (the store keeps scores of 0-10)'
+
+        $db = Join-Path (New-TestDirectory) 'max.db'
+        $null = [pscustomobject]@{ ProviderOfferId = 'm20'; Title = 'Tesorero'; Description = 'Pagos internacionales en USD y GBP, clientes en LATAM, marketplace'
+            Url = 'https://example.com/o/m20'; Company = [pscustomobject]@{ Name = 'Max SL' } } | Invoke-OfferIngestion -DatabasePath $db
+        (Get-SignalOffer -DatabasePath $db).Score | Should -Be 10
+        Get-StopErrorId { Update-OfferScore -All -DatabasePath $db -CatalogPath $max20 -ErrorAction Stop } | Should -BeLike 'CatalogInvalid,*'
+        (Get-SignalOffer -DatabasePath $db).Score | Should -Be 10
     }
 
     It 'returns only a boolean with -Quiet' {

@@ -83,10 +83,15 @@ public sealed class MeasureOfferSignalCommand : JobSignalCmdlet
 
     private void Measure(OfferScorer scorer, PSObject item)
     {
-        if (item.BaseObject is string text)
+        switch (item.BaseObject)
         {
-            WriteObject(scorer.Score(null, text));
-            return;
+            case string text:
+                WriteObject(scorer.Score(null, text));
+                return;
+            // Named by its store id, so that the result binds to -OfferId of the next cmdlet.
+            case StoredOffer stored:
+                WriteObject(scorer.Score(stored));
+                return;
         }
         var input = OfferInput.Read(item);
         if (!input.HasText)

@@ -34,6 +34,14 @@ public static class CatalogCompiler
             terms.Add(term);
             Add(term, phrase.Phrase, caseSensitive: false, phrase.Exclude);
         }
+        var byId = terms.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        foreach (var (id, onlyWith) in catalog.Keywords.Select(k => (k.Id, k.OnlyWith)).Concat(catalog.Phrases.Select(p => (p.Id, p.OnlyWith))))
+        {
+            if (onlyWith.Count == 0) continue;
+            var companions = onlyWith.Distinct(StringComparer.Ordinal).Select(c => byId[c]).ToList();
+            byId[id].OnlyWith = new OnlyWithRule(companions.Select(c => c.Id).ToHashSet(StringComparer.Ordinal),
+                $"counts only beside {string.Join(", ", companions.Select(c => c.Display))}, and none of them counts in the offer");
+        }
         var cues = catalog.Negation.Cues.Select(Tokenizer.Normalize).ToHashSet(StringComparer.Ordinal);
         // Cue -> the words that follow it in each idiom ("sin" -> ["embargo"], ["duda"]).
         var idioms = catalog.Negation.Idioms.Select(Tokenizer.NormalizedTokens).Where(words => words.Count > 1)
@@ -63,7 +71,9 @@ public static class CatalogCompiler
             .Where(rule => rule.Aliases.Count == 0
                 || rule.Aliases.Any(a => Tokenizer.Normalize(a) == normalizedAlias))
             .Select(rule => new CompiledExclusion(rule.Near.Select(Tokenizer.Normalize).ToHashSet(StringComparer.Ordinal),
-                rule.Window, rule.WithinSentence))
+                rule.Direction == ExclusionDirections.After ? 0 : rule.Window,
+                rule.Direction == ExclusionDirections.Before ? 0 : rule.Window, rule.WithinSentence,
+                WithinField: rule.WithinSentence || rule.WithinField))
             .ToArray();
     }
 }

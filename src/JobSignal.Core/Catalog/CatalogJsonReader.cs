@@ -53,7 +53,7 @@ internal sealed class CatalogJsonReader
     {
         var keyword = new CatalogKeyword();
         if (!IsObject(element, path)) return keyword;
-        CheckProperties(element, path, "id", "categoryId", "canonical", "aliases", "caseSensitiveAliases", "exclude");
+        CheckProperties(element, path, "id", "categoryId", "canonical", "aliases", "caseSensitiveAliases", "exclude", "onlyWith");
         keyword.Id = ReadString(element, "id", path, required: true);
         keyword.CategoryId = ReadString(element, "categoryId", path, required: true);
         keyword.Aliases = ReadArray(element, "aliases", path, required: false, StringItem);
@@ -61,6 +61,7 @@ internal sealed class CatalogJsonReader
         keyword.Canonical = OptionalString(element, "canonical", path)
             ?? keyword.Aliases.Concat(keyword.CaseSensitiveAliases).FirstOrDefault() ?? keyword.Id;
         keyword.Exclude = ReadArray(element, "exclude", path, required: false, ReadExclusion);
+        keyword.OnlyWith = ReadArray(element, "onlyWith", path, required: false, StringItem);
         return keyword;
     }
 
@@ -68,11 +69,12 @@ internal sealed class CatalogJsonReader
     {
         var phrase = new CatalogPhrase();
         if (!IsObject(element, path)) return phrase;
-        CheckProperties(element, path, "id", "phrase", "tier", "exclude");
+        CheckProperties(element, path, "id", "phrase", "tier", "exclude", "onlyWith");
         phrase.Id = ReadString(element, "id", path, required: true);
         phrase.Phrase = ReadString(element, "phrase", path, required: true);
         phrase.Tier = ReadInt(element, "tier", path);
         phrase.Exclude = ReadArray(element, "exclude", path, required: false, ReadExclusion);
+        phrase.OnlyWith = ReadArray(element, "onlyWith", path, required: false, StringItem);
         return phrase;
     }
 
@@ -80,11 +82,13 @@ internal sealed class CatalogJsonReader
     {
         var rule = new ExclusionRule();
         if (!IsObject(element, path)) return rule;
-        CheckProperties(element, path, "near", "window", "aliases", "withinSentence");
+        CheckProperties(element, path, "near", "window", "direction", "aliases", "withinSentence", "withinField");
         rule.Near = ReadArray(element, "near", path, required: true, StringItem);
         rule.Window = ReadInt(element, "window", path);
+        rule.Direction = OptionalString(element, "direction", path) ?? ExclusionDirections.Both;
         rule.Aliases = ReadArray(element, "aliases", path, required: false, StringItem);
         rule.WithinSentence = ReadOptionalBool(element, "withinSentence", path);
+        rule.WithinField = ReadOptionalBool(element, "withinField", path);
         return rule;
     }
 

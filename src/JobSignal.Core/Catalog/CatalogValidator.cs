@@ -5,7 +5,10 @@ namespace JobSignal.Core.Catalog;
 /// <summary>
 /// Finds everything wrong with a catalog in one pass (SPEC 5.1), each problem with its JSON path: structure, blank
 /// and duplicate ids, unknown categories and buckets, tiers outside 1-3, aliases that are empty, normalize to no
-/// tokens or collide across keywords, bad exclusion and negation rules, and bad scoring numbers.
+/// tokens or collide across keywords, bad exclusion and negation rules, onlyWith ids that name no other term, and
+/// scoring numbers that are negative or would make a score the store cannot keep. Warnings (the catalog works) for
+/// likely mistakes: a category without keywords, an alias that repeats another of its keyword as the matcher reads it,
+/// two synergy bonuses for one bucket, an fxCoreThreshold of 0.
 /// </summary>
 public static class CatalogValidator
 {
@@ -84,6 +87,13 @@ public static class CatalogValidator
             CheckKeywords(catalog.Keywords, categories);
             CheckCategoriesUsed(catalog);
             CheckPhrases(catalog.Phrases);
+            if (catalog.Keywords.Count > 0) // else reported once as "no keywords"
+            {
+                for (var i = 0; i < catalog.Keywords.Count; i++)
+                    CheckOnlyWith(catalog.Keywords[i].Id, catalog.Keywords[i].OnlyWith, $"keywords[{i}].onlyWith");
+                for (var i = 0; i < catalog.Phrases.Count; i++)
+                    CheckOnlyWith(catalog.Phrases[i].Id, catalog.Phrases[i].OnlyWith, $"phrases[{i}].onlyWith");
+            }
             CheckScoring(catalog.Scoring);
             CheckNegation(catalog.Negation);
         }
@@ -135,9 +145,10 @@ public static class CatalogValidator
                 else if (!IsReported("categories") && !categoryIds.Contains(keyword.CategoryId))
                     Report(path + ".categoryId", $"unknown category '{keyword.CategoryId}'");
                 if (keyword.Aliases.Count + keyword.CaseSensitiveAliases.Count == 0) Report(path + ".aliases", "no aliases");
-                CheckAliases(keyword, i, keyword.Aliases, path + ".aliases", caseSensitive: false, aliases, checkedAliases);
+                var spellings = new KeywordSpellings();
+                CheckAliases(keyword, i, keyword.Aliases, path + ".aliases", caseSensitive: false, aliases, checkedAliases, spellings);
                 CheckAliases(keyword, i, keyword.CaseSensitiveAliases, path + ".caseSensitiveAliases", caseSensitive: true,
-                    aliases, checkedAliases);
+                    aliases, checkedAliases, spellings);
                 CheckExclusions(keyword.Exclude, path, keyword.Aliases.Concat(keyword.CaseSensitiveAliases));
             }
             CheckEquivalentAliases(checkedAliases, aliases);
@@ -197,16 +208,14 @@ public static class CatalogValidator
 
         private void CheckAliases(CatalogKeyword keyword, int keywordIndex, List<string> list, string listPath,
             bool caseSensitive, Dictionary<string, AliasOrigin> all,
-            List<(AliasOrigin Origin, string Text, string Normalized)> checkedAliases)
+            List<(AliasOrigin Origin, string Text, string Normalized)> checkedAliases, KeywordSpellings spellings)
         {
             for (var j = 0; j < list.Count; j++)
             {
                 var path = $"{listPath}[{j}]";
                 var normalized = NormalizedPhrase(list[j], path, "alias");
                 if (normalized is null) continue;
-                // Other spellings that normalize alike are harmless; the very same text twice is a copy-paste slip.
-                var copyOf = list.IndexOf(list[j]);
-                if (copyOf < j) Warn(path, $"alias '{list[j]}' repeats {listPath}[{copyOf}]");
+                CheckRepeated(list[j], normalized, path, caseSensitive, spellings);
                 CheckNotCue(normalized, list[j], path, "alias");
                 var origin = new AliasOrigin(keywordIndex, keyword.Id, path, caseSensitive ? list[j] : null, checkedAliases.Count);
                 checkedAliases.Add((origin, list[j], normalized));
@@ -214,11 +223,35 @@ public static class CatalogValidator
                 {
                     var first = all[normalized];
                     var bothCaseSensitive = first.ExactText is not null && origin.ExactText is not null;
-                    // Spellings of one keyword that normalize alike ("cross-border", "cross border") are harmless.
+                    // Spellings of one keyword that normalize alike are no collision (CheckRepeated warns about them).
                     if (first.KeywordIndex != keywordIndex && !(bothCaseSensitive && first.ExactText != origin.ExactText))
                         Report(path, $"alias '{list[j]}' collides with {first.Path} of keyword '{first.KeywordId}'");
                 }
             }
+        }
+
+        /// <summary>
+        /// An alias that matches nothing another alias of its keyword does not: the same text twice is a copy-paste slip,
+        /// and so are spellings the matcher reads alike ('adyen' and 'Ádyen', 'cross-border' and 'cross border'). A
+        /// case-sensitive alias repeats another with the same spelling, or any plain alias that normalizes as it does.
+        /// </summary>
+        private void CheckRepeated(string text, string normalized, string path, bool caseSensitive, KeywordSpellings spellings)
+        {
+            if (spellings.Plain.TryGetValue(normalized, out var plain))
+                Warn(path, plain.Text == text ? $"alias '{text}' repeats {plain.Path}"
+                    : caseSensitive ? $"alias '{text}' is matched in any case by {plain.Path} '{plain.Text}'"
+                    : $"alias '{text}' repeats {plain.Path} '{plain.Text}' (both read as '{normalized}')");
+            else if (caseSensitive && spellings.Exact.TryGetValue(text, out var exactPath))
+                Warn(path, $"alias '{text}' repeats {exactPath}");
+            if (caseSensitive) spellings.Exact.TryAdd(text, path);
+            else spellings.Plain.TryAdd(normalized, (path, text));
+        }
+
+        /// <summary>The aliases of one keyword seen so far: plain ones by normalized form, case-sensitive ones as written.</summary>
+        private sealed class KeywordSpellings
+        {
+            public Dictionary<string, (string Path, string Text)> Plain { get; } = new(StringComparer.Ordinal);
+            public Dictionary<string, string> Exact { get; } = new(StringComparer.Ordinal);
         }
 
         private void CheckPhrases(List<CatalogPhrase> phrases)
@@ -238,6 +271,18 @@ public static class CatalogValidator
             }
         }
 
+        /// <summary>The terms a keyword or phrase counts only beside: known ids of other keywords or phrases.</summary>
+        private void CheckOnlyWith(string ownerId, List<string> ids, string listPath)
+        {
+            for (var m = 0; m < ids.Count; m++)
+            {
+                var path = $"{listPath}[{m}]";
+                if (string.IsNullOrWhiteSpace(ids[m])) Report(path, "blank id");
+                else if (ids[m] == ownerId) Report(path, $"'{ids[m]}' is this entry itself: it would count only beside itself");
+                else if (!_termIds.ContainsKey(ids[m])) Report(path, $"unknown keyword or phrase '{ids[m]}'");
+            }
+        }
+
         private void CheckExclusions(List<ExclusionRule> rules, string ownerPath, IEnumerable<string> ownerAliases)
         {
             var known = ownerAliases.Select(Tokenizer.Normalize).ToHashSet(StringComparer.Ordinal);
@@ -249,6 +294,8 @@ public static class CatalogValidator
                 for (var m = 0; m < rule.Near.Count; m++) CheckSingleToken(rule.Near[m], $"{path}.near[{m}]");
                 if (rule.Window < 1 || rule.Window > MaxWindow)
                     Report(path + ".window", $"window {rule.Window} outside 1-{MaxWindow}");
+                if (!ExclusionDirections.All.Contains(rule.Direction))
+                    Report(path + ".direction", $"unknown direction '{rule.Direction}' (known: {string.Join(", ", ExclusionDirections.All)})");
                 for (var m = 0; m < rule.Aliases.Count; m++)
                 {
                     if (!known.Contains(Tokenizer.Normalize(rule.Aliases[m])))
@@ -280,9 +327,15 @@ public static class CatalogValidator
                 CheckNotNegative(bonus.Threshold, bonusPath + ".threshold");
                 CheckNotNegative(bonus.Amount, bonusPath + ".amount");
             }
-            if (scoring.MaxScore < 1) Report(path + ".maxScore", $"maxScore {scoring.MaxScore} must be at least 1");
-            else if (scoring.StrongThreshold < 0 || scoring.StrongThreshold > scoring.MaxScore)
-                Report(path + ".strongThreshold", $"strongThreshold {scoring.StrongThreshold} outside 0-{scoring.MaxScore}");
+            if (scoring.MaxScore is < 1 or > ScoringProfile.HighestMaxScore)
+                Report(path + ".maxScore", $"maxScore {scoring.MaxScore} outside 1-{ScoringProfile.HighestMaxScore} " +
+                    $"(the store keeps scores of 0-{ScoringProfile.HighestMaxScore})");
+            // 0 would make every offer strong, one without a single hit too.
+            else if (scoring.StrongThreshold < 1 || scoring.StrongThreshold > scoring.MaxScore)
+                Report(path + ".strongThreshold", $"strongThreshold {scoring.StrongThreshold} outside 1-{scoring.MaxScore}");
+            if (scoring.FxCoreThreshold == 0)
+                Warn(path + ".fxCoreThreshold", "fxCoreThreshold 0 gives every offer fxCore, one without any direct_fx hit " +
+                    "too: the no-fxCore guard never applies and synergy bonuses apply without FX evidence");
         }
 
         private void CheckTierMap(TierWeightMap map, string path)

@@ -36,10 +36,20 @@ public sealed class CompiledTerm
     public int CategoryIndex { get; }
     /// <summary>Position of the keyword or phrase in the catalog.</summary>
     public int Order { get; }
+
+    /// <summary>The terms this one counts only beside (<see cref="CatalogPhrase.OnlyWith"/>); null when it always counts.</summary>
+    internal OnlyWithRule? OnlyWith { get; set; }
 }
 
-/// <summary>A compiled exclusion: any of <see cref="Near"/> within <see cref="Window"/> tokens (of the hit's sentence, if <see cref="WithinSentence"/>) vetoes the hit.</summary>
-internal sealed record CompiledExclusion(HashSet<string> Near, int Window, bool WithinSentence);
+/// <summary>A term's hits count only in an offer where a hit of one of <see cref="TermIds"/> counts; else excluded with <see cref="Reason"/>.</summary>
+internal sealed record OnlyWithRule(HashSet<string> TermIds, string Reason);
+
+/// <summary>
+/// A compiled exclusion: any of <see cref="Near"/> within <see cref="Before"/> tokens before or <see cref="After"/>
+/// tokens after the hit (of the hit's sentence, if <see cref="WithinSentence"/>) vetoes it; unless
+/// <see cref="WithinField"/>, so do the offer's other fields (<see cref="ExclusionRule.WithinSentence"/>).
+/// </summary>
+internal sealed record CompiledExclusion(HashSet<string> Near, int Before, int After, bool WithinSentence, bool WithinField);
 
 /// <summary>What a trie node ending an alias yields: the term, the alias, and the checks that alias carries.</summary>
 internal sealed record TrieTerminal(CompiledTerm Term, string Alias, string[]? ExactTokens, CompiledExclusion[] Exclusions);
@@ -119,6 +129,7 @@ public sealed class CompiledCatalog
         NodeCount = nodeCount;
         NegationCues = negationCues;
         TermsById = terms.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        HasOnlyWithRules = terms.Any(t => t.OnlyWith is not null);
     }
 
     /// <summary>Reads, validates and compiles a catalog file; throws <see cref="CatalogException"/> when it cannot.</summary>
@@ -142,4 +153,6 @@ public sealed class CompiledCatalog
     internal HashSet<string> NegationCues { get; }
     /// <summary>Per cue, the words that make it an idiom that negates nothing when they follow it.</summary>
     internal Dictionary<string, string[][]> NegationIdioms { get; }
+    /// <summary>Some term counts only beside others: matching an offer checks its hits against each other.</summary>
+    internal bool HasOnlyWithRules { get; }
 }

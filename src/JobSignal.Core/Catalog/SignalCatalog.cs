@@ -67,6 +67,8 @@ public sealed class CatalogKeyword
     /// <summary>Matched only when the original text has exactly this spelling (tickers such as <c>CAD</c>).</summary>
     public List<string> CaseSensitiveAliases { get; set; } = [];
     public List<ExclusionRule> Exclude { get; set; } = [];
+    /// <inheritdoc cref="CatalogPhrase.OnlyWith"/>
+    public List<string> OnlyWith { get; set; } = [];
 
     public override string ToString() => Id;
 }
@@ -78,8 +80,23 @@ public sealed class CatalogPhrase
     /// <summary>1-3; selects the weight of <see cref="ScoringProfile.PhraseTierWeights"/>.</summary>
     public int Tier { get; set; }
     public List<ExclusionRule> Exclude { get; set; } = [];
+    /// <summary>
+    /// Ids of keywords or phrases: when not empty, a hit counts only in an offer where a hit of one of them counts too
+    /// (EUR, the home currency of a Spanish employer, is FX evidence only beside another currency). Optional.
+    /// </summary>
+    public List<string> OnlyWith { get; set; } = [];
 
     public override string ToString() => Id;
+}
+
+/// <summary>The sides of a hit an <see cref="ExclusionRule"/> looks at.</summary>
+public static class ExclusionDirections
+{
+    public const string Both = "both";
+    public const string Before = "before";
+    public const string After = "after";
+
+    public static IReadOnlyList<string> All { get; } = [Both, Before, After];
 }
 
 /// <summary>A context that vetoes a hit: any of <see cref="Near"/> within <see cref="Window"/> tokens of it.</summary>
@@ -89,13 +106,26 @@ public sealed class ExclusionRule
     public List<string> Near { get; set; } = [];
     /// <summary>How many tokens before and after the hit are looked at.</summary>
     public int Window { get; set; }
+    /// <summary>
+    /// <see cref="ExclusionDirections.Before"/> or <see cref="ExclusionDirections.After"/> looks at that side of the hit
+    /// only ("Formación en ... Comercio Internacional": the degree is named before); both sides by default.
+    /// </summary>
+    public string Direction { get; set; } = ExclusionDirections.Both;
     /// <summary>The aliases the rule applies to; empty means every alias of the keyword.</summary>
     public List<string> Aliases { get; set; } = [];
     /// <summary>
     /// Only context words in the hit's own sentence veto it (a heading such as "Datos del puesto" after "Exportación."
-    /// is no data export). False by default: "Swift. iOS y Xcode" is the language across a full stop.
+    /// is no data export): for rules on the words of the phrase the hit is part of ("tipo de cambio de turno"). False
+    /// by default, for rules on what the role is about: "Swift. iOS y Xcode" is the language across a full stop, and
+    /// such a context word in the offer's title counts for hits in its other fields too ("iOS Developer" names the
+    /// role), as the description's first words count for the title's hits. Implies <see cref="WithinField"/>.
     /// </summary>
     public bool WithinSentence { get; set; }
+    /// <summary>
+    /// Only context words in the hit's own field veto it, across sentence ends: for a rule on the hit's own phrase whose
+    /// words may stand across a dot that is no sentence end ("Avda. de México"). False by default.
+    /// </summary>
+    public bool WithinField { get; set; }
 }
 
 /// <summary>Every number of SPEC 5.3, so that tuning never needs a rebuild.</summary>
@@ -116,7 +146,11 @@ public sealed class ScoringProfile
     public decimal NoFxCoreCap { get; set; }
     /// <summary>An offer is strong when its score is at least this.</summary>
     public int StrongThreshold { get; set; }
+    /// <summary>The highest score (1-<see cref="HighestMaxScore"/>): raw above it is clamped to it.</summary>
     public int MaxScore { get; set; }
+
+    /// <summary>The highest maxScore a catalog may set: the store keeps scores of 0-10 (SPEC 5.3).</summary>
+    public const int HighestMaxScore = 10;
 
     /// <summary>"strong >= 6 of 10, fxCore >= 2, synergy max 1.8, no fxCore cap 5" (Export-Csv of a catalog).</summary>
     public override string ToString() =>

@@ -9,6 +9,8 @@ public sealed class StoredOffer
     public long OfferId { get; set; }
     public long CompanyId { get; set; }
     public string? CompanyName { get; set; }
+    /// <summary>The company is a hidden (anonymous) profile: its name is the recruiter's description of it.</summary>
+    public bool CompanyHidden { get; set; }
     public string Provider { get; set; } = "";
     public string ProviderOfferId { get; set; } = "";
     public string? Url { get; set; }

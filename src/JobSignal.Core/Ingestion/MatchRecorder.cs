@@ -46,7 +46,8 @@ internal sealed class MatchRecorder
 
     /// <summary>Scores a stored offer's text, its company's stored name masked; never throws.</summary>
     public PreparedMatch Compute(StoredOffer offer) =>
-        Compute(() => _scorer.Score(offer.Title, offer.Description, offer.Requirements, offer.CompanyName));
+        // The match row names its offer: the explanation stored is the same as ingestion's, without the ids.
+        Compute(() => _scorer.Score(offer) with { OfferId = null, ProviderOfferId = null });
 
     private static PreparedMatch Compute(Func<SignalScore> scoring)
     {

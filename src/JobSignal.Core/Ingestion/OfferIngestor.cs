@@ -526,7 +526,7 @@ public sealed class OfferIngestor : IDisposable
                 try
                 {
                     return (PreparedOffer?)new PreparedOffer(OfferText.Of(item.Offer, title, description),
-                        matches.Compute(title, description, requirements, item.Offer.Company?.Name));
+                        matches.Compute(title, description, requirements, CompanyNameMask.NameOf(item.Offer.Company)));
                 }
                 finally
                 {

@@ -1,3 +1,4 @@
+using JobSignal.Core.Domain;
 using JobSignal.Core.Ingestion;
 
 namespace JobSignal.Core.Signal;
@@ -10,7 +11,8 @@ namespace JobSignal.Core.Signal;
 /// text names the employer. The same term written otherwise still counts ("Latinoamérica" in an offer of Latam
 /// Airlines), and so does a longer text that only holds words of the name ("pagos internacionales" in an offer of
 /// "Pagos S.L.", "international payments" in one of "Global Payments"). The name is read as company identity reads it
-/// (legal forms dropped) and tokenized as offer text is.
+/// (legal forms dropped) and tokenized as offer text is. A hidden (anonymous) InfoJobs profile has no name to mask: what
+/// it shows as one is the recruiter's description of the employer ("Empresa líder en pagos internacionales").
 /// </summary>
 public sealed class CompanyNameMask
 {
@@ -34,6 +36,12 @@ public sealed class CompanyNameMask
 
     /// <summary>The exclusion reason a masked hit carries.</summary>
     public string Reason => _reason ??= $"part of the company's name '{Name}'";
+
+    /// <summary>The name to mask for an offer's company: none for a hidden profile, whose "name" describes it.</summary>
+    public static string? NameOf(OfferCompany? company) => company is null ? null : NameOf(company.Name, company.Hidden);
+
+    /// <inheritdoc cref="NameOf(OfferCompany?)"/>
+    public static string? NameOf(string? companyName, bool hidden) => hidden ? null : companyName;
 
     /// <summary>The mask of <paramref name="companyName"/>; null when there is no name or it has no words.</summary>
     public static CompanyNameMask? Of(string? companyName)

@@ -72,6 +72,12 @@ internal static class EvidenceSnippet
         for (var i = 0; i < span.Length; i++)
         {
             var c = span[i];
+            // Shown as the character it stands for, as the tokenizer reads it ("pagos&nbsp;internacionales").
+            if (c == '&' && HtmlEntity.TryDecode(span[i..], out var referenced, out var referenceLength))
+            {
+                c = referenced;
+                i += referenceLength - 1;
+            }
             if (char.IsWhiteSpace(c) || char.IsControl(c) || c == CharFolding.ZeroWidthSpace)
             {
                 // The tokenizer splits words at a zero-width space: shown as nothing, it would glue "tipo de" together.

@@ -20,7 +20,10 @@ public sealed class KeywordMatcher
 
     /// <summary>
     /// Hits in the offer's title, description and requirements. The company itself is never matched, and a hit that is
-    /// its own name in the text is excluded (<see cref="CompanyNameMask"/>).
+    /// its own name in the text is excluded (<see cref="CompanyNameMask"/>). The fields are one offer: an exclusion
+    /// context word of the title (which names the role) vetoes hits in the other fields, the description's first words
+    /// count as what follows the title's hits, and a term that counts only beside others
+    /// (<see cref="CatalogPhrase.OnlyWith"/>) is checked against the hits of every field.
     /// </summary>
     public IReadOnlyList<SignalHit> MatchOffer(string? title, string? description, string? requirements = null, string? companyName = null) =>
         MatchOffer(Tokenizer.Tokenize(title), Tokenizer.Tokenize(description), Tokenizer.Tokenize(requirements), companyName);
@@ -29,27 +32,59 @@ public sealed class KeywordMatcher
     public IReadOnlyList<SignalHit> MatchOffer(TokenizedText title, TokenizedText description, TokenizedText requirements,
         string? companyName = null)
     {
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(requirements);
         var company = CompanyNameMask.Of(companyName);
         var hits = new List<SignalHit>();
-        hits.AddRange(Match(title, SignalField.Title, company));
-        hits.AddRange(Match(description, SignalField.Description, company));
-        hits.AddRange(Match(requirements, SignalField.Requirements, company));
+        hits.AddRange(Run(title, SignalField.Title, company, roleTitle: null, following: description));
+        hits.AddRange(Run(description, SignalField.Description, company, roleTitle: title, following: null));
+        hits.AddRange(Run(requirements, SignalField.Requirements, company, roleTitle: title, following: null));
+        if (Catalog.HasOnlyWithRules) ExcludeUnaccompanied(hits);
         return hits;
     }
 
+    /// <summary>Hits in one text on its own (no other field's context, no <see cref="CatalogPhrase.OnlyWith"/> check).</summary>
     public IReadOnlyList<SignalHit> Match(string? text, SignalField field) =>
         string.IsNullOrEmpty(text) ? [] : Match(Tokenizer.Tokenize(text), field);
 
+    /// <inheritdoc cref="Match(string?, SignalField)"/>
     public IReadOnlyList<SignalHit> Match(TokenizedText text, SignalField field, CompanyNameMask? company = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var run = new MatchRun(Catalog, text, field, company);
+        return Run(text, field, company, roleTitle: null, following: null);
+    }
+
+    private List<SignalHit> Run(TokenizedText text, SignalField field, CompanyNameMask? company, TokenizedText? roleTitle,
+        TokenizedText? following)
+    {
+        var run = new MatchRun(Catalog, text, field, company, roleTitle, following);
         for (var slot = 0; slot < text.Count; slot++) run.Walk(Catalog.Root, slot, slot, usedAlternative: false);
         return run.Hits;
     }
 
-    /// <summary>The state of one Match call.</summary>
-    private sealed class MatchRun(CompiledCatalog catalog, TokenizedText text, SignalField field, CompanyNameMask? company)
+    /// <summary>
+    /// Excludes the counting hits of a term that counts only beside others when no hit of those counts in the offer
+    /// (judged by each hit's own context, before this check).
+    /// </summary>
+    private void ExcludeUnaccompanied(List<SignalHit> hits)
+    {
+        HashSet<string>? counting = null; // made only for an offer with such a hit (most have none)
+        for (var i = 0; i < hits.Count; i++)
+        {
+            if (!hits[i].Counts || Catalog.TermsById[hits[i].Id].OnlyWith is not { } rule) continue;
+            counting ??= hits.Where(h => h.Counts).Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
+            if (!rule.TermIds.Overlaps(counting)) hits[i] = hits[i] with { Excluded = true, ExclusionReason = rule.Reason };
+        }
+    }
+
+    /// <summary>
+    /// The state of one field's matching: its text, and the offer's other fields as far as exclusion contexts see them
+    /// (<paramref name="roleTitle"/> for the hits of the description and requirements, the text
+    /// <paramref name="following"/> this one for the title's hits).
+    /// </summary>
+    private sealed class MatchRun(CompiledCatalog catalog, TokenizedText text, SignalField field, CompanyNameMask? company,
+        TokenizedText? roleTitle, TokenizedText? following)
     {
         private readonly List<SignalHit> _hits = [];
         // (term, first slot) -> index in _hits: one hit per term and position, the longest alias wins.
@@ -150,9 +185,27 @@ public sealed class KeywordMatcher
         {
             foreach (var rule in terminal.Exclusions)
             {
-                if (FindNear(rule.Near, start, end, rule.Window, rule.Window, rule.WithinSentence) is { } near)
+                if (FindNear(rule.Near, start, end, rule.Before, rule.After, rule.WithinSentence) is { } near)
                     return $"'{near.Token}' {Describe(near.Distance)}";
+                // A rule on the words of the hit's own phrase says nothing about another field.
+                if (rule.WithinField) continue;
+                // The title names the role: its context words count wherever the hit stands in the other fields.
+                if (rule.Before > 0 && roleTitle is not null && FirstOf(rule.Near, roleTitle.TokenSpan, roleTitle.Count) is { } inTitle)
+                    return $"'{inTitle.Token}' in the title";
+                // The description reads on from the title: the window after a title hit goes on into it.
+                var afterThisField = text.Count - end;
+                if (following is not null && rule.After > afterThisField
+                    && FirstOf(rule.Near, following.TokenSpan, rule.After - afterThisField) is { } next)
+                    return $"'{next.Token}' {Describe(afterThisField + 1 + next.Index)}, in the description";
             }
+            return null;
+        }
+
+        /// <summary>The first of the first <paramref name="count"/> tokens that is in <paramref name="set"/>.</summary>
+        private static (string Token, int Index)? FirstOf(HashSet<string> set, ReadOnlySpan<Token> tokens, int count)
+        {
+            for (var i = 0; i < Math.Min(count, tokens.Length); i++)
+                if (set.Contains(tokens[i].Value)) return (tokens[i].Value, i);
             return null;
         }
 
@@ -182,7 +235,7 @@ public sealed class KeywordMatcher
         /// </summary>
         private bool SentenceEndsBetween(Token earlier, Token later)
         {
-            var gap = text.Text.AsSpan(earlier.End, later.Start - earlier.End);
+            var gap = Gap(earlier, later);
             for (var i = 0; i < gap.Length; i++)
             {
                 switch (gap[i])
@@ -212,8 +265,20 @@ public sealed class KeywordMatcher
         }
 
         /// <summary>Whether '!', '?', ';', a line break or '¡'/'¿' stands between two tokens.</summary>
-        private bool HardBreakBetween(Token earlier, Token later) =>
-            text.Text.AsSpan(earlier.End, later.Start - earlier.End).IndexOfAny("!?;\n\r¡¿") >= 0;
+        private bool HardBreakBetween(Token earlier, Token later)
+        {
+            const string breaks = "!?;\n\r¡¿";
+            var gap = text.Text.AsSpan(earlier.End, later.Start - earlier.End);
+            // The ';' of an HTML reference ("pagos&nbsp;internacionales") is no break: only then is the gap decoded.
+            return gap.IndexOfAny(breaks) >= 0 && (gap.IndexOf('&') < 0 || Gap(earlier, later).IndexOfAny(breaks) >= 0);
+        }
+
+        /// <summary>The text between two tokens, its HTML references read as their characters.</summary>
+        private ReadOnlySpan<char> Gap(Token earlier, Token later)
+        {
+            var gap = text.Text.AsSpan(earlier.End, later.Start - earlier.End);
+            return gap.IndexOf('&') < 0 ? gap : HtmlEntity.Decode(gap);
+        }
 
         private static string Describe(int distance) =>
             $"{Math.Abs(distance)} token{(Math.Abs(distance) == 1 ? "" : "s")} {(distance < 0 ? "before" : "after")}";

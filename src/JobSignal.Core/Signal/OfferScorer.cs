@@ -43,13 +43,30 @@ public sealed class OfferScorer
     public SignalScore Score(TokenizedText title, TokenizedText description, TokenizedText requirements, string? companyName = null) =>
         Score(Matcher.MatchOffer(title, description, requirements, companyName)) with { Title = title.Text };
 
-    /// <summary>Scores an offer with its company's name masked, and names it by its provider id.</summary>
+    /// <summary>
+    /// Scores an offer with its company's name masked (<see cref="CompanyNameMask.NameOf(OfferCompany?)"/>), and names it
+    /// by its provider id (an offer not stored yet has no OfferId).
+    /// </summary>
     public SignalScore Score(Offer offer)
     {
         ArgumentNullException.ThrowIfNull(offer);
-        return Score(offer.Title, offer.Description, offer.Requirements, offer.Company?.Name) with
+        return Score(offer.Title, offer.Description, offer.Requirements, CompanyNameMask.NameOf(offer.Company)) with
         {
-            OfferId = string.IsNullOrEmpty(offer.ProviderOfferId) ? null : offer.ProviderOfferId,
+            ProviderOfferId = string.IsNullOrEmpty(offer.ProviderOfferId) ? null : offer.ProviderOfferId,
+        };
+    }
+
+    /// <summary>
+    /// Scores a stored offer with its stored company's name masked (none for a hidden profile), and names it by its
+    /// store id and provider id.
+    /// </summary>
+    public SignalScore Score(StoredOffer offer)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        return Score(offer.Title, offer.Description, offer.Requirements, CompanyNameMask.NameOf(offer.CompanyName, offer.CompanyHidden)) with
+        {
+            OfferId = offer.OfferId,
+            ProviderOfferId = string.IsNullOrEmpty(offer.ProviderOfferId) ? null : offer.ProviderOfferId,
         };
     }
 
@@ -108,9 +125,10 @@ public sealed class OfferScorer
         var raw = guardApplied ? scoring.NoFxCoreCap : rawBeforeGuard;
         var score = (int)decimal.Round(Math.Clamp(raw, 0m, scoring.MaxScore), 0, MidpointRounding.AwayFromZero);
 
+        // Catalog order: a later category must beat, not tie. One worth nothing (a field weighted 0) is no top category.
         SignalContribution? top = null;
-        foreach (var contribution in categories) // catalog order: a later category must beat, not tie
-            if (top is null || contribution.Points > top.Points) top = contribution;
+        foreach (var contribution in categories)
+            if (contribution.Points > (top?.Points ?? 0m)) top = contribution;
 
         return new SignalScore
         {

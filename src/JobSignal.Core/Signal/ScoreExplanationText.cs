@@ -49,5 +49,9 @@ internal static class ScoreExplanationText
 
     private static string Quote(SignalHit hit) => $"'{hit.Text}' in \"{hit.Evidence}\"";
 
-    private static string N(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A number of a score as it is, every decimal kept (1.495, not 1.5): rounded for display, a raw of 1.495 would read
+    /// as 1.5 beside its score of 1, as if rounding half up were broken.
+    /// </summary>
+    internal static string N(decimal value) => OfferScorer.Normalize(value).ToString(CultureInfo.InvariantCulture);
 }

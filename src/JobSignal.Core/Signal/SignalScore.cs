@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
 using JobSignal.Core.Catalog;
 
@@ -14,8 +13,13 @@ public sealed record SignalScore
     /// <summary>The JSON layout version of this explanation.</summary>
     public int Format { get; init; } = SignalScoreJson.CurrentFormat;
     public string CatalogVersion { get; init; } = "";
-    /// <summary>The offer scored, when known (not part of the score).</summary>
-    public string? OfferId { get; init; }
+    /// <summary>
+    /// The store's id of the offer scored (Get-SignalOffer's OfferId), when it was a stored offer: what the cmdlets that
+    /// take an OfferId bind from the pipeline. Not part of the score.
+    /// </summary>
+    public long? OfferId { get; init; }
+    /// <summary>The provider's id of the offer scored, when known (not part of the score).</summary>
+    public string? ProviderOfferId { get; init; }
     public string? Title { get; init; }
 
     /// <summary>0 to the catalog's maxScore: raw clamped and rounded half up.</summary>
@@ -102,9 +106,7 @@ public sealed record BucketScore
 
     /// <summary>"direct_fx 7 (capped from 8)": an item of <see cref="SignalScore.Buckets"/> as text.</summary>
     public override string ToString() =>
-        IsCapped ? $"{Bucket} {N(Capped)} (capped from {N(Uncapped)})" : $"{Bucket} {N(Capped)}";
-
-    internal static string N(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+        $"{Bucket} {ScoreExplanationText.N(Capped)}" + (IsCapped ? $" (capped from {ScoreExplanationText.N(Uncapped)})" : "");
 }
 
 /// <summary>
@@ -129,7 +131,7 @@ public sealed record SignalContribution
     public SignalHit Hit { get; init; } = new();
 
     /// <summary>"cat_fx_currency_ops +4": an item of <see cref="SignalScore.Categories"/> or Phrases as text.</summary>
-    public override string ToString() => $"{Id} +{BucketScore.N(Points)}";
+    public override string ToString() => $"{Id} +{ScoreExplanationText.N(Points)}";
 }
 
 /// <summary>One synergy bonus: applied when fxCore holds and the bucket (capped) reached the threshold.</summary>
@@ -150,5 +152,5 @@ public sealed record SynergyPart
 
     /// <summary>"intl_footprint +1" or "business_model not applied (no fxCore)".</summary>
     public override string ToString() =>
-        Applied ? $"{Bucket} +{BucketScore.N(Amount)}" : $"{Bucket} not applied{(Reason is null ? "" : $" ({Reason})")}";
+        Applied ? $"{Bucket} +{ScoreExplanationText.N(Amount)}" : $"{Bucket} not applied{(Reason is null ? "" : $" ({Reason})")}";
 }

@@ -97,7 +97,8 @@ public static class SignalScoreJson
         w.WriteStartObject();
         w.WriteNumber(Names.Format, CurrentFormat);
         w.WriteString(Names.CatalogVersion, s.CatalogVersion);
-        WriteIfNotNull(w, Names.OfferId, s.OfferId);
+        if (s.OfferId is { } offerId) w.WriteNumber(Names.OfferId, offerId);
+        WriteIfNotNull(w, Names.ProviderOfferId, s.ProviderOfferId);
         WriteIfNotNull(w, Names.Title, s.Title);
         w.WriteNumber(Names.Score, s.Score);
         w.WriteBoolean(Names.Strong, s.Strong);
@@ -242,6 +243,7 @@ public static class SignalScoreJson
         public static readonly JsonEncodedText NegationCue = JsonEncodedText.Encode("negationCue");
         public static readonly JsonEncodedText NegationDistance = JsonEncodedText.Encode("negationDistance");
         public static readonly JsonEncodedText OfferId = JsonEncodedText.Encode("offerId");
+        public static readonly JsonEncodedText ProviderOfferId = JsonEncodedText.Encode("providerOfferId");
         public static readonly JsonEncodedText Offset = JsonEncodedText.Encode("offset");
         public static readonly JsonEncodedText PhrasePoints = JsonEncodedText.Encode("phrasePoints");
         public static readonly JsonEncodedText Phrases = JsonEncodedText.Encode("phrases");

@@ -282,6 +282,13 @@ public static class Tokenizer
                     else token.Flush(ref sink); // a lone surrogate separates
                     continue;
                 }
+                // An HTML reference ("&nbsp;", "&amp;", "&#233;") is read as its character, spanning the reference.
+                var next = i + 1;
+                if (c == '&' && HtmlEntity.TryDecode(text.AsSpan(i), out var referenced, out var referenceLength))
+                {
+                    c = referenced;
+                    next = i + referenceLength;
+                }
                 var folded = CharFolding.Fold(c);
                 switch (folded)
                 {
@@ -291,10 +298,10 @@ public static class Tokenizer
                     case CharFolding.Ignored:
                         break;
                     case CharFolding.Expanded:
-                        token.Append(CharFolding.Expansion(c), i, i + 1);
+                        token.Append(CharFolding.Expansion(c), i, next);
                         break;
                     default:
-                        token.Append(folded, i);
+                        token.Append(folded, i, next);
                         // Every currency sign is '$' or beyond ASCII ('+', '#', '&', '@' and '%' skip the switch).
                         if (c == '$' || c > '\u007F')
                         {
@@ -308,6 +315,7 @@ public static class Tokenizer
                         }
                         break;
                 }
+                i = next - 1;
             }
             token.Flush(ref sink);
         }
@@ -354,12 +362,15 @@ public static class Tokenizer
             Marks = CurrencyMarks.None;
         }
 
-        public void Append(char c, int position)
+        public void Append(char c, int position) => Append(c, position, position + 1);
+
+        /// <summary>A character written as the text from <paramref name="position"/> to <paramref name="end"/> (an HTML reference).</summary>
+        public void Append(char c, int position, int end)
         {
             Reserve(1);
             if (_length == 0) _start = position;
             _chars[_length++] = c;
-            _end = position + 1;
+            _end = end;
         }
 
         public void Append(string folded, int position, int end)

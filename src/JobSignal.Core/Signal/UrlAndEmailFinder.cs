@@ -2,8 +2,9 @@ namespace JobSignal.Core.Signal;
 
 /// <summary>
 /// Finds URLs and e-mail addresses, which the tokenizer drops before splitting words (the audited system matched
-/// <c>stripe</c> inside <c>https://stripe.com/jobs</c>). Hand-written scans with bounded look-back: linear time on
-/// any input, no regex backtracking.
+/// <c>stripe</c> inside <c>https://stripe.com/jobs</c>): with a scheme, starting with <c>www.</c>, or a bare domain
+/// followed by a path (<c>stripe.com/jobs</c>). Hand-written scans with bounded look-back: linear time on any input,
+/// no regex backtracking.
 /// </summary>
 internal static class UrlAndEmailFinder
 {
@@ -17,6 +18,7 @@ internal static class UrlAndEmailFinder
         List<(int Start, int End)>? ranges = null;
         AddSchemeUrls(text, ref ranges);
         AddWwwUrls(text, ref ranges);
+        AddBareDomainUrls(text, ref ranges);
         AddEmails(text, ref ranges);
         if (ranges is null || ranges.Count < 2) return ranges;
         ranges.Sort(static (a, b) => a.Start.CompareTo(b.Start));
@@ -38,9 +40,7 @@ internal static class UrlAndEmailFinder
             var found = text[from..].IndexOf("://", StringComparison.Ordinal);
             if (found < 0) return;
             var separator = from + found;
-            var start = separator;
-            var limit = Math.Max(0, separator - MaxSchemeLength);
-            while (start > limit && IsSchemeChar(text[start - 1])) start--;
+            var start = RunStart(text, separator, MaxSchemeLength, IsSchemeChar);
             while (start < separator && !char.IsAsciiLetter(text[start])) start++;
             var end = UrlEnd(text, separator + 3);
             if (start < separator) (ranges ??= new()).Add((start, end));
@@ -63,6 +63,56 @@ internal static class UrlAndEmailFinder
         }
     }
 
+    /// <summary>
+    /// <c>host.tld/path</c> without a scheme ("Más info en stripe.com/jobs"). Only a domain followed by '/' is a URL:
+    /// a bare "Salesforce.com" is how the product is named. The top-level domain must be a common one written in
+    /// lower case, so that "Node.js/React" (no such domain) and "ASP.NET/C#" (a framework) stay words.
+    /// </summary>
+    private static void AddBareDomainUrls(ReadOnlySpan<char> text, ref List<(int, int)>? ranges)
+    {
+        var from = 0;
+        while (from < text.Length)
+        {
+            var found = text[from..].IndexOf('/');
+            if (found < 0) return;
+            var slash = from + found;
+            var start = RunStart(text, slash, MaxDomainLength, IsHostChar);
+            // A domain ends a run of host characters that starts a word, not the tail of a path ("a/b.com/") or address.
+            var startsWord = start == 0 || !(IsHostChar(text[start - 1]) || text[start - 1] is '/' or '\\' or '@' or '_');
+            if (startsWord && IsCommonDomain(text[start..slash]))
+            {
+                var end = UrlEnd(text, slash + 1);
+                (ranges ??= new()).Add((start, end));
+                from = end;
+            }
+            else from = slash + 1;
+        }
+    }
+
+    /// <summary>Labels of letters, digits and inner hyphens, at least two, the last a common top-level domain in lower case.</summary>
+    private static bool IsCommonDomain(ReadOnlySpan<char> host)
+    {
+        var lastDot = host.LastIndexOf('.');
+        if (lastDot <= 0) return false;
+        var tld = host[(lastDot + 1)..];
+        if (tld.Length < 2 || !tld.ContainsAnyInRange('a', 'z') || !s_commonTopLevelDomains.Contains(tld.ToString().ToLowerInvariant())) return false;
+        foreach (var label in host[..lastDot].ToString().Split('.'))
+        {
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-') return false;
+        }
+        return true;
+    }
+
+    // Generic domains and those of the countries a Spanish job ad links to; file extensions (.js, .py, .sh, .md) are none.
+    private static readonly HashSet<string> s_commonTopLevelDomains = new(StringComparer.Ordinal)
+    {
+        "com", "net", "org", "info", "biz", "io", "co", "ai", "app", "dev", "tech", "online", "site", "store", "shop",
+        "jobs", "pro", "global", "cloud", "eu", "es", "cat", "gal", "eus", "uk", "ie", "de", "fr", "it", "pt", "nl", "be",
+        "lu", "ch", "at", "se", "dk", "fi", "us", "ca", "mx", "ar", "cl", "pe", "uy", "ec", "br",
+    };
+
+    private static bool IsHostChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '.';
+
     private static void AddEmails(ReadOnlySpan<char> text, ref List<(int, int)>? ranges)
     {
         var from = 0;
@@ -71,9 +121,7 @@ internal static class UrlAndEmailFinder
             var found = text[from..].IndexOf('@');
             if (found < 0) return;
             var at = from + found;
-            var start = at;
-            var limit = Math.Max(0, at - MaxLocalPartLength);
-            while (start > limit && IsLocalPartChar(text[start - 1])) start--;
+            var start = RunStart(text, at, MaxLocalPartLength, IsLocalPartChar);
             var end = at + 1;
             var domainLimit = Math.Min(text.Length, at + 1 + MaxDomainLength);
             while (end < domainLimit && (char.IsLetterOrDigit(text[end]) || text[end] is '.' or '-')) end++;
@@ -93,9 +141,21 @@ internal static class UrlAndEmailFinder
         return dot > 0 && dot < domain.Length - 1 && char.IsLetter(domain[dot + 1]);
     }
 
+    /// <summary>Where the run of <paramref name="part"/> characters that ends at <paramref name="end"/> starts, looking back at most <paramref name="longest"/>.</summary>
+    private static int RunStart(ReadOnlySpan<char> text, int end, int longest, Func<char, bool> part)
+    {
+        var start = end;
+        var limit = Math.Max(0, end - longest);
+        while (start > limit && part(text[start - 1])) start--;
+        return start;
+    }
+
     private static int UrlEnd(ReadOnlySpan<char> text, int position)
     {
-        while (position < text.Length && !EndsUrl(text[position])) position++;
+        // "&nbsp;" or "&quot;" after a URL ends it as the space or quote would ("&amp;" is the URL's own '&').
+        while (position < text.Length && !EndsUrl(text[position])
+               && !(text[position] == '&' && HtmlEntity.TryDecode(text[position..], out var referenced, out _) && EndsUrl(referenced)))
+            position++;
         return position;
     }
 

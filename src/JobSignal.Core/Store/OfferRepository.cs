@@ -12,7 +12,8 @@ public sealed class OfferRepository
     internal OfferRepository(SignalStore store) => _store = store;
 
     private const string SelectOffer = """
-        SELECT o.id AS OfferId, o.company_id, c.display_name AS CompanyName, o.provider, o.provider_offer_id, o.url,
+        SELECT o.id AS OfferId, o.company_id, c.display_name AS CompanyName, c.hidden AS CompanyHidden, o.provider,
+               o.provider_offer_id, o.url,
                o.title, o.description, o.requirements, o.province, o.city, o.country, o.category, o.subcategory,
                o.contract_type, o.work_day, o.experience, o.salary_min, o.salary_max, o.salary_period,
                o.salary_description, o.published_at, o.provider_updated_at AS UpdatedAt, o.applications,

@@ -14,9 +14,9 @@ public class CatalogValidatorTests
     public void Accepts_the_default_catalog()
     {
         var report = CatalogValidator.Validate(CatalogLoader.Read(SignalTestData.DefaultCatalogPath));
-        Assert.True(report.IsValid, string.Join("\n", report.Issues));
-        Assert.Equal((10, 39, 93, 14), (report.CategoryCount, report.KeywordCount, report.AliasCount, report.PhraseCount));
-        Assert.Equal("2.3.0", report.Version);
+        Assert.Empty(report.Issues);
+        Assert.Equal((10, 41, 101, 14), (report.CategoryCount, report.KeywordCount, report.AliasCount, report.PhraseCount));
+        Assert.Equal("2.4.0", report.Version);
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public class CatalogValidatorTests
     public void Reports_an_equivalent_reading_at_the_later_alias_whichever_way_it_is_found()
     {
         // Found from the earlier alias's spellings ("latinoamerica" reads as latam), reported at the later one.
-        Assert.Equal("keywords[14].aliases[0]: alias 'latam' matches the same text as keywords[4].aliases[3] of keyword 'kw_divisa' (both match \"latinoamerica\")",
+        Assert.Equal("keywords[14].aliases[0]: alias 'latam' matches the same text as keywords[4].aliases[7] of keyword 'kw_divisa' (both match \"latinoamerica\")",
             Only(IssuesAfter(c =>
             {
                 Keyword(c, 14)["aliases"] = new JsonArray("latam", "chile");
@@ -220,13 +220,45 @@ public class CatalogValidatorTests
     }
 
     [Fact]
-    public void Allows_spellings_of_one_keyword_that_normalize_alike()
+    public void Warns_about_spellings_of_one_keyword_that_the_matcher_reads_alike()
     {
-        Assert.Empty(IssuesAfter(c =>
+        // Compared as the matcher reads them (case, accents, punctuation): each repeats an alias that matches the same text.
+        var issues = IssuesAfter(c =>
         {
-            Keyword(c, 8)["aliases"]!.AsArray().Add("SWIFT");
+            Keyword(c, 24)["aliases"] = new JsonArray("adyen", "Adyen", "ádyen");
+            Keyword(c, 7)["aliases"]!.AsArray().Add("cross border payments");
             Keyword(c, 8)["aliases"]!.AsArray().Add("Swift!");
-        }));
+        });
+        Assert.Equal(new[]
+        {
+            "keywords[7].aliases[2]: warning: alias 'cross border payments' repeats keywords[7].aliases[0] 'cross-border payments' (both read as 'cross border payments')",
+            "keywords[8].aliases[1]: warning: alias 'Swift!' repeats keywords[8].aliases[0] 'swift' (both read as 'swift')",
+            "keywords[24].aliases[1]: warning: alias 'Adyen' repeats keywords[24].aliases[0] 'adyen' (both read as 'adyen')",
+            "keywords[24].aliases[2]: warning: alias 'ádyen' repeats keywords[24].aliases[0] 'adyen' (both read as 'adyen')",
+        }, issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void Warns_about_a_case_sensitive_alias_a_plain_alias_or_the_same_spelling_already_matches()
+    {
+        var issues = IssuesAfter(c =>
+        {
+            Keyword(c, 2)["caseSensitiveAliases"] = new JsonArray("CHF", "Chf", "CHF");
+            Keyword(c, 1)["caseSensitiveAliases"] = new JsonArray("GBP");
+        });
+        Assert.Equal(new[]
+        {
+            "keywords[1].caseSensitiveAliases[0]: warning: alias 'GBP' is matched in any case by keywords[1].aliases[0] 'gbp'",
+            "keywords[2].caseSensitiveAliases[0]: warning: alias 'CHF' is matched in any case by keywords[2].aliases[0] 'chf'",
+            "keywords[2].caseSensitiveAliases[1]: warning: alias 'Chf' is matched in any case by keywords[2].aliases[0] 'chf'",
+            "keywords[2].caseSensitiveAliases[2]: warning: alias 'CHF' is matched in any case by keywords[2].aliases[0] 'chf'",
+        }, issues.Select(i => i.ToString()));
+        Assert.Equal("keywords[2].caseSensitiveAliases[2]: warning: alias 'CHF' repeats keywords[2].caseSensitiveAliases[0]",
+            Only(IssuesAfter(c =>
+            {
+                Keyword(c, 2)["aliases"] = new JsonArray("swiss francs");
+                Keyword(c, 2)["caseSensitiveAliases"] = new JsonArray("CHF", "Chf", "CHF");
+            })));
     }
 
     [Fact]
@@ -312,6 +344,31 @@ public class CatalogValidatorTests
     }
 
     [Fact]
+    public void Reports_an_exclusion_direction_other_than_both_before_or_after()
+    {
+        Assert.Equal("keywords[26].exclude[0].direction: unknown direction 'left' (known: both, before, after)",
+            Only(IssuesAfter(c => Keyword(c, 26)["exclude"]![0]!["direction"] = "left")));
+        Assert.Empty(IssuesAfter(c => Keyword(c, 26)["exclude"]![0]!["direction"] = "before"));
+    }
+
+    [Fact]
+    public void Reports_only_with_ids_that_name_no_other_keyword_or_phrase()
+    {
+        var issues = IssuesAfter(c =>
+        {
+            Keyword(c, 2)["onlyWith"] = new JsonArray("kw_usd_currency", "phrase_usd", "kw_nope", " ", "kw_chf_currency");
+            Phrase(c, 2)["onlyWith"] = 7;
+        });
+        Assert.Equal(new[]
+        {
+            "keywords[2].onlyWith[2]: unknown keyword or phrase 'kw_nope'",
+            "keywords[2].onlyWith[3]: blank id",
+            "keywords[2].onlyWith[4]: 'kw_chf_currency' is this entry itself: it would count only beside itself",
+            "phrases[2].onlyWith: expected an array, got the number 7",
+        }, issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
     public void Reports_bad_negation_rules()
     {
         var issues = IssuesAfter(c => c["negation"] = JsonNode.Parse("""{ "cues": ["no", "no way"], "windowBefore": -1, "windowAfter": 51 }"""));
@@ -370,14 +427,34 @@ public class CatalogValidatorTests
             "scoring.bucketCaps.growth: unknown bucket 'growth' (known: direct_fx, intl_footprint, business_model, tech_proxy)",
             "scoring.fxCoreThreshold: -0.5 must not be negative",
             "scoring.synergy.bonuses[1].bucket: unknown bucket 'business' (known: direct_fx, intl_footprint, business_model, tech_proxy)",
-            "scoring.strongThreshold: strongThreshold 11 outside 0-10",
+            "scoring.strongThreshold: strongThreshold 11 outside 1-10",
         }, issues.Select(i => i.ToString()));
     }
 
-    [Fact]
-    public void Reports_a_max_score_below_1()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(11)]
+    [InlineData(20)]
+    public void Reports_a_max_score_the_store_cannot_keep(int maxScore)
     {
-        Assert.Equal("scoring.maxScore: maxScore 0 must be at least 1", Only(IssuesAfter(c => Scoring(c)["maxScore"] = 0)));
+        // The store's matches keep scores of 0-10: with maxScore 20 every offer scored above 10 failed to store.
+        Assert.Equal($"scoring.maxScore: maxScore {maxScore} outside 1-10 (the store keeps scores of 0-10)",
+            Only(IssuesAfter(c => Scoring(c)["maxScore"] = maxScore)));
+    }
+
+    [Fact]
+    public void Reports_a_strong_threshold_of_0()
+    {
+        Assert.Equal("scoring.strongThreshold: strongThreshold 0 outside 1-10",
+            Only(IssuesAfter(c => Scoring(c)["strongThreshold"] = 0)));
+    }
+
+    [Fact]
+    public void Warns_that_an_fx_core_threshold_of_0_gives_every_offer_fx_core()
+    {
+        var issue = Assert.Single(IssuesAfter(c => Scoring(c)["fxCoreThreshold"] = 0));
+        Assert.Equal(("scoring.fxCoreThreshold", CatalogIssueSeverity.Warning), (issue.Path, issue.Severity));
+        Assert.StartsWith("fxCoreThreshold 0 gives every offer fxCore", issue.Message);
     }
 
     [Fact]
@@ -396,17 +473,23 @@ public class CatalogValidatorTests
         Assert.Equal(new[]
         {
             "version", "categories[0].bucket", "keywords[1].id", "keywords[3].aliases[1]", "keywords[7].categoryId",
-            "phrases[0].tier", "scoring.maxScore",
+            // The EUR phrase counts only beside 'kw_gbp_currency', an id no keyword has any more.
+            "phrases[0].tier", "phrases[2].onlyWith[1]", "scoring.maxScore",
         }, issues.Select(i => i.Path));
     }
 
     [Fact]
-    public void Finds_the_reference_catalog_lacks_buckets_scoring_and_negation_only()
+    public void Finds_the_reference_catalog_lacks_buckets_scoring_and_negation_and_repeats_an_alias()
     {
         var issues = CatalogValidator.Validate(CatalogLoader.Read(SignalTestData.ReferenceCatalogPath)).Issues;
-        Assert.Equal(12, issues.Count);
+        Assert.Equal(13, issues.Count);
         Assert.All(issues.Take(10), i => Assert.Matches(@"^categories\[\d\]\.bucket: missing$", i.ToString()));
-        Assert.Equal(new[] { "scoring: missing", "negation: missing" }, issues.Skip(10).Select(i => i.ToString()));
+        // And a warning: two of its aliases read alike.
+        Assert.Equal(new[]
+        {
+            "keywords[7].aliases[1]: warning: alias 'cross border payments' repeats keywords[7].aliases[0] 'cross-border payments' (both read as 'cross border payments')",
+            "scoring: missing", "negation: missing",
+        }, issues.Skip(10).Select(i => i.ToString()));
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public class OfferIngestorTests : IngestionTestBase
         Assert.Equal((expected.Score, Catalog.Version, T0), (match.Score, match.CatalogVersion, match.MatchedAt));
         Assert.Equal(expected.Evidence, SignalScoreJson.Deserialize(match.ExplanationJson).Evidence);
         // Stored from the serializer's UTF-8 as it is: the same text Serialize gives, and TEXT (LIKE and json_* work).
-        Assert.Equal(SignalScoreJson.Serialize(expected with { OfferId = null }), match.ExplanationJson);
+        Assert.Equal(SignalScoreJson.Serialize(expected with { ProviderOfferId = null }), match.ExplanationJson);
         Assert.Equal(0, Count("matches", "typeof(explanation_json) <> 'text'"));
         Assert.Equal(T0, Store.Offers.Get(OfferIdOf("1"))!.FirstSeenAt);
     }

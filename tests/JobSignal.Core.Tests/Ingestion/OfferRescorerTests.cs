@@ -51,6 +51,28 @@ public class OfferRescorerTests : IngestionTestBase
     }
 
     [Fact]
+    public void Ingestion_and_rescoring_mask_no_name_for_a_hidden_profile()
+    {
+        // A hidden profile's "name" is the recruiter's description of the employer, not a name its offers could cite.
+        const string name = "Empresa líder en pagos internacionales";
+        const string text = "Buscamos técnico/a de tesorería para pagos internacionales.";
+        Ingest([Offer("hidden", company: name, description: text, companyId: "h1", hidden: true),
+            Offer("named", company: name, description: text, companyId: "n1")]);
+
+        SignalScore Stored(string id) => SignalScoreJson.Deserialize(Store.Offers.Get(OfferIdOf(id))!.Explanation!);
+        Assert.True(Store.Offers.Get(OfferIdOf("hidden"))!.CompanyHidden);
+        Assert.Empty(Stored("hidden").ExcludedHits);
+        Assert.Contains(Stored("hidden").Hits, h => h.Id == "kw_international_payments");
+        Assert.Contains(Stored("named").ExcludedHits, h => h.Id == "kw_international_payments");
+
+        OfferRescorer.Rescore(Store, () => Catalog, new OfferFilter(), RescoreOptions());
+
+        Assert.Empty(Stored("hidden").ExcludedHits);
+        Assert.Contains(Stored("hidden").Hits, h => h.Id == "kw_international_payments");
+        Assert.Contains(Stored("named").ExcludedHits, h => h.Id == "kw_international_payments");
+    }
+
+    [Fact]
     public void Rescoring_with_another_catalog_replaces_every_match_chunk_by_chunk()
     {
         Ingest([Offer("1"), Offer("2", company: "Beta"), Offer("3", company: "Gamma", title: "Cajero", description: PlainText)]);

@@ -124,8 +124,28 @@ public class CompanyNameMaskTests
 
         var score = Default.Score(offer);
 
-        Assert.Equal("of-1", score.OfferId);
+        Assert.Equal("of-1", score.ProviderOfferId);
+        Assert.Null(score.OfferId);
         Assert.Equal(["kw_hubspot"], score.ExcludedHits.Select(h => h.Id));
         Assert.Contains(score.Hits, h => h.Id == "kw_usa_market");
+    }
+
+    [Theory]
+    [InlineData(true, new string[0])]
+    [InlineData(false, new[] { "kw_international_payments", "phrase_international_payments" })]
+    public void A_hidden_profile_has_no_name_to_mask(bool hidden, string[] excluded)
+    {
+        // InfoJobs shows a recruiter-written description as a hidden profile's name: its words are the offer's signals.
+        const string name = "Empresa líder en pagos internacionales";
+        const string text = "Buscamos técnico/a de tesorería para pagos internacionales.";
+        var offer = new Offer { Title = "Administrativo/a", Description = text, Company = new OfferCompany { Name = name, Hidden = hidden } };
+        var stored = new StoredOffer { Title = "Administrativo/a", Description = text, CompanyName = name, CompanyHidden = hidden };
+
+        foreach (var score in new[] { Default.Score(offer), Default.Score(stored) })
+        {
+            Assert.Equal(excluded, score.ExcludedHits.Select(h => h.Id));
+            Assert.Equal(hidden, score.Hits.Any(h => h.Id == "kw_international_payments"));
+        }
+        Assert.Equal(hidden ? null : name, CompanyNameMask.NameOf(offer.Company));
     }
 }

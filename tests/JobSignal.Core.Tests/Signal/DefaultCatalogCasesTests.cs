@@ -37,6 +37,21 @@ public class DefaultCatalogCasesTests
     [InlineData("Recepcionista", "Oficina situada en C/ Colombia 12, Madrid", "kw_latam")]
     [InlineData("Dependiente/a", "Tienda en la Avda. de México, Valencia", "kw_latam")]
     [InlineData("Cocinero/a", "Especialidad en chile con carne y burritos", "kw_latam")]
+    // 2.4.0
+    [InlineData("Recepcionista", "Oficinas en Plaza de México, Madrid", "kw_latam")]
+    [InlineData("Dependiente/a", "Tienda en la Ronda de Colombia y el Camino de Chile", "kw_latam")]
+    [InlineData("Camarero/a", "Ticket restaurante de 11 € al día", "phrase_eur")]
+    [InlineData("Comercial", "Gasolina: 0,19 €/km", "phrase_eur")]
+    [InlineData("Administrativo/a", "Presupuesto anual de 2 M€ para la renovación de la oficina", "phrase_eur")]
+    [InlineData("Gestor/a laboral", "Trámites con la Tesorería General de la Seguridad Social", "kw_treasury")]
+    // The title names the role: its context words say what a term of the description is, and the description's first
+    // words what the title's last one is.
+    [InlineData("Desarrollador Swift", "App para iPhone e iPad.", "kw_swift")]
+    [InlineData("iOS Developer", "Desarrollo de apps nativas en Swift.", "kw_swift")]
+    [InlineData("Animador 3D (Houdini)", "Pipeline basado en USD.", "kw_usd_currency")]
+    [InlineData("Animador 3D (Houdini)", "Pipeline basado en USD.", "phrase_usd")]
+    [InlineData("Especialista SEO local", "Gestión de GBP para clientes.", "kw_gbp_currency")]
+    [InlineData("Editor/a de vídeo", "Montaje, color y FX para redes sociales.", "kw_forex")]
     public void Does_not_count(string title, string description, string keyword)
     {
         Assert.Contains(keyword, Found(title, description));
@@ -64,6 +79,72 @@ public class DefaultCatalogCasesTests
     [InlineData("Contable", "Pagos a proveedores en EUR y USD", "phrase_eur")]
     [InlineData("Node.js Developer", "Integración de pagos con Stripe para la exportación a Francia", "kw_export_import")]
     [InlineData("Comercial", "Responsable de exportación. Datos del puesto: jornada completa en Valencia", "kw_export_import")]
+    // 2.4.0: rules on the hit's own phrase stay within its sentence, degrees and streets are named before the hit
+    [InlineData("Tesorero/a", "Responsable de coberturas de tipo de cambio.\nJornada completa de lunes a viernes.", "kw_tipo_cambio")]
+    [InlineData("Administrativo/a", "Técnico de importación. Excel avanzado.", "kw_export_import")]
+    [InlineData("Administrativo/a", "Empresa líder en comercio internacional. Se requiere formación en ADE.", "kw_international_trade")]
+    [InlineData("Administrativo/a", "Empresa de comercio internacional busca titulado/a en ADE.", "kw_international_trade")]
+    [InlineData("Analista", "Oficinas en México, junto a la plaza", "kw_latam")]
+    [InlineData("Arquitectura de software", "Experiencia con Lambda", "kw_aws")]
+    // negation idioms that negate nothing
+    [InlineData("Administrativo/a", "ONG sin ánimo de lucro que gestiona transferencias internacionales", "kw_international_payments")]
+    [InlineData("Administrativo/a", "Entidad sin fines de lucro: pagos internacionales a proyectos", "kw_international_payments")]
+    [InlineData("Analista", "Una empresa sin fronteras: operamos en LATAM y EMEA", "kw_latam")]
+    [InlineData("Finance Analyst", "Not just USD: we also handle GBP", "kw_usd_currency")]
+    [InlineData("Finance Analyst", "A not-for-profit handling international payments", "kw_international_payments")]
+    [InlineData("Finance Analyst", "A not for profit handling international payments", "kw_international_payments")]
+    // EUR beside another currency; the pound of a Business Analyst
+    [InlineData("Contable", "Cuentas en EUR y en divisas", "phrase_eur")]
+    [InlineData("Business Analyst", "Reporting en GBP a la matriz de Londres", "phrase_gbp")]
+    // new aliases and keywords
+    [InlineData("Comercial", "Exportaciones e importaciones a Francia", "kw_export_import")]
+    [InlineData("Tesorero/a", "Cuentas multi-currency", "kw_divisa")]
+    [InlineData("Tesorero/a", "Plataforma multicurrency", "kw_divisa")]
+    [InlineData("Tesorero/a", "Cobros en moneda extranjera", "kw_divisa")]
+    [InlineData("Treasury Analyst", "Foreign currency accounts", "kw_divisa")]
+    [InlineData("Foreign exchange operations specialist", "", "kw_forex")]
+    [InlineData("Tesorero/a", "Pagos en MXN y BRL", "kw_mxn_currency")]
+    [InlineData("Tesorero/a", "Pagos en MXN y BRL", "kw_brl_currency")]
+    [InlineData("Tesorero/a", "Gestión de la tesorería y de la seguridad social", "kw_treasury")]
     public void Counts(string title, string description, string keyword) =>
         Assert.Contains(keyword, Counted(title, description));
+
+    [Theory]
+    [InlineData("Más info en stripe.com/jobs")]
+    [InlineData("Inscríbete en empresa.com/pagos-internacionales")]
+    public void Drops_a_domain_with_a_path_written_without_a_scheme(string description)
+    {
+        var score = SignalTestData.DefaultScorer.Score("Administrativo/a", description);
+        Assert.Equal((0, 0), (score.Score, score.Hits.Count + score.ExcludedHits.Count + score.NegatedHits.Count));
+    }
+
+    [Fact]
+    public void Scores_mxn_and_brl_in_their_category_and_foreign_exchange_as_fx_core()
+    {
+        var currencies = SignalTestData.DefaultScorer.Score(null, "Pagos en MXN y BRL");
+        Assert.Equal(("cat_fx_currency_ops", 8m), (currencies.TopCategory, currencies.Raw));
+        var forex = SignalTestData.DefaultScorer.Score("Foreign exchange operations specialist", null);
+        Assert.True(forex.FxCore);
+        Assert.Equal("cat_fx_currency_ops", forex.TopCategory);
+    }
+
+    [Theory]
+    [InlineData("Ticket restaurante de 11 € al día")]
+    [InlineData("Gasolina: 0,19 €/km")]
+    [InlineData("Facturación de 5M€ en Europa")]
+    public void Counts_a_euro_amount_only_beside_another_currency(string description)
+    {
+        // The euro is a Spanish employer's home currency: alone it is no FX evidence, and no strong lead.
+        var alone = SignalTestData.DefaultScorer.Score("Comercial", description);
+        Assert.Equal(0, alone.Score);
+        Assert.Equal("counts only beside USD, GBP, CHF, Forex, Divisa, Tipo de Cambio, Dólares, Libras esterlinas, MXN, BRL, and none of them counts in the offer",
+            Assert.Single(alone.ExcludedHits).ExclusionReason);
+        Assert.Contains("phrase_eur", Counted("Comercial", description + ". Cobros en USD."));
+    }
+
+    [Fact]
+    public void Keeps_a_product_named_by_its_domain()
+    {
+        Assert.Contains("kw_salesforce", Counted("Consultor CRM", "Experiencia con Salesforce.com"));
+    }
 }

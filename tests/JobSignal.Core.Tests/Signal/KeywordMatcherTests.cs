@@ -225,6 +225,99 @@ public class KeywordMatcherTests
         Assert.False(Assert.Single(Match("AWS expressions")).Excluded);
     }
 
+    /// <summary>A keyword 'widget' vetoed by 'rueda'/'ruedas' within <paramref name="window"/> tokens.</summary>
+    private static KeywordMatcher WidgetMatcher(int window = 3, string direction = ExclusionDirections.Both,
+        bool withinSentence = false, bool withinField = false) =>
+        MatcherWith(new CatalogKeyword
+        {
+            Id = "kw_widget", CategoryId = "cat_intl_market_presence", Canonical = "Widget", Aliases = ["widget"],
+            Exclude =
+            [
+                new ExclusionRule
+                {
+                    Near = ["rueda", "ruedas"], Window = window, Direction = direction, WithinSentence = withinSentence,
+                    WithinField = withinField,
+                },
+            ],
+        });
+
+    [Theory]
+    [InlineData(ExclusionDirections.Before, "ruedas para el widget", "'ruedas' 3 tokens before")]
+    [InlineData(ExclusionDirections.Before, "el widget de ruedas", null)]
+    [InlineData(ExclusionDirections.After, "el widget de ruedas", "'ruedas' 2 tokens after")]
+    [InlineData(ExclusionDirections.After, "ruedas para el widget", null)]
+    [InlineData(ExclusionDirections.Both, "ruedas para el widget", "'ruedas' 3 tokens before")]
+    [InlineData(ExclusionDirections.Both, "el widget de ruedas", "'ruedas' 2 tokens after")]
+    public void Looks_only_at_the_side_of_the_hit_an_exclusion_names(string direction, string text, string? reason)
+    {
+        var hit = Assert.Single(WidgetMatcher(direction: direction).Match(text, SignalField.Description));
+        Assert.Equal(reason, hit.ExclusionReason);
+    }
+
+    [Fact]
+    public void A_context_word_of_the_title_vetoes_hits_in_the_other_fields()
+    {
+        // The title names the role: its words say what the description's and requirements' terms are.
+        var hits = WidgetMatcher().MatchOffer("Técnico de ruedas", "Montaje y mantenimiento de cualquier widget.", "Un widget más.");
+        Assert.Equal(["'ruedas' in the title", "'ruedas' in the title"], hits.Select(h => h.ExclusionReason));
+        // Not for a rule on the hit's own sentence or field, nor for one that looks only after the hit, nor in one field alone.
+        Assert.All(WidgetMatcher(withinSentence: true).MatchOffer("Técnico de ruedas", "Montaje de widget."), h => Assert.False(h.Excluded));
+        Assert.All(WidgetMatcher(withinField: true).MatchOffer("Técnico de ruedas", "Montaje de widget."), h => Assert.False(h.Excluded));
+        // Within its field, such a rule reads across a dot ("Avda. de México").
+        Assert.True(Assert.Single(WidgetMatcher(withinField: true).Match("Ruedas. El widget", SignalField.Description)).Excluded);
+        Assert.False(Assert.Single(WidgetMatcher(withinSentence: true).Match("Ruedas. El widget", SignalField.Description)).Excluded);
+        Assert.All(WidgetMatcher(direction: ExclusionDirections.After).MatchOffer("Técnico de ruedas", "Montaje de widget."), h => Assert.False(h.Excluded));
+        Assert.All(WidgetMatcher().Match("Montaje de widget.", SignalField.Description), h => Assert.False(h.Excluded));
+    }
+
+    [Theory]
+    [InlineData(3, "'ruedas' 3 tokens after, in the description")]
+    [InlineData(2, null)]
+    public void The_description_reads_on_from_a_hit_at_the_end_of_the_title(int window, string? reason)
+    {
+        var hits = WidgetMatcher(window).MatchOffer("Montador de widget", "Para las ruedas de coche.");
+        Assert.Equal(reason, Assert.Single(hits).ExclusionReason);
+        Assert.False(Assert.Single(WidgetMatcher(window, withinSentence: true).MatchOffer("Montador de widget", "Para las ruedas de coche.")).Excluded);
+    }
+
+    [Fact]
+    public void A_term_that_counts_only_beside_others_is_excluded_without_one_of_them_counting_in_the_offer()
+    {
+        var model = SignalTestData.DefaultModel();
+        model.Keywords.Add(Keyword("kw_alfa", "alfa"));
+        var beta = Keyword("kw_beta", "beta");
+        beta.OnlyWith = ["kw_alfa", "kw_usd_currency"];
+        model.Keywords.Add(beta);
+        var matcher = new KeywordMatcher(CatalogCompiler.Compile(model));
+
+        var alone = Assert.Single(matcher.MatchOffer("Analista", "Pagos en beta"));
+        Assert.Equal("counts only beside kw_alfa, USD, and none of them counts in the offer", alone.ExclusionReason);
+        Assert.All(matcher.MatchOffer("Analista", "Pagos en beta y alfa"), h => Assert.True(h.Counts));
+        Assert.All(matcher.MatchOffer("Analista de alfa", "Pagos en beta"), h => Assert.True(h.Counts));
+        Assert.All(matcher.MatchOffer(null, "Pagos en beta", "USD"), h => Assert.True(h.Counts));
+        // A companion that does not count itself (negated here) does not make the term count.
+        var negated = matcher.MatchOffer(null, "Pagos en beta. Sin alfa.");
+        Assert.True(Assert.Single(negated, h => h.Id == "kw_beta").Excluded);
+    }
+
+    [Fact]
+    public void Matches_text_with_html_references_and_shows_its_evidence_decoded()
+    {
+        const string text = "Gesti&oacute;n de pagos&nbsp;internacionales y clientes en&nbsp;USA.";
+        var hits = Match(text);
+        var payments = Assert.Single(hits, h => h.Id == "kw_international_payments");
+        Assert.Equal("pagos&nbsp;internacionales", text.Substring(payments.Offset, payments.Length));
+        Assert.Equal(("pagos internacionales", "Gestión de pagos internacionales y clientes en USA."), (payments.Text, payments.Evidence));
+        Assert.Contains(hits, h => h.Id == "kw_usa_market");
+    }
+
+    [Theory]
+    [InlineData("Formación sin coste.&nbsp;Pagos en USD", false)]
+    [InlineData("Sin experiencia&#59; pagos en USD", false)]
+    [InlineData("Sin experiencia&nbsp;en pagos en USD", true)]
+    public void Reads_sentence_ends_through_html_references(string text, bool negated) =>
+        Assert.Equal(negated, Match(text).Single(h => h.Id == "kw_usd_currency").Negated);
+
     [Fact]
     public void Matches_case_sensitive_aliases_only_as_spelled()
     {

@@ -33,6 +33,18 @@ public class OfferScorerTests
     }
 
     [Fact]
+    public void Explains_raw_with_every_decimal_so_that_rounding_half_up_shows()
+    {
+        // Shown as 1.5, a raw of 1.495 would contradict its score of 1.
+        var score = UsdWorth(1.495m).Score(null, "USD");
+        Assert.Equal(1, score.Score);
+        Assert.StartsWith("Score 1: raw 1.495 = categories 1.495 + phrases 0 + synergy 0", score.Explanation);
+        Assert.Contains("cat_fx_currency_ops +1.495 = tier 3 (1.495) x description (1)", score.Explanation);
+        Assert.Equal("direct_fx 1.495", score.Buckets[0].ToString());
+        Assert.Equal("cat_fx_currency_ops +1.495", score.Categories[0].ToString());
+    }
+
+    [Fact]
     public void Clamps_to_the_max_score()
     {
         var score = UsdWorth(14.6m).Score(null, "USD");
@@ -193,6 +205,17 @@ public class OfferScorerTests
     }
 
     [Fact]
+    public void Names_no_top_category_when_no_category_has_points()
+    {
+        var titleWeightless = SignalTestData.ScorerWith(c => c.Scoring.FieldWeights["title"] = 0m);
+
+        var titleOnly = titleWeightless.Score("Tesorería", null);
+        Assert.Equal((0m, (string?)null, (string?)null), (Assert.Single(titleOnly.Categories).Points, titleOnly.TopCategory, titleOnly.TopCategoryName));
+        // A later category with points is the top one, not the earlier one worth nothing.
+        Assert.Equal("cat_proxy_cloud_stack", titleWeightless.Score("Tesorería", "Azure").TopCategory);
+    }
+
+    [Fact]
     public void Drops_negated_and_excluded_hits_and_lists_them()
     {
         var score = Default.Score("Stripe", "Sin USD. Import data from files.");
@@ -227,15 +250,25 @@ public class OfferScorerTests
         };
         var score = Default.Score(offer);
         Assert.Equal(0, score.Score);
-        Assert.Equal("of-1", score.OfferId);
+        Assert.Equal("of-1", score.ProviderOfferId);
+        Assert.Null(score.OfferId);
         Assert.Equal("Support Specialist", score.Title);
+    }
+
+    [Fact]
+    public void Names_a_stored_offer_by_its_store_id_and_its_provider_id()
+    {
+        var stored = new StoredOffer { OfferId = 42, ProviderOfferId = "of-42", Title = "Tesorero", Description = "Pagos en USD" };
+        var score = Default.Score(stored);
+        Assert.Equal((42L, "of-42", "Tesorero"), (score.OfferId, score.ProviderOfferId, score.Title));
+        Assert.Equal(Default.Score("Tesorero", "Pagos en USD").Raw, score.Raw);
     }
 
     [Fact]
     public void Records_the_catalog_version_and_every_bucket()
     {
         var score = Default.Score(null, null);
-        Assert.Equal("2.3.0", score.CatalogVersion);
+        Assert.Equal("2.4.0", score.CatalogVersion);
         Assert.Equal(SignalBuckets.All, score.Buckets.Select(b => b.Bucket));
         Assert.Equal(new[] { 7.0m, 3.0m, 2.5m, 1.5m }, score.Buckets.Select(b => b.Cap));
         Assert.Equal(0, score.Score);

@@ -14,11 +14,13 @@ public class SignalScoreJsonTests
     [Fact]
     public void Round_trips_the_whole_explanation()
     {
-        var score = Fx("fx01_strong_usd_signal") with { OfferId = "fx01" };
-        var back = SignalScoreJson.Deserialize(SignalScoreJson.Serialize(score));
+        var score = Fx("fx01_strong_usd_signal") with { OfferId = 17, ProviderOfferId = "fx01" };
+        var json = SignalScoreJson.Serialize(score);
+        var back = SignalScoreJson.Deserialize(json);
 
-        Assert.Equal((score.Score, score.Raw, score.Strong, score.FxCore, score.TopCategory, score.OfferId, score.CatalogVersion),
-            (back.Score, back.Raw, back.Strong, back.FxCore, back.TopCategory, back.OfferId, back.CatalogVersion));
+        Assert.Contains("\"offerId\":17,\"providerOfferId\":\"fx01\",", json);
+        Assert.Equal((score.Score, score.Raw, score.Strong, score.FxCore, score.TopCategory, score.OfferId, score.ProviderOfferId, score.CatalogVersion),
+            (back.Score, back.Raw, back.Strong, back.FxCore, back.TopCategory, back.OfferId, back.ProviderOfferId, back.CatalogVersion));
         Assert.Equal(score.Buckets, back.Buckets);
         Assert.Equal(score.Synergy, back.Synergy);
         Assert.Equal(score.Hits, back.Hits);
@@ -42,7 +44,7 @@ public class SignalScoreJsonTests
     public void Writes_camel_case_names_and_enum_strings_without_nulls()
     {
         var json = SignalScoreJson.Serialize(Fx("fx02_negation_aws"));
-        Assert.StartsWith("{\"format\":2,\"catalogVersion\":\"2.3.0\",", json);
+        Assert.StartsWith("{\"format\":2,\"catalogVersion\":\"2.4.0\",", json);
         Assert.Contains("\"field\":\"description\"", json);
         Assert.Contains("\"kind\":\"keyword\"", json);
         Assert.Contains("\"negationCue\":\"no\"", json);

@@ -135,9 +135,48 @@ public class TokenizerTests
     [InlineData("Apply here www.stripe.com/jobs now")]
     [InlineData("Apply here jobs.team@stripe.com now")]
     [InlineData("Apply here:ftp://stripe.io now")]
+    [InlineData("Apply here stripe.com/jobs now")]
+    [InlineData("Apply here (empresa.es/pagos-internacionales) now")]
+    [InlineData("Apply here:careers.stripe.co.uk/es/ now")]
+    [InlineData("Apply here Stripe.com/ now")]
+    [InlineData("Apply here https://stripe.com/jobs?a=1&amp;b=2&nbsp;now")]
     public void Drops_urls_and_email_addresses(string text)
     {
         Assert.Equal(new[] { "apply", "here", "now" }, Values(text));
+    }
+
+    [Theory]
+    [InlineData("Salesforce.com y HubSpot", new[] { "salesforce", "com", "y", "hubspot" })]
+    [InlineData("Node.js/React y Vue.js/Nuxt", new[] { "node", "js", "react", "y", "vue", "js", "nuxt" })]
+    [InlineData("ASP.NET/C# y VB.NET/Azure", new[] { "asp", "net", "c#", "y", "vb", "net", "azure" })]
+    [InlineData("Import/export, S.L./S.A. y 3.5/5", new[] { "import", "export", "s", "l", "s", "a", "y", "3", "5", "5" })]
+    [InlineData("deploy.sh/build.py/a/b.com/x", new[] { "deploy", "sh", "build", "py", "a", "b", "com", "x" })]
+    public void Keeps_dotted_words_that_are_no_domain_with_a_path(string text, string[] expected)
+    {
+        // A bare domain is a URL only when a path follows it; file names and frameworks are not domains.
+        Assert.Equal(expected, Values(text));
+    }
+
+    [Theory]
+    [InlineData("pagos&nbsp;internacionales", new[] { "pagos", "internacionales" })]
+    [InlineData("P&amp;L y M&amp;A", new[] { "p&l", "y", "m&a" })]
+    [InlineData("Gesti&oacute;n de &#233;xito y &#xE9;xito", new[] { "gestion", "de", "exito", "y", "exito" })]
+    [InlineData("&quot;USD&quot;&lt;br&gt;GBP&#39;s", new[] { "usd", "br", "gbp", "s" })]
+    [InlineData("AT&T, &foo; &#0; &#xD800; &#;", new[] { "at&t", "&foo", "&#0", "&#xd800", "&#" })]
+    public void Reads_html_references_as_the_characters_they_stand_for(string text, string[] expected)
+    {
+        Assert.Equal(expected, Values(text));
+    }
+
+    [Fact]
+    public void Keeps_offsets_of_a_token_with_html_references_in_the_original_text()
+    {
+        var text = Tokenizer.Tokenize("Gesti&oacute;n&nbsp;P&amp;L &euro;");
+        Assert.Equal(["gestion", "p&l", "\u20AC"], text.Tokens.Select(t => t.Value));
+        Assert.Equal(["Gesti&oacute;n", "P&amp;L", "&euro;"], text.Tokens.Select(t => text.Text[t.Start..t.End]));
+        // "&euro;" is the euro sign, read as eur too.
+        Assert.Equal(["eur@2+1"], text.Alternatives.Select(a => $"{a.Value}@{a.Slot}+{a.SlotCount}"));
+        Assert.Equal("pagos internacionales", Tokenizer.Normalize("pagos&nbsp;internacionales"));
     }
 
     [Fact]
