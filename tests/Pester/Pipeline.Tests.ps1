@@ -187,8 +187,8 @@ Describe 'Invoke-JobSignalPipeline' {
             $summary.ExitCode | Should -Be 1
             $stageFailed = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineStageFailed,*' })
             $stageFailed.TargetObject | Should -Be @('sync', 'feedback')
-            $stageFailed[0].ErrorDetails.RecommendedAction | Should -BeLike 'Fix the header row*The other stages still ran.'
-            $stageFailed[1].ErrorDetails.RecommendedAction | Should -BeLike 'Restore the header row*The other stages still ran.'
+            $stageFailed[0].ErrorDetails.RecommendedAction | Should -BeLike 'Fix the header row*. The other stages still ran; fix the cause and run again.'
+            $stageFailed[1].ErrorDetails.RecommendedAction | Should -BeLike 'Restore the header row*. The other stages still ran; fix the cause and run again.'
         }
         finally { $setup.Infojobs.Dispose() }
     }

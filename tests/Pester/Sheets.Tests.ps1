@@ -154,7 +154,8 @@ Describe 'Sync-CompanySheet' {
 
         $verbose = Sync-CompanySheet @sheet -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
 
-        $verbose.Message | Should -Contain "spreadsheets.get failed (SheetsRateLimited, 429): retry 1 of 5 in 0 s, as Google's Retry-After asked."
+        # Retry-After: 0 is no burst: the wait is the base back-off, and the line says why it is not what Google asked.
+        $verbose.Message | Should -Contain "spreadsheets.get failed (SheetsRateLimited, 429): retry 1 of 5 in 1 s (Google's Retry-After asked 0 s; never less than the base back-off)."
     }
 
     It 'leaves rep edits alone and sends no writes when nothing changed' {

@@ -198,7 +198,9 @@ public sealed class SheetsClient : IDisposable
         Statistics.AddRetry();
         Retrying?.Invoke($"{Describe(failure.Call)} failed ({failure.ErrorId}{(failure.StatusCode is { } status ? $", {status}" : "")}): "
                          + $"retry {retry} of {policy.MaxRetries} in {delay.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s"
-                         + (failure.RetryAfter is null ? "." : ", as Google's Retry-After asked."));
+                         + (failure.RetryAfter is not { } asked ? "."
+                             : delay > asked ? $" (Google's Retry-After asked {asked.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s; never less than the base back-off)."
+                             : ", as Google's Retry-After asked."));
         await policy.Wait(delay, cancellationToken).ConfigureAwait(false);
     }
 
