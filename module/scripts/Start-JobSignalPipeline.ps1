@@ -53,13 +53,13 @@ try {
         elseif ($_ -is [System.Management.Automation.WarningRecord]) { [Console]::Out.WriteLine("WARNING: $(Format-LogLine $_.Message)") }
         else { $summary = $_ }
     }
+    # Known before the summary is printed: a Ctrl+C while it is formatted does not turn a finished run into a stopped one.
+    $exitCode = if ($summary) { $summary.ExitCode } else { 2 }
     if ($summary) {
         $summary | Format-List Status, ExitCode, StartedAt, Duration, LockHolder, LockLost, @{ Name = "StoreFailure"; Expression = { $_.StoreFailure.Message } } | Out-String -Width 160
         $summary.Queries | Format-Table QueryKey, Status, Since, RunId, OffersReceived, Error -Wrap | Out-String -Width 160
         $summary.Stages | Format-Table Stage, Status, Summary, Error -Wrap | Out-String -Width 160
-        $exitCode = $summary.ExitCode
     }
-    else { $exitCode = 2 }
 }
 catch {
     # A terminating error: the configuration, store, catalog or credentials cannot be used, so nothing ran.
@@ -71,7 +71,7 @@ finally {
         # Stopped (Ctrl+C, SIGINT): PowerShell stopped the pipeline, so the cmdlet could not hand its summary over.
         # The cmdlet recorded the ingestion run in progress as cancelled and released the run lock before it ended.
         [Console]::Error.WriteLine('ERROR PipelineStopped: The pipeline was stopped (Ctrl+C or SIGINT) before it ended; ' +
-            'what it committed stays, the ingestion run in progress is recorded as cancelled and the run lock is released. ' +
+            'what it committed stays, any ingestion run in progress is recorded as cancelled and the run lock is released. ' +
             '(Recommended action: run it again; Get-IngestionRun -Status cancelled and Get-JobSignalQueryState show where it stopped.)')
         # Found by experiment (PowerShell 7.6, -File): "exit" alone in this finally block of a stopped script ends it
         # with exit code 0; telling the host first makes the code stick.

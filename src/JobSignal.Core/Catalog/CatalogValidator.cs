@@ -89,10 +89,13 @@ public static class CatalogValidator
             CheckPhrases(catalog.Phrases);
             if (catalog.Keywords.Count > 0) // else reported once as "no keywords"
             {
+                var conditional = catalog.Keywords.Where(k => k.OnlyWith.Count > 0).Select(k => k.Id)
+                    .Concat(catalog.Phrases.Where(p => p.OnlyWith.Count > 0).Select(p => p.Id))
+                    .ToHashSet(StringComparer.Ordinal);
                 for (var i = 0; i < catalog.Keywords.Count; i++)
-                    CheckOnlyWith(catalog.Keywords[i].Id, catalog.Keywords[i].OnlyWith, $"keywords[{i}].onlyWith");
+                    CheckOnlyWith(catalog.Keywords[i].Id, catalog.Keywords[i].OnlyWith, $"keywords[{i}].onlyWith", conditional);
                 for (var i = 0; i < catalog.Phrases.Count; i++)
-                    CheckOnlyWith(catalog.Phrases[i].Id, catalog.Phrases[i].OnlyWith, $"phrases[{i}].onlyWith");
+                    CheckOnlyWith(catalog.Phrases[i].Id, catalog.Phrases[i].OnlyWith, $"phrases[{i}].onlyWith", conditional);
             }
             CheckScoring(catalog.Scoring);
             CheckNegation(catalog.Negation);
@@ -272,7 +275,9 @@ public static class CatalogValidator
         }
 
         /// <summary>The terms a keyword or phrase counts only beside: known ids of other keywords or phrases.</summary>
-        private void CheckOnlyWith(string ownerId, List<string> ids, string listPath)
+        // An onlyWith entry that is itself conditional is refused: whether it counts would depend on the order the
+        // conditions are checked in (the matcher checks them once, against the hits that count unconditionally).
+        private void CheckOnlyWith(string ownerId, List<string> ids, string listPath, HashSet<string> conditional)
         {
             for (var m = 0; m < ids.Count; m++)
             {
@@ -280,6 +285,8 @@ public static class CatalogValidator
                 if (string.IsNullOrWhiteSpace(ids[m])) Report(path, "blank id");
                 else if (ids[m] == ownerId) Report(path, $"'{ids[m]}' is this entry itself: it would count only beside itself");
                 else if (!_termIds.ContainsKey(ids[m])) Report(path, $"unknown keyword or phrase '{ids[m]}'");
+                else if (conditional.Contains(ids[m]))
+                    Report(path, $"'{ids[m]}' has an onlyWith of its own: name entries that count unconditionally");
             }
         }
 

@@ -197,11 +197,14 @@ public sealed class SheetsClient : IDisposable
         var delay = policy.DelayFor(retry, failure.RetryAfter);
         Statistics.AddRetry();
         Retrying?.Invoke($"{Describe(failure.Call)} failed ({failure.ErrorId}{(failure.StatusCode is { } status ? $", {status}" : "")}): "
-                         + $"retry {retry} of {policy.MaxRetries} in {delay.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s"
+                         + $"retry {retry} of {policy.MaxRetries} in {Seconds(delay)} s"
                          + (failure.RetryAfter is not { } asked ? "."
-                             : delay > asked ? $" (Google's Retry-After asked {asked.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s; never less than the base back-off)."
+                             : delay > asked ? $" (Google's Retry-After asked {Seconds(asked)} s; never less than the base back-off)."
+                             : delay < asked ? $" (Google's Retry-After asked {Seconds(asked)} s; never more than {Seconds(policy.MaxDelay)} s)."
                              : ", as Google's Retry-After asked."));
         await policy.Wait(delay, cancellationToken).ConfigureAwait(false);
+
+        static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
     }
 
     private async Task<T> SendOnceAsync<T>(SheetsCallKind kind, string spreadsheetId, HttpMethod method, string pathAndQuery,

@@ -95,7 +95,8 @@ internal static class UrlAndEmailFinder
         var lastDot = host.LastIndexOf('.');
         if (lastDot <= 0) return false;
         var tld = host[(lastDot + 1)..];
-        if (tld.Length < 2 || !tld.ContainsAnyInRange('a', 'z') || !s_commonTopLevelDomains.Contains(tld.ToString().ToLowerInvariant())) return false;
+        // "ASP.Net/C#" and "VB.NET/C#" are frameworks, not addresses: only a top-level domain written in lower case counts.
+        if (tld.Length < 2 || tld.ContainsAnyExceptInRange('a', 'z') || !s_commonTopLevelDomains.Contains(tld.ToString())) return false;
         foreach (var label in host[..lastDot].ToString().Split('.'))
         {
             if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-') return false;

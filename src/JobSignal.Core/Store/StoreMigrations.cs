@@ -253,6 +253,9 @@ internal static class StoreMigrations
             WHERE newer.query_key = q.query_key COLLATE NOCASE AND newer.rowid <> q.rowid
               AND (coalesce(newer.last_run_at, '') > coalesce(q.last_run_at, '')
                    OR (coalesce(newer.last_run_at, '') = coalesce(q.last_run_at, '') AND newer.rowid > q.rowid)));
+        -- The row kept is the latest run's, but the window starts from the latest success of any of the merged keys.
+        UPDATE query_state_nocase SET last_success_at = (
+            SELECT max(q.last_success_at) FROM query_state q WHERE q.query_key = query_state_nocase.query_key COLLATE NOCASE);
         DROP TABLE query_state;
         ALTER TABLE query_state_nocase RENAME TO query_state;
         """;

@@ -369,6 +369,15 @@ public class CatalogValidatorTests
     }
 
     [Fact]
+    public void Reports_an_only_with_id_whose_entry_is_conditional_itself()
+    {
+        // phrase_eur counts only beside another currency; a keyword conditional on it would depend on check order.
+        var issues = IssuesAfter(c => Keyword(c, 6)["onlyWith"] = new JsonArray("kw_usd_currency", "phrase_eur"));
+        Assert.Equal(new[] { "keywords[6].onlyWith[1]: 'phrase_eur' has an onlyWith of its own: name entries that count unconditionally" },
+            issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
     public void Reports_bad_negation_rules()
     {
         var issues = IssuesAfter(c => c["negation"] = JsonNode.Parse("""{ "cues": ["no", "no way"], "windowBefore": -1, "windowAfter": 51 }"""));

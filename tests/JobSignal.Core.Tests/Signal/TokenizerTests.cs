@@ -149,6 +149,7 @@ public class TokenizerTests
     [InlineData("Salesforce.com y HubSpot", new[] { "salesforce", "com", "y", "hubspot" })]
     [InlineData("Node.js/React y Vue.js/Nuxt", new[] { "node", "js", "react", "y", "vue", "js", "nuxt" })]
     [InlineData("ASP.NET/C# y VB.NET/Azure", new[] { "asp", "net", "c#", "y", "vb", "net", "azure" })]
+    [InlineData("ASP.Net/C# y Socket.IO/Redis", new[] { "asp", "net", "c#", "y", "socket", "io", "redis" })]
     [InlineData("Import/export, S.L./S.A. y 3.5/5", new[] { "import", "export", "s", "l", "s", "a", "y", "3", "5", "5" })]
     [InlineData("deploy.sh/build.py/a/b.com/x", new[] { "deploy", "sh", "build", "py", "a", "b", "com", "x" })]
     public void Keeps_dotted_words_that_are_no_domain_with_a_path(string text, string[] expected)

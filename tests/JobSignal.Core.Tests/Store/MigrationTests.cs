@@ -85,9 +85,11 @@ public class MigrationTests : IDisposable
             "SELECT count(*) FROM sqlite_master WHERE name IN ('ix_offers_company_fingerprint', 'ix_offers_company_title')"));
         if (version >= 1)
         {
-            // A query renamed only in case before keys compared case-insensitively: its most recent state is kept.
+            // A query renamed only in case before keys compared case-insensitively: its most recent state is kept,
+            // with the latest success of either spelling (the renamed one's first run failed), so its window stays.
             var state = Assert.Single(store.QueryStates.List());
             Assert.Equal(("nightly", (DateTimeOffset?)new DateTimeOffset(2024, 1, 2, 0, 0, 0, TimeSpan.Zero)), (state.QueryKey, state.LastRunAt));
+            Assert.Equal(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), state.LastSuccessAt);
             Assert.Equal("nightly", store.QueryStates.Get("NIGHTLY")!.QueryKey);
         }
         // The migrated store works: a full write path runs.
@@ -116,7 +118,7 @@ public class MigrationTests : IDisposable
             FROM offers WHERE provider_offer_id = 'seed-1';
             INSERT INTO query_state (query_key, last_run_at, last_success_at) VALUES
                 ('Nightly', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'),
-                ('nightly', '2024-01-02T00:00:00.000Z', '2024-01-02T00:00:00.000Z');
+                ('nightly', '2024-01-02T00:00:00.000Z', NULL);
             """, new
         {
             SeededScore.Score, Raw = (double)SeededScore.Raw, SeededScore.Strong, SeededScore.TopCategory,
