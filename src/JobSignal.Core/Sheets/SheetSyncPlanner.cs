@@ -174,8 +174,11 @@ public static class SheetSyncPlanner
             return rowNumber <= keysAndNames.Rows.Count && index < keysAndNames.Rows[rowNumber - 1].Count
                 ? SheetCellValue.AsText(keysAndNames.Rows[rowNumber - 1][index]) : "";
         }
+        // A row whose cleared id is written back is in place while it still shows no id and the name as read, or once
+        // it shows its company's id: the write landed, though its answer was lost (a 5xx) and the write is retried.
         return updates.Where(u => u.RestoresKey
-                ? Cell(u.RowNumber, SheetColumnKey.CompanyId).Length > 0 || Cell(u.RowNumber, SheetColumnKey.Name) != u.NameAsRead
+                ? Cell(u.RowNumber, SheetColumnKey.CompanyId) is var key && key != u.CompanyId
+                  && (key.Length > 0 || Cell(u.RowNumber, SheetColumnKey.Name) != u.NameAsRead)
                 : Cell(u.RowNumber, SheetColumnKey.CompanyId) != u.CompanyId)
             .ToList();
     }

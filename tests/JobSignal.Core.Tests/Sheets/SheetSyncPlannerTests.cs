@@ -217,6 +217,9 @@ public class SheetSyncPlannerTests
         // Sorted by name descending: only b stays where it was; the keyless row is recognised by its name.
         var sorted = State(["ID Empresa", "Empresa"], ["", "Company c"], ["b", "Company b"], ["a", "Company a"]);
         Assert.Equal(new[] { "a", "c" }, SheetSyncPlanner.MovedRows(updates, sorted, Layout).Select(u => u.CompanyId));
+        // The id written back landed though its answer was lost (the write is retried): that row is in place.
+        var restored = State(["ID Empresa", "Empresa"], ["a", "Company a"], ["b", "Company b"], ["c", "Company c"]);
+        Assert.Empty(SheetSyncPlanner.MovedRows(updates, restored, Layout));
         // Another keyless row took the place of the one whose id was to be written back.
         var otherKeyless = State(["ID Empresa", "Empresa"], ["a", "Company a"], ["b", "Company b"], ["", "Someone else"]);
         Assert.Equal("c", Assert.Single(SheetSyncPlanner.MovedRows(updates, otherKeyless, Layout)).CompanyId);
