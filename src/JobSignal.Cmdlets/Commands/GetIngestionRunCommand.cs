@@ -52,9 +52,7 @@ public sealed class GetIngestionRunCommand : StoreCmdlet
                 if (!_done.Add(id)) continue;
                 var run = Store.Runs.Get(id);
                 if (run is null)
-                    WriteFailure(new JobSignalException("IngestionRunNotFound", FailureKind.ObjectNotFound,
-                        $"There is no run {id} in the store '{Store.DisplayPath}'.", id,
-                        "List the runs with Get-IngestionRun -Last 20 to find the right id."));
+                    WriteRunNotFound(id, "List the runs with Get-IngestionRun -Last 20 to find the right id.");
                 else WriteTyped(run);
             }
             return;

@@ -17,7 +17,6 @@ namespace JobSignal.Cmdlets.Commands;
 public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
 {
     public const string CompanyAggregationFailedErrorId = "CompanyAggregationFailed";
-    public const string IngestionRunNotFoundErrorId = "IngestionRunNotFound";
     private const string RunSet = "Run";
     private const string CompanySet = "Company";
     private const string AllSet = "All";
@@ -99,11 +98,8 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
         }
         if (Store.Runs.Get(runId) is not { } run)
         {
-            WriteFailure(new JobSignalException(IngestionRunNotFoundErrorId, FailureKind.ObjectNotFound,
-                runId == 0
-                    ? "Run 0 is a -WhatIf run: it was never stored, so it has no companies to aggregate."
-                    : $"There is no run {runId} in the store '{Store.DisplayPath}'.",
-                runId, "List the runs with Get-IngestionRun -Last 20, or aggregate with -CompanyId or -All."));
+            WriteRunNotFound(runId, "List the runs with Get-IngestionRun -Last 20, or aggregate with -CompanyId or -All.",
+                runId == 0 ? "Run 0 is a -WhatIf run: it was never stored, so it has no companies to aggregate." : null);
             return;
         }
         _runs.Add((runId, run.AffectedCompanyIds));

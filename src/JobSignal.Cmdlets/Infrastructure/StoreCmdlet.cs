@@ -11,6 +11,7 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     public const string DatabaseEnvironmentVariable = "JOBSIGNAL_DB";
     public const string CompanyNotFoundErrorId = "CompanyNotFound";
     public const string OfferNotFoundErrorId = "OfferNotFound";
+    public const string IngestionRunNotFoundErrorId = "IngestionRunNotFound";
 
     /// <summary>The SQLite store. Default: $env:JOBSIGNAL_DB, else JobSignal/jobsignal.db under local app data.</summary>
     [Parameter]
@@ -158,6 +159,11 @@ public abstract class StoreCmdlet : JobSignalCmdlet
         WriteFailure(new JobSignalException(OfferNotFoundErrorId, FailureKind.ObjectNotFound,
             $"There is no offer {offerId} in the store '{Store.DisplayPath}'.", offerId,
             "Find offers with Get-SignalOffer -CompanyId or -MinScore, and check -DatabasePath."));
+
+    /// <summary>A non-terminating error for a run id given by the user that names no run of the store.</summary>
+    protected void WriteRunNotFound(long runId, string recommendedAction, string? message = null) =>
+        WriteFailure(new JobSignalException(IngestionRunNotFoundErrorId, FailureKind.ObjectNotFound,
+            message ?? $"There is no run {runId} in the store '{Store.DisplayPath}'.", runId, recommendedAction));
 
     protected override void ReleaseResources()
     {
