@@ -5,9 +5,6 @@ namespace JobSignal.Core.Ingestion;
 /// <summary>How offer fields are written to the store: trimmed text, UTC ISO-8601 timestamps.</summary>
 public static class OfferNormalization
 {
-    /// <summary>The stored timestamp format: UTC, millisecond precision, fixed width, so text order is time order.</summary>
-    public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-
     /// <summary>The text without surrounding whitespace; null when nothing is left.</summary>
     public static string? TrimToNull(string? text)
     {
@@ -16,13 +13,6 @@ public static class OfferNormalization
         if (trimmed.IsEmpty) return null;
         return trimmed.Length == text.Length ? text : trimmed.ToString();
     }
-
-    /// <summary>A moment as stored: <c>2012-09-21T10:26:23.000Z</c>.</summary>
-    public static string ToUtcIso8601(DateTimeOffset moment) =>
-        moment.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
-
-    /// <inheritdoc cref="ToUtcIso8601(DateTimeOffset)"/>
-    public static string? ToUtcIso8601(DateTimeOffset? moment) => moment is { } value ? ToUtcIso8601(value) : null;
 
     /// <summary>
     /// Reads a provider or stored timestamp: ISO-8601 with an offset written <c>Z</c>, <c>+00:00</c> or

@@ -10,8 +10,31 @@ public static class StoreTime
 {
     public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
+    // Written by position (same text as Format): every offer stores several timestamps, and the general formatter's
+    // custom-format path was a visible share of ingestion and of what the JIT compiles again while it runs.
     public static string ToText(DateTimeOffset value) =>
-        value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
+        string.Create(24, value.UtcDateTime, static (text, utc) =>
+        {
+            WriteDigits(text, 0, 4, utc.Year);
+            text[4] = '-';
+            WriteDigits(text, 5, 2, utc.Month);
+            text[7] = '-';
+            WriteDigits(text, 8, 2, utc.Day);
+            text[10] = 'T';
+            WriteDigits(text, 11, 2, utc.Hour);
+            text[13] = ':';
+            WriteDigits(text, 14, 2, utc.Minute);
+            text[16] = ':';
+            WriteDigits(text, 17, 2, utc.Second);
+            text[19] = '.';
+            WriteDigits(text, 20, 3, utc.Millisecond);
+            text[23] = 'Z';
+        });
+
+    private static void WriteDigits(Span<char> text, int start, int count, int value)
+    {
+        for (var i = start + count - 1; i >= start; i--, value /= 10) text[i] = (char)('0' + value % 10);
+    }
 
     public static string? ToText(DateTimeOffset? value) => value is { } v ? ToText(v) : null;
 

@@ -1,4 +1,5 @@
 using JobSignal.Core.Ingestion;
+using JobSignal.Core.Store;
 
 namespace JobSignal.Core.Tests.Ingestion;
 
@@ -35,7 +36,7 @@ public class OfferNormalizationTests
     {
         Assert.True(OfferNormalization.TryParseTimestamp(text, out var utc));
         Assert.Equal(TimeSpan.Zero, utc.Offset);
-        Assert.Equal(expected, OfferNormalization.ToUtcIso8601(utc));
+        Assert.Equal(expected, StoreTime.ToText(utc));
     }
 
     [Theory]
@@ -52,19 +53,19 @@ public class OfferNormalizationTests
     public void Formatting_converts_any_offset_to_utc_and_round_trips()
     {
         var moment = new DateTimeOffset(2024, 2, 29, 23, 59, 59, 123, TimeSpan.FromHours(-5));
-        var text = OfferNormalization.ToUtcIso8601(moment);
+        var text = StoreTime.ToText(moment);
 
         Assert.Equal("2024-03-01T04:59:59.123Z", text);
         Assert.True(OfferNormalization.TryParseTimestamp(text, out var back));
         Assert.Equal(moment, back);
-        Assert.Null(OfferNormalization.ToUtcIso8601((DateTimeOffset?)null));
+        Assert.Null(StoreTime.ToText((DateTimeOffset?)null));
     }
 
     [Fact]
     public void Stored_timestamps_sort_as_text_in_time_order()
     {
-        var earlier = OfferNormalization.ToUtcIso8601(new DateTimeOffset(2024, 1, 9, 9, 0, 0, TimeSpan.Zero));
-        var later = OfferNormalization.ToUtcIso8601(new DateTimeOffset(2024, 1, 10, 8, 0, 0, TimeSpan.FromHours(-2)));
+        var earlier = StoreTime.ToText(new DateTimeOffset(2024, 1, 9, 9, 0, 0, TimeSpan.Zero));
+        var later = StoreTime.ToText(new DateTimeOffset(2024, 1, 10, 8, 0, 0, TimeSpan.FromHours(-2)));
         Assert.True(string.CompareOrdinal(earlier, later) < 0);
     }
 }

@@ -14,6 +14,24 @@ public class StoreTimeTests
         Assert.Null(StoreTime.ToText((DateTimeOffset?)null));
     }
 
+    [Fact]
+    public void Text_is_what_the_general_formatter_writes_for_the_store_format()
+    {
+        var random = new Random(20261130);
+        DateTimeOffset[] edges =
+        [
+            DateTimeOffset.MinValue, DateTimeOffset.MaxValue, new(999, 1, 2, 3, 4, 5, 6, TimeSpan.Zero),
+            new(2024, 2, 29, 23, 59, 59, 999, TimeSpan.FromHours(-14)), new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(9_999),
+        ];
+        var moments = edges.Concat(Enumerable.Range(0, 2_000).Select(_ =>
+            new DateTimeOffset(random.NextInt64(DateTimeOffset.MinValue.Ticks + TimeSpan.TicksPerDay, DateTimeOffset.MaxValue.Ticks - TimeSpan.TicksPerDay),
+                TimeSpan.FromMinutes(15 * random.Next(-56, 57)))));
+        foreach (var moment in moments)
+        {
+            Assert.Equal(moment.UtcDateTime.ToString(StoreTime.Format, System.Globalization.CultureInfo.InvariantCulture), StoreTime.ToText(moment));
+        }
+    }
+
     [Theory]
     [InlineData("2024-03-31T01:30:00.250Z")]
     [InlineData("2024-03-31T03:30:00.250+02:00")]
