@@ -131,6 +131,52 @@ Describe 'Invoke-OfferIngestion' {
         $second.AffectedCompanyIds | Should -Be $first.AffectedCompanyIds
     }
 
+    It 'keeps the stored text, dates and score when a known offer comes back from an object that lacks them' {
+        $full = [pscustomobject]@{ ProviderOfferId = 'k1'; Url = 'https://www.infojobs.net/x/of-ik1'; Title = 'Tesorero'
+            Description = $StrongText; Requirements = 'Inglés alto.'; CompanyName = 'Upd Co'; Website = 'https://upd.es'
+            PublishedAt = '2026-11-20T10:00:00Z'; UpdatedAt = '2026-11-20T10:00:00Z'; Province = 'Madrid' }
+        $full | Invoke-OfferIngestion -DatabasePath $db | Update-CompanyAggregation -DatabasePath $db | Out-Null
+        $before = Get-SignalOffer -DatabasePath $db
+        $before.Score | Should -BeGreaterOrEqual 6
+
+        # A trimmed Select-Object: no Description, Requirements, PublishedAt or Province; a blank Province is no value either.
+        $trimmed = $full | Select-Object ProviderOfferId, Url, Title, CompanyName, Website, UpdatedAt
+        $result = @($trimmed | Invoke-OfferIngestion -DatabasePath $db -PassThru)[0]
+        $retitled = $full | Select-Object ProviderOfferId, Url, CompanyName, Website, @{ n = 'Title'; e = { 'Tesorero senior' } },
+            @{ n = 'UpdatedAt'; e = { '2026-11-22T10:00:00Z' } }, @{ n = 'Province'; e = { ' ' } }
+        $run = $retitled | Invoke-OfferIngestion -DatabasePath $db | Update-CompanyAggregation -DatabasePath $db
+
+        $result.Outcome, $result.Reason | Should -Be @('Updated', 'Known offer, unchanged: last seen updated.')
+        $after = Get-SignalOffer -DatabasePath $db
+        $after.Title | Should -Be 'Tesorero senior'
+        $after.Description, $after.Requirements, $after.PublishedAt, $after.Province |
+            Should -Be @($before.Description, $before.Requirements, $before.PublishedAt, 'Madrid')
+        $after.UpdatedAt | Should -Be ([DateTimeOffset] '2026-11-22T10:00:00Z')
+        # Re-scored with the text stored: what measuring that text gives.
+        $after.Score | Should -Be (Measure-OfferSignal -Title $after.Title -Description $after.Description -Requirements $after.Requirements).Score
+        $after.Score | Should -BeGreaterOrEqual 6
+        $run.MaxScore | Should -Be $after.Score
+        $run.StrongOffers | Should -Be 1
+    }
+
+    It 'keeps the newer stored version when an older one is replayed (a backfill): it only counts as seen' {
+        $newer = New-TestOffer 'k1' -Title 'Tesorero' -Text $StrongText
+        $newer | Add-Member UpdatedAt '2026-11-25T10:00:00Z'
+        $older = New-TestOffer 'k1' -Title 'Administrativo' -Text 'Archivo y atención telefónica.'
+        $older | Add-Member UpdatedAt '2026-11-21T10:00:00Z'
+        $newer | Invoke-OfferIngestion -DatabasePath $db | Out-Null
+        $before = Get-SignalOffer -DatabasePath $db
+
+        $output = @($older | Invoke-OfferIngestion -DatabasePath $db -PassThru)
+
+        $output[0].Outcome | Should -Be 'Updated'
+        $output[0].Reason | Should -BeLike 'Known offer, older version (provider update 2026-11-21T10:00:00.000Z, stored 2026-11-25T10:00:00.000Z): the newer stored version is kept*'
+        $after = Get-SignalOffer -DatabasePath $db
+        $after.Title, $after.Description, $after.UpdatedAt, $after.Score | Should -Be @($before.Title, $before.Description, $before.UpdatedAt, $before.Score)
+        $after.LastSeenAt | Should -BeGreaterOrEqual $before.LastSeenAt
+        Assert-RunRecord $output[1] $db -Received 1 -Updated 1 -Scored 0 | Out-Null
+    }
+
     It 'takes an array given to -InputObject as its offers, as the pipeline would send them' {
         $offers = @(Get-InfojobsOffer -Path $sample | Select-Object -First 5)
 
