@@ -20,15 +20,18 @@ $sample = Join-Path $PSScriptRoot '../samples/infojobs-sample.jsonl'
 
 "JobSignal demo: replaying $(Split-Path $sample -Leaf) into $DatabasePath"
 $run = Get-InfojobsOffer -Path $sample -ErrorAction SilentlyContinue -ErrorVariable replayProblems |
-    Invoke-OfferIngestion -DatabasePath $DatabasePath -ErrorAction SilentlyContinue -ErrorVariable ingestProblems
+    Invoke-OfferIngestion -DatabasePath $DatabasePath -ErrorAction SilentlyContinue -ErrorVariable ingestProblems `
+        -WarningAction SilentlyContinue -WarningVariable skippedOffers
 $companies = $run | Update-CompanyAggregation -DatabasePath $DatabasePath
 
 ''
 'Ingestion run'
 $run | Format-List RunId, Status, Received, Inserted, Updated, Reposts, SkippedNoIdentity, SkippedInvalid, Scored, CatalogVersion | Out-String -Width 120
-if ($replayProblems.Count -or $ingestProblems.Count) {
-    "The sample contains deliberately bad records; $($replayProblems.Count + $ingestProblems.Count) were reported and skipped:"
+if ($replayProblems.Count -or $ingestProblems.Count -or $skippedOffers.Count) {
+    "The sample contains deliberately bad records; $($replayProblems.Count + $ingestProblems.Count + $skippedOffers.Count) were reported and skipped:"
     ($replayProblems + $ingestProblems) | Select-Object -First 5 | ForEach-Object { "  - $($_.FullyQualifiedErrorId): $($_.Exception.Message)" }
+    # Ingestion names the offers it skipped (invalid, or without company identity) as warnings.
+    $skippedOffers | Select-Object -First 5 | ForEach-Object { "  - $($_.Message)" }
     ''
 }
 

@@ -131,6 +131,135 @@ Describe 'Invoke-OfferIngestion' {
         $second.AffectedCompanyIds | Should -Be $first.AffectedCompanyIds
     }
 
+    It 'keeps the stored text, dates and score when a known offer comes back from an object that lacks them' {
+        $full = [pscustomobject]@{ ProviderOfferId = 'k1'; Url = 'https://www.infojobs.net/x/of-ik1'; Title = 'Tesorero'
+            Description = $StrongText; Requirements = 'Inglés alto.'; CompanyName = 'Upd Co'; Website = 'https://upd.es'
+            PublishedAt = '2026-11-20T10:00:00Z'; UpdatedAt = '2026-11-20T10:00:00Z'; Province = 'Madrid' }
+        $full | Invoke-OfferIngestion -DatabasePath $db | Update-CompanyAggregation -DatabasePath $db | Out-Null
+        $before = Get-SignalOffer -DatabasePath $db
+        $before.Score | Should -BeGreaterOrEqual 6
+
+        # A trimmed Select-Object: no Description, Requirements, PublishedAt or Province; a blank Province is no value either.
+        $trimmed = $full | Select-Object ProviderOfferId, Url, Title, CompanyName, Website, UpdatedAt
+        $result = @($trimmed | Invoke-OfferIngestion -DatabasePath $db -PassThru)[0]
+        $retitled = $full | Select-Object ProviderOfferId, Url, CompanyName, Website, @{ n = 'Title'; e = { 'Tesorero senior' } },
+            @{ n = 'UpdatedAt'; e = { '2026-11-22T10:00:00Z' } }, @{ n = 'Province'; e = { ' ' } }
+        $run = $retitled | Invoke-OfferIngestion -DatabasePath $db | Update-CompanyAggregation -DatabasePath $db
+
+        $result.Outcome, $result.Reason | Should -Be @('Updated', 'Known offer, unchanged: last seen updated.')
+        $after = Get-SignalOffer -DatabasePath $db
+        $after.Title | Should -Be 'Tesorero senior'
+        $after.Description, $after.Requirements, $after.PublishedAt, $after.Province |
+            Should -Be @($before.Description, $before.Requirements, $before.PublishedAt, 'Madrid')
+        $after.UpdatedAt | Should -Be ([DateTimeOffset] '2026-11-22T10:00:00Z')
+        # Re-scored with the text stored: what measuring that text gives.
+        $after.Score | Should -Be (Measure-OfferSignal -Title $after.Title -Description $after.Description -Requirements $after.Requirements).Score
+        $after.Score | Should -BeGreaterOrEqual 6
+        $run.MaxScore | Should -Be $after.Score
+        $run.StrongOffers | Should -Be 1
+    }
+
+    It 'keeps the newer stored version when an older one is replayed (a backfill): it only counts as seen' {
+        $newer = New-TestOffer 'k1' -Title 'Tesorero' -Text $StrongText
+        $newer | Add-Member UpdatedAt '2026-11-25T10:00:00Z'
+        $older = New-TestOffer 'k1' -Title 'Administrativo' -Text 'Archivo y atención telefónica.'
+        $older | Add-Member UpdatedAt '2026-11-21T10:00:00Z'
+        $newer | Invoke-OfferIngestion -DatabasePath $db | Out-Null
+        $before = Get-SignalOffer -DatabasePath $db
+
+        $output = @($older | Invoke-OfferIngestion -DatabasePath $db -PassThru)
+
+        $output[0].Outcome | Should -Be 'Updated'
+        $output[0].Reason | Should -BeLike 'Known offer, older version (provider update 2026-11-21T10:00:00.000Z, stored 2026-11-25T10:00:00.000Z): the newer stored version is kept*'
+        $after = Get-SignalOffer -DatabasePath $db
+        $after.Title, $after.Description, $after.UpdatedAt, $after.Score | Should -Be @($before.Title, $before.Description, $before.UpdatedAt, $before.Score)
+        $after.LastSeenAt | Should -BeGreaterOrEqual $before.LastSeenAt
+        Assert-RunRecord $output[1] $db -Received 1 -Updated 1 -Scored 0 | Out-Null
+    }
+
+    It 'refuses strings (lines of a file read with Get-Content) with one clear error, and a run of nothing else fails' {
+        $lines = @(Get-Content $sample -TotalCount 3)
+
+        $output = @($lines | Invoke-OfferIngestion -DatabasePath $db -PassThru -ErrorVariable errors -ErrorAction SilentlyContinue `
+                -WarningVariable warnings -WarningAction SilentlyContinue)
+
+        $errors.Count | Should -Be 1
+        Get-ErrorIds $errors | Should -Be 'OfferInputIsText'
+        $errors[0].CategoryInfo.Category | Should -Be 'InvalidType'
+        $errors[0].TargetObject | Should -Be $lines[0]
+        $errors[0].Exception.Message | Should -BeLike 'Input 1 is a string, not an offer: ''{"id":*'
+        $errors[0].ErrorDetails.RecommendedAction | Should -BeLike '*ConvertFrom-Json*Get-InfojobsOffer -Path*'
+        $output[0..2].Outcome | Should -Be (@('SkippedInvalid') * 3)
+        $output[0..2].Reason | ForEach-Object { $_ | Should -BeLike 'The input is a string, not an offer*ConvertFrom-Json*' }
+        @($warnings.Message) | Should -Be @('3 of the 3 inputs were strings, not offers, and were skipped (skipped_invalid); see the OfferInputIsText error.')
+        Assert-RunRecord $output[3] $db -Status failed -Received 3 -Invalid 3 -Error 'Every input (3) was a string, not an offer: nothing was ingested.' | Out-Null
+
+        # A stray string among offers (a status line a script wrote to the pipeline) is an error; the run goes on.
+        $mixed = @('Processing...'; New-TestOffer '1') | Invoke-OfferIngestion -DatabasePath $db -ErrorVariable mixedErrors -ErrorAction SilentlyContinue
+        Get-ErrorIds $mixedErrors | Should -Be 'OfferInputIsText'
+        Assert-RunRecord $mixed $db -Received 2 -Inserted 1 -Invalid 1 | Out-Null
+    }
+
+    It 'names skipped offers without -PassThru: a warning for each of the first ten, then one summary, and no error' {
+        $offers = @(Get-InfojobsOffer -Path $sample)
+        $run = $offers | Invoke-OfferIngestion -DatabasePath $db -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable errors
+        $skipped = $run.SkippedInvalid + $run.SkippedNoIdentity
+        $skipped | Should -BeGreaterThan 0
+        $skipped | Should -BeLessOrEqual 10
+        @($warnings).Count | Should -Be $skipped
+        $errors.Count | Should -Be 0
+        $run.Status | Should -Be 'success'
+        $untitled = $offers | Where-Object { -not $_.Title } | Select-Object -First 1
+        $warnings.Message | Should -Contain ("Offer $($untitled.ProviderOfferId) (input $([array]::IndexOf($offers, $untitled) + 1)) was skipped: Title is missing or blank.")
+
+        # A bad feed: ten named, the rest summed up in one warning; every one still listed with -Verbose.
+        $bad = 1..13 | ForEach-Object { New-TestOffer "bad$_" -Title ' ' }
+        $badRun = $bad | Invoke-OfferIngestion -DatabasePath $db -WarningVariable badWarnings -WarningAction SilentlyContinue -Verbose 4>&1 |
+            Tee-Object -Variable everything | Where-Object { $_.PSObject.TypeNames -contains 'JobSignal.IngestionRun' }
+        @($badWarnings).Count | Should -Be 11
+        $badWarnings[0].Message | Should -Be 'Offer bad1 (input 1) was skipped: Title is missing or blank.'
+        $badWarnings[10].Message | Should -BeLike '3 more offer(s) were skipped and not named above (3 invalid, 0 without company identity). Invoke-OfferIngestion -PassThru*'
+        @($everything | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Offer bad13 *was skipped*' }).Count | Should -Be 1
+        $badRun.Status | Should -Be 'success'
+    }
+
+    It 'skips an offer whose text field holds an object, a hashtable, a list of objects or a boolean, naming the field and the type' {
+        function New-Typed([hashtable] $Fields) {
+            $offer = @{ Url = 'https://www.infojobs.net/x/of-i1'; Title = 'Tesorero'; CompanyName = 'Tipos S.L.' }
+            foreach ($key in $Fields.Keys) { $offer[$key] = $Fields[$key] }
+            [pscustomobject] $offer
+        }
+        $inputs = @(
+            New-Typed @{ ProviderOfferId = 't1'; Description = [pscustomobject]@{ text = 'Pagos en USD'; lang = 'es' } }
+            New-Typed @{ ProviderOfferId = 't2'; Description = $true }
+            New-Typed @{ ProviderOfferId = 't3'; Requirements = @{ min = 'USD' } }
+            New-Typed @{ ProviderOfferId = 't4'; Title = @('Tesorero', @{ a = 1 }) }
+            New-Typed @{ ProviderOfferId = 't5'; Applications = $true }
+            New-Typed @{ ProviderOfferId = 't6'; Company = $true; CompanyName = $null }
+            # Numbers are text where InfoJobs sends them either way (ids, amounts); a list of lines is one text.
+            New-Typed @{ ProviderOfferId = 12345; SalaryMin = 30000; Description = @('Pagos en USD.', 'Cobros SWIFT.') }
+        )
+
+        $results = @($inputs | Invoke-OfferIngestion -DatabasePath $db -PassThru -WarningAction SilentlyContinue)
+
+        $results[0..6].Outcome | Should -Be (@('SkippedInvalid') * 6 + 'Inserted')
+        $results[0].Reason | Should -Be 'Description is an object (properties text, lang), not text.'
+        $results[1].Reason | Should -Be 'Description is a boolean (True), not text.'
+        $results[2].Reason | Should -Be 'Requirements is a hashtable (keys min), not text.'
+        $results[3].Reason | Should -Be 'Title is a list holding a hashtable (keys a), not text.'
+        $results[4].Reason | Should -Be 'Applications is a boolean (True), not a whole number.'
+        $results[5].Reason | Should -Be 'Company is a boolean (True), not a company object or name.'
+        $stored = Get-SignalOffer -DatabasePath $db
+        $stored.ProviderOfferId, $stored.SalaryMin, $stored.Description | Should -Be @('12345', '30000', "Pagos en USD.`nCobros SWIFT.")
+        Invoke-TestSql $db "SELECT count(*) FROM offers WHERE description LIKE '%@{%' OR description = 'True'" | Should -Be 0
+
+        # Measuring such an object says why instead of scoring what PowerShell would render.
+        $measured = @($inputs[0] | Measure-OfferSignal -ErrorVariable measureErrors -ErrorAction SilentlyContinue)
+        $measured.Count | Should -Be 0
+        Get-ErrorIds $measureErrors | Should -Be 'OfferTextUnreadable'
+        $measureErrors[0].Exception.Message | Should -BeLike '*Description is an object (properties text, lang), not text.*'
+    }
+
     It 'takes an array given to -InputObject as its offers, as the pipeline would send them' {
         $offers = @(Get-InfojobsOffer -Path $sample | Select-Object -First 5)
 

@@ -17,6 +17,7 @@ namespace JobSignal.Cmdlets.Commands;
 public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
 {
     public const string IngestionFailedErrorId = "IngestionFailed";
+    public const string OfferInputIsTextErrorId = "OfferInputIsText";
 
     private OfferIngestor? _ingestor;
     private bool _declined;
@@ -26,6 +27,10 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
     // What ended the pipeline inside this command, if anything did: a later command's error or Select-Object -First
     // (both surface from WriteObject), or this command's own error under -ErrorAction Stop.
     private Exception? _interruption;
+    // Skipped offers named as warnings (the first few) or verbose lines; strings are reported once, as an error.
+    private readonly SkippedOfferNotices _skips = new();
+    private int _inputs;
+    private int _textInputs;
 
     /// <summary>Offers: JobSignal.Offer objects, or objects/hashtables of the same shape.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -96,6 +101,8 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
             foreach (var item in OfferInput.Items(InputObject, MyInvocation.ExpectingInput))
             {
                 var input = OfferInput.Read(item);
+                _inputs++;
+                if (item.BaseObject is string text && ++_textInputs == 1) WriteTextInputError(text, _inputs);
                 Report(Guarded(static s => s.Ingestor.Add(s.Input.Offer, s.Token, s.Input.Problem),
                     (Ingestor: _ingestor!, Input: input, Token: CancellationToken)));
             }
@@ -110,8 +117,18 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
     protected override void EndProcessing()
     {
         if (_declined) return;
-        Report(Guarded(static s => s.Ingestor.Complete(s.Token), (Ingestor: _ingestor!, Token: CancellationToken)));
+        // A run that received nothing but strings did nothing the user meant: it is recorded as failed, saying why.
+        var failure = _textInputs > 0 && _textInputs == _inputs
+            ? $"Every input ({_inputs}) was a string, not an offer: nothing was ingested. {OfferInput.TextInputProblem}"
+            : null;
+        Report(Guarded(static s => s.Ingestor.Complete(s.Token, s.Failure),
+            (Ingestor: _ingestor!, Token: CancellationToken, Failure: failure)));
         CompleteProgress();
+        if (_textInputs > 1)
+            WriteWarning($"{_textInputs} of the {_inputs} inputs were strings, not offers, and were skipped (skipped_invalid); " +
+                         $"see the {OfferInputIsTextErrorId} error.");
+        if (_skips.Summary is { } unnamed)
+            WriteWarning($"{unnamed} Invoke-OfferIngestion -PassThru | Where-Object Outcome -like 'Skipped*' lists every skipped offer with its reason.");
         if (_ingestor!.UnreadableSignaturesWarning is { } unreadable) WriteWarning(unreadable);
         var run = _ingestor.Run;
         if (IsDryRun)
@@ -145,7 +162,27 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
     {
         if (result.Outcome == IngestionOutcome.FailedDb) WriteFailure(IngestionErrors.OfferNotStored(result));
         else if (result.Outcome == IngestionOutcome.MatchFailed) WriteFailure(IngestionErrors.MatchNotStored(result));
+        // The first few invalid or unidentifiable offers are named without -PassThru; a string input has had its error.
+        else if (_skips.Next(result, reportedElsewhere: result.Reason == OfferInput.TextInputProblem) is { } skipped)
+        {
+            if (skipped.Warn) WriteWarning(skipped.Message);
+            else WriteVerbose(skipped.Message);
+        }
         if (PassThru) WriteTyped(result);
+    }
+
+    /// <summary>
+    /// A string is no offer (a line of a file read with Get-Content): said once per run, as an error naming the input,
+    /// because "ProviderOfferId is missing" for each line would send the user looking in the wrong place.
+    /// </summary>
+    private void WriteTextInputError(string text, int position)
+    {
+        var start = text.Length > 60 ? text[..57] + "..." : text;
+        WriteFailure(new JobSignalException(OfferInputIsTextErrorId, FailureKind.InvalidType,
+            $"Input {position} is a string, not an offer: '{start}'. Invoke-OfferIngestion reads offer objects; every string " +
+            "input is skipped (skipped_invalid).", text,
+            "Convert JSON text first (Get-Content offers.jsonl | ConvertFrom-Json | Invoke-OfferIngestion), or replay saved " +
+            "InfoJobs payloads with Get-InfojobsOffer -Path offers.jsonl | Invoke-OfferIngestion."));
     }
 
     /// <summary>

@@ -18,6 +18,7 @@ public sealed class MeasureOfferSignalCommand : JobSignalCmdlet
     private const string TextSet = "Text";
     private const string FieldsSet = "Fields";
     public const string OfferTextMissingErrorId = "OfferTextMissing";
+    public const string OfferTextUnreadableErrorId = "OfferTextUnreadable";
 
     private OfferScorer? _scorer;
 
@@ -94,6 +95,14 @@ public sealed class MeasureOfferSignalCommand : JobSignalCmdlet
                 return;
         }
         var input = OfferInput.Read(item);
+        if (input.TextUnreadable)
+        {
+            // Scoring the rest would give a score that silently ignores the field (ingestion skips such an offer).
+            WriteFailure(new JobSignalException(OfferTextUnreadableErrorId, FailureKind.InvalidType,
+                $"The input object cannot be scored: {input.Problem}", item,
+                "Give that field as text (a string, or an array of lines), e.g. its inner value: $offer.Description.text."));
+            return;
+        }
         if (!input.HasText)
         {
             WriteFailure(new JobSignalException(OfferTextMissingErrorId, FailureKind.InvalidArgument,

@@ -169,6 +169,7 @@ public abstract class JobSignalCmdlet : PSCmdlet, IDisposable
         FailureKind.WriteError => ErrorCategory.WriteError,
         FailureKind.InvalidOperation => ErrorCategory.InvalidOperation,
         FailureKind.OperationStopped => ErrorCategory.OperationStopped,
+        FailureKind.InvalidType => ErrorCategory.InvalidType,
         _ => ErrorCategory.NotSpecified,
     };
 

@@ -7,8 +7,11 @@ using JobSignal.Core.Ingestion;
 
 namespace JobSignal.Cmdlets.Infrastructure;
 
-/// <summary>An offer read from a pipeline object: the offer, what could not be read, and whether it had any text field.</summary>
-internal readonly record struct OfferReading(Offer Offer, string? Problem, bool HasText);
+/// <summary>
+/// An offer read from a pipeline object: the offer, what could not be read, whether it had any text field, and whether
+/// one of its text fields (title, description, requirements) held something that is not text.
+/// </summary>
+internal readonly record struct OfferReading(Offer Offer, string? Problem, bool HasText, bool TextUnreadable = false);
 
 /// <summary>
 /// Reads what comes down a cmdlet's pipeline into an <see cref="Offer"/> (Invoke-OfferIngestion, Measure-OfferSignal):
@@ -18,7 +21,11 @@ internal readonly record struct OfferReading(Offer Offer, string? Problem, bool 
 /// flat properties <c>CompanyName</c>, <c>ProviderCompanyId</c> (alias <c>CompanyId</c>), <c>CompanyWebsite</c> (alias
 /// <c>Website</c>), <c>CompanyHidden</c>. Requirements are <c>Requirements</c>, else InfoJobs' <c>MinRequirements</c>
 /// and <c>DesiredRequirements</c>. Values that cannot be read (a date that is not a date) are reported as the offer's
-/// problem: ingestion then counts it as skipped_invalid with that reason. A raw InfoJobs payload (its company is a
+/// problem: ingestion then counts it as skipped_invalid with that reason. So are values of the wrong type: a text field
+/// takes text, numbers (ids and amounts are often numbers), dates, GUIDs, URIs, and a list of those (the lines
+/// Get-Content gives); an object, a hashtable, a boolean or a list holding one is reported, naming the field and the type
+/// found, never turned into text (PowerShell's rendering "@{text=...}" or "True" would be stored and scored). A string
+/// is no offer at all (<see cref="TextInputProblem"/>). A raw InfoJobs payload (its company is a
 /// <c>profile</c> or <c>author</c> object, names this shape never uses) is read as Get-InfojobsOffer reads one.
 /// </summary>
 /// <remarks>
@@ -56,9 +63,22 @@ internal static class OfferInput
     /// </summary>
     internal static object? Unwrap(object? value) => value is PSObject { BaseObject: not PSCustomObject } wrapped ? wrapped.BaseObject : value;
 
+    /// <summary>
+    /// Why a string is no offer: what a line of a JSON Lines file read with Get-Content is, and what to do instead.
+    /// </summary>
+    public const string TextInputProblem =
+        "The input is a string, not an offer: to ingest JSON text, convert it first (Get-Content <file> | ConvertFrom-Json), " +
+        "or replay saved InfoJobs payloads with Get-InfojobsOffer -Path <file>.";
+
     public static OfferReading Read(PSObject input)
     {
-        if (input.BaseObject is Offer offer) return new OfferReading(offer, null, HasText: true);
+        switch (input.BaseObject)
+        {
+            case Offer offer:
+                return new OfferReading(offer, null, HasText: true);
+            case string:
+                return new OfferReading(new Offer(), TextInputProblem, HasText: false);
+        }
         var fields = Fields.Of(input);
         if (fields.IsInfojobsPayload) return ReadInfojobsPayload(input);
         var read = new Offer
@@ -89,7 +109,7 @@ internal static class OfferInput
         };
         var hasText = fields.Has(Slot.Title) || fields.Has(Slot.Description) || fields.Has(Slot.Requirements)
                       || fields.Has(Slot.MinRequirements) || fields.Has(Slot.DesiredRequirements);
-        return new OfferReading(read, fields.Problems, hasText);
+        return new OfferReading(read, fields.Problems, hasText, fields.TextUnreadable);
     }
 
     /// <summary>
@@ -114,6 +134,10 @@ internal static class OfferInput
                 return typed;
             case string name:
                 return new OfferCompany { Name = name };
+            case var scalar when Fields.Scalar(scalar) is not null:
+                // A number or a boolean is neither a company object nor a name.
+                offer.Unreadable(Slot.Company, scalar, "a company object or name");
+                return null;
             case var nested:
                 var company = Fields.Of(nested as PSObject ?? PSObject.AsPSObject(nested), offer, "Company.");
                 return new OfferCompany
@@ -199,13 +223,16 @@ internal static class OfferInput
 
         public object? Value(Slot slot) => _values[(int)slot];
 
-        public string? Text(Slot slot) => Text(Value(slot));
+        public string? Text(Slot slot) => Text(slot, Value(slot));
 
-        public string? Text(Slot first, Slot second) => Text(Value(first)) ?? Text(Value(second));
+        public string? Text(Slot first, Slot second) => Text(first) ?? Text(second);
 
-        public string? Text(Slot first, Slot second, Slot third) => Text(first, second) ?? Text(Value(third));
+        public string? Text(Slot first, Slot second, Slot third) => Text(first, second) ?? Text(third);
 
-        private static string? Text(object? value)
+        /// <summary>True when a text that scoring reads (title, description, requirements) held something that is not text.</summary>
+        public bool TextUnreadable { get; private set; }
+
+        private string? Text(Slot slot, object? value)
         {
             var text = value switch
             {
@@ -213,12 +240,55 @@ internal static class OfferInput
                 string plain => plain,
                 // Get-Content gives a file's lines, and a JSON array of paragraphs comes out of ConvertFrom-Json, as an
                 // array: one text, a line each (Convert.ToString would give "System.Object[]").
-                IList lines => string.Join("\n", lines.Cast<object?>()
-                    .Select(line => Text(Unwrap(line)))
-                    .Where(line => line is not null)),
-                _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+                IList lines when lines.Cast<object?>().Select(Unwrap).All(line => line is null || (line is not bool && Scalar(line) is not null)) =>
+                    string.Join("\n", lines.Cast<object?>().Select(line => Scalar(Unwrap(line))).Where(line => line is not null)),
+                bool => Unreadable(slot, value, "text"),
+                _ => Scalar(value) ?? Unreadable(slot, value, "text"),
             };
             return string.IsNullOrWhiteSpace(text) ? null : text;
+        }
+
+        /// <summary>
+        /// A value that stands for one piece of text: a string, a character, a number (invariant culture), a date
+        /// (ISO-8601), a GUID, a URI, an enum value or a boolean; null for anything else (objects, hashtables, lists).
+        /// </summary>
+        public static string? Scalar(object? value) => value switch
+        {
+            string text => text,
+            char character => character.ToString(),
+            bool flag => flag ? "True" : "False",
+            DateTime date => date.ToString("o", CultureInfo.InvariantCulture),
+            DateTimeOffset moment => moment.ToString("o", CultureInfo.InvariantCulture),
+            byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal
+                or System.Numerics.BigInteger or Guid or Uri or Enum => Convert.ToString(value, CultureInfo.InvariantCulture),
+            _ => null,
+        };
+
+        /// <summary>Reports a value of the wrong type, naming the field and what was found; returns null (no value).</summary>
+        public string? Unreadable(Slot slot, object? value, string expected)
+        {
+            if (slot is Slot.Title or Slot.Description or Slot.Requirements or Slot.MinRequirements or Slot.DesiredRequirements)
+                _root.TextUnreadable = true;
+            Problem($"{_prefix}{slot} is {Describe(value)}, not {expected}.");
+            return null;
+        }
+
+        /// <summary>What a value is, for a message: its kind, and its keys or property names (never their values).</summary>
+        private static string Describe(object? value) => value switch
+        {
+            bool flag => $"a boolean ({flag})",
+            IDictionary dictionary => $"a hashtable{NameList(dictionary.Keys.Cast<object?>().Select(key => key?.ToString()), "keys")}",
+            PSObject { BaseObject: PSCustomObject } custom => $"an object{NameList(custom.Properties.Select(p => p.Name), "properties")}",
+            IList list => $"a list holding {Describe(list.Cast<object?>().Select(Unwrap).First(item => item is bool || item is not null && Scalar(item) is null))}",
+            null => "null",
+            var other when Scalar(other) is not null => $"a {other.GetType().Name} ({Scalar(other)})",
+            var other => $"an object of type {other.GetType().FullName}",
+        };
+
+        private static string NameList(IEnumerable<string?> names, string what)
+        {
+            var list = names.Where(name => !string.IsNullOrEmpty(name)).Take(6).ToList();
+            return list.Count == 0 ? " (empty)" : $" ({what} {string.Join(", ", list)})";
         }
 
         public DateTimeOffset? Date(Slot slot)
@@ -247,6 +317,12 @@ internal static class OfferInput
         {
             var value = Value(slot);
             if (value is null || value is string { Length: 0 }) return null;
+            // Convert.ToInt32 would read $true as 1.
+            if (value is bool)
+            {
+                Unreadable(slot, value, "a whole number");
+                return null;
+            }
             try
             {
                 return Convert.ToInt32(value, CultureInfo.InvariantCulture);

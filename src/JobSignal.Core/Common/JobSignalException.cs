@@ -16,6 +16,7 @@ public enum FailureKind
     WriteError,
     InvalidOperation,
     OperationStopped,
+    InvalidType,
 }
 
 /// <summary>

@@ -43,6 +43,9 @@ public sealed class Offer
     public FetchStatistics? Fetch { get; set; }
 
     public override string ToString() => $"{Title} ({Provider}:{ProviderOfferId})";
+
+    /// <summary>A shallow copy: ingestion fills one in, never the caller's object (it is echoed back in the results).</summary>
+    internal Offer Copy() => (Offer)MemberwiseClone();
 }
 
 /// <summary>The company an offer declares (InfoJobs "profile"/"author").</summary>

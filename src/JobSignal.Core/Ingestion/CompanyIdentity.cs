@@ -274,35 +274,68 @@ public static class CompanyIdentity
         return kept.ToString().Normalize(NormalizationForm.FormC);
     }
 
-    // Spanish legal forms written as one word once dots are gone: S.L., SLU, S.A.U., S.L.L., S.COOP., S.L.N.E., S.L.P.
+    // Spanish legal forms (forms of a company or entity, never words such as Fundación or Grupo that name what it is),
+    // written as one word once dots and spaces are gone:
+    //   companies: S.L., SLU, S.A., S.A.U., S.A.L., S.L.L., S.L.N.E., S.L.P., S.R.L., S.A.D. (sports), S.C., S.C.P.,
+    //     S.R.C., S.Com., S.en C., S.Com.p.A., A.I.E., C.B. (comunidad de bienes), S.A.T. (agraria de transformación);
+    //   cooperatives: S.Coop., S.C.L., S.C.A. (andaluza), SCCL (catalana), and the regional forms S.Coop.And.,
+    //     S.Coop.Mad., S.Coop.Galega, S.Coop.Ast., S.Coop.Can., S.Coop.Ext., S.Coop. de C-LM, Coop. V. (valenciana),
+    //     Koop. E. (Euskadi).
+    // UTE is left alone: a temporary union of companies is no company's form, and the UTE is not its members.
     private static readonly HashSet<string> LegalFormCodes =
-        ["sl", "slu", "sa", "sau", "sal", "sll", "slne", "slp", "sc", "scp", "scoop", "scl"];
+    [
+        "sl", "slu", "sa", "sau", "sal", "sll", "slne", "slp", "srl", "sad", "sc", "scp", "src", "scom", "senc", "scompa",
+        "aie", "cb", "sat",
+        "scoop", "scl", "sca", "scand", "sccl", "scoopand", "scoopmad", "scoopgal", "scoopgalega", "scoopast", "scoopcan",
+        "scoopext", "scoopclm", "scoopdeclm", "scoopv", "coopv", "koope",
+    ];
 
     // Legal forms spelled out, longest first so "sociedad limitada unipersonal" is removed whole.
     private static readonly string[][] LegalFormPhrases =
     [
+        ["societat", "cooperativa", "catalana", "limitada"],
+        ["sociedad", "agraria", "de", "transformacion"],
+        ["sociedad", "de", "responsabilidad", "limitada"],
+        ["sociedad", "limitada", "nueva", "empresa"],
         ["sociedad", "limitada", "unipersonal"],
         ["sociedad", "anonima", "unipersonal"],
         ["sociedad", "limitada", "laboral"],
         ["sociedad", "anonima", "laboral"],
+        ["sociedad", "limitada", "profesional"],
+        ["sociedad", "anonima", "deportiva"],
+        ["sociedad", "cooperativa", "andaluza"],
+        ["sociedad", "cooperativa", "madrilena"],
+        ["sociedade", "cooperativa", "galega"],
+        ["sociedad", "cooperativa", "limitada"],
+        ["agrupacion", "de", "interes", "economico"],
+        ["societat", "cooperativa", "catalana"],
         ["sociedad", "limitada"],
         ["sociedad", "anonima"],
+        ["societat", "limitada"],
+        ["societat", "anonima"],
         ["sociedad", "cooperativa"],
+        ["cooperativa", "valenciana"],
+        ["comunidad", "de", "bienes"],
         ["soc", "coop"],
+        ["sdad", "coop"],
     ];
 
-    // How many trailing words form a legal suffix (0 if none). Short trailing words are joined before the code
-    // lookup because spacing varies: "S L", "S. Coop.", "S.L.U" all reach here as different word splits.
+    // Trailing short words joined into one code: spacing varies ("S L", "S. Coop. And.", "S.Coop.de C-LM", "S.L.U" all
+    // reach here as different word splits). Up to five words ("s coop de c lm"), each at most six letters ("galega").
+    private const int MaxCodeWords = 5;
+    private const int MaxCodeWordLength = 6;
+
+    // How many trailing words form a legal suffix (0 if none).
     private static int LegalSuffixLength(List<string> words)
     {
         foreach (var phrase in LegalFormPhrases)
         {
             if (EndsWith(words, phrase)) return phrase.Length;
         }
-        for (var count = Math.Min(3, words.Count); count >= 1; count--)
+        for (var count = Math.Min(MaxCodeWords, words.Count); count >= 1; count--)
         {
             var tail = words.GetRange(words.Count - count, count);
-            if (tail.TrueForAll(word => word.Length <= 5) && LegalFormCodes.Contains(string.Concat(tail))) return count;
+            if (tail.TrueForAll(word => word.Length <= MaxCodeWordLength) && LegalFormCodes.Contains(string.Concat(tail))) return count;
         }
         return 0;
     }

@@ -14,7 +14,8 @@ namespace JobSignal.Core.Ingestion;
 /// <para>
 /// Per offer (SPEC 7.1): validate -> resolve the company -> skip it when the company's
 /// resolution is final -> a known provider id is an update (fields, last seen; re-scored when its content changed or
-/// it has no match) -> a new id is checked for being a repost of one of the company's canonical offers (counted on
+/// it has no match; see <see cref="KnownOfferUpdate"/>: a field the input lacks keeps the stored value, and a version
+/// older than the stored one only counts as seen) -> a new id is checked for being a repost of one of the company's canonical offers (counted on
 /// that offer, not stored, not matched) -> insert -> match -> score -> store the match (retried; when it still fails
 /// the offer stays stored without a match). A failure undoes only that offer (failed_db) and the chunk goes on: a
 /// chunk is written without savepoints first and, only if one of its offers or matches fails, written again with each
@@ -343,7 +344,8 @@ public sealed class OfferIngestor : IDisposable
             MatchAttempt match;
             try
             {
-                match = _matches.Store(result.OfferId!.Value, prepared[index]!.Match, seenAt, isolated, cancellationToken);
+                var computed = work.FilledMatches.GetValueOrDefault(index) ?? prepared[index]!.Match;
+                match = _matches.Store(result.OfferId!.Value, computed, seenAt, isolated, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException && !isolated)
             {
@@ -431,13 +433,25 @@ public sealed class OfferIngestor : IDisposable
         if (offer.DetailOmitted)
         {
             // A search-list item without its detail (no description): it says the offer is still listed, nothing more.
-            _store.Offers.MarkSeen(known.OfferId, offer.ProviderOfferId, seenAt);
-            _reposts.MarkSeen(known.CompanyId, known.OfferId, seenAt);
+            MarkSeen(offer, known, seenAt);
             return Result(offer, IngestionOutcome.Updated, "Known offer listed again (detail not fetched): last seen updated.",
                 known.OfferId, known.CompanyId);
         }
-        _store.Offers.Update(known.OfferId, offer, text.Content, seenAt);
-        var updatedAt = StoreTimeOf(offer.UpdatedAt);
+        var incomingUpdatedAt = StoreTimeOf(offer.UpdatedAt);
+        if (KnownOfferUpdate.IsOlder(incomingUpdatedAt, known.UpdatedAt)) return KeepNewer(offer, known, incomingUpdatedAt!.Value, seenAt, work);
+
+        // Only a value replaces a value: text the input lacks is the stored text, and the offer is signed and scored
+        // with what will be stored (prepared again here, on this rare path, since the chunk was prepared without it).
+        PreparedMatch? filledMatch = null;
+        var stored = offer;
+        if (KnownOfferUpdate.LacksScoredText(offer) && _store.Offers.ReadText(known.OfferId) is { } storedText
+            && KnownOfferUpdate.WithStoredText(offer, storedText) is { } filled)
+        {
+            stored = filled;
+            (text, filledMatch) = Prepare(filled, _matches);
+        }
+        _store.Offers.Update(known.OfferId, stored, text.Content, seenAt);
+        var updatedAt = incomingUpdatedAt ?? known.UpdatedAt;
         var changed = known.Fingerprint != text.Signature.Fingerprint || known.UpdatedAt != updatedAt;
         if (changed) _reposts.Add(known.CompanyId, known.OfferId, text.Signature, seenAt);
         else _reposts.MarkSeen(known.CompanyId, known.OfferId, seenAt);
@@ -448,7 +462,31 @@ public sealed class OfferIngestor : IDisposable
         if (!changed && known.HasMatch)
             return Result(offer, IngestionOutcome.Updated, "Known offer, unchanged: last seen updated.", known.OfferId, known.CompanyId);
         var why = changed ? "Known offer, content changed: re-scored." : "Known offer without a match: scored.";
-        return work.Match(Result(offer, IngestionOutcome.Updated, why, known.OfferId, known.CompanyId));
+        return work.Match(Result(offer, IngestionOutcome.Updated, why, known.OfferId, known.CompanyId), filledMatch);
+    }
+
+    /// <summary>
+    /// A version older than the stored one (the provider updated the offer since): the stored fields and score stay;
+    /// the offer only counts as seen, as when it is listed again. A stored offer still without a match is scored, from
+    /// its stored text.
+    /// </summary>
+    private OfferIngestionResult KeepNewer(Offer offer, KnownOffer known, DateTimeOffset incomingUpdatedAt, DateTimeOffset seenAt,
+        Chunk work)
+    {
+        MarkSeen(offer, known, seenAt);
+        var why = $"Known offer, older version (provider update {StoreTime.ToText(incomingUpdatedAt)}, stored " +
+                  $"{StoreTime.ToText(known.UpdatedAt)}): the newer stored version is kept; last seen updated.";
+        if (known.HasMatch || _store.Offers.ReadText(known.OfferId) is not { } storedText)
+            return Result(offer, IngestionOutcome.Updated, why, known.OfferId, known.CompanyId);
+        var (_, match) = Prepare(KnownOfferUpdate.WithText(offer, storedText), _matches);
+        work.Remember(_undo, ProviderOf(offer), known with { HasMatch = true });
+        return work.Match(Result(offer, IngestionOutcome.Updated, why + " It had no match: scored.", known.OfferId, known.CompanyId), match);
+    }
+
+    private void MarkSeen(Offer offer, KnownOffer known, DateTimeOffset seenAt)
+    {
+        _store.Offers.MarkSeen(known.OfferId, offer.ProviderOfferId, seenAt);
+        _reposts.MarkSeen(known.CompanyId, known.OfferId, seenAt);
     }
 
     private static DateTimeOffset? StoreTimeOf(DateTimeOffset? value) => value is { } v ? StoreTime.Truncate(v) : null;
@@ -481,10 +519,18 @@ public sealed class OfferIngestor : IDisposable
 
         public void Count(OfferIngestionResult result) => Counters.Count(result.Outcome);
 
-        /// <summary>Marks the result being produced (the next in <see cref="Results"/>) for storing its match.</summary>
-        public OfferIngestionResult Match(OfferIngestionResult result)
+        /// <summary>Matches computed while writing (of text the chunk was not prepared with), by result index.</summary>
+        public Dictionary<int, PreparedMatch> FilledMatches { get; } = [];
+
+        /// <summary>
+        /// Marks the result being produced (the next in <see cref="Results"/>) for storing its match: the one prepared
+        /// with the chunk, or <paramref name="computed"/> when the text stored is not the text the chunk was prepared with.
+        /// </summary>
+        public OfferIngestionResult Match(OfferIngestionResult result, PreparedMatch? computed = null)
         {
             NeedsMatch.Add(Results.Count);
+            if (computed is null) FilledMatches.Remove(Results.Count);
+            else FilledMatches[Results.Count] = computed;
             return result;
         }
 
@@ -518,24 +564,8 @@ public sealed class OfferIngestor : IDisposable
         {
             Offers = offers;
             _work = Task.Run(() => ParallelMap.Map(offers, item =>
-            {
-                if (item.Problem is not null || OfferValidator.Validate(item.Offer) is not null) return null;
-                var title = Tokenizer.TokenizeRented(item.Offer.Title);
-                var description = Tokenizer.TokenizeRented(item.Offer.Description);
-                var requirements = Tokenizer.TokenizeRented(item.Offer.Requirements);
-                try
-                {
-                    return (PreparedOffer?)new PreparedOffer(OfferText.Of(item.Offer, title, description),
-                        matches.Compute(title, description, requirements, CompanyNameMask.NameOf(item.Offer.Company)));
-                }
-                finally
-                {
-                    // Nothing prepared keeps the tokens: the signature and the match hold copies of what they need.
-                    title.ReturnRented();
-                    description.ReturnRented();
-                    requirements.ReturnRented();
-                }
-            }, ParallelMap.BesideAWriter, cancellationToken), cancellationToken);
+                item.Problem is not null || OfferValidator.Validate(item.Offer) is not null ? null : (PreparedOffer?)Prepare(item.Offer, matches),
+                ParallelMap.BesideAWriter, cancellationToken), cancellationToken);
         }
 
         public (Offer Offer, string? Problem)[] Offers { get; }
@@ -548,6 +578,26 @@ public sealed class OfferIngestor : IDisposable
         {
             try { _work.Wait(); }
             catch (AggregateException) { }
+        }
+    }
+
+    /// <summary>A valid offer tokenized once, signed (<see cref="OfferText"/>) and scored: pure, thread-safe.</summary>
+    private static PreparedOffer Prepare(Offer offer, MatchRecorder matches)
+    {
+        var title = Tokenizer.TokenizeRented(offer.Title);
+        var description = Tokenizer.TokenizeRented(offer.Description);
+        var requirements = Tokenizer.TokenizeRented(offer.Requirements);
+        try
+        {
+            return new PreparedOffer(OfferText.Of(offer, title, description),
+                matches.Compute(title, description, requirements, CompanyNameMask.NameOf(offer.Company)));
+        }
+        finally
+        {
+            // Nothing prepared keeps the tokens: the signature and the match hold copies of what they need.
+            title.ReturnRented();
+            description.ReturnRented();
+            requirements.ReturnRented();
         }
     }
 

@@ -81,6 +81,8 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         var offers = Offers(client, search, statistics, StoredOfferDetailFilter.For(detailReader, statistics), problems, cancellationToken);
         var notStored = new List<OfferIngestionResult>();
         var unmatched = 0;
+        // Skips are ordinary (a feed's bad records): named in the verbose log, the first few only, never a failure.
+        var skips = new SkippedOfferNotices();
         IngestionRun run;
         StepFailure? broken = null;
         try
@@ -91,6 +93,7 @@ public sealed class JobSignalPipelineStages : IPipelineStages
             {
                 if (result.Outcome == IngestionOutcome.FailedDb) notStored.Add(result);
                 else if (result.Outcome == IngestionOutcome.MatchFailed) unmatched++;
+                else if (skips.Next(result) is { Warn: true } skipped) _log($"query {query.Key}: {skipped.Message}");
             }, cancellationToken, () => FetchFailure(problems)?.Error);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -103,6 +106,7 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         _runs.Add((run.RunId, run.AffectedCompanyIds));
         _log($"query {query.Key}: run {run.RunId}, {run.Received} offers, {run.Inserted} new, {run.Updated} updated, {run.Reposts} reposts; " +
              $"{statistics.DetailsFetched} details fetched, {statistics.DetailsSkipped} unchanged since stored");
+        if (skips.Summary is { } unnamed) _log($"query {query.Key}: {unnamed}");
         if (ingestor.UnreadableSignaturesWarning is { } unreadable) _warn($"Query {query.Key}: {unreadable}");
         if (CapReached(query, statistics) is { } cap)
             _warn($"Query {query.Key} stopped at its {cap}: offers past it in this window were not fetched. Raise the cap if every run reaches it.");

@@ -22,6 +22,9 @@ public sealed record KnownOffer
     public bool HasMatch { get; init; }
 }
 
+/// <summary>The text of a stored offer that scoring and the repost signature read.</summary>
+internal sealed record StoredOfferText(string? Title, string? Description, string? Requirements);
+
 /// <summary>A canonical offer against which a new offer of the same company is checked for being a repost.</summary>
 public sealed record RepostCandidate
 {

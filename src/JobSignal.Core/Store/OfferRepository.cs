@@ -1,5 +1,6 @@
 using Dapper;
 using JobSignal.Core.Domain;
+using JobSignal.Core.Ingestion;
 using Microsoft.Data.Sqlite;
 
 namespace JobSignal.Core.Store;
@@ -102,25 +103,42 @@ public sealed class OfferRepository
             """;
 
     /// <summary>
-    /// Refreshes a known offer from the provider's latest version (SPEC 5.4: a known id is an update): every field,
-    /// the content keys, and last seen (forward only).
+    /// Refreshes a known offer from the provider's latest version (SPEC 5.4: a known id is an update): every field the
+    /// offer has a value for (a null or blank field keeps the stored value: only a value replaces a value), the content
+    /// keys (computed by the caller from the text stored), and last seen (forward only).
     /// </summary>
     public void Update(long offerId, Offer offer, OfferContent content, DateTimeOffset seenAt) => _store.Write(() =>
-        BindOffer(_store.Native(UpdateSql), offer, content, seenAt).Set("@OfferId", offerId).Execute());
+        BindOffer(_store.Native(UpdateSql), offer, content, seenAt, blankKeepsStored: true).Set("@OfferId", offerId).Execute());
 
     private const string UpdateSql = """
             UPDATE offers SET
-                url = @Url, title = @Title, description = @Description, requirements = @Requirements,
-                province = @Province, city = @City, country = @Country, category = @Category, subcategory = @Subcategory,
-                contract_type = @ContractType, work_day = @WorkDay, experience = @Experience, salary_min = @SalaryMin,
-                salary_max = @SalaryMax, salary_period = @SalaryPeriod, salary_description = @SalaryDescription,
-                published_at = @PublishedAt, provider_updated_at = @UpdatedAt, applications = @Applications,
+                url = coalesce(@Url, url), title = coalesce(@Title, title), description = coalesce(@Description, description),
+                requirements = coalesce(@Requirements, requirements), province = coalesce(@Province, province),
+                city = coalesce(@City, city), country = coalesce(@Country, country), category = coalesce(@Category, category),
+                subcategory = coalesce(@Subcategory, subcategory), contract_type = coalesce(@ContractType, contract_type),
+                work_day = coalesce(@WorkDay, work_day), experience = coalesce(@Experience, experience),
+                salary_min = coalesce(@SalaryMin, salary_min), salary_max = coalesce(@SalaryMax, salary_max),
+                salary_period = coalesce(@SalaryPeriod, salary_period),
+                salary_description = coalesce(@SalaryDescription, salary_description),
+                published_at = coalesce(@PublishedAt, published_at), provider_updated_at = coalesce(@UpdatedAt, provider_updated_at),
+                applications = coalesce(@Applications, applications),
                 fingerprint = @Fingerprint, normalized_title = @NormalizedTitle,
                 description_token_count = @DescriptionTokenCount, content_signature = @Signature,
                 last_seen_provider_offer_id = CASE WHEN @SeenAt >= last_seen_at THEN @ProviderOfferId ELSE last_seen_provider_offer_id END,
                 last_seen_at = max(last_seen_at, @SeenAt)
             WHERE id = @OfferId
             """;
+
+    /// <summary>The title, description and requirements of a stored offer; null when there is no such offer.</summary>
+    internal StoredOfferText? ReadText(long offerId)
+    {
+        using var reader = _store.Statement("SELECT title, description, requirements FROM offers WHERE id = @offerId")
+            .Set("@offerId", offerId).ExecuteReader();
+        return reader.Read()
+            ? new StoredOfferText(reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2))
+            : null;
+    }
 
     /// <summary>The offer was seen again without its content (a list item): only its last seen moves forward.</summary>
     public void MarkSeen(long offerId, string providerOfferId, DateTimeOffset seenAt) => _store.Write(() =>
@@ -327,16 +345,24 @@ public sealed class OfferRepository
         return (selection, where, parameters);
     }
 
-    /// <summary>The parameters Insert and Update share: the offer's fields, its content keys and when it was seen.</summary>
-    private static NativeStatement BindOffer(NativeStatement statement, Offer offer, OfferContent content, DateTimeOffset seenAt) => statement
-        .Set("@Provider", offer.Provider).Set("@ProviderOfferId", offer.ProviderOfferId).Set("@Url", offer.Url)
-        .Set("@Title", offer.Title).Set("@Description", offer.Description).Set("@Requirements", offer.Requirements)
-        .Set("@Province", offer.Province).Set("@City", offer.City).Set("@Country", offer.Country)
-        .Set("@Category", offer.Category).Set("@Subcategory", offer.Subcategory).Set("@ContractType", offer.ContractType)
-        .Set("@WorkDay", offer.WorkDay).Set("@Experience", offer.Experience).Set("@SalaryMin", offer.SalaryMin)
-        .Set("@SalaryMax", offer.SalaryMax).Set("@SalaryPeriod", offer.SalaryPeriod)
-        .Set("@SalaryDescription", offer.SalaryDescription).Set("@PublishedAt", offer.PublishedAt)
-        .Set("@UpdatedAt", offer.UpdatedAt).Set("@Applications", offer.Applications).Set("@SeenAt", seenAt)
-        .Set("@Fingerprint", content.Fingerprint).Set("@NormalizedTitle", content.NormalizedTitle)
-        .Set("@DescriptionTokenCount", content.DescriptionTokenCount).Set("@Signature", content.Signature);
+    /// <summary>
+    /// The parameters Insert and Update share: the offer's fields, its content keys and when it was seen. With
+    /// <paramref name="blankKeepsStored"/> (an update), a blank text is bound as null, which the update reads as "keep".
+    /// </summary>
+    private static NativeStatement BindOffer(NativeStatement statement, Offer offer, OfferContent content, DateTimeOffset seenAt,
+        bool blankKeepsStored = false)
+    {
+        Func<string?, string?> text = blankKeepsStored ? KnownOfferUpdate.ValueOrNull : static value => value;
+        return statement
+            .Set("@Provider", offer.Provider).Set("@ProviderOfferId", offer.ProviderOfferId).Set("@Url", text(offer.Url))
+            .Set("@Title", text(offer.Title)).Set("@Description", text(offer.Description)).Set("@Requirements", text(offer.Requirements))
+            .Set("@Province", text(offer.Province)).Set("@City", text(offer.City)).Set("@Country", text(offer.Country))
+            .Set("@Category", text(offer.Category)).Set("@Subcategory", text(offer.Subcategory)).Set("@ContractType", text(offer.ContractType))
+            .Set("@WorkDay", text(offer.WorkDay)).Set("@Experience", text(offer.Experience)).Set("@SalaryMin", text(offer.SalaryMin))
+            .Set("@SalaryMax", text(offer.SalaryMax)).Set("@SalaryPeriod", text(offer.SalaryPeriod))
+            .Set("@SalaryDescription", text(offer.SalaryDescription)).Set("@PublishedAt", offer.PublishedAt)
+            .Set("@UpdatedAt", offer.UpdatedAt).Set("@Applications", offer.Applications).Set("@SeenAt", seenAt)
+            .Set("@Fingerprint", content.Fingerprint).Set("@NormalizedTitle", content.NormalizedTitle)
+            .Set("@DescriptionTokenCount", content.DescriptionTokenCount).Set("@Signature", content.Signature);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Collections;
 using JobSignal.Core.Catalog;
 using JobSignal.Core.Infojobs;
+using JobSignal.Core.Ingestion;
 using JobSignal.Core.Pipeline;
 using JobSignal.Core.Store;
 using JobSignal.Core.Tests.Store;
@@ -107,6 +108,36 @@ public sealed class PipelineStagesTests : IDisposable
         Assert.Equal((StageStatus.Succeeded, (string?)null), (again.Status, again.Since));
         Assert.Equal(1, _store.Runs.Get(again.RunId!.Value)!.Inserted);
         Assert.NotNull(_store.QueryStates.Get("all")!.LastSuccessAt);
+    }
+
+    [Fact]
+    public void Skipped_offers_are_named_in_the_verbose_log_and_do_not_fail_the_query()
+    {
+        // A detail without a title, and one without any company identity: a feed's ordinary bad records.
+        var updated = DateTimeOffset.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ss.fff+0000");
+        _infojobs.AddOffer($$"""{"id":"bad-title","title":" ","link":"https://www.infojobs.net/x/of-ibad","description":"x","profile":{"id":"p1","name":"Acme S.L."},"updateDate":"{{updated}}","creationDate":"{{updated}}"}""");
+        _infojobs.AddOffer($$"""{"id":"no-company","title":"Tesorero","link":"https://www.infojobs.net/x/of-ino","description":"x","updateDate":"{{updated}}","creationDate":"{{updated}}"}""");
+        var log = new List<string>();
+        var warnings = new List<string>();
+        var config = Config(Query("all"));
+        var stages = new JobSignalPipelineStages(_store, config, new PipelineConnections
+        {
+            InfojobsCredentials = new InfojobsCredentials(FakeInfojobsServer.DefaultClientId, FakeInfojobsServer.DefaultClientSecret),
+            InfojobsBaseUri = _infojobs.BaseUri,
+        }, () => s_catalog.Value, log.Add, warnings.Add);
+
+        var summary = new PipelineRunner(_store, stages, PipelinePlan.For(config, null, null)).Run(CancellationToken.None);
+
+        Assert.Equal(("success", PipelineExitCode.Success), (summary.Status, summary.ExitCode));
+        var run = _store.Runs.Get(Assert.Single(summary.Queries).RunId!.Value)!;
+        // The generated corpus has bad records of its own; all of them are named (fewer than the limit).
+        Assert.True(run.SkippedInvalid + run.SkippedNoIdentity is >= 2 and <= SkippedOfferNotices.DefaultLimit);
+        Assert.Equal(run.SkippedInvalid + run.SkippedNoIdentity, log.Count(line => line.Contains(" was skipped: ", StringComparison.Ordinal)));
+        Assert.Contains(log, line => line.StartsWith("query all: Offer bad-title ", StringComparison.Ordinal)
+                                     && line.EndsWith("was skipped: Title is missing or blank.", StringComparison.Ordinal));
+        Assert.Contains(log, line => line.StartsWith("query all: Offer no-company 'Tesorero' ", StringComparison.Ordinal)
+                                     && line.Contains("was skipped: No company identity", StringComparison.Ordinal));
+        Assert.DoesNotContain(warnings, warning => warning.Contains("skipped", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -124,10 +124,15 @@ public class OfferRepositoryTests : StoreTestBase
         var id = AddOffer(company, "abc");
         var changed = NewOffer("abc", title: "Tesorero senior", description: "Cobros en GBP");
         changed.Applications = 40;
+        // Only a value replaces a value: a field the update lacks (null or blank) keeps what is stored.
         changed.SalaryMax = null;
+        changed.SalaryMin = "  ";
+        changed.PublishedAt = null;
         Store.Offers.Update(id, changed, new OfferContent("fp2", "tesorero senior", 3, null), T0.AddDays(2));
         var stored = Store.Offers.Get(id)!;
-        Assert.Equal(("Tesorero senior", "Cobros en GBP", 40, (string?)null), (stored.Title, stored.Description, stored.Applications, stored.SalaryMax));
+        Assert.Equal(("Tesorero senior", "Cobros en GBP", 40), (stored.Title, stored.Description, stored.Applications));
+        var original = NewOffer("abc");
+        Assert.Equal((original.SalaryMax, original.SalaryMin, original.PublishedAt), (stored.SalaryMax, stored.SalaryMin, stored.PublishedAt));
         Assert.Equal(("fp2", "tesorero senior", 3, (byte[]?)null), (stored.Fingerprint, stored.NormalizedTitle, stored.DescriptionTokenCount, stored.ContentSignature));
         Assert.Equal((T0, T0.AddDays(2)), (stored.FirstSeenAt, stored.LastSeenAt));
 
