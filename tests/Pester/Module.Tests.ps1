@@ -14,6 +14,17 @@ Describe 'The packaged JobSignal module' {
         $exported | Should -Be @($manifest.CmdletsToExport | Sort-Object)
     }
 
+    It 'binds the company ids of its own results (a run''s AffectedCompanyIds, a feedback import''s CompanyIds) in every cmdlet that takes -CompanyId' {
+        $withCompanyId = @(Get-Command -Module JobSignal | Where-Object { $_.Parameters.ContainsKey('CompanyId') })
+        $withCompanyId.Count | Should -Be 6
+        foreach ($command in $withCompanyId) {
+            $parameter = $command.Parameters['CompanyId']
+            @($parameter.Aliases | Sort-Object) | Should -Be @('AffectedCompanyIds', 'CompanyIds') -Because "$($command.Name) takes company ids"
+            @($parameter.Attributes | Where-Object { $_ -is [Parameter] -and $_.ValueFromPipelineByPropertyName }).Count |
+                Should -BeGreaterThan 0 -Because "$($command.Name) binds them by property name"
+        }
+    }
+
     It 'names every cmdlet explicitly (no wildcards)' {
         $manifest.CmdletsToExport | Where-Object { $_ -match '[*?]' } | Should -BeNullOrEmpty
     }

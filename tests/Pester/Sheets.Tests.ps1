@@ -382,6 +382,27 @@ Describe 'Import-CompanySheetFeedback' {
         @(Import-CompanySheetFeedback @sheet | Get-SignalFeedback -DatabasePath $db -ErrorAction Stop) | Should -BeNullOrEmpty
     }
 
+    It 'pipes its result (CompanyIds) to every cmdlet that takes company ids: the companies whose resolution changed' {
+        # Companies with offers: the sample ingested and synced below Alpha and Beta; a rep sets two resolutions.
+        $null = Get-InfojobsOffer -Path (Get-RepoPath 'module/samples/infojobs-sample.jsonl') | Invoke-OfferIngestion -DatabasePath $db |
+            Update-CompanyAggregation -DatabasePath $db
+        $null = Sync-CompanySheet @sheet
+        $changed = @([long] $tab['A4'], [long] $tab['A5']) | Sort-Object
+        $tab['C4'] = 'HIGH_INTEREST'
+        $tab['C5'] = 'IN_PROGRESS'
+        $result = Import-CompanySheetFeedback @sheet
+        @($result.CompanyIds | Sort-Object) | Should -Be $changed
+
+        @($result | Get-SignalCompany -DatabasePath $db -ErrorAction Stop).Resolution | Sort-Object | Should -Be @('HIGH_INTEREST', 'IN_PROGRESS')
+        $offers = @($result | Get-SignalOffer -DatabasePath $db -ErrorAction Stop)
+        $offers.Count | Should -BeGreaterThan 1
+        @($offers.CompanyId | Sort-Object -Unique) | Should -Be $changed
+        @(($result | Update-OfferScore -DatabasePath $db -ErrorAction Stop).AffectedCompanyIds | Sort-Object) | Should -Be $changed
+        $sync = $result | Sync-CompanySheet @sheet -ErrorAction Stop
+        $sync.Updated + $sync.Unchanged | Should -Be 2
+        @(($result | Get-SignalFeedback -DatabasePath $db -ErrorAction Stop).CompanyId | Sort-Object) | Should -Be $changed
+    }
+
     It 'pipes an import that changed no resolution to Update-CompanyAggregation as a clean no-op' {
         $result = Import-CompanySheetFeedback @sheet
         $result.CompanyIds.Count | Should -Be 0

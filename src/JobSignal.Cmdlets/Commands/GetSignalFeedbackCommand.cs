@@ -16,11 +16,11 @@ namespace JobSignal.Cmdlets.Commands;
 public sealed class GetSignalFeedbackCommand : StoreCmdlet
 {
     /// <summary>
-    /// Only these companies; binds from the CompanyId of piped objects (Get-SignalCompany) and from the CompanyIds of
-    /// Import-CompanySheetFeedback's result (the companies whose resolution changed).
+    /// Only these companies; binds from the CompanyId of piped objects (Get-SignalCompany), from the CompanyIds of
+    /// Import-CompanySheetFeedback's result (the companies whose resolution changed) and from a run's AffectedCompanyIds.
     /// </summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("CompanyIds")]
+    [Alias(CompanyIdAliases.Affected, CompanyIdAliases.Changed)]
     [ValidateIds]
     public long[]? CompanyId { get; set; }
 
