@@ -1114,6 +1114,26 @@ Describe 'Get-SignalCompany and Get-SignalOffer' {
         { Get-SignalOffer -DatabasePath $db -OfferId 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,JobSignal.Cmdlets.Commands.GetSignalOfferCommand'
     }
 
+    It 'takes a run record for the companies it touched (AffectedCompanyIds), emitted or read back, in every cmdlet that takes company ids' {
+        $own = Join-Path (New-TestDirectory) 'run.db'
+        $null = New-TestOffer 'o1' -Company 'Untouched S.L.' | Invoke-OfferIngestion -DatabasePath $own
+        $run = @(New-TestOffer 'r1' -Text $StrongText; New-TestOffer 'r2' -Company 'Beta S.A.') | Invoke-OfferIngestion -DatabasePath $own
+        $touched = @($run.AffectedCompanyIds | Sort-Object)
+        $touched.Count | Should -Be 2
+
+        foreach ($record in $run, (Get-IngestionRun -DatabasePath $own -RunId $run.RunId)) {
+            @($record | Get-SignalCompany -DatabasePath $own -ErrorAction Stop).CompanyId | Sort-Object | Should -Be $touched
+            @($record | Get-SignalOffer -DatabasePath $own -ErrorAction Stop).ProviderOfferId | Sort-Object | Should -Be @('r1', 'r2')
+            @($record | Get-SignalFeedback -DatabasePath $own -ErrorAction Stop) | Should -BeNullOrEmpty
+        }
+        $rescore = $run | Update-OfferScore -DatabasePath $own -ErrorAction Stop
+        $rescore.Received | Should -Be 2
+        @($rescore.AffectedCompanyIds | Sort-Object) | Should -Be $touched
+        # Aggregation still takes a piped run by its RunId, so that what it did is recorded in that run.
+        @($run | Update-CompanyAggregation -DatabasePath $own -ErrorAction Stop).Count | Should -Be 2
+        (Get-IngestionRun -DatabasePath $own -RunId $run.RunId).CompaniesAggregated | Should -Be 2
+    }
+
     It 'queries what piped objects name once, at the end: -Top and the ranking hold for the whole output, each item once' {
         $ranked = @(Get-SignalCompany -DatabasePath $db)
         $ranked.Name | Should -Be @('Acme Pagos S.L.', 'Panadería Sol')
@@ -1270,7 +1290,8 @@ Describe 'Update-OfferScore' {
         ($run.Received, $run.Scored, $errs.Count) | Should -Be @(1, 1, 0)
         Get-SignalOffer -DatabasePath $db -Unscored | Update-OfferScore -DatabasePath $db -ErrorVariable errs | Should -BeNullOrEmpty
         $errs.Count | Should -Be 0
-        # -PassThru results: the skipped offer names no offer and is passed over; the run object binds nothing.
+        # -PassThru results: the skipped offer names no offer and is passed over (the run record, left out here, would
+        # add every offer of the companies it touched).
         $run = $results | Where-Object { $_.PSObject.Properties['Outcome'] } | Update-OfferScore -DatabasePath $db -ErrorVariable errs
         ($run.Received, $errs.Count) | Should -Be @(4, 0)
 

@@ -14,6 +14,17 @@ Describe 'The packaged JobSignal module' {
         $exported | Should -Be @($manifest.CmdletsToExport | Sort-Object)
     }
 
+    It 'binds the company ids of its own results (a run''s AffectedCompanyIds, a feedback import''s CompanyIds) in every cmdlet that takes -CompanyId' {
+        $withCompanyId = @(Get-Command -Module JobSignal | Where-Object { $_.Parameters.ContainsKey('CompanyId') })
+        $withCompanyId.Count | Should -Be 6
+        foreach ($command in $withCompanyId) {
+            $parameter = $command.Parameters['CompanyId']
+            @($parameter.Aliases | Sort-Object) | Should -Be @('AffectedCompanyIds', 'CompanyIds') -Because "$($command.Name) takes company ids"
+            @($parameter.Attributes | Where-Object { $_ -is [Parameter] -and $_.ValueFromPipelineByPropertyName }).Count |
+                Should -BeGreaterThan 0 -Because "$($command.Name) binds them by property name"
+        }
+    }
+
     It 'names every cmdlet explicitly (no wildcards)' {
         $manifest.CmdletsToExport | Where-Object { $_ -match '[*?]' } | Should -BeNullOrEmpty
     }
@@ -42,6 +53,52 @@ Describe 'The packaged JobSignal module' {
             $unmarked | Should -BeNullOrEmpty
         }
         finally { $stream.Dispose() }
+    }
+}
+
+Describe 'The README install steps' {
+    It 'install the package, and install it again over itself (a rebuild, an upgrade) without an error or a stale file' {
+        # The README's lines as they stand, from the repository root where the package under test was built; the two
+        # dotnet lines that build it are left out (the package is there), the rest runs as written, under 'Stop'.
+        $readme = Get-Content (Get-RepoPath 'README.md') -Raw
+        $snippet = [regex]::Match($readme, '(?s)\n## Install\r?\n.*?```powershell\r?\n(.*?)```').Groups[1].Value
+        $lines = @($snippet -split '\r?\n' | Where-Object { $_.Trim() })
+        @($lines | Where-Object { $_ -like 'dotnet *' }).Count | Should -Be 2
+        $install = ($lines | Where-Object { $_ -notlike 'dotnet *' }) -join [Environment]::NewLine
+        $install | Should -Match 'Import-Module JobSignal'
+
+        $home_ = New-TestDirectory
+        $modules = Join-Path $home_ 'Modules'
+        $script = Join-Path $home_ 'install.ps1'
+        @"
+`$ErrorActionPreference = 'Stop'
+`$env:PSModulePath = '$modules' + [IO.Path]::PathSeparator + `$env:PSModulePath
+Set-Location '$env:JOBSIGNAL_REPO_ROOT'
+$install
+'installed:' + (Get-Module JobSignal).ModuleBase
+"@ | Set-Content $script
+        $pwsh = @($env:JOBSIGNAL_TEST_PWSH -split [IO.Path]::PathSeparator)
+        $version = (Import-PowerShellDataFile $env:JOBSIGNAL_TEST_MODULE).ModuleVersion
+        $installed = Join-Path $modules "JobSignal/$version"
+        $saved = $env:HOME
+        try {
+            $env:HOME = $home_   # the child's own profile folders, caches and user module path
+            $first = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $script 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because "the first install printed: $first"
+            # What an older build of this version left that the new one no longer ships.
+            Set-Content (Join-Path $installed 'bin/deps/Stale.Dependency.dll') 'left by an older build'
+            $second = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $script 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because "the second install printed: $second"
+        }
+        finally { $env:HOME = $saved }
+
+        @($first)[-1] | Should -Be "installed:$installed"
+        @($second)[-1] | Should -Be "installed:$installed"
+        Join-Path $installed 'bin/deps/Stale.Dependency.dll' | Should -Not -Exist
+        @(Get-ChildItem (Join-Path $modules 'JobSignal')).Name | Should -Be @($version)
+        $packaged = @(Get-ChildItem (Split-Path $env:JOBSIGNAL_TEST_MODULE) -Recurse -File).Count
+        @(Get-ChildItem $installed -Recurse -File).Count | Should -Be $packaged
+        Remove-Item $home_ -Recurse -Force -ErrorAction SilentlyContinue
     }
 }
 

@@ -377,9 +377,30 @@ Describe 'Import-CompanySheetFeedback' {
         $events = @(Import-CompanySheetFeedback @sheet | Get-SignalFeedback -DatabasePath $db)
 
         $events | ForEach-Object { "$($_.CompanyId) $($_.Kind) $($_.Value) $($_.Notes)" } |
-            Should -Be @("$a resolution REJECTED ", "$a model_feedback FP Domestic only")
+            Should -Be @("$a Resolution REJECTED ", "$a ModelFeedback FP Domestic only")
         # An import that changed no resolution pipes an empty list: no events, no error.
         @(Import-CompanySheetFeedback @sheet | Get-SignalFeedback -DatabasePath $db -ErrorAction Stop) | Should -BeNullOrEmpty
+    }
+
+    It 'pipes its result (CompanyIds) to every cmdlet that takes company ids: the companies whose resolution changed' {
+        # Companies with offers: the sample ingested and synced below Alpha and Beta; a rep sets two resolutions.
+        $null = Get-InfojobsOffer -Path (Get-RepoPath 'module/samples/infojobs-sample.jsonl') | Invoke-OfferIngestion -DatabasePath $db |
+            Update-CompanyAggregation -DatabasePath $db
+        $null = Sync-CompanySheet @sheet
+        $changed = @([long] $tab['A4'], [long] $tab['A5']) | Sort-Object
+        $tab['C4'] = 'HIGH_INTEREST'
+        $tab['C5'] = 'IN_PROGRESS'
+        $result = Import-CompanySheetFeedback @sheet
+        @($result.CompanyIds | Sort-Object) | Should -Be $changed
+
+        @($result | Get-SignalCompany -DatabasePath $db -ErrorAction Stop).Resolution | Sort-Object | Should -Be @('HIGH_INTEREST', 'IN_PROGRESS')
+        $offers = @($result | Get-SignalOffer -DatabasePath $db -ErrorAction Stop)
+        $offers.Count | Should -BeGreaterThan 1
+        @($offers.CompanyId | Sort-Object -Unique) | Should -Be $changed
+        @(($result | Update-OfferScore -DatabasePath $db -ErrorAction Stop).AffectedCompanyIds | Sort-Object) | Should -Be $changed
+        $sync = $result | Sync-CompanySheet @sheet -ErrorAction Stop
+        $sync.Updated + $sync.Unchanged | Should -Be 2
+        @(($result | Get-SignalFeedback -DatabasePath $db -ErrorAction Stop).CompanyId | Sort-Object) | Should -Be $changed
     }
 
     It 'pipes an import that changed no resolution to Update-CompanyAggregation as a clean no-op' {
@@ -593,6 +614,22 @@ Describe 'Get-SignalFeedback' {
         @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Sort-Object | Should -Be @('FN', 'FP')
         @(Get-SignalFeedback -DatabasePath $fbDb -Since (Get-Date).AddMinutes(-30)).Count | Should -Be 3
         @(Get-SignalFeedback -DatabasePath $fbDb -Since (Get-Date).AddDays(1)).Count | Should -Be 0
+    }
+
+    It 'shows each event''s Kind by the name -Kind takes, so that a value from the output filters both ways; the store''s codes are taken too' {
+        $events = @(Get-SignalFeedback -DatabasePath $fbDb)
+        @($events.Kind | ForEach-Object { "$_" } | Sort-Object -Unique) | Should -Be @('ModelFeedback', 'Resolution')
+        foreach ($kind in 'ModelFeedback', 'Resolution') {
+            $byParameter = @(Get-SignalFeedback -DatabasePath $fbDb -Kind $kind).EventId
+            $byParameter.Count | Should -BeGreaterThan 0
+            @($events | Where-Object Kind -EQ $kind).EventId | Should -Be $byParameter
+            @($events | ConvertTo-Csv | ConvertFrom-Csv | Where-Object Kind -EQ $kind).EventId | Should -Be $byParameter
+        }
+        # The codes the store keeps (and earlier versions showed) still work as -Kind.
+        @(Get-SignalFeedback -DatabasePath $fbDb -Kind model_feedback).Value | Sort-Object | Should -Be @('FP', 'OK')
+        { Get-SignalFeedback -DatabasePath $fbDb -Kind vote } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+        $line = 'Get-SignalFeedback -Kind '
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Sort-Object | Should -Be @('ModelFeedback', 'Resolution')
     }
 
     It 'takes companies from the pipeline by CompanyId, and reports ids that name no company' {

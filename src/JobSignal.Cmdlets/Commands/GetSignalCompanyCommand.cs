@@ -12,8 +12,12 @@ namespace JobSignal.Cmdlets.Commands;
 [OutputType(typeof(Company))]
 public sealed class GetSignalCompanyCommand : SignalQueryCmdlet
 {
-    /// <summary>Only these companies; binds from the CompanyId of piped objects.</summary>
+    /// <summary>
+    /// Only these companies; binds from the CompanyId of piped objects, a piped run's AffectedCompanyIds and a feedback
+    /// import's CompanyIds.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias(CompanyIdAliases.Affected, CompanyIdAliases.Changed)]
     [ValidateIds]
     public long[]? CompanyId { get; set; }
 

@@ -16,17 +16,22 @@ namespace JobSignal.Cmdlets.Commands;
 public sealed class GetSignalFeedbackCommand : StoreCmdlet
 {
     /// <summary>
-    /// Only these companies; binds from the CompanyId of piped objects (Get-SignalCompany) and from the CompanyIds of
-    /// Import-CompanySheetFeedback's result (the companies whose resolution changed).
+    /// Only these companies; binds from the CompanyId of piped objects (Get-SignalCompany), from the CompanyIds of
+    /// Import-CompanySheetFeedback's result (the companies whose resolution changed) and from a run's AffectedCompanyIds.
     /// </summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("CompanyIds")]
+    [Alias(CompanyIdAliases.Affected, CompanyIdAliases.Changed)]
     [ValidateIds]
     public long[]? CompanyId { get; set; }
 
-    /// <summary>Resolution changes or model feedback only.</summary>
+    /// <summary>
+    /// Resolution changes or model feedback only: the names the events' Kind shows (or the store's codes). Text, not
+    /// the enum: a field of a JobSignal.Core value type would load JobSignal.Core while PowerShell scans the cmdlets,
+    /// before the module has set up the load context that finds it.
+    /// </summary>
     [Parameter]
-    [ValidateSet("Resolution", "ModelFeedback")]
+    [FeedbackKindTransformation]
+    [ValidateSet(nameof(FeedbackKind.Resolution), nameof(FeedbackKind.ModelFeedback))]
     public string? Kind { get; set; }
 
     /// <summary>Only these values: OK, FP, FN, or resolutions (any case; a value that can never be stored is refused).</summary>
@@ -57,10 +62,7 @@ public sealed class GetSignalFeedbackCommand : StoreCmdlet
         var events = Store.Feedback.List(new FeedbackFilter
         {
             CompanyIds = companyIds,
-            // ValidateSet takes any letter case ("resolution", as the events' Kind column shows it).
-            Kinds = Kind is null ? null
-                : string.Equals(Kind, "Resolution", StringComparison.OrdinalIgnoreCase) ? [FeedbackKind.Resolution]
-                : [FeedbackKind.ModelFeedback],
+            Kinds = FeedbackKindCodes.TryParse(Kind, out var kind) ? [kind] : null,
             Values = Value,
             Since = SinceInstant(Since),
         });

@@ -17,8 +17,12 @@ public sealed class GetSignalOfferCommand : SignalQueryCmdlet
 {
     public const string MatchPropertyName = "Match";
 
-    /// <summary>Only offers of these companies; binds from the CompanyId of piped objects (companies, offers, results).</summary>
+    /// <summary>
+    /// Only offers of these companies; binds from the CompanyId of piped objects (companies, offers, results), a piped
+    /// run's AffectedCompanyIds and a feedback import's CompanyIds.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias(CompanyIdAliases.Affected, CompanyIdAliases.Changed)]
     [ValidateIds]
     public long[]? CompanyId { get; set; }
 

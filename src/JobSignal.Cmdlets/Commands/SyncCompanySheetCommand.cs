@@ -18,11 +18,11 @@ public sealed class SyncCompanySheetCommand : SheetsCmdlet
     private readonly HashSet<long> _seen = [];
 
     /// <summary>
-    /// Companies to sync (e.g. piped from Update-CompanyAggregation, or the AffectedCompanyIds of a piped ingestion run);
-    /// all companies when not given.
+    /// Companies to sync (e.g. piped from Update-CompanyAggregation, the AffectedCompanyIds of a piped ingestion run or
+    /// the CompanyIds of a feedback import); all companies when not given.
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("AffectedCompanyIds")]
+    [Alias(CompanyIdAliases.Affected, CompanyIdAliases.Changed)]
     public long[]? CompanyId { get; set; }
 
     /// <summary>The catalog whose category names label the top category column.</summary>

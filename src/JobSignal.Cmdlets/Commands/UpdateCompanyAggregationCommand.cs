@@ -36,10 +36,11 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
     /// <summary>
     /// These companies; binds from piped ids, from the CompanyId of piped objects (companies, ingestion results) and
     /// from the CompanyIds of Import-CompanySheetFeedback's result (the companies whose resolution changed). An empty
-    /// list names no company and aggregates nothing: an import that changed no resolution pipes one.
+    /// list names no company and aggregates nothing: an import that changed no resolution pipes one. A piped run binds
+    /// -RunId (the default set) rather than its AffectedCompanyIds, so that the aggregation is recorded in the run.
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = CompanySet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("CompanyIds")]
+    [Alias(CompanyIdAliases.Affected, CompanyIdAliases.Changed)]
     [AllowNull]
     [AllowEmptyCollection]
     [ValidateIds]

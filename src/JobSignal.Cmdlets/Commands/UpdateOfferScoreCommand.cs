@@ -29,8 +29,12 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
     [Parameter(ParameterSetName = UnscoredSet)]
     public SwitchParameter Unscored { get; set; }
 
-    /// <summary>The offers of these companies; binds from the CompanyId of piped companies.</summary>
+    /// <summary>
+    /// The offers of these companies; binds from the CompanyId of piped companies, a piped run's AffectedCompanyIds and a
+    /// feedback import's CompanyIds.
+    /// </summary>
     [Parameter(ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+    [Alias(CompanyIdAliases.Affected, CompanyIdAliases.Changed)]
     [ValidateIds]
     public long[]? CompanyId { get; set; }
 

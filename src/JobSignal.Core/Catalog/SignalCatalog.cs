@@ -41,7 +41,11 @@ public sealed class SignalCatalog
     /// </summary>
     public ItemList<CatalogIssue> Warnings { get; set; } = [];
 
+    // The counts by the names Test-SignalCatalog's report gives them, so that both select and show alike.
+    public int CategoryCount => Categories.Count;
+    public int KeywordCount => Keywords.Count;
     public int AliasCount => Keywords.Sum(k => k.Aliases.Count + k.CaseSensitiveAliases.Count);
+    public int PhraseCount => Phrases.Count;
 }
 
 public sealed class CatalogCategory
@@ -187,6 +191,10 @@ public sealed class SynergyRules
     public List<SynergyBonus> Bonuses { get; set; } = [];
     /// <summary>The most all bonuses together may add.</summary>
     public decimal Max { get; set; }
+
+    /// <summary>"+1.0 if intl_footprint >= 1.0, +0.8 if business_model >= 1.0 (max 1.8)" (the catalog's Scoring, Export-Csv).</summary>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", Bonuses)} (max {Max})");
 }
 
 /// <summary>With fxCore, <see cref="Amount"/> is added when <see cref="Bucket"/> (capped) reaches <see cref="Threshold"/>.</summary>
@@ -195,6 +203,9 @@ public sealed class SynergyBonus
     public string Bucket { get; set; } = "";
     public decimal Threshold { get; set; }
     public decimal Amount { get; set; }
+
+    /// <summary>"+1.0 if intl_footprint >= 1.0".</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"+{Amount} if {Bucket} >= {Threshold}");
 }
 
 public sealed class NegationRules

@@ -7,8 +7,7 @@ public sealed class FeedbackEvent
     public long CompanyId { get; set; }
     /// <summary>The company's display name when the event was read (Get-SignalFeedback).</summary>
     public string? CompanyName { get; set; }
-    /// <summary><see cref="FeedbackKind"/>: resolution or model_feedback.</summary>
-    public string Kind { get; set; } = "";
+    public FeedbackKind Kind { get; set; }
     /// <summary>The new resolution, or OK / FP / FN.</summary>
     public string Value { get; set; } = "";
     public string Notes { get; set; } = "";

@@ -1,3 +1,5 @@
+using JobSignal.Core.Common;
+
 namespace JobSignal.Core.Domain;
 
 /// <summary>The values of <see cref="IngestionRun.Status"/>.</summary>
@@ -22,10 +24,32 @@ public static class RunKind
     public const string Rescore = "rescore";
 }
 
-/// <summary>The values of <see cref="FeedbackEvent.Kind"/>.</summary>
-public static class FeedbackKind
+/// <summary>What a <see cref="FeedbackEvent"/> records: shown, filtered (Get-SignalFeedback -Kind) and compared by these names.</summary>
+public enum FeedbackKind
+{
+    /// <summary>A resolution a rep set in the Sheet (a history: each change is one event).</summary>
+    Resolution,
+
+    /// <summary>OK / FP / FN from the Sheet's model feedback column, deduplicated on (company, value, notes).</summary>
+    ModelFeedback,
+}
+
+/// <summary>
+/// The codes the store keeps for <see cref="FeedbackKind"/> (<c>feedback_events.kind</c>): stable since schema 1, so they
+/// stay as they are; users see and type the enum's names, and the codes are accepted as input too.
+/// </summary>
+public static class FeedbackKindCodes
 {
     public const string Resolution = "resolution";
-    /// <summary>OK / FP / FN from the Sheet's model feedback column, deduplicated on (company, value, notes).</summary>
     public const string ModelFeedback = "model_feedback";
+
+    public static string ToCode(this FeedbackKind kind) => kind switch
+    {
+        FeedbackKind.Resolution => Resolution,
+        FeedbackKind.ModelFeedback => ModelFeedback,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown feedback kind."),
+    };
+
+    /// <summary>Reads a kind by its name (ModelFeedback) or its store code (model_feedback), trimmed, in any case.</summary>
+    public static bool TryParse(string? text, out FeedbackKind kind) => EnumCodes.TryParse(text, ToCode, orName: true, out kind);
 }

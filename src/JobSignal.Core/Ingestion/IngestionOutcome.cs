@@ -1,3 +1,5 @@
+using JobSignal.Core.Common;
+
 namespace JobSignal.Core.Ingestion;
 
 /// <summary>
@@ -57,18 +59,6 @@ public static class IngestionOutcomeCodes
     };
 
     /// <summary>Reads a code (trimmed, case-insensitive) back into its outcome.</summary>
-    public static bool TryParse(string? code, out IngestionOutcome outcome)
-    {
-        var trimmed = code.AsSpan().Trim();
-        foreach (var candidate in Enum.GetValues<IngestionOutcome>())
-        {
-            if (trimmed.Equals(candidate.ToCode(), StringComparison.OrdinalIgnoreCase))
-            {
-                outcome = candidate;
-                return true;
-            }
-        }
-        outcome = default;
-        return false;
-    }
+    public static bool TryParse(string? code, out IngestionOutcome outcome) =>
+        EnumCodes.TryParse(code, ToCode, orName: false, out outcome);
 }

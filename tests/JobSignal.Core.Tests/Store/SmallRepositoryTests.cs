@@ -1,3 +1,4 @@
+using Dapper;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Store;
 using Microsoft.Data.Sqlite;
@@ -42,7 +43,7 @@ public class QueryStateRepositoryTests : StoreTestBase
 
 public class FeedbackRepositoryTests : StoreTestBase
 {
-    private FeedbackEvent Event(long company, string kind, string value, string notes = "", int? row = 7) =>
+    private FeedbackEvent Event(long company, FeedbackKind kind, string value, string notes = "", int? row = 7) =>
         new() { CompanyId = company, Kind = kind, Value = value, Notes = notes, SourceRow = row, CreatedAt = T0 };
 
     [Fact]
@@ -76,10 +77,34 @@ public class FeedbackRepositoryTests : StoreTestBase
     }
 
     [Fact]
+    public void Kinds_are_stored_as_the_schema_s_codes_and_read_back_by_name()
+    {
+        var company = AddCompany();
+        Assert.True(Store.Feedback.Add(Event(company, FeedbackKind.ModelFeedback, "FP")));
+        // A row as every earlier version wrote it: the store keeps its codes, no migration.
+        Store.Connection.Execute($"INSERT INTO feedback_events (company_id, kind, value, notes, created_at) VALUES ({company}, 'resolution', 'REJECTED', '', '2025-05-01T00:00:00.000Z')");
+        Assert.Equal(new[] { "model_feedback", "resolution" }, Store.Connection.Query<string>("SELECT kind FROM feedback_events ORDER BY id"));
+        Assert.Equal(new[] { FeedbackKind.ModelFeedback, FeedbackKind.Resolution }, Store.Feedback.List(company).Select(e => e.Kind));
+        Assert.Equal("REJECTED", Assert.Single(Store.Feedback.List(kind: FeedbackKind.Resolution)).Value);
+    }
+
+    [Theory]
+    [InlineData("ModelFeedback", FeedbackKind.ModelFeedback)]
+    [InlineData("model_feedback", FeedbackKind.ModelFeedback)]
+    [InlineData(" MODELFEEDBACK ", FeedbackKind.ModelFeedback)]
+    [InlineData("resolution", FeedbackKind.Resolution)]
+    public void A_kind_is_read_by_its_name_or_its_store_code(string text, FeedbackKind expected)
+    {
+        Assert.True(FeedbackKindCodes.TryParse(text, out var kind));
+        Assert.Equal(expected, kind);
+        Assert.False(FeedbackKindCodes.TryParse("model feedback", out _));
+    }
+
+    [Fact]
     public void Unknown_kinds_and_companies_are_refused()
     {
         var company = AddCompany();
-        Assert.Throws<ArgumentException>(() => Store.Feedback.Add(Event(company, "vote", "OK")));
+        Assert.Throws<ArgumentException>(() => Store.Feedback.Add(Event(company, (FeedbackKind)7, "OK")));
         Assert.Equal(19, Assert.Throws<SqliteException>(() => Store.Feedback.Add(Event(company + 9, FeedbackKind.ModelFeedback, "OK"))).SqliteErrorCode);
         Assert.Empty(Store.Feedback.List());
     }
