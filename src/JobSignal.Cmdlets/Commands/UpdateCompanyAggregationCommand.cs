@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using JobSignal.Cmdlets.Infrastructure;
 using JobSignal.Core.Aggregation;
-using JobSignal.Core.Catalog;
 using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 
@@ -59,9 +58,13 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
     [ValidateRange(1, 10_000)]
     public int ChunkSize { get; set; } = 50;
 
-    /// <summary>The catalog whose strong threshold counts strong offers (default: $env:JOBSIGNAL_CATALOG, else the module's).</summary>
+    /// <summary>
+    /// Ignored, kept so that scripts written for earlier versions still run: strong offers are what each stored match
+    /// says (decided with the catalog it was scored with), so no catalog is read. PowerShell warns when it is given.
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [Obsolete("Aggregation no longer reads a catalog: an offer is strong when its stored match says so (the threshold of the catalog it was scored with). To count with another threshold, re-score with Update-OfferScore -CatalogPath.")]
     public string? CatalogPath { get; set; }
 
     protected override (int Id, string Activity) Progress => (42, "Aggregating companies");
@@ -116,7 +119,7 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
         }
         var target = count == 1 ? $"company {_companies[0]}" : $"{count} companies";
         if (_runs.Count > 0) target += $" of run(s) {string.Join(", ", _runs.Select(r => r.RunId))}";
-        // The store and the catalog are checked first, so that a dry run fails where the real one would.
+        // The store is checked first, so that a dry run fails where the real one would.
         var runner = Runner;
         if (!ShouldProcess(target, "Recompute metrics")) return;
         Guarded(() =>
@@ -131,17 +134,13 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
 
     private AggregationRunner Runner => _runner ??= CreateRunner();
 
-    private AggregationRunner CreateRunner()
-    {
-        var catalog = LoadCatalogOrStop(CatalogPath);
-        return new AggregationRunner(Store, new AggregationRunOptions
+    private AggregationRunner CreateRunner() =>
+        new(Store, new AggregationRunOptions
         {
             ChunkSize = ChunkSize, MaxRetries = MaxRetries, RetryDelay = RetryDelay,
-            Metrics = AggregationOptions.Default with { StrongThreshold = catalog.Scoring.StrongThreshold },
             AttemptFailed = failure => WriteVerbose($"Company {failure.CompanyId}: attempt {failure.Attempt} failed " +
                 $"({failure.Error.Message}); retrying in {failure.Delay.TotalMilliseconds:0} ms."),
         });
-    }
 
     private void Report(CompanyAggregationResult result)
     {

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using JobSignal.Cmdlets.Infrastructure;
 using JobSignal.Core.Aggregation;
-using JobSignal.Core.Catalog;
 using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Ingestion;
@@ -96,8 +95,7 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
         if (!ShouldProcess($"Re-scoring {what} in '{ResolveDatabasePath()}' and re-aggregating their companies.",
                 $"Re-score {what} and re-aggregate their companies?", "Update-OfferScore")) return;
 
-        CompiledCatalog? catalog = null;
-        var run = Guarded(() => OfferRescorer.Rescore(Store, () => catalog = CatalogSource.LoadCompiled(this, CatalogPath), filter,
+        var run = Guarded(() => OfferRescorer.Rescore(Store, () => CatalogSource.LoadCompiled(this, CatalogPath), filter,
             new RescoreOptions
             {
                 ChunkSize = ChunkSize, MaxRetries = MaxRetries, RetryDelay = RetryDelay, Warning = WriteWarning,
@@ -112,11 +110,8 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
         if (run.MatchFailed > 0)
             WriteWarning($"{run.MatchFailed} offer(s) could not get a match; Get-SignalOffer -Unscored lists them.");
 
-        var aggregation = new AggregationRunner(Store, new AggregationRunOptions
-        {
-            MaxRetries = MaxRetries, RetryDelay = RetryDelay,
-            Metrics = AggregationOptions.Default with { StrongThreshold = catalog!.Scoring.StrongThreshold },
-        });
+        // The new matches carry their strong decision: aggregation counts them as they are.
+        var aggregation = new AggregationRunner(Store, new AggregationRunOptions { MaxRetries = MaxRetries, RetryDelay = RetryDelay });
         var tally = new AggregationTally();
         var recorded = Guarded(() => aggregation.AggregateRun(run.RunId, result =>
         {

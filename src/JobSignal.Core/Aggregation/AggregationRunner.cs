@@ -10,7 +10,7 @@ public sealed record AggregationRunOptions : ChunkedWriteOptions
 {
     public AggregationRunOptions() => ChunkSize = 50;
 
-    /// <summary>The pure aggregation's knobs (strong threshold, recent window, evidence terms).</summary>
+    /// <summary>The pure aggregation's knobs (recent window, evidence terms).</summary>
     public AggregationOptions Metrics { get; init; } = AggregationOptions.Default;
 
     /// <summary>Hears each failed attempt of a company that will be retried, before the wait (verbose output).</summary>
@@ -278,7 +278,7 @@ public sealed class AggregationRunner
 
     /// <summary>A stored offer and its match as the pure aggregation reads it.</summary>
     internal static CompanyOffer ToCompanyOffer(OfferSignal offer) => new(
-        offer.OfferId, offer.Url, offer.Score, offer.TopCategory, offer.PublishedAt, offer.UpdatedAt, offer.FirstSeenAt,
+        offer.OfferId, offer.Url, offer.Score, offer.IsStrong, offer.TopCategory, offer.PublishedAt, offer.UpdatedAt, offer.FirstSeenAt,
         offer.LastSeenAt, offer.RepostCount, Terms(offer));
 
     // The match's stored evidence; a match stored before the store kept it (schema 2) has it only in its explanation.

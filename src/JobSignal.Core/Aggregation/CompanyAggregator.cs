@@ -7,6 +7,9 @@ namespace JobSignal.Core.Aggregation;
 /// <param name="OfferId">The store's offer id.</param>
 /// <param name="Url">The offer's URL.</param>
 /// <param name="Score">The stored match score 0-10; null when the offer has no match yet (unscored).</param>
+/// <param name="IsStrong">What the stored match says: strong by the threshold of the catalog it was scored with (false
+/// when unscored). Aggregation never applies a threshold of its own, so a store aggregates the same whatever catalog is
+/// in force when it runs.</param>
 /// <param name="TopCategory">The match's top category id; null when unscored or nothing matched.</param>
 /// <param name="PublishedAt">Provider publication date, if known.</param>
 /// <param name="ProviderUpdatedAt">Provider update date, if known.</param>
@@ -19,6 +22,7 @@ public sealed record CompanyOffer(
     long OfferId,
     string? Url,
     int? Score,
+    bool IsStrong,
     string? TopCategory,
     DateTimeOffset? PublishedAt,
     DateTimeOffset? ProviderUpdatedAt,
@@ -38,9 +42,6 @@ public sealed record AggregationOptions
 {
     public static AggregationOptions Default { get; } = new();
 
-    /// <summary>An offer is strong when its score is at least this (the catalog's strong threshold; default 6).</summary>
-    public int StrongThreshold { get; init; } = 6;
-
     /// <summary>Offers last seen within this window before "now" count as recent (default 30 days).</summary>
     public TimeSpan RecentWindow { get; init; } = TimeSpan.FromDays(30);
 
@@ -55,7 +56,7 @@ public sealed record CategoryMaxScore(string Category, int MaxScore);
 /// <param name="MaxScore">Highest offer score; null when no offer is scored.</param>
 /// <param name="OfferCount">Posting activity: every canonical offer counts 1 plus its reposts.</param>
 /// <param name="UniqueOfferCount">Canonical offers (reposts not counted).</param>
-/// <param name="StrongOfferCount">Canonical offers scoring at least the strong threshold.</param>
+/// <param name="StrongOfferCount">Canonical offers whose stored match is strong.</param>
 /// <param name="AvgStrongScore">Mean score of the strong offers; null when there are none.</param>
 /// <param name="TopOfferId">The top offer: highest score, ties to the most recent (<see cref="CompanyOffer.ActivityDate"/>),
 /// then to the highest offer id. Null when no offer is scored.</param>
@@ -131,7 +132,7 @@ public static class CompanyAggregator
             if (offer.LastSeenAt >= recentSince) recentCount++;
 
             if (offer.Score is not { } score) continue;
-            if (score >= options.StrongThreshold)
+            if (offer.IsStrong)
             {
                 strongCount++;
                 strongScoreSum += score;

@@ -46,6 +46,8 @@ public sealed record OfferSignal
     public int RepostCount { get; init; }
     /// <summary>Null when the offer has no match.</summary>
     public int? Score { get; init; }
+    /// <summary>The match's strong decision, taken when it was scored (false without a match).</summary>
+    public bool IsStrong { get; init; }
     public string? TopCategory { get; init; }
     /// <summary>The match's evidence terms, most points first; null when the offer has no match or its match predates them (schema 2).</summary>
     public IReadOnlyList<EvidenceTerm>? EvidenceTerms { get; init; }

@@ -213,18 +213,19 @@ public sealed class OfferRepository
                 TopCategory = matched && !reader.IsDBNull(9) ? reader.GetString(9) : null,
                 EvidenceTerms = hasEvidence ? MatchEvidence.FromUtf8(reader.GetFieldValue<byte[]>(10)) : null,
                 ExplanationJson = matched && !hasEvidence ? reader.GetString(11) : null,
+                IsStrong = matched && reader.GetInt64(12) == 1,
             });
         }
         return signals;
     }
 
-    // Everything but the explanation comes from the two covering indexes (schema 2), so the offers' text and the
+    // Everything but the explanation comes from the two covering indexes (schema 2, 6), so the offers' text and the
     // matches' explanations are not read; SQLite seeks a match's row only for a match stored without evidence.
     // The ids come as one JSON array parameter, so the statement text never changes and is prepared once.
     private const string SelectForAggregation = """
         SELECT o.id, o.company_id, o.url, o.published_at, o.provider_updated_at, o.first_seen_at, o.last_seen_at,
                o.repost_count, m.score, m.top_category, m.evidence_json,
-               CASE WHEN m.evidence_json IS NULL THEN m.explanation_json END
+               CASE WHEN m.evidence_json IS NULL THEN m.explanation_json END, m.is_strong
         FROM offers o INDEXED BY ix_offers_aggregation
         LEFT JOIN matches m INDEXED BY ix_matches_aggregation ON m.offer_id = o.id
         WHERE o.company_id IN (SELECT value FROM json_each(@ids)) AND o.canonical_offer_id IS NULL

@@ -17,6 +17,7 @@ internal static class StoreMigrations
         new StoreMigration(3, "drop the repost lookup indexes", DropRepostLookupIndexes),
         new StoreMigration(4, "drop the company and last-seen index", DropCompanyLastSeenIndex),
         new StoreMigration(5, "query keys compare case-insensitively", CaseInsensitiveQueryKeys),
+        new StoreMigration(6, "aggregation counts the strong decision stored with each match", StrongFromMatches),
     };
 
     public static int Latest => All[^1].Version;
@@ -258,5 +259,16 @@ internal static class StoreMigrations
             SELECT max(q.last_success_at) FROM query_state q WHERE q.query_key = query_state_nocase.query_key COLLATE NOCASE);
         DROP TABLE query_state;
         ALTER TABLE query_state_nocase RENAME TO query_state;
+        """;
+
+    // Aggregation counts an offer as strong when its match says so (is_strong, decided with the threshold of the catalog
+    // it was scored with; every match has one), never by the threshold of the catalog in force when it runs: the covering
+    // index of aggregation's reads gets the column. Companies aggregated before counted with that other threshold: they
+    // are stale (aggregated_at cleared, so Update-CompanyAggregation -Stale and the scheduled pipeline recompute them);
+    // those with a final resolution keep their frozen metrics.
+    private const string StrongFromMatches = """
+        DROP INDEX ix_matches_aggregation;
+        CREATE INDEX ix_matches_aggregation ON matches (offer_id, score, is_strong, top_category, evidence_json);
+        UPDATE companies SET aggregated_at = NULL WHERE resolution NOT IN ('ALREADY_CLIENT', 'ACCEPTED', 'REJECTED');
         """;
 }

@@ -15,9 +15,10 @@ public class CompanyAggregatorTests
         int reposts = 0, params string[] evidence) =>
         Offer(id, score, category, published, updated, firstSeen, lastSeen, reposts, evidence.Select(term => new EvidenceTerm(term, 1m)).ToArray());
 
+    // Strong as the default catalog scores it (6 or more), unless a case says what its match said.
     private static CompanyOffer Offer(long id, int? score, string? category, DateTimeOffset? published, DateTimeOffset? updated,
-        DateTimeOffset? firstSeen, DateTimeOffset? lastSeen, int reposts, EvidenceTerm[] evidence) =>
-        new(id, $"https://www.infojobs.net/of-{id}", score, category, published, updated,
+        DateTimeOffset? firstSeen, DateTimeOffset? lastSeen, int reposts, EvidenceTerm[] evidence, bool? strong = null) =>
+        new(id, $"https://www.infojobs.net/of-{id}", score, strong ?? score >= 6, category, published, updated,
             firstSeen ?? DaysAgo(40), lastSeen ?? DaysAgo(10), reposts, evidence);
 
     [Fact]
@@ -44,7 +45,7 @@ public class CompanyAggregatorTests
     [Theory]
     [InlineData(5, 0)]
     [InlineData(6, 1)]
-    public void Strong_threshold_is_inclusive(int score, int strong)
+    public void Strong_offers_count_with_their_score_and_date(int score, int strong)
     {
         var metrics = CompanyAggregator.Aggregate([Offer(1, score, published: DaysAgo(3))], Now);
 
@@ -54,13 +55,26 @@ public class CompanyAggregatorTests
     }
 
     [Fact]
-    public void Strong_threshold_comes_from_the_options()
+    public void Strong_offers_are_what_their_stored_matches_say_whatever_the_score()
     {
-        var metrics = CompanyAggregator.Aggregate([Offer(1, 5), Offer(2, 4)], Now,
-            new AggregationOptions { StrongThreshold = 5 });
+        // Scored with a tuned catalog (strong from 9): the 8 is not strong. Scored with a lenient one: the 5 is.
+        CompanyOffer Scored(long id, int score, bool strong, int daysAgo) =>
+            Offer(id, score, "fx_currency", DaysAgo(daysAgo), null, null, null, 0, [], strong);
+        var metrics = CompanyAggregator.Aggregate(
+            [Scored(1, 9, true, 20), Scored(2, 8, false, 1), Scored(3, 5, true, 10), Scored(4, 6, false, 2)], Now);
 
-        Assert.Equal(1, metrics.StrongOfferCount);
-        Assert.Equal(5.0, metrics.AvgStrongScore);
+        Assert.Equal(2, metrics.StrongOfferCount);
+        Assert.Equal(7.0, metrics.AvgStrongScore);
+        Assert.Equal(DaysAgo(10), metrics.LastStrongAt);
+        Assert.Equal(9, metrics.MaxScore);
+    }
+
+    [Fact]
+    public void An_unscored_offer_is_never_strong()
+    {
+        var metrics = CompanyAggregator.Aggregate([Offer(1, null, "fx", DaysAgo(1), null, null, null, 0, [], strong: true)], Now);
+
+        Assert.Equal((0, (double?)null, (DateTimeOffset?)null), (metrics.StrongOfferCount, metrics.AvgStrongScore, metrics.LastStrongAt));
     }
 
     [Fact]

@@ -67,6 +67,9 @@ public class MigrationTests : IDisposable
         Assert.Equal(Enumerable.Range(1, SignalStore.LatestSchemaVersion).Select(v => (long)v), store.AppliedMigrations().Select(m => m.Version));
         if (version >= 1)
         {
+            // Aggregated before aggregation counted the strong decisions of the matches (version 6): stale, so that
+            // Update-CompanyAggregation -Stale and the scheduled pipeline recompute it.
+            Assert.Equal(version < 6 ? [1L] : [], store.Companies.ListStaleIds());
             var company = Assert.Single(store.Companies.List());
             Assert.Equal(("Seeded S.L.", "seeded.es"), (company.Name, company.Domain));
             Assert.Equal("Seeded offer", store.Offers.List().Single().Title);
@@ -109,17 +112,25 @@ public class MigrationTests : IDisposable
     {
         if (version < 1) return;
         connection.Execute("""
-            INSERT INTO companies (id, display_name, normalized_name, website_domain, first_seen_at, last_seen_at)
-            VALUES (1, 'Seeded S.L.', 'seeded', 'seeded.es', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z');
+            INSERT INTO companies (id, display_name, normalized_name, website_domain, first_seen_at, last_seen_at, aggregated_at)
+            VALUES (1, 'Seeded S.L.', 'seeded', 'seeded.es', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z',
+                    '2024-01-02T00:00:00.000Z');
             INSERT INTO offers (company_id, provider, provider_offer_id, title, first_seen_at, last_seen_at)
             VALUES (1, 'infojobs', 'seed-1', 'Seeded offer', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z');
             INSERT INTO matches (offer_id, score, raw, is_strong, top_category, catalog_version, explanation_json, matched_at)
             SELECT id, @Score, @Raw, @Strong, @TopCategory, @CatalogVersion, @Explanation, '2024-01-01T00:00:00.000Z'
             FROM offers WHERE provider_offer_id = 'seed-1';
+            """ + (version < 5
+            ? """
             INSERT INTO query_state (query_key, last_run_at, last_success_at) VALUES
                 ('Nightly', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'),
                 ('nightly', '2024-01-02T00:00:00.000Z', NULL);
-            """, new
+            """
+            // From version 5 on the two spellings are one key: the state as version 5 merged them.
+            : """
+            INSERT INTO query_state (query_key, last_run_at, last_success_at) VALUES
+                ('nightly', '2024-01-02T00:00:00.000Z', '2024-01-01T00:00:00.000Z');
+            """), new
         {
             SeededScore.Score, Raw = (double)SeededScore.Raw, SeededScore.Strong, SeededScore.TopCategory,
             SeededScore.CatalogVersion, Explanation = SignalScoreJson.Serialize(SeededScore),

@@ -1,0 +1,86 @@
+# Aggregation as the stored data says it (SPEC 6): the strong decision of each match, per-category points, reposts,
+# the store the piped objects came from, and how dates without a time zone are read.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-JobSignalUnderTest
+    $script:moduleBase = (Get-Module JobSignal).ModuleBase
+    $script:sample = Join-Path $moduleBase 'module/samples/infojobs-sample.jsonl'
+    $script:defaultCatalog = Join-Path $moduleBase 'module/catalog/default-catalog.json'
+
+    function Get-ErrorIds($Records) { @($Records | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) }
+
+    # What aggregation must say of each company, read from its stored offers: strong offers and their average score.
+    function Get-ExpectedStrong([string] $Db) {
+        $expected = @{}
+        foreach ($group in Get-SignalOffer -DatabasePath $Db | Group-Object CompanyId) {
+            $strong = @($group.Group | Where-Object IsStrong)
+            $expected[[long] $group.Name] = '{0} {1}' -f $strong.Count, $(if ($strong) { ($strong.Score | Measure-Object -Average).Average } else { '' })
+        }
+        $expected
+    }
+
+    function Get-ActualStrong($Companies) {
+        $actual = @{}
+        foreach ($company in $Companies) { $actual[$company.CompanyId] = '{0} {1}' -f $company.StrongOffers, $company.AvgStrongScore }
+        $actual
+    }
+
+    function Assert-SameTable([hashtable] $Actual, [hashtable] $Expected) {
+        ($Actual.Keys | Sort-Object) | Should -Be ($Expected.Keys | Sort-Object)
+        foreach ($key in $Expected.Keys) { $Actual[$key] | Should -Be $Expected[$key] -Because "company $key" }
+    }
+}
+
+Describe 'Strong offers are what the stored matches say' {
+    BeforeEach {
+        $script:dir = New-TestDirectory
+        $script:db = Join-Path $dir 'jobsignal.db'
+        # A tuned catalog: the shipped one, strong only from 9.
+        $script:tuned = Join-Path $dir 'tuned.json'
+        $model = Get-Content $defaultCatalog -Raw | ConvertFrom-Json
+        $model.version = '9.0.0'
+        $model.scoring.strongThreshold = 9
+        $model | ConvertTo-Json -Depth 20 | Set-Content $tuned
+    }
+    AfterEach {
+        Remove-Item Env:JOBSIGNAL_CATALOG -ErrorAction SilentlyContinue
+        Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'the README composition with a tuned catalog, and any later aggregation of the store, count the matches'' decisions' {
+        $piped = @(Get-InfojobsOffer -Path $sample | Invoke-OfferIngestion -DatabasePath $db -CatalogPath $tuned |
+                Update-CompanyAggregation -DatabasePath $db)
+
+        $offers = @(Get-SignalOffer -DatabasePath $db)
+        $offers.CatalogVersion | Sort-Object -Unique | Should -Be '9.0.0'
+        # The sample has offers that the default threshold (6) would call strong and the tuned one does not.
+        @($offers | Where-Object { $_.Score -ge 6 -and -not $_.IsStrong }).Count | Should -BeGreaterThan 2
+        $expected = Get-ExpectedStrong $db
+        Assert-SameTable (Get-ActualStrong $piped) $expected
+
+        # The same store aggregated again, with whatever catalog is in force, says the same.
+        Assert-SameTable (Get-ActualStrong (Update-CompanyAggregation -DatabasePath $db -All)) $expected
+        $env:JOBSIGNAL_CATALOG = $tuned
+        Assert-SameTable (Get-ActualStrong (Update-CompanyAggregation -DatabasePath $db -All)) $expected
+        $env:JOBSIGNAL_CATALOG = $defaultCatalog
+        Assert-SameTable (Get-ActualStrong (Update-CompanyAggregation -DatabasePath $db -All)) $expected
+    }
+
+    It '-CatalogPath is accepted with a warning that it is ignored; re-scoring is what changes the decisions' {
+        $null = Get-InfojobsOffer -Path $sample | Invoke-OfferIngestion -DatabasePath $db -CatalogPath $tuned
+        $before = Get-ExpectedStrong $db
+
+        $companies = @(Update-CompanyAggregation -DatabasePath $db -All -CatalogPath $defaultCatalog -WarningVariable warned 3>$null)
+
+        Assert-SameTable (Get-ActualStrong $companies) $before
+        "$warned" | Should -BeLike "*CatalogPath*obsolete*Update-OfferScore -CatalogPath*"
+
+        # Re-scored with the default catalog: the stored decisions change, and the re-aggregation counts them.
+        $run = Update-OfferScore -DatabasePath $db -All -CatalogPath $defaultCatalog
+        $run.CatalogVersion | Should -Not -Be '9.0.0'
+        $after = Get-ExpectedStrong $db
+        ($after.Values -join '|') | Should -Not -Be ($before.Values -join '|')
+        Assert-SameTable (Get-ActualStrong (Get-SignalCompany -DatabasePath $db)) $after
+        @(Get-SignalOffer -DatabasePath $db | Where-Object { ($_.Score -ge 6) -ne $_.IsStrong }).Count | Should -Be 0
+    }
+}
