@@ -84,3 +84,64 @@ Describe 'Strong offers are what the stored matches say' {
         @(Get-SignalOffer -DatabasePath $db | Where-Object { ($_.Score -ge 6) -ne $_.IsStrong }).Count | Should -Be 0
     }
 }
+
+Describe 'Per-category scores and -Category see every category that earned points in an offer' {
+    BeforeAll {
+        $script:dir = New-TestDirectory
+        $script:db = Join-Path $dir 'jobsignal.db'
+        $null = Get-InfojobsOffer -Path $sample | Invoke-OfferIngestion -DatabasePath $db | Update-CompanyAggregation -DatabasePath $db
+        $script:offers = @(Get-SignalOffer -DatabasePath $db)
+        # Per offer, the categories its explanation says earned points.
+        $script:pointsOf = @{}
+        foreach ($offer in $offers) {
+            $pointsOf[$offer.OfferId] = @{}
+            foreach ($category in $offer.Match.Categories) { if ($category.Points -gt 0) { $pointsOf[$offer.OfferId][$category.Id] = $category.Points } }
+        }
+        function Get-CompaniesWith([string] $Category, [int] $MinScore = 0) {
+            @($offers | Where-Object { $pointsOf[$_.OfferId].ContainsKey($Category) -and $_.Score -ge $MinScore } |
+                    ForEach-Object CompanyId | Sort-Object -Unique)
+        }
+    }
+    AfterAll { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'finds every company with an offer of that category: <_>' -ForEach 'cat_fx_crossborder_payments', 'cat_intl_market_presence', 'cat_fx_currency_ops' {
+        $category = $_
+        $strong = Get-CompaniesWith $category 6
+        # The sample has companies whose strong offer carries the category without it being the offer's top one.
+        @($offers | Where-Object { $pointsOf[$_.OfferId].ContainsKey($category) -and $_.Score -ge 6 -and $_.TopCategory -ne $category }).Count |
+            Should -BeGreaterThan 0
+        @(Get-SignalCompany -DatabasePath $db -Category $category -MinScore 6 | ForEach-Object CompanyId | Sort-Object) | Should -Be $strong
+        @(Get-SignalCompany -DatabasePath $db -Category $category | ForEach-Object CompanyId | Sort-Object) | Should -Be (Get-CompaniesWith $category)
+        @(Get-SignalOffer -DatabasePath $db -Category $category | ForEach-Object OfferId | Sort-Object) |
+            Should -Be @($offers | Where-Object { $pointsOf[$_.OfferId].ContainsKey($category) } | ForEach-Object OfferId | Sort-Object)
+    }
+
+    It 'CategoryScores hold, per category, the most points it earned in one of the company''s offers' {
+        foreach ($company in Get-SignalCompany -DatabasePath $db) {
+            $expected = @{}
+            foreach ($offer in $offers | Where-Object CompanyId -EQ $company.CompanyId) {
+                foreach ($entry in $pointsOf[$offer.OfferId].GetEnumerator()) {
+                    if (-not $expected.ContainsKey($entry.Key) -or $expected[$entry.Key] -lt $entry.Value) { $expected[$entry.Key] = $entry.Value }
+                }
+            }
+            @($company.CategoryScores.Keys | Sort-Object) | Should -Be @($expected.Keys | Sort-Object) -Because "company $($company.CompanyId)"
+            foreach ($key in $expected.Keys) { $company.CategoryScores[$key] | Should -Be $expected[$key] }
+        }
+        "$((Get-SignalCompany -DatabasePath $db -Top 1).CategoryScores)" | Should -Match '^\w+=\d+(\.\d+)?(, \w+=\d+(\.\d+)?)*$'
+    }
+
+    It 'the README example returns the companies it promises, and their offers prove it' {
+        $companies = @(Get-SignalCompany -DatabasePath $db -MinScore 6 -Category cat_fx_crossborder_payments -Since (Get-Date).AddDays(-7))
+        $companies.Count | Should -Be (Get-CompaniesWith cat_fx_crossborder_payments 6).Count
+        $companies.Count | Should -BeGreaterThan 3
+        foreach ($company in $companies) {
+            $proof = @($company | Get-SignalOffer -DatabasePath $db -MinScore 6 -Category cat_fx_crossborder_payments)
+            $proof.Count | Should -BeGreaterThan 0 -Because "$($company.Name) was listed"
+            $proof.Match.Categories.Id | Should -Contain 'cat_fx_crossborder_payments'
+        }
+        # The help's example: a category's companies at -MinScore 4, then their offers that prove it.
+        $four = @(Get-SignalCompany -DatabasePath $db -Category cat_fx_crossborder_payments -MinScore 4)
+        @($four | Get-SignalOffer -DatabasePath $db -Category cat_fx_crossborder_payments -MinScore 4 | ForEach-Object CompanyId | Sort-Object -Unique) |
+            Should -Be @($four.CompanyId | Sort-Object)
+    }
+}

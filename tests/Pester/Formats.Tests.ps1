@@ -42,7 +42,7 @@ Describe 'Format views' {
         $csv = Join-Path (Split-Path $db) 'export.csv'
         $samples.Company | Export-Csv $csv
         $company = (Import-Csv $csv)[0]
-        $company.CategoryScores | Should -Match '^\w+=\d+(, \w+=\d+)*$'
+        $company.CategoryScores | Should -Match '^\w+=\d+(\.\d+)?(, \w+=\d+(\.\d+)?)*$'
         $company.CategoryScores | Should -Be "$($samples.Company[0].CategoryScores)"
         $samples.StoredOffer | Export-Csv $csv
         $offer = (Import-Csv $csv)[0]

@@ -774,6 +774,7 @@ Describe 'Update-CompanyAggregation' {
                     $match = (Get-PrivateType 'JobSignal.Core' 'JobSignal.Core.Store.MatchRecord')::new()
                     $match.OfferId = $offerId; $match.Score = $Score; $match.Raw = $Score; $match.IsStrong = $Score -ge 6
                     $match.TopCategory = 'cat_fx_currency_ops'; $match.CatalogVersion = 'hand'; $match.ExplanationJson = '{"format":1}'
+                    $match.CategoryPointsJson = '{"cat_fx_currency_ops":' + [Math]::Min(6, $Score) + '}'
                     $match.MatchedAt = $seen
                     $store.Matches.Upsert($match)
                 }
@@ -809,7 +810,8 @@ Describe 'Update-CompanyAggregation' {
             $company.AvgStrongScore | Should -BeLessThan 7.67
             # The undated strong offer counts as seen on 2025-05-20: more recent than the newest publication.
             $company.LastStrongAt | Should -Be ([DateTimeOffset]::new(2025, 5, 20, 0, 0, 0, [TimeSpan]::Zero))
-            $company.CategoryScores['cat_fx_currency_ops'] | Should -Be 8
+            # The most points the category earned in one offer (the match of the 8 says 6), not the offer's score.
+            $company.CategoryScores['cat_fx_currency_ops'] | Should -Be 6
         }
 
         It 'strong offers are what the stored matches say, whatever catalog is in force when aggregating' {

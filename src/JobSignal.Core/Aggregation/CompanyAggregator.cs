@@ -35,7 +35,13 @@ public sealed record CompanyOffer(
     /// The date that makes one offer "more recent" than another: published, else provider-updated, else last seen.
     /// </summary>
     public DateTimeOffset ActivityDate => PublishedAt ?? ProviderUpdatedAt ?? LastSeenAt;
+
+    /// <summary>Every category that earned points in the offer's match (none when unscored), with those points.</summary>
+    public IReadOnlyList<CategoryPoints> Categories { get; init; } = [];
 }
+
+/// <summary>What one category earned in one offer's score: its best hit's tier weight x field weight (before bucket caps).</summary>
+public sealed record CategoryPoints(string Category, decimal Points);
 
 /// <summary>Knobs of <see cref="CompanyAggregator.Aggregate"/>.</summary>
 public sealed record AggregationOptions
@@ -49,8 +55,11 @@ public sealed record AggregationOptions
     public int EvidenceTermCount { get; init; } = 5;
 }
 
-/// <summary>The best score a company reached in one category (over offers whose top category it is).</summary>
-public sealed record CategoryMaxScore(string Category, int MaxScore);
+/// <summary>
+/// A company's signal in one category, over every canonical offer in which the category earned points (not only those
+/// whose top category it is): the most points it earned in one offer, and the best score of such an offer.
+/// </summary>
+public sealed record CategoryMaxScore(string Category, decimal Points, int OfferScore);
 
 /// <summary>A company's aggregated metrics (SPEC 6), recomputed from its canonical offers.</summary>
 /// <param name="MaxScore">Highest offer score; null when no offer is scored.</param>
@@ -62,7 +71,8 @@ public sealed record CategoryMaxScore(string Category, int MaxScore);
 /// then to the highest offer id. Null when no offer is scored.</param>
 /// <param name="TopOfferUrl">The top offer's URL.</param>
 /// <param name="TopOfferCategory">The top offer's top category.</param>
-/// <param name="CategoryMaxScores">Per top category, the best score; highest first, then by category id.</param>
+/// <param name="CategoryMaxScores">Per category that earned points in an offer, its most points and the best score of
+/// such an offer; most points first, then best score, then by category id.</param>
 /// <param name="LastStrongAt">The most recent <see cref="CompanyOffer.ActivityDate"/> among strong offers.</param>
 /// <param name="FirstSeenAt">Earliest first-seen of the offers; null without offers.</param>
 /// <param name="LastSeenAt">Latest last-seen of the offers; null without offers.</param>
@@ -122,7 +132,7 @@ public static class CompanyAggregator
         DateTimeOffset? lastStrongAt = null, firstSeenAt = null, lastSeenAt = null;
         var recentCount = 0;
         var recentSince = now - options.RecentWindow;
-        var categoryMax = new Dictionary<string, int>(StringComparer.Ordinal);
+        var categoryMax = new Dictionary<string, (decimal Points, int OfferScore)>(StringComparer.Ordinal);
 
         foreach (var offer in ranked)
         {
@@ -138,9 +148,12 @@ public static class CompanyAggregator
                 strongScoreSum += score;
                 lastStrongAt = Max(lastStrongAt, offer.ActivityDate);
             }
-            if (offer.TopCategory is { Length: > 0 } category)
+            foreach (var (category, points) in offer.Categories)
             {
-                categoryMax[category] = categoryMax.TryGetValue(category, out var best) ? Math.Max(best, score) : score;
+                if (points <= 0 || category.Length == 0) continue;
+                categoryMax[category] = categoryMax.TryGetValue(category, out var best)
+                    ? (Math.Max(best.Points, points), Math.Max(best.OfferScore, score))
+                    : (points, score);
             }
         }
 
@@ -155,8 +168,9 @@ public static class CompanyAggregator
             TopOfferUrl: top?.Url,
             TopOfferCategory: top?.TopCategory,
             CategoryMaxScores: categoryMax
-                .OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal)
-                .Select(pair => new CategoryMaxScore(pair.Key, pair.Value))
+                .OrderByDescending(pair => pair.Value.Points).ThenByDescending(pair => pair.Value.OfferScore)
+                .ThenBy(pair => pair.Key, StringComparer.Ordinal)
+                .Select(pair => new CategoryMaxScore(pair.Key, pair.Value.Points, pair.Value.OfferScore))
                 .ToArray(),
             LastStrongAt: lastStrongAt?.ToUniversalTime(),
             FirstSeenAt: firstSeenAt?.ToUniversalTime(),

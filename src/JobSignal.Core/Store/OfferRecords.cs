@@ -51,7 +51,9 @@ public sealed record OfferSignal
     public string? TopCategory { get; init; }
     /// <summary>The match's evidence terms, most points first; null when the offer has no match or its match predates them (schema 2).</summary>
     public IReadOnlyList<EvidenceTerm>? EvidenceTerms { get; init; }
-    /// <summary>Only read when the match has no <see cref="EvidenceTerms"/>: they are then derived from it.</summary>
+    /// <summary>The categories that earned points in the match; null when the offer has no match or its match has none stored.</summary>
+    public IReadOnlyList<Aggregation.CategoryPoints>? CategoryPoints { get; init; }
+    /// <summary>Only read when the match has no <see cref="EvidenceTerms"/> or <see cref="CategoryPoints"/>: they are then derived from it.</summary>
     public string? ExplanationJson { get; init; }
 }
 
@@ -74,7 +76,7 @@ public sealed record OfferFilter
     /// <summary>Only offers without a match (match persistence failed, or never scored).</summary>
     public bool Unscored { get; init; }
     public int? MinScore { get; init; }
-    /// <summary>The match's top category.</summary>
+    /// <summary>A category that earned points in the match (its top category or any other).</summary>
     public string? Category { get; init; }
     /// <summary>Text found (case-insensitively) in the title or in what the match's hits found (<see cref="KeywordSearch"/>).</summary>
     public string? Keyword { get; init; }

@@ -197,8 +197,9 @@ public sealed class OfferRepository
         while (reader.Read())
         {
             var matched = !reader.IsDBNull(8);
-            // A match has its evidence, or (stored before schema 2) only its explanation.
+            // A match has its evidence and categories, or (stored before schema 2 / 7) only its explanation.
             var hasEvidence = matched && !reader.IsDBNull(10);
+            var hasCategories = matched && !reader.IsDBNull(13);
             signals.Add(new OfferSignal
             {
                 OfferId = reader.GetInt64(0),
@@ -212,20 +213,22 @@ public sealed class OfferRepository
                 Score = matched ? reader.GetInt32(8) : null,
                 TopCategory = matched && !reader.IsDBNull(9) ? reader.GetString(9) : null,
                 EvidenceTerms = hasEvidence ? MatchEvidence.FromUtf8(reader.GetFieldValue<byte[]>(10)) : null,
-                ExplanationJson = matched && !hasEvidence ? reader.GetString(11) : null,
+                ExplanationJson = matched && (!hasEvidence || !hasCategories) ? reader.GetString(11) : null,
                 IsStrong = matched && reader.GetInt64(12) == 1,
+                CategoryPoints = hasCategories ? MatchCategories.FromUtf8(reader.GetFieldValue<byte[]>(13)) : null,
             });
         }
         return signals;
     }
 
-    // Everything but the explanation comes from the two covering indexes (schema 2, 6), so the offers' text and the
+    // Everything but the explanation comes from the two covering indexes (schema 2, 6, 7), so the offers' text and the
     // matches' explanations are not read; SQLite seeks a match's row only for a match stored without evidence.
     // The ids come as one JSON array parameter, so the statement text never changes and is prepared once.
     private const string SelectForAggregation = """
         SELECT o.id, o.company_id, o.url, o.published_at, o.provider_updated_at, o.first_seen_at, o.last_seen_at,
                o.repost_count, m.score, m.top_category, m.evidence_json,
-               CASE WHEN m.evidence_json IS NULL THEN m.explanation_json END, m.is_strong
+               CASE WHEN m.evidence_json IS NULL OR m.category_points IS NULL THEN m.explanation_json END, m.is_strong,
+               m.category_points
         FROM offers o INDEXED BY ix_offers_aggregation
         LEFT JOIN matches m INDEXED BY ix_matches_aggregation ON m.offer_id = o.id
         WHERE o.company_id IN (SELECT value FROM json_each(@ids)) AND o.canonical_offer_id IS NULL
@@ -307,7 +310,7 @@ public sealed class OfferRepository
         }
         if (filter.Category is { } category)
         {
-            where.Add("m.top_category = @category");
+            where.Add(CategoryCondition);
             parameters.Add("category", category);
         }
         if (!string.IsNullOrEmpty(filter.Keyword))
@@ -327,6 +330,9 @@ public sealed class OfferRepository
         }
         return (selection, where, parameters);
     }
+
+    /// <summary>The match earned points in the category @category (not only as its top category).</summary>
+    internal const string CategoryCondition = "EXISTS (SELECT 1 FROM json_each(m.category_points) j WHERE j.key = @category)";
 
     /// <summary>The parameters Insert and Update share: the offer's fields, its content keys and when it was seen.</summary>
     private static NativeStatement BindOffer(NativeStatement statement, Offer offer, OfferContent content, DateTimeOffset seenAt) => statement

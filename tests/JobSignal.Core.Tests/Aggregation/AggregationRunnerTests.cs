@@ -71,6 +71,27 @@ public class AggregationRunnerTests : IngestionTestBase
     }
 
     [Fact]
+    public void Category_scores_cover_every_category_of_the_stored_matches_with_or_without_their_column()
+    {
+        var company = AddCompany("Categories");
+        var withColumn = AddOffer(company, "column", 9, T0);
+        AddOffer(company, "explanation-only", 8, T0, text: "Cobros en GBP y cuentas multidivisa para clientes del Reino Unido.");
+        // One match stored as ingestion stores it (its categories apart); the other only has its explanation.
+        var match = Store.Matches.Get(withColumn)!;
+        var score = SignalScoreJson.Deserialize(match.ExplanationJson);
+        Store.Matches.Upsert(match with { CategoryPointsJson = MatchCategories.Of(score) });
+        var expected = Store.Offers.List(new OfferFilter { CompanyIds = [company] })
+            .SelectMany(o => SignalScoreJson.Deserialize(o.Explanation!).Categories)
+            .GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.Max(c => c.Points));
+
+        var c = Assert.Single(Runner().Aggregate([company])).Company!;
+
+        Assert.True(expected.Count > 2, "both offers carry several categories");
+        Assert.Equal(expected.OrderBy(p => p.Key), c.CategoryScores.OrderBy(p => p.Key));
+        Assert.Contains(c.CategoryScores.Keys, category => category != c.TopCategory);
+    }
+
+    [Fact]
     public void Companies_with_a_final_resolution_keep_their_frozen_metrics_and_are_counted_apart()
     {
         var frozen = AddCompany("Frozen");

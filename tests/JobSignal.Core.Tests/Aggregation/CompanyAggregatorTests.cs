@@ -94,7 +94,7 @@ public class CompanyAggregatorTests
         var metrics = CompanyAggregator.Aggregate(
         [
             Offer(1, null, category: null, lastSeen: DaysAgo(1), reposts: 1, evidence: ["USD"]),
-            Offer(2, 3, category: "tech_cloud", lastSeen: DaysAgo(50)),
+            Offer(2, 3, category: "tech_cloud", lastSeen: DaysAgo(50)) with { Categories = [new("tech_cloud", 1.5m)] },
         ], Now);
 
         Assert.Equal(3, metrics.MaxScore);
@@ -105,7 +105,7 @@ public class CompanyAggregatorTests
         Assert.Equal(1, metrics.RecentOfferCount);
         Assert.Equal(DaysAgo(1), metrics.LastSeenAt);
         Assert.Equal(["USD"], metrics.EvidenceTerms);
-        Assert.Equal([new CategoryMaxScore("tech_cloud", 3)], metrics.CategoryMaxScores);
+        Assert.Equal([new CategoryMaxScore("tech_cloud", 1.5m, 3)], metrics.CategoryMaxScores);
     }
 
     [Fact]
@@ -215,19 +215,22 @@ public class CompanyAggregatorTests
     }
 
     [Fact]
-    public void Category_max_scores_per_top_category()
+    public void Category_scores_cover_every_category_that_earned_points_not_only_top_ones()
     {
+        CompanyOffer Scored(long id, int? score, string? top, params (string Category, decimal Points)[] categories) =>
+            Offer(id, score, top) with { Categories = categories.Select(c => new CategoryPoints(c.Category, c.Points)).ToArray() };
         var metrics = CompanyAggregator.Aggregate(
         [
-            Offer(1, 4, "tech_cloud"),
-            Offer(2, 7, "fx_currency"),
-            Offer(3, 6, "tech_cloud"),
-            Offer(4, 7, "intl_trade"),
-            Offer(5, 9, null),
+            // A tie of points: currency_ops is the top category (catalog order), cross-border counts all the same.
+            Scored(1, 10, "fx_currency", ("fx_currency", 4m), ("fx_crossborder", 4m)),
+            Scored(2, 6, "fx_crossborder", ("tech_cloud", 1.5m), ("fx_crossborder", 2.5m)),
+            Scored(3, 3, "intl_trade", ("intl_trade", 6m), ("empty", 0m)),
+            Scored(4, null, null),
         ], Now);
 
+        // Per category: its most points in one offer, and the best score of an offer in which it earned points.
         Assert.Equal(
-            [new("fx_currency", 7), new("intl_trade", 7), new CategoryMaxScore("tech_cloud", 6)],
+            [new("intl_trade", 6m, 3), new("fx_crossborder", 4m, 10), new("fx_currency", 4m, 10), new CategoryMaxScore("tech_cloud", 1.5m, 6)],
             metrics.CategoryMaxScores);
     }
 
@@ -288,7 +291,10 @@ public class CompanyAggregatorTests
                 published: i % 3 == 0 ? null : DaysAgo(i % 7),
                 updated: i % 2 == 0 ? DaysAgo(i % 5) : null,
                 firstSeen: DaysAgo(60 + i % 9), lastSeen: DaysAgo(i % 35), reposts: i % 3,
-                evidence: [$"term{i % 6}", $"TERM{i % 4}", "USD"]));
+                evidence: [$"term{i % 6}", $"TERM{i % 4}", "USD"]) with
+                {
+                    Categories = i % 5 == 0 ? [] : [new($"cat{i % 4}", i % 4 + 1), new($"cat{(i + 1) % 4}", i % 3)],
+                });
         }
         var expected = Describe(CompanyAggregator.Aggregate(offers, Now));
 

@@ -72,6 +72,14 @@ public class MigrationTests : IDisposable
             Assert.Equal(version < 6 ? [1L] : [], store.Companies.ListStaleIds());
             var company = Assert.Single(store.Companies.List());
             Assert.Equal(("Seeded S.L.", "seeded.es"), (company.Name, company.Domain));
+            // Version 7 kept each match's category points apart (from its explanation) and gave every company its
+            // points per category from them, before any new aggregation.
+            var seededPoints = SeededScore.Categories.ToDictionary(c => c.Id, c => c.Points);
+            Assert.True(seededPoints.Count > 1);
+            Assert.Equal(seededPoints.OrderBy(p => p.Key), company.CategoryScores.OrderBy(p => p.Key));
+            Assert.Equal(seededPoints.OrderBy(p => p.Key),
+                JobSignal.Core.Store.MatchCategories.FromUtf8(System.Text.Encoding.UTF8.GetBytes(
+                    store.Matches.Get(store.Offers.List().Single().OfferId)!.CategoryPointsJson!)).ToDictionary(c => c.Category, c => c.Points).OrderBy(p => p.Key));
             Assert.Equal("Seeded offer", store.Offers.List().Single().Title);
             // A match stored before its evidence terms were kept (schema 2) keeps none, and aggregates from its explanation.
             var match = store.Matches.Get(store.Offers.List().Single().OfferId)!;
