@@ -145,3 +145,35 @@ Describe 'Per-category scores and -Category see every category that earned point
             Should -Be @($four.CompanyId | Sort-Object)
     }
 }
+
+Describe 'A strong vacancy published again is a strong signal of its new publication' {
+    BeforeEach {
+        $script:dir = New-TestDirectory
+        $script:db = Join-Path $dir 'jobsignal.db'
+    }
+    AfterEach { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It '-Since ... -StrongSince finds a company that reposted its strong role yesterday' {
+        $text = 'Gestión de pagos internacionales en USD y cobros multidivisa con clientes de Estados Unidos.'
+        function New-Posting([string] $Id, [DateTimeOffset] $Published) {
+            [pscustomobject]@{ ProviderOfferId = $Id; Url = "https://www.infojobs.net/x/of-i$Id"; Title = 'Tesorero'; Description = $text
+                CompanyName = 'Repost Co'; Website = 'https://repost.es'; PublishedAt = $Published; UpdatedAt = $Published }
+        }
+        $now = [DateTimeOffset]::UtcNow
+        $null = New-Posting 'old1' $now.AddDays(-60) | Invoke-OfferIngestion -DatabasePath $db | Update-CompanyAggregation -DatabasePath $db
+        @(Get-SignalCompany -DatabasePath $db -Since (Get-Date).AddDays(-7) -StrongSince).Count | Should -Be 0
+
+        $results = @(New-Posting 'new1' $now.AddDays(-1) | Invoke-OfferIngestion -DatabasePath $db -PassThru | Update-CompanyAggregation -DatabasePath $db)
+
+        $company = Get-SignalCompany -DatabasePath $db
+        $company.OfferCount, $company.UniqueOffers | Should -Be @(2, 1)
+        $company.LastStrongAt | Should -Be ([DateTimeOffset]::new($now.AddDays(-1).UtcDateTime.Ticks - $now.AddDays(-1).UtcDateTime.Ticks % 10000, [TimeSpan]::Zero))
+        $results.CompanyId | Should -Be $company.CompanyId
+        (Get-SignalCompany -DatabasePath $db -Since (Get-Date).AddDays(-7) -StrongSince).Name | Should -Be 'Repost Co'
+        # The offer shows both publications: its own and the repost's.
+        $offer = Get-SignalOffer -DatabasePath $db
+        $offer.PublishedAt | Should -BeLessThan $now.AddDays(-59)
+        $offer.RepublishedAt | Should -Be $company.LastStrongAt
+        ($offer | Format-List | Out-String) | Should -Match 'RepublishedAt\s*:'
+    }
+}

@@ -288,6 +288,7 @@ public sealed class AggregationRunner
             offer.EvidenceTerms ?? (explanation is null ? [] : EvidenceTerms.Of(explanation)))
         {
             Categories = offer.CategoryPoints ?? (explanation is null ? [] : MatchCategories.FromScore(explanation)),
+            RepublishedAt = offer.RepublishedAt,
         };
     }
 }

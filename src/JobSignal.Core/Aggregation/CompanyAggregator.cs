@@ -32,9 +32,22 @@ public sealed record CompanyOffer(
     IReadOnlyList<EvidenceTerm> EvidenceTerms)
 {
     /// <summary>
-    /// The date that makes one offer "more recent" than another: published, else provider-updated, else last seen.
+    /// When the vacancy was last published: its own date (published, else provider-updated, else last seen), or the
+    /// latest publication of one of its reposts when that is later (<see cref="RepublishedAt"/>). This date makes one
+    /// offer "more recent" than another and is the last strong signal of a strong one: publishing a strong vacancy
+    /// again is a new strong signal (SPEC 6, lastStrongAt).
     /// </summary>
-    public DateTimeOffset ActivityDate => PublishedAt ?? ProviderUpdatedAt ?? LastSeenAt;
+    public DateTimeOffset ActivityDate
+    {
+        get
+        {
+            var own = PublishedAt ?? ProviderUpdatedAt ?? LastSeenAt;
+            return RepublishedAt is { } again && again > own ? again : own;
+        }
+    }
+
+    /// <summary>The latest publication of the vacancy again under another id (a repost: published, else updated); null without one.</summary>
+    public DateTimeOffset? RepublishedAt { get; init; }
 
     /// <summary>Every category that earned points in the offer's match (none when unscored), with those points.</summary>
     public IReadOnlyList<CategoryPoints> Categories { get; init; } = [];

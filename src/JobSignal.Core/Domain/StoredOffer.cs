@@ -39,6 +39,11 @@ public sealed class StoredOffer
     /// <summary>The provider id under which the vacancy was last seen (a repost's id after a repost).</summary>
     public string? LastSeenProviderOfferId { get; set; }
     public int RepostCount { get; set; }
+    /// <summary>
+    /// The latest publication of the vacancy again under another id (a repost: its published date, else its updated
+    /// date); null without a dated repost. Later than <see cref="PublishedAt"/>, it is the offer's last strong signal.
+    /// </summary>
+    public DateTimeOffset? RepublishedAt { get; set; }
     /// <summary>Null for a canonical offer.</summary>
     public long? CanonicalOfferId { get; set; }
     public bool IsCanonical => CanonicalOfferId is null;

@@ -44,6 +44,8 @@ public sealed record OfferSignal
     public DateTimeOffset FirstSeenAt { get; init; }
     public DateTimeOffset LastSeenAt { get; init; }
     public int RepostCount { get; init; }
+    /// <summary>The latest publication of one of its reposts (published, else updated); null without a dated repost.</summary>
+    public DateTimeOffset? RepublishedAt { get; init; }
     /// <summary>Null when the offer has no match.</summary>
     public int? Score { get; init; }
     /// <summary>The match's strong decision, taken when it was scored (false without a match).</summary>

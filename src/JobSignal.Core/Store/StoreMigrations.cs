@@ -19,6 +19,7 @@ internal static class StoreMigrations
         new StoreMigration(5, "query keys compare case-insensitively", CaseInsensitiveQueryKeys),
         new StoreMigration(6, "aggregation counts the strong decision stored with each match", StrongFromMatches),
         new StoreMigration(7, "per-category points of every match; company category scores over every category", CategoryPoints),
+        new StoreMigration(8, "reposts keep their publication date; canonical offers the latest one", RepostPublications),
     };
 
     public static int Latest => All[^1].Version;
@@ -305,5 +306,18 @@ internal static class StoreMigrations
                     FROM offers o JOIN matches m ON m.offer_id = o.id, json_each(m.category_points) j
                     WHERE o.company_id = companies.id AND o.canonical_offer_id IS NULL
                     GROUP BY j.key));
+        """;
+
+    // A repost is the vacancy published again: its publication date (published, else updated) is kept with it, and
+    // its canonical offer keeps the latest of its reposts' (republished_at), so that the last strong signal and "most
+    // recent" see the new publication, not only the first one. Aggregation reads it through its covering index.
+    // Reposts stored before have no date (their provider dates were not kept): each gets one when it is seen again.
+    private const string RepostPublications = """
+        ALTER TABLE offer_reposts ADD COLUMN published_at TEXT;
+        ALTER TABLE offers ADD COLUMN republished_at TEXT;
+        DROP INDEX ix_offers_aggregation;
+        CREATE INDEX ix_offers_aggregation ON offers
+            (company_id, id, url, published_at, provider_updated_at, first_seen_at, last_seen_at, repost_count, republished_at)
+            WHERE canonical_offer_id IS NULL;
         """;
 }

@@ -189,6 +189,26 @@ public class CompanyAggregatorTests
     }
 
     [Fact]
+    public void A_vacancy_published_again_counts_from_its_latest_publication()
+    {
+        var metrics = CompanyAggregator.Aggregate(
+        [
+            // A strong vacancy first published 60 days ago, published again yesterday (a repost).
+            Offer(1, 8, published: DaysAgo(60), reposts: 1) with { RepublishedAt = DaysAgo(1) },
+            Offer(2, 8, published: DaysAgo(5)),
+            // A weak one published again today: no strong signal.
+            Offer(3, 4, published: DaysAgo(90), reposts: 1) with { RepublishedAt = DaysAgo(0) },
+            // A repost dated before the offer's own publication changes nothing.
+            Offer(4, 9, published: DaysAgo(20)) with { RepublishedAt = DaysAgo(30) },
+        ], Now);
+
+        Assert.Equal(DaysAgo(1), metrics.LastStrongAt);
+        Assert.Equal(4, metrics.TopOfferId);
+        Assert.Equal(1, CompanyAggregator.Aggregate(
+            [Offer(1, 8, published: DaysAgo(60)) with { RepublishedAt = DaysAgo(1) }, Offer(2, 8, published: DaysAgo(5))], Now).TopOfferId);
+    }
+
+    [Fact]
     public void Seen_dates_and_recent_window()
     {
         var metrics = CompanyAggregator.Aggregate(
