@@ -177,3 +177,116 @@ Describe 'A strong vacancy published again is a strong signal of its new publica
         ($offer | Format-List | Out-String) | Should -Match 'RepublishedAt\s*:'
     }
 }
+
+Describe 'Piped objects work on the store they came from' {
+    BeforeAll {
+        Add-Type -Path $env:JOBSIGNAL_TEST_FAKES
+        $script:google = [JobSignal.TestFakes.FakeGoogleServer]::new()
+        $script:accountDir = New-TestDirectory
+        $script:account = [JobSignal.TestFakes.FakeServiceAccount]::Create($google, (Join-Path $accountDir 'account'), 'pester@fake-project.iam.gserviceaccount.com')
+    }
+    AfterAll {
+        $google.Dispose()
+        Remove-Item $accountDir -Recurse -Force -ErrorAction SilentlyContinue
+    }
+    BeforeEach {
+        $script:dir = New-TestDirectory
+        $script:storeA = Join-Path $dir 'a.db'
+        $script:storeB = Join-Path $dir 'b.db'
+        $savedDb = $env:JOBSIGNAL_DB
+        $env:JOBSIGNAL_DB = $storeA
+        # Store A has run 1 and company 1 of its own.
+        $script:runA = [pscustomobject]@{ ProviderOfferId = 'a1'; Url = 'https://www.infojobs.net/x/of-ia1'; Title = 'Tesorero'
+            Description = 'Pagos en USD'; CompanyName = 'Store A Co' } | Invoke-OfferIngestion
+    }
+    AfterEach {
+        $env:JOBSIGNAL_DB = $savedDb
+        Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'a run piped from store B is aggregated in store B when -DatabasePath is left out (two real stores)' {
+        $companies = @(Get-InfojobsOffer -Path $sample | Invoke-OfferIngestion -DatabasePath $storeB | Update-CompanyAggregation)
+
+        $runB = Get-IngestionRun -DatabasePath $storeB -RunId 1
+        $runB.StorePath | Should -Be $storeB
+        $companies.Count | Should -Be $runB.AffectedCompanyIds.Count
+        $companies.Name | Should -Not -Contain 'Store A Co'
+        $companies[0].StorePath | Should -Be $storeB
+        $runB.CompaniesAggregated | Should -Be $runB.AffectedCompanyIds.Count
+        @(Get-SignalCompany -DatabasePath $storeB | Where-Object { -not $_.AggregatedAt }).Count | Should -Be 0
+        # Store A and its run 1 are untouched.
+        (Get-IngestionRun -RunId 1).CompaniesAggregated | Should -Be 0
+        (Get-SignalCompany -CompanyId 1).AggregatedAt | Should -BeNullOrEmpty
+        $runA.StorePath | Should -Be $storeA
+    }
+
+    It 'query cmdlets and Update-OfferScore follow the piped objects to their store' {
+        $null = Get-InfojobsOffer -Path $sample | Invoke-OfferIngestion -DatabasePath $storeB | Update-CompanyAggregation
+        $bCompanies = @(Get-SignalCompany -DatabasePath $storeB -Top 3)
+
+        $offers = @($bCompanies | Get-SignalOffer)
+        $offers.Count | Should -BeGreaterThan 0
+        ($offers.CompanyId | Sort-Object -Unique) | Should -Be ($bCompanies.CompanyId | Sort-Object)
+        $offers[0].StorePath | Should -Be $storeB
+        @($offers | Get-SignalCompany).Name | Sort-Object | Should -Be ($bCompanies.Name | Sort-Object)
+        (Get-IngestionRun -DatabasePath $storeB -Last 1 | Get-IngestionRun).QueryKey | Should -Be (Get-IngestionRun -DatabasePath $storeB -Last 1).QueryKey
+        $rescored = $offers[0] | Update-OfferScore
+        $rescored.StorePath | Should -Be $storeB
+        @(Get-IngestionRun -DatabasePath $storeB).Count | Should -Be 2
+        @(Get-IngestionRun).Count | Should -Be 1
+        # An object of the store that names no company (a run piped where companies are asked for) is passed over.
+        @(Get-IngestionRun -DatabasePath $storeB -Last 1 | Get-SignalCompany -ErrorVariable errs).Count | Should -Be 0
+        $errs.Count | Should -Be 0
+    }
+
+    It 'refuses objects of another store than -DatabasePath says (InputStoreMismatch), before using their ids' {
+        $null = Get-InfojobsOffer -Path $sample | Invoke-OfferIngestion -DatabasePath $storeB
+        $before = (Get-FileHash $storeA).Hash
+
+        $failure = { Get-IngestionRun -DatabasePath $storeB -RunId 1 | Update-CompanyAggregation -DatabasePath $storeA } | Should -Throw -PassThru
+
+        $failure.FullyQualifiedErrorId | Should -Be 'InputStoreMismatch,JobSignal.Cmdlets.Commands.UpdateCompanyAggregationCommand'
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure.TargetObject | Should -Be $storeB
+        $failure.Exception.Message | Should -BeLike "*'$storeB'*'$storeA' (-DatabasePath)*"
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike '*Leave out -DatabasePath*'
+        (Get-IngestionRun -RunId 1).CompaniesAggregated | Should -Be 0
+        (Get-FileHash $storeA).Hash | Should -Be $before
+        { Get-SignalCompany -DatabasePath $storeB -Top 1 | Get-SignalOffer -DatabasePath $storeA } | Should -Throw -ErrorId 'InputStoreMismatch,*'
+        # The same store named another way (relative to the current location) is the same store.
+        Push-Location $dir
+        try { @(Get-IngestionRun -DatabasePath $storeB -RunId 1 | Update-CompanyAggregation -DatabasePath ./b.db).Count | Should -BeGreaterThan 0 }
+        finally { Pop-Location }
+    }
+
+    It 'refuses objects of two stores piped together, and a store that is not there, without creating it' {
+        $null = Get-InfojobsOffer -Path $sample | Invoke-OfferIngestion -DatabasePath $storeB
+        $runB = Get-IngestionRun -DatabasePath $storeB -RunId 1
+
+        { $runA, $runB | Update-CompanyAggregation } | Should -Throw -ErrorId 'InputStoreMismatch,*'
+        (Get-IngestionRun -RunId 1).CompaniesAggregated | Should -Be 0
+        (Get-IngestionRun -DatabasePath $storeB -RunId 1).CompaniesAggregated | Should -Be 0
+
+        $gone = Join-Path $dir 'moved.db'
+        $moved = $runB.PSObject.Copy()
+        $moved.StorePath = $gone
+        $failure = { $moved | Update-CompanyAggregation } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'InputStoreNotFound,*'
+        Test-Path $gone | Should -BeFalse
+        # Objects without a store (hand-built, or from before StorePath) keep using -DatabasePath / $env:JOBSIGNAL_DB.
+        @([pscustomobject]@{ RunId = 1 } | Update-CompanyAggregation).Name | Should -Be 'Store A Co'
+    }
+
+    It 'Sync-CompanySheet syncs the companies of the store they were piped from' {
+        $null = Get-InfojobsOffer -Path $sample | Invoke-OfferIngestion -DatabasePath $storeB | Update-CompanyAggregation
+        $sheetId = 'pester-' + [guid]::NewGuid().ToString('n')
+        $spreadsheet = $google.AddSpreadsheet($sheetId)
+        $companies = @(Get-SignalCompany -DatabasePath $storeB -Top 4)
+
+        $result = $companies | Sync-CompanySheet -SpreadsheetId $sheetId -CredentialPath $account.KeyFilePath -BaseUri $google.BaseUri
+
+        $result.Appended | Should -Be 4
+        $tab = $spreadsheet.Tab('Companies')
+        @($tab.ColumnValues('B', 2)) | Sort-Object | Should -Be ($companies.Name | Sort-Object)
+    }
+}

@@ -44,6 +44,17 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
     [ValidateIds]
     public long[]? CompanyId { get; set; }
 
+    /// <summary>The store a piped object came from (its StorePath): binds from the pipeline only (<see cref="StoreCmdlet.PipedStorePath"/>).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true, ParameterSetName = CompanySet)]
+    public string? StorePath { get => PipedStorePath; set => PipedStorePath = value; }
+
+    /// <summary>
+    /// A piped run, bound as itself to learn its store. Not a StorePath by property name in this set: bound in the
+    /// default set, it would claim every object that has one (the feedback import's result), whose ids are companies.
+    /// </summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true, ParameterSetName = RunSet)]
+    public IngestionRun? Run { get => null; set => PipedStorePath = value?.StorePath; }
+
     [Parameter(Mandatory = true, ParameterSetName = AllSet)]
     public SwitchParameter All { get; set; }
 

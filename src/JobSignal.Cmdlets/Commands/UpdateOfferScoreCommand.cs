@@ -41,6 +41,10 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
     [ValidateIds]
     public long[]? OfferId { get; set; }
 
+    /// <summary>The store a piped object came from (its StorePath): binds from the pipeline only (<see cref="StoreCmdlet.PipedStorePath"/>).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true, ParameterSetName = IdSet)]
+    public string? StorePath { get => PipedStorePath; set => PipedStorePath = value; }
+
     /// <summary>Every stored offer.</summary>
     [Parameter(Mandatory = true, ParameterSetName = AllSet)]
     public SwitchParameter All { get; set; }

@@ -6,7 +6,7 @@ namespace JobSignal.Core.Domain;
 /// A company as the store knows it (PowerShell type name <c>JobSignal.Company</c>): identity, the reps'
 /// resolution and the metrics the last aggregation computed from its canonical offers (SPEC 6).
 /// </summary>
-public sealed class Company
+public sealed class Company : IStoreLocal
 {
     public long CompanyId { get; set; }
     public string Name { get; set; } = "";
@@ -49,6 +49,9 @@ public sealed class Company
     public DateTimeOffset LastSeenAt { get; set; }
 
     internal static readonly IReadOnlyDictionary<string, decimal> EmptyScores = new CategoryScoreMap();
+
+    /// <summary>The store this object belongs to (see <see cref="IStoreLocal"/>).</summary>
+    public string? StorePath { get; set; }
 
     public override string ToString() => $"{Name} ({CompanyId})";
 }
