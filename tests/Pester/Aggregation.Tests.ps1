@@ -290,3 +290,70 @@ Describe 'Piped objects work on the store they came from' {
         @($tab.ColumnValues('B', 2)) | Sort-Object | Should -Be ($companies.Name | Sort-Object)
     }
 }
+
+Describe 'Dates without a time zone, for a user in Europe/Madrid' -Skip:$IsWindows {
+    BeforeAll {
+        $script:pwsh = @($env:JOBSIGNAL_TEST_PWSH -split [IO.Path]::PathSeparator)
+        $script:dir = New-TestDirectory
+        $script:db = Join-Path $dir 'madrid.db'
+        # Runs a script in a fresh pwsh whose local time zone is Europe/Madrid (TZ), with the module imported; its
+        # output lines "name=value" come back as a hashtable.
+        function Invoke-InMadrid([string] $Script) {
+            $saved = $env:TZ
+            $env:TZ = 'Europe/Madrid'
+            try {
+                $full = "`$ErrorActionPreference = 'Stop'; Import-Module '$env:JOBSIGNAL_TEST_MODULE'; `$db = '$db'; `$dir = '$dir'`n" +
+                    "if ([TimeZoneInfo]::Local.Id -ne 'Europe/Madrid') { throw ""local zone: `$([TimeZoneInfo]::Local.Id)"" }`n" + $Script
+                $lines = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $full 2>&1
+                $LASTEXITCODE | Should -Be 0 -Because ($lines -join "`n")
+            }
+            finally { $env:TZ = $saved }
+            $values = @{}
+            foreach ($line in $lines) { if ("$line" -match '^(\w+)=(.*)$') { $values[$Matches[1]] = $Matches[2] } }
+            $values
+        }
+    }
+    AfterAll { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'reads offer dates without a zone as UTC by every route, and -Since typed without a zone as local time' {
+        $out = Invoke-InMadrid @'
+function Offer($id, $published) {
+    [pscustomobject]@{ ProviderOfferId = $id; Url = "https://www.infojobs.net/x/of-i$id"; Title = 'Tesorero'
+        Description = 'Pagos internacionales en USD y cobros multidivisa.'; CompanyName = "$id S.L."; PublishedAt = $published }
+}
+$null = @(
+    Offer 'typed' ([datetime]'2026-11-20 10:00')                        # Kind Unspecified, as a cast gives
+    Offer 'text' '2026-11-20 10:00'
+    Offer 'json' ('{"d":"2026-11-20T10:00:00"}' | ConvertFrom-Json).d   # Kind Unspecified, as ConvertFrom-Json gives
+    Offer 'local' ([datetime]::SpecifyKind([datetime]'2026-11-20 10:00', 'Local'))
+    Offer 'offset' ([DateTimeOffset]'2026-11-20T10:00+01:00')
+) | Invoke-OfferIngestion -DatabasePath $db | Update-CompanyAggregation
+foreach ($o in Get-SignalOffer -DatabasePath $db) { "$($o.ProviderOfferId)=$($o.PublishedAt.UtcDateTime.ToString('HH:mm'))" }
+"since0930=" + (@(Get-SignalCompany -DatabasePath $db -Since '2026-11-20 10:30' -StrongSince | ForEach-Object Name | Sort-Object) -join ',')
+"since1001=" + (@(Get-SignalCompany -DatabasePath $db -Since '2026-11-20 11:01' -StrongSince | ForEach-Object Name | Sort-Object) -join ',')
+'@
+        $out.typed, $out.text, $out.json | Should -Be @('10:00', '10:00', '10:00') -Because 'offer data without a zone is UTC'
+        $out.local, $out.offset | Should -Be @('09:00', '09:00') -Because 'a date that says it is local, or has an offset, is that instant'
+        # 10:30 typed in Madrid is 09:30 UTC: the offers published at 10:00 UTC, not those at 09:00 UTC (read as UTC,
+        # 10:30 would find none); 11:01 is 10:01 UTC: none.
+        $out.since0930 | Should -Be 'json S.L.,text S.L.,typed S.L.'
+        $out.since1001 | Should -Be ''
+    }
+
+    It 'shows dates without a zone in the views as local dates, the way -Since reads them back' {
+        $payload = Join-Path $dir 'late.jsonl'
+        '{"id":"late1","title":"Tesorero","link":"https://www.infojobs.net/x/of-ilate1","description":"Pagos en USD.","profile":{"name":"Late S.L."},"creationDate":"2026-11-20T23:30:00.000+0000"}' |
+            Set-Content $payload
+        $null = Get-InfojobsOffer -Path $payload | Invoke-OfferIngestion -DatabasePath $db
+        $null = Invoke-TestSql $db "UPDATE offers SET first_seen_at = '2026-11-20T23:30:00.000Z', last_seen_at = '2026-11-20T23:45:00.000Z' WHERE provider_offer_id = 'late1'"
+
+        $out = Invoke-InMadrid @"
+`$table = Get-InfojobsOffer -Path '$payload' | Format-Table | Out-String -Width 200
+'listed=' + (`$table -match '2026-11-21')
+`$list = Get-SignalOffer -DatabasePath `$db | Where-Object ProviderOfferId -EQ 'late1' | Format-List | Out-String -Width 200
+'seen=' + ([regex]::Match(`$list, 'first \S+, last \S+').Value)
+"@
+        $out.listed | Should -Be 'True' -Because 'published 23:30 UTC on the 20th is the 21st in Madrid'
+        $out.seen | Should -Be 'first 2026-11-21, last 2026-11-21'
+    }
+}
