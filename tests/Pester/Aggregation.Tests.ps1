@@ -327,7 +327,7 @@ $null = @(
     Offer 'json' ('{"d":"2026-11-20T10:00:00"}' | ConvertFrom-Json).d   # Kind Unspecified, as ConvertFrom-Json gives
     Offer 'local' ([datetime]::SpecifyKind([datetime]'2026-11-20 10:00', 'Local'))
     Offer 'offset' ([DateTimeOffset]'2026-11-20T10:00+01:00')
-) | Invoke-OfferIngestion -DatabasePath $db | Update-CompanyAggregation
+) | Invoke-OfferIngestion -DatabasePath $db | Update-CompanyAggregation -DatabasePath $db
 foreach ($o in Get-SignalOffer -DatabasePath $db) { "$($o.ProviderOfferId)=$($o.PublishedAt.UtcDateTime.ToString('HH:mm'))" }
 "since0930=" + (@(Get-SignalCompany -DatabasePath $db -Since '2026-11-20 10:30' -StrongSince | ForEach-Object Name | Sort-Object) -join ',')
 "since1001=" + (@(Get-SignalCompany -DatabasePath $db -Since '2026-11-20 11:01' -StrongSince | ForEach-Object Name | Sort-Object) -join ',')
