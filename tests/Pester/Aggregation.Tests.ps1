@@ -234,9 +234,10 @@ Describe 'Piped objects work on the store they came from' {
         $rescored.StorePath | Should -Be $storeB
         @(Get-IngestionRun -DatabasePath $storeB).Count | Should -Be 2
         @(Get-IngestionRun).Count | Should -Be 1
-        # An object of the store that names no company (a run piped where companies are asked for) is passed over.
-        @(Get-IngestionRun -DatabasePath $storeB -Last 1 | Get-SignalCompany -ErrorVariable errs).Count | Should -Be 0
-        $errs.Count | Should -Be 0
+        # An object that names its store but no company (nor offer) is passed over, not taken as "every company".
+        @([pscustomobject]@{ StorePath = $storeB } | Get-SignalCompany -ErrorVariable errs).Count | Should -Be 0
+        @([pscustomobject]@{ StorePath = $storeB } | Get-SignalOffer -ErrorVariable more).Count | Should -Be 0
+        $errs.Count + $more.Count | Should -Be 0
     }
 
     It 'refuses objects of another store than -DatabasePath says (InputStoreMismatch), before using their ids' {
