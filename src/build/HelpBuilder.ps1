@@ -171,7 +171,10 @@ foreach ($command in $module.ExportedCmdlets.Values | Sort-Object Name) {
     $parameterHelp = Split-MarkdownSection -Lines $sections['PARAMETERS'] -Marker '###'
     $descriptions = @{}
     foreach ($key in $parameterHelp.Keys) { $descriptions[$key.TrimStart('-')] = @(Get-Paragraph $parameterHelp[$key]) }
-    $ownParameters = @($command.Parameters.Values | Where-Object { $_.Name -notin $commonParameters })
+    # A DontShow parameter (StorePath, bound from piped objects only) is no part of the documented syntax.
+    $ownParameters = @($command.Parameters.Values | Where-Object {
+            $_.Name -notin $commonParameters -and -not ($_.Attributes | Where-Object { $_ -is [Parameter] -and $_.DontShow })
+        })
     foreach ($p in $ownParameters) {
         if (-not $descriptions.ContainsKey($p.Name) -or -not $descriptions[$p.Name]) { $problems.Add("$($command.Name): parameter -$($p.Name) has no description") }
     }

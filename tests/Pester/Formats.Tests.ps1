@@ -241,7 +241,7 @@ Describe 'Format views' {
         $companies = @($samples['JobSignal.Company'])
         $companies | Export-Csv $csv
         $company = (Import-Csv $csv)[0]
-        $company.CategoryScores | Should -Match '^\w+=\d+(, \w+=\d+)*$'
+        $company.CategoryScores | Should -Match '^\w+=\d+(\.\d+)?(, \w+=\d+(\.\d+)?)*$'
         $company.CategoryScores | Should -Be "$($companies[0].CategoryScores)"
         $stored = @($samples['JobSignal.StoredOffer'])
         $stored | Export-Csv $csv

@@ -27,7 +27,10 @@ Describe 'Help for <_>' -ForEach $cmdletNames {
     }
 
     It 'describes every parameter' {
-        $own = @($command.Parameters.Keys | Where-Object { $_ -notin $common })
+        # Hidden (DontShow) parameters bind from piped objects only, and stay out of the help: StorePath (and a piped Run), nothing else.
+        $hidden = @($command.Parameters.Values | Where-Object { $_.Attributes | Where-Object { $_ -is [Parameter] -and $_.DontShow } })
+        $hidden.Name | Where-Object { $_ -notin 'StorePath', 'Run' } | Should -BeNullOrEmpty
+        $own = @($command.Parameters.Keys | Where-Object { $_ -notin $common -and $_ -notin $hidden.Name })
         foreach ($name in $own) {
             $p = $help.Parameters.Parameter | Where-Object Name -EQ $name
             $p | Should -Not -BeNullOrEmpty -Because "-$name must be in the help"

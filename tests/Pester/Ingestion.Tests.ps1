@@ -459,24 +459,20 @@ Describe 'Invoke-OfferIngestion' {
     }
 
     It '-WhatIf reads a current store in place, and copies one it would have to migrate' {
-        $run = @(New-TestOffer '1'; New-TestOffer '2' -Company 'Beta') | Invoke-OfferIngestion -DatabasePath $db
+        $null = @(New-TestOffer '1'; New-TestOffer '2' -Company 'Beta') | Invoke-OfferIngestion -DatabasePath $db
         $inPlace = @(Update-CompanyAggregation -DatabasePath $db -All -WhatIf -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] })
         ($inPlace.Message -join "`n") | Should -BeLike "*-WhatIf: reading the store '$db' as it is*"
         ($inPlace.Message -join "`n") | Should -Not -BeLike '*private copy*'
 
-        # The same store as schema 4 left it: opening it for real would migrate it (query keys made case-insensitive).
-        $null = Invoke-TestSql $db @'
-DROP TABLE query_state;
-CREATE TABLE query_state (query_key TEXT PRIMARY KEY, last_run_at TEXT, last_success_at TEXT,
-    consecutive_failures INTEGER NOT NULL DEFAULT 0, last_error TEXT, last_run_id INTEGER REFERENCES ingestion_runs (id));
-DELETE FROM schema_migrations WHERE version = 5;
-PRAGMA user_version = 4;
-'@
-        $before = (Get-FileHash $db).Hash
-        $copied = @($run | Update-CompanyAggregation -DatabasePath $db -WhatIf -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] })
+        # A store as schema 4 left it (made by the store's own migrations): opening it for real would migrate it.
+        $old = Join-Path $dir 'schema4.db'
+        $storeType = Get-PrivateType 'JobSignal.Core' 'JobSignal.Core.Store.SignalStore'
+        $storeType.GetMethod('Open', [Reflection.BindingFlags] 'NonPublic, Static').Invoke($null, [object[]] @([string] $old, $null, 4)).Dispose()
+        $before = (Get-FileHash $old).Hash
+        $copied = @(Update-CompanyAggregation -DatabasePath $old -All -WhatIf -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] })
         ($copied.Message -join "`n") | Should -BeLike '*private copy*'
-        (Get-FileHash $db).Hash | Should -Be $before
-        [int] (Invoke-TestSql $db 'PRAGMA user_version') | Should -Be 5   # migrated by the first real open
+        (Get-FileHash $old).Hash | Should -Be $before
+        [int] (Invoke-TestSql $old 'PRAGMA user_version') | Should -Be $storeType::LatestSchemaVersion   # migrated by the first real open
     }
 
     It '-WhatIf reads through a copy, and changes neither the store nor its log, when a killed process left a -wal file' {
@@ -514,7 +510,8 @@ PRAGMA user_version = 4;
         $before = (Get-FileHash $db).Hash
         $missing = Join-Path $dir 'no-such-catalog.json'
         { Update-OfferScore -DatabasePath $db -All -CatalogPath $missing -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'CatalogNotFound,*'
-        { Update-CompanyAggregation -DatabasePath $db -All -CatalogPath $missing -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'CatalogNotFound,*'
+        # Aggregation reads no catalog (strong offers are what the stored matches say): its obsolete -CatalogPath is not read.
+        { Update-CompanyAggregation -DatabasePath $db -All -CatalogPath $missing -WhatIf -ErrorAction Stop -WarningAction SilentlyContinue } | Should -Not -Throw
         (Get-FileHash $db).Hash | Should -Be $before
     }
 
@@ -906,6 +903,7 @@ Describe 'Update-CompanyAggregation' {
                     $match = (Get-PrivateType 'JobSignal.Core' 'JobSignal.Core.Store.MatchRecord')::new()
                     $match.OfferId = $offerId; $match.Score = $Score; $match.Raw = $Score; $match.IsStrong = $Score -ge 6
                     $match.TopCategory = 'cat_fx_currency_ops'; $match.CatalogVersion = 'hand'; $match.ExplanationJson = '{"format":1}'
+                    $match.CategoryPointsJson = '{"cat_fx_currency_ops":' + [Math]::Min(6, $Score) + '}'
                     $match.MatchedAt = $seen
                     $store.Matches.Upsert($match)
                 }
@@ -941,10 +939,11 @@ Describe 'Update-CompanyAggregation' {
             $company.AvgStrongScore | Should -BeLessThan 7.67
             # The undated strong offer counts as seen on 2025-05-20: more recent than the newest publication.
             $company.LastStrongAt | Should -Be ([DateTimeOffset]::new(2025, 5, 20, 0, 0, 0, [TimeSpan]::Zero))
-            $company.CategoryScores['cat_fx_currency_ops'] | Should -Be 8
+            # The most points the category earned in one offer (the match of the 8 says 6), not the offer's score.
+            $company.CategoryScores['cat_fx_currency_ops'] | Should -Be 6
         }
 
-        It 'the strong threshold comes from the catalog' {
+        It 'strong offers are what the stored matches say, whatever catalog is in force when aggregating' {
             $companyId = Use-Store $db {
                 param($store)
                 $c = & $addCompany $store 'Threshold'
@@ -958,7 +957,9 @@ Describe 'Update-CompanyAggregation' {
             $model | ConvertTo-Json -Depth 20 | Set-Content $lenient
 
             (Update-CompanyAggregation -DatabasePath $db -CompanyId $companyId).StrongOffers | Should -Be 1
-            (Update-CompanyAggregation -DatabasePath $db -CompanyId $companyId -CatalogPath $lenient).StrongOffers | Should -Be 2
+            $env:JOBSIGNAL_CATALOG = $lenient
+            try { (Update-CompanyAggregation -DatabasePath $db -CompanyId $companyId).StrongOffers | Should -Be 1 }
+            finally { Remove-Item Env:JOBSIGNAL_CATALOG }
         }
 
         It 'a company with a final resolution keeps its frozen metrics and is still written out' {

@@ -23,6 +23,10 @@ public sealed class GetIngestionRunCommand : StoreCmdlet
     [ValidateIds]
     public long[]? RunId { get; set; }
 
+    /// <summary>The store a piped object came from (its StorePath): binds from the pipeline only (<see cref="StoreCmdlet.PipedStorePath"/>).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true, ParameterSetName = ByIdSet)]
+    public string? StorePath { get => PipedStorePath; set => PipedStorePath = value; }
+
     /// <summary>Only the most recent N runs (after the status filter).</summary>
     [Parameter(ParameterSetName = ListSet)]
     [ValidateRange(1, int.MaxValue)]

@@ -24,6 +24,10 @@ public sealed class GetSignalFeedbackCommand : StoreCmdlet
     [ValidateIds]
     public long[]? CompanyId { get; set; }
 
+    /// <summary>The store a piped object came from (its StorePath): binds from the pipeline only (<see cref="StoreCmdlet.PipedStorePath"/>).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public string? StorePath { get => PipedStorePath; set => PipedStorePath = value; }
+
     /// <summary>
     /// Resolution changes or model feedback only: the names the events' Kind shows (or the store's codes). Text, not
     /// the enum: a field of a JobSignal.Core value type would load JobSignal.Core while PowerShell scans the cmdlets,

@@ -25,6 +25,10 @@ public sealed class SyncCompanySheetCommand : SheetsCmdlet
     [Alias(CompanyIdAliases.Affected, CompanyIdAliases.Changed)]
     public long[]? CompanyId { get; set; }
 
+    /// <summary>The store a piped object came from (its StorePath): binds from the pipeline only (<see cref="StoreCmdlet.PipedStorePath"/>).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public string? StorePath { get => PipedStorePath; set => PipedStorePath = value; }
+
     /// <summary>The catalog whose category names label the top category column.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using JobSignal.Cmdlets.Infrastructure;
 using JobSignal.Core.Aggregation;
-using JobSignal.Core.Catalog;
 using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 
@@ -46,6 +45,17 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
     [ValidateIds]
     public long[]? CompanyId { get; set; }
 
+    /// <summary>The store a piped object came from (its StorePath): binds from the pipeline only (<see cref="StoreCmdlet.PipedStorePath"/>).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true, ParameterSetName = CompanySet)]
+    public string? StorePath { get => PipedStorePath; set => PipedStorePath = value; }
+
+    /// <summary>
+    /// A piped run, bound as itself to learn its store. Not a StorePath by property name in this set: bound in the
+    /// default set, it would claim every object that has one (the feedback import's result), whose ids are companies.
+    /// </summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true, ParameterSetName = RunSet)]
+    public IngestionRun? Run { get => null; set => PipedStorePath = value?.StorePath; }
+
     [Parameter(Mandatory = true, ParameterSetName = AllSet)]
     public SwitchParameter All { get; set; }
 
@@ -60,9 +70,13 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
     [ValidateRange(1, 10_000)]
     public int ChunkSize { get; set; } = 50;
 
-    /// <summary>The catalog whose strong threshold counts strong offers (default: $env:JOBSIGNAL_CATALOG, else the module's).</summary>
+    /// <summary>
+    /// Ignored, kept so that scripts written for earlier versions still run: strong offers are what each stored match
+    /// says (decided with the catalog it was scored with), so no catalog is read. PowerShell warns when it is given.
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [Obsolete("Aggregation no longer reads a catalog: an offer is strong when its stored match says so (the threshold of the catalog it was scored with). To count with another threshold, re-score with Update-OfferScore -CatalogPath.")]
     public string? CatalogPath { get; set; }
 
     protected override (int Id, string Activity) Progress => (42, "Aggregating companies");
@@ -117,7 +131,7 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
         }
         var target = count == 1 ? $"company {_companies[0]}" : $"{count} companies";
         if (_runs.Count > 0) target += $" of run(s) {string.Join(", ", _runs.Select(r => r.RunId))}";
-        // The store and the catalog are checked first, so that a dry run fails where the real one would.
+        // The store is checked first, so that a dry run fails where the real one would.
         var runner = Runner;
         if (!ShouldProcess(target, "Recompute metrics")) return;
         Guarded(() =>
@@ -132,17 +146,13 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
 
     private AggregationRunner Runner => _runner ??= CreateRunner();
 
-    private AggregationRunner CreateRunner()
-    {
-        var catalog = LoadCatalogOrStop(CatalogPath);
-        return new AggregationRunner(Store, new AggregationRunOptions
+    private AggregationRunner CreateRunner() =>
+        new(Store, new AggregationRunOptions
         {
             ChunkSize = ChunkSize, MaxRetries = MaxRetries, RetryDelay = RetryDelay,
-            Metrics = AggregationOptions.Default with { StrongThreshold = catalog.Scoring.StrongThreshold },
             AttemptFailed = failure => WriteVerbose($"Company {failure.CompanyId}: attempt {failure.Attempt} failed " +
                 $"({failure.Error.Message}); retrying in {failure.Delay.TotalMilliseconds:0} ms."),
         });
-    }
 
     private void Report(CompanyAggregationResult result)
     {

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using JobSignal.Cmdlets.Infrastructure;
 using JobSignal.Core.Aggregation;
-using JobSignal.Core.Catalog;
 using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Ingestion;
@@ -45,6 +44,10 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
     [Parameter(ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
     [ValidateIds]
     public long[]? OfferId { get; set; }
+
+    /// <summary>The store a piped object came from (its StorePath): binds from the pipeline only (<see cref="StoreCmdlet.PipedStorePath"/>).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true, ParameterSetName = IdSet)]
+    public string? StorePath { get => PipedStorePath; set => PipedStorePath = value; }
 
     /// <summary>Every stored offer.</summary>
     [Parameter(Mandatory = true, ParameterSetName = AllSet)]
@@ -100,8 +103,7 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
         if (!ShouldProcess($"Re-scoring {what} in '{ResolveDatabasePath()}' and re-aggregating their companies.",
                 $"Re-score {what} and re-aggregate their companies?", "Update-OfferScore")) return;
 
-        CompiledCatalog? catalog = null;
-        var run = Guarded(() => OfferRescorer.Rescore(Store, () => catalog = CatalogSource.LoadCompiled(this, CatalogPath), filter,
+        var run = Guarded(() => OfferRescorer.Rescore(Store, () => CatalogSource.LoadCompiled(this, CatalogPath), filter,
             new RescoreOptions
             {
                 ChunkSize = ChunkSize, MaxRetries = MaxRetries, RetryDelay = RetryDelay, Warning = WriteWarning,
@@ -116,11 +118,8 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
         if (run.MatchFailed > 0)
             WriteWarning($"{run.MatchFailed} offer(s) could not get a match; Get-SignalOffer -Unscored lists them.");
 
-        var aggregation = new AggregationRunner(Store, new AggregationRunOptions
-        {
-            MaxRetries = MaxRetries, RetryDelay = RetryDelay,
-            Metrics = AggregationOptions.Default with { StrongThreshold = catalog!.Scoring.StrongThreshold },
-        });
+        // The new matches carry their strong decision: aggregation counts them as they are.
+        var aggregation = new AggregationRunner(Store, new AggregationRunOptions { MaxRetries = MaxRetries, RetryDelay = RetryDelay });
         var tally = new AggregationTally();
         var recorded = Guarded(() => aggregation.AggregateRun(run.RunId, result =>
         {

@@ -113,10 +113,14 @@ public abstract class JobSignalCmdlet : PSCmdlet, IDisposable
     protected void WriteTyped(object value)
     {
         var wrapped = PSObject.AsPSObject(value);
+        BeforeWrite(wrapped.BaseObject);
         var typeName = "JobSignal." + wrapped.BaseObject.GetType().Name;
         if (!wrapped.TypeNames.Contains(typeName)) wrapped.TypeNames.Insert(0, typeName);
         WriteObject(wrapped);
     }
+
+    /// <summary>Completes an object about to be written (a store cmdlet stamps the store it came from).</summary>
+    protected virtual void BeforeWrite(object value) { }
 
     /// <summary>A per-item failure: reported, and the cmdlet goes on.</summary>
     protected void WriteFailure(JobSignalException ex) => WriteError(ToErrorRecord(ex));

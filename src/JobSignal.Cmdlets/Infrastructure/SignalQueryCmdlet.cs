@@ -39,6 +39,10 @@ public abstract class SignalQueryCmdlet : StoreCmdlet
     [ValidateNotNullOrEmpty]
     public string? CatalogPath { get; set; }
 
+    /// <summary>The store a piped object came from (its StorePath): binds from the pipeline only (<see cref="StoreCmdlet.PipedStorePath"/>).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public string? StorePath { get => PipedStorePath; set => PipedStorePath = value; }
+
     /// <summary>The category id -Category names; null without -Category.</summary>
     protected string? CategoryId { get; private set; }
 

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Reflection;
 using JobSignal.Core.Common;
+using JobSignal.Core.Domain;
 using JobSignal.Core.Store;
 
 namespace JobSignal.Cmdlets.Infrastructure;
@@ -12,16 +13,22 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     public const string CompanyNotFoundErrorId = "CompanyNotFound";
     public const string OfferNotFoundErrorId = "OfferNotFound";
     public const string IngestionRunNotFoundErrorId = "IngestionRunNotFound";
+    public const string InputStoreMismatchErrorId = "InputStoreMismatch";
+    public const string InputStoreNotFoundErrorId = "InputStoreNotFound";
 
     /// <summary>The SQLite store. Default: $env:JOBSIGNAL_DB, else JobSignal/jobsignal.db under local app data.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? DatabasePath { get; set; }
 
-    /// <summary>The store file as a full file-system path (PowerShell paths are relative to $PWD).</summary>
+    /// <summary>
+    /// The store file as a full file-system path (PowerShell paths are relative to $PWD): -DatabasePath, else the store
+    /// the piped objects came from (<see cref="PipedStorePath"/>), else $env:JOBSIGNAL_DB, else the default store.
+    /// </summary>
     protected string ResolveDatabasePath()
     {
         if (DatabasePath is not null) return ResolveFilePath(DatabasePath, "-DatabasePath");
+        if (_pipedStore is not null) return _pipedStore;
         var fromEnvironment = Environment.GetEnvironmentVariable(DatabaseEnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment)) return ResolveFilePath(fromEnvironment, "$env:" + DatabaseEnvironmentVariable);
         return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData,
@@ -30,6 +37,59 @@ public abstract class StoreCmdlet : JobSignalCmdlet
 
     private SignalStore? _store;
     private StoreSnapshot? _snapshot;
+    private string? _openedPath;
+
+    // The store the first piped object came from, and another one a later object came from (an error once used).
+    private string? _pipedStore, _otherPipedStore;
+    // The pipeline object being bound named its store.
+    private bool _storePathBound;
+
+    /// <summary>
+    /// The StorePath of the pipeline object being bound (<see cref="IStoreLocal"/>): a cmdlet whose ids bind from piped
+    /// objects exposes it as a hidden StorePath parameter bound by property name, in the parameter sets that take those
+    /// ids. Without -DatabasePath the cmdlet works on that store; a piped object of another store than the one the
+    /// cmdlet works on ends it (InputStoreMismatch) before its ids are used, since they would name other items there.
+    /// </summary>
+    protected string? PipedStorePath
+    {
+        get => _pipedStore;
+        set
+        {
+            // PowerShell sets it back to null before binding each object; objects from before StorePath have none.
+            _storePathBound = !string.IsNullOrWhiteSpace(value);
+            if (!_storePathBound) return;
+            var path = Path.GetFullPath(value!);
+            if (_pipedStore is null) _pipedStore = path;
+            else if (!SameStore(_pipedStore, path)) _otherPipedStore ??= path;
+        }
+    }
+
+    private static bool SameStore(string a, string b) => string.Equals(Path.GetFullPath(a), Path.GetFullPath(b),
+        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+    /// <summary>Stamps an object of this store with its path, so that a command it is piped into finds the same store.</summary>
+    protected override void BeforeWrite(object value)
+    {
+        if (value is IStoreLocal local && _store is not null) local.StorePath = _store.DisplayPath;
+    }
+
+    /// <summary>Ends the cmdlet when the piped objects name another store than the one it works on (see <see cref="PipedStorePath"/>).</summary>
+    private void EnsurePipedStore(string path)
+    {
+        if (_otherPipedStore is { } other)
+            ThrowFailure(new JobSignalException(InputStoreMismatchErrorId, FailureKind.InvalidArgument,
+                $"The piped objects come from two stores, '{_pipedStore}' and '{other}'. Their ids (runs, companies, " +
+                "offers) are local to their store, and this command works on one store: nothing of the second was used.",
+                other, "Pipe the objects of one store at a time, or give their ids with -DatabasePath."));
+        if (_pipedStore is null || SameStore(_pipedStore, path)) return;
+        var where = DatabasePath is not null ? "-DatabasePath" : "the store it had opened before the objects came";
+        ThrowFailure(new JobSignalException(InputStoreMismatchErrorId, FailureKind.InvalidArgument,
+            $"The piped objects come from the store '{_pipedStore}', but this command works on the store '{path}' ({where}). " +
+            $"Their ids (runs, companies, offers) are local to their store: in '{path}' they name other ones, so they were not used.",
+            _pipedStore, DatabasePath is not null
+                ? $"Leave out -DatabasePath to work on the store the objects came from, or give -DatabasePath '{_pipedStore}'."
+                : $"Give -DatabasePath '{_pipedStore}'."));
+    }
 
     /// <summary>
     /// The store, opened (created and migrated when needed) on first use and closed when the cmdlet ends. Under
@@ -42,8 +102,20 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     {
         get
         {
-            if (_store is not null) return _store;
+            if (_store is not null)
+            {
+                if (_pipedStore is not null) EnsurePipedStore(_openedPath!);
+                return _store;
+            }
             var path = ResolveDatabasePath();
+            EnsurePipedStore(path);
+            // Piped objects name their store; one that is not there (objects from another machine, a store since
+            // deleted) is not created empty in its place.
+            if (DatabasePath is null && _pipedStore is not null && !File.Exists(path))
+                ThrowFailure(new JobSignalException(InputStoreNotFoundErrorId, FailureKind.ObjectNotFound,
+                    $"The piped objects come from the store '{path}', which does not exist (any more) here.", path,
+                    "Give -DatabasePath with the store their ids belong to."));
+            _openedPath = path;
             try
             {
                 var dryRun = IsDryRun;
@@ -116,13 +188,15 @@ public abstract class StoreCmdlet : JobSignalCmdlet
 
     /// <summary>
     /// True when this pipeline object bound the given id parameters only to nulls (the -PassThru result of an offer that
-    /// was skipped has no OfferId or CompanyId): it names nothing to work on, and the cmdlet skips it.
+    /// was skipped has no OfferId or CompanyId), or bound none but its store (a run piped where companies are asked for):
+    /// it names nothing to work on, and the cmdlet skips it.
     /// </summary>
     protected bool NamesNothing(params string[] idParameters)
     {
         var bound = MyInvocation.BoundParameters;
-        if (!idParameters.Any(bound.ContainsKey)) return false;
-        var namesNothing = idParameters.All(name => !bound.TryGetValue(name, out var value) || value is null);
+        var namesNothing = idParameters.Any(bound.ContainsKey)
+            ? idParameters.All(name => !bound.TryGetValue(name, out var value) || value is null)
+            : _storePathBound && MyInvocation.ExpectingInput;
         if (namesNothing) WriteVerbose($"Skipped a pipeline object with no {string.Join(" or ", idParameters)}.");
         return namesNothing;
     }

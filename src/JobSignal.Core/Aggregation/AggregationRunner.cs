@@ -10,7 +10,7 @@ public sealed record AggregationRunOptions : ChunkedWriteOptions
 {
     public AggregationRunOptions() => ChunkSize = 50;
 
-    /// <summary>The pure aggregation's knobs (strong threshold, recent window, evidence terms).</summary>
+    /// <summary>The pure aggregation's knobs (recent window, evidence terms).</summary>
     public AggregationOptions Metrics { get; init; } = AggregationOptions.Default;
 
     /// <summary>Hears each failed attempt of a company that will be retried, before the wait (verbose output).</summary>
@@ -277,11 +277,18 @@ public sealed class AggregationRunner
     };
 
     /// <summary>A stored offer and its match as the pure aggregation reads it.</summary>
-    internal static CompanyOffer ToCompanyOffer(OfferSignal offer) => new(
-        offer.OfferId, offer.Url, offer.Score, offer.TopCategory, offer.PublishedAt, offer.UpdatedAt, offer.FirstSeenAt,
-        offer.LastSeenAt, offer.RepostCount, Terms(offer));
-
-    // The match's stored evidence; a match stored before the store kept it (schema 2) has it only in its explanation.
-    private static IReadOnlyList<EvidenceTerm> Terms(OfferSignal offer) =>
-        offer.EvidenceTerms ?? (offer.ExplanationJson is { } json ? EvidenceTerms.Of(SignalScoreJson.Deserialize(json)) : []);
+    internal static CompanyOffer ToCompanyOffer(OfferSignal offer)
+    {
+        // What a match stored before the store kept it apart (evidence: schema 2; categories: schema 7, whose migration
+        // fills them but for an explanation it could not read) comes from its explanation, read once.
+        var explanation = offer.ExplanationJson is { } json && (offer.EvidenceTerms is null || offer.CategoryPoints is null)
+            ? SignalScoreJson.Deserialize(json) : null;
+        return new CompanyOffer(offer.OfferId, offer.Url, offer.Score, offer.IsStrong, offer.TopCategory, offer.PublishedAt,
+            offer.UpdatedAt, offer.FirstSeenAt, offer.LastSeenAt, offer.RepostCount,
+            offer.EvidenceTerms ?? (explanation is null ? [] : EvidenceTerms.Of(explanation)))
+        {
+            Categories = offer.CategoryPoints ?? (explanation is null ? [] : MatchCategories.FromScore(explanation)),
+            RepublishedAt = offer.RepublishedAt,
+        };
+    }
 }

@@ -7,6 +7,9 @@ namespace JobSignal.Core.Aggregation;
 /// <param name="OfferId">The store's offer id.</param>
 /// <param name="Url">The offer's URL.</param>
 /// <param name="Score">The stored match score 0-10; null when the offer has no match yet (unscored).</param>
+/// <param name="IsStrong">What the stored match says: strong by the threshold of the catalog it was scored with (false
+/// when unscored). Aggregation never applies a threshold of its own, so a store aggregates the same whatever catalog is
+/// in force when it runs.</param>
 /// <param name="TopCategory">The match's top category id; null when unscored or nothing matched.</param>
 /// <param name="PublishedAt">Provider publication date, if known.</param>
 /// <param name="ProviderUpdatedAt">Provider update date, if known.</param>
@@ -19,6 +22,7 @@ public sealed record CompanyOffer(
     long OfferId,
     string? Url,
     int? Score,
+    bool IsStrong,
     string? TopCategory,
     DateTimeOffset? PublishedAt,
     DateTimeOffset? ProviderUpdatedAt,
@@ -28,18 +32,34 @@ public sealed record CompanyOffer(
     IReadOnlyList<EvidenceTerm> EvidenceTerms)
 {
     /// <summary>
-    /// The date that makes one offer "more recent" than another: published, else provider-updated, else last seen.
+    /// When the vacancy was last published: its own date (published, else provider-updated, else last seen), or the
+    /// latest publication of one of its reposts when that is later (<see cref="RepublishedAt"/>). This date makes one
+    /// offer "more recent" than another and is the last strong signal of a strong one: publishing a strong vacancy
+    /// again is a new strong signal (SPEC 6, lastStrongAt).
     /// </summary>
-    public DateTimeOffset ActivityDate => PublishedAt ?? ProviderUpdatedAt ?? LastSeenAt;
+    public DateTimeOffset ActivityDate
+    {
+        get
+        {
+            var own = PublishedAt ?? ProviderUpdatedAt ?? LastSeenAt;
+            return RepublishedAt is { } again && again > own ? again : own;
+        }
+    }
+
+    /// <summary>The latest publication of the vacancy again under another id (a repost: published, else updated); null without one.</summary>
+    public DateTimeOffset? RepublishedAt { get; init; }
+
+    /// <summary>Every category that earned points in the offer's match (none when unscored), with those points.</summary>
+    public IReadOnlyList<CategoryPoints> Categories { get; init; } = [];
 }
+
+/// <summary>What one category earned in one offer's score: its best hit's tier weight x field weight (before bucket caps).</summary>
+public sealed record CategoryPoints(string Category, decimal Points);
 
 /// <summary>Knobs of <see cref="CompanyAggregator.Aggregate"/>.</summary>
 public sealed record AggregationOptions
 {
     public static AggregationOptions Default { get; } = new();
-
-    /// <summary>An offer is strong when its score is at least this (the catalog's strong threshold; default 6).</summary>
-    public int StrongThreshold { get; init; } = 6;
 
     /// <summary>Offers last seen within this window before "now" count as recent (default 30 days).</summary>
     public TimeSpan RecentWindow { get; init; } = TimeSpan.FromDays(30);
@@ -48,20 +68,24 @@ public sealed record AggregationOptions
     public int EvidenceTermCount { get; init; } = 5;
 }
 
-/// <summary>The best score a company reached in one category (over offers whose top category it is).</summary>
-public sealed record CategoryMaxScore(string Category, int MaxScore);
+/// <summary>
+/// A company's signal in one category, over every canonical offer in which the category earned points (not only those
+/// whose top category it is): the most points it earned in one offer, and the best score of such an offer.
+/// </summary>
+public sealed record CategoryMaxScore(string Category, decimal Points, int OfferScore);
 
 /// <summary>A company's aggregated metrics (SPEC 6), recomputed from its canonical offers.</summary>
 /// <param name="MaxScore">Highest offer score; null when no offer is scored.</param>
 /// <param name="OfferCount">Posting activity: every canonical offer counts 1 plus its reposts.</param>
 /// <param name="UniqueOfferCount">Canonical offers (reposts not counted).</param>
-/// <param name="StrongOfferCount">Canonical offers scoring at least the strong threshold.</param>
+/// <param name="StrongOfferCount">Canonical offers whose stored match is strong.</param>
 /// <param name="AvgStrongScore">Mean score of the strong offers; null when there are none.</param>
 /// <param name="TopOfferId">The top offer: highest score, ties to the most recent (<see cref="CompanyOffer.ActivityDate"/>),
 /// then to the highest offer id. Null when no offer is scored.</param>
 /// <param name="TopOfferUrl">The top offer's URL.</param>
 /// <param name="TopOfferCategory">The top offer's top category.</param>
-/// <param name="CategoryMaxScores">Per top category, the best score; highest first, then by category id.</param>
+/// <param name="CategoryMaxScores">Per category that earned points in an offer, its most points and the best score of
+/// such an offer; most points first, then best score, then by category id.</param>
 /// <param name="LastStrongAt">The most recent <see cref="CompanyOffer.ActivityDate"/> among strong offers.</param>
 /// <param name="FirstSeenAt">Earliest first-seen of the offers; null without offers.</param>
 /// <param name="LastSeenAt">Latest last-seen of the offers; null without offers.</param>
@@ -121,7 +145,7 @@ public static class CompanyAggregator
         DateTimeOffset? lastStrongAt = null, firstSeenAt = null, lastSeenAt = null;
         var recentCount = 0;
         var recentSince = now - options.RecentWindow;
-        var categoryMax = new Dictionary<string, int>(StringComparer.Ordinal);
+        var categoryMax = new Dictionary<string, (decimal Points, int OfferScore)>(StringComparer.Ordinal);
 
         foreach (var offer in ranked)
         {
@@ -131,15 +155,18 @@ public static class CompanyAggregator
             if (offer.LastSeenAt >= recentSince) recentCount++;
 
             if (offer.Score is not { } score) continue;
-            if (score >= options.StrongThreshold)
+            if (offer.IsStrong)
             {
                 strongCount++;
                 strongScoreSum += score;
                 lastStrongAt = Max(lastStrongAt, offer.ActivityDate);
             }
-            if (offer.TopCategory is { Length: > 0 } category)
+            foreach (var (category, points) in offer.Categories)
             {
-                categoryMax[category] = categoryMax.TryGetValue(category, out var best) ? Math.Max(best, score) : score;
+                if (points <= 0 || category.Length == 0) continue;
+                categoryMax[category] = categoryMax.TryGetValue(category, out var best)
+                    ? (Math.Max(best.Points, points), Math.Max(best.OfferScore, score))
+                    : (points, score);
             }
         }
 
@@ -154,8 +181,9 @@ public static class CompanyAggregator
             TopOfferUrl: top?.Url,
             TopOfferCategory: top?.TopCategory,
             CategoryMaxScores: categoryMax
-                .OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal)
-                .Select(pair => new CategoryMaxScore(pair.Key, pair.Value))
+                .OrderByDescending(pair => pair.Value.Points).ThenByDescending(pair => pair.Value.OfferScore)
+                .ThenBy(pair => pair.Key, StringComparer.Ordinal)
+                .Select(pair => new CategoryMaxScore(pair.Key, pair.Value.Points, pair.Value.OfferScore))
                 .ToArray(),
             LastStrongAt: lastStrongAt?.ToUniversalTime(),
             FirstSeenAt: firstSeenAt?.ToUniversalTime(),

@@ -6,7 +6,7 @@ namespace JobSignal.Core.Domain;
 /// A company as the store knows it (PowerShell type name <c>JobSignal.Company</c>): identity, the reps'
 /// resolution and the metrics the last aggregation computed from its canonical offers (SPEC 6).
 /// </summary>
-public sealed class Company
+public sealed class Company : IStoreLocal
 {
     public long CompanyId { get; set; }
     public string Name { get; set; } = "";
@@ -32,8 +32,12 @@ public sealed class Company
     public long? TopOfferId { get; set; }
     public string? TopOfferUrl { get; set; }
     public string? TopCategory { get; set; }
-    /// <summary>Per category, the best score (0-10) among the company's offers whose top category it is; highest first.</summary>
-    public IReadOnlyDictionary<string, int> CategoryScores { get; set; } = EmptyScores;
+    /// <summary>
+    /// Per category that earned points in one of the company's offers (any category of the offer, not only its top
+    /// one), the most points it earned in one offer (its best hit's tier weight x field weight, e.g. 4 for a tier-3
+    /// keyword in the description, 6 in the title); most points first.
+    /// </summary>
+    public IReadOnlyDictionary<string, decimal> CategoryScores { get; set; } = EmptyScores;
     /// <summary>Most recent strong offer (published, else updated).</summary>
     public DateTimeOffset? LastStrongAt { get; set; }
     /// <summary>The top evidence terms, e.g. "USD, pagos internacionales, AWS".</summary>
@@ -44,18 +48,22 @@ public sealed class Company
     public DateTimeOffset FirstSeenAt { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }
 
-    internal static readonly IReadOnlyDictionary<string, int> EmptyScores = new CategoryScoreMap();
+    internal static readonly IReadOnlyDictionary<string, decimal> EmptyScores = new CategoryScoreMap();
+
+    /// <summary>The store this object belongs to (see <see cref="IStoreLocal"/>).</summary>
+    public string? StorePath { get; set; }
 
     public override string ToString() => $"{Name} ({CompanyId})";
 }
 
 /// <summary>
-/// <see cref="Company.CategoryScores"/>: category -> best score, highest first. Reads as "cat_fx=9, cat_saas=4" where it
+/// <see cref="Company.CategoryScores"/>: category -> points, most first. Reads as "cat_fx=6, cat_saas=2.5" where it
 /// becomes text (Export-Csv, the list view), where a dictionary would show its type name.
 /// </summary>
-public sealed class CategoryScoreMap : Dictionary<string, int>
+public sealed class CategoryScoreMap : Dictionary<string, decimal>
 {
-    public override string ToString() => string.Join(", ", this.Select(score => $"{score.Key}={score.Value}"));
+    public override string ToString() =>
+        string.Join(", ", this.Select(score => $"{score.Key}={score.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
 }
 
 /// <summary>A provider's own id for a company (one company may have several), as first and last seen.</summary>

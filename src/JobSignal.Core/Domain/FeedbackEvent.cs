@@ -1,7 +1,7 @@
 namespace JobSignal.Core.Domain;
 
 /// <summary>A resolution change or a model feedback mark a rep made in the Sheet (SPEC 9.2).</summary>
-public sealed class FeedbackEvent
+public sealed class FeedbackEvent : IStoreLocal
 {
     public long EventId { get; set; }
     public long CompanyId { get; set; }
@@ -14,4 +14,6 @@ public sealed class FeedbackEvent
     /// <summary>The Sheet row it came from, when known.</summary>
     public int? SourceRow { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>The store this object belongs to (see <see cref="IStoreLocal"/>).</summary>
+    public string? StorePath { get; set; }
 }

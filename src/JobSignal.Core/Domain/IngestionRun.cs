@@ -6,7 +6,7 @@ namespace JobSignal.Core.Domain;
 /// One ingestion or re-scoring run (PowerShell type name <c>JobSignal.IngestionRun</c>, SPEC 7.4): when and how it
 /// ran, every outcome counter, the fetch statistics of its source and what aggregation did with it.
 /// </summary>
-public sealed class IngestionRun
+public sealed class IngestionRun : IStoreLocal
 {
     public long RunId { get; set; }
     public string Kind { get; set; } = RunKind.Ingestion;
@@ -66,6 +66,9 @@ public sealed class IngestionRun
         DetailsFetched = fetch.DetailsFetched;
         TruncationReason = fetch.TruncationReason;
     }
+
+    /// <summary>The store this object belongs to (see <see cref="IStoreLocal"/>).</summary>
+    public string? StorePath { get; set; }
 
     public override string ToString() => $"Run {RunId} ({Kind}, {Status})";
 }

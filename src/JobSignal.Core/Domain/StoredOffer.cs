@@ -4,7 +4,7 @@ namespace JobSignal.Core.Domain;
 /// An offer as stored (PowerShell type name <c>JobSignal.StoredOffer</c>), with its match when it has one.
 /// Reposts of the same vacancy have no row of their own: they raise <see cref="RepostCount"/> of this one.
 /// </summary>
-public sealed class StoredOffer
+public sealed class StoredOffer : IStoreLocal
 {
     public long OfferId { get; set; }
     public long CompanyId { get; set; }
@@ -39,6 +39,11 @@ public sealed class StoredOffer
     /// <summary>The provider id under which the vacancy was last seen (a repost's id after a repost).</summary>
     public string? LastSeenProviderOfferId { get; set; }
     public int RepostCount { get; set; }
+    /// <summary>
+    /// The latest publication of the vacancy again under another id (a repost: its published date, else its updated
+    /// date); null without a dated repost. Later than <see cref="PublishedAt"/>, it is the offer's last strong signal.
+    /// </summary>
+    public DateTimeOffset? RepublishedAt { get; set; }
     /// <summary>Null for a canonical offer.</summary>
     public long? CanonicalOfferId { get; set; }
     public bool IsCanonical => CanonicalOfferId is null;
@@ -61,6 +66,8 @@ public sealed class StoredOffer
     /// <summary>The full match explanation (every contribution, cap, guard and negated hit) as JSON.</summary>
     public string? Explanation { get; set; }
     public DateTimeOffset? MatchedAt { get; set; }
+    /// <summary>The store this object belongs to (see <see cref="IStoreLocal"/>).</summary>
+    public string? StorePath { get; set; }
 
     public override string ToString() => $"{Title} ({Provider}:{ProviderOfferId})";
 }

@@ -55,7 +55,7 @@ public sealed record IngestionChunk(int Number, int Offers, IngestionRun Run, Ti
 /// What happened to one offer of an ingestion run (PowerShell type name <c>JobSignal.OfferIngestionResult</c>;
 /// Invoke-OfferIngestion -PassThru writes one per offer).
 /// </summary>
-public sealed record OfferIngestionResult
+public sealed record OfferIngestionResult : IStoreLocal
 {
     public IngestionOutcome Outcome { get; init; }
     /// <summary>Why: the validation problem, the identity decision, the repost rule, the failure.</summary>
@@ -71,6 +71,8 @@ public sealed record OfferIngestionResult
     public string? TopCategory { get; init; }
     /// <summary>The offer as it came in (to inspect or retry a failed one).</summary>
     public Offer? Offer { get; init; }
+    /// <summary>The store this object belongs to (see <see cref="IStoreLocal"/>).</summary>
+    public string? StorePath { get; set; }
 
     public override string ToString() => $"{Outcome.ToCode()} {Provider}:{ProviderOfferId} ({Reason})";
 }

@@ -58,7 +58,7 @@ internal sealed class MatchRecorder
             {
                 Score = score.Score, Raw = (double)score.Raw, IsStrong = score.Strong, TopCategory = score.TopCategory,
                 CatalogVersion = score.CatalogVersion, ExplanationUtf8 = SignalScoreJson.SerializeToUtf8(score),
-                EvidenceJson = MatchEvidence.Of(score),
+                EvidenceJson = MatchEvidence.Of(score), CategoryPointsJson = MatchCategories.Of(score),
             }, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

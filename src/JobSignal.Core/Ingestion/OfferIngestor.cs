@@ -390,7 +390,7 @@ public sealed class OfferIngestor : IDisposable
             if (offer.DetailOmitted || _reposts.FindRepost(known.CompanyId, signature, seenAt) is { IsRepost: true } still
                 && still.CanonicalOfferId == known.OfferId)
             {
-                _store.Offers.RegisterRepost(known.OfferId, provider, providerOfferId, seenAt);
+                _store.Offers.RegisterRepost(known.OfferId, provider, providerOfferId, seenAt, PublicationOf(offer));
                 _reposts.MarkSeen(known.CompanyId, known.OfferId, seenAt);
                 return Result(offer, IngestionOutcome.Updated, $"Known repost of offer {known.OfferId}: last seen updated.",
                     known.OfferId, known.CompanyId);
@@ -407,7 +407,7 @@ public sealed class OfferIngestor : IDisposable
         var repost = _reposts.FindRepost(companyId, signature, seenAt);
         if (repost is { IsRepost: true, CanonicalOfferId: { } canonical })
         {
-            _store.Offers.RegisterRepost(canonical, provider, providerOfferId, seenAt);
+            _store.Offers.RegisterRepost(canonical, provider, providerOfferId, seenAt, PublicationOf(offer));
             _reposts.MarkSeen(companyId, canonical, seenAt);
             work.Remember(_undo, provider, new KnownOffer
             {
@@ -490,6 +490,9 @@ public sealed class OfferIngestor : IDisposable
     }
 
     private static DateTimeOffset? StoreTimeOf(DateTimeOffset? value) => value is { } v ? StoreTime.Truncate(v) : null;
+
+    /// <summary>When a repost was published: its published date, else its updated date (what the vacancy's last strong signal reads).</summary>
+    private static DateTimeOffset? PublicationOf(Offer offer) => StoreTimeOf(offer.PublishedAt ?? offer.UpdatedAt);
 
     private static string ProviderOf(Offer offer) => OfferNormalization.TrimToNull(offer.Provider) ?? Providers.Infojobs;
 

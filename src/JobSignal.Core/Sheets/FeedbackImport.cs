@@ -7,10 +7,12 @@ using JobSignal.Core.Store;
 namespace JobSignal.Core.Sheets;
 
 /// <summary>What a feedback import changed in the store (or, with WhatIf, would change).</summary>
-public sealed record SheetFeedbackResult
+public sealed record SheetFeedbackResult : Domain.IStoreLocal
 {
     public required string SpreadsheetId { get; init; }
     public required string SheetName { get; init; }
+    /// <summary>The store this object belongs to (see <see cref="Domain.IStoreLocal"/>).</summary>
+    public string? StorePath { get; set; }
     public bool WhatIf { get; init; }
     public int RowsRead { get; init; }
     public int ResolutionsChanged { get; init; }

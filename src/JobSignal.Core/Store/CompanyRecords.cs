@@ -14,9 +14,9 @@ public enum CompanySince
 public sealed record CompanyFilter
 {
     public IReadOnlyCollection<long>? CompanyIds { get; init; }
-    /// <summary>Max score at least this; with <see cref="Category"/>, that category's score at least this.</summary>
+    /// <summary>Max score at least this; with <see cref="Category"/>, an offer in which that category earned points scored at least this.</summary>
     public int? MinScore { get; init; }
-    /// <summary>Companies whose top category this is, or with a positive score (at least MinScore) in it.</summary>
+    /// <summary>Companies with an offer in which this category earned points (any category of the offer, not only its top one).</summary>
     public string? Category { get; init; }
     /// <summary>Text found (case-insensitively) in the company's evidence terms, or in the title or the hits of one of its offers (<see cref="KeywordSearch"/>).</summary>
     public string? Keyword { get; init; }

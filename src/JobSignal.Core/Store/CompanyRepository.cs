@@ -143,7 +143,8 @@ public sealed class CompanyRepository
             .Set("@UniqueOfferCount", metrics.UniqueOfferCount).Set("@StrongOfferCount", metrics.StrongOfferCount)
             .Set("@AvgStrongScore", metrics.AvgStrongScore).Set("@TopOfferId", metrics.TopOfferId)
             .Set("@TopOfferUrl", metrics.TopOfferUrl).Set("@TopCategory", metrics.TopOfferCategory)
-            .Set("@CategoryScores", ScoreMap.ToJson(metrics.CategoryMaxScores.Select(c => KeyValuePair.Create(c.Category, c.MaxScore))))
+            .Set("@CategoryScores", ScoreMap.ToJson(metrics.CategoryMaxScores.Select(c => KeyValuePair.Create(c.Category, c.Points))))
+            .Set("@CategoryOfferScores", ScoreMap.ToJson(metrics.CategoryMaxScores.Select(c => KeyValuePair.Create(c.Category, c.OfferScore))))
             .Set("@LastStrongAt", metrics.LastStrongAt).Set("@RecentOfferCount", metrics.RecentOfferCount)
             .Set("@EvidenceTerms", metrics.EvidenceTerms.Count == 0 ? null : metrics.EvidenceText)
             .Set("@AggregatedAt", aggregatedAt).Set("@FirstSeenAt", metrics.FirstSeenAt).Set("@LastSeenAt", metrics.LastSeenAt)
@@ -156,6 +157,7 @@ public sealed class CompanyRepository
                 max_score = @MaxScore, offer_count = @OfferCount, unique_offer_count = @UniqueOfferCount,
                 strong_offer_count = @StrongOfferCount, avg_strong_score = @AvgStrongScore, top_offer_id = @TopOfferId,
                 top_offer_url = @TopOfferUrl, top_category = @TopCategory, category_max_scores = @CategoryScores,
+                category_offer_scores = @CategoryOfferScores,
                 last_strong_at = @LastStrongAt, offers_last_30_days = @RecentOfferCount, evidence_terms = @EvidenceTerms,
                 aggregated_at = @AggregatedAt,
                 first_seen_at = CASE WHEN @FirstSeenAt < first_seen_at THEN @FirstSeenAt ELSE first_seen_at END,
@@ -206,10 +208,12 @@ public sealed class CompanyRepository
         }
         if (filter.Category is { } category)
         {
-            // With a minimum, the category's own score must reach it; without, being top or scoring at all is enough.
+            // The category earned points in one of the company's offers; with a minimum, one such offer scored at least
+            // that (the offers Get-SignalOffer -Category -MinScore lists), so that -MinScore means an offer score here
+            // too, not points of another scale.
             where.Add(filter.MinScore is null
-                ? "(c.top_category = @category OR EXISTS (SELECT 1 FROM json_each(c.category_max_scores) j WHERE j.key = @category AND j.value > 0))"
-                : "EXISTS (SELECT 1 FROM json_each(c.category_max_scores) j WHERE j.key = @category AND j.value >= @minScore)");
+                ? "EXISTS (SELECT 1 FROM json_each(c.category_max_scores) j WHERE j.key = @category AND j.value > 0)"
+                : "EXISTS (SELECT 1 FROM json_each(c.category_offer_scores) j WHERE j.key = @category AND j.value >= @minScore)");
             parameters.Add("category", category);
         }
         else if (filter.MinScore is not null)

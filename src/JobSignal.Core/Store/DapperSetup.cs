@@ -41,34 +41,36 @@ internal static class DapperSetup
         public override DateTimeOffset Parse(object value) => StoreTime.Parse((string)value);
     }
 
-    /// <summary>A category -> score map stored as a JSON object, read back highest score first.</summary>
-    private sealed class ScoreMapHandler : SqlMapper.TypeHandler<IReadOnlyDictionary<string, int>>
+    /// <summary>A category -> points map stored as a JSON object, read back most points first.</summary>
+    private sealed class ScoreMapHandler : SqlMapper.TypeHandler<IReadOnlyDictionary<string, decimal>>
     {
-        public override void SetValue(IDbDataParameter parameter, IReadOnlyDictionary<string, int>? value)
+        public override void SetValue(IDbDataParameter parameter, IReadOnlyDictionary<string, decimal>? value)
         {
             parameter.DbType = DbType.String;
             parameter.Value = (object?)ScoreMap.ToJson(value) ?? DBNull.Value;
         }
 
-        public override IReadOnlyDictionary<string, int> Parse(object value) => ScoreMap.FromJson(value as string);
+        public override IReadOnlyDictionary<string, decimal> Parse(object value) => ScoreMap.FromJson(value as string);
     }
 }
 
-/// <summary>A category -> score map as JSON; highest score first (ties by name), which is also how PowerShell shows it.</summary>
+/// <summary>
+/// A category -> number map as a JSON object (a company's category points, or its best offer score per category);
+/// read back highest first (ties by name), which is also how PowerShell shows it.
+/// </summary>
 internal static class ScoreMap
 {
-    public static string? ToJson(IEnumerable<KeyValuePair<string, int>>? scores) =>
-        scores is null ? null : JsonSerializer.Serialize(Ordered(scores));
+    public static string? ToJson<T>(IEnumerable<KeyValuePair<string, T>>? scores) where T : struct, IComparable<T> =>
+        scores is null ? null : JsonSerializer.Serialize(scores.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
+            .ToDictionary(p => p.Key, p => p.Value));
 
-    public static IReadOnlyDictionary<string, int> FromJson(string? json) =>
-        string.IsNullOrWhiteSpace(json) ? Domain.Company.EmptyScores
-            : Ordered(JsonSerializer.Deserialize<Dictionary<string, int>>(json) ?? new Dictionary<string, int>());
-
-    private static CategoryScoreMap Ordered(IEnumerable<KeyValuePair<string, int>> scores)
+    public static IReadOnlyDictionary<string, decimal> FromJson(string? json)
     {
+        if (string.IsNullOrWhiteSpace(json)) return Domain.Company.EmptyScores;
         var map = new CategoryScoreMap();
-        foreach (var (category, score) in scores.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal))
-            map.Add(category, score);
+        var read = JsonSerializer.Deserialize<Dictionary<string, decimal>>(json) ?? [];
+        foreach (var (category, points) in read.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal))
+            map.Add(category, Signal.OfferScorer.Normalize(points));
         return map;
     }
 }

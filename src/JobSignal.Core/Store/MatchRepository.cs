@@ -32,6 +32,11 @@ public sealed record MatchRecord
     /// version 2): the terms are then derived from the explanation.
     /// </summary>
     public string? EvidenceJson { get; init; }
+    /// <summary>
+    /// Every category that earned points in the match, with its points, as <see cref="MatchCategories"/> writes them:
+    /// what per-category company scores and -Category filters read. Null when not stored (derived from the explanation).
+    /// </summary>
+    public string? CategoryPointsJson { get; init; }
     /// <summary>The terms of <see cref="EvidenceJson"/>, most points first; null when not stored.</summary>
     public IReadOnlyList<EvidenceTerm>? Evidence => EvidenceJson is { } json ? MatchEvidence.FromJson(json) : null;
     public DateTimeOffset MatchedAt { get; init; }
@@ -42,7 +47,7 @@ public sealed class MatchRepository
 {
     private const string SelectMatch = """
         SELECT offer_id, score, raw, is_strong, top_category, catalog_version, explanation_json, evidence_json,
-               matched_at
+               category_points AS CategoryPointsJson, matched_at
         FROM matches
         """;
 
@@ -56,7 +61,7 @@ public sealed class MatchRepository
         var statement = _store.Native(UpsertSql)
             .Set("@OfferId", match.OfferId).Set("@Score", match.Score).Set("@Raw", match.Raw).Set("@IsStrong", match.IsStrong)
             .Set("@TopCategory", match.TopCategory).Set("@CatalogVersion", match.CatalogVersion)
-            .Set("@EvidenceJson", match.EvidenceJson).Set("@MatchedAt", match.MatchedAt);
+            .Set("@EvidenceJson", match.EvidenceJson).Set("@CategoryPoints", match.CategoryPointsJson).Set("@MatchedAt", match.MatchedAt);
         // A record made by scoring carries its explanation as UTF-8: stored as it is.
         if (match.ExplanationUtf8 is { } utf8) statement.SetUtf8("@ExplanationJson", utf8);
         else statement.Set("@ExplanationJson", match.ExplanationJson);
@@ -69,13 +74,14 @@ public sealed class MatchRepository
 
     private const string UpsertSql = """
             INSERT INTO matches (offer_id, score, raw, is_strong, top_category, catalog_version, explanation_json,
-                evidence_json, matched_at)
-            VALUES (@OfferId, @Score, @Raw, @IsStrong, @TopCategory, @CatalogVersion, @ExplanationJson, @EvidenceJson, @MatchedAt)
+                evidence_json, category_points, matched_at)
+            VALUES (@OfferId, @Score, @Raw, @IsStrong, @TopCategory, @CatalogVersion, @ExplanationJson, @EvidenceJson,
+                @CategoryPoints, @MatchedAt)
             ON CONFLICT (offer_id) DO UPDATE SET
                 score = excluded.score, raw = excluded.raw, is_strong = excluded.is_strong,
                 top_category = excluded.top_category, catalog_version = excluded.catalog_version,
                 explanation_json = excluded.explanation_json, evidence_json = excluded.evidence_json,
-                matched_at = excluded.matched_at
+                category_points = excluded.category_points, matched_at = excluded.matched_at
             """;
 
     public MatchRecord? Get(long offerId) =>

@@ -47,12 +47,18 @@ public sealed record OfferSignal
     public DateTimeOffset FirstSeenAt { get; init; }
     public DateTimeOffset LastSeenAt { get; init; }
     public int RepostCount { get; init; }
+    /// <summary>The latest publication of one of its reposts (published, else updated); null without a dated repost.</summary>
+    public DateTimeOffset? RepublishedAt { get; init; }
     /// <summary>Null when the offer has no match.</summary>
     public int? Score { get; init; }
+    /// <summary>The match's strong decision, taken when it was scored (false without a match).</summary>
+    public bool IsStrong { get; init; }
     public string? TopCategory { get; init; }
     /// <summary>The match's evidence terms, most points first; null when the offer has no match or its match predates them (schema 2).</summary>
     public IReadOnlyList<EvidenceTerm>? EvidenceTerms { get; init; }
-    /// <summary>Only read when the match has no <see cref="EvidenceTerms"/>: they are then derived from it.</summary>
+    /// <summary>The categories that earned points in the match; null when the offer has no match or its match has none stored.</summary>
+    public IReadOnlyList<Aggregation.CategoryPoints>? CategoryPoints { get; init; }
+    /// <summary>Only read when the match has no <see cref="EvidenceTerms"/> or <see cref="CategoryPoints"/>: they are then derived from it.</summary>
     public string? ExplanationJson { get; init; }
 }
 
@@ -75,7 +81,7 @@ public sealed record OfferFilter
     /// <summary>Only offers without a match (match persistence failed, or never scored).</summary>
     public bool Unscored { get; init; }
     public int? MinScore { get; init; }
-    /// <summary>The match's top category.</summary>
+    /// <summary>A category that earned points in the match (its top category or any other).</summary>
     public string? Category { get; init; }
     /// <summary>Text found (case-insensitively) in the title or in what the match's hits found (<see cref="KeywordSearch"/>).</summary>
     public string? Keyword { get; init; }

@@ -18,7 +18,7 @@ public sealed class OfferRepository
                o.title, o.description, o.requirements, o.province, o.city, o.country, o.category, o.subcategory,
                o.contract_type, o.work_day, o.experience, o.salary_min, o.salary_max, o.salary_period,
                o.salary_description, o.published_at, o.provider_updated_at AS UpdatedAt, o.applications,
-               o.first_seen_at, o.last_seen_at, o.last_seen_provider_offer_id, o.repost_count, o.canonical_offer_id,
+               o.first_seen_at, o.last_seen_at, o.last_seen_provider_offer_id, o.repost_count, o.republished_at, o.canonical_offer_id,
                o.fingerprint, o.normalized_title, o.description_token_count, o.content_signature,
                m.score, m.raw, m.is_strong, m.top_category, m.catalog_version, m.explanation_json AS Explanation,
                m.matched_at
@@ -151,37 +151,45 @@ public sealed class OfferRepository
 
     /// <summary>
     /// Records that <paramref name="providerOfferId"/> is a repost of the canonical offer (SPEC 5.4): the first
-    /// time, its repost count goes up by one; every time, its last seen and last seen provider id move forward.
-    /// True when the repost was new.
+    /// time, its repost count goes up by one; every time, its last seen and last seen provider id move forward, and so
+    /// do the repost's publication date (<paramref name="publishedAt"/>: the repost's published date, else its updated
+    /// date; null when it has neither) and the canonical offer's latest republication. True when the repost was new.
     /// </summary>
-    public bool RegisterRepost(long canonicalOfferId, string provider, string providerOfferId, DateTimeOffset seenAt) =>
+    public bool RegisterRepost(long canonicalOfferId, string provider, string providerOfferId, DateTimeOffset seenAt,
+        DateTimeOffset? publishedAt = null) =>
         _store.Write(() =>
         {
             var isNew = _store.Statement("""
-                INSERT INTO offer_reposts (provider, provider_offer_id, offer_id, first_seen_at, last_seen_at)
-                VALUES (@provider, @providerOfferId, @canonicalOfferId, @seenAt, @seenAt)
+                INSERT INTO offer_reposts (provider, provider_offer_id, offer_id, first_seen_at, last_seen_at, published_at)
+                VALUES (@provider, @providerOfferId, @canonicalOfferId, @seenAt, @seenAt, @publishedAt)
                 ON CONFLICT (provider, provider_offer_id) DO NOTHING
                 """).Set("@provider", provider).Set("@providerOfferId", providerOfferId)
-                .Set("@canonicalOfferId", canonicalOfferId).Set("@seenAt", seenAt).ExecuteNonQuery() == 1;
+                .Set("@canonicalOfferId", canonicalOfferId).Set("@seenAt", seenAt).Set("@publishedAt", publishedAt).ExecuteNonQuery() == 1;
+            // Dates only move forward (SQLite's max of a NULL is NULL, hence the coalesce): a replayed older payload
+            // of the repost does not take its newer publication back.
             if (!isNew)
                 _store.Statement("""
-                    UPDATE offer_reposts SET last_seen_at = max(last_seen_at, @seenAt)
+                    UPDATE offer_reposts SET last_seen_at = max(last_seen_at, @seenAt),
+                        published_at = coalesce(max(published_at, @publishedAt), published_at, @publishedAt)
                     WHERE provider = @provider AND provider_offer_id = @providerOfferId
-                    """).Set("@provider", provider).Set("@providerOfferId", providerOfferId).Set("@seenAt", seenAt).ExecuteNonQuery();
+                    """).Set("@provider", provider).Set("@providerOfferId", providerOfferId).Set("@seenAt", seenAt)
+                    .Set("@publishedAt", publishedAt).ExecuteNonQuery();
             _store.Statement("""
                 UPDATE offers SET
                     repost_count = repost_count + @added,
                     last_seen_provider_offer_id = CASE WHEN @seenAt >= last_seen_at THEN @providerOfferId ELSE last_seen_provider_offer_id END,
-                    last_seen_at = max(last_seen_at, @seenAt)
+                    last_seen_at = max(last_seen_at, @seenAt),
+                    republished_at = coalesce(max(republished_at, @publishedAt), republished_at, @publishedAt)
                 WHERE id = @canonicalOfferId
                 """).Set("@canonicalOfferId", canonicalOfferId).Set("@providerOfferId", providerOfferId).Set("@seenAt", seenAt)
-                .Set("@added", isNew ? 1 : 0).ExecuteNonQuery();
+                .Set("@added", isNew ? 1 : 0).Set("@publishedAt", publishedAt).ExecuteNonQuery();
             return isNew;
         });
 
     /// <summary>
     /// A provider id recognised as a repost of <paramref name="canonicalOfferId"/> that no longer is one (it came back
-    /// with another vacancy's text): the link is removed and the canonical offer counts one repost less.
+    /// with another vacancy's text): the link is removed and the canonical offer counts one repost less; its latest
+    /// republication is that of the reposts it keeps.
     /// </summary>
     public void UnregisterRepost(long canonicalOfferId, string provider, string providerOfferId) =>
         _store.Write(() =>
@@ -191,8 +199,11 @@ public sealed class OfferRepository
                 """).Set("@provider", provider).Set("@providerOfferId", providerOfferId).Set("@canonicalOfferId", canonicalOfferId)
                 .ExecuteNonQuery();
             if (removed == 1)
-                _store.Statement("UPDATE offers SET repost_count = max(0, repost_count - 1) WHERE id = @canonicalOfferId")
-                    .Set("@canonicalOfferId", canonicalOfferId).ExecuteNonQuery();
+                _store.Statement("""
+                    UPDATE offers SET repost_count = max(0, repost_count - 1),
+                        republished_at = (SELECT max(published_at) FROM offer_reposts WHERE offer_id = @canonicalOfferId)
+                    WHERE id = @canonicalOfferId
+                    """).Set("@canonicalOfferId", canonicalOfferId).ExecuteNonQuery();
             return removed;
         });
 
@@ -215,8 +226,9 @@ public sealed class OfferRepository
         while (reader.Read())
         {
             var matched = !reader.IsDBNull(8);
-            // A match has its evidence, or (stored before schema 2) only its explanation.
+            // A match has its evidence and categories, or (stored before schema 2 / 7) only its explanation.
             var hasEvidence = matched && !reader.IsDBNull(10);
+            var hasCategories = matched && !reader.IsDBNull(13);
             signals.Add(new OfferSignal
             {
                 OfferId = reader.GetInt64(0),
@@ -230,19 +242,23 @@ public sealed class OfferRepository
                 Score = matched ? reader.GetInt32(8) : null,
                 TopCategory = matched && !reader.IsDBNull(9) ? reader.GetString(9) : null,
                 EvidenceTerms = hasEvidence ? MatchEvidence.FromUtf8(reader.GetFieldValue<byte[]>(10)) : null,
-                ExplanationJson = matched && !hasEvidence ? reader.GetString(11) : null,
+                ExplanationJson = matched && (!hasEvidence || !hasCategories) ? reader.GetString(11) : null,
+                IsStrong = matched && reader.GetInt64(12) == 1,
+                CategoryPoints = hasCategories ? MatchCategories.FromUtf8(reader.GetFieldValue<byte[]>(13)) : null,
+                RepublishedAt = reader.IsDBNull(14) ? null : StoreTime.Parse(reader.GetString(14)),
             });
         }
         return signals;
     }
 
-    // Everything but the explanation comes from the two covering indexes (schema 2), so the offers' text and the
+    // Everything but the explanation comes from the two covering indexes (schema 2, 6, 7, 8), so the offers' text and the
     // matches' explanations are not read; SQLite seeks a match's row only for a match stored without evidence.
     // The ids come as one JSON array parameter, so the statement text never changes and is prepared once.
     private const string SelectForAggregation = """
         SELECT o.id, o.company_id, o.url, o.published_at, o.provider_updated_at, o.first_seen_at, o.last_seen_at,
                o.repost_count, m.score, m.top_category, m.evidence_json,
-               CASE WHEN m.evidence_json IS NULL THEN m.explanation_json END
+               CASE WHEN m.evidence_json IS NULL OR m.category_points IS NULL THEN m.explanation_json END, m.is_strong,
+               m.category_points, o.republished_at
         FROM offers o INDEXED BY ix_offers_aggregation
         LEFT JOIN matches m INDEXED BY ix_matches_aggregation ON m.offer_id = o.id
         WHERE o.company_id IN (SELECT value FROM json_each(@ids)) AND o.canonical_offer_id IS NULL
@@ -324,7 +340,7 @@ public sealed class OfferRepository
         }
         if (filter.Category is { } category)
         {
-            where.Add("m.top_category = @category");
+            where.Add(CategoryCondition);
             parameters.Add("category", category);
         }
         if (!string.IsNullOrEmpty(filter.Keyword))
@@ -344,6 +360,9 @@ public sealed class OfferRepository
         }
         return (selection, where, parameters);
     }
+
+    /// <summary>The match earned points in the category @category (not only as its top category).</summary>
+    internal const string CategoryCondition = "EXISTS (SELECT 1 FROM json_each(m.category_points) j WHERE j.key = @category)";
 
     /// <summary>
     /// The parameters Insert and Update share: the offer's fields, its content keys and when it was seen. With

@@ -17,6 +17,9 @@ internal static class StoreMigrations
         new StoreMigration(3, "drop the repost lookup indexes", DropRepostLookupIndexes),
         new StoreMigration(4, "drop the company and last-seen index", DropCompanyLastSeenIndex),
         new StoreMigration(5, "query keys compare case-insensitively", CaseInsensitiveQueryKeys),
+        new StoreMigration(6, "aggregation counts the strong decision stored with each match", StrongFromMatches),
+        new StoreMigration(7, "per-category points of every match; company category scores over every category", CategoryPoints),
+        new StoreMigration(8, "reposts keep their publication date; canonical offers the latest one", RepostPublications),
     };
 
     public static int Latest => All[^1].Version;
@@ -258,5 +261,63 @@ internal static class StoreMigrations
             SELECT max(q.last_success_at) FROM query_state q WHERE q.query_key = query_state_nocase.query_key COLLATE NOCASE);
         DROP TABLE query_state;
         ALTER TABLE query_state_nocase RENAME TO query_state;
+        """;
+
+    // Aggregation counts an offer as strong when its match says so (is_strong, decided with the threshold of the catalog
+    // it was scored with; every match has one), never by the threshold of the catalog in force when it runs: the covering
+    // index of aggregation's reads gets the column. Companies aggregated before counted with that other threshold: they
+    // are stale (aggregated_at cleared, so Update-CompanyAggregation -Stale and the scheduled pipeline recompute them);
+    // those with a final resolution keep their frozen metrics.
+    private const string StrongFromMatches = """
+        DROP INDEX ix_matches_aggregation;
+        CREATE INDEX ix_matches_aggregation ON matches (offer_id, score, is_strong, top_category, evidence_json);
+        UPDATE companies SET aggregated_at = NULL WHERE resolution NOT IN ('ALREADY_CLIENT', 'ACCEPTED', 'REJECTED');
+        """;
+
+    // A company's per-category scores cover every category that earned points in one of its offers, not only each
+    // offer's top category: each match keeps its categories' points apart from its explanation, as a JSON object
+    // {"category id": points} (MatchCategories), filled here from the explanations (formats 1 and 2 both list them as
+    // categories[].id / .points; one that is not valid JSON is left null and read from its explanation, which then
+    // reports it). The covering index of aggregation's reads gets the column. companies.category_max_scores now holds
+    // each category's most points in one offer, and category_offer_scores the best score of an offer in which the
+    // category earned points (what -MinScore with -Category reads); both are computed here for every company from its
+    // stored matches, frozen ones too (a change of unit, not a recompute: they hold the same offers' data).
+    private const string CategoryPoints = """
+        ALTER TABLE matches ADD COLUMN category_points TEXT;
+        UPDATE matches SET category_points = (
+            SELECT json_group_object(json_extract(c.value, '$.id'), json_extract(c.value, '$.points'))
+            FROM json_each(matches.explanation_json, '$.categories') c
+            WHERE json_extract(c.value, '$.points') > 0)
+        WHERE json_valid(explanation_json);
+        DROP INDEX ix_matches_aggregation;
+        CREATE INDEX ix_matches_aggregation ON matches
+            (offer_id, score, is_strong, top_category, evidence_json, category_points);
+        ALTER TABLE companies ADD COLUMN category_offer_scores TEXT;
+        UPDATE companies SET
+            category_max_scores = (
+                SELECT CASE WHEN count(*) > 0 THEN json_group_object(category, points) END FROM (
+                    SELECT j.key AS category, max(j.value) AS points
+                    FROM offers o JOIN matches m ON m.offer_id = o.id, json_each(m.category_points) j
+                    WHERE o.company_id = companies.id AND o.canonical_offer_id IS NULL
+                    GROUP BY j.key)),
+            category_offer_scores = (
+                SELECT CASE WHEN count(*) > 0 THEN json_group_object(category, score) END FROM (
+                    SELECT j.key AS category, max(m.score) AS score
+                    FROM offers o JOIN matches m ON m.offer_id = o.id, json_each(m.category_points) j
+                    WHERE o.company_id = companies.id AND o.canonical_offer_id IS NULL
+                    GROUP BY j.key));
+        """;
+
+    // A repost is the vacancy published again: its publication date (published, else updated) is kept with it, and
+    // its canonical offer keeps the latest of its reposts' (republished_at), so that the last strong signal and "most
+    // recent" see the new publication, not only the first one. Aggregation reads it through its covering index.
+    // Reposts stored before have no date (their provider dates were not kept): each gets one when it is seen again.
+    private const string RepostPublications = """
+        ALTER TABLE offer_reposts ADD COLUMN published_at TEXT;
+        ALTER TABLE offers ADD COLUMN republished_at TEXT;
+        DROP INDEX ix_offers_aggregation;
+        CREATE INDEX ix_offers_aggregation ON offers
+            (company_id, id, url, published_at, provider_updated_at, first_seen_at, last_seen_at, repost_count, republished_at)
+            WHERE canonical_offer_id IS NULL;
         """;
 }

@@ -13,7 +13,8 @@ public class AggregationRunnerTests : IngestionTestBase
 
     private long AddCompany(string name) => Store.Companies.Insert(new NewCompany(name, name.ToLowerInvariant(), null, false), T0);
 
-    private long AddOffer(long companyId, string id, int? score, DateTimeOffset? published, int reposts = 0, string text = StrongText)
+    private long AddOffer(long companyId, string id, int? score, DateTimeOffset? published, int reposts = 0, string text = StrongText,
+        bool? strong = null)
     {
         var offer = Offer(id, description: text);
         offer.PublishedAt = published;
@@ -25,7 +26,7 @@ public class AggregationRunnerTests : IngestionTestBase
             var explanation = new OfferScorer(Catalog).Score(offer);
             Store.Matches.Upsert(new MatchRecord
             {
-                OfferId = offerId, Score = s, Raw = s, IsStrong = s >= 6, TopCategory = explanation.TopCategory,
+                OfferId = offerId, Score = s, Raw = s, IsStrong = strong ?? s >= 6, TopCategory = explanation.TopCategory,
                 CatalogVersion = Catalog.Version, ExplanationJson = SignalScoreJson.Serialize(explanation), MatchedAt = T0,
             });
         }
@@ -53,6 +54,41 @@ public class AggregationRunnerTests : IngestionTestBase
         var expectedEvidence = EvidenceTerms.Of(new OfferScorer(Catalog).Score(Offer("x"))).Select(t => t.Term).Take(5);
         Assert.Equal(string.Join(", ", expectedEvidence), c.EvidenceTerms);
         Assert.Equal(c.TopCategory, new OfferScorer(Catalog).Score(Offer("x")).TopCategory);
+    }
+
+    [Fact]
+    public void Strong_offers_are_read_from_the_stored_matches_not_recounted_from_their_scores()
+    {
+        // Matches scored with a catalog whose strong threshold was 9: the stored 8 is not strong, the 9 is.
+        var company = AddCompany("Tuned");
+        AddOffer(company, "nine", 9, T0.AddDays(-30), strong: true);
+        AddOffer(company, "eight", 8, T0.AddDays(-1), strong: false);
+        AddOffer(company, "seven", 7, T0.AddDays(-2), strong: false);
+
+        var c = Assert.Single(Runner().Aggregate([company])).Company!;
+
+        Assert.Equal((1, 9.0, T0.AddDays(-30)), (c.StrongOffers, c.AvgStrongScore, c.LastStrongAt));
+    }
+
+    [Fact]
+    public void Category_scores_cover_every_category_of_the_stored_matches_with_or_without_their_column()
+    {
+        var company = AddCompany("Categories");
+        var withColumn = AddOffer(company, "column", 9, T0);
+        AddOffer(company, "explanation-only", 8, T0, text: "Cobros en GBP y cuentas multidivisa para clientes del Reino Unido.");
+        // One match stored as ingestion stores it (its categories apart); the other only has its explanation.
+        var match = Store.Matches.Get(withColumn)!;
+        var score = SignalScoreJson.Deserialize(match.ExplanationJson);
+        Store.Matches.Upsert(match with { CategoryPointsJson = MatchCategories.Of(score) });
+        var expected = Store.Offers.List(new OfferFilter { CompanyIds = [company] })
+            .SelectMany(o => SignalScoreJson.Deserialize(o.Explanation!).Categories)
+            .GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.Max(c => c.Points));
+
+        var c = Assert.Single(Runner().Aggregate([company])).Company!;
+
+        Assert.True(expected.Count > 2, "both offers carry several categories");
+        Assert.Equal(expected.OrderBy(p => p.Key), c.CategoryScores.OrderBy(p => p.Key));
+        Assert.Contains(c.CategoryScores.Keys, category => category != c.TopCategory);
     }
 
     [Fact]

@@ -15,9 +15,10 @@ public class CompanyAggregatorTests
         int reposts = 0, params string[] evidence) =>
         Offer(id, score, category, published, updated, firstSeen, lastSeen, reposts, evidence.Select(term => new EvidenceTerm(term, 1m)).ToArray());
 
+    // Strong as the default catalog scores it (6 or more), unless a case says what its match said.
     private static CompanyOffer Offer(long id, int? score, string? category, DateTimeOffset? published, DateTimeOffset? updated,
-        DateTimeOffset? firstSeen, DateTimeOffset? lastSeen, int reposts, EvidenceTerm[] evidence) =>
-        new(id, $"https://www.infojobs.net/of-{id}", score, category, published, updated,
+        DateTimeOffset? firstSeen, DateTimeOffset? lastSeen, int reposts, EvidenceTerm[] evidence, bool? strong = null) =>
+        new(id, $"https://www.infojobs.net/of-{id}", score, strong ?? score >= 6, category, published, updated,
             firstSeen ?? DaysAgo(40), lastSeen ?? DaysAgo(10), reposts, evidence);
 
     [Fact]
@@ -44,7 +45,7 @@ public class CompanyAggregatorTests
     [Theory]
     [InlineData(5, 0)]
     [InlineData(6, 1)]
-    public void Strong_threshold_is_inclusive(int score, int strong)
+    public void Strong_offers_count_with_their_score_and_date(int score, int strong)
     {
         var metrics = CompanyAggregator.Aggregate([Offer(1, score, published: DaysAgo(3))], Now);
 
@@ -54,13 +55,26 @@ public class CompanyAggregatorTests
     }
 
     [Fact]
-    public void Strong_threshold_comes_from_the_options()
+    public void Strong_offers_are_what_their_stored_matches_say_whatever_the_score()
     {
-        var metrics = CompanyAggregator.Aggregate([Offer(1, 5), Offer(2, 4)], Now,
-            new AggregationOptions { StrongThreshold = 5 });
+        // Scored with a tuned catalog (strong from 9): the 8 is not strong. Scored with a lenient one: the 5 is.
+        CompanyOffer Scored(long id, int score, bool strong, int daysAgo) =>
+            Offer(id, score, "fx_currency", DaysAgo(daysAgo), null, null, null, 0, [], strong);
+        var metrics = CompanyAggregator.Aggregate(
+            [Scored(1, 9, true, 20), Scored(2, 8, false, 1), Scored(3, 5, true, 10), Scored(4, 6, false, 2)], Now);
 
-        Assert.Equal(1, metrics.StrongOfferCount);
-        Assert.Equal(5.0, metrics.AvgStrongScore);
+        Assert.Equal(2, metrics.StrongOfferCount);
+        Assert.Equal(7.0, metrics.AvgStrongScore);
+        Assert.Equal(DaysAgo(10), metrics.LastStrongAt);
+        Assert.Equal(9, metrics.MaxScore);
+    }
+
+    [Fact]
+    public void An_unscored_offer_is_never_strong()
+    {
+        var metrics = CompanyAggregator.Aggregate([Offer(1, null, "fx", DaysAgo(1), null, null, null, 0, [], strong: true)], Now);
+
+        Assert.Equal((0, (double?)null, (DateTimeOffset?)null), (metrics.StrongOfferCount, metrics.AvgStrongScore, metrics.LastStrongAt));
     }
 
     [Fact]
@@ -80,7 +94,7 @@ public class CompanyAggregatorTests
         var metrics = CompanyAggregator.Aggregate(
         [
             Offer(1, null, category: null, lastSeen: DaysAgo(1), reposts: 1, evidence: ["USD"]),
-            Offer(2, 3, category: "tech_cloud", lastSeen: DaysAgo(50)),
+            Offer(2, 3, category: "tech_cloud", lastSeen: DaysAgo(50)) with { Categories = [new("tech_cloud", 1.5m)] },
         ], Now);
 
         Assert.Equal(3, metrics.MaxScore);
@@ -91,7 +105,7 @@ public class CompanyAggregatorTests
         Assert.Equal(1, metrics.RecentOfferCount);
         Assert.Equal(DaysAgo(1), metrics.LastSeenAt);
         Assert.Equal(["USD"], metrics.EvidenceTerms);
-        Assert.Equal([new CategoryMaxScore("tech_cloud", 3)], metrics.CategoryMaxScores);
+        Assert.Equal([new CategoryMaxScore("tech_cloud", 1.5m, 3)], metrics.CategoryMaxScores);
     }
 
     [Fact]
@@ -175,6 +189,26 @@ public class CompanyAggregatorTests
     }
 
     [Fact]
+    public void A_vacancy_published_again_counts_from_its_latest_publication()
+    {
+        var metrics = CompanyAggregator.Aggregate(
+        [
+            // A strong vacancy first published 60 days ago, published again yesterday (a repost).
+            Offer(1, 8, published: DaysAgo(60), reposts: 1) with { RepublishedAt = DaysAgo(1) },
+            Offer(2, 8, published: DaysAgo(5)),
+            // A weak one published again today: no strong signal.
+            Offer(3, 4, published: DaysAgo(90), reposts: 1) with { RepublishedAt = DaysAgo(0) },
+            // A repost dated before the offer's own publication changes nothing.
+            Offer(4, 9, published: DaysAgo(20)) with { RepublishedAt = DaysAgo(30) },
+        ], Now);
+
+        Assert.Equal(DaysAgo(1), metrics.LastStrongAt);
+        Assert.Equal(4, metrics.TopOfferId);
+        Assert.Equal(1, CompanyAggregator.Aggregate(
+            [Offer(1, 8, published: DaysAgo(60)) with { RepublishedAt = DaysAgo(1) }, Offer(2, 8, published: DaysAgo(5))], Now).TopOfferId);
+    }
+
+    [Fact]
     public void Seen_dates_and_recent_window()
     {
         var metrics = CompanyAggregator.Aggregate(
@@ -201,19 +235,22 @@ public class CompanyAggregatorTests
     }
 
     [Fact]
-    public void Category_max_scores_per_top_category()
+    public void Category_scores_cover_every_category_that_earned_points_not_only_top_ones()
     {
+        CompanyOffer Scored(long id, int? score, string? top, params (string Category, decimal Points)[] categories) =>
+            Offer(id, score, top) with { Categories = categories.Select(c => new CategoryPoints(c.Category, c.Points)).ToArray() };
         var metrics = CompanyAggregator.Aggregate(
         [
-            Offer(1, 4, "tech_cloud"),
-            Offer(2, 7, "fx_currency"),
-            Offer(3, 6, "tech_cloud"),
-            Offer(4, 7, "intl_trade"),
-            Offer(5, 9, null),
+            // A tie of points: currency_ops is the top category (catalog order), cross-border counts all the same.
+            Scored(1, 10, "fx_currency", ("fx_currency", 4m), ("fx_crossborder", 4m)),
+            Scored(2, 6, "fx_crossborder", ("tech_cloud", 1.5m), ("fx_crossborder", 2.5m)),
+            Scored(3, 3, "intl_trade", ("intl_trade", 6m), ("empty", 0m)),
+            Scored(4, null, null),
         ], Now);
 
+        // Per category: its most points in one offer, and the best score of an offer in which it earned points.
         Assert.Equal(
-            [new("fx_currency", 7), new("intl_trade", 7), new CategoryMaxScore("tech_cloud", 6)],
+            [new("intl_trade", 6m, 3), new("fx_crossborder", 4m, 10), new("fx_currency", 4m, 10), new CategoryMaxScore("tech_cloud", 1.5m, 6)],
             metrics.CategoryMaxScores);
     }
 
@@ -274,7 +311,10 @@ public class CompanyAggregatorTests
                 published: i % 3 == 0 ? null : DaysAgo(i % 7),
                 updated: i % 2 == 0 ? DaysAgo(i % 5) : null,
                 firstSeen: DaysAgo(60 + i % 9), lastSeen: DaysAgo(i % 35), reposts: i % 3,
-                evidence: [$"term{i % 6}", $"TERM{i % 4}", "USD"]));
+                evidence: [$"term{i % 6}", $"TERM{i % 4}", "USD"]) with
+                {
+                    Categories = i % 5 == 0 ? [] : [new($"cat{i % 4}", i % 4 + 1), new($"cat{(i + 1) % 4}", i % 3)],
+                });
         }
         var expected = Describe(CompanyAggregator.Aggregate(offers, Now));
 

@@ -44,6 +44,47 @@ public class RepostIngestionTests : IngestionTestBase
     }
 
     [Fact]
+    public void A_strong_vacancy_published_again_moves_its_last_strong_signal_to_the_new_publication()
+    {
+        IngestOne(Offer("old", published: T0.AddDays(-60)));
+        Clock.Now += TimeSpan.FromDays(59);
+        var repost = IngestOne(Offer("new", published: T0.AddDays(-1)))[0];
+        var canonical = OfferIdOf("old");
+        Assert.Equal((IngestionOutcome.Repost, canonical), (repost.Outcome, repost.OfferId));
+
+        // The canonical offer keeps its own publication and gets the repost's as its latest one.
+        var offer = Store.Offers.Get(canonical)!;
+        Assert.Equal((T0.AddDays(-60), T0.AddDays(-1)), (offer.PublishedAt, offer.RepublishedAt));
+        var company = new AggregationRunner(Store).Aggregate([offer.CompanyId]).Single().Company!;
+        Assert.Equal((T0.AddDays(-1), 2), (company.LastStrongAt, company.OfferCount));
+        Assert.Equal([company.CompanyId], Store.Companies.List(new CompanyFilter
+        {
+            Since = T0.AddDays(-7), SinceField = CompanySince.LastStrong,
+        }).Select(c => c.CompanyId));
+
+        // The repost seen again from an older archived payload does not take its publication back; a later
+        // publication of the same repost id moves it on.
+        IngestOne(Offer("new", published: T0.AddDays(-30)));
+        Assert.Equal(T0.AddDays(-1), Store.Offers.Get(canonical)!.RepublishedAt);
+        IngestOne(Offer("new", published: T0));
+        Assert.Equal(T0, Store.Offers.Get(canonical)!.RepublishedAt);
+    }
+
+    [Fact]
+    public void A_repost_that_leaves_its_canonical_offer_takes_its_publication_with_it()
+    {
+        IngestOne(Offer("1", title: "Responsable de almacén", description: Text(), published: T0.AddDays(-40)));
+        IngestOne(Offer("2", title: "Responsable de almacén", description: Text(), published: T0.AddDays(-20)));
+        IngestOne(Offer("3", title: "Responsable de almacén", description: Text(), published: T0.AddDays(-5)));
+        var canonical = OfferIdOf("1");
+        Assert.Equal(T0.AddDays(-5), Store.Offers.Get(canonical)!.RepublishedAt);
+
+        IngestOne(Offer("3", title: "Conductor de reparto", description: UniqueText(3), published: T0.AddDays(-5)));
+
+        Assert.Equal((1, T0.AddDays(-20)), (Store.Offers.Get(canonical)!.RepostCount, Store.Offers.Get(canonical)!.RepublishedAt));
+    }
+
+    [Fact]
     public void A_repost_id_that_comes_back_with_another_vacancy_leaves_its_canonical_offer_and_is_stored_as_new()
     {
         IngestOne(Offer("1", title: "Responsable de almacén", description: Text()));

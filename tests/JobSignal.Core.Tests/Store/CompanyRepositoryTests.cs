@@ -131,7 +131,7 @@ public class CompanyRepositoryTests : StoreTestBase
         CategoryMaxScore[]? categories = null, DateTimeOffset? lastStrongAt = null, DateTimeOffset? lastSeenAt = null, long? topOfferId = null) =>
         new(maxScore, OfferCount: 5, UniqueOfferCount: 3, StrongOfferCount: 2, AvgStrongScore: 7.5, topOfferId,
             "https://www.infojobs.net/x", topCategory,
-            categories ?? new[] { new CategoryMaxScore("saas", 3), new CategoryMaxScore(topCategory, maxScore) },
+            categories ?? new[] { new CategoryMaxScore("saas", 1.5m, 3), new CategoryMaxScore(topCategory, 4m, maxScore) },
             lastStrongAt ?? T0.AddDays(-1), FirstSeenAt: T0.AddDays(-10), lastSeenAt, RecentOfferCount: 2,
             evidence ?? new[] { "USD", "SWIFT" });
 
@@ -145,8 +145,8 @@ public class CompanyRepositoryTests : StoreTestBase
         Assert.Equal((8, 5, 3, 2, 7.5, top, "fx_payments", 2, "USD, SWIFT"),
             (c.MaxScore, c.OfferCount, c.UniqueOffers, c.StrongOffers, c.AvgStrongScore, c.TopOfferId, c.TopCategory, c.OffersLast30Days, c.EvidenceTerms));
         Assert.Equal(new[] { "fx_payments", "saas" }, c.CategoryScores.Keys);
-        Assert.Equal(8, c.CategoryScores["fx_payments"]);
-        Assert.Equal("fx_payments=8, saas=3", c.CategoryScores.ToString());
+        Assert.Equal(4m, c.CategoryScores["fx_payments"]);
+        Assert.Equal("fx_payments=4, saas=1.5", c.CategoryScores.ToString());
         Assert.Equal((T0.AddDays(-1), T0.AddDays(4), T0.AddDays(-10), T0.AddDays(3)), (c.LastStrongAt, c.AggregatedAt, c.FirstSeenAt, c.LastSeenAt));
 
         var frozen = AddCompany("Frozen");
@@ -199,7 +199,7 @@ public class CompanyRepositoryTests : StoreTestBase
         var none = AddCompany("Gamma_%", seenAt: T0.AddDays(10));
         Store.Companies.SaveMetrics(fx, Metrics(9), T0);
         Store.Companies.SaveMetrics(saas, Metrics(5, "saas", new[] { "Stripe", "AWS" },
-            new[] { new CategoryMaxScore("saas", 5), new CategoryMaxScore("fx_payments", 2) }, lastStrongAt: T0.AddDays(6)), T0);
+            new[] { new CategoryMaxScore("saas", 4m, 5), new CategoryMaxScore("fx_payments", 1m, 2) }, lastStrongAt: T0.AddDays(6)), T0);
         var offer = AddOffer(saas, "o-saas");
         Store.Matches.Upsert(Match(offer, 5, "saas", """{"hits":[{"alias":"multidivisa"}]}"""));
         Store.Companies.UpdateResolution(none, Resolution.InProgress, T0);
@@ -210,7 +210,13 @@ public class CompanyRepositoryTests : StoreTestBase
         Assert.Equal(new[] { fx }, Ids(new CompanyFilter { MinScore = 6 }));
         Assert.Equal(new[] { fx, saas }, Ids(new CompanyFilter { Category = "fx_payments" }));
         Assert.Equal(new[] { fx }, Ids(new CompanyFilter { Category = "fx_payments", MinScore = 3 }));
+        // With -Category, -MinScore is the score of an offer in which the category earned points (fx: 9), not the
+        // category's points (4 at most).
+        Assert.Equal(new[] { fx }, Ids(new CompanyFilter { Category = "fx_payments", MinScore = 9 }));
+        Assert.Empty(Ids(new CompanyFilter { Category = "fx_payments", MinScore = 10 }));
+        Assert.Equal(new[] { saas }, Ids(new CompanyFilter { Category = "saas", MinScore = 4 }));
         Assert.Equal(new[] { fx, saas }, Ids(new CompanyFilter { Category = "saas" }));
+        Assert.Empty(Ids(new CompanyFilter { Category = "intl_trade" }));
         Assert.Equal(new[] { saas }, Ids(new CompanyFilter { Keyword = "stripe" }));
         Assert.Equal(new[] { saas }, Ids(new CompanyFilter { Keyword = "MULTIDIVISA" }));
         Assert.Equal(new[] { none }, Ids(new CompanyFilter { Resolutions = new[] { Resolution.InProgress } }));

@@ -67,8 +67,19 @@ public class MigrationTests : IDisposable
         Assert.Equal(Enumerable.Range(1, SignalStore.LatestSchemaVersion).Select(v => (long)v), store.AppliedMigrations().Select(m => m.Version));
         if (version >= 1)
         {
+            // Aggregated before aggregation counted the strong decisions of the matches (version 6): stale, so that
+            // Update-CompanyAggregation -Stale and the scheduled pipeline recompute it.
+            Assert.Equal(version < 6 ? [1L] : [], store.Companies.ListStaleIds());
             var company = Assert.Single(store.Companies.List());
             Assert.Equal(("Seeded S.L.", "seeded.es"), (company.Name, company.Domain));
+            // Version 7 kept each match's category points apart (from its explanation) and gave every company its
+            // points per category from them, before any new aggregation.
+            var seededPoints = SeededScore.Categories.ToDictionary(c => c.Id, c => c.Points);
+            Assert.True(seededPoints.Count > 1);
+            if (version < 7) Assert.Equal(seededPoints.OrderBy(p => p.Key), company.CategoryScores.OrderBy(p => p.Key));
+            Assert.Equal(seededPoints.OrderBy(p => p.Key),
+                JobSignal.Core.Store.MatchCategories.FromUtf8(System.Text.Encoding.UTF8.GetBytes(
+                    store.Matches.Get(store.Offers.List().Single().OfferId)!.CategoryPointsJson!)).ToDictionary(c => c.Category, c => c.Points).OrderBy(p => p.Key));
             Assert.Equal("Seeded offer", store.Offers.List().Single().Title);
             // A match stored before its evidence terms were kept (schema 2) keeps none, and aggregates from its explanation.
             var match = store.Matches.Get(store.Offers.List().Single().OfferId)!;
@@ -95,6 +106,14 @@ public class MigrationTests : IDisposable
         // The migrated store works: a full write path runs.
         var id = store.Companies.Insert(new NewCompany("New", "new", null, false), DateTimeOffset.UtcNow);
         Assert.NotNull(store.Companies.Get(id));
+        if (version >= 1)
+        {
+            // Reposts keep their publication (version 8), and the canonical offer its latest one.
+            var seeded = store.Offers.List().Single().OfferId;
+            var republished = new DateTimeOffset(2024, 3, 1, 0, 0, 0, TimeSpan.Zero);
+            store.Offers.RegisterRepost(seeded, "infojobs", "seed-1-again", republished, republished);
+            Assert.Equal(republished, store.Offers.Get(seeded)!.RepublishedAt);
+        }
     }
 
     private static readonly Lazy<SignalScore> s_seededScore = new(() =>
@@ -109,20 +128,29 @@ public class MigrationTests : IDisposable
     {
         if (version < 1) return;
         connection.Execute("""
-            INSERT INTO companies (id, display_name, normalized_name, website_domain, first_seen_at, last_seen_at)
-            VALUES (1, 'Seeded S.L.', 'seeded', 'seeded.es', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z');
+            INSERT INTO companies (id, display_name, normalized_name, website_domain, first_seen_at, last_seen_at, aggregated_at)
+            VALUES (1, 'Seeded S.L.', 'seeded', 'seeded.es', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z',
+                    '2024-01-02T00:00:00.000Z');
             INSERT INTO offers (company_id, provider, provider_offer_id, title, first_seen_at, last_seen_at)
             VALUES (1, 'infojobs', 'seed-1', 'Seeded offer', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z');
             INSERT INTO matches (offer_id, score, raw, is_strong, top_category, catalog_version, explanation_json, matched_at)
             SELECT id, @Score, @Raw, @Strong, @TopCategory, @CatalogVersion, @Explanation, '2024-01-01T00:00:00.000Z'
             FROM offers WHERE provider_offer_id = 'seed-1';
+            """ + (version >= 7 ? "UPDATE matches SET category_points = @Categories;" : "") + (version < 5
+            ? """
             INSERT INTO query_state (query_key, last_run_at, last_success_at) VALUES
                 ('Nightly', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'),
                 ('nightly', '2024-01-02T00:00:00.000Z', NULL);
-            """, new
+            """
+            // From version 5 on the two spellings are one key: the state as version 5 merged them.
+            : """
+            INSERT INTO query_state (query_key, last_run_at, last_success_at) VALUES
+                ('nightly', '2024-01-02T00:00:00.000Z', '2024-01-01T00:00:00.000Z');
+            """), new
         {
             SeededScore.Score, Raw = (double)SeededScore.Raw, SeededScore.Strong, SeededScore.TopCategory,
             SeededScore.CatalogVersion, Explanation = SignalScoreJson.Serialize(SeededScore),
+            Categories = MatchCategories.Of(SeededScore),
         });
     }
 

@@ -189,8 +189,10 @@ public class OfferRepositoryTests : StoreTestBase
         var signals = Store.Offers.ListForAggregation(new[] { b, a });
         Assert.Equal(new[] { a1, a2, b1 }, signals.Select(s => s.OfferId));
         Assert.Equal((1, (int?)null, (string?)null), (signals[0].RepostCount, signals[0].Score, signals[0].ExplanationJson));
-        Assert.Equal((8, "fx_payments", """{"hits":["USD"]}"""),
-            (signals[1].Score!.Value, signals[1].TopCategory, signals[1].ExplanationJson));
+        Assert.Equal((8, "fx_payments", """{"hits":["USD"]}""", true),
+            (signals[1].Score!.Value, signals[1].TopCategory, signals[1].ExplanationJson, signals[1].IsStrong));
+        Assert.Equal([new JobSignal.Core.Aggregation.CategoryPoints("fx_payments", 4m)], signals[1].CategoryPoints!);
+        Assert.False(signals[0].IsStrong);
         Assert.Equal((a, "https://www.infojobs.net/madrid/tesorero/of-ia2", T0, T0), (signals[1].CompanyId, signals[1].Url, signals[1].FirstSeenAt, signals[1].LastSeenAt));
         Assert.NotNull(signals[1].PublishedAt);
         Assert.Empty(Store.Offers.ListForAggregation(Array.Empty<long>()));
@@ -205,7 +207,7 @@ public class OfferRepositoryTests : StoreTestBase
         var strong = AddOffer(a, "strong", seenAt: T0.AddDays(1));
         var unscored = AddOffer(b, "unscored", seenAt: T0.AddDays(2));
         Store.Matches.Upsert(Match(weak, 2, "saas", """{"hits":[{"term":"Stripe"}]}"""));
-        Store.Matches.Upsert(Match(strong, 9));
+        Store.Matches.Upsert(Match(strong, 9, categories: """{"fx_payments":4,"intl_trade":2.5}"""));
 
         IEnumerable<long> Ids(OfferFilter f) => Store.Offers.List(f).Select(o => o.OfferId);
 
@@ -214,6 +216,9 @@ public class OfferRepositoryTests : StoreTestBase
         Assert.Equal(new[] { unscored }, Ids(new OfferFilter { Unscored = true }));
         Assert.Equal(new[] { strong }, Ids(new OfferFilter { MinScore = 6 }));
         Assert.Equal(new[] { weak }, Ids(new OfferFilter { Category = "saas" }));
+        // Any category that earned points in the match, not only its top one.
+        Assert.Equal(new[] { strong }, Ids(new OfferFilter { Category = "intl_trade" }));
+        Assert.Equal(new[] { strong }, Ids(new OfferFilter { Category = "fx_payments" }));
         Assert.Equal(new[] { weak }, Ids(new OfferFilter { Keyword = "stripe" }));
         Assert.Equal(new[] { strong, weak, unscored }, Ids(new OfferFilter { Keyword = "TESORERO" }));
         Assert.Equal(new[] { strong, unscored }, Ids(new OfferFilter { Since = T0.AddHours(1) }));

@@ -70,10 +70,13 @@ public class StoreTestBase : IDisposable
     protected long AddOffer(long companyId, string providerOfferId, DateTimeOffset? seenAt = null, string fingerprint = "fp1") =>
         Store.Offers.Insert(companyId, NewOffer(providerOfferId), Content(fingerprint), seenAt ?? T0);
 
-    protected MatchRecord Match(long offerId, int score, string? topCategory = "fx_payments", string explanation = """{"hits":["USD"]}""") => new()
+    /// <summary>A match; its categories default to its top category with 4 points.</summary>
+    protected MatchRecord Match(long offerId, int score, string? topCategory = "fx_payments", string explanation = """{"hits":["USD"]}""",
+        string? categories = null) => new()
     {
         OfferId = offerId, Score = score, Raw = score + 0.25, IsStrong = score >= 6, TopCategory = topCategory,
         CatalogVersion = "2.1.0", ExplanationJson = explanation, MatchedAt = T0,
+        CategoryPointsJson = categories ?? (topCategory is null ? "{}" : $$"""{"{{topCategory}}":4}"""),
     };
 
     public virtual void Dispose()
