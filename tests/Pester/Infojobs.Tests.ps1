@@ -121,9 +121,37 @@ Describe 'Get-InfojobsOffer against the fake InfoJobs API' {
 
         $err.FullyQualifiedErrorId | Should -BeLike 'InfojobsCredentialsInvalid,*'
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
-        $err.Exception.Message | Should -Match 'client id is empty'
+        $err.Exception.Message | Should -BeLike '*the -Credential user name (the client id) is empty.'
         $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
         $err.Exception.ToString() | Should -Not -BeLike '*typed-Secret-5521*'
+        $fake.Requests.Count | Should -Be 0
+    }
+
+    It 'names the setting at fault as the target of a credentials error, in words, without .NET''s parameter suffix (<Case>)' -ForEach @(
+        @{ Case = 'none'; Id = $null; Secret = $null; User = $null; ErrorId = 'InfojobsCredentialsMissing'
+            Target = '$env:INFOJOBS_CLIENT_ID, $env:INFOJOBS_CLIENT_SECRET'; Message = 'No InfoJobs credentials: pass -Credential *INFOJOBS_CLIENT_ID and INFOJOBS_CLIENT_SECRET.' }
+        @{ Case = 'a blank secret variable'; Id = 'fake-client-id'; Secret = '  '; User = $null; ErrorId = 'InfojobsCredentialsInvalid'
+            Target = '$env:INFOJOBS_CLIENT_SECRET'; Message = '*INFOJOBS_CLIENT_ID is set but INFOJOBS_CLIENT_SECRET is empty or not set.' }
+        @{ Case = 'a client id variable with a colon'; Id = 'client:id'; Secret = 'x'; User = $null; ErrorId = 'InfojobsCredentialsInvalid'
+            Target = '$env:INFOJOBS_CLIENT_ID'; Message = "*: `$env:INFOJOBS_CLIENT_ID must not contain ':' (the HTTP Basic separator)." }
+        @{ Case = 'a blank -Credential user name'; Id = $null; Secret = $null; User = ' '; ErrorId = 'InfojobsCredentialsInvalid'
+            Target = '-Credential'; Message = '*: the -Credential user name (the client id) is empty.' }
+        @{ Case = 'a -Credential user name with a colon'; Id = $null; Secret = $null; User = 'a:b'; ErrorId = 'InfojobsCredentialsInvalid'
+            Target = '-Credential'; Message = "*: the -Credential user name (the client id) must not contain ':' (the HTTP Basic separator)." }
+    ) {
+        $env:INFOJOBS_CLIENT_ID = $Id
+        $env:INFOJOBS_CLIENT_SECRET = $Secret
+        $parameters = @{ BaseUri = $fake.BaseUri }
+        if ($User) { $parameters.Credential = New-Credential $User 'typed-Secret-5521' }
+
+        $err = { Get-InfojobsOffer @parameters -ErrorAction Stop } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        $err.TargetObject | Should -Be $Target
+        $err.Exception.Message | Should -BeLike $Message
+        $err.Exception.Message | Should -Not -BeLike "*(Parameter '*"
+        $err.ErrorDetails.RecommendedAction | Should -BeLike '*-Credential*'
+        "$($err.TargetObject) $($err.Exception) $($err.ErrorDetails.RecommendedAction)" | Should -Not -BeLike '*typed-Secret-5521*'
         $fake.Requests.Count | Should -Be 0
     }
 

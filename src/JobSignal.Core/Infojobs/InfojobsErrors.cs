@@ -21,9 +21,11 @@ public static class InfojobsErrors
     /// <summary>Failures that end the whole fetch: nothing else can succeed with these credentials.</summary>
     public static bool IsFatal(JobSignalException ex) => ex.ErrorId == AuthenticationFailed;
 
+    /// <summary>No credentials at all; the target names the two variables (and the message -Credential too).</summary>
     public static JobSignalException CredentialsMissingError() => new(CredentialsMissing, FailureKind.AuthenticationError,
         $"No InfoJobs credentials: pass -Credential (user name = client id, password = client secret) or set the environment variables {InfojobsCredentials.ClientIdVariable} and {InfojobsCredentials.ClientSecretVariable}.",
-        null, $"Register an application at https://developer.infojobs.net and set {InfojobsCredentials.ClientIdVariable} and {InfojobsCredentials.ClientSecretVariable}.");
+        $"$env:{InfojobsCredentials.ClientIdVariable}, $env:{InfojobsCredentials.ClientSecretVariable}",
+        $"Register an application at https://developer.infojobs.net and set {InfojobsCredentials.ClientIdVariable} and {InfojobsCredentials.ClientSecretVariable}, or pass -Credential.");
 
     /// <summary>
     /// A URI as it may be shown (verbose lines, messages, error targets): user info (a mirror's
