@@ -667,6 +667,18 @@ Describe 'Get-InfojobsOffer -DatabasePath (details only for what changed)' {
         "$($warnings[0])" | Should -BeLike "*no store at '$missing'*every offer*"
     }
 
+    It 'stops with StoreUnusable for a -DatabasePath that is a folder, as every cmdlet does, before any request' {
+        $folder = New-TestDirectory
+        $fake.ClearRequests()
+
+        $err = { Get-InfojobsOffer @search -DatabasePath $folder -ErrorAction Stop 3>$null } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'StoreUnusable,*'
+        $err.Exception.Message | Should -BeLike "*'$folder' cannot be used: it is a folder, not a file."
+        $fake.Requests.Count | Should -Be 0
+        { Get-SignalCompany -DatabasePath $folder -ErrorAction Stop } | Should -Throw -ErrorId 'StoreUnusable,*'
+    }
+
     It 'runs the documented recipe on a first run: ingestion creates the store, no warning' {
         $first = Join-Path (New-TestDirectory) 'first.db'
 
