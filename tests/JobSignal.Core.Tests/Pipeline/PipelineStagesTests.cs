@@ -1,5 +1,6 @@
 using System.Collections;
 using JobSignal.Core.Catalog;
+using JobSignal.Core.Common;
 using JobSignal.Core.Infojobs;
 using JobSignal.Core.Pipeline;
 using JobSignal.Core.Store;
@@ -96,6 +97,7 @@ public sealed class PipelineStagesTests : IDisposable
         Assert.StartsWith($"OfferPersistFailed: 1 offer(s) could not be stored in run {query.RunId}; the first: Offer infojobs:{victim} could not be stored:", query.Error);
         Assert.Contains("disk says no", query.Error);
         Assert.Contains($"Get-IngestionRun -RunId {query.RunId}", query.RecommendedAction);
+        Assert.Equal(FailureKind.WriteError, query.ErrorKind);
         var run = _store.Runs.Get(query.RunId!.Value)!;
         Assert.Equal((1, 60), (run.FailedDb, run.Received));
         // Not a success: the next run asks for the same window (here: everything, as it never succeeded).
@@ -124,6 +126,7 @@ public sealed class PipelineStagesTests : IDisposable
         Assert.Equal(StageStatus.Failed, query.Status);
         Assert.StartsWith("InfojobsAuthenticationFailed: InfoJobs refused access", query.Error);
         Assert.StartsWith("Check that your InfoJobs application is allowed to use this API", query.RecommendedAction);
+        Assert.Equal(FailureKind.PermissionDenied, query.ErrorKind);
         var run = _store.Runs.Get(Assert.IsType<long>(query.RunId))!;
         Assert.Equal("failed", run.Status);
         Assert.True(run.Received >= 200, $"{run.Received} offers committed");
@@ -143,6 +146,8 @@ public sealed class PipelineStagesTests : IDisposable
         var query = Assert.Single(summary.Queries);
         Assert.StartsWith("InfojobsAuthenticationFailed: InfoJobs rejected the credentials", query.Error);
         Assert.StartsWith("Check the client id and secret", query.RecommendedAction);
+        // The cause's kind, not NotSpecified: scripts tell refused credentials from an outage or a store problem.
+        Assert.Equal(FailureKind.AuthenticationError, query.ErrorKind);
         Assert.Equal("failed", _store.Runs.Get(Assert.IsType<long>(query.RunId))!.Status);
         Assert.Equal(query.RunId, _store.QueryStates.Get("all")!.LastRunId);
     }
@@ -174,6 +179,7 @@ public sealed class PipelineStagesTests : IDisposable
             var second = summary.Queries.Single(q => q.QueryKey == "second");
             Assert.StartsWith($"StoreBusy: The store '{_store.Path}' was locked by another process", second.Error);
             Assert.NotNull(second.RecommendedAction);
+            Assert.Equal(FailureKind.ResourceUnavailable, second.ErrorKind);
         }
         finally { writer?.Dispose(); }
     }
