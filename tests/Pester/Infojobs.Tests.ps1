@@ -439,6 +439,19 @@ Describe 'Get-InfojobsOffer -Path (replay)' {
         { Get-InfojobsOffer -Path $file -ErrorAction Stop } | Should -Throw -ErrorId 'InfojobsPayloadInvalid*'
     }
 
+    It 'reports a line that is no InfoJobs offer as InfojobsPayloadInvalid with file and line, not as an empty offer' {
+        $file = Join-Path $work 'not-offers.jsonl'
+        Set-Content $file -Value @('{"spreadsheetId":"abc","rows":3}', '{"id":"one","title":"Uno"}', '{"foo":1}')
+
+        $offers = @(Get-InfojobsOffer -Path $file -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $offers.ProviderOfferId | Should -Be @('one')
+        $errs.Count | Should -Be 2
+        $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'InfojobsPayloadInvalid,*' }
+        $errs.TargetObject | Should -Be @("$file, line 1", "$file, line 3")
+        $errs[0].Exception.Message | Should -Be "Unreadable InfoJobs payload in $file, line 1: It is not an InfoJobs offer: it has no id (its fields: spreadsheetId, rows)."
+    }
+
     It 'shows replay progress at most every 200 ms, ending with the final count, and completes it' {
         # The sample twenty times over: 3,000 offers, the per-offer cost is what the test is about.
         $file = Join-Path $work 'many.jsonl'
