@@ -246,6 +246,37 @@ Describe 'Get-InfojobsOffer against the fake InfoJobs API' {
         $offers[0].Fetch.Retries | Should -Be 4
     }
 
+    It 'reports InfojobsDetailMismatch for a detail answered with another offer, naming both, and emits the others' {
+        $ids = $fake.OfferIds()
+        $fake.SetRawDetail($ids[2], [Text.Encoding]::UTF8.GetBytes('{"id":"OTHER","title":"Another vacancy","description":"x"}'))
+
+        $offers = @(Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $offers.ProviderOfferId | Should -Be @($ids | Where-Object { $_ -ne $ids[2] })
+        $offers.ProviderOfferId | Should -Not -Contain 'OTHER'
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InfojobsDetailMismatch,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $errs[0].TargetObject | Should -Be $ids[2]
+        $errs[0].Exception.Message | Should -BeLike "*with the detail of offer OTHER, not of offer $($ids[2])*"
+        $errs[0].ErrorDetails.RecommendedAction | Should -BeLike 'Check -BaseUri*'
+    }
+
+    It 'reports each unreadable list entry by its page and place, with what to do, and emits no id-less offer' {
+        $fake.ListBodyOverride = '{"currentPage":1,"totalPages":1,"offers":[1,{"id":{"a":1},"title":"T"},{"title":"no id"}]}'
+
+        $offers = @(Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $offers.Count | Should -Be 0
+        $errs.TargetObject | Should -Be @('page 1, offer 1 of 3', 'page 1, offer 2 of 3', 'page 1, offer 3 of 3')
+        foreach ($e in $errs) {
+            $e.FullyQualifiedErrorId | Should -BeLike 'InfojobsBadResponse,*'
+            $e.ErrorDetails.RecommendedAction | Should -BeLike 'Check -BaseUri*'
+        }
+        $errs[1].Exception.Message | Should -BeLike '*(page 1, offer 2 of 3): Its id is an object, not a text or a number.*'
+        $fake.RequestsTo('Detail').Count | Should -Be 0
+    }
+
     It 'reports InfojobsRequestFailed when a page keeps answering 500' {
         $fake.ServerErrorCount = 1000
         $fake.RetryAfterSeconds = 0

@@ -125,7 +125,7 @@ public sealed class InfojobsClient : IDisposable
                 : page.Offers.Count >= pageSize);
 
             // Offers move between pages while new ones are published: one seen on an earlier page is not listed again.
-            var fresh = page.Offers.Where(o => OfferId(o) is not { } id || seenIds.Add(id)).ToList();
+            var fresh = page.Offers.Where(o => InfojobsOfferMapper.OfferId(o) is not { } id || seenIds.Add(id)).ToList();
             var room = query.MaxOffers - statistics.OffersListed;
             var kept = fresh.Count <= room ? fresh : fresh.GetRange(0, room);
             statistics.OffersListed += kept.Count;
@@ -185,9 +185,10 @@ public sealed class InfojobsClient : IDisposable
 
                 yield return new InfojobsPageFetched(statistics.Pages, page.CurrentPage, page.TotalPages,
                     page.TotalResults, page.Offers.Count);
-                foreach (var item in page.Offers)
+                for (var i = 0; i < page.Offers.Count; i++)
                 {
-                    pending.Enqueue(StartOffer(item, statistics, needsDetail, gate, abandon.Token));
+                    var place = new ListPlace(page.CurrentPage ?? statistics.Pages, i + 1, page.Offers.Count);
+                    pending.Enqueue(StartOffer(page.Offers[i], place, statistics, needsDetail, gate, abandon.Token));
                     while (pending.Count >= window)
                     {
                         var e = Release(await pending.Dequeue().ConfigureAwait(false), statistics, cancellationToken);
@@ -225,19 +226,28 @@ public sealed class InfojobsClient : IDisposable
     private static bool StopsFetch(InfojobsFetchEvent e) =>
         e is InfojobsFetchProblem { Error.ErrorId: InfojobsErrors.RateLimited };
 
-    private Task<InfojobsFetchEvent> StartOffer(JsonElement item, FetchStatistics statistics,
+    /// <summary>Where an entry is in the list: the page as InfoJobs numbers it, and its place on that page (from 1).</summary>
+    private readonly record struct ListPlace(int Page, int Position, int Count)
+    {
+        public override string ToString() => $"page {Page}, offer {Position} of {Count}";
+    }
+
+    private Task<InfojobsFetchEvent> StartOffer(JsonElement item, ListPlace place, FetchStatistics statistics,
         Func<Offer, bool>? needsDetail, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
         Offer listed;
-        try { listed = InfojobsOfferMapper.Map(item); }
+        try { listed = InfojobsOfferMapper.MapOffer(item); }
         catch (FormatException ex)
         {
+            // Named by its place (and its id, when it has a readable one), not by a fragment of its JSON.
             var problem = new JobSignalException(InfojobsErrors.BadResponse, FailureKind.InvalidData,
-                "InfoJobs listed an unreadable offer: " + ex.Message, InfojobsErrors.Snippet(JsonSerializer.SerializeToUtf8Bytes(item)));
+                $"InfoJobs listed an unreadable offer ({place}): {ex.Message} It was skipped; the other offers were read.",
+                InfojobsOfferMapper.OfferId(item) ?? place.ToString(),
+                "Check -BaseUri; if it is right, the InfoJobs API may have changed.");
             return Task.FromResult<InfojobsFetchEvent>(new InfojobsFetchProblem(problem, IsWarning: false));
         }
         listed.Fetch = statistics;
-        if (listed.ProviderOfferId.Length == 0 || (needsDetail is not null && !needsDetail(listed)))
+        if (needsDetail is not null && !needsDetail(listed))
             return Task.FromResult<InfojobsFetchEvent>(new InfojobsOfferFetched(listed, item, IsDetail: false));
         return FetchDetailAsync(listed.ProviderOfferId, statistics, gate, cancellationToken);
     }
@@ -250,8 +260,10 @@ public sealed class InfojobsClient : IDisposable
         {
             var payload = await GetOfferDetailAsync(offerId, statistics, cancellationToken).ConfigureAwait(false);
             Offer offer;
-            try { offer = InfojobsOfferMapper.Map(payload); }
+            try { offer = InfojobsOfferMapper.MapOffer(payload); }
             catch (FormatException ex) { throw BadResponse(DetailUri(offerId), offerId, ex.Message.TrimEnd('.'), JsonSerializer.SerializeToUtf8Bytes(payload)); }
+            // Another offer's detail (a mirror, cache or proxy answering for the wrong URL) must not take this one's place.
+            if (offer.ProviderOfferId != offerId) return new InfojobsFetchProblem(DetailMismatch(offerId, offer.ProviderOfferId), IsWarning: false);
             offer.Fetch = statistics;
             return new InfojobsOfferFetched(offer, payload, IsDetail: true);
         }
@@ -273,11 +285,11 @@ public sealed class InfojobsClient : IDisposable
         finally { gate.Release(); }
     }
 
-    private static string? OfferId(JsonElement item) =>
-        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id)
-            && id.ValueKind is JsonValueKind.String or JsonValueKind.Number
-            ? (id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText())
-            : null;
+    private JobSignalException DetailMismatch(string requested, string answered) =>
+        new(InfojobsErrors.DetailMismatch, FailureKind.InvalidData,
+            $"InfoJobs answered GET {DetailUri(requested).AbsolutePath} with the detail of offer {answered}, not of offer {requested}: "
+            + $"the answer was not used, and offer {requested} is missing from the output.",
+            requested, "Check -BaseUri: a mirror, cache or proxy may answer for the wrong offer. Run again later; the offer is fetched again.");
 
     private static string TruncationReasonFor(JobSignalException ex) => ex.ErrorId switch
     {

@@ -13,6 +13,7 @@ public static class InfojobsErrors
     public const string RequestFailed = "InfojobsRequestFailed";
     public const string BadResponse = "InfojobsBadResponse";
     public const string DetailFailed = "InfojobsDetailFailed";
+    public const string DetailMismatch = "InfojobsDetailMismatch";
     public const string OfferNotFound = "InfojobsOfferNotFound";
     public const string PayloadInvalid = "InfojobsPayloadInvalid";
     public const string PayloadPathNotFound = "InfojobsPayloadPathNotFound";

@@ -496,4 +496,46 @@ public sealed class InfojobsClientTests : IDisposable
         Assert.Equal("cancelled", _statistics.TruncationReason);
         Assert.True(_fake.Requests.Count < 61);
     }
+
+    [Fact]
+    public async Task A_detail_answered_for_another_offer_is_an_error_naming_both_and_is_not_emitted()
+    {
+        _fake.AddGeneratedOffers(3);
+        var ids = _fake.OfferIds();
+        _fake.SetRawDetail(ids[1], Encoding.UTF8.GetBytes("""{"id":"OTHER","title":"Another vacancy","description":"x"}"""));
+
+        var events = await Fetch(Query());
+
+        var problem = Assert.Single(Problems(events));
+        Assert.False(problem.IsWarning);
+        Assert.Equal((InfojobsErrors.DetailMismatch, FailureKind.InvalidData, (object?)ids[1]),
+            (problem.Error.ErrorId, problem.Error.Kind, problem.Error.Target));
+        Assert.Equal($"InfoJobs answered GET /api/7/offer/{ids[1]} with the detail of offer OTHER, not of offer {ids[1]}: "
+            + $"the answer was not used, and offer {ids[1]} is missing from the output.", problem.Error.Message);
+        Assert.StartsWith("Check -BaseUri", problem.Error.RecommendedAction);
+        Assert.Equal([ids[0], ids[2]], Offers(events).Select(o => o.ProviderOfferId));
+        // In its place in list order.
+        Assert.Same(problem, events.Where(e => e is InfojobsOfferFetched or InfojobsFetchProblem).ElementAt(1));
+    }
+
+    [Fact]
+    public async Task Unreadable_list_entries_are_errors_named_by_their_place_or_id_with_what_to_do()
+    {
+        var latin1 = Encoding.UTF8.GetBytes("""{"currentPage":1,"totalPages":1,"offers":[1,"x",null,{"id":{"a":1},"title":"T"},{"id":"","title":"T"},""")
+            .Concat(Encoding.UTF8.GetBytes("""{"id":"lat1","title":"Tesorer""")).Append((byte)0xED).Concat(Encoding.UTF8.GetBytes("""a"}]}""")).ToArray();
+        _fake.ListRawBodyOverride = latin1;
+
+        var events = await Fetch(Query(), needsDetail: _ => false);
+
+        Assert.Empty(Offers(events));
+        var problems = Problems(events);
+        Assert.All(problems, p => Assert.Equal((InfojobsErrors.BadResponse, false), (p.Error.ErrorId, p.IsWarning)));
+        Assert.All(problems, p => Assert.StartsWith("Check -BaseUri", p.Error.RecommendedAction));
+        Assert.Equal(new object?[] { "page 1, offer 1 of 6", "page 1, offer 2 of 6", "page 1, offer 3 of 6", "page 1, offer 4 of 6", "page 1, offer 5 of 6", "lat1" },
+            problems.Select(p => p.Error.Target));
+        Assert.Equal("InfoJobs listed an unreadable offer (page 1, offer 4 of 6): Its id is an object, not a text or a number. It was skipped; the other offers were read.",
+            problems[3].Error.Message);
+        Assert.Contains("Its id is blank.", problems[4].Error.Message);
+        Assert.Contains("not valid UTF-8", problems[5].Error.Message);
+    }
 }
