@@ -246,6 +246,73 @@ Describe 'Get-InfojobsOffer against the fake InfoJobs API' {
         $offers[0].Fetch.Retries | Should -Be 4
     }
 
+    It 'emits and archives the offers fetched before a 403 on a later page, so that ingestion stores them in its failed run' {
+        $fake.FaultEndpoint = 'List'
+        $fake.FaultsAfter = 1
+        $fake.ForbiddenCount = 1
+        $dir = New-TestDirectory
+        $archive = Join-Path $dir 'revoked.jsonl'
+        $db = Join-Path $dir 'revoked.db'
+        $emitted = [System.Collections.Generic.List[object]]::new()
+
+        $err = {
+            Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -PageSize 5 -SavePayloadPath $archive |
+                ForEach-Object { $emitted.Add($_); $_ } | Invoke-OfferIngestion -DatabasePath $db
+        } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'InfojobsAuthenticationFailed,*'
+        $first = @($fake.OfferIds() | Select-Object -First 5)
+        $emitted.ProviderOfferId | Should -Be $first
+        @(Get-InfojobsOffer -Path $archive).ProviderOfferId | Should -Be $first
+        $run = Get-IngestionRun -DatabasePath $db
+        $run.Status | Should -Be 'failed'
+        $run.Received | Should -Be 5
+        $run.Pages | Should -Be 1
+        $run.TruncationReason | Should -Be 'authentication_failed'
+        @(Get-SignalOffer -DatabasePath $db).Count | Should -Be 5
+    }
+
+    It 'streams: Select-Object -First 1 gets the first offer while a later page backs off, without waiting for it' {
+        $fake.FaultEndpoint = 'List'
+        $fake.FaultsAfter = 1
+        $fake.RateLimitCount = 2
+        $fake.RetryAfterSeconds = 10
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+
+        $first = Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -PageSize 5 | Select-Object -First 1
+
+        $watch.Stop()
+        $first.ProviderOfferId | Should -Be $fake.OfferIds()[0]
+        # Page 1, and at most page 2's first answer (a 429 whose back-off was cut short): no retry, no later page.
+        $fake.RequestsTo('List').Count | Should -BeLessOrEqual 2
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 10 -Because 'the back-off of page 2 is not waited out'
+    }
+
+    It 'has archived the offers fetched before a back-off when the pipeline is stopped during it' {
+        $fake.FaultEndpoint = 'List'
+        $fake.FaultsAfter = 1
+        $fake.RateLimitCount = 1
+        $fake.RetryAfterSeconds = 30
+        $archive = Join-Path (New-TestDirectory) 'stopped.jsonl'
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$($env:JOBSIGNAL_TEST_MODULE)'").AddStatement().AddScript(
+            'param($BaseUri, $Credential, $Archive) Get-InfojobsOffer -BaseUri $BaseUri -Credential $Credential -PageSize 5 -SavePayloadPath $Archive').
+            AddParameter('BaseUri', $fake.BaseUri).AddParameter('Credential', $credential).AddParameter('Archive', $archive)
+        $null = $ps.BeginInvoke()
+        # Page 2 waits 30 s for its retry; page 1's offers are written meanwhile.
+        for ($i = 0; $i -lt 400 -and @(Get-Content $archive -ErrorAction SilentlyContinue).Count -lt 5; $i++) { Start-Sleep -Milliseconds 50 }
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+
+        $ps.Stop()
+
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
+        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        @(Get-Content $archive).Count | Should -Be 5
+        @(Get-InfojobsOffer -Path $archive).ProviderOfferId | Should -Be @($fake.OfferIds() | Select-Object -First 5)
+        $fake.RequestsTo('List').Count | Should -Be 2
+        $ps.Dispose()
+    }
+
     It 'reports InfojobsDetailMismatch for a detail answered with another offer, naming both, and emits the others' {
         $ids = $fake.OfferIds()
         $fake.SetRawDetail($ids[2], [Text.Encoding]::UTF8.GetBytes('{"id":"OTHER","title":"Another vacancy","description":"x"}'))

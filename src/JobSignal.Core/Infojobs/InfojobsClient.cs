@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Threading.Channels;
 using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 
@@ -144,10 +145,12 @@ public sealed class InfojobsClient : IDisposable
     /// <summary>
     /// The whole fetch: pages through the search and, for every listed offer that <paramref name="needsDetail"/>
     /// accepts (default: all), fetches its detail, at most <see cref="InfojobsClientOptions.DetailConcurrency"/> at
-    /// a time while the next page is read. Events come out in list order whatever order the details finish in.
+    /// a time while the next page is read. Offers and per-offer problems come out in list order, each as soon as it
+    /// and every one before it are ready, whatever order the details finish in and however long a later page backs
+    /// off; pages read (<see cref="InfojobsPageFetched"/>) are told as they happen. Paging runs at most <see cref="OffersAhead"/> offers ahead of the consumer, which bounds memory.
     /// Per-offer and paging failures are reported as <see cref="InfojobsFetchProblem"/> events (paging failures, and
     /// a detail still answered 429 after its retries, end the fetch after what was already fetched); rejected
-    /// credentials throw.
+    /// credentials throw, after every offer listed before the refusal has come out.
     /// </summary>
     /// <param name="needsDetail">Called with the offer mapped from its list item; false emits that offer as is
     /// (e.g. it is already stored with the same update date). Runs on a worker thread.</param>
@@ -156,47 +159,54 @@ public sealed class InfojobsClient : IDisposable
     {
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var gate = new SemaphoreSlim(Options.DetailConcurrency);
-        var pending = new Queue<Task<InfojobsFetchEvent>>();
-        // Finished details wait in order behind a slow one; this bounds how many may wait.
-        var window = Options.DetailConcurrency * 4;
-        var pages = SearchAsync(query, statistics, abandon.Token).GetAsyncEnumerator(abandon.Token);
+        // In list order: each offer's event, or the detail request that will give it.
+        var offers = Channel.CreateBounded<Task<InfojobsFetchEvent>>(new BoundedChannelOptions(OffersAhead) { SingleWriter = true });
+        // Out of order, as they happen: pages read.
+        var news = Channel.CreateUnbounded<InfojobsFetchEvent>();
+        void Tell(InfojobsFetchEvent e) => news.Writer.TryWrite(e);
+        var paging = Task.Run(() => PageAsync(query, statistics, needsDetail, gate, offers.Writer, Tell, abandon.Token), CancellationToken.None);
         try
         {
+            Task<bool>? moreOffers = null;
+            Task<bool>? moreNews = null;
             while (true)
             {
-                InfojobsListPage? page = null;
-                JobSignalException? pagingStopped = null;
-                try
+                while (news.Reader.TryRead(out var told)) yield return told;
+                cancellationToken.ThrowIfCancellationRequested();
+                Task next;
+                if (offers.Reader.TryPeek(out var head))
                 {
-                    if (await pages.MoveNextAsync().ConfigureAwait(false)) page = pages.Current;
-                }
-                catch (JobSignalException ex) when (!InfojobsErrors.IsFatal(ex)) { pagingStopped = ex; }
-                if (page is null)
-                {
-                    while (pending.Count > 0)
+                    if (head.IsCompleted)
                     {
-                        var e = Release(await pending.Dequeue().ConfigureAwait(false), statistics, cancellationToken);
+                        offers.Reader.TryRead(out _);
+                        var e = Release(await head.ConfigureAwait(false), statistics, cancellationToken);
                         yield return e;
                         if (StopsFetch(e)) yield break;
+                        continue;
                     }
-                    if (pagingStopped is not null) yield return new InfojobsFetchProblem(pagingStopped, IsWarning: false);
-                    yield break;
+                    next = head;
                 }
-
-                yield return new InfojobsPageFetched(statistics.Pages, page.CurrentPage, page.TotalPages,
-                    page.TotalResults, page.Offers.Count);
-                for (var i = 0; i < page.Offers.Count; i++)
+                else
                 {
-                    var place = new ListPlace(page.CurrentPage ?? statistics.Pages, i + 1, page.Offers.Count);
-                    pending.Enqueue(StartOffer(page.Offers[i], place, statistics, needsDetail, gate, abandon.Token));
-                    while (pending.Count >= window)
+                    moreOffers ??= offers.Reader.WaitToReadAsync(abandon.Token).AsTask();
+                    if (moreOffers.IsCompletedSuccessfully)
                     {
-                        var e = Release(await pending.Dequeue().ConfigureAwait(false), statistics, cancellationToken);
-                        yield return e;
-                        if (StopsFetch(e)) yield break;
+                        var more = moreOffers.Result;
+                        moreOffers = null;
+                        if (more) continue;
+                        break; // paging has ended and every offer is out
                     }
+                    next = moreOffers;
                 }
+                // Only one wait of each channel at a time: the one a wake-up left pending is reused.
+                moreNews ??= news.Reader.WaitToReadAsync(abandon.Token).AsTask();
+                await Task.WhenAny(next, moreNews).ConfigureAwait(false);
+                if (moreNews.IsCompleted) moreNews = null;
             }
+            // What ended paging: nothing, a problem told last, or a fatal error thrown after the offers before it.
+            var stopped = await paging.ConfigureAwait(false);
+            while (news.Reader.TryRead(out var told)) yield return told;
+            if (stopped is not null) yield return new InfojobsFetchProblem(stopped, IsWarning: false);
         }
         finally
         {
@@ -204,13 +214,52 @@ public sealed class InfojobsClient : IDisposable
             // Leaving early (a fatal error, a rate limit, the consumer stopped): in-flight details are not wanted any
             // more, and none may still be counting requests once the fetch has ended.
             abandon.Cancel();
-            while (pending.Count > 0)
-            {
-                try { await pending.Dequeue().ConfigureAwait(false); }
-                catch (OperationCanceledException) { }
-            }
-            await pages.DisposeAsync().ConfigureAwait(false);
+            await Settle(paging).ConfigureAwait(false);
+            while (offers.Reader.TryRead(out var left)) await Settle(left).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>How many offers paging may run ahead of the consumer: finished details wait in order behind a slow one.</summary>
+    private int OffersAhead => Options.DetailConcurrency * 4;
+
+    /// <summary>
+    /// Pages through the search and queues each listed offer, in list order, as it is started (its detail requested
+    /// when needed); waits while <see cref="OffersAhead"/> are queued. Returns the problem that stopped paging early,
+    /// or null; throws what ends the whole fetch (rejected credentials).
+    /// </summary>
+    private async Task<JobSignalException?> PageAsync(InfojobsQuery query, FetchStatistics statistics,
+        Func<Offer, bool>? needsDetail, SemaphoreSlim gate, ChannelWriter<Task<InfojobsFetchEvent>> offers,
+        Action<InfojobsFetchEvent> tell, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var page in SearchAsync(query, statistics, cancellationToken).ConfigureAwait(false))
+            {
+                tell(new InfojobsPageFetched(statistics.Pages, page.CurrentPage, page.TotalPages, page.TotalResults, page.Offers.Count));
+                for (var i = 0; i < page.Offers.Count; i++)
+                {
+                    var place = new ListPlace(page.CurrentPage ?? statistics.Pages, i + 1, page.Offers.Count);
+                    var offer = StartOffer(page.Offers[i], place, statistics, needsDetail, gate, cancellationToken);
+                    try { await offers.WriteAsync(offer, cancellationToken).ConfigureAwait(false); }
+                    catch (OperationCanceledException)
+                    {
+                        await Settle(offer).ConfigureAwait(false); // not queued: nobody else waits for it
+                        throw;
+                    }
+                }
+            }
+            return null;
+        }
+        catch (JobSignalException ex) when (!InfojobsErrors.IsFatal(ex)) { return ex; }
+        finally { offers.Complete(); }
+    }
+
+    /// <summary>Waits for work nobody wants any more to end; how it ended does not matter then.</summary>
+    private static async Task Settle(Task work)
+    {
+        try { await work.ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
+        catch (JobSignalException) { }
     }
 
     /// <summary>Hands a finished event to the consumer, unless it asked to stop meanwhile.</summary>

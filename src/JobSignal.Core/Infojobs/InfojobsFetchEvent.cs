@@ -5,8 +5,9 @@ using JobSignal.Core.Domain;
 namespace JobSignal.Core.Infojobs;
 
 /// <summary>
-/// What <see cref="InfojobsClient.FetchAsync"/> reports, in order, to the one thread that consumes it (the cmdlet's
-/// pipeline thread writes output, progress and errors from these).
+/// What <see cref="InfojobsClient.FetchAsync"/> reports to the one thread that consumes it (the cmdlet's pipeline
+/// thread writes output, progress and errors from these): offers and problems in list order, pages read as they
+/// happen.
 /// </summary>
 public abstract record InfojobsFetchEvent;
 

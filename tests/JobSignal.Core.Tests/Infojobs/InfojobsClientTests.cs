@@ -497,6 +497,96 @@ public sealed class InfojobsClientTests : IDisposable
         Assert.True(_fake.Requests.Count < 61);
     }
 
+    /// <summary>A client whose retry waits last until <paramref name="release"/> is set (or the fetch is cancelled).</summary>
+    private InfojobsClient HeldClient(TaskCompletionSource release, int concurrency = 4) =>
+        new(new InfojobsCredentials(FakeInfojobsServer.DefaultClientId, FakeInfojobsServer.DefaultClientSecret), new InfojobsClientOptions
+        {
+            BaseUri = _fake.BaseUri,
+            DetailConcurrency = concurrency,
+            RetryPolicy = new RetryPolicy(3, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), jitter: 0,
+                wait: (delay, cancellationToken) => { RecordWait(delay, cancellationToken); return release.Task.WaitAsync(cancellationToken); }),
+        });
+
+    /// <summary>Reads events until <paramref name="enough"/> holds; false when that took longer than a generous limit.</summary>
+    private static async Task<bool> ReadUntil(IAsyncEnumerator<InfojobsFetchEvent> events, List<InfojobsFetchEvent> read,
+        Func<List<InfojobsFetchEvent>, bool> enough)
+    {
+        var reading = Task.Run(async () =>
+        {
+            while (!enough(read) && await events.MoveNextAsync()) read.Add(events.Current);
+        });
+        return await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(20))) == reading && enough(read);
+    }
+
+    /// <summary>12 offers; the first answer for the second list page is a 429.</summary>
+    private void SecondPageRateLimited(int? retryAfterSeconds)
+    {
+        _fake.AddGeneratedOffers(12);
+        _fake.FaultEndpoint = FakeInfojobsEndpoint.List;
+        _fake.FaultsAfter = 1;
+        _fake.RateLimitCount = 1;
+        _fake.RetryAfterSeconds = retryAfterSeconds;
+    }
+
+    [Fact]
+    public async Task Emits_each_offer_as_soon_as_it_and_those_before_it_are_ready_while_the_next_page_backs_off()
+    {
+        SecondPageRateLimited(retryAfterSeconds: 10);
+        var release = new TaskCompletionSource();
+        using var client = HeldClient(release);
+        await using var events = client.FetchAsync(Query(pageSize: 5), _statistics).GetAsyncEnumerator();
+        var read = new List<InfojobsFetchEvent>();
+
+        // Page 2 waits out its Retry-After (held here), and meanwhile page 1's offers come out.
+        Assert.True(await ReadUntil(events, read, r => Offers(r).Count == 5),
+            $"read while page 2 backs off: {string.Join(", ", read.Select(e => e.GetType().Name))}");
+        Assert.True(SpinWait.SpinUntil(() => { lock (_waits) return _waits.Count == 1; }, TimeSpan.FromSeconds(20)));
+        Assert.False(release.Task.IsCompleted);
+        Assert.Equal(_fake.OfferIds().Take(5), Offers(read).Select(o => o.ProviderOfferId));
+
+        release.SetResult();
+        while (await events.MoveNextAsync()) read.Add(events.Current);
+        Assert.Equal(_fake.OfferIds(), Offers(read).Select(o => o.ProviderOfferId));
+        Assert.Empty(Problems(read));
+    }
+
+    [Fact]
+    public async Task A_slow_consumer_holds_paging_and_details_back_to_a_bounded_number_of_offers()
+    {
+        _fake.AddGeneratedOffers(120);
+        using var client = Client(concurrency: 2);
+        await using var events = client.FetchAsync(Query(pageSize: 50), _statistics).GetAsyncEnumerator();
+        var read = new List<InfojobsFetchEvent>();
+
+        Assert.True(await ReadUntil(events, read, r => Offers(r).Count == 1));
+        await Task.Delay(500);
+
+        // 2 x 4 queued, the one the consumer took and the one paging waits to queue: not the whole first page.
+        Assert.InRange(_fake.RequestsTo(FakeInfojobsEndpoint.Detail).Length, 1, 10);
+        Assert.Single(_fake.RequestsTo(FakeInfojobsEndpoint.List));
+    }
+
+    [Fact]
+    public async Task A_403_on_a_later_page_ends_the_fetch_after_the_offers_listed_before_it()
+    {
+        _fake.AddGeneratedOffers(12);
+        _fake.FaultEndpoint = FakeInfojobsEndpoint.List;
+        _fake.FaultsAfter = 1;
+        _fake.ForbiddenCount = 1;
+        using var client = Client();
+        var read = new List<InfojobsFetchEvent>();
+
+        var ex = await Assert.ThrowsAsync<JobSignalException>(async () =>
+        {
+            await foreach (var e in client.FetchAsync(Query(pageSize: 5), _statistics)) read.Add(e);
+        });
+
+        Assert.Equal(InfojobsErrors.AuthenticationFailed, ex.ErrorId);
+        Assert.Equal(_fake.OfferIds().Take(5), Offers(read).Select(o => o.ProviderOfferId));
+        Assert.Equal(5, _statistics.DetailsFetched);
+        Assert.Equal("authentication_failed", _statistics.TruncationReason);
+    }
+
     [Fact]
     public async Task A_detail_answered_for_another_offer_is_an_error_naming_both_and_is_not_emitted()
     {
@@ -537,5 +627,24 @@ public sealed class InfojobsClientTests : IDisposable
             problems[3].Error.Message);
         Assert.Contains("Its id is blank.", problems[4].Error.Message);
         Assert.Contains("not valid UTF-8", problems[5].Error.Message);
+    }
+
+    [Fact]
+    public async Task Stops_promptly_when_cancelled_during_a_long_back_off_after_emitting_what_was_ready()
+    {
+        SecondPageRateLimited(retryAfterSeconds: 0);
+        var release = new TaskCompletionSource(); // never set: only cancellation ends the wait
+        using var client = HeldClient(release);
+        using var cancellation = new CancellationTokenSource();
+        var read = new List<InfojobsFetchEvent>();
+        await using var events = client.FetchAsync(Query(pageSize: 5), _statistics, null, cancellation.Token).GetAsyncEnumerator();
+        Assert.True(await ReadUntil(events, read, r => Offers(r).Count == 5));
+        Assert.True(SpinWait.SpinUntil(() => { lock (_waits) return _waits.Count == 1; }, TimeSpan.FromSeconds(20)));
+
+        var next = events.MoveNextAsync().AsTask();
+        cancellation.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => next.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal("cancelled", _statistics.TruncationReason);
     }
 }
