@@ -313,6 +313,26 @@ Describe 'Get-InfojobsOffer against the fake InfoJobs API' {
         $ps.Dispose()
     }
 
+    It 'tells each retry as a verbose line and, while it waits, as the progress status' {
+        $fake.FaultEndpoint = 'List'
+        $fake.RateLimitCount = 2
+        $fake.RetryAfterSeconds = 1
+
+        $run = Invoke-InRunspace -Script 'param($BaseUri, $Credential) Get-InfojobsOffer -BaseUri $BaseUri -Credential $Credential -PageSize 10 -MaxOffers 3 -Verbose' `
+            -Parameters @{ BaseUri = $fake.BaseUri; Credential = $credential }
+
+        $run.Output.Count | Should -Be 3
+        $verbose = @($run.Shell.Streams.Verbose.Message)
+        foreach ($retry in 1, 2) {
+            $verbose | Should -Contain "GET /api/9/offer?maxResults=10 failed (429 TooManyRequests): retry $retry of 4 in 1 s, as InfoJobs' Retry-After asked."
+        }
+        $waiting = @($run.Progress | Where-Object StatusDescription -Like 'Waiting 1 s (429 TooManyRequests) before retry ? of 4: GET /api/9/offer?maxResults=10')
+        $waiting.Count | Should -Be 2
+        $waiting.Activity | Select-Object -Unique | Should -Be 'Searching InfoJobs'
+        $run.Progress[-1].RecordType | Should -Be 'Completed'
+        $run.Shell.Dispose()
+    }
+
     It 'reports InfojobsDetailMismatch for a detail answered with another offer, naming both, and emits the others' {
         $ids = $fake.OfferIds()
         $fake.SetRawDetail($ids[2], [Text.Encoding]::UTF8.GetBytes('{"id":"OTHER","title":"Another vacancy","description":"x"}'))

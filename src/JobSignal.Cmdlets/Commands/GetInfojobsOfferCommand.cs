@@ -235,6 +235,12 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
                     progress.Offers * 100 / offersExpected);
                 WriteObject(Typed(fetched.Offer));
                 break;
+            case InfojobsRetrying retrying:
+                // A Retry-After can hold the fetch for up to 30 s per retry: said at once, so that it is no silent hang.
+                WriteVerbose(retrying.Notice.ToString());
+                if (retrying.IsDetail) ReportWaiting(OfferActivity, OfferActivityName, retrying.Notice.Waiting);
+                else ReportWaiting(PageActivity, PageActivityName, retrying.Notice.Waiting);
+                break;
             case InfojobsFetchProblem { IsWarning: true } warning:
                 WriteWarning(warning.Error.Message);
                 break;

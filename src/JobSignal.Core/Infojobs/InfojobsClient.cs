@@ -59,21 +59,23 @@ public sealed class InfojobsClient : IDisposable
     public Uri DetailUri(string offerId) => new(_baseUri, DetailPath + Uri.EscapeDataString(offerId));
 
     /// <summary>Reads one list page; throws a <see cref="JobSignalException"/> with an <see cref="InfojobsErrors"/> id on failure.</summary>
+    /// <param name="onRetry">Hears each retry before its wait (on the thread that runs the request).</param>
     public async Task<InfojobsListPage> GetListPageAsync(InfojobsQuery query, int? page, FetchStatistics statistics,
-        CancellationToken cancellationToken = default)
+        Action<RetryNotice>? onRetry = null, CancellationToken cancellationToken = default)
     {
         var uri = ListUri(query, page);
-        var body = await GetAsync(uri, query.Key, isDetail: false, statistics, cancellationToken).ConfigureAwait(false);
+        var body = await GetAsync(uri, query.Key, isDetail: false, statistics, onRetry, cancellationToken).ConfigureAwait(false);
         try { return InfojobsListPage.Parse(body); }
         catch (FormatException ex) { throw BadResponse(uri, query.Key, ex.Message, body); }
     }
 
     /// <summary>Reads one offer's detail payload (a JSON object, detached from its document).</summary>
+    /// <param name="onRetry">Hears each retry before its wait (on the thread that runs the request).</param>
     public async Task<JsonElement> GetOfferDetailAsync(string offerId, FetchStatistics statistics,
-        CancellationToken cancellationToken = default)
+        Action<RetryNotice>? onRetry = null, CancellationToken cancellationToken = default)
     {
         var uri = DetailUri(offerId);
-        var body = await GetAsync(uri, offerId, isDetail: true, statistics, cancellationToken).ConfigureAwait(false);
+        var body = await GetAsync(uri, offerId, isDetail: true, statistics, onRetry, cancellationToken).ConfigureAwait(false);
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -93,7 +95,7 @@ public sealed class InfojobsClient : IDisposable
     /// <see cref="FetchStatistics.TruncationReason"/>; a failed page also records its reason, then throws.
     /// </summary>
     public async IAsyncEnumerable<InfojobsListPage> SearchAsync(InfojobsQuery query, FetchStatistics statistics,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        Action<RetryNotice>? onRetry = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         query.Validate();
         statistics.QueryKey ??= query.Key;
@@ -105,7 +107,7 @@ public sealed class InfojobsClient : IDisposable
             InfojobsListPage page;
             try
             {
-                page = await GetListPageAsync(query, requested, statistics, cancellationToken).ConfigureAwait(false);
+                page = await GetListPageAsync(query, requested, statistics, onRetry, cancellationToken).ConfigureAwait(false);
                 if (requested is { } asked && page.CurrentPage is { } answered && answered != asked)
                     throw BadResponse(ListUri(query, requested), query.Key,
                         $"asked for page {asked} but the answer is page {answered}; paging stopped so that no offer is read twice",
@@ -147,7 +149,8 @@ public sealed class InfojobsClient : IDisposable
     /// accepts (default: all), fetches its detail, at most <see cref="InfojobsClientOptions.DetailConcurrency"/> at
     /// a time while the next page is read. Offers and per-offer problems come out in list order, each as soon as it
     /// and every one before it are ready, whatever order the details finish in and however long a later page backs
-    /// off; pages read (<see cref="InfojobsPageFetched"/>) are told as they happen. Paging runs at most <see cref="OffersAhead"/> offers ahead of the consumer, which bounds memory.
+    /// off; pages read (<see cref="InfojobsPageFetched"/>) and retries (<see cref="InfojobsRetrying"/>) are told as
+    /// they happen. Paging runs at most <see cref="OffersAhead"/> offers ahead of the consumer, which bounds memory.
     /// Per-offer and paging failures are reported as <see cref="InfojobsFetchProblem"/> events (paging failures, and
     /// a detail still answered 429 after its retries, end the fetch after what was already fetched); rejected
     /// credentials throw, after every offer listed before the refusal has come out.
@@ -161,7 +164,7 @@ public sealed class InfojobsClient : IDisposable
         using var gate = new SemaphoreSlim(Options.DetailConcurrency);
         // In list order: each offer's event, or the detail request that will give it.
         var offers = Channel.CreateBounded<Task<InfojobsFetchEvent>>(new BoundedChannelOptions(OffersAhead) { SingleWriter = true });
-        // Out of order, as they happen: pages read.
+        // Out of order, as they happen: pages read and retries, so that a long back-off is told while it lasts.
         var news = Channel.CreateUnbounded<InfojobsFetchEvent>();
         void Tell(InfojobsFetchEvent e) => news.Writer.TryWrite(e);
         var paging = Task.Run(() => PageAsync(query, statistics, needsDetail, gate, offers.Writer, Tell, abandon.Token), CancellationToken.None);
@@ -233,13 +236,14 @@ public sealed class InfojobsClient : IDisposable
     {
         try
         {
-            await foreach (var page in SearchAsync(query, statistics, cancellationToken).ConfigureAwait(false))
+            var onRetry = (RetryNotice notice) => tell(new InfojobsRetrying(notice, IsDetail: false));
+            await foreach (var page in SearchAsync(query, statistics, onRetry, cancellationToken).ConfigureAwait(false))
             {
                 tell(new InfojobsPageFetched(statistics.Pages, page.CurrentPage, page.TotalPages, page.TotalResults, page.Offers.Count));
                 for (var i = 0; i < page.Offers.Count; i++)
                 {
                     var place = new ListPlace(page.CurrentPage ?? statistics.Pages, i + 1, page.Offers.Count);
-                    var offer = StartOffer(page.Offers[i], place, statistics, needsDetail, gate, cancellationToken);
+                    var offer = StartOffer(page.Offers[i], place, statistics, needsDetail, gate, tell, cancellationToken);
                     try { await offers.WriteAsync(offer, cancellationToken).ConfigureAwait(false); }
                     catch (OperationCanceledException)
                     {
@@ -282,7 +286,7 @@ public sealed class InfojobsClient : IDisposable
     }
 
     private Task<InfojobsFetchEvent> StartOffer(JsonElement item, ListPlace place, FetchStatistics statistics,
-        Func<Offer, bool>? needsDetail, SemaphoreSlim gate, CancellationToken cancellationToken)
+        Func<Offer, bool>? needsDetail, SemaphoreSlim gate, Action<InfojobsFetchEvent> tell, CancellationToken cancellationToken)
     {
         Offer listed;
         try { listed = InfojobsOfferMapper.MapOffer(item); }
@@ -298,16 +302,17 @@ public sealed class InfojobsClient : IDisposable
         listed.Fetch = statistics;
         if (needsDetail is not null && !needsDetail(listed))
             return Task.FromResult<InfojobsFetchEvent>(new InfojobsOfferFetched(listed, item, IsDetail: false));
-        return FetchDetailAsync(listed.ProviderOfferId, statistics, gate, cancellationToken);
+        return FetchDetailAsync(listed.ProviderOfferId, statistics, gate,
+            notice => tell(new InfojobsRetrying(notice, IsDetail: true)), cancellationToken);
     }
 
     private async Task<InfojobsFetchEvent> FetchDetailAsync(string offerId, FetchStatistics statistics,
-        SemaphoreSlim gate, CancellationToken cancellationToken)
+        SemaphoreSlim gate, Action<RetryNotice> onRetry, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var payload = await GetOfferDetailAsync(offerId, statistics, cancellationToken).ConfigureAwait(false);
+            var payload = await GetOfferDetailAsync(offerId, statistics, onRetry, cancellationToken).ConfigureAwait(false);
             Offer offer;
             try { offer = InfojobsOfferMapper.MapOffer(payload); }
             catch (FormatException ex) { throw BadResponse(DetailUri(offerId), offerId, ex.Message.TrimEnd('.'), JsonSerializer.SerializeToUtf8Bytes(payload)); }
@@ -350,7 +355,7 @@ public sealed class InfojobsClient : IDisposable
 
     /// <summary>One GET with retries; the body of a 2xx answer, or the failure classified into an ErrorId.</summary>
     private async Task<ReadOnlyMemory<byte>> GetAsync(Uri uri, string target, bool isDetail,
-        FetchStatistics statistics, CancellationToken cancellationToken)
+        FetchStatistics statistics, Action<RetryNotice>? onRetry, CancellationToken cancellationToken)
     {
         var policy = Options.RetryPolicy;
         for (var retry = 1; ; retry++)
@@ -359,9 +364,10 @@ public sealed class InfojobsClient : IDisposable
             if (attempt.IsSuccess) return attempt.Body;
             if (!attempt.IsTransient) throw PermanentFailure(attempt, uri, target, isDetail);
             if (retry > policy.MaxRetries) throw ExhaustedFailure(attempt, uri, target, retry);
-            var delay = policy.DelayFor(retry, attempt.RetryAfter);
+            var notice = RetryNotice.For(policy, $"GET {uri.PathAndQuery}", attempt.Describe(), retry, attempt.RetryAfter, "InfoJobs");
             statistics.AddRetry();
-            await policy.Wait(delay, cancellationToken).ConfigureAwait(false);
+            onRetry?.Invoke(notice);
+            await policy.Wait(notice.Delay, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -379,7 +385,7 @@ public sealed class InfojobsClient : IDisposable
             var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
             statistics.AddRequest(body.Length);
             if (response.StatusCode == HttpStatusCode.TooManyRequests) statistics.AddRateLimited();
-            return new Attempt(response.StatusCode, body, RetryAfter(response), null);
+            return new Attempt(response.StatusCode, body, RetryPolicy.RetryAfter(response.Headers.RetryAfter), null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -392,15 +398,6 @@ public sealed class InfojobsClient : IDisposable
             statistics.AddRequest(0);
             return new Attempt(null, ReadOnlyMemory<byte>.Empty, null, ex.Message);
         }
-    }
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta) return delta;
-        if (header?.Date is not { } date) return null;
-        var wait = date - DateTimeOffset.UtcNow;
-        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
     /// <summary>One HTTP attempt: an answer (status + body), or no answer (timeout, connection failure) and why.</summary>

@@ -155,6 +155,9 @@ public sealed class JobSignalPipelineStages : IPipelineStages
                     _log($"{problem.Error.ErrorId}: {problem.Error.Message}");
                     problems.Add(problem.Error);
                     break;
+                case InfojobsRetrying retrying:
+                    _log(retrying.Notice.ToString());
+                    break;
             }
         }
     }
@@ -228,7 +231,7 @@ public sealed class JobSignalPipelineStages : IPipelineStages
     {
         var client = Sheets.SheetsClient.FromServiceAccountKeyFile(_connections.SheetsCredentialPath!,
             new SheetsClientOptions { BaseUri = _connections.SheetsBaseUri ?? SheetsClientOptions.DefaultBaseUri });
-        client.Retrying += _log;
+        client.Retrying += notice => _log(notice.ToString());
         return client;
     }
 }

@@ -537,12 +537,15 @@ public sealed class InfojobsClientTests : IDisposable
         await using var events = client.FetchAsync(Query(pageSize: 5), _statistics).GetAsyncEnumerator();
         var read = new List<InfojobsFetchEvent>();
 
-        // Page 2 waits out its Retry-After (held here), and meanwhile page 1's offers come out.
-        Assert.True(await ReadUntil(events, read, r => Offers(r).Count == 5),
+        // Page 2 waits out its Retry-After (held here), and meanwhile page 1's offers come out, and its retry is told.
+        Assert.True(await ReadUntil(events, read, r => Offers(r).Count == 5 && r.OfType<InfojobsRetrying>().Any()),
             $"read while page 2 backs off: {string.Join(", ", read.Select(e => e.GetType().Name))}");
-        Assert.True(SpinWait.SpinUntil(() => { lock (_waits) return _waits.Count == 1; }, TimeSpan.FromSeconds(20)));
         Assert.False(release.Task.IsCompleted);
         Assert.Equal(_fake.OfferIds().Take(5), Offers(read).Select(o => o.ProviderOfferId));
+        var retrying = Assert.Single(read.OfType<InfojobsRetrying>());
+        Assert.False(retrying.IsDetail);
+        Assert.Equal("GET /api/9/offer?page=2&maxResults=5 failed (429 TooManyRequests): retry 1 of 3 in 10 s, as InfoJobs' Retry-After asked.",
+            retrying.Notice.ToString());
 
         release.SetResult();
         while (await events.MoveNextAsync()) read.Add(events.Current);
@@ -585,6 +588,27 @@ public sealed class InfojobsClientTests : IDisposable
         Assert.Equal(_fake.OfferIds().Take(5), Offers(read).Select(o => o.ProviderOfferId));
         Assert.Equal(5, _statistics.DetailsFetched);
         Assert.Equal("authentication_failed", _statistics.TruncationReason);
+    }
+
+    [Fact]
+    public async Task Tells_each_retry_with_its_request_status_and_wait_as_it_happens()
+    {
+        _fake.AddGeneratedOffers(2);
+        var ids = _fake.OfferIds();
+        _fake.FaultEndpoint = FakeInfojobsEndpoint.Detail;
+        _fake.ServerErrorCount = 1;
+        _fake.RetryAfterSeconds = null;
+        using var client = Client(concurrency: 1);
+
+        var events = await Fetch(Query(), client);
+
+        var retrying = Assert.Single(events.OfType<InfojobsRetrying>());
+        Assert.True(retrying.IsDetail);
+        Assert.Equal($"GET /api/7/offer/{ids[0]} failed (500 InternalServerError): retry 1 of 3 in 0.1 s.", retrying.Notice.ToString());
+        Assert.Equal($"Waiting 0.1 s (500 InternalServerError) before retry 1 of 3: GET /api/7/offer/{ids[0]}", retrying.Notice.Waiting);
+        // Told before the offer it held up.
+        Assert.True(events.IndexOf(retrying) < events.FindIndex(e => e is InfojobsOfferFetched));
+        Assert.Equal(ids, Offers(events).Select(o => o.ProviderOfferId));
     }
 
     [Fact]
@@ -638,8 +662,7 @@ public sealed class InfojobsClientTests : IDisposable
         using var cancellation = new CancellationTokenSource();
         var read = new List<InfojobsFetchEvent>();
         await using var events = client.FetchAsync(Query(pageSize: 5), _statistics, null, cancellation.Token).GetAsyncEnumerator();
-        Assert.True(await ReadUntil(events, read, r => Offers(r).Count == 5));
-        Assert.True(SpinWait.SpinUntil(() => { lock (_waits) return _waits.Count == 1; }, TimeSpan.FromSeconds(20)));
+        Assert.True(await ReadUntil(events, read, r => Offers(r).Count == 5 && r.OfType<InfojobsRetrying>().Any()));
 
         var next = events.MoveNextAsync().AsTask();
         cancellation.Cancel();

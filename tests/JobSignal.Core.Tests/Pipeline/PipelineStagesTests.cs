@@ -141,6 +141,26 @@ public sealed class PipelineStagesTests : IDisposable
     }
 
     [Fact]
+    public void Each_InfoJobs_retry_is_a_line_of_the_pipeline_log()
+    {
+        _infojobs.FaultEndpoint = FakeInfojobsEndpoint.List;
+        _infojobs.ServerErrorCount = 1;
+        _infojobs.RetryAfterSeconds = 1;
+        var log = new List<string>();
+        var config = Config(Query("all", maxOffers: 3));
+        var stages = new JobSignalPipelineStages(_store, config, new PipelineConnections
+        {
+            InfojobsCredentials = new InfojobsCredentials(FakeInfojobsServer.DefaultClientId, FakeInfojobsServer.DefaultClientSecret),
+            InfojobsBaseUri = _infojobs.BaseUri,
+        }, () => s_catalog.Value, log.Add);
+
+        var summary = new PipelineRunner(_store, stages, PipelinePlan.For(config, null, null)).Run(CancellationToken.None);
+
+        Assert.Equal(StageStatus.Succeeded, Assert.Single(summary.Queries).Status);
+        Assert.Contains("GET /api/9/offer?maxResults=50 failed (500 InternalServerError): retry 1 of 4 in 1 s, as InfoJobs' Retry-After asked.", log);
+    }
+
+    [Fact]
     public void Credentials_InfoJobs_rejects_fail_the_query_with_its_run_and_InfoJobs_own_advice()
     {
         var summary = Run(Config(Query("all")), secret: "wrong-secret");
