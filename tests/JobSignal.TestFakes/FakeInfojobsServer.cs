@@ -80,6 +80,9 @@ public sealed class FakeInfojobsServer : LoopbackServer
     /// <summary>When set, every list request is answered 200 with this body (e.g. JSON without an offers array).</summary>
     public string? ListBodyOverride { get; set; }
 
+    /// <summary>When set, every list request is answered 200 with these bytes (text in another encoding, say).</summary>
+    public byte[]? ListRawBodyOverride { get; set; }
+
     /// <summary>Answer 403 to correctly authenticated requests (an application without API access).</summary>
     public bool Forbidden { get; set; }
 
@@ -276,6 +279,7 @@ public sealed class FakeInfojobsServer : LoopbackServer
 
     private FakeAnswer ListAnswer(IReadOnlyList<KeyValuePair<string, string>> parameters)
     {
+        if (ListRawBodyOverride is { } raw) return new FakeAnswer(200, "", RawBody: raw);
         if (ListBodyOverride is { } overridden) return new FakeAnswer(200, overridden);
         string? Single(string name) => parameters.LastOrDefault(p => p.Key == name).Value;
         string[] All(string name) => parameters.Where(p => p.Key == name).Select(p => p.Value).ToArray();

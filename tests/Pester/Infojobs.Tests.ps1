@@ -121,9 +121,37 @@ Describe 'Get-InfojobsOffer against the fake InfoJobs API' {
 
         $err.FullyQualifiedErrorId | Should -BeLike 'InfojobsCredentialsInvalid,*'
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
-        $err.Exception.Message | Should -Match 'client id is empty'
+        $err.Exception.Message | Should -BeLike '*the -Credential user name (the client id) is empty.'
         $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
         $err.Exception.ToString() | Should -Not -BeLike '*typed-Secret-5521*'
+        $fake.Requests.Count | Should -Be 0
+    }
+
+    It 'names the setting at fault as the target of a credentials error, in words, without .NET''s parameter suffix (<Case>)' -ForEach @(
+        @{ Case = 'none'; Id = $null; Secret = $null; User = $null; ErrorId = 'InfojobsCredentialsMissing'
+            Target = '$env:INFOJOBS_CLIENT_ID, $env:INFOJOBS_CLIENT_SECRET'; Message = 'No InfoJobs credentials: pass -Credential *INFOJOBS_CLIENT_ID and INFOJOBS_CLIENT_SECRET.' }
+        @{ Case = 'a blank secret variable'; Id = 'fake-client-id'; Secret = '  '; User = $null; ErrorId = 'InfojobsCredentialsInvalid'
+            Target = '$env:INFOJOBS_CLIENT_SECRET'; Message = '*INFOJOBS_CLIENT_ID is set but INFOJOBS_CLIENT_SECRET is empty or not set.' }
+        @{ Case = 'a client id variable with a colon'; Id = 'client:id'; Secret = 'x'; User = $null; ErrorId = 'InfojobsCredentialsInvalid'
+            Target = '$env:INFOJOBS_CLIENT_ID'; Message = "*: `$env:INFOJOBS_CLIENT_ID must not contain ':' (the HTTP Basic separator)." }
+        @{ Case = 'a blank -Credential user name'; Id = $null; Secret = $null; User = ' '; ErrorId = 'InfojobsCredentialsInvalid'
+            Target = '-Credential'; Message = '*: the -Credential user name (the client id) is empty.' }
+        @{ Case = 'a -Credential user name with a colon'; Id = $null; Secret = $null; User = 'a:b'; ErrorId = 'InfojobsCredentialsInvalid'
+            Target = '-Credential'; Message = "*: the -Credential user name (the client id) must not contain ':' (the HTTP Basic separator)." }
+    ) {
+        $env:INFOJOBS_CLIENT_ID = $Id
+        $env:INFOJOBS_CLIENT_SECRET = $Secret
+        $parameters = @{ BaseUri = $fake.BaseUri }
+        if ($User) { $parameters.Credential = New-Credential $User 'typed-Secret-5521' }
+
+        $err = { Get-InfojobsOffer @parameters -ErrorAction Stop } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        $err.TargetObject | Should -Be $Target
+        $err.Exception.Message | Should -BeLike $Message
+        $err.Exception.Message | Should -Not -BeLike "*(Parameter '*"
+        $err.ErrorDetails.RecommendedAction | Should -BeLike '*-Credential*'
+        "$($err.TargetObject) $($err.Exception) $($err.ErrorDetails.RecommendedAction)" | Should -Not -BeLike '*typed-Secret-5521*'
         $fake.Requests.Count | Should -Be 0
     }
 
@@ -216,6 +244,124 @@ Describe 'Get-InfojobsOffer against the fake InfoJobs API' {
         $offers[0].Fetch.TruncationReason | Should -Be 'rate_limited'
         $offers[0].Fetch.RateLimited | Should -Be 5
         $offers[0].Fetch.Retries | Should -Be 4
+    }
+
+    It 'emits and archives the offers fetched before a 403 on a later page, so that ingestion stores them in its failed run' {
+        $fake.FaultEndpoint = 'List'
+        $fake.FaultsAfter = 1
+        $fake.ForbiddenCount = 1
+        $dir = New-TestDirectory
+        $archive = Join-Path $dir 'revoked.jsonl'
+        $db = Join-Path $dir 'revoked.db'
+        $emitted = [System.Collections.Generic.List[object]]::new()
+
+        $err = {
+            Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -PageSize 5 -SavePayloadPath $archive |
+                ForEach-Object { $emitted.Add($_); $_ } | Invoke-OfferIngestion -DatabasePath $db
+        } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'InfojobsAuthenticationFailed,*'
+        $first = @($fake.OfferIds() | Select-Object -First 5)
+        $emitted.ProviderOfferId | Should -Be $first
+        @(Get-InfojobsOffer -Path $archive).ProviderOfferId | Should -Be $first
+        $run = Get-IngestionRun -DatabasePath $db
+        $run.Status | Should -Be 'failed'
+        $run.Received | Should -Be 5
+        $run.Pages | Should -Be 1
+        $run.TruncationReason | Should -Be 'authentication_failed'
+        @(Get-SignalOffer -DatabasePath $db).Count | Should -Be 5
+    }
+
+    It 'streams: Select-Object -First 1 gets the first offer while a later page backs off, without waiting for it' {
+        $fake.FaultEndpoint = 'List'
+        $fake.FaultsAfter = 1
+        $fake.RateLimitCount = 2
+        $fake.RetryAfterSeconds = 10
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+
+        $first = Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -PageSize 5 | Select-Object -First 1
+
+        $watch.Stop()
+        $first.ProviderOfferId | Should -Be $fake.OfferIds()[0]
+        # Page 1, and at most page 2's first answer (a 429 whose back-off was cut short): no retry, no later page.
+        $fake.RequestsTo('List').Count | Should -BeLessOrEqual 2
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 10 -Because 'the back-off of page 2 is not waited out'
+    }
+
+    It 'has archived the offers fetched before a back-off when the pipeline is stopped during it' {
+        $fake.FaultEndpoint = 'List'
+        $fake.FaultsAfter = 1
+        $fake.RateLimitCount = 1
+        $fake.RetryAfterSeconds = 30
+        $archive = Join-Path (New-TestDirectory) 'stopped.jsonl'
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$($env:JOBSIGNAL_TEST_MODULE)'").AddStatement().AddScript(
+            'param($BaseUri, $Credential, $Archive) Get-InfojobsOffer -BaseUri $BaseUri -Credential $Credential -PageSize 5 -SavePayloadPath $Archive').
+            AddParameter('BaseUri', $fake.BaseUri).AddParameter('Credential', $credential).AddParameter('Archive', $archive)
+        $null = $ps.BeginInvoke()
+        # Page 2 waits 30 s for its retry; page 1's offers are written meanwhile.
+        for ($i = 0; $i -lt 400 -and @(Get-Content $archive -ErrorAction SilentlyContinue).Count -lt 5; $i++) { Start-Sleep -Milliseconds 50 }
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+
+        $ps.Stop()
+
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
+        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        @(Get-Content $archive).Count | Should -Be 5
+        @(Get-InfojobsOffer -Path $archive).ProviderOfferId | Should -Be @($fake.OfferIds() | Select-Object -First 5)
+        $fake.RequestsTo('List').Count | Should -Be 2
+        $ps.Dispose()
+    }
+
+    It 'tells each retry as a verbose line and, while it waits, as the progress status' {
+        $fake.FaultEndpoint = 'List'
+        $fake.RateLimitCount = 2
+        $fake.RetryAfterSeconds = 1
+
+        $run = Invoke-InRunspace -Script 'param($BaseUri, $Credential) Get-InfojobsOffer -BaseUri $BaseUri -Credential $Credential -PageSize 10 -MaxOffers 3 -Verbose' `
+            -Parameters @{ BaseUri = $fake.BaseUri; Credential = $credential }
+
+        $run.Output.Count | Should -Be 3
+        $verbose = @($run.Shell.Streams.Verbose.Message)
+        foreach ($retry in 1, 2) {
+            $verbose | Should -Contain "GET /api/9/offer?maxResults=10 failed (429 TooManyRequests): retry $retry of 4 in 1 s, as InfoJobs' Retry-After asked."
+        }
+        $waiting = @($run.Progress | Where-Object StatusDescription -Like 'Waiting 1 s (429 TooManyRequests) before retry ? of 4: GET /api/9/offer?maxResults=10')
+        $waiting.Count | Should -Be 2
+        $waiting.Activity | Select-Object -Unique | Should -Be 'Searching InfoJobs'
+        $run.Progress[-1].RecordType | Should -Be 'Completed'
+        $run.Shell.Dispose()
+    }
+
+    It 'reports InfojobsDetailMismatch for a detail answered with another offer, naming both, and emits the others' {
+        $ids = $fake.OfferIds()
+        $fake.SetRawDetail($ids[2], [Text.Encoding]::UTF8.GetBytes('{"id":"OTHER","title":"Another vacancy","description":"x"}'))
+
+        $offers = @(Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $offers.ProviderOfferId | Should -Be @($ids | Where-Object { $_ -ne $ids[2] })
+        $offers.ProviderOfferId | Should -Not -Contain 'OTHER'
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InfojobsDetailMismatch,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $errs[0].TargetObject | Should -Be $ids[2]
+        $errs[0].Exception.Message | Should -BeLike "*with the detail of offer OTHER, not of offer $($ids[2])*"
+        $errs[0].ErrorDetails.RecommendedAction | Should -BeLike 'Check -BaseUri*'
+    }
+
+    It 'reports each unreadable list entry by its page and place, with what to do, and emits no id-less offer' {
+        $fake.ListBodyOverride = '{"currentPage":1,"totalPages":1,"offers":[1,{"id":{"a":1},"title":"T"},{"title":"no id"}]}'
+
+        $offers = @(Get-InfojobsOffer -Credential $credential -BaseUri $fake.BaseUri -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $offers.Count | Should -Be 0
+        $errs.TargetObject | Should -Be @('page 1, offer 1 of 3', 'page 1, offer 2 of 3', 'page 1, offer 3 of 3')
+        foreach ($e in $errs) {
+            $e.FullyQualifiedErrorId | Should -BeLike 'InfojobsBadResponse,*'
+            $e.ErrorDetails.RecommendedAction | Should -BeLike 'Check -BaseUri*'
+        }
+        $errs[1].Exception.Message | Should -BeLike '*(page 1, offer 2 of 3): Its id is an object, not a text or a number.*'
+        $fake.RequestsTo('Detail').Count | Should -Be 0
     }
 
     It 'reports InfojobsRequestFailed when a page keeps answering 500' {
@@ -409,6 +555,19 @@ Describe 'Get-InfojobsOffer -Path (replay)' {
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'InfojobsPayloadInvalid,*'
         $errs[0].Exception.Message | Should -BeLike "*broken.jsonl, line 2*"
         { Get-InfojobsOffer -Path $file -ErrorAction Stop } | Should -Throw -ErrorId 'InfojobsPayloadInvalid*'
+    }
+
+    It 'reports a line that is no InfoJobs offer as InfojobsPayloadInvalid with file and line, not as an empty offer' {
+        $file = Join-Path $work 'not-offers.jsonl'
+        Set-Content $file -Value @('{"spreadsheetId":"abc","rows":3}', '{"id":"one","title":"Uno"}', '{"foo":1}')
+
+        $offers = @(Get-InfojobsOffer -Path $file -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $offers.ProviderOfferId | Should -Be @('one')
+        $errs.Count | Should -Be 2
+        $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'InfojobsPayloadInvalid,*' }
+        $errs.TargetObject | Should -Be @("$file, line 1", "$file, line 3")
+        $errs[0].Exception.Message | Should -Be "Unreadable InfoJobs payload in $file, line 1: It is not an InfoJobs offer: it has no id (its fields: spreadsheetId, rows)."
     }
 
     It 'shows replay progress at most every 200 ms, ending with the final count, and completes it' {
@@ -637,6 +796,18 @@ Describe 'Get-InfojobsOffer -DatabasePath (details only for what changed)' {
         $fake.RequestsTo([JobSignal.TestFakes.FakeInfojobsEndpoint]::Detail).Count | Should -Be 12
         $warnings.Count | Should -Be 1
         "$($warnings[0])" | Should -BeLike "*no store at '$missing'*every offer*"
+    }
+
+    It 'stops with StoreUnusable for a -DatabasePath that is a folder, as every cmdlet does, before any request' {
+        $folder = New-TestDirectory
+        $fake.ClearRequests()
+
+        $err = { Get-InfojobsOffer @search -DatabasePath $folder -ErrorAction Stop 3>$null } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'StoreUnusable,*'
+        $err.Exception.Message | Should -BeLike "*'$folder' cannot be used: it is a folder, not a file."
+        $fake.Requests.Count | Should -Be 0
+        { Get-SignalCompany -DatabasePath $folder -ErrorAction Stop } | Should -Throw -ErrorId 'StoreUnusable,*'
     }
 
     It 'runs the documented recipe on a first run: ingestion creates the store, no warning' {

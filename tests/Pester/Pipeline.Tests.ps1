@@ -74,7 +74,10 @@ Describe 'Invoke-JobSignalPipeline' {
             foreach ($stage in 'aggregate', 'sync', 'feedback') {
                 "$(($summary.Stages | Where-Object Stage -EQ $stage).Status)" | Should -Be 'Succeeded' -Because "the $stage stage runs in its own error domain"
             }
-            @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineQueryFailed,*' }).Count | Should -Be 1
+            $queryFailed = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineQueryFailed,*' })
+            $queryFailed.Count | Should -Be 1
+            # The cause's category (InfoJobs unreachable), so that scripts tell an outage from an auth or store problem.
+            $queryFailed[0].CategoryInfo.Category | Should -Be 'ConnectionError'
 
             # Per-query state, the runs carry their query key, and the result reached the store and the Sheet.
             $states = Get-JobSignalQueryState -DatabasePath $setup.Db
@@ -187,6 +190,7 @@ Describe 'Invoke-JobSignalPipeline' {
             $summary.ExitCode | Should -Be 1
             $stageFailed = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineStageFailed,*' })
             $stageFailed.TargetObject | Should -Be @('sync', 'feedback')
+            $stageFailed.CategoryInfo.Category | Should -Be @('InvalidData', 'InvalidData')
             $stageFailed[0].ErrorDetails.RecommendedAction | Should -BeLike 'Fix the header row*. The other stages still ran; fix the cause and run again.'
             $stageFailed[1].ErrorDetails.RecommendedAction | Should -BeLike 'Restore the header row*. The other stages still ran; fix the cause and run again.'
         }

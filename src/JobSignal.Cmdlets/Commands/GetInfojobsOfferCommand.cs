@@ -152,9 +152,10 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
             WriteVerbose("-SavePayloadPath: the detail of every offer is fetched, stored or not, so that the archive replays as the offers.");
             return null;
         }
-        // The store is only read here: a missing one (a first run, or a mistyped path) is not created.
+        // The store is only read here: a missing one (a first run, or a mistyped path) is not created. Anything else
+        // is opened, so that a folder or another file is StoreUnusable (StoreNotSqlite...), as for every cmdlet.
         var path = ResolveDatabasePath();
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
         {
             WriteWarning($"There is no store at '{path}' yet: the detail of every offer is fetched. Get-InfojobsOffer only "
                 + "reads the store; Invoke-OfferIngestion creates it. If you expected one, check -DatabasePath.");
@@ -181,12 +182,14 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
         var statistics = new FetchStatistics { QueryKey = QueryKey ?? query.Key };
         using var client = new InfojobsClient(credentials,
             new InfojobsClientOptions { BaseUri = baseUri, DetailConcurrency = DetailConcurrency });
+        // Before the archive is opened: a store that cannot be used leaves no empty archive behind.
+        var needsDetail = DetailFilter(statistics);
         OpenArchive();
         WriteVerbose($"GET {InfojobsErrors.Redact(client.ListUri(query, null))} as client id '{credentials.ClientId}': at most {MaxPages} pages and {MaxOffers} offers, "
             + (NoDetail ? "no details." : $"details {DetailConcurrency} at a time."));
 
         var progress = new SearchProgress();
-        var events = client.FetchAsync(query, statistics, DetailFilter(statistics), CancellationToken).GetAsyncEnumerator(CancellationToken);
+        var events = client.FetchAsync(query, statistics, needsDetail, CancellationToken).GetAsyncEnumerator(CancellationToken);
         try
         {
             while (Wait(events.MoveNextAsync())) Handle(events.Current, statistics, progress);
@@ -231,6 +234,12 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
                 ReportProgress(OfferActivity, OfferActivityName, $"Offer {progress.Offers} of {offersExpected}",
                     progress.Offers * 100 / offersExpected);
                 WriteObject(Typed(fetched.Offer));
+                break;
+            case InfojobsRetrying retrying:
+                // A Retry-After can hold the fetch for up to 30 s per retry: said at once, so that it is no silent hang.
+                WriteVerbose(retrying.Notice.ToString());
+                if (retrying.IsDetail) ReportWaiting(OfferActivity, OfferActivityName, retrying.Notice.Waiting);
+                else ReportWaiting(PageActivity, PageActivityName, retrying.Notice.Waiting);
                 break;
             case InfojobsFetchProblem { IsWarning: true } warning:
                 WriteWarning(warning.Error.Message);

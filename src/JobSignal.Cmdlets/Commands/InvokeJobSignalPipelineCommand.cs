@@ -128,7 +128,8 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
                     ? $"; its companies were not aggregated: the next run catches them up, or now Update-CompanyAggregation -RunId {runs}." : ".")));
         }
         foreach (var query in summary.Queries.Where(q => q.Status == StageStatus.Failed))
-            WriteFailure(new JobSignalException("PipelineQueryFailed", FailureKind.NotSpecified,
+            // The cause's kind, so that scripts tell an outage (ConnectionError) from refused credentials or a store problem.
+            WriteFailure(new JobSignalException("PipelineQueryFailed", query.ErrorKind,
                 $"Query '{query.QueryKey}' failed: {query.Error}", query.QueryKey,
                 Then(query.RecommendedAction, query.RunId is { } runId
                     ? $"See Get-JobSignalQueryState and Get-IngestionRun -RunId {runId} for details; the other stages still ran."
@@ -136,7 +137,7 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
         foreach (var stage in summary.Stages)
         {
             if (stage.Status == StageStatus.Failed)
-                WriteFailure(new JobSignalException("PipelineStageFailed", FailureKind.NotSpecified,
+                WriteFailure(new JobSignalException("PipelineStageFailed", stage.ErrorKind,
                     $"Stage '{stage.Stage}' failed: {stage.Error}", stage.Stage,
                     Then(stage.RecommendedAction, "The other stages still ran; fix the cause and run again.")));
             else if (stage.Status == StageStatus.Skipped && stage.Deliberate)

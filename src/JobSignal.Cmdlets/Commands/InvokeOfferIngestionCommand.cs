@@ -204,16 +204,28 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
         }
     }
 
-    /// <summary>The pipeline ended before this run did because a command in it failed: the run failed (SPEC 7.4).</summary>
+    /// <summary>
+    /// The pipeline ended before this run did because a command in it failed: the run failed (SPEC 7.4). When that
+    /// command came before this one (Get-InfojobsOffer refused midway), the offers it delivered before are whole and
+    /// are committed, as the scheduled pipeline commits what a failing fetch delivered; after a failure that came
+    /// through this command (a later command's, or its own under -ErrorAction Stop), uncommitted offers are dropped.
+    /// </summary>
     private void RecordPipelineFailure()
     {
-        var message = _interruption is null
-            ? "The pipeline stopped before the ingestion ended because another command in it failed (see that command's error)."
-            : $"The pipeline stopped before the ingestion ended: {_interruption.Message}";
-        try { _ingestor!.Fail(new InvalidOperationException(message + " Committed chunks are kept.")); }
+        try
+        {
+            if (_interruption is null)
+                _ingestor!.Complete(CancellationToken.None, "The pipeline stopped before the ingestion ended because another " +
+                    "command in it failed (see that command's error); the offers it delivered before were stored.");
+            else
+                _ingestor!.Fail(new InvalidOperationException(
+                    $"The pipeline stopped before the ingestion ended: {_interruption.Message} Committed chunks are kept."));
+        }
         catch (Exception ex) when (ex is JobSignalException or InvalidOperationException or System.Data.Common.DbException)
         {
-            // The store itself is failing; the next run marks this one abandoned.
+            // The store itself is failing: the run is failed with that, or the next run marks it abandoned.
+            try { _ingestor!.Fail(ex); }
+            catch (Exception again) when (again is JobSignalException or InvalidOperationException or System.Data.Common.DbException) { }
         }
     }
 

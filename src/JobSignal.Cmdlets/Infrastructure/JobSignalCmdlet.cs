@@ -45,7 +45,18 @@ public abstract class JobSignalCmdlet : PSCmdlet, IDisposable
     /// written at once, later ones at most every <see cref="ProgressInterval"/>; a status held back is written when
     /// the next one is due or when the activity completes, so the last status shown is always the final one.
     /// </summary>
-    protected void ReportProgress(int activityId, string activity, string status, int percentComplete = -1)
+    protected void ReportProgress(int activityId, string activity, string status, int percentComplete = -1) =>
+        ReportProgress(activityId, activity, status, percentComplete, atOnce: false);
+
+    /// <summary>
+    /// Shows at once a status that stands for a while (a wait before a retry), keeping the activity's percentage:
+    /// held back by the throttle, it could stay unseen for the whole wait.
+    /// </summary>
+    protected void ReportWaiting(int activityId, string activity, string status) =>
+        ReportProgress(activityId, activity, status,
+            _openProgress.TryGetValue(activityId, out var open) ? open.PercentComplete : -1, atOnce: true);
+
+    private void ReportProgress(int activityId, string activity, string status, int percentComplete, bool atOnce)
     {
         // The coarse millisecond clock: cheap to read for every item, and precise enough here.
         var now = Environment.TickCount64;
@@ -54,7 +65,7 @@ public abstract class JobSignalCmdlet : PSCmdlet, IDisposable
             open = new OpenActivity(activity);
             _openProgress.Add(activityId, open);
         }
-        else if (now - open.WrittenAt < (long)ProgressInterval.TotalMilliseconds)
+        else if (!atOnce && now - open.WrittenAt < (long)ProgressInterval.TotalMilliseconds)
         {
             open.Hold(activity, status, percentComplete);
             return;

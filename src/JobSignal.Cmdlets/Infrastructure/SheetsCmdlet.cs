@@ -101,7 +101,8 @@ public abstract class SheetsCmdlet : StoreCmdlet
         var steps = new BlockingCollection<string>();
         var task = Task.Run(() => work(steps.Add, CancellationToken));
         task.ContinueWith(_ => steps.CompleteAdding(), TaskScheduler.Default);
-        client.Retrying += steps.Add;
+        void TellRetry(RetryNotice notice) => steps.Add(notice.ToString());
+        client.Retrying += TellRetry;
         try
         {
             foreach (var step in steps.GetConsumingEnumerable())
@@ -117,7 +118,7 @@ public abstract class SheetsCmdlet : StoreCmdlet
         }
         finally
         {
-            client.Retrying -= steps.Add;
+            client.Retrying -= TellRetry;
             CompleteProgress(0, Activity);
         }
     }

@@ -56,6 +56,17 @@ public sealed class RetryPolicy
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>
+    /// The wait an HTTP server's Retry-After asks for: its delay, or the time until its date (none once past); null
+    /// when it sent none. <see cref="DelayFor"/> bounds it.
+    /// </summary>
+    public static TimeSpan? RetryAfter(System.Net.Http.Headers.RetryConditionHeaderValue? header) => header switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    /// <summary>
     /// Runs <paramref name="action"/>, retrying while <paramref name="isTransient"/> says the failure may pass.
     /// <paramref name="onRetry"/> hears each retry (number, delay, failure) before its wait, e.g. to count it.
     /// </summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Threading.Channels;
 using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 
@@ -58,21 +59,23 @@ public sealed class InfojobsClient : IDisposable
     public Uri DetailUri(string offerId) => new(_baseUri, DetailPath + Uri.EscapeDataString(offerId));
 
     /// <summary>Reads one list page; throws a <see cref="JobSignalException"/> with an <see cref="InfojobsErrors"/> id on failure.</summary>
+    /// <param name="onRetry">Hears each retry before its wait (on the thread that runs the request).</param>
     public async Task<InfojobsListPage> GetListPageAsync(InfojobsQuery query, int? page, FetchStatistics statistics,
-        CancellationToken cancellationToken = default)
+        Action<RetryNotice>? onRetry = null, CancellationToken cancellationToken = default)
     {
         var uri = ListUri(query, page);
-        var body = await GetAsync(uri, query.Key, isDetail: false, statistics, cancellationToken).ConfigureAwait(false);
+        var body = await GetAsync(uri, query.Key, isDetail: false, statistics, onRetry, cancellationToken).ConfigureAwait(false);
         try { return InfojobsListPage.Parse(body); }
         catch (FormatException ex) { throw BadResponse(uri, query.Key, ex.Message, body); }
     }
 
     /// <summary>Reads one offer's detail payload (a JSON object, detached from its document).</summary>
+    /// <param name="onRetry">Hears each retry before its wait (on the thread that runs the request).</param>
     public async Task<JsonElement> GetOfferDetailAsync(string offerId, FetchStatistics statistics,
-        CancellationToken cancellationToken = default)
+        Action<RetryNotice>? onRetry = null, CancellationToken cancellationToken = default)
     {
         var uri = DetailUri(offerId);
-        var body = await GetAsync(uri, offerId, isDetail: true, statistics, cancellationToken).ConfigureAwait(false);
+        var body = await GetAsync(uri, offerId, isDetail: true, statistics, onRetry, cancellationToken).ConfigureAwait(false);
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -92,7 +95,7 @@ public sealed class InfojobsClient : IDisposable
     /// <see cref="FetchStatistics.TruncationReason"/>; a failed page also records its reason, then throws.
     /// </summary>
     public async IAsyncEnumerable<InfojobsListPage> SearchAsync(InfojobsQuery query, FetchStatistics statistics,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        Action<RetryNotice>? onRetry = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         query.Validate();
         statistics.QueryKey ??= query.Key;
@@ -104,7 +107,7 @@ public sealed class InfojobsClient : IDisposable
             InfojobsListPage page;
             try
             {
-                page = await GetListPageAsync(query, requested, statistics, cancellationToken).ConfigureAwait(false);
+                page = await GetListPageAsync(query, requested, statistics, onRetry, cancellationToken).ConfigureAwait(false);
                 if (requested is { } asked && page.CurrentPage is { } answered && answered != asked)
                     throw BadResponse(ListUri(query, requested), query.Key,
                         $"asked for page {asked} but the answer is page {answered}; paging stopped so that no offer is read twice",
@@ -125,7 +128,7 @@ public sealed class InfojobsClient : IDisposable
                 : page.Offers.Count >= pageSize);
 
             // Offers move between pages while new ones are published: one seen on an earlier page is not listed again.
-            var fresh = page.Offers.Where(o => OfferId(o) is not { } id || seenIds.Add(id)).ToList();
+            var fresh = page.Offers.Where(o => InfojobsOfferMapper.OfferId(o) is not { } id || seenIds.Add(id)).ToList();
             var room = query.MaxOffers - statistics.OffersListed;
             var kept = fresh.Count <= room ? fresh : fresh.GetRange(0, room);
             statistics.OffersListed += kept.Count;
@@ -144,10 +147,13 @@ public sealed class InfojobsClient : IDisposable
     /// <summary>
     /// The whole fetch: pages through the search and, for every listed offer that <paramref name="needsDetail"/>
     /// accepts (default: all), fetches its detail, at most <see cref="InfojobsClientOptions.DetailConcurrency"/> at
-    /// a time while the next page is read. Events come out in list order whatever order the details finish in.
+    /// a time while the next page is read. Offers and per-offer problems come out in list order, each as soon as it
+    /// and every one before it are ready, whatever order the details finish in and however long a later page backs
+    /// off; pages read (<see cref="InfojobsPageFetched"/>) and retries (<see cref="InfojobsRetrying"/>) are told as
+    /// they happen. Paging runs at most <see cref="OffersAhead"/> offers ahead of the consumer, which bounds memory.
     /// Per-offer and paging failures are reported as <see cref="InfojobsFetchProblem"/> events (paging failures, and
     /// a detail still answered 429 after its retries, end the fetch after what was already fetched); rejected
-    /// credentials throw.
+    /// credentials throw, after every offer listed before the refusal has come out.
     /// </summary>
     /// <param name="needsDetail">Called with the offer mapped from its list item; false emits that offer as is
     /// (e.g. it is already stored with the same update date). Runs on a worker thread.</param>
@@ -156,46 +162,54 @@ public sealed class InfojobsClient : IDisposable
     {
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var gate = new SemaphoreSlim(Options.DetailConcurrency);
-        var pending = new Queue<Task<InfojobsFetchEvent>>();
-        // Finished details wait in order behind a slow one; this bounds how many may wait.
-        var window = Options.DetailConcurrency * 4;
-        var pages = SearchAsync(query, statistics, abandon.Token).GetAsyncEnumerator(abandon.Token);
+        // In list order: each offer's event, or the detail request that will give it.
+        var offers = Channel.CreateBounded<Task<InfojobsFetchEvent>>(new BoundedChannelOptions(OffersAhead) { SingleWriter = true });
+        // Out of order, as they happen: pages read and retries, so that a long back-off is told while it lasts.
+        var news = Channel.CreateUnbounded<InfojobsFetchEvent>();
+        void Tell(InfojobsFetchEvent e) => news.Writer.TryWrite(e);
+        var paging = Task.Run(() => PageAsync(query, statistics, needsDetail, gate, offers.Writer, Tell, abandon.Token), CancellationToken.None);
         try
         {
+            Task<bool>? moreOffers = null;
+            Task<bool>? moreNews = null;
             while (true)
             {
-                InfojobsListPage? page = null;
-                JobSignalException? pagingStopped = null;
-                try
+                while (news.Reader.TryRead(out var told)) yield return told;
+                cancellationToken.ThrowIfCancellationRequested();
+                Task next;
+                if (offers.Reader.TryPeek(out var head))
                 {
-                    if (await pages.MoveNextAsync().ConfigureAwait(false)) page = pages.Current;
-                }
-                catch (JobSignalException ex) when (!InfojobsErrors.IsFatal(ex)) { pagingStopped = ex; }
-                if (page is null)
-                {
-                    while (pending.Count > 0)
+                    if (head.IsCompleted)
                     {
-                        var e = Release(await pending.Dequeue().ConfigureAwait(false), statistics, cancellationToken);
+                        offers.Reader.TryRead(out _);
+                        var e = Release(await head.ConfigureAwait(false), statistics, cancellationToken);
                         yield return e;
                         if (StopsFetch(e)) yield break;
+                        continue;
                     }
-                    if (pagingStopped is not null) yield return new InfojobsFetchProblem(pagingStopped, IsWarning: false);
-                    yield break;
+                    next = head;
                 }
-
-                yield return new InfojobsPageFetched(statistics.Pages, page.CurrentPage, page.TotalPages,
-                    page.TotalResults, page.Offers.Count);
-                foreach (var item in page.Offers)
+                else
                 {
-                    pending.Enqueue(StartOffer(item, statistics, needsDetail, gate, abandon.Token));
-                    while (pending.Count >= window)
+                    moreOffers ??= offers.Reader.WaitToReadAsync(abandon.Token).AsTask();
+                    if (moreOffers.IsCompletedSuccessfully)
                     {
-                        var e = Release(await pending.Dequeue().ConfigureAwait(false), statistics, cancellationToken);
-                        yield return e;
-                        if (StopsFetch(e)) yield break;
+                        var more = moreOffers.Result;
+                        moreOffers = null;
+                        if (more) continue;
+                        break; // paging has ended and every offer is out
                     }
+                    next = moreOffers;
                 }
+                // Only one wait of each channel at a time: the one a wake-up left pending is reused.
+                moreNews ??= news.Reader.WaitToReadAsync(abandon.Token).AsTask();
+                await Task.WhenAny(next, moreNews).ConfigureAwait(false);
+                if (moreNews.IsCompleted) moreNews = null;
             }
+            // What ended paging: nothing, a problem told last, or a fatal error thrown after the offers before it.
+            var stopped = await paging.ConfigureAwait(false);
+            while (news.Reader.TryRead(out var told)) yield return told;
+            if (stopped is not null) yield return new InfojobsFetchProblem(stopped, IsWarning: false);
         }
         finally
         {
@@ -203,13 +217,53 @@ public sealed class InfojobsClient : IDisposable
             // Leaving early (a fatal error, a rate limit, the consumer stopped): in-flight details are not wanted any
             // more, and none may still be counting requests once the fetch has ended.
             abandon.Cancel();
-            while (pending.Count > 0)
-            {
-                try { await pending.Dequeue().ConfigureAwait(false); }
-                catch (OperationCanceledException) { }
-            }
-            await pages.DisposeAsync().ConfigureAwait(false);
+            await Settle(paging).ConfigureAwait(false);
+            while (offers.Reader.TryRead(out var left)) await Settle(left).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>How many offers paging may run ahead of the consumer: finished details wait in order behind a slow one.</summary>
+    private int OffersAhead => Options.DetailConcurrency * 4;
+
+    /// <summary>
+    /// Pages through the search and queues each listed offer, in list order, as it is started (its detail requested
+    /// when needed); waits while <see cref="OffersAhead"/> are queued. Returns the problem that stopped paging early,
+    /// or null; throws what ends the whole fetch (rejected credentials).
+    /// </summary>
+    private async Task<JobSignalException?> PageAsync(InfojobsQuery query, FetchStatistics statistics,
+        Func<Offer, bool>? needsDetail, SemaphoreSlim gate, ChannelWriter<Task<InfojobsFetchEvent>> offers,
+        Action<InfojobsFetchEvent> tell, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var onRetry = (RetryNotice notice) => tell(new InfojobsRetrying(notice, IsDetail: false));
+            await foreach (var page in SearchAsync(query, statistics, onRetry, cancellationToken).ConfigureAwait(false))
+            {
+                tell(new InfojobsPageFetched(statistics.Pages, page.CurrentPage, page.TotalPages, page.TotalResults, page.Offers.Count));
+                for (var i = 0; i < page.Offers.Count; i++)
+                {
+                    var place = new ListPlace(page.CurrentPage ?? statistics.Pages, i + 1, page.Offers.Count);
+                    var offer = StartOffer(page.Offers[i], place, statistics, needsDetail, gate, tell, cancellationToken);
+                    try { await offers.WriteAsync(offer, cancellationToken).ConfigureAwait(false); }
+                    catch (OperationCanceledException)
+                    {
+                        await Settle(offer).ConfigureAwait(false); // not queued: nobody else waits for it
+                        throw;
+                    }
+                }
+            }
+            return null;
+        }
+        catch (JobSignalException ex) when (!InfojobsErrors.IsFatal(ex)) { return ex; }
+        finally { offers.Complete(); }
+    }
+
+    /// <summary>Waits for work nobody wants any more to end; how it ended does not matter then.</summary>
+    private static async Task Settle(Task work)
+    {
+        try { await work.ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
+        catch (JobSignalException) { }
     }
 
     /// <summary>Hands a finished event to the consumer, unless it asked to stop meanwhile.</summary>
@@ -225,33 +279,45 @@ public sealed class InfojobsClient : IDisposable
     private static bool StopsFetch(InfojobsFetchEvent e) =>
         e is InfojobsFetchProblem { Error.ErrorId: InfojobsErrors.RateLimited };
 
-    private Task<InfojobsFetchEvent> StartOffer(JsonElement item, FetchStatistics statistics,
-        Func<Offer, bool>? needsDetail, SemaphoreSlim gate, CancellationToken cancellationToken)
+    /// <summary>Where an entry is in the list: the page as InfoJobs numbers it, and its place on that page (from 1).</summary>
+    private readonly record struct ListPlace(int Page, int Position, int Count)
+    {
+        public override string ToString() => $"page {Page}, offer {Position} of {Count}";
+    }
+
+    private Task<InfojobsFetchEvent> StartOffer(JsonElement item, ListPlace place, FetchStatistics statistics,
+        Func<Offer, bool>? needsDetail, SemaphoreSlim gate, Action<InfojobsFetchEvent> tell, CancellationToken cancellationToken)
     {
         Offer listed;
-        try { listed = InfojobsOfferMapper.Map(item); }
+        try { listed = InfojobsOfferMapper.MapOffer(item); }
         catch (FormatException ex)
         {
+            // Named by its place (and its id, when it has a readable one), not by a fragment of its JSON.
             var problem = new JobSignalException(InfojobsErrors.BadResponse, FailureKind.InvalidData,
-                "InfoJobs listed an unreadable offer: " + ex.Message, InfojobsErrors.Snippet(JsonSerializer.SerializeToUtf8Bytes(item)));
+                $"InfoJobs listed an unreadable offer ({place}): {ex.Message} It was skipped; the other offers were read.",
+                InfojobsOfferMapper.OfferId(item) ?? place.ToString(),
+                "Check -BaseUri; if it is right, the InfoJobs API may have changed.");
             return Task.FromResult<InfojobsFetchEvent>(new InfojobsFetchProblem(problem, IsWarning: false));
         }
         listed.Fetch = statistics;
-        if (listed.ProviderOfferId.Length == 0 || (needsDetail is not null && !needsDetail(listed)))
+        if (needsDetail is not null && !needsDetail(listed))
             return Task.FromResult<InfojobsFetchEvent>(new InfojobsOfferFetched(listed, item, IsDetail: false));
-        return FetchDetailAsync(listed.ProviderOfferId, statistics, gate, cancellationToken);
+        return FetchDetailAsync(listed.ProviderOfferId, statistics, gate,
+            notice => tell(new InfojobsRetrying(notice, IsDetail: true)), cancellationToken);
     }
 
     private async Task<InfojobsFetchEvent> FetchDetailAsync(string offerId, FetchStatistics statistics,
-        SemaphoreSlim gate, CancellationToken cancellationToken)
+        SemaphoreSlim gate, Action<RetryNotice> onRetry, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var payload = await GetOfferDetailAsync(offerId, statistics, cancellationToken).ConfigureAwait(false);
+            var payload = await GetOfferDetailAsync(offerId, statistics, onRetry, cancellationToken).ConfigureAwait(false);
             Offer offer;
-            try { offer = InfojobsOfferMapper.Map(payload); }
+            try { offer = InfojobsOfferMapper.MapOffer(payload); }
             catch (FormatException ex) { throw BadResponse(DetailUri(offerId), offerId, ex.Message.TrimEnd('.'), JsonSerializer.SerializeToUtf8Bytes(payload)); }
+            // Another offer's detail (a mirror, cache or proxy answering for the wrong URL) must not take this one's place.
+            if (offer.ProviderOfferId != offerId) return new InfojobsFetchProblem(DetailMismatch(offerId, offer.ProviderOfferId), IsWarning: false);
             offer.Fetch = statistics;
             return new InfojobsOfferFetched(offer, payload, IsDetail: true);
         }
@@ -273,11 +339,11 @@ public sealed class InfojobsClient : IDisposable
         finally { gate.Release(); }
     }
 
-    private static string? OfferId(JsonElement item) =>
-        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id)
-            && id.ValueKind is JsonValueKind.String or JsonValueKind.Number
-            ? (id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText())
-            : null;
+    private JobSignalException DetailMismatch(string requested, string answered) =>
+        new(InfojobsErrors.DetailMismatch, FailureKind.InvalidData,
+            $"InfoJobs answered GET {DetailUri(requested).AbsolutePath} with the detail of offer {answered}, not of offer {requested}: "
+            + $"the answer was not used, and offer {requested} is missing from the output.",
+            requested, "Check -BaseUri: a mirror, cache or proxy may answer for the wrong offer. Run again later; the offer is fetched again.");
 
     private static string TruncationReasonFor(JobSignalException ex) => ex.ErrorId switch
     {
@@ -289,7 +355,7 @@ public sealed class InfojobsClient : IDisposable
 
     /// <summary>One GET with retries; the body of a 2xx answer, or the failure classified into an ErrorId.</summary>
     private async Task<ReadOnlyMemory<byte>> GetAsync(Uri uri, string target, bool isDetail,
-        FetchStatistics statistics, CancellationToken cancellationToken)
+        FetchStatistics statistics, Action<RetryNotice>? onRetry, CancellationToken cancellationToken)
     {
         var policy = Options.RetryPolicy;
         for (var retry = 1; ; retry++)
@@ -298,9 +364,10 @@ public sealed class InfojobsClient : IDisposable
             if (attempt.IsSuccess) return attempt.Body;
             if (!attempt.IsTransient) throw PermanentFailure(attempt, uri, target, isDetail);
             if (retry > policy.MaxRetries) throw ExhaustedFailure(attempt, uri, target, retry);
-            var delay = policy.DelayFor(retry, attempt.RetryAfter);
+            var notice = RetryNotice.For(policy, $"GET {uri.PathAndQuery}", attempt.Describe(), retry, attempt.RetryAfter, "InfoJobs");
             statistics.AddRetry();
-            await policy.Wait(delay, cancellationToken).ConfigureAwait(false);
+            onRetry?.Invoke(notice);
+            await policy.Wait(notice.Delay, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -318,7 +385,7 @@ public sealed class InfojobsClient : IDisposable
             var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
             statistics.AddRequest(body.Length);
             if (response.StatusCode == HttpStatusCode.TooManyRequests) statistics.AddRateLimited();
-            return new Attempt(response.StatusCode, body, RetryAfter(response), null);
+            return new Attempt(response.StatusCode, body, RetryPolicy.RetryAfter(response.Headers.RetryAfter), null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -331,15 +398,6 @@ public sealed class InfojobsClient : IDisposable
             statistics.AddRequest(0);
             return new Attempt(null, ReadOnlyMemory<byte>.Empty, null, ex.Message);
         }
-    }
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta) return delta;
-        if (header?.Date is not { } date) return null;
-        var wait = date - DateTimeOffset.UtcNow;
-        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
     /// <summary>One HTTP attempt: an answer (status + body), or no answer (timeout, connection failure) and why.</summary>

@@ -13,6 +13,7 @@ public static class InfojobsErrors
     public const string RequestFailed = "InfojobsRequestFailed";
     public const string BadResponse = "InfojobsBadResponse";
     public const string DetailFailed = "InfojobsDetailFailed";
+    public const string DetailMismatch = "InfojobsDetailMismatch";
     public const string OfferNotFound = "InfojobsOfferNotFound";
     public const string PayloadInvalid = "InfojobsPayloadInvalid";
     public const string PayloadPathNotFound = "InfojobsPayloadPathNotFound";
@@ -21,9 +22,11 @@ public static class InfojobsErrors
     /// <summary>Failures that end the whole fetch: nothing else can succeed with these credentials.</summary>
     public static bool IsFatal(JobSignalException ex) => ex.ErrorId == AuthenticationFailed;
 
+    /// <summary>No credentials at all; the target names the two variables (and the message -Credential too).</summary>
     public static JobSignalException CredentialsMissingError() => new(CredentialsMissing, FailureKind.AuthenticationError,
         $"No InfoJobs credentials: pass -Credential (user name = client id, password = client secret) or set the environment variables {InfojobsCredentials.ClientIdVariable} and {InfojobsCredentials.ClientSecretVariable}.",
-        null, $"Register an application at https://developer.infojobs.net and set {InfojobsCredentials.ClientIdVariable} and {InfojobsCredentials.ClientSecretVariable}.");
+        $"$env:{InfojobsCredentials.ClientIdVariable}, $env:{InfojobsCredentials.ClientSecretVariable}",
+        $"Register an application at https://developer.infojobs.net and set {InfojobsCredentials.ClientIdVariable} and {InfojobsCredentials.ClientSecretVariable}, or pass -Credential.");
 
     /// <summary>
     /// A URI as it may be shown (verbose lines, messages, error targets): user info (a mirror's

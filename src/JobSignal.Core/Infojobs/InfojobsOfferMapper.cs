@@ -30,6 +30,36 @@ public static class InfojobsOfferMapper
         }
     }
 
+    /// <summary>
+    /// <see cref="Map"/> for a payload that must be an offer (a list item, a detail answer, a replayed line): it also
+    /// throws <see cref="FormatException"/> when the payload has no usable id, saying what it has instead. An id is an
+    /// offer's identity: without one it cannot be stored, fetched or told apart, so it is no offer at all.
+    /// </summary>
+    public static Offer MapOffer(JsonElement payload)
+    {
+        var offer = Map(payload);
+        if (offer.ProviderOfferId.Length > 0) return offer;
+        if (payload.TryGetProperty("id"u8, out var id))
+            throw new FormatException(id.ValueKind switch
+            {
+                JsonValueKind.String => "Its id is blank.",
+                JsonValueKind.Null => "Its id is null.",
+                var kind => $"Its id is {Describe(kind)}, not a text or a number.",
+            });
+        // Its own field names tell what it is instead (a Sheets answer, a list answer's paging fields, a config).
+        const int shown = 6;
+        var names = payload.EnumerateObject().Select(p => p.Name).ToList();
+        throw new FormatException(names.Count == 0 ? "It is not an InfoJobs offer: an empty object."
+            : $"It is not an InfoJobs offer: it has no id (its fields: {string.Join(", ", names.Take(shown))}{(names.Count > shown ? ", ..." : "")}).");
+    }
+
+    /// <summary>The offer id of a payload (a non-blank text, or a number as written); null when it has none.</summary>
+    public static string? OfferId(JsonElement payload) =>
+        payload.ValueKind == JsonValueKind.Object
+        && Property(payload, "id"u8) is { ValueKind: JsonValueKind.String or JsonValueKind.Number }
+            ? Scalar(payload, "id"u8)
+            : null;
+
     private static Offer MapObject(JsonElement payload)
     {
 
@@ -38,7 +68,7 @@ public static class InfojobsOfferMapper
         return new Offer
         {
             Provider = Providers.Infojobs,
-            ProviderOfferId = Scalar(payload, "id"u8) ?? "",
+            ProviderOfferId = OfferId(payload) ?? "",
             Url = Scalar(payload, "link"u8),
             Title = Scalar(payload, "title"u8),
             Description = Scalar(payload, "description"u8),
@@ -151,6 +181,7 @@ public static class InfojobsOfferMapper
 
     private static string Describe(JsonValueKind kind) => kind switch
     {
+        JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",
         JsonValueKind.String => "a string",
         JsonValueKind.Number => "a number",

@@ -204,7 +204,7 @@ public static class PayloadReplay
     /// <param name="element">The payload's place (from 1) in an array or list answer; null for a payload of its own.</param>
     private static ReplayRecord MapPayload(JsonElement payload, string file, int? lineNumber, int? element = null)
     {
-        try { return new ReplayRecord(file, lineNumber, InfojobsOfferMapper.Map(payload), null); }
+        try { return new ReplayRecord(file, lineNumber, InfojobsOfferMapper.MapOffer(payload), null); }
         catch (FormatException ex) { return Invalid(file, lineNumber, element is { } e ? $"offer {e} of the array: {ex.Message}" : ex.Message); }
     }
 

@@ -114,7 +114,8 @@ public sealed class OfferIngestor : IDisposable
     /// cancellation, failed on any other error (rethrown either way). Returns the finished run.
     /// <paramref name="sourceFailure"/>, asked once the sequence has ended, says why its source did not deliver
     /// everything (a fetch that stopped on an error): every offer it did deliver is committed and the run is recorded
-    /// as failed with that reason.
+    /// as failed with that reason. So it is when the sequence itself throws (InfoJobs refusing the credentials midway):
+    /// the offers delivered before are whole, and committed, before the error is rethrown.
     /// </summary>
     public IngestionRun Ingest(IEnumerable<Offer> offers, Action<OfferIngestionResult>? onResult = null,
         CancellationToken cancellationToken = default, Func<string?>? sourceFailure = null)
@@ -122,7 +123,19 @@ public sealed class OfferIngestor : IDisposable
         ArgumentNullException.ThrowIfNull(offers);
         try
         {
-            foreach (var offer in offers) Report(Add(offer, cancellationToken), onResult);
+            using var source = offers.GetEnumerator();
+            while (true)
+            {
+                bool more;
+                try { more = source.MoveNext(); }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Report(Complete(cancellationToken, ex.Message), onResult);
+                    throw;
+                }
+                if (!more) break;
+                Report(Add(source.Current, cancellationToken), onResult);
+            }
             Report(Complete(cancellationToken, sourceFailure?.Invoke()), onResult);
             return Run;
         }

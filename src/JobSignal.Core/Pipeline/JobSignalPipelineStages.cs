@@ -119,21 +119,21 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         // for the same offers again (ingesting them again is harmless) instead of never listing the lost ones again.
         var failure = StepFailure.Combine([.. new[] { FetchFailure(problems), PersistFailure(notStored, run.RunId), broken }.OfType<StepFailure>()]);
         return new QueryResult(query.Key, failure is null ? StageStatus.Succeeded : StageStatus.Failed, search.Since?.ApiValue,
-            run.RunId, run.Received, run.AffectedCompanyIds, failure?.Error, failure?.RecommendedAction);
+            run.RunId, run.Received, run.AffectedCompanyIds, failure?.Error, failure?.RecommendedAction, failure?.Kind ?? FailureKind.NotSpecified);
     }
 
     private static StepFailure? FetchFailure(List<JobSignalException> problems) => problems.Count switch
     {
         0 => null,
         1 => StepFailure.Of(problems[0]),
-        _ => new StepFailure($"{problems.Count} problems; the first: {StepFailure.Of(problems[0]).Error}", problems[0].RecommendedAction),
+        _ => new StepFailure($"{problems.Count} problems; the first: {StepFailure.Of(problems[0]).Error}", problems[0].RecommendedAction, problems[0].Kind),
     };
 
     private static StepFailure? PersistFailure(List<OfferIngestionResult> notStored, long runId) => notStored.Count == 0 ? null
         : new StepFailure($"{IngestionErrors.OfferPersistFailed}: {notStored.Count} offer(s) could not be stored in run {runId}; " +
                           $"the first: {IngestionErrors.OfferNotStored(notStored[0]).Message}",
             "Fix the cause (disk space, permissions, a trigger); the next run fetches the same window again, which also " +
-            $"stores these offers. Get-IngestionRun -RunId {runId} shows the counts (FailedDb).");
+            $"stores these offers. Get-IngestionRun -RunId {runId} shows the counts (FailedDb).", FailureKind.WriteError);
 
     private static string? CapReached(PipelineQuery query, FetchStatistics statistics) => statistics.TruncationReason switch
     {
@@ -158,6 +158,9 @@ public sealed class JobSignalPipelineStages : IPipelineStages
                 case InfojobsFetchProblem problem:
                     _log($"{problem.Error.ErrorId}: {problem.Error.Message}");
                     problems.Add(problem.Error);
+                    break;
+                case InfojobsRetrying retrying:
+                    _log(retrying.Notice.ToString());
                     break;
             }
         }
@@ -190,7 +193,9 @@ public sealed class JobSignalPipelineStages : IPipelineStages
             failures.Count == 0 ? StageStatus.Succeeded : StageStatus.Failed, tally.ToString(),
             failures.Count == 0 ? null : string.Join("; ", failures),
             failures.Count == 0 ? null : "Those companies keep their previous metrics; the next run aggregates them again " +
-                "(or Update-CompanyAggregation -Stale, once the cause is fixed).");
+                "(or Update-CompanyAggregation -Stale, once the cause is fixed).",
+            // As Update-CompanyAggregation reports CompanyAggregationFailed.
+            ErrorKind: failures.Count == 0 ? FailureKind.NotSpecified : FailureKind.WriteError);
     }
 
     public StageResult SyncSheet(CancellationToken cancellationToken)
@@ -204,7 +209,8 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         var summary = $"{result.Appended} appended, {result.Updated} updated, {result.Unchanged} unchanged, {result.Requests} requests";
         return result.Errors.Count == 0 ? new StageResult(PipelineRunner.SyncStage, StageStatus.Succeeded, summary)
             : new StageResult(PipelineRunner.SyncStage, StageStatus.Failed, summary, string.Join("; ", result.Errors),
-                "The next run writes the rows that were not written: a sync writes only what is missing or different.");
+                "The next run writes the rows that were not written: a sync writes only what is missing or different.",
+                ErrorKind: FailureKind.WriteError); // rows not written, as Sync-CompanySheet reports them
     }
 
     public StageResult ImportFeedback(CancellationToken cancellationToken)
@@ -229,7 +235,7 @@ public sealed class JobSignalPipelineStages : IPipelineStages
     {
         var client = Sheets.SheetsClient.FromServiceAccountKeyFile(_connections.SheetsCredentialPath!,
             new SheetsClientOptions { BaseUri = _connections.SheetsBaseUri ?? SheetsClientOptions.DefaultBaseUri });
-        client.Retrying += _log;
+        client.Retrying += notice => _log(notice.ToString());
         return client;
     }
 }

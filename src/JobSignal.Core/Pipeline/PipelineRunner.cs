@@ -121,7 +121,7 @@ public sealed class PipelineRunner
         {
             // The stage keeps the run it recorded in its result; throwing, it had none.
             var failure = StepFailure.Of(ex, _store);
-            result = new QueryResult(query.Key, StageStatus.Failed, since, null, 0, [], failure.Error, failure.RecommendedAction);
+            result = new QueryResult(query.Key, StageStatus.Failed, since, null, 0, [], failure.Error, failure.RecommendedAction, failure.Kind);
         }
 
         summary.Queries.Add(result);
@@ -164,7 +164,7 @@ public sealed class PipelineRunner
         catch (Exception ex)
         {
             var failure = StepFailure.Of(ex, _store);
-            result = new StageResult(stage, StageStatus.Failed, "failed", failure.Error, failure.RecommendedAction);
+            result = new StageResult(stage, StageStatus.Failed, "failed", failure.Error, failure.RecommendedAction, ErrorKind: failure.Kind);
         }
         StepCompleted?.Invoke($"{stage}: {result.Status}");
         KeepLock();

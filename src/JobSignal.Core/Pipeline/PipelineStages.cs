@@ -12,19 +12,21 @@ public enum StageStatus
 
 /// <summary>
 /// How one stage of the scheduled pipeline went; a failed stage never stops the ones after it.
-/// <paramref name="RecommendedAction"/> is what to do about <paramref name="Error"/>, from the failure that caused it.
+/// <paramref name="RecommendedAction"/> is what to do about <paramref name="Error"/>, and <paramref name="ErrorKind"/>
+/// what kind of failure it is (an outage, a refused key, a store problem), both from the failure that caused it.
 /// <paramref name="Deliberate"/>: skipped because the configuration switches it off (nothing to look at), rather
 /// than because something is missing.
 /// </summary>
 public sealed record StageResult(string Stage, StageStatus Status, string Summary, string? Error = null,
-    string? RecommendedAction = null, bool Deliberate = false)
+    string? RecommendedAction = null, bool Deliberate = false, FailureKind ErrorKind = FailureKind.NotSpecified)
 {
     public static StageResult Skipped(string stage, string why, bool deliberate = false) =>
         new(stage, StageStatus.Skipped, why, Deliberate: deliberate);
 }
 
 /// <summary>One query's fetch + ingestion as the pipeline saw it; <paramref name="RunId"/> is null when the query
-/// failed before its ingestion run was recorded.</summary>
+/// failed before its ingestion run was recorded. <paramref name="ErrorKind"/> is the kind of the failure that failed
+/// it (ConnectionError for InfoJobs down, AuthenticationError for refused credentials...).</summary>
 public sealed record QueryResult(
     string QueryKey,
     StageStatus Status,
@@ -33,15 +35,16 @@ public sealed record QueryResult(
     int OffersReceived,
     IReadOnlyList<long> AffectedCompanyIds,
     string? Error,
-    string? RecommendedAction = null);
+    string? RecommendedAction = null,
+    FailureKind ErrorKind = FailureKind.NotSpecified);
 
 /// <summary>
-/// A failure as the pipeline reports it: "ErrorId: message" and what to do about it. A store error (SQLite busy,
-/// damaged, unusable) is told with the store's own ErrorId (StoreBusy...), never as a raw SQLite exception.
+/// A failure as the pipeline reports it: "ErrorId: message", what to do about it and its kind. A store error (SQLite
+/// busy, damaged, unusable) is told with the store's own ErrorId (StoreBusy...), never as a raw SQLite exception.
 /// </summary>
-public sealed record StepFailure(string Error, string? RecommendedAction)
+public sealed record StepFailure(string Error, string? RecommendedAction, FailureKind Kind = FailureKind.NotSpecified)
 {
-    public static StepFailure Of(JobSignalException ex) => new($"{ex.ErrorId}: {ex.Message}", ex.RecommendedAction);
+    public static StepFailure Of(JobSignalException ex) => new($"{ex.ErrorId}: {ex.Message}", ex.RecommendedAction, ex.Kind);
 
     public static StepFailure Of(Exception ex, SignalStore store) => ex switch
     {
@@ -50,13 +53,14 @@ public sealed record StepFailure(string Error, string? RecommendedAction)
         _ => new($"{ex.GetType().Name}: {ex.Message}", null),
     };
 
-    /// <summary>Several failures of one step: their errors in order, each distinct action once.</summary>
+    /// <summary>Several failures of one step: their errors in order, each distinct action once, the first one's kind.</summary>
     public static StepFailure? Combine(IReadOnlyList<StepFailure> failures) => failures.Count switch
     {
         0 => null,
         1 => failures[0],
         _ => new(string.Join("; ", failures.Select(f => f.Error)),
-            string.Join(" ", failures.Select(f => f.RecommendedAction).OfType<string>().Distinct()) is { Length: > 0 } actions ? actions : null),
+            string.Join(" ", failures.Select(f => f.RecommendedAction).OfType<string>().Distinct()) is { Length: > 0 } actions ? actions : null,
+            failures[0].Kind),
     };
 }
 

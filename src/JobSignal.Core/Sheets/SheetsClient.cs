@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using Google.Apis.Auth.OAuth2;
@@ -107,7 +106,7 @@ public sealed class SheetsClient : IDisposable
     /// Hears each retry before its wait: the call, why (ErrorId and status, never Google's text nor any key material),
     /// which retry of how many and how long the wait is (for -Verbose). Raised on the thread that runs the call.
     /// </summary>
-    public event Action<string>? Retrying;
+    public event Action<RetryNotice>? Retrying;
 
     /// <summary>spreadsheets.get, tab properties only (titles, ids, grid sizes, frozen rows).</summary>
     public Task<Spreadsheet> GetSpreadsheetAsync(string spreadsheetId, CancellationToken cancellationToken = default) =>
@@ -194,17 +193,11 @@ public sealed class SheetsClient : IDisposable
     internal async Task WaitBeforeRetryAsync(SheetsApiException failure, int retry, CancellationToken cancellationToken)
     {
         var policy = _options.RetryPolicy;
-        var delay = policy.DelayFor(retry, failure.RetryAfter);
+        var notice = RetryNotice.For(policy, Describe(failure.Call),
+            failure.StatusCode is { } status ? $"{failure.ErrorId}, {status}" : failure.ErrorId, retry, failure.RetryAfter, "Google");
         Statistics.AddRetry();
-        Retrying?.Invoke($"{Describe(failure.Call)} failed ({failure.ErrorId}{(failure.StatusCode is { } status ? $", {status}" : "")}): "
-                         + $"retry {retry} of {policy.MaxRetries} in {Seconds(delay)} s"
-                         + (failure.RetryAfter is not { } asked ? "."
-                             : delay > asked ? $" (Google's Retry-After asked {Seconds(asked)} s; never less than the base back-off)."
-                             : delay < asked ? $" (Google's Retry-After asked {Seconds(asked)} s; never more than {Seconds(policy.MaxDelay)} s)."
-                             : ", as Google's Retry-After asked."));
-        await policy.Wait(delay, cancellationToken).ConfigureAwait(false);
-
-        static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
+        Retrying?.Invoke(notice);
+        await policy.Wait(notice.Delay, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<T> SendOnceAsync<T>(SheetsCallKind kind, string spreadsheetId, HttpMethod method, string pathAndQuery,
@@ -280,7 +273,7 @@ public sealed class SheetsClient : IDisposable
         catch (JsonException) { /* not Google's error shape: the status alone speaks */ }
         var reason = error?.Message is { Length: > 0 } m ? (m.Length > 500 ? m[..500] + "…" : m) : response.ReasonPhrase;
         var said = $"Google Sheets answered {status} {error?.Status ?? response.ReasonPhrase} to {Describe(kind)}: {reason}";
-        var retryAfter = RetryAfter(response);
+        var retryAfter = RetryPolicy.RetryAfter(response.Headers.RetryAfter);
 
         var rateLimited = status == 429 || (status == 403 && (error?.Status == "RESOURCE_EXHAUSTED"
                                                               || (reason ?? "").Contains("quota", StringComparison.OrdinalIgnoreCase)
@@ -333,13 +326,6 @@ public sealed class SheetsClient : IDisposable
             recommendedAction: "Check -BaseUri (the pipeline's Sheet.BaseUri): it must be the Sheets API root, "
                                + "https://sheets.googleapis.com/ unless you use an emulator or a proxy. If it is, run the "
                                + "command again later, and report the message if it persists.");
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => null,
-    };
 
     private static object? Normalize(object? value) => value switch
     {

@@ -496,4 +496,178 @@ public sealed class InfojobsClientTests : IDisposable
         Assert.Equal("cancelled", _statistics.TruncationReason);
         Assert.True(_fake.Requests.Count < 61);
     }
+
+    /// <summary>A client whose retry waits last until <paramref name="release"/> is set (or the fetch is cancelled).</summary>
+    private InfojobsClient HeldClient(TaskCompletionSource release, int concurrency = 4) =>
+        new(new InfojobsCredentials(FakeInfojobsServer.DefaultClientId, FakeInfojobsServer.DefaultClientSecret), new InfojobsClientOptions
+        {
+            BaseUri = _fake.BaseUri,
+            DetailConcurrency = concurrency,
+            RetryPolicy = new RetryPolicy(3, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), jitter: 0,
+                wait: (delay, cancellationToken) => { RecordWait(delay, cancellationToken); return release.Task.WaitAsync(cancellationToken); }),
+        });
+
+    /// <summary>Reads events until <paramref name="enough"/> holds; false when that took longer than a generous limit.</summary>
+    private static async Task<bool> ReadUntil(IAsyncEnumerator<InfojobsFetchEvent> events, List<InfojobsFetchEvent> read,
+        Func<List<InfojobsFetchEvent>, bool> enough)
+    {
+        var reading = Task.Run(async () =>
+        {
+            while (!enough(read) && await events.MoveNextAsync()) read.Add(events.Current);
+        });
+        return await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(20))) == reading && enough(read);
+    }
+
+    /// <summary>12 offers; the first answer for the second list page is a 429.</summary>
+    private void SecondPageRateLimited(int? retryAfterSeconds)
+    {
+        _fake.AddGeneratedOffers(12);
+        _fake.FaultEndpoint = FakeInfojobsEndpoint.List;
+        _fake.FaultsAfter = 1;
+        _fake.RateLimitCount = 1;
+        _fake.RetryAfterSeconds = retryAfterSeconds;
+    }
+
+    [Fact]
+    public async Task Emits_each_offer_as_soon_as_it_and_those_before_it_are_ready_while_the_next_page_backs_off()
+    {
+        SecondPageRateLimited(retryAfterSeconds: 10);
+        var release = new TaskCompletionSource();
+        using var client = HeldClient(release);
+        await using var events = client.FetchAsync(Query(pageSize: 5), _statistics).GetAsyncEnumerator();
+        var read = new List<InfojobsFetchEvent>();
+
+        // Page 2 waits out its Retry-After (held here), and meanwhile page 1's offers come out, and its retry is told.
+        Assert.True(await ReadUntil(events, read, r => Offers(r).Count == 5 && r.OfType<InfojobsRetrying>().Any()),
+            $"read while page 2 backs off: {string.Join(", ", read.Select(e => e.GetType().Name))}");
+        Assert.False(release.Task.IsCompleted);
+        Assert.Equal(_fake.OfferIds().Take(5), Offers(read).Select(o => o.ProviderOfferId));
+        var retrying = Assert.Single(read.OfType<InfojobsRetrying>());
+        Assert.False(retrying.IsDetail);
+        Assert.Equal("GET /api/9/offer?page=2&maxResults=5 failed (429 TooManyRequests): retry 1 of 3 in 10 s, as InfoJobs' Retry-After asked.",
+            retrying.Notice.ToString());
+
+        release.SetResult();
+        while (await events.MoveNextAsync()) read.Add(events.Current);
+        Assert.Equal(_fake.OfferIds(), Offers(read).Select(o => o.ProviderOfferId));
+        Assert.Empty(Problems(read));
+    }
+
+    [Fact]
+    public async Task A_slow_consumer_holds_paging_and_details_back_to_a_bounded_number_of_offers()
+    {
+        _fake.AddGeneratedOffers(120);
+        using var client = Client(concurrency: 2);
+        await using var events = client.FetchAsync(Query(pageSize: 50), _statistics).GetAsyncEnumerator();
+        var read = new List<InfojobsFetchEvent>();
+
+        Assert.True(await ReadUntil(events, read, r => Offers(r).Count == 1));
+        await Task.Delay(500);
+
+        // 2 x 4 queued, the one the consumer took and the one paging waits to queue: not the whole first page.
+        Assert.InRange(_fake.RequestsTo(FakeInfojobsEndpoint.Detail).Length, 1, 10);
+        Assert.Single(_fake.RequestsTo(FakeInfojobsEndpoint.List));
+    }
+
+    [Fact]
+    public async Task A_403_on_a_later_page_ends_the_fetch_after_the_offers_listed_before_it()
+    {
+        _fake.AddGeneratedOffers(12);
+        _fake.FaultEndpoint = FakeInfojobsEndpoint.List;
+        _fake.FaultsAfter = 1;
+        _fake.ForbiddenCount = 1;
+        using var client = Client();
+        var read = new List<InfojobsFetchEvent>();
+
+        var ex = await Assert.ThrowsAsync<JobSignalException>(async () =>
+        {
+            await foreach (var e in client.FetchAsync(Query(pageSize: 5), _statistics)) read.Add(e);
+        });
+
+        Assert.Equal(InfojobsErrors.AuthenticationFailed, ex.ErrorId);
+        Assert.Equal(_fake.OfferIds().Take(5), Offers(read).Select(o => o.ProviderOfferId));
+        Assert.Equal(5, _statistics.DetailsFetched);
+        Assert.Equal("authentication_failed", _statistics.TruncationReason);
+    }
+
+    [Fact]
+    public async Task Tells_each_retry_with_its_request_status_and_wait_as_it_happens()
+    {
+        _fake.AddGeneratedOffers(2);
+        var ids = _fake.OfferIds();
+        _fake.FaultEndpoint = FakeInfojobsEndpoint.Detail;
+        _fake.ServerErrorCount = 1;
+        _fake.RetryAfterSeconds = null;
+        using var client = Client(concurrency: 1);
+
+        var events = await Fetch(Query(), client);
+
+        var retrying = Assert.Single(events.OfType<InfojobsRetrying>());
+        Assert.True(retrying.IsDetail);
+        Assert.Equal($"GET /api/7/offer/{ids[0]} failed (500 InternalServerError): retry 1 of 3 in 0.1 s.", retrying.Notice.ToString());
+        Assert.Equal($"Waiting 0.1 s (500 InternalServerError) before retry 1 of 3: GET /api/7/offer/{ids[0]}", retrying.Notice.Waiting);
+        // Told before the offer it held up.
+        Assert.True(events.IndexOf(retrying) < events.FindIndex(e => e is InfojobsOfferFetched));
+        Assert.Equal(ids, Offers(events).Select(o => o.ProviderOfferId));
+    }
+
+    [Fact]
+    public async Task A_detail_answered_for_another_offer_is_an_error_naming_both_and_is_not_emitted()
+    {
+        _fake.AddGeneratedOffers(3);
+        var ids = _fake.OfferIds();
+        _fake.SetRawDetail(ids[1], Encoding.UTF8.GetBytes("""{"id":"OTHER","title":"Another vacancy","description":"x"}"""));
+
+        var events = await Fetch(Query());
+
+        var problem = Assert.Single(Problems(events));
+        Assert.False(problem.IsWarning);
+        Assert.Equal((InfojobsErrors.DetailMismatch, FailureKind.InvalidData, (object?)ids[1]),
+            (problem.Error.ErrorId, problem.Error.Kind, problem.Error.Target));
+        Assert.Equal($"InfoJobs answered GET /api/7/offer/{ids[1]} with the detail of offer OTHER, not of offer {ids[1]}: "
+            + $"the answer was not used, and offer {ids[1]} is missing from the output.", problem.Error.Message);
+        Assert.StartsWith("Check -BaseUri", problem.Error.RecommendedAction);
+        Assert.Equal([ids[0], ids[2]], Offers(events).Select(o => o.ProviderOfferId));
+        // In its place in list order.
+        Assert.Same(problem, events.Where(e => e is InfojobsOfferFetched or InfojobsFetchProblem).ElementAt(1));
+    }
+
+    [Fact]
+    public async Task Unreadable_list_entries_are_errors_named_by_their_place_or_id_with_what_to_do()
+    {
+        var latin1 = Encoding.UTF8.GetBytes("""{"currentPage":1,"totalPages":1,"offers":[1,"x",null,{"id":{"a":1},"title":"T"},{"id":"","title":"T"},""")
+            .Concat(Encoding.UTF8.GetBytes("""{"id":"lat1","title":"Tesorer""")).Append((byte)0xED).Concat(Encoding.UTF8.GetBytes("""a"}]}""")).ToArray();
+        _fake.ListRawBodyOverride = latin1;
+
+        var events = await Fetch(Query(), needsDetail: _ => false);
+
+        Assert.Empty(Offers(events));
+        var problems = Problems(events);
+        Assert.All(problems, p => Assert.Equal((InfojobsErrors.BadResponse, false), (p.Error.ErrorId, p.IsWarning)));
+        Assert.All(problems, p => Assert.StartsWith("Check -BaseUri", p.Error.RecommendedAction));
+        Assert.Equal(new object?[] { "page 1, offer 1 of 6", "page 1, offer 2 of 6", "page 1, offer 3 of 6", "page 1, offer 4 of 6", "page 1, offer 5 of 6", "lat1" },
+            problems.Select(p => p.Error.Target));
+        Assert.Equal("InfoJobs listed an unreadable offer (page 1, offer 4 of 6): Its id is an object, not a text or a number. It was skipped; the other offers were read.",
+            problems[3].Error.Message);
+        Assert.Contains("Its id is blank.", problems[4].Error.Message);
+        Assert.Contains("not valid UTF-8", problems[5].Error.Message);
+    }
+
+    [Fact]
+    public async Task Stops_promptly_when_cancelled_during_a_long_back_off_after_emitting_what_was_ready()
+    {
+        SecondPageRateLimited(retryAfterSeconds: 0);
+        var release = new TaskCompletionSource(); // never set: only cancellation ends the wait
+        using var client = HeldClient(release);
+        using var cancellation = new CancellationTokenSource();
+        var read = new List<InfojobsFetchEvent>();
+        await using var events = client.FetchAsync(Query(pageSize: 5), _statistics, null, cancellation.Token).GetAsyncEnumerator();
+        Assert.True(await ReadUntil(events, read, r => Offers(r).Count == 5 && r.OfType<InfojobsRetrying>().Any()));
+
+        var next = events.MoveNextAsync().AsTask();
+        cancellation.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => next.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal("cancelled", _statistics.TruncationReason);
+    }
 }

@@ -1,3 +1,4 @@
+using JobSignal.Core.Common;
 using JobSignal.Core.Infojobs;
 
 namespace JobSignal.Core.Tests.Infojobs;
@@ -21,5 +22,27 @@ public sealed class InfojobsErrorsTests
     {
         Assert.Equal(shown, InfojobsErrors.Redact(text));
         if (Uri.TryCreate(text, UriKind.RelativeOrAbsolute, out var uri)) Assert.Equal(shown, InfojobsErrors.Redact(uri));
+    }
+
+    [Theory]
+    [InlineData(" ", "x", "the -Credential user name (the client id) is empty.")]
+    [InlineData("a:b", "x", "the -Credential user name (the client id) must not contain ':' (the HTTP Basic separator).")]
+    [InlineData("id", " \r ", "the -Credential password (the client secret) is empty.")]
+    public void Unusable_credentials_name_the_parameter_as_target_and_in_words_without_a_dotnet_suffix(string id, string secret, string why)
+    {
+        var ex = Assert.Throws<JobSignalException>(() => InfojobsCredentials.FromParameter(id, secret));
+
+        Assert.Equal((InfojobsErrors.CredentialsInvalid, FailureKind.InvalidArgument, (object?)"-Credential"), (ex.ErrorId, ex.Kind, ex.Target));
+        Assert.Equal("The InfoJobs credentials are not usable: " + why, ex.Message);
+        Assert.Equal("Pass -Credential with the client id as user name and the client secret as password.", ex.RecommendedAction);
+    }
+
+    [Fact]
+    public void Missing_credentials_name_both_variables_as_target()
+    {
+        var ex = InfojobsErrors.CredentialsMissingError();
+
+        Assert.Equal("$env:INFOJOBS_CLIENT_ID, $env:INFOJOBS_CLIENT_SECRET", ex.Target);
+        Assert.EndsWith("or pass -Credential.", ex.RecommendedAction);
     }
 }

@@ -132,6 +132,34 @@ public sealed class PayloadReplayTests : IDisposable
     }
 
     [Fact]
+    public void A_line_that_is_no_offer_is_an_error_naming_the_file_and_line_not_an_empty_offer()
+    {
+        var path = Write("not-offers.jsonl", string.Join("\n",
+            """{"spreadsheetId":"abc","rows":3}""",
+            """{"id":"ok","title":"Tesorero/a"}""",
+            "{}",
+            """{"id":{"a":1},"title":"T"}""",
+            """{"id":"  ","title":"T"}""",
+            """{"id":null,"title":"T"}""",
+            """[{"id":"a1"},{"title":"no id"}]"""));
+
+        var records = PayloadReplay.Read(path).ToList();
+
+        Assert.Equal(["ok", "a1"], records.Where(r => r.Offer is not null).Select(r => r.Offer!.ProviderOfferId));
+        var errors = records.Where(r => r.Error is not null).ToList();
+        Assert.All(errors, r => Assert.Equal((InfojobsErrors.PayloadInvalid, FailureKind.InvalidData), (r.Error!.ErrorId, r.Error.Kind)));
+        Assert.Equal(new int?[] { 1, 3, 4, 5, 6, 7 }, errors.Select(r => r.Line));
+        Assert.Equal($"Unreadable InfoJobs payload in {path}, line 1: It is not an InfoJobs offer: it has no id (its fields: spreadsheetId, rows).",
+            errors[0].Error!.Message);
+        Assert.Equal($"{path}, line 1", errors[0].Error!.Target);
+        Assert.EndsWith("line 3: It is not an InfoJobs offer: an empty object.", errors[1].Error!.Message);
+        Assert.EndsWith("line 4: Its id is an object, not a text or a number.", errors[2].Error!.Message);
+        Assert.EndsWith("line 5: Its id is blank.", errors[3].Error!.Message);
+        Assert.EndsWith("line 6: Its id is null.", errors[4].Error!.Message);
+        Assert.EndsWith("line 7: offer 2 of the array: It is not an InfoJobs offer: it has no id (its fields: title).", errors[5].Error!.Message);
+    }
+
+    [Fact]
     public void Reports_a_line_in_another_encoding_and_reads_on()
     {
         var path = Path.Combine(_folder, "latin1.jsonl");

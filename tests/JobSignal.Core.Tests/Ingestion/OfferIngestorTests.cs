@@ -222,6 +222,24 @@ public class OfferIngestorTests : IngestionTestBase
     }
 
     [Fact]
+    public void A_source_that_fails_midway_gets_what_it_delivered_committed_in_a_failed_run()
+    {
+        using var ingestor = OfferIngestor.Start(Store, Catalog, Options(chunkSize: 200));
+
+        // A fetch that InfoJobs refuses after three offers: less than a chunk was delivered.
+        static IEnumerable<Offer> Refused(IEnumerable<Offer> delivered)
+        {
+            foreach (var offer in delivered) yield return offer;
+            throw new InvalidOperationException("the source broke");
+        }
+        var error = Assert.Throws<InvalidOperationException>(() => ingestor.Ingest(Refused(DistinctOffers(3))));
+
+        Assert.Equal("the source broke", error.Message);
+        AssertRun(ingestor.Run, RunStatus.Failed, received: 3, inserted: 3, error: "the source broke");
+        Assert.Equal(["o1", "o2", "o3"], Strings("SELECT provider_offer_id FROM offers ORDER BY id"));
+    }
+
+    [Fact]
     public void Runs_left_running_by_a_dead_process_are_marked_abandoned_by_the_next_run()
     {
         // A process id that cannot be running: above the largest pid Linux, macOS and Windows hand out.

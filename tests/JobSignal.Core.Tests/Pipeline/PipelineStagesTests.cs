@@ -1,5 +1,6 @@
 using System.Collections;
 using JobSignal.Core.Catalog;
+using JobSignal.Core.Common;
 using JobSignal.Core.Infojobs;
 using JobSignal.Core.Ingestion;
 using JobSignal.Core.Pipeline;
@@ -97,6 +98,7 @@ public sealed class PipelineStagesTests : IDisposable
         Assert.StartsWith($"OfferPersistFailed: 1 offer(s) could not be stored in run {query.RunId}; the first: Offer infojobs:{victim} could not be stored:", query.Error);
         Assert.Contains("disk says no", query.Error);
         Assert.Contains($"Get-IngestionRun -RunId {query.RunId}", query.RecommendedAction);
+        Assert.Equal(FailureKind.WriteError, query.ErrorKind);
         var run = _store.Runs.Get(query.RunId!.Value)!;
         Assert.Equal((1, 60), (run.FailedDb, run.Received));
         // Not a success: the next run asks for the same window (here: everything, as it never succeeded).
@@ -155,15 +157,38 @@ public sealed class PipelineStagesTests : IDisposable
         Assert.Equal(StageStatus.Failed, query.Status);
         Assert.StartsWith("InfojobsAuthenticationFailed: InfoJobs refused access", query.Error);
         Assert.StartsWith("Check that your InfoJobs application is allowed to use this API", query.RecommendedAction);
+        Assert.Equal(FailureKind.PermissionDenied, query.ErrorKind);
         var run = _store.Runs.Get(Assert.IsType<long>(query.RunId))!;
         Assert.Equal("failed", run.Status);
-        Assert.True(run.Received >= 200, $"{run.Received} offers committed");
+        // Every offer listed before the refusal is delivered and committed, the last chunk too, though not full.
+        Assert.True(run.OffersListed > 400, $"{run.OffersListed} offers listed");
+        Assert.Equal(run.OffersListed, run.Received);
         Assert.NotEmpty(query.AffectedCompanyIds);
         Assert.Equal(run.AffectedCompanyIds, query.AffectedCompanyIds);
         Assert.Equal(query.RunId, _store.QueryStates.Get("all")!.LastRunId);
         // Its companies were aggregated, and the run says so.
         Assert.Equal(query.AffectedCompanyIds.Count, run.CompaniesAggregated);
         Assert.All(_store.Companies.Get(query.AffectedCompanyIds), c => Assert.NotNull(c.AggregatedAt));
+    }
+
+    [Fact]
+    public void Each_InfoJobs_retry_is_a_line_of_the_pipeline_log()
+    {
+        _infojobs.FaultEndpoint = FakeInfojobsEndpoint.List;
+        _infojobs.ServerErrorCount = 1;
+        _infojobs.RetryAfterSeconds = 1;
+        var log = new List<string>();
+        var config = Config(Query("all", maxOffers: 3));
+        var stages = new JobSignalPipelineStages(_store, config, new PipelineConnections
+        {
+            InfojobsCredentials = new InfojobsCredentials(FakeInfojobsServer.DefaultClientId, FakeInfojobsServer.DefaultClientSecret),
+            InfojobsBaseUri = _infojobs.BaseUri,
+        }, () => s_catalog.Value, log.Add);
+
+        var summary = new PipelineRunner(_store, stages, PipelinePlan.For(config, null, null)).Run(CancellationToken.None);
+
+        Assert.Equal(StageStatus.Succeeded, Assert.Single(summary.Queries).Status);
+        Assert.Contains("GET /api/9/offer?maxResults=50 failed (500 InternalServerError): retry 1 of 4 in 1 s, as InfoJobs' Retry-After asked.", log);
     }
 
     [Fact]
@@ -174,6 +199,8 @@ public sealed class PipelineStagesTests : IDisposable
         var query = Assert.Single(summary.Queries);
         Assert.StartsWith("InfojobsAuthenticationFailed: InfoJobs rejected the credentials", query.Error);
         Assert.StartsWith("Check the client id and secret", query.RecommendedAction);
+        // The cause's kind, not NotSpecified: scripts tell refused credentials from an outage or a store problem.
+        Assert.Equal(FailureKind.AuthenticationError, query.ErrorKind);
         Assert.Equal("failed", _store.Runs.Get(Assert.IsType<long>(query.RunId))!.Status);
         Assert.Equal(query.RunId, _store.QueryStates.Get("all")!.LastRunId);
     }
@@ -205,6 +232,7 @@ public sealed class PipelineStagesTests : IDisposable
             var second = summary.Queries.Single(q => q.QueryKey == "second");
             Assert.StartsWith($"StoreBusy: The store '{_store.Path}' was locked by another process", second.Error);
             Assert.NotNull(second.RecommendedAction);
+            Assert.Equal(FailureKind.ResourceUnavailable, second.ErrorKind);
         }
         finally { writer?.Dispose(); }
     }

@@ -552,7 +552,7 @@ public sealed class SheetSyncTests : IDisposable
     {
         var (companies, tab) = await FiveRowsToUpdate();
         var told = new List<string>();
-        _client.Retrying += told.Add;
+        _client.Retrying += notice => told.Add(notice.ToString());
         Server.FailNext(FakeGoogleCall.ValuesBatchUpdate, 429, retryAfterSeconds: 3);
         var sorted = false;
         Server.Answered += request =>

@@ -322,7 +322,7 @@ public sealed class SheetsClientTests : IDisposable
         _fx.Spreadsheet.AddTab("Companies");
         using var client = _fx.CreateClient(maxRetries: 2);
         var told = new List<string>();
-        client.Retrying += told.Add;
+        client.Retrying += notice => told.Add(notice.ToString());
         _fx.Server.FailNext(FakeGoogleCall.GetSpreadsheet, 429, times: 1, retryAfterSeconds: 3);
         _fx.Server.FailNext(FakeGoogleCall.ValuesBatchGet, 503, times: 2);
 
