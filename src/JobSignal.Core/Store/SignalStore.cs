@@ -50,6 +50,12 @@ public sealed class SignalStore : IDisposable
     /// the store it copies, which is the file the user knows and gave.
     /// </summary>
     public string DisplayPath { get; internal set; }
+
+    /// <summary>
+    /// True for the private copy of a dry run (<see cref="StoreSnapshot"/>): what is written here is only what a real
+    /// run would write into <see cref="DisplayPath"/>, so messages say "would".
+    /// </summary>
+    public bool IsDryRunCopy { get; internal set; }
     public StoreOptions Options { get; }
     /// <summary>The schema version of the open store (always <see cref="LatestSchemaVersion"/> once opened).</summary>
     public int SchemaVersion => (int)_connection.ExecuteScalar<long>("PRAGMA user_version", transaction: _transaction);
