@@ -132,7 +132,7 @@ public sealed class SignalStore : IDisposable
             connection?.Dispose();
             throw new JobSignalException(StoreErrorIds.Busy, FailureKind.ResourceUnavailable,
                 $"The store '{fullPath}' is being created or upgraded, and another process held its write lock past the waits and retries.",
-                fullPath, "Run the command again once the other process (a scheduled run, another ingestion) has finished.", ex);
+                fullPath, BusyAction, ex);
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
@@ -152,12 +152,20 @@ public sealed class SignalStore : IDisposable
     /// kept it locked past the waits and retries (<c>StoreBusy</c>). Null for any other failure. <paramref name="reading"/>:
     /// the command only read the store.
     /// </summary>
-    public JobSignalException? FailureOf(Exception ex, bool reading = false) =>
-        IsBusy(ex)
-            ? new JobSignalException(StoreErrorIds.Busy, FailureKind.ResourceUnavailable,
-                $"The store '{DisplayPath}' was locked by another process past the waits and retries ({ex.Message.TrimEnd('.')}).",
-                DisplayPath, "Run the command again once the other process (a scheduled run, an ingestion, a tool holding the store open) has finished.", ex)
-            : StoreFile.Damage(DisplayPath, ex, reading);
+    public JobSignalException? FailureOf(Exception ex, bool reading = false) => ex switch
+    {
+        // Already said as the store's failure (by a step that mapped it): the same error, not a new one.
+        JobSignalException { ErrorId: StoreErrorIds.Busy or StoreErrorIds.Damaged or StoreErrorIds.Unusable } known => known,
+        _ when IsBusy(ex) => new JobSignalException(StoreErrorIds.Busy, FailureKind.ResourceUnavailable,
+            $"The store '{DisplayPath}' was locked by another process past the waits and retries ({ex.Message.TrimEnd('.')}).",
+            DisplayPath, BusyAction, ex),
+        _ => StoreFile.Damage(DisplayPath, ex, reading),
+    };
+
+    /// <summary>What to do about a store another process keeps locked (StoreBusy).</summary>
+    internal const string BusyAction = "Another process holds the store's write lock: another JobSignal command or scheduled " +
+        "run, or a program that keeps the file open in a transaction (sqlite3, a database browser, a backup tool). Wait " +
+        "until it has finished, or stop it, then run the command again.";
 
     /// <summary>The migrations applied to this store, oldest first.</summary>
     public IReadOnlyList<AppliedMigration> AppliedMigrations() =>

@@ -152,6 +152,39 @@ public class OfferRescorerTests : IngestionTestBase
     }
 
     [Fact]
+    public void A_store_locked_midway_fails_the_rescore_with_the_lock_and_the_run_says_what_the_store_holds()
+    {
+        Ingest([Offer("1"), Offer("2", company: "Beta"), Offer("3", company: "Gamma")]);
+        using var impatient = SignalStore.Open(DatabasePath, new StoreOptions
+        {
+            Clock = Clock, BusyTimeout = TimeSpan.FromMilliseconds(50),
+            WriteRetry = new JobSignal.Core.Common.RetryPolicy(1, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)),
+        });
+        IngestionRun? started = null;
+        using var writer = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+
+        // Another process takes the write lock after the first chunk, and keeps it past the retries.
+        var error = Assert.ThrowsAny<Exception>(() => OfferRescorer.Rescore(impatient, () => Catalog, new OfferFilter(), RescoreOptions(chunkSize: 1) with
+        {
+            Started = run => started = run,
+            ChunkCommitted = _ =>
+            {
+                if (writer.State == System.Data.ConnectionState.Open) return;
+                writer.Open();
+                using var hold = writer.CreateCommand();
+                hold.CommandText = "BEGIN IMMEDIATE; INSERT INTO query_state (query_key) VALUES ('held by another process');";
+                hold.ExecuteNonQuery();
+            },
+        }));
+
+        Assert.True(SignalStore.IsBusy(error));
+        // The store refused the run's failure too: the run says what the store holds, not what was attempted.
+        Assert.Equal(RunStatus.Running, started!.Status);
+        writer.Close();
+        Assert.Equal((RunStatus.Running, 1), (Store.Runs.Get(started.RunId)!.Status, Store.Runs.Get(started.RunId)!.Received));
+    }
+
+    [Fact]
     public void Rescoring_only_the_offers_of_chosen_companies()
     {
         Ingest([Offer("1"), Offer("2", company: "Beta"), Offer("3", company: "Gamma", title: "Cajero", description: PlainText)]);
