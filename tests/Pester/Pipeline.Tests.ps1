@@ -451,6 +451,37 @@ Describe 'Invoke-JobSignalPipeline' {
         finally { $setup.Infojobs.Dispose() }
     }
 
+    It 'says that -ConfigPath is a folder, or a file it may not read, instead of missing or invalid' {
+        $folder = New-TestDirectory
+        $failure = { Invoke-JobSignalPipeline -ConfigPath $folder -WhatIf } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'PipelineConfigPathIsFolder,*'
+        "$($failure.CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+        $failure.TargetObject | Should -Be $folder
+        $failure.Exception.Message | Should -Be "'$folder' is a folder, not a config file; -ConfigPath names the pipeline configuration file (a .psd1)."
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike "*-ConfigPath '$(Join-Path $folder 'jobsignal.config.psd1')'*"
+    }
+
+    It 'says that -ConfigPath is a file it may not read (PermissionDenied), not an invalid one' -Skip:$IsWindows {
+        $file = Join-Path (New-TestDirectory) 'unreadable.psd1'
+        "@{ Queries = @(@{ Key = 'a'; Query = 'q' }) }" | Set-Content $file
+        & chmod 000 $file
+        # File modes bind root only without CAP_DAC_OVERRIDE: drop it for the child that reads the file.
+        $command = @($pwsh) + @('-NoProfile', '-NonInteractive', '-Command',
+            "Import-Module '$env:JOBSIGNAL_TEST_MODULE'; try { Invoke-JobSignalPipeline -ConfigPath '$file' -WhatIf -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId, `$_.CategoryInfo.Category.ToString(), `$_.TargetObject, `$_.Exception.Message, `$_.ErrorDetails.RecommendedAction | ConvertTo-Json -Compress }")
+        if ((& id -u) -eq '0') {
+            if (-not (Get-Command setpriv -ErrorAction SilentlyContinue)) { Set-ItResult -Skipped -Because 'running as root without setpriv to drop CAP_DAC_OVERRIDE'; return }
+            $command = @('setpriv', '--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search') + $command
+        }
+        $id, $category, $target, $message, $action = (& $command[0] @($command | Select-Object -Skip 1)) | ConvertFrom-Json
+
+        $id | Should -BeLike 'PipelineConfigUnreadable,*'
+        "$category" | Should -Be 'PermissionDenied'
+        $target | Should -Be $file
+        $message | Should -BeLike "The pipeline configuration file '$file' cannot be read: *denied*"
+        $message | Should -Not -Match 'line 0'
+        $action | Should -BeLike 'Make the file readable by the account that runs the pipeline*'
+    }
+
     It 'fails a query with OfferPersistFailed when an offer cannot be stored, keeps its window, exits 1 and logs it' {
         $setup = New-PipelineSetup -FailingQuery 'none'
         try {

@@ -157,11 +157,31 @@ internal static class PipelineConfigFile
 {
     public static PipelineConfig Read(string path)
     {
+        if (Directory.Exists(path))
+            throw new JobSignalException("PipelineConfigPathIsFolder", FailureKind.InvalidArgument,
+                $"'{path}' is a folder, not a config file; -ConfigPath names the pipeline configuration file (a .psd1).", path,
+                $"Give the file's path, e.g. -ConfigPath '{Path.Combine(path, "jobsignal.config.psd1")}' (New-JobSignalConfig writes a starter one).");
         if (!File.Exists(path))
             throw new JobSignalException("PipelineConfigNotFound", FailureKind.ObjectNotFound,
                 $"The pipeline configuration file '{path}' does not exist.", path,
                 "Create one with New-JobSignalConfig -Path <file>, then edit its queries.");
-        var ast = Parser.ParseFile(path, out _, out var errors);
+        // Read here, not by the parser: it would report an unreadable file as a syntax error at line 0.
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new JobSignalException("PipelineConfigUnreadable", FailureKind.PermissionDenied,
+                $"The pipeline configuration file '{path}' cannot be read: {ex.Message}", path,
+                "Make the file readable by the account that runs the pipeline (the scheduler's service account): its " +
+                "permissions, or its ACL on Windows.", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new JobSignalException("PipelineConfigUnreadable", FailureKind.ReadError,
+                $"The pipeline configuration file '{path}' cannot be read: {ex.Message}", path,
+                "Check the file and its disk; close a program that keeps it locked, then run again.", ex);
+        }
+        var ast = Parser.ParseInput(text, path, out _, out var errors);
         if (errors.Length > 0)
             throw Invalid(path, string.Join(Environment.NewLine + "  ", errors.Select(e =>
                 $"line {e.Extent.StartLineNumber}, column {e.Extent.StartColumnNumber}: {e.Message}")));
