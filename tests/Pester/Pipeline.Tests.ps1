@@ -437,16 +437,83 @@ Describe 'Invoke-JobSignalPipeline' {
             $child.WaitForExit(60000) | Should -BeTrue
             $child.ExitCode | Should -Be 130 -Because "stdout: $($stdout.Result) stderr: $($stderr.Result)"
             $errorLines = @($stderr.Result -split '\r?\n' | Where-Object { $_ })
+            $cancelled = Get-IngestionRun -DatabasePath $setup.Db -Last 1 -WarningAction SilentlyContinue
             if ($Signal -eq 'TERM') {
                 $stdout.Result | Should -Match 'Status\s*:\s*cancelled'
+                # The query it stopped with its run, and what did not run.
+                $stdout.Result | Should -Match "everything\s+Cancelled\s+$($cancelled.RunId)\s+0\s+Cancelled after 0 committed chunk"
+                $stdout.Result | Should -Match 'broken-query\s+Skipped'
+                $stdout.Result | Should -Match 'aggregate\s+Skipped\s+not run: the pipeline was stopped before it'
                 $errorLines | Should -HaveCount 0
             }
             else {
                 $errorLines | Should -HaveCount 1
                 $errorLines[0] | Should -BeLike 'ERROR PipelineStopped: The pipeline was stopped (Ctrl+C or SIGINT) before it ended;*(Recommended action: *)'
             }
-            (Get-IngestionRun -DatabasePath $setup.Db -Last 1 -WarningAction SilentlyContinue).Status | Should -Be 'cancelled'
+            $cancelled.Status | Should -Be 'cancelled'
+            # Get-JobSignalQueryState shows where it stopped: the attempt and its run, the window not moved.
+            $state = Get-JobSignalQueryState -DatabasePath $setup.Db -QueryKey 'everything'
+            $state.LastRunId | Should -Be $cancelled.RunId
+            $state.LastError | Should -Be $cancelled.ErrorMessage
+            $state.LastSuccessAt | Should -BeNullOrEmpty
+            $state.ConsecutiveFailures | Should -Be 0
             Invoke-TestSql $setup.Db "SELECT count(*) FROM run_lock" | Should -Be 0
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
+    It 'records in the query''s state what a run stopped by PowerShell.Stop (Ctrl+C) committed, and keeps its window' {
+        $setup = New-PipelineSetup -FailingQuery 'none' -LatencyMs 5
+        $setup.Infojobs.AddGeneratedOffers(600, $null)
+        (Get-Content $setup.Config -Raw).Replace('MaxPages = 10; MaxOffers = 200', 'MaxPages = 20; MaxOffers = 1000') | Set-Content $setup.Config
+        $host2 = [powershell]::Create()
+        try {
+            $null = $host2.AddScript("Import-Module '$env:JOBSIGNAL_TEST_MODULE'; Invoke-JobSignalPipeline -ConfigPath '$($setup.Config)' -WarningAction SilentlyContinue")
+            $async = $host2.BeginInvoke()
+            # Ctrl+C once the first chunk of the first query is committed.
+            $deadline = [DateTime]::UtcNow.AddSeconds(90)
+            while (-not ((Test-Path $setup.Db) -and [long] (Invoke-TestSql $setup.Db "SELECT coalesce(max(received), 0) FROM ingestion_runs WHERE status = 'running'") -gt 0)) {
+                if ([DateTime]::UtcNow -gt $deadline -or $async.IsCompleted) { throw 'the pipeline committed no chunk to stop after' }
+                Start-Sleep -Milliseconds 50
+            }
+            $host2.Stop()
+            $async.IsCompleted | Should -BeTrue
+        }
+        finally { $host2.Dispose() }
+
+        $run = Get-IngestionRun -DatabasePath $setup.Db -Last 1
+        $run.Status | Should -Be 'cancelled'
+        $run.Received | Should -BeGreaterThan 0
+        $state = Get-JobSignalQueryState -DatabasePath $setup.Db -QueryKey 'everything'
+        $state.LastRunId | Should -Be $run.RunId
+        $state.LastRunAt | Should -Not -BeNullOrEmpty
+        $state.LastError | Should -BeLike "Cancelled after * committed chunk(s) ($($run.Received) offers)*"
+        $state.LastSuccessAt | Should -BeNullOrEmpty -Because 'what it committed does not move its window: the next run fetches it again'
+        $state.ConsecutiveFailures | Should -Be 0
+        Invoke-TestSql $setup.Db "SELECT count(*) FROM run_lock" | Should -Be 0
+        $setup.Infojobs.Dispose()
+    }
+
+    It 'refuses a store SQLite finds damaged before it runs anything: StoreDamaged, nothing written, the Sheet not called' {
+        $setup = New-PipelineSetup -FailingQuery 'none'
+        try {
+            $first = Invoke-JobSignalPipeline -ConfigPath $setup.Config -WarningAction SilentlyContinue
+            $first.ExitCode | Should -Be 0
+            Set-DamagedTable $setup.Db 'companies'
+            $before = (Get-FileHash $setup.Db).Hash
+            $google.ClearRequests()
+            $setup.Infojobs.ClearRequests()
+
+            $failure = { Invoke-JobSignalPipeline -ConfigPath $setup.Config -WarningAction SilentlyContinue } | Should -Throw -PassThru
+
+            $failure.FullyQualifiedErrorId | Should -BeLike 'StoreDamaged,*'
+            "$($failure.CategoryInfo.Category)" | Should -Be 'ReadError'
+            $failure.TargetObject | Should -Be $setup.Db
+            $failure.Exception.Message | Should -BeLike "The store '$($setup.Db)' is damaged: SQLite could not read part of it (*). Nothing was changed."
+            $failure.ErrorDetails.RecommendedAction | Should -BeLike '*backup*.recover*'
+            (Get-FileHash $setup.Db).Hash | Should -Be $before -Because 'no lock, run or state is written into a damaged file'
+            $setup.Infojobs.Requests.Count | Should -Be 0
+            $google.Requests | Where-Object { $_.Call -ne 'Token' } | Should -BeNullOrEmpty
         }
         finally { $setup.Infojobs.Dispose() }
     }

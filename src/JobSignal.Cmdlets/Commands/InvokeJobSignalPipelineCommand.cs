@@ -127,13 +127,14 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
                 (runs.Length > 0 && summary.Stages.Count == 0
                     ? $"; its companies were not aggregated: the next run catches them up, or now Update-CompanyAggregation -RunId {runs}." : ".")));
         }
-        foreach (var query in summary.Queries.Where(q => q.Status == StageStatus.Failed))
+        // The step a store failure stopped was reported just above, as that failure.
+        foreach (var query in summary.Queries.Where(q => q.Status == StageStatus.Failed && !summary.IsStoreFailure(q.Error)))
             WriteFailure(new JobSignalException("PipelineQueryFailed", FailureKind.NotSpecified,
                 $"Query '{query.QueryKey}' failed: {query.Error}", query.QueryKey,
                 Then(query.RecommendedAction, query.RunId is { } runId
-                    ? $"See Get-JobSignalQueryState and Get-IngestionRun -RunId {runId} for details; the other stages still ran."
-                    : "It failed before its ingestion run started, so nothing of it was ingested; the other stages still ran.")));
-        foreach (var stage in summary.Stages)
+                    ? $"See Get-JobSignalQueryState and Get-IngestionRun -RunId {runId} for details; {TheOthers(summary)}"
+                    : $"It failed before its ingestion run started, so nothing of it was ingested; {TheOthers(summary)}")));
+        foreach (var stage in summary.Stages.Where(s => !summary.IsStoreFailure(s.Error)))
         {
             if (stage.Status == StageStatus.Failed)
                 WriteFailure(new JobSignalException("PipelineStageFailed", FailureKind.NotSpecified,
@@ -146,6 +147,12 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
         }
         WriteTyped(summary);
     }
+
+    /// <summary>What became of the other steps after a failed query: they ran, unless the run stopped early.</summary>
+    private static string TheOthers(PipelineSummary summary) =>
+        summary.StoreFailure is null && summary.LockLost is null && summary.ExitCode != PipelineExitCode.Cancelled
+        ? "the other stages still ran."
+        : "the run stopped before its end (see its summary).";
 
     /// <summary>What the failure itself says to do, then what the pipeline adds.</summary>
     private static string Then(string? recommendedAction, string pipelineAction) =>

@@ -83,6 +83,7 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         var unmatched = 0;
         IngestionRun run;
         StepFailure? broken = null;
+        var cancelled = false;
         try
         {
             // Anything the query did not get (paging stopped on a failure, a detail that kept failing, a 429 after
@@ -93,14 +94,24 @@ public sealed class JobSignalPipelineStages : IPipelineStages
                 else if (result.Outcome == IngestionOutcome.MatchFailed) unmatched++;
             }, cancellationToken, () => FetchFailure(problems)?.Error);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // Stopped (Ctrl+C, a service stop): the run is recorded as cancelled with what it committed, which the
+            // summary and the query's state tell; the runner then stops the pipeline.
+            run = ingestor.Run;
+            cancelled = true;
+        }
+        catch (Exception ex)
         {
             // The fetch or the store failed midway (a 403, a store locked by another process): the run is recorded
-            // as failed, and what it committed stays, so its id and companies are kept and aggregated all the same.
+            // as failed, and what it committed stays, so its id and companies are kept (a store failure ends the run).
             run = ingestor.Run;
             broken = StepFailure.Of(ex, _store);
         }
         _runs.Add((run.RunId, run.AffectedCompanyIds));
+        if (cancelled)
+            return new QueryResult(query.Key, StageStatus.Cancelled, search.Since?.ApiValue, run.RunId, run.Received,
+                run.AffectedCompanyIds, run.ErrorMessage);
         _log($"query {query.Key}: run {run.RunId}, {run.Received} offers, {run.Inserted} new, {run.Updated} updated, {run.Reposts} reposts; " +
              $"{statistics.DetailsFetched} details fetched, {statistics.DetailsSkipped} unchanged since stored");
         if (ingestor.UnreadableSignaturesWarning is { } unreadable) _warn($"Query {query.Key}: {unreadable}");
@@ -115,7 +126,7 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         // for the same offers again (ingesting them again is harmless) instead of never listing the lost ones again.
         var failure = StepFailure.Combine([.. new[] { FetchFailure(problems), PersistFailure(notStored, run.RunId), broken }.OfType<StepFailure>()]);
         return new QueryResult(query.Key, failure is null ? StageStatus.Succeeded : StageStatus.Failed, search.Since?.ApiValue,
-            run.RunId, run.Received, run.AffectedCompanyIds, failure?.Error, failure?.RecommendedAction);
+            run.RunId, run.Received, run.AffectedCompanyIds, failure?.Error, failure?.RecommendedAction) { StoreFailure = failure?.StoreFailure };
     }
 
     private static StepFailure? FetchFailure(List<JobSignalException> problems) => problems.Count switch

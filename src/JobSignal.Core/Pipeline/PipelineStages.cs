@@ -8,6 +8,8 @@ public enum StageStatus
     Succeeded,
     Failed,
     Skipped,
+    /// <summary>Stopped midway (Ctrl+C, a service stop): what it committed stays.</summary>
+    Cancelled,
 }
 
 /// <summary>
@@ -21,10 +23,14 @@ public sealed record StageResult(string Stage, StageStatus Status, string Summar
 {
     public static StageResult Skipped(string stage, string why, bool deliberate = false) =>
         new(stage, StageStatus.Skipped, why, Deliberate: deliberate);
+
+    /// <summary>The store's own failure that failed the stage (locked, damaged): it ends the whole run.</summary>
+    internal JobSignalException? StoreFailure { get; init; }
 }
 
 /// <summary>One query's fetch + ingestion as the pipeline saw it; <paramref name="RunId"/> is null when the query
-/// failed before its ingestion run was recorded.</summary>
+/// failed (or was stopped) before its ingestion run was recorded. A cancelled query's <paramref name="OffersReceived"/>
+/// and companies are what its run committed, and <paramref name="Error"/> says where it stopped.</summary>
 public sealed record QueryResult(
     string QueryKey,
     StageStatus Status,
@@ -33,7 +39,11 @@ public sealed record QueryResult(
     int OffersReceived,
     IReadOnlyList<long> AffectedCompanyIds,
     string? Error,
-    string? RecommendedAction = null);
+    string? RecommendedAction = null)
+{
+    /// <summary>The store's own failure that failed the query (locked, damaged): it ends the whole run.</summary>
+    internal JobSignalException? StoreFailure { get; init; }
+}
 
 /// <summary>
 /// A failure as the pipeline reports it: "ErrorId: message" and what to do about it. A store error (SQLite busy,
@@ -41,14 +51,18 @@ public sealed record QueryResult(
 /// </summary>
 public sealed record StepFailure(string Error, string? RecommendedAction)
 {
+    /// <summary>Set when the failure is the store's own (StoreBusy, StoreDamaged, StoreUnusable).</summary>
+    internal JobSignalException? StoreFailure { get; init; }
+
     public static StepFailure Of(JobSignalException ex) => new($"{ex.ErrorId}: {ex.Message}", ex.RecommendedAction);
 
-    public static StepFailure Of(Exception ex, SignalStore store) => ex switch
-    {
-        JobSignalException known => Of(known),
-        _ when store.FailureOf(ex) is { } storeFailure => Of(storeFailure),
-        _ => new($"{ex.GetType().Name}: {ex.Message}", null),
-    };
+    public static StepFailure Of(Exception ex, SignalStore store) => store.FailureOf(ex) is { } storeFailure
+        ? Of(storeFailure) with { StoreFailure = storeFailure }
+        : ex switch
+        {
+            JobSignalException known => Of(known),
+            _ => new($"{ex.GetType().Name}: {ex.Message}", null),
+        };
 
     /// <summary>Several failures of one step: their errors in order, each distinct action once.</summary>
     public static StepFailure? Combine(IReadOnlyList<StepFailure> failures) => failures.Count switch
@@ -56,7 +70,10 @@ public sealed record StepFailure(string Error, string? RecommendedAction)
         0 => null,
         1 => failures[0],
         _ => new(string.Join("; ", failures.Select(f => f.Error)),
-            string.Join(" ", failures.Select(f => f.RecommendedAction).OfType<string>().Distinct()) is { Length: > 0 } actions ? actions : null),
+            string.Join(" ", failures.Select(f => f.RecommendedAction).OfType<string>().Distinct()) is { Length: > 0 } actions ? actions : null)
+        {
+            StoreFailure = failures.Select(f => f.StoreFailure).FirstOrDefault(f => f is not null),
+        },
     };
 }
 

@@ -167,6 +167,22 @@ public sealed class SignalStore : IDisposable
         "run, or a program that keeps the file open in a transaction (sqlite3, a database browser, a backup tool). Wait " +
         "until it has finished, or stop it, then run the command again.";
 
+    /// <summary>
+    /// Checks the whole file with SQLite's <c>quick_check</c> (every page and b-tree, not the indexes' content): null
+    /// when it is sound, else the <c>StoreDamaged</c> error saying what SQLite found. Reads the whole file (about a
+    /// second per GB), so it is for a scheduled run that must not write into a damaged store, not for every command.
+    /// </summary>
+    public JobSignalException? CheckIntegrity()
+    {
+        try
+        {
+            var problems = _connection.Query<string>("PRAGMA quick_check(5)", transaction: _transaction).AsList();
+            return problems is ["ok"] ? null : StoreFile.Damaged(DisplayPath,
+                string.Join("; ", problems.Select(p => p.Replace("*** in database main ***", "").ReplaceLineEndings(" ").Trim())), reading: true);
+        }
+        catch (Exception ex) when (FailureOf(ex, reading: true) is { } failure) { return failure; }
+    }
+
     /// <summary>The migrations applied to this store, oldest first.</summary>
     public IReadOnlyList<AppliedMigration> AppliedMigrations() =>
         _connection.Query<AppliedMigration>(
