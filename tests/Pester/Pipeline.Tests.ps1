@@ -448,7 +448,9 @@ Describe 'Invoke-JobSignalPipeline' {
             }
             else {
                 $errorLines | Should -HaveCount 1
-                $errorLines[0] | Should -BeLike 'ERROR PipelineStopped: The pipeline was stopped (Ctrl+C or SIGINT) before it ended;*(Recommended action: *)'
+                # The commands it names act on the configuration's store when typed as written.
+                $store = "-DatabasePath '$($setup.Db)'"
+                $errorLines[0] | Should -BeLike "ERROR PipelineStopped: The pipeline was stopped (Ctrl+C or SIGINT) before it ended;*(Recommended action: run it again; Get-IngestionRun -Status cancelled $store and Get-JobSignalQueryState $store show where it stopped.)"
             }
             $cancelled.Status | Should -Be 'cancelled'
             # Get-JobSignalQueryState shows where it stopped: the attempt and its run, the window not moved.
@@ -549,6 +551,29 @@ Describe 'Invoke-JobSignalPipeline' {
         $action | Should -BeLike 'Make the file readable by the account that runs the pipeline*'
     }
 
+    It 'names no -DatabasePath in the commands it recommends when its store is the default one' -Skip:(-not $IsLinux) {
+        $setup = New-PipelineSetup
+        $saved = $env:XDG_DATA_HOME, $env:JOBSIGNAL_DB
+        try {
+            # The default store is JobSignal/jobsignal.db under the local application-data folder: here, $XDG_DATA_HOME.
+            $env:XDG_DATA_HOME = Join-Path $setup.Dir 'data'
+            $env:JOBSIGNAL_DB = $null
+            (Get-Content $setup.Config -Raw).Replace("DatabasePath = 'store/jobsignal.db'", '').Replace('MaxOffers = 200', 'MaxOffers = 5') | Set-Content $setup.Config
+
+            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+            Test-Path (Join-Path $env:XDG_DATA_HOME 'JobSignal/jobsignal.db') | Should -BeTrue
+            $query = $summary.Queries | Where-Object QueryKey -EQ 'broken-query'
+            $failed = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineQueryFailed,*' })
+            $failed | Should -HaveCount 1
+            $failed[0].ErrorDetails.RecommendedAction | Should -BeLike "*See Get-JobSignalQueryState and Get-IngestionRun -RunId $($query.RunId) for details;*"
+        }
+        finally {
+            $env:XDG_DATA_HOME, $env:JOBSIGNAL_DB = $saved
+            $setup.Infojobs.Dispose()
+        }
+    }
+
     It 'fails a query with OfferPersistFailed when an offer cannot be stored, keeps its window, exits 1 and logs it' {
         $setup = New-PipelineSetup -FailingQuery 'none'
         try {
@@ -590,7 +615,8 @@ Describe 'Invoke-JobSignalPipeline' {
             "$($query.Status)" | Should -Be 'Succeeded'
             $unmatched = (Get-IngestionRun -DatabasePath $setup.Db -RunId $query.RunId).MatchFailed
             $unmatched | Should -Be 1
-            @($warnings.Message | Where-Object { $_ -eq "Query everything: $unmatched offer(s) of run $($query.RunId) were stored without a match (MatchPersistFailed). Get-SignalOffer -Unscored lists such offers; Update-OfferScore -Unscored scores them." }) |
+            $store = "-DatabasePath '$($setup.Db)'"
+            @($warnings.Message | Where-Object { $_ -eq "Query everything: $unmatched offer(s) of run $($query.RunId) were stored without a match (MatchPersistFailed). Get-SignalOffer -Unscored $store lists such offers; Update-OfferScore -Unscored $store scores them." }) |
                 Should -HaveCount 1
         }
         finally { $setup.Infojobs.Dispose() }
@@ -609,7 +635,9 @@ Describe 'Invoke-JobSignalPipeline' {
             (Get-JobSignalQueryState -DatabasePath $setup.Db -QueryKey 'everything').LastRunId | Should -Be $query.RunId
             $failed = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineQueryFailed,*' -and $_.TargetObject -eq 'everything' })
             $failed[0].Exception.Message | Should -BeLike "Query 'everything' failed: InfojobsAuthenticationFailed: *"
-            $failed[0].ErrorDetails.RecommendedAction | Should -BeLike "Check the client id and secret of your InfoJobs application*See Get-JobSignalQueryState and Get-IngestionRun -RunId $($query.RunId) for details; the other stages still ran."
+            # The commands it names act on the configuration's store when typed as written.
+            $store = "-DatabasePath '$($setup.Db)'"
+            $failed[0].ErrorDetails.RecommendedAction | Should -BeLike "Check the client id and secret of your InfoJobs application*See Get-JobSignalQueryState $store and Get-IngestionRun -RunId $($query.RunId) $store for details; the other stages still ran."
         }
         finally {
             $env:INFOJOBS_CLIENT_SECRET = $saved

@@ -22,6 +22,9 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
 {
     private const string Activity = "JobSignal pipeline";
 
+    /// <summary>The tag of the information record that says how commands name the pipeline's store ("-DatabasePath '...'"), when it is not the default one.</summary>
+    private const string PipelineStoreTag = "JobSignal.PipelineStore";
+
     /// <summary>The .psd1 configuration file (New-JobSignalConfig writes a starter one).</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -88,8 +91,13 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
             }
             log.Clear();
         }
+        // Commands named in recommended actions and warnings act on this store when typed as written.
+        var storeArgument = DatabasePathArgument.For(ResolveDatabasePath(), DefaultDatabasePath);
+        // For the entry script: stopped by Ctrl+C, this cmdlet can write nothing more, and the script's own line
+        // names commands that must then get the same store.
+        if (storeArgument.Length > 0) WriteInformation(storeArgument.Trim(), [PipelineStoreTag]);
         var stages = new JobSignalPipelineStages(Store, config, connections, () => catalog,
-            line => log.Add((false, line)), warning => log.Add((true, warning)));
+            line => log.Add((false, line)), warning => log.Add((true, warning)), storeArgument);
         var runner = new PipelineRunner(Store, stages, plan);
         runner.LockTakenOver += previous => WriteWarning($"Took over the stale run lock of {previous}.");
         var steps = 0;
@@ -125,14 +133,14 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
             WriteFailure(new JobSignalException(PipelineRunner.LockLostErrorId, FailureKind.ResourceUnavailable, lost,
                 RunLockRepository.PipelineLock, "Raise Lock.TtlMinutes above the longest run's duration. What this run committed stays" +
                 (runs.Length > 0 && summary.Stages.Count == 0
-                    ? $"; its companies were not aggregated: the next run catches them up, or now Update-CompanyAggregation -RunId {runs}." : ".")));
+                    ? $"; its companies were not aggregated: the next run catches them up, or now Update-CompanyAggregation -RunId {runs}{storeArgument}." : ".")));
         }
         // The step a store failure stopped was reported just above, as that failure.
         foreach (var query in summary.Queries.Where(q => q.Status == StageStatus.Failed && !summary.IsStoreFailure(q.Error)))
             WriteFailure(new JobSignalException("PipelineQueryFailed", FailureKind.NotSpecified,
                 $"Query '{query.QueryKey}' failed: {query.Error}", query.QueryKey,
                 Then(query.RecommendedAction, query.RunId is { } runId
-                    ? $"See Get-JobSignalQueryState and Get-IngestionRun -RunId {runId} for details; {TheOthers(summary)}"
+                    ? $"See Get-JobSignalQueryState{storeArgument} and Get-IngestionRun -RunId {runId}{storeArgument} for details; {TheOthers(summary)}"
                     : $"It failed before its ingestion run started, so nothing of it was ingested; {TheOthers(summary)}")));
         foreach (var stage in summary.Stages.Where(s => !summary.IsStoreFailure(s.Error)))
         {

@@ -24,9 +24,13 @@ public abstract class StoreCmdlet : JobSignalCmdlet
         if (DatabasePath is not null) return ResolveFilePath(DatabasePath, "-DatabasePath");
         var fromEnvironment = Environment.GetEnvironmentVariable(DatabaseEnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment)) return ResolveFilePath(fromEnvironment, "$env:" + DatabaseEnvironmentVariable);
-        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData,
-            Environment.SpecialFolderOption.Create), "JobSignal", "jobsignal.db");
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create);
+        return DefaultDatabasePath;
     }
+
+    /// <summary>The store a command uses without -DatabasePath and $env:JOBSIGNAL_DB: JobSignal/jobsignal.db under local app data.</summary>
+    protected static string DefaultDatabasePath => Path.Combine(Environment.GetFolderPath(
+        Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "JobSignal", "jobsignal.db");
 
     private SignalStore? _store;
     private StoreSnapshot? _snapshot;
