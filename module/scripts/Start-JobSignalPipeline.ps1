@@ -40,6 +40,8 @@ function Write-LogError([System.Management.Automation.ErrorRecord] $Record) {
 }
 
 $summary = $null
+# What the commands named by the PipelineStopped line need to act on the pipeline's store (empty for the default one).
+$storeArgument = ''
 # Set on every way out but one: Ctrl+C or SIGINT, which stops the script where it is and runs only the finally block.
 $exitCode = $null
 try {
@@ -48,9 +50,13 @@ try {
     $arguments = @{ ConfigPath = $ConfigPath }
     if ($DatabasePath) { $arguments.DatabasePath = $DatabasePath }
     # Errors and warnings are written as they come, between the stages, not by the host's formatter.
-    Invoke-JobSignalPipeline @arguments 2>&1 3>&1 | ForEach-Object {
+    Invoke-JobSignalPipeline @arguments 2>&1 3>&1 6>&1 | ForEach-Object {
         if ($_ -is [System.Management.Automation.ErrorRecord]) { Write-LogError $_ }
         elseif ($_ -is [System.Management.Automation.WarningRecord]) { [Console]::Out.WriteLine("WARNING: $(Format-LogLine $_.Message)") }
+        elseif ($_ -is [System.Management.Automation.InformationRecord]) {
+            # The pipeline says how to name its store ("-DatabasePath '...'") when it is not the default one.
+            if ($_.Tags -contains 'JobSignal.PipelineStore') { $storeArgument = " $($_.MessageData)" }
+        }
         else { $summary = $_ }
     }
     # Known before the summary is printed: a Ctrl+C while it is formatted does not turn a finished run into a stopped one.
@@ -72,7 +78,7 @@ finally {
         # The cmdlet recorded the ingestion run in progress as cancelled and released the run lock before it ended.
         [Console]::Error.WriteLine('ERROR PipelineStopped: The pipeline was stopped (Ctrl+C or SIGINT) before it ended; ' +
             'what it committed stays, any ingestion run in progress is recorded as cancelled and the run lock is released. ' +
-            '(Recommended action: run it again; Get-IngestionRun -Status cancelled and Get-JobSignalQueryState show where it stopped.)')
+            "(Recommended action: run it again; Get-IngestionRun -Status cancelled$storeArgument and Get-JobSignalQueryState$storeArgument show where it stopped.)")
         # Found by experiment (PowerShell 7.6, -File): "exit" alone in this finally block of a stopped script ends it
         # with exit code 0; telling the host first makes the code stick.
         $Host.SetShouldExit(130)

@@ -58,6 +58,22 @@ BeforeAll {
 
     function Get-ErrorIds($Records) { @($Records | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) }
 
+    # The files of a store whose writer was killed: copied (to a new folder) while a connection still has the pages
+    # that $Sql committed in the -wal file. Returns the copy's path.
+    function Copy-CrashedStore([string] $Path, [string] $Sql) {
+        $crashed = Join-Path (New-TestDirectory) 'crashed.db'
+        $writer = (Get-PrivateType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$Path;Pooling=False")
+        try {
+            $writer.Open()
+            $command = $writer.CreateCommand()
+            $command.CommandText = "PRAGMA wal_autocheckpoint = 0; $Sql"
+            $null = $command.ExecuteNonQuery()
+            foreach ($suffix in '', '-wal', '-shm') { Copy-Item "$Path$suffix" "$crashed$suffix" }
+        }
+        finally { $writer.Dispose() }
+        $crashed
+    }
+
     function Wait-Until([scriptblock] $Condition, [string] $What) {
         # A bounded wait for something another thread or process does; not a speed assertion.
         $deadline = [DateTime]::UtcNow.AddSeconds(90)
@@ -477,17 +493,7 @@ Describe 'Invoke-OfferIngestion' {
 
     It '-WhatIf reads through a copy, and changes neither the store nor its log, when a killed process left a -wal file' {
         $null = @(New-TestOffer '1'; New-TestOffer '2' -Company 'Beta') | Invoke-OfferIngestion -DatabasePath $db
-        # The files of a store whose writer was killed: copied while a connection still has committed pages in the log.
-        $crashed = Join-Path (New-TestDirectory) 'crashed.db'
-        $writer = (Get-PrivateType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$db;Pooling=False")
-        try {
-            $writer.Open()
-            $command = $writer.CreateCommand()
-            $command.CommandText = "PRAGMA wal_autocheckpoint = 0; UPDATE companies SET display_name = display_name || ' (renamed)'"
-            $null = $command.ExecuteNonQuery()
-            foreach ($suffix in '', '-wal', '-shm') { Copy-Item "$db$suffix" "$crashed$suffix" }
-        }
-        finally { $writer.Dispose() }
+        $crashed = Copy-CrashedStore $db "UPDATE companies SET display_name = display_name || ' (renamed)'"
         (Get-Item "$crashed-wal").Length | Should -BeGreaterThan 0
         $before = @(Get-FileHash $crashed, "$crashed-wal").Hash
 
@@ -497,6 +503,21 @@ Describe 'Invoke-OfferIngestion' {
         @(Get-FileHash $crashed, "$crashed-wal").Hash | Should -Be $before
         # The log's committed change is still there to be applied by the next real open.
         (Get-SignalCompany -DatabasePath $crashed).Name | Should -Contain 'Beta (renamed)'
+    }
+
+    It '-WhatIf says what a real run would mark abandoned, and leaves the store and its log byte for byte as they were' {
+        $null = New-TestOffer '1' | Invoke-OfferIngestion -DatabasePath $db
+        $left = New-LeftRunningRun $db
+        # As a killed ingestion leaves them: its run 'running', committed pages still in the -wal file.
+        $crashed = Copy-CrashedStore $db "UPDATE ingestion_runs SET received = received WHERE id = $($left.RunId)"
+        $before = @(Get-FileHash $crashed, "$crashed-wal").Hash
+
+        $run = New-TestOffer '2' | Invoke-OfferIngestion -DatabasePath $crashed -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue
+
+        $run.RunId | Should -Be 0
+        $warnings.Message | Should -Be @("Run $($left.RunId) was left running by a process that ended ($($left.Owner)); a real run would mark it abandoned (-WhatIf: the store is left as it is).")
+        @(Get-FileHash $crashed, "$crashed-wal").Hash | Should -Be $before
+        (Get-IngestionRun -DatabasePath $crashed -RunId $left.RunId).Status | Should -Be 'running'
     }
 
     It '-WhatIf of re-scoring and aggregation fails where the real run would: a file that is no store, a missing catalog' {

@@ -441,18 +441,141 @@ Describe 'Invoke-JobSignalPipeline' {
             $child.WaitForExit(60000) | Should -BeTrue
             $child.ExitCode | Should -Be 130 -Because "stdout: $($stdout.Result) stderr: $($stderr.Result)"
             $errorLines = @($stderr.Result -split '\r?\n' | Where-Object { $_ })
+            $cancelled = Get-IngestionRun -DatabasePath $setup.Db -Last 1 -WarningAction SilentlyContinue
             if ($Signal -eq 'TERM') {
                 $stdout.Result | Should -Match 'Status\s*:\s*cancelled'
+                # The query it stopped with its run, and what did not run.
+                $stdout.Result | Should -Match "everything\s+Cancelled\s+$($cancelled.RunId)\s+0\s+Cancelled after 0 committed chunk"
+                $stdout.Result | Should -Match 'broken-query\s+Skipped'
+                $stdout.Result | Should -Match 'aggregate\s+Skipped\s+not run: the pipeline was stopped before it'
                 $errorLines | Should -HaveCount 0
             }
             else {
                 $errorLines | Should -HaveCount 1
-                $errorLines[0] | Should -BeLike 'ERROR PipelineStopped: The pipeline was stopped (Ctrl+C or SIGINT) before it ended;*(Recommended action: *)'
+                # The commands it names act on the configuration's store when typed as written.
+                $store = "-DatabasePath '$($setup.Db)'"
+                $errorLines[0] | Should -BeLike "ERROR PipelineStopped: The pipeline was stopped (Ctrl+C or SIGINT) before it ended;*(Recommended action: run it again; Get-IngestionRun -Status cancelled $store and Get-JobSignalQueryState $store show where it stopped.)"
             }
-            (Get-IngestionRun -DatabasePath $setup.Db -Last 1 -WarningAction SilentlyContinue).Status | Should -Be 'cancelled'
+            $cancelled.Status | Should -Be 'cancelled'
+            # Get-JobSignalQueryState shows where it stopped: the attempt and its run, the window not moved.
+            $state = Get-JobSignalQueryState -DatabasePath $setup.Db -QueryKey 'everything'
+            $state.LastRunId | Should -Be $cancelled.RunId
+            $state.LastError | Should -Be $cancelled.ErrorMessage
+            $state.LastSuccessAt | Should -BeNullOrEmpty
+            $state.ConsecutiveFailures | Should -Be 0
             Invoke-TestSql $setup.Db "SELECT count(*) FROM run_lock" | Should -Be 0
         }
         finally { $setup.Infojobs.Dispose() }
+    }
+
+    It 'records in the query''s state what a run stopped by PowerShell.Stop (Ctrl+C) committed, and keeps its window' {
+        $setup = New-PipelineSetup -FailingQuery 'none' -LatencyMs 5
+        $setup.Infojobs.AddGeneratedOffers(600, $null)
+        (Get-Content $setup.Config -Raw).Replace('MaxPages = 10; MaxOffers = 200', 'MaxPages = 20; MaxOffers = 1000') | Set-Content $setup.Config
+        $host2 = [powershell]::Create()
+        try {
+            $null = $host2.AddScript("Import-Module '$env:JOBSIGNAL_TEST_MODULE'; Invoke-JobSignalPipeline -ConfigPath '$($setup.Config)' -WarningAction SilentlyContinue")
+            $async = $host2.BeginInvoke()
+            # Ctrl+C once the first chunk of the first query is committed.
+            $deadline = [DateTime]::UtcNow.AddSeconds(90)
+            while (-not ((Test-Path $setup.Db) -and [long] (Invoke-TestSql $setup.Db "SELECT coalesce(max(received), 0) FROM ingestion_runs WHERE status = 'running'") -gt 0)) {
+                if ([DateTime]::UtcNow -gt $deadline -or $async.IsCompleted) { throw 'the pipeline committed no chunk to stop after' }
+                Start-Sleep -Milliseconds 50
+            }
+            $host2.Stop()
+            $async.IsCompleted | Should -BeTrue
+        }
+        finally { $host2.Dispose() }
+
+        $run = Get-IngestionRun -DatabasePath $setup.Db -Last 1
+        $run.Status | Should -Be 'cancelled'
+        $run.Received | Should -BeGreaterThan 0
+        $state = Get-JobSignalQueryState -DatabasePath $setup.Db -QueryKey 'everything'
+        $state.LastRunId | Should -Be $run.RunId
+        $state.LastRunAt | Should -Not -BeNullOrEmpty
+        $state.LastError | Should -BeLike "Cancelled after * committed chunk(s) ($($run.Received) offers)*"
+        $state.LastSuccessAt | Should -BeNullOrEmpty -Because 'what it committed does not move its window: the next run fetches it again'
+        $state.ConsecutiveFailures | Should -Be 0
+        Invoke-TestSql $setup.Db "SELECT count(*) FROM run_lock" | Should -Be 0
+        $setup.Infojobs.Dispose()
+    }
+
+    It 'refuses a store SQLite finds damaged before it runs anything: StoreDamaged, nothing written, the Sheet not called' {
+        $setup = New-PipelineSetup -FailingQuery 'none'
+        try {
+            $first = Invoke-JobSignalPipeline -ConfigPath $setup.Config -WarningAction SilentlyContinue
+            $first.ExitCode | Should -Be 0
+            Set-DamagedTable $setup.Db 'companies'
+            $before = (Get-FileHash $setup.Db).Hash
+            $google.ClearRequests()
+            $setup.Infojobs.ClearRequests()
+
+            $failure = { Invoke-JobSignalPipeline -ConfigPath $setup.Config -WarningAction SilentlyContinue } | Should -Throw -PassThru
+
+            $failure.FullyQualifiedErrorId | Should -BeLike 'StoreDamaged,*'
+            "$($failure.CategoryInfo.Category)" | Should -Be 'ReadError'
+            $failure.TargetObject | Should -Be $setup.Db
+            $failure.Exception.Message | Should -BeLike "The store '$($setup.Db)' is damaged: SQLite could not read part of it (*). Nothing was changed."
+            $failure.ErrorDetails.RecommendedAction | Should -BeLike '*backup*.recover*'
+            (Get-FileHash $setup.Db).Hash | Should -Be $before -Because 'no lock, run or state is written into a damaged file'
+            $setup.Infojobs.Requests.Count | Should -Be 0
+            $google.Requests | Where-Object { $_.Call -ne 'Token' } | Should -BeNullOrEmpty
+        }
+        finally { $setup.Infojobs.Dispose() }
+    }
+
+    It 'says that -ConfigPath is a folder, or a file it may not read, instead of missing or invalid' {
+        $folder = New-TestDirectory
+        $failure = { Invoke-JobSignalPipeline -ConfigPath $folder -WhatIf } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'PipelineConfigPathIsFolder,*'
+        "$($failure.CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+        $failure.TargetObject | Should -Be $folder
+        $failure.Exception.Message | Should -Be "'$folder' is a folder, not a config file; -ConfigPath names the pipeline configuration file (a .psd1)."
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike "*-ConfigPath '$(Join-Path $folder 'jobsignal.config.psd1')'*"
+    }
+
+    It 'says that -ConfigPath is a file it may not read (PermissionDenied), not an invalid one' -Skip:$IsWindows {
+        $file = Join-Path (New-TestDirectory) 'unreadable.psd1'
+        "@{ Queries = @(@{ Key = 'a'; Query = 'q' }) }" | Set-Content $file
+        & chmod 000 $file
+        # File modes bind root only without CAP_DAC_OVERRIDE: drop it for the child that reads the file.
+        $command = @($pwsh) + @('-NoProfile', '-NonInteractive', '-Command',
+            "Import-Module '$env:JOBSIGNAL_TEST_MODULE'; try { Invoke-JobSignalPipeline -ConfigPath '$file' -WhatIf -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId, `$_.CategoryInfo.Category.ToString(), `$_.TargetObject, `$_.Exception.Message, `$_.ErrorDetails.RecommendedAction | ConvertTo-Json -Compress }")
+        if ((& id -u) -eq '0') {
+            if (-not (Get-Command setpriv -ErrorAction SilentlyContinue)) { Set-ItResult -Skipped -Because 'running as root without setpriv to drop CAP_DAC_OVERRIDE'; return }
+            $command = @('setpriv', '--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search') + $command
+        }
+        $id, $category, $target, $message, $action = (& $command[0] @($command | Select-Object -Skip 1)) | ConvertFrom-Json
+
+        $id | Should -BeLike 'PipelineConfigUnreadable,*'
+        "$category" | Should -Be 'PermissionDenied'
+        $target | Should -Be $file
+        $message | Should -BeLike "The pipeline configuration file '$file' cannot be read: *denied*"
+        $message | Should -Not -Match 'line 0'
+        $action | Should -BeLike 'Make the file readable by the account that runs the pipeline*'
+    }
+
+    It 'names no -DatabasePath in the commands it recommends when its store is the default one' -Skip:(-not $IsLinux) {
+        $setup = New-PipelineSetup
+        $saved = $env:XDG_DATA_HOME, $env:JOBSIGNAL_DB
+        try {
+            # The default store is JobSignal/jobsignal.db under the local application-data folder: here, $XDG_DATA_HOME.
+            $env:XDG_DATA_HOME = Join-Path $setup.Dir 'data'
+            $env:JOBSIGNAL_DB = $null
+            (Get-Content $setup.Config -Raw).Replace("DatabasePath = 'store/jobsignal.db'", '').Replace('MaxOffers = 200', 'MaxOffers = 5') | Set-Content $setup.Config
+
+            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+            Test-Path (Join-Path $env:XDG_DATA_HOME 'JobSignal/jobsignal.db') | Should -BeTrue
+            $query = $summary.Queries | Where-Object QueryKey -EQ 'broken-query'
+            $failed = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineQueryFailed,*' })
+            $failed | Should -HaveCount 1
+            $failed[0].ErrorDetails.RecommendedAction | Should -BeLike "*See Get-JobSignalQueryState and Get-IngestionRun -RunId $($query.RunId) for details;*"
+        }
+        finally {
+            $env:XDG_DATA_HOME, $env:JOBSIGNAL_DB = $saved
+            $setup.Infojobs.Dispose()
+        }
     }
 
     It 'fails a query with OfferPersistFailed when an offer cannot be stored, keeps its window, exits 1 and logs it' {
@@ -496,7 +619,8 @@ Describe 'Invoke-JobSignalPipeline' {
             "$($query.Status)" | Should -Be 'Succeeded'
             $unmatched = (Get-IngestionRun -DatabasePath $setup.Db -RunId $query.RunId).MatchFailed
             $unmatched | Should -Be 1
-            @($warnings.Message | Where-Object { $_ -eq "Query everything: $unmatched offer(s) of run $($query.RunId) were stored without a match (MatchPersistFailed). Get-SignalOffer -Unscored lists such offers; Update-OfferScore -Unscored scores them." }) |
+            $store = "-DatabasePath '$($setup.Db)'"
+            @($warnings.Message | Where-Object { $_ -eq "Query everything: $unmatched offer(s) of run $($query.RunId) were stored without a match (MatchPersistFailed). Get-SignalOffer -Unscored $store lists such offers; Update-OfferScore -Unscored $store scores them." }) |
                 Should -HaveCount 1
         }
         finally { $setup.Infojobs.Dispose() }
@@ -515,7 +639,9 @@ Describe 'Invoke-JobSignalPipeline' {
             (Get-JobSignalQueryState -DatabasePath $setup.Db -QueryKey 'everything').LastRunId | Should -Be $query.RunId
             $failed = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineQueryFailed,*' -and $_.TargetObject -eq 'everything' })
             $failed[0].Exception.Message | Should -BeLike "Query 'everything' failed: InfojobsAuthenticationFailed: *"
-            $failed[0].ErrorDetails.RecommendedAction | Should -BeLike "Check the client id and secret of your InfoJobs application*See Get-JobSignalQueryState and Get-IngestionRun -RunId $($query.RunId) for details; the other stages still ran."
+            # The commands it names act on the configuration's store when typed as written.
+            $store = "-DatabasePath '$($setup.Db)'"
+            $failed[0].ErrorDetails.RecommendedAction | Should -BeLike "Check the client id and secret of your InfoJobs application*See Get-JobSignalQueryState $store and Get-IngestionRun -RunId $($query.RunId) $store for details; the other stages still ran."
         }
         finally {
             $env:INFOJOBS_CLIENT_SECRET = $saved

@@ -163,6 +163,81 @@ Describe 'Get-IngestionRun and the store it opens' {
         (Get-FileHash $path).Hash | Should -Be $before
     }
 
+    It 'ends aggregation, re-scoring and the InfoJobs reader over a damaged store with StoreDamaged, never SQLite''s own exception' {
+        Add-Type -Path $env:JOBSIGNAL_TEST_FAKES
+        $sample = Join-Path (Get-Module JobSignal).ModuleBase 'module/samples/infojobs-sample.jsonl'
+        $path = Join-Path $dir 'damaged.db'
+        $run = Get-InfojobsOffer -Path $sample | Invoke-OfferIngestion -DatabasePath $path
+        Set-DamagedTable $path 'companies'
+        Set-DamagedTable $path 'offers'
+        $before = (Get-FileHash $path).Hash
+        $infojobs = [JobSignal.TestFakes.FakeInfojobsServer]::new()
+        $infojobs.AddOffersFromJsonLines($sample)
+        $credential = [pscredential]::new($infojobs.ClientId, (ConvertTo-SecureString $infojobs.ClientSecret -AsPlainText -Force))
+        try {
+            foreach ($command in { Update-CompanyAggregation -All -DatabasePath $path }, { Update-CompanyAggregation -Stale -DatabasePath $path },
+                { $run | Update-CompanyAggregation -DatabasePath $path }, { Update-OfferScore -CompanyId 1 -DatabasePath $path },
+                { Get-InfojobsOffer -Credential $credential -BaseUri $infojobs.BaseUri -MaxOffers 20 -DatabasePath $path }) {
+                $err = $null
+                try { & $command -ErrorAction Stop | Out-Null } catch { $err = $_ }
+                $err | Should -Not -BeNullOrEmpty -Because $command
+                $err.FullyQualifiedErrorId | Should -BeLike 'StoreDamaged,*' -Because $command
+                "$($err.CategoryInfo.Category)" | Should -Be 'ReadError'
+                $err.TargetObject | Should -Be $path
+                $err.Exception.Message | Should -BeLike "*The store '$path' is damaged: SQLite could not read part of it (*malformed*"
+                $err.ErrorDetails.RecommendedAction | Should -BeLike '*backup*.recover*'
+            }
+        }
+        finally { $infojobs.Dispose() }
+        (Get-FileHash $path).Hash | Should -Be $before
+    }
+
+    It 'says that another process holds the store (StoreBusy, the store as target) when its write lock outlasts the retries' {
+        $sample = Join-Path (Get-Module JobSignal).ModuleBase 'module/samples/infojobs-sample.jsonl'
+        $path = Join-Path $dir 'locked.db'
+        $null = Get-InfojobsOffer -Path $sample | Invoke-OfferIngestion -DatabasePath $path
+        # Another program in the middle of a write transaction on the store (sqlite3, a backup tool).
+        $holder = (Get-PrivateType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$path;Pooling=False")
+        $holder.Open()
+        $hold = $holder.CreateCommand()
+        $hold.CommandText = "BEGIN IMMEDIATE; INSERT INTO query_state (query_key) VALUES ('held by another process');"
+        $null = $hold.ExecuteNonQuery()
+        try {
+            # Each waits out the store's retries (about 40 s): side by side, not one after the other.
+            $module = $env:JOBSIGNAL_TEST_MODULE
+            $failures = 'Invoke-OfferIngestion', 'Update-CompanyAggregation', 'Update-OfferScore' | ForEach-Object -ThrottleLimit 3 -Parallel {
+                $command = $_
+                Import-Module $using:module
+                try {
+                    switch ($command) {
+                        'Invoke-OfferIngestion' { Get-InfojobsOffer -Path $using:sample | Select-Object -First 3 | Invoke-OfferIngestion -DatabasePath $using:path -ErrorAction Stop }
+                        'Update-CompanyAggregation' { Update-CompanyAggregation -All -DatabasePath $using:path -ErrorAction Stop }
+                        'Update-OfferScore' { Update-OfferScore -All -DatabasePath $using:path -ErrorAction Stop }
+                    }
+                    [pscustomobject]@{ Command = $command; ErrorId = 'none' }
+                }
+                catch {
+                    [pscustomobject]@{ Command = $command; ErrorId = $_.FullyQualifiedErrorId; Category = "$($_.CategoryInfo.Category)"
+                        Target = $_.TargetObject; Message = $_.Exception.Message; Action = $_.ErrorDetails.RecommendedAction }
+                }
+            }
+        }
+        finally { $holder.Dispose() }
+
+        $failures | Should -HaveCount 3
+        foreach ($failure in $failures) {
+            $failure.ErrorId | Should -BeLike "StoreBusy,*" -Because "$($failure.Command): $($failure.Message)"
+            $failure.Category | Should -Be 'ResourceUnavailable'
+            $failure.Target | Should -Be $path
+            $failure.Message | Should -BeLike "*The store '$path' was locked by another process past the waits and retries (*database is locked*"
+            $failure.Message | Should -Not -Match 'disk space|permissions'
+            $failure.Action | Should -BeLike 'Another process holds the store''s write lock*Wait until it has finished, or stop it, then run the command again.'
+        }
+        # Re-scoring never got to start its run, and does not claim it did.
+        ($failures | Where-Object Command -EQ 'Update-OfferScore').Message | Should -BeLike '*No re-scoring run had started; nothing was re-scored.'
+        @(Get-IngestionRun -DatabasePath $path).Kind | Should -Be @('ingestion')
+    }
+
     It 'refuses a store of a newer schema with StoreSchemaTooNew and leaves it unchanged' {
         $path = Join-Path $dir 'future.db'
         Get-IngestionRun -DatabasePath $path -WarningAction SilentlyContinue | Should -BeNullOrEmpty

@@ -195,6 +195,8 @@ public sealed class GetInfojobsOfferCommand : StoreCmdlet
             while (Wait(events.MoveNextAsync())) Handle(events.Current, statistics, progress);
         }
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested) { return; }
+        // The store -DatabasePath names, read to skip unchanged details, failing itself (damaged, a disk error).
+        catch (Exception ex) when (StoreFailure(ex, reading: true) is { } failure) { ThrowFailure(failure); }
         finally
         {
             Wait(events.DisposeAsync());

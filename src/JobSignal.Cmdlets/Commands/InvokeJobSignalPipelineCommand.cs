@@ -22,6 +22,9 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
 {
     private const string Activity = "JobSignal pipeline";
 
+    /// <summary>The tag of the information record that says how commands name the pipeline's store ("-DatabasePath '...'"), when it is not the default one.</summary>
+    private const string PipelineStoreTag = "JobSignal.PipelineStore";
+
     /// <summary>The .psd1 configuration file (New-JobSignalConfig writes a starter one).</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -88,8 +91,13 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
             }
             log.Clear();
         }
+        // Commands named in recommended actions and warnings act on this store when typed as written.
+        var storeArgument = DatabasePathArgument.For(ResolveDatabasePath(), DefaultDatabasePath);
+        // For the entry script: stopped by Ctrl+C, this cmdlet can write nothing more, and the script's own line
+        // names commands that must then get the same store.
+        if (storeArgument.Length > 0) WriteInformation(storeArgument.Trim(), [PipelineStoreTag]);
         var stages = new JobSignalPipelineStages(Store, config, connections, () => catalog,
-            line => log.Add((false, line)), warning => log.Add((true, warning)));
+            line => log.Add((false, line)), warning => log.Add((true, warning)), storeArgument);
         var runner = new PipelineRunner(Store, stages, plan);
         runner.LockTakenOver += previous => WriteWarning($"Took over the stale run lock of {previous}.");
         var steps = 0;
@@ -125,16 +133,17 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
             WriteFailure(new JobSignalException(PipelineRunner.LockLostErrorId, FailureKind.ResourceUnavailable, lost,
                 RunLockRepository.PipelineLock, "Raise Lock.TtlMinutes above the longest run's duration. What this run committed stays" +
                 (runs.Length > 0 && summary.Stages.Count == 0
-                    ? $"; its companies were not aggregated: the next run catches them up, or now Update-CompanyAggregation -RunId {runs}." : ".")));
+                    ? $"; its companies were not aggregated: the next run catches them up, or now Update-CompanyAggregation -RunId {runs}{storeArgument}." : ".")));
         }
-        foreach (var query in summary.Queries.Where(q => q.Status == StageStatus.Failed))
-            // The cause's kind, so that scripts tell an outage (ConnectionError) from refused credentials or a store problem.
+        // The step a store failure stopped was reported just above, as that failure. The others keep their cause's kind,
+        // so that scripts tell an outage (ConnectionError) from refused credentials or a store problem.
+        foreach (var query in summary.Queries.Where(q => q.Status == StageStatus.Failed && !summary.IsStoreFailure(q.Error)))
             WriteFailure(new JobSignalException("PipelineQueryFailed", query.ErrorKind,
                 $"Query '{query.QueryKey}' failed: {query.Error}", query.QueryKey,
                 Then(query.RecommendedAction, query.RunId is { } runId
-                    ? $"See Get-JobSignalQueryState and Get-IngestionRun -RunId {runId} for details; the other stages still ran."
-                    : "It failed before its ingestion run started, so nothing of it was ingested; the other stages still ran.")));
-        foreach (var stage in summary.Stages)
+                    ? $"See Get-JobSignalQueryState{storeArgument} and Get-IngestionRun -RunId {runId}{storeArgument} for details; {TheOthers(summary)}"
+                    : $"It failed before its ingestion run started, so nothing of it was ingested; {TheOthers(summary)}")));
+        foreach (var stage in summary.Stages.Where(s => !summary.IsStoreFailure(s.Error)))
         {
             if (stage.Status == StageStatus.Failed)
                 WriteFailure(new JobSignalException("PipelineStageFailed", stage.ErrorKind,
@@ -148,6 +157,12 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
         WriteTyped(summary);
     }
 
+    /// <summary>What became of the other steps after a failed query: they ran, unless the run stopped early.</summary>
+    private static string TheOthers(PipelineSummary summary) =>
+        summary.StoreFailure is null && summary.LockLost is null && summary.ExitCode != PipelineExitCode.Cancelled
+        ? "the other stages still ran."
+        : "the run stopped before its end (see its summary).";
+
     /// <summary>What the failure itself says to do, then what the pipeline adds.</summary>
     private static string Then(string? recommendedAction, string pipelineAction) =>
         string.IsNullOrWhiteSpace(recommendedAction) ? pipelineAction : $"{recommendedAction.TrimEnd()} {pipelineAction}";
@@ -158,11 +173,31 @@ internal static class PipelineConfigFile
 {
     public static PipelineConfig Read(string path)
     {
+        if (Directory.Exists(path))
+            throw new JobSignalException("PipelineConfigPathIsFolder", FailureKind.InvalidArgument,
+                $"'{path}' is a folder, not a config file; -ConfigPath names the pipeline configuration file (a .psd1).", path,
+                $"Give the file's path, e.g. -ConfigPath '{Path.Combine(path, "jobsignal.config.psd1")}' (New-JobSignalConfig writes a starter one).");
         if (!File.Exists(path))
             throw new JobSignalException("PipelineConfigNotFound", FailureKind.ObjectNotFound,
                 $"The pipeline configuration file '{path}' does not exist.", path,
                 "Create one with New-JobSignalConfig -Path <file>, then edit its queries.");
-        var ast = Parser.ParseFile(path, out _, out var errors);
+        // Read here, not by the parser: it would report an unreadable file as a syntax error at line 0.
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new JobSignalException("PipelineConfigUnreadable", FailureKind.PermissionDenied,
+                $"The pipeline configuration file '{path}' cannot be read: {ex.Message}", path,
+                "Make the file readable by the account that runs the pipeline (the scheduler's service account): its " +
+                "permissions, or its ACL on Windows.", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new JobSignalException("PipelineConfigUnreadable", FailureKind.ReadError,
+                $"The pipeline configuration file '{path}' cannot be read: {ex.Message}", path,
+                "Check the file and its disk; close a program that keeps it locked, then run again.", ex);
+        }
+        var ast = Parser.ParseInput(text, path, out _, out var errors);
         if (errors.Length > 0)
             throw Invalid(path, string.Join(Environment.NewLine + "  ", errors.Select(e =>
                 $"line {e.Extent.StartLineNumber}, column {e.Extent.StartColumnNumber}: {e.Message}")));

@@ -23,7 +23,7 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
     private bool _declined;
     // Made once, not for every offer: what a failure of the run is called, and how it is recorded.
     private string _runFailed = "";
-    private Action<Exception>? _recordFailure;
+    private Func<Exception, string?>? _recordFailure;
     // What ended the pipeline inside this command, if anything did: a later command's error or Select-Object -First
     // (both surface from WriteObject), or this command's own error under -ErrorAction Stop.
     private Exception? _interruption;
@@ -83,11 +83,15 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
         }
         catch (System.Data.Common.DbException ex)
         {
-            ThrowFailure(new JobSignalException(IngestionFailedErrorId, FailureKind.WriteError,
-                $"The ingestion could not start in the store '{path}': {ex.Message}", path,
-                "Nothing was ingested. Check the store file (disk space, permissions, triggers) and run the command again.", ex));
+            // The store itself (locked by another process, damaged) is said as such; anything else is the run's.
+            ThrowFailure(StoreFailure(ex) is { } store
+                ? new JobSignalException(store.ErrorId, store.Kind, $"The ingestion could not start: {store.Message} Nothing was ingested.",
+                    store.Target, store.RecommendedAction, ex)
+                : new JobSignalException(IngestionFailedErrorId, FailureKind.WriteError,
+                    $"The ingestion could not start in the store '{path}': {ex.Message}", path,
+                    "Nothing was ingested. Check the store file (disk space, permissions, triggers) and run the command again.", ex));
         }
-        _runFailed = $"The ingestion run {_ingestor!.Run.RunId} failed and was recorded as failed";
+        _runFailed = $"The ingestion run {_ingestor!.Run.RunId} failed";
         _recordFailure = RecordFailure;
         foreach (var abandoned in _ingestor.AbandonedRunWarnings) WriteWarning(abandoned);
         WriteVerbose($"Run {_ingestor.Run.RunId} started with catalog {_ingestor.Catalog.Version}, chunks of {ChunkSize}.");
@@ -147,10 +151,19 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
     private IReadOnlyList<OfferIngestionResult> Guarded<TState>(Func<TState, IReadOnlyList<OfferIngestionResult>> step, TState state) =>
         Guarded(step, state, IngestionFailedErrorId, _runFailed, _recordFailure);
 
-    private void RecordFailure(Exception ex)
+    /// <summary>Records the run as failed; says whether the store took that, since a failing store may refuse it too.</summary>
+    private string RecordFailure(Exception ex)
     {
-        try { _ingestor!.Fail(ex); }
-        catch (Exception) when (ex is not OperationCanceledException) { } // the store is broken: the next run marks this one abandoned
+        try
+        {
+            _ingestor!.Fail(ex);
+            return "It is recorded as failed; committed chunks are kept.";
+        }
+        catch (Exception) when (ex is not OperationCanceledException)
+        {
+            return "The store refused to record it as failed, so it stays 'running' until a later run, once this " +
+                   "PowerShell process has ended, marks it abandoned; committed chunks are kept.";
+        }
     }
 
     private void Report(IReadOnlyList<OfferIngestionResult> results)

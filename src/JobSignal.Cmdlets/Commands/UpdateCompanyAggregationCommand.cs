@@ -96,8 +96,9 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
 
     protected override void EndProcessing()
     {
-        if (All) _companies.AddRange(Store.Companies.ListIds(includeFinal: true));
-        if (Stale) _companies.AddRange(Store.Companies.ListStaleIds());
+        // A damaged or locked store is said as such (StoreDamaged, StoreBusy), not as SQLite's exception.
+        if (All) _companies.AddRange(ReadStore(() => Store.Companies.ListIds(includeFinal: true)));
+        if (Stale) _companies.AddRange(ReadStore(() => Store.Companies.ListStaleIds()));
         Aggregate();
         CompleteProgress();
     }
@@ -111,7 +112,7 @@ public sealed class UpdateCompanyAggregationCommand : BatchStoreCmdlet
             ShouldProcess("the companies of the -WhatIf ingestion (run 0, not stored)", "Recompute metrics");
             return;
         }
-        if (Store.Runs.Get(runId) is not { } run)
+        if (ReadStore(() => Store.Runs.Get(runId)) is not { } run)
         {
             WriteRunNotFound(runId, "List the runs with Get-IngestionRun -Last 20, or aggregate with -CompanyId or -All.",
                 runId == 0 ? "Run 0 is a -WhatIf run: it was never stored, so it has no companies to aggregate." : null);

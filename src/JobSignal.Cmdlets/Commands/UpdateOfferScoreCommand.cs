@@ -94,8 +94,8 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
         if (filter is null) return;
         // Ids that name nothing are reported, as the query cmdlets do (under -WhatIf too); the others are re-scored.
         // Only unknown ids: nothing to re-score, and no run to record.
-        var unknownCompanies = ReportUnknown(companyIds, [], Store.Companies.ExistingIds, WriteCompanyNotFound);
-        var unknownOffers = ReportUnknown(offerIds, [], Store.Offers.ExistingIds, WriteOfferNotFound);
+        var unknownCompanies = ReadStore(() => ReportUnknown(companyIds, [], Store.Companies.ExistingIds, WriteCompanyNotFound));
+        var unknownOffers = ReadStore(() => ReportUnknown(offerIds, [], Store.Offers.ExistingIds, WriteOfferNotFound));
         if (ParameterSetName == IdSet && unknownCompanies.Count == companyIds.Length && unknownOffers.Count == offerIds.Length) return;
         // A dry run meets the store's and the catalog's problems as the real run would (the real run loads the
         // catalog inside its run, to record a failed one).
@@ -103,17 +103,26 @@ public sealed class UpdateOfferScoreCommand : BatchStoreCmdlet
         if (!ShouldProcess($"Re-scoring {what} in '{ResolveDatabasePath()}' and re-aggregating their companies.",
                 $"Re-score {what} and re-aggregate their companies?", "Update-OfferScore")) return;
 
+        IngestionRun? started = null;
         var run = Guarded(() => OfferRescorer.Rescore(Store, () => CatalogSource.LoadCompiled(this, CatalogPath), filter,
             new RescoreOptions
             {
                 ChunkSize = ChunkSize, MaxRetries = MaxRetries, RetryDelay = RetryDelay, Warning = WriteWarning,
+                Started = run => started = run,
                 ChunkCommitted = chunk =>
                 {
                     var status = $"{chunk.Run.Received} offers re-scored ({chunk.Run.MatchFailed} failed)";
                     WriteVerbose($"Chunk {chunk.Number} committed: {status}.");
                     ReportProgress(status);
                 },
-            }, CancellationToken), RescoreFailedErrorId, "Re-scoring failed (a run it had started is recorded as failed)");
+            }, CancellationToken), RescoreFailedErrorId, "Re-scoring failed", _ => started switch
+            {
+                // The store failed before the run's row was written: there is no run to speak of.
+                null => "No re-scoring run had started; nothing was re-scored.",
+                { Status: RunStatus.Failed } => $"Its run {started.RunId} is recorded as failed; committed chunks are kept.",
+                _ => $"The store refused to record its run {started.RunId} as failed, so it stays 'running' until a later " +
+                     "run, once this PowerShell process has ended, marks it abandoned; committed chunks are kept.",
+            });
         CompleteProgress();
         if (run.MatchFailed > 0)
             WriteWarning($"{run.MatchFailed} offer(s) could not get a match; Get-SignalOffer -Unscored lists them.");

@@ -27,19 +27,20 @@ public abstract class BatchStoreCmdlet : StoreCmdlet
     protected void CompleteProgress() => CompleteProgress(Progress.Id, Progress.Activity);
 
     /// <summary>
-    /// Runs a batch step. Ctrl+C stops the pipeline; a <see cref="JobSignalException"/> ends the cmdlet with its
-    /// ErrorId; any other failure (the store itself failing: disk full, I/O) ends it with
-    /// <paramref name="failedErrorId"/>. <paramref name="onFailure"/> records the failure (the run) first.
+    /// Runs a batch step. Ctrl+C stops the pipeline; the store itself failing (locked by another process past the
+    /// retries, damaged, a disk error) ends the cmdlet with StoreBusy, StoreDamaged or StoreUnusable; another
+    /// <see cref="JobSignalException"/> with its own ErrorId; any other failure with <paramref name="failedErrorId"/>.
+    /// <paramref name="onFailure"/> records the failure first (the run) and says what became of it, which the error adds.
     /// </summary>
-    protected T Guarded<T>(Func<T> step, string failedErrorId, string whatFailed, Action<Exception>? onFailure = null) =>
+    protected T Guarded<T>(Func<T> step, string failedErrorId, string whatFailed, Func<Exception, string?>? onFailure = null) =>
         Guarded(static step => step(), step, failedErrorId, whatFailed, onFailure);
 
     /// <summary>
-    /// <see cref="Guarded{T}(Func{T}, string, string, Action{Exception}?)"/> with the step's state passed in, so that a
-    /// step run for every pipeline item (a static lambda) allocates no closure.
+    /// <see cref="Guarded{T}(Func{T}, string, string, Func{Exception, string?}?)"/> with the step's state passed in, so
+    /// that a step run for every pipeline item (a static lambda) allocates no closure.
     /// </summary>
     protected TResult Guarded<TState, TResult>(Func<TState, TResult> step, TState state, string failedErrorId, string whatFailed,
-        Action<Exception>? onFailure = null)
+        Func<Exception, string?>? onFailure = null)
     {
         try
         {
@@ -51,11 +52,13 @@ public abstract class BatchStoreCmdlet : StoreCmdlet
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
-            onFailure?.Invoke(ex);
+            var outcome = onFailure?.Invoke(ex) ?? "Committed chunks are kept.";
             CompleteProgress();
-            ThrowFailure(ex as JobSignalException ?? new JobSignalException(failedErrorId, FailureKind.WriteError,
-                $"{whatFailed}: {ex.Message}", null,
-                "Committed chunks are kept. Check the store file (disk space, permissions) and run the command again.", ex));
+            ThrowFailure(StoreFailure(ex) is { } store
+                ? new JobSignalException(store.ErrorId, store.Kind, $"{whatFailed}: {store.Message} {outcome}", store.Target, store.RecommendedAction, ex)
+                : ex as JobSignalException ?? new JobSignalException(failedErrorId, FailureKind.WriteError,
+                    $"{whatFailed}: {ex.Message} {outcome}", ResolveDatabasePath(),
+                    "Check the store file (disk space, permissions, triggers) and run the command again.", ex));
             throw; // not reached: ThrowFailure always throws
         }
     }

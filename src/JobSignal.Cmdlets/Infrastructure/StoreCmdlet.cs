@@ -31,9 +31,13 @@ public abstract class StoreCmdlet : JobSignalCmdlet
         if (_pipedStore is not null) return _pipedStore;
         var fromEnvironment = Environment.GetEnvironmentVariable(DatabaseEnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment)) return ResolveFilePath(fromEnvironment, "$env:" + DatabaseEnvironmentVariable);
-        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData,
-            Environment.SpecialFolderOption.Create), "JobSignal", "jobsignal.db");
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create);
+        return DefaultDatabasePath;
     }
+
+    /// <summary>The store a command uses without -DatabasePath and $env:JOBSIGNAL_DB: JobSignal/jobsignal.db under local app data.</summary>
+    protected static string DefaultDatabasePath => Path.Combine(Environment.GetFolderPath(
+        Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "JobSignal", "jobsignal.db");
 
     private SignalStore? _store;
     private StoreSnapshot? _snapshot;
@@ -159,12 +163,19 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     protected T ReadStore<T>(Func<T> read)
     {
         try { return read(); }
-        catch (Exception ex) when (_store?.FailureOf(ex, reading: true) is { } failure)
+        catch (Exception ex) when (StoreFailure(ex, reading: true) is { } failure)
         {
             ThrowFailure(failure);
             throw; // not reached: ThrowFailure always throws
         }
     }
+
+    /// <summary>
+    /// The one mapping of a failure of the open store itself (SQLite's errors) to what the user is told: StoreBusy,
+    /// StoreDamaged or StoreUnusable, with the store as target and what to do; null for any other failure.
+    /// <paramref name="reading"/>: the command only read, so nothing was changed.
+    /// </summary>
+    protected JobSignalException? StoreFailure(Exception ex, bool reading = false) => _store?.FailureOf(ex, reading);
 
     /// <summary>
     /// True for the cmdlets that bring data into a store (ingestion, the scheduled pipeline, the InfoJobs reader that

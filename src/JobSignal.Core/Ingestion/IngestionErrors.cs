@@ -16,7 +16,9 @@ public static class IngestionErrors
     /// <summary>A match_failed offer: stored, without a match.</summary>
     public static JobSignalException MatchNotStored(OfferIngestionResult result) => new(MatchPersistFailed, FailureKind.WriteError,
         $"Offer {result.Provider}:{result.ProviderOfferId} was stored without a match: {result.Reason}", result.Offer,
-        UnscoredRemedy);
+        UnscoredRemedy());
 
-    public const string UnscoredRemedy = "Get-SignalOffer -Unscored lists such offers; Update-OfferScore -Unscored scores them.";
+    /// <summary>How to find and score offers stored without a match; <paramref name="databasePathArgument"/> names their store (<see cref="Store.DatabasePathArgument"/>).</summary>
+    public static string UnscoredRemedy(string databasePathArgument = "") =>
+        $"Get-SignalOffer -Unscored{databasePathArgument} lists such offers; Update-OfferScore -Unscored{databasePathArgument} scores them.";
 }

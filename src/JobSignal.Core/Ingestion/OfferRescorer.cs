@@ -14,6 +14,9 @@ public sealed record RescoreOptions : ChunkedWriteOptions
 
     /// <summary>Hears what the user should be told before the run goes on: runs of ended processes it marked abandoned.</summary>
     public Action<string>? Warning { get; init; }
+
+    /// <summary>Hears the run once it is recorded (before any offer): what a failure afterwards can be told about.</summary>
+    public Action<IngestionRun>? Started { get; init; }
 }
 
 /// <summary>
@@ -33,6 +36,7 @@ public static class OfferRescorer
         options.Validate();
         var baseFilter = (filter ?? new OfferFilter()) with { OrderBy = OfferOrder.OfferId, Limit = options.ChunkSize };
         var (run, catalog) = RunRecorder.Start(store, RunKind.Rescore, provider: null, queryKey: null, loadCatalog);
+        options.Started?.Invoke(run.Run);
         foreach (var warning in run.AbandonedRunWarnings) options.Warning?.Invoke(warning);
         var matches = new MatchRecorder(store, catalog, options.Retry());
         var clock = options.Clock ?? store.Options.Clock;
@@ -77,7 +81,15 @@ public static class OfferRescorer
         catch (Exception ex)
         {
             run.RolledBack();
-            run.Finish(RunStatus.Failed, ex.Message);
+            try { run.Finish(RunStatus.Failed, ex.Message); }
+            catch (Exception) when (store.FailureOf(ex) is not null)
+            {
+                // The store that stopped the run (locked, damaged) refuses its last write too: the user hears what
+                // stopped it, and the run says what the store holds, still running (a later run marks it abandoned).
+                run.Run.Status = RunStatus.Running;
+                run.Run.FinishedAt = null;
+                run.Run.ErrorMessage = null;
+            }
             throw;
         }
     }

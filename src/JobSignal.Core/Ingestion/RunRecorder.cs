@@ -25,9 +25,13 @@ internal sealed class RunRecorder
     public IngestionRun Run { get; }
     public IReadOnlyList<IngestionRun> AbandonedRuns { get; }
 
-    /// <summary>What to tell the user of <see cref="AbandonedRuns"/>: one line per run.</summary>
+    /// <summary>
+    /// What to tell the user of <see cref="AbandonedRuns"/>: one line per run. A dry run marked them only in its private
+    /// copy, so it says what a real run would do.
+    /// </summary>
     public IEnumerable<string> AbandonedRunWarnings => AbandonedRuns.Select(abandoned =>
-        $"Run {abandoned.RunId} was left running by a process that ended ({abandoned.Owner}); it is now marked abandoned.");
+        $"Run {abandoned.RunId} was left running by a process that ended ({abandoned.Owner}); " +
+        (_store.IsDryRunCopy ? "a real run would mark it abandoned (-WhatIf: the store is left as it is)." : "it is now marked abandoned."));
 
     public int Chunks { get; private set; }
     public bool IsFinished => RunStatus.IsFinished(Run.Status);

@@ -33,15 +33,19 @@ public sealed class JobSignalPipelineStages : IPipelineStages
     private readonly Lazy<CompiledCatalog> _catalog;
     private readonly Action<string> _log;
     private readonly Action<string> _warn;
+    private readonly string _databasePathArgument;
     // The runs of this pipeline's queries and their companies, until the aggregate stage records what became of them.
     private readonly List<(long RunId, IReadOnlyCollection<long> Companies)> _runs = [];
 
     /// <param name="loadCatalog">Loads, validates and compiles the catalog; called once, by the first stage that needs it.</param>
     /// <param name="log">Hears each step (verbose output).</param>
     /// <param name="warn">Hears what the operator should look at although the stage went on (warnings).</param>
+    /// <param name="databasePathArgument">What commands named in messages need to act on this store
+    /// (<see cref="DatabasePathArgument"/>): empty for the default store.</param>
     public JobSignalPipelineStages(SignalStore store, PipelineConfig config, PipelineConnections connections,
-        Func<CompiledCatalog> loadCatalog, Action<string>? log = null, Action<string>? warn = null)
+        Func<CompiledCatalog> loadCatalog, Action<string>? log = null, Action<string>? warn = null, string databasePathArgument = "")
     {
+        _databasePathArgument = databasePathArgument;
         _store = store;
         _config = config;
         _connections = connections;
@@ -85,6 +89,7 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         var skips = new SkippedOfferNotices();
         IngestionRun run;
         StepFailure? broken = null;
+        var cancelled = false;
         try
         {
             // Anything the query did not get (paging stopped on a failure, a detail that kept failing, a 429 after
@@ -96,14 +101,24 @@ public sealed class JobSignalPipelineStages : IPipelineStages
                 else if (skips.Next(result) is { Warn: true } skipped) _log($"query {query.Key}: {skipped.Message}");
             }, cancellationToken, () => FetchFailure(problems)?.Error);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // Stopped (Ctrl+C, a service stop): the run is recorded as cancelled with what it committed, which the
+            // summary and the query's state tell; the runner then stops the pipeline.
+            run = ingestor.Run;
+            cancelled = true;
+        }
+        catch (Exception ex)
         {
             // The fetch or the store failed midway (a 403, a store locked by another process): the run is recorded
-            // as failed, and what it committed stays, so its id and companies are kept and aggregated all the same.
+            // as failed, and what it committed stays, so its id and companies are kept (a store failure ends the run).
             run = ingestor.Run;
             broken = StepFailure.Of(ex, _store);
         }
         _runs.Add((run.RunId, run.AffectedCompanyIds));
+        if (cancelled)
+            return new QueryResult(query.Key, StageStatus.Cancelled, search.Since?.ApiValue, run.RunId, run.Received,
+                run.AffectedCompanyIds, run.ErrorMessage);
         _log($"query {query.Key}: run {run.RunId}, {run.Received} offers, {run.Inserted} new, {run.Updated} updated, {run.Reposts} reposts; " +
              $"{statistics.DetailsFetched} details fetched, {statistics.DetailsSkipped} unchanged since stored");
         if (skips.Summary is { } unnamed) _log($"query {query.Key}: {unnamed}");
@@ -113,13 +128,14 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         // Stored and counted, so the window may move on; only the match is missing, and the remedy is at hand.
         if (unmatched > 0)
             _warn($"Query {query.Key}: {unmatched} offer(s) of run {run.RunId} were stored without a match " +
-                  $"({IngestionErrors.MatchPersistFailed}). {IngestionErrors.UnscoredRemedy}");
+                  $"({IngestionErrors.MatchPersistFailed}). {IngestionErrors.UnscoredRemedy(_databasePathArgument)}");
 
         // Each of these fails the query, so that its state keeps the window where it was: the next run asks InfoJobs
         // for the same offers again (ingesting them again is harmless) instead of never listing the lost ones again.
         var failure = StepFailure.Combine([.. new[] { FetchFailure(problems), PersistFailure(notStored, run.RunId), broken }.OfType<StepFailure>()]);
         return new QueryResult(query.Key, failure is null ? StageStatus.Succeeded : StageStatus.Failed, search.Since?.ApiValue,
-            run.RunId, run.Received, run.AffectedCompanyIds, failure?.Error, failure?.RecommendedAction, failure?.Kind ?? FailureKind.NotSpecified);
+            run.RunId, run.Received, run.AffectedCompanyIds, failure?.Error, failure?.RecommendedAction, failure?.Kind ?? FailureKind.NotSpecified)
+            { StoreFailure = failure?.StoreFailure };
     }
 
     private static StepFailure? FetchFailure(List<JobSignalException> problems) => problems.Count switch
@@ -129,11 +145,11 @@ public sealed class JobSignalPipelineStages : IPipelineStages
         _ => new StepFailure($"{problems.Count} problems; the first: {StepFailure.Of(problems[0]).Error}", problems[0].RecommendedAction, problems[0].Kind),
     };
 
-    private static StepFailure? PersistFailure(List<OfferIngestionResult> notStored, long runId) => notStored.Count == 0 ? null
+    private StepFailure? PersistFailure(List<OfferIngestionResult> notStored, long runId) => notStored.Count == 0 ? null
         : new StepFailure($"{IngestionErrors.OfferPersistFailed}: {notStored.Count} offer(s) could not be stored in run {runId}; " +
                           $"the first: {IngestionErrors.OfferNotStored(notStored[0]).Message}",
             "Fix the cause (disk space, permissions, a trigger); the next run fetches the same window again, which also " +
-            $"stores these offers. Get-IngestionRun -RunId {runId} shows the counts (FailedDb).", FailureKind.WriteError);
+            $"stores these offers. Get-IngestionRun -RunId {runId}{_databasePathArgument} shows the counts (FailedDb).", FailureKind.WriteError);
 
     private static string? CapReached(PipelineQuery query, FetchStatistics statistics) => statistics.TruncationReason switch
     {
@@ -193,7 +209,7 @@ public sealed class JobSignalPipelineStages : IPipelineStages
             failures.Count == 0 ? StageStatus.Succeeded : StageStatus.Failed, tally.ToString(),
             failures.Count == 0 ? null : string.Join("; ", failures),
             failures.Count == 0 ? null : "Those companies keep their previous metrics; the next run aggregates them again " +
-                "(or Update-CompanyAggregation -Stale, once the cause is fixed).",
+                $"(or Update-CompanyAggregation -Stale{_databasePathArgument}, once the cause is fixed).",
             // As Update-CompanyAggregation reports CompanyAggregationFailed.
             ErrorKind: failures.Count == 0 ? FailureKind.NotSpecified : FailureKind.WriteError);
     }

@@ -41,13 +41,18 @@ public sealed class PipelineRunner
 
     /// <summary>
     /// Runs the queries and stages under the run lock. A failing query or stage is recorded and the run goes on. The
-    /// store itself failing in the run's own bookkeeping (the lock, a query's state: a stage's failures are the
-    /// stage's) is a <see cref="JobSignalException"/> (StoreBusy, StoreDamaged, StoreUnusable) thrown before anything
-    /// ran, and afterwards ends the run as failed with <see cref="PipelineSummary.StoreFailure"/>, what ran kept.
+    /// store itself failing (locked by another process past the retries, damaged: StoreBusy, StoreDamaged,
+    /// StoreUnusable) is a <see cref="JobSignalException"/> thrown before anything ran: a store that SQLite's check
+    /// finds damaged is refused before the lock is taken, so nothing is written into it. Afterwards, in the run's
+    /// bookkeeping or in any query or stage, it ends the run as failed with <see cref="PipelineSummary.StoreFailure"/>:
+    /// the steps before it (and the one it stopped) are in the summary, nothing after it runs. Cancellation ends the
+    /// run as cancelled: the query or stage it stopped is listed as cancelled (a query with its run and what it
+    /// committed, also recorded in its state), the steps that did not run as skipped.
     /// </summary>
     public PipelineSummary Run(CancellationToken cancellationToken)
     {
         var summary = new PipelineSummary { StartedAt = _clock.GetUtcNow() };
+        if (_store.CheckIntegrity() is { } damaged) throw damaged;
         RunLockAttempt attempt;
         try { attempt = _store.RunLocks.TryAcquire(RunLockRepository.PipelineLock, _config.LockTtl, _owner); }
         catch (Exception ex) when (_store.FailureOf(ex) is { } failure) { throw failure; }
@@ -72,9 +77,9 @@ public sealed class PipelineRunner
                 KeepLock();
             }
 
-            summary.Stages.Add(RunStage(AggregateStage, ct => _stages.Aggregate(affected, ct), cancellationToken));
-            summary.Stages.Add(RunPlanned(SyncStage, _plan.Sync, _stages.SyncSheet, cancellationToken));
-            summary.Stages.Add(RunPlanned(FeedbackStage, _plan.Feedback, _stages.ImportFeedback, cancellationToken));
+            RunStage(summary, AggregateStage, ct => _stages.Aggregate(affected, ct), cancellationToken);
+            RunPlanned(summary, SyncStage, _plan.Sync, _stages.SyncSheet, cancellationToken);
+            RunPlanned(summary, FeedbackStage, _plan.Feedback, _stages.ImportFeedback, cancellationToken);
 
             return summary.FailedCount > 0
                 ? Finish(summary, "failed", PipelineExitCode.StageFailed)
@@ -82,6 +87,7 @@ public sealed class PipelineRunner
         }
         catch (OperationCanceledException)
         {
+            ListNotRun(summary, "not run: the pipeline was stopped before it");
             return Finish(summary, "cancelled", PipelineExitCode.Cancelled);
         }
         catch (JobSignalException ex) when (ex.ErrorId == LockLostErrorId)
@@ -92,6 +98,7 @@ public sealed class PipelineRunner
         }
         catch (Exception ex) when (_store.FailureOf(ex) is { } failure)
         {
+            // Reported once, here: the step it stopped is listed with it, and nothing after it touched the store.
             summary.StoreFailure = failure;
             return Finish(summary, "failed", PipelineExitCode.StageFailed);
         }
@@ -105,7 +112,9 @@ public sealed class PipelineRunner
     }
 
     /// <summary>Runs one query, lists it in <paramref name="summary"/> and records its state, in that order: a store
-    /// failing while the state is recorded still leaves what the query did in the summary.</summary>
+    /// failing while the state is recorded still leaves what the query did in the summary. A query the store's own
+    /// failure stopped is listed, not recorded (nothing more is written into that store), and ends the run; a stopped
+    /// query is listed and recorded as cancelled, and ends the run as cancelled.</summary>
     private QueryResult RunQuery(PipelineQuery query, PipelineSummary summary, CancellationToken cancellationToken)
     {
         // The next incremental window starts where this run started: what InfoJobs published while it ran is in it.
@@ -116,19 +125,33 @@ public sealed class PipelineRunner
         {
             result = _stages.RunQuery(query, since, cancellationToken);
         }
-        catch (OperationCanceledException) { throw; }
+        catch (OperationCanceledException)
+        {
+            result = new QueryResult(query.Key, StageStatus.Cancelled, since, null, 0, [], "Cancelled before its ingestion run started.");
+        }
         catch (Exception ex)
         {
             // The stage keeps the run it recorded in its result; throwing, it had none.
             var failure = StepFailure.Of(ex, _store);
-            result = new QueryResult(query.Key, StageStatus.Failed, since, null, 0, [], failure.Error, failure.RecommendedAction, failure.Kind);
+            result = new QueryResult(query.Key, StageStatus.Failed, since, null, 0, [], failure.Error, failure.RecommendedAction, failure.Kind)
+                { StoreFailure = failure.StoreFailure };
         }
 
         summary.Queries.Add(result);
-        if (result.Status == StageStatus.Failed)
-            _store.QueryStates.RecordFailure(query.Key, result.RunId, result.Error ?? "failed", startedAt);
-        else
-            _store.QueryStates.RecordSuccess(query.Key, result.RunId, startedAt);
+        if (result.StoreFailure is { } storeFailure) throw storeFailure;
+        switch (result.Status)
+        {
+            case StageStatus.Cancelled:
+                // Not a success: its window does not move, and the next run fetches it again.
+                _store.QueryStates.RecordCancelled(query.Key, result.RunId, result.Error ?? "Cancelled.", startedAt);
+                throw new OperationCanceledException(cancellationToken);
+            case StageStatus.Failed:
+                _store.QueryStates.RecordFailure(query.Key, result.RunId, result.Error ?? "failed", startedAt);
+                break;
+            default:
+                _store.QueryStates.RecordSuccess(query.Key, result.RunId, startedAt);
+                break;
+        }
         return result;
     }
 
@@ -144,15 +167,25 @@ public sealed class PipelineRunner
     }
 
     /// <summary>A Sheet stage as planned: run, skipped, or failed with the plan's problem (a half-configured Sheet).</summary>
-    private StageResult RunPlanned(string stage, StagePlan plan, Func<CancellationToken, StageResult> run, CancellationToken cancellationToken) =>
-        plan switch
+    private void RunPlanned(PipelineSummary summary, string stage, StagePlan plan, Func<CancellationToken, StageResult> run,
+        CancellationToken cancellationToken)
+    {
+        switch (plan)
         {
-            { Problem: { } problem } => RunStage(stage, _ => throw problem, cancellationToken),
-            { SkipReason: { } why } => StageResult.Skipped(stage, why, plan.Deliberate),
-            _ => RunStage(stage, run, cancellationToken),
-        };
+            case { Problem: { } problem }:
+                RunStage(summary, stage, _ => throw problem, cancellationToken);
+                break;
+            case { SkipReason: { } why }:
+                summary.Stages.Add(StageResult.Skipped(stage, why, plan.Deliberate));
+                break;
+            default:
+                RunStage(summary, stage, run, cancellationToken);
+                break;
+        }
+    }
 
-    private StageResult RunStage(string stage, Func<CancellationToken, StageResult> run, CancellationToken cancellationToken)
+    /// <summary>Runs one stage and lists it in <paramref name="summary"/>; stopped or failed by the store, it is listed and the run ends.</summary>
+    private void RunStage(PipelineSummary summary, string stage, Func<CancellationToken, StageResult> run, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         StageResult result;
@@ -160,15 +193,31 @@ public sealed class PipelineRunner
         {
             result = run(cancellationToken);
         }
-        catch (OperationCanceledException) { throw; }
+        catch (OperationCanceledException)
+        {
+            summary.Stages.Add(new StageResult(stage, StageStatus.Cancelled, "stopped before it finished; what it committed stays"));
+            throw;
+        }
         catch (Exception ex)
         {
             var failure = StepFailure.Of(ex, _store);
-            result = new StageResult(stage, StageStatus.Failed, "failed", failure.Error, failure.RecommendedAction, ErrorKind: failure.Kind);
+            result = new StageResult(stage, StageStatus.Failed, "failed", failure.Error, failure.RecommendedAction, ErrorKind: failure.Kind)
+                { StoreFailure = failure.StoreFailure };
         }
+        summary.Stages.Add(result);
+        if (result.StoreFailure is { } storeFailure) throw storeFailure;
         StepCompleted?.Invoke($"{stage}: {result.Status}");
         KeepLock();
-        return result;
+    }
+
+    /// <summary>The queries and stages a stopped run did not get to, listed as skipped so that the summary shows them all.</summary>
+    private void ListNotRun(PipelineSummary summary, string why)
+    {
+        foreach (var query in _config.Queries.Where(q => !summary.Queries.Any(r => r.QueryKey == q.Key)))
+            summary.Queries.Add(new QueryResult(query.Key, StageStatus.Skipped, null, null, 0, [], null));
+        foreach (var stage in new[] { AggregateStage, SyncStage, FeedbackStage }.Where(s => !summary.Stages.Any(r => r.Stage == s)))
+            // Deliberate: the operator stopped the run; nothing is missing that a warning should point at.
+            summary.Stages.Add(StageResult.Skipped(stage, why, deliberate: true));
     }
 
     private void KeepLock()

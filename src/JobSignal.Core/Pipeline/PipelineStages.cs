@@ -8,10 +8,13 @@ public enum StageStatus
     Succeeded,
     Failed,
     Skipped,
+    /// <summary>Stopped midway (Ctrl+C, a service stop): what it committed stays.</summary>
+    Cancelled,
 }
 
 /// <summary>
-/// How one stage of the scheduled pipeline went; a failed stage never stops the ones after it.
+/// How one stage of the scheduled pipeline went; a failed stage never stops the ones after it, unless the store itself
+/// failed (<see cref="StoreFailure"/>).
 /// <paramref name="RecommendedAction"/> is what to do about <paramref name="Error"/>, and <paramref name="ErrorKind"/>
 /// what kind of failure it is (an outage, a refused key, a store problem), both from the failure that caused it.
 /// <paramref name="Deliberate"/>: skipped because the configuration switches it off (nothing to look at), rather
@@ -22,11 +25,16 @@ public sealed record StageResult(string Stage, StageStatus Status, string Summar
 {
     public static StageResult Skipped(string stage, string why, bool deliberate = false) =>
         new(stage, StageStatus.Skipped, why, Deliberate: deliberate);
+
+    /// <summary>The store's own failure that failed the stage (locked, damaged): it ends the whole run.</summary>
+    internal JobSignalException? StoreFailure { get; init; }
 }
 
 /// <summary>One query's fetch + ingestion as the pipeline saw it; <paramref name="RunId"/> is null when the query
-/// failed before its ingestion run was recorded. <paramref name="ErrorKind"/> is the kind of the failure that failed
-/// it (ConnectionError for InfoJobs down, AuthenticationError for refused credentials...).</summary>
+/// failed (or was stopped) before its ingestion run was recorded. A cancelled query's <paramref name="OffersReceived"/>
+/// and companies are what its run committed, and <paramref name="Error"/> says where it stopped.
+/// <paramref name="ErrorKind"/> is the kind of the failure that failed it (ConnectionError for InfoJobs down,
+/// AuthenticationError for refused credentials...).</summary>
 public sealed record QueryResult(
     string QueryKey,
     StageStatus Status,
@@ -36,7 +44,11 @@ public sealed record QueryResult(
     IReadOnlyList<long> AffectedCompanyIds,
     string? Error,
     string? RecommendedAction = null,
-    FailureKind ErrorKind = FailureKind.NotSpecified);
+    FailureKind ErrorKind = FailureKind.NotSpecified)
+{
+    /// <summary>The store's own failure that failed the query (locked, damaged): it ends the whole run.</summary>
+    internal JobSignalException? StoreFailure { get; init; }
+}
 
 /// <summary>
 /// A failure as the pipeline reports it: "ErrorId: message", what to do about it and its kind. A store error (SQLite
@@ -44,14 +56,18 @@ public sealed record QueryResult(
 /// </summary>
 public sealed record StepFailure(string Error, string? RecommendedAction, FailureKind Kind = FailureKind.NotSpecified)
 {
+    /// <summary>Set when the failure is the store's own (StoreBusy, StoreDamaged, StoreUnusable).</summary>
+    internal JobSignalException? StoreFailure { get; init; }
+
     public static StepFailure Of(JobSignalException ex) => new($"{ex.ErrorId}: {ex.Message}", ex.RecommendedAction, ex.Kind);
 
-    public static StepFailure Of(Exception ex, SignalStore store) => ex switch
-    {
-        JobSignalException known => Of(known),
-        _ when store.FailureOf(ex) is { } storeFailure => Of(storeFailure),
-        _ => new($"{ex.GetType().Name}: {ex.Message}", null),
-    };
+    public static StepFailure Of(Exception ex, SignalStore store) => store.FailureOf(ex) is { } storeFailure
+        ? Of(storeFailure) with { StoreFailure = storeFailure }
+        : ex switch
+        {
+            JobSignalException known => Of(known),
+            _ => new($"{ex.GetType().Name}: {ex.Message}", null),
+        };
 
     /// <summary>Several failures of one step: their errors in order, each distinct action once, the first one's kind.</summary>
     public static StepFailure? Combine(IReadOnlyList<StepFailure> failures) => failures.Count switch
@@ -60,7 +76,10 @@ public sealed record StepFailure(string Error, string? RecommendedAction, Failur
         1 => failures[0],
         _ => new(string.Join("; ", failures.Select(f => f.Error)),
             string.Join(" ", failures.Select(f => f.RecommendedAction).OfType<string>().Distinct()) is { Length: > 0 } actions ? actions : null,
-            failures[0].Kind),
+            failures[0].Kind)
+        {
+            StoreFailure = failures.Select(f => f.StoreFailure).FirstOrDefault(f => f is not null),
+        },
     };
 }
 

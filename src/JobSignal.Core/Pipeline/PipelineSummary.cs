@@ -37,5 +37,11 @@ public sealed class PipelineSummary
     public List<StageResult> Stages { get; } = new();
     public int FailedCount => Queries.Count(q => q.Status == StageStatus.Failed) + Stages.Count(s => s.Status == StageStatus.Failed);
 
+    /// <summary>
+    /// True when a query's or stage's <paramref name="error"/> is <see cref="StoreFailure"/> itself (the step it
+    /// stopped), so that the failure is reported once.
+    /// </summary>
+    public bool IsStoreFailure(string? error) => StoreFailure is { } failure && error == StepFailure.Of(failure).Error;
+
     public override string ToString() => $"Pipeline {Status} (exit {ExitCode})";
 }

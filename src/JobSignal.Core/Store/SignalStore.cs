@@ -50,6 +50,12 @@ public sealed class SignalStore : IDisposable
     /// the store it copies, which is the file the user knows and gave.
     /// </summary>
     public string DisplayPath { get; internal set; }
+
+    /// <summary>
+    /// True for the private copy of a dry run (<see cref="StoreSnapshot"/>): what is written here is only what a real
+    /// run would write into <see cref="DisplayPath"/>, so messages say "would".
+    /// </summary>
+    public bool IsDryRunCopy { get; internal set; }
     public StoreOptions Options { get; }
     /// <summary>The schema version of the open store (always <see cref="LatestSchemaVersion"/> once opened).</summary>
     public int SchemaVersion => (int)_connection.ExecuteScalar<long>("PRAGMA user_version", transaction: _transaction);
@@ -126,7 +132,7 @@ public sealed class SignalStore : IDisposable
             connection?.Dispose();
             throw new JobSignalException(StoreErrorIds.Busy, FailureKind.ResourceUnavailable,
                 $"The store '{fullPath}' is being created or upgraded, and another process held its write lock past the waits and retries.",
-                fullPath, "Run the command again once the other process (a scheduled run, another ingestion) has finished.", ex);
+                fullPath, BusyAction, ex);
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
@@ -146,12 +152,36 @@ public sealed class SignalStore : IDisposable
     /// kept it locked past the waits and retries (<c>StoreBusy</c>). Null for any other failure. <paramref name="reading"/>:
     /// the command only read the store.
     /// </summary>
-    public JobSignalException? FailureOf(Exception ex, bool reading = false) =>
-        IsBusy(ex)
-            ? new JobSignalException(StoreErrorIds.Busy, FailureKind.ResourceUnavailable,
-                $"The store '{DisplayPath}' was locked by another process past the waits and retries ({ex.Message.TrimEnd('.')}).",
-                DisplayPath, "Run the command again once the other process (a scheduled run, an ingestion, a tool holding the store open) has finished.", ex)
-            : StoreFile.Damage(DisplayPath, ex, reading);
+    public JobSignalException? FailureOf(Exception ex, bool reading = false) => ex switch
+    {
+        // Already said as the store's failure (by a step that mapped it): the same error, not a new one.
+        JobSignalException { ErrorId: StoreErrorIds.Busy or StoreErrorIds.Damaged or StoreErrorIds.Unusable } known => known,
+        _ when IsBusy(ex) => new JobSignalException(StoreErrorIds.Busy, FailureKind.ResourceUnavailable,
+            $"The store '{DisplayPath}' was locked by another process past the waits and retries ({ex.Message.TrimEnd('.')}).",
+            DisplayPath, BusyAction, ex),
+        _ => StoreFile.Damage(DisplayPath, ex, reading),
+    };
+
+    /// <summary>What to do about a store another process keeps locked (StoreBusy).</summary>
+    internal const string BusyAction = "Another process holds the store's write lock: another JobSignal command or scheduled " +
+        "run, or a program that keeps the file open in a transaction (sqlite3, a database browser, a backup tool). Wait " +
+        "until it has finished, or stop it, then run the command again.";
+
+    /// <summary>
+    /// Checks the whole file with SQLite's <c>quick_check</c> (every page and b-tree, not the indexes' content): null
+    /// when it is sound, else the <c>StoreDamaged</c> error saying what SQLite found. Reads the whole file (about a
+    /// second per GB), so it is for a scheduled run that must not write into a damaged store, not for every command.
+    /// </summary>
+    public JobSignalException? CheckIntegrity()
+    {
+        try
+        {
+            var problems = _connection.Query<string>("PRAGMA quick_check(5)", transaction: _transaction).AsList();
+            return problems is ["ok"] ? null : StoreFile.Damaged(DisplayPath,
+                string.Join("; ", problems.Select(p => p.Replace("*** in database main ***", "").ReplaceLineEndings(" ").Trim())), reading: true);
+        }
+        catch (Exception ex) when (FailureOf(ex, reading: true) is { } failure) { return failure; }
+    }
 
     /// <summary>The migrations applied to this store, oldest first.</summary>
     public IReadOnlyList<AppliedMigration> AppliedMigrations() =>

@@ -60,14 +60,18 @@ internal static class StoreFile
     public static JobSignalException? Damage(string path, Exception ex, bool reading) => ex switch
     {
         SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_CORRUPT or SQLitePCL.raw.SQLITE_NOTADB } sqlite =>
-            new JobSignalException(StoreErrorIds.Damaged, FailureKind.ReadError,
-                $"The store '{path}' is damaged: SQLite could not read part of it ({sqlite.Message.TrimEnd('.')}).{(reading ? " Nothing was changed." : "")}",
-                path, "Restore the store from a backup, or copy what SQLite can still read into a new store " +
-                      "(sqlite3 damaged.db .recover | sqlite3 recovered.db) and point -DatabasePath at that file.", ex),
+            Damaged(path, sqlite.Message.TrimEnd('.'), reading, ex),
         SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_IOERR } sqlite =>
             Unusable(path, $"SQLite could not read or write its file, a disk or file-system error ({sqlite.Message.TrimEnd('.')})", ex),
         _ => null,
     };
+
+    /// <summary>StoreDamaged: SQLite found part of the file at <paramref name="path"/> damaged (<paramref name="found"/>).</summary>
+    internal static JobSignalException Damaged(string path, string found, bool reading, Exception? inner = null) =>
+        new(StoreErrorIds.Damaged, FailureKind.ReadError,
+            $"The store '{path}' is damaged: SQLite could not read part of it ({found}).{(reading ? " Nothing was changed." : "")}",
+            path, "Restore the store from a backup, or copy what SQLite can still read into a new store " +
+                  "(sqlite3 damaged.db .recover | sqlite3 recovered.db) and point -DatabasePath at that file.", inner);
 
     private sealed record ProbeResult(long UserVersion, long RecordedVersion, bool HasHistory, long TableCount);
 

@@ -54,6 +54,7 @@ public sealed class StoreSnapshot : IDisposable
             if (File.Exists(source) && new FileInfo(source).Length > 0) Backup(source, copy);
             var store = SignalStore.Open(copy, options);
             store.DisplayPath = source;
+            store.IsDryRunCopy = true;
             return new StoreSnapshot(folder, store);
         }
         catch

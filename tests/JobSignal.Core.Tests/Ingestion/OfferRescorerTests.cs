@@ -10,6 +10,14 @@ public class OfferRescorerTests : IngestionTestBase
 {
     private RescoreOptions RescoreOptions(int chunkSize = 200) => new() { ChunkSize = chunkSize, Wait = RecordingWaiter };
 
+    /// <summary>A run as a process that ended leaves it: running, owned by a pid of this host no process can have.</summary>
+    private (long RunId, string Owner) LeaveRunning()
+    {
+        var endedOwner = $"{Environment.MachineName}:2147483600:1700000000000";
+        Execute($"INSERT INTO ingestion_runs (owner, started_at) VALUES ('{endedOwner}', '2024-04-30T10:00:00.000Z')");
+        return (Scalar<long>("SELECT max(id) FROM ingestion_runs"), endedOwner);
+    }
+
     [Fact]
     public void Rescoring_the_unscored_offers_fixes_what_match_failed_left_and_is_recorded_as_a_rescore_run()
     {
@@ -119,9 +127,7 @@ public class OfferRescorerTests : IngestionTestBase
     public void A_rescore_marks_runs_of_ended_processes_abandoned_and_says_so()
     {
         Ingest([Offer("1")]);
-        var endedOwner = $"{Environment.MachineName}:2147483600:1700000000000";
-        Execute($"INSERT INTO ingestion_runs (owner, started_at) VALUES ('{endedOwner}', '2024-04-30T10:00:00.000Z')");
-        var left = Scalar<long>("SELECT max(id) FROM ingestion_runs");
+        var (left, endedOwner) = LeaveRunning();
         var warnings = new List<string>();
 
         var run = OfferRescorer.Rescore(Store, () => Catalog, options: RescoreOptions() with { Warning = warnings.Add });
@@ -129,6 +135,53 @@ public class OfferRescorerTests : IngestionTestBase
         Assert.Equal(RunStatus.Success, run.Status);
         Assert.Equal(RunStatus.Abandoned, Store.Runs.Get(left)!.Status);
         Assert.Equal([$"Run {left} was left running by a process that ended ({endedOwner}); it is now marked abandoned."], warnings);
+    }
+
+    [Fact]
+    public void A_dry_run_on_a_private_copy_says_what_a_real_run_would_mark_abandoned()
+    {
+        Ingest([Offer("1")]);
+        var (left, endedOwner) = LeaveRunning();
+        var warnings = new List<string>();
+
+        using (var copy = StoreSnapshot.Create(DatabasePath))
+            OfferRescorer.Rescore(copy.Store, () => Catalog, options: RescoreOptions() with { Warning = warnings.Add });
+
+        Assert.Equal([$"Run {left} was left running by a process that ended ({endedOwner}); a real run would mark it abandoned (-WhatIf: the store is left as it is)."], warnings);
+        Assert.Equal(RunStatus.Running, Store.Runs.Get(left)!.Status);
+    }
+
+    [Fact]
+    public void A_store_locked_midway_fails_the_rescore_with_the_lock_and_the_run_says_what_the_store_holds()
+    {
+        Ingest([Offer("1"), Offer("2", company: "Beta"), Offer("3", company: "Gamma")]);
+        using var impatient = SignalStore.Open(DatabasePath, new StoreOptions
+        {
+            Clock = Clock, BusyTimeout = TimeSpan.FromMilliseconds(50),
+            WriteRetry = new JobSignal.Core.Common.RetryPolicy(1, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)),
+        });
+        IngestionRun? started = null;
+        using var writer = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+
+        // Another process takes the write lock after the first chunk, and keeps it past the retries.
+        var error = Assert.ThrowsAny<Exception>(() => OfferRescorer.Rescore(impatient, () => Catalog, new OfferFilter(), RescoreOptions(chunkSize: 1) with
+        {
+            Started = run => started = run,
+            ChunkCommitted = _ =>
+            {
+                if (writer.State == System.Data.ConnectionState.Open) return;
+                writer.Open();
+                using var hold = writer.CreateCommand();
+                hold.CommandText = "BEGIN IMMEDIATE; INSERT INTO query_state (query_key) VALUES ('held by another process');";
+                hold.ExecuteNonQuery();
+            },
+        }));
+
+        Assert.True(SignalStore.IsBusy(error));
+        // The store refused the run's failure too: the run says what the store holds, not what was attempted.
+        Assert.Equal(RunStatus.Running, started!.Status);
+        writer.Close();
+        Assert.Equal((RunStatus.Running, 1), (Store.Runs.Get(started.RunId)!.Status, Store.Runs.Get(started.RunId)!.Received));
     }
 
     [Fact]

@@ -31,12 +31,16 @@ public sealed class PipelineRunnerTests : IDisposable
         public IReadOnlyCollection<long>? AggregatedIds { get; private set; }
         public Action? DuringAggregation { get; init; }
         public Action? DuringQuery { get; init; }
+        /// <summary>Answers (or throws) for the queries it knows, instead of a successful run.</summary>
+        public Func<PipelineQuery, QueryResult?>? Answer { get; init; }
+        public Exception? AggregateFailure { get; init; }
 
         public QueryResult RunQuery(PipelineQuery query, string? since, CancellationToken cancellationToken)
         {
             Calls.Add("query:" + query.Key);
             SinceByQuery[query.Key] = since;
             DuringQuery?.Invoke();
+            if (Answer?.Invoke(query) is { } answer) return answer;
             if (FailingQueries.Contains(query.Key)) throw new HttpRequestException("500 Internal Server Error after 3 retries");
             var run = store.Runs.Start(queryKey: query.Key);
             store.Runs.Finish(run, "success");
@@ -49,6 +53,7 @@ public sealed class PipelineRunnerTests : IDisposable
             AggregatedIds = companyIds.ToList();
             DuringAggregation?.Invoke();
             cancellationToken.ThrowIfCancellationRequested();
+            if (AggregateFailure is { } failure) throw failure;
             return new StageResult(PipelineRunner.AggregateStage, StageStatus.Succeeded, $"{companyIds.Count} companies");
         }
 
@@ -458,6 +463,151 @@ public sealed class PipelineRunnerTests : IDisposable
         Assert.Equal("cancelled", summary.Status);
         Assert.Equal(PipelineExitCode.Cancelled, summary.ExitCode);
         Assert.DoesNotContain("sync", stages.Calls);
+        Assert.Null(_store.RunLocks.Get(RunLockRepository.PipelineLock));
+        // The stage it stopped is listed as cancelled, the ones it never reached as not run.
+        Assert.Equal([(PipelineRunner.AggregateStage, StageStatus.Cancelled), (PipelineRunner.SyncStage, StageStatus.Skipped),
+            (PipelineRunner.FeedbackStage, StageStatus.Skipped)], summary.Stages.Select(s => (s.Stage, s.Status)));
+        Assert.All(summary.Stages.Skip(1), s => Assert.Equal("not run: the pipeline was stopped before it", s.Summary));
+    }
+
+    [Fact]
+    public void A_query_stopped_midway_is_listed_with_its_run_and_recorded_without_moving_its_window()
+    {
+        var config = Config("done", "stopped", "later");
+        Runner(new RecordingStages(_store), config).Run(CancellationToken.None);
+        var before = _store.QueryStates.Get("later")!;
+        _clock.Now = T0 + TimeSpan.FromDays(1);
+        using var cts = new CancellationTokenSource();
+        long? stoppedRun = null;
+        var stages = new RecordingStages(_store)
+        {
+            // The real stage returns what its cancelled run committed (SIGTERM, Ctrl+C while it ingests).
+            Answer = query =>
+            {
+                if (query.Key != "stopped") return null;
+                cts.Cancel();
+                var run = _store.Runs.Start(queryKey: query.Key);
+                _store.Runs.Finish(run, "cancelled", "Cancelled after 1 committed chunk(s) (200 offers); the chunk in progress was rolled back.");
+                stoppedRun = run.RunId;
+                return new QueryResult(query.Key, StageStatus.Cancelled, "_24_HOURS", run.RunId, 200, [7, 8], run.ErrorMessage);
+            },
+        };
+
+        var summary = Runner(stages, config).Run(cts.Token);
+
+        Assert.Equal(("cancelled", PipelineExitCode.Cancelled), (summary.Status, summary.ExitCode));
+        Assert.Equal([("done", StageStatus.Succeeded), ("stopped", StageStatus.Cancelled), ("later", StageStatus.Skipped)],
+            summary.Queries.Select(q => (q.QueryKey, q.Status)));
+        var stopped = summary.Queries[1];
+        Assert.Equal((stoppedRun, 200), (stopped.RunId, stopped.OffersReceived));
+        Assert.All(summary.Stages, s => Assert.Equal(StageStatus.Skipped, s.Status));
+        Assert.Equal(["query:done", "query:stopped"], stages.Calls);
+        // Its state says where it stopped, and its window stays where the last success left it.
+        var state = _store.QueryStates.Get("stopped")!;
+        Assert.Equal((T0 + TimeSpan.FromDays(1), (DateTimeOffset?)T0, 0, stoppedRun),
+            (state.LastRunAt!.Value, state.LastSuccessAt, state.ConsecutiveFailures, state.LastRunId));
+        Assert.StartsWith("Cancelled after 1 committed chunk(s) (200 offers)", state.LastError);
+        Assert.Equal(before.LastRunAt, _store.QueryStates.Get("later")!.LastRunAt);
+        Assert.Null(_store.RunLocks.Get(RunLockRepository.PipelineLock));
+    }
+
+    [Fact]
+    public void A_query_stage_that_throws_on_cancellation_is_listed_and_recorded_as_cancelled_without_a_run()
+    {
+        using var cts = new CancellationTokenSource();
+        var stages = new RecordingStages(_store)
+        {
+            Answer = query =>
+            {
+                cts.Cancel();
+                throw new OperationCanceledException(cts.Token);
+            },
+        };
+
+        var summary = Runner(stages, Config("q")).Run(cts.Token);
+
+        var query = Assert.Single(summary.Queries);
+        Assert.Equal((StageStatus.Cancelled, (long?)null), (query.Status, query.RunId));
+        var state = _store.QueryStates.Get("q")!;
+        Assert.Equal(("Cancelled before its ingestion run started.", (DateTimeOffset?)null, 0), (state.LastError, state.LastSuccessAt, state.ConsecutiveFailures));
+    }
+
+    [Fact]
+    public void A_store_SQLite_finds_damaged_is_refused_before_the_lock_is_taken_and_left_as_it_was()
+    {
+        var path = _folder.File("damaged.db");
+        SignalStore.Open(path).Dispose();
+        DamageTable(path, "companies");
+        var before = File.ReadAllBytes(path);
+        var stages = new RecordingStages(_store);
+
+        using (var store = SignalStore.Open(path, new StoreOptions { Clock = _clock }))
+        {
+            var error = Assert.Throws<JobSignalException>(() => new PipelineRunner(store, stages, Planned(Config("q")), "thishost:1:1", _clock).Run(CancellationToken.None));
+
+            Assert.Equal((StoreErrorIds.Damaged, FailureKind.ReadError, (object?)path), (error.ErrorId, error.Kind, error.Target));
+            Assert.StartsWith($"The store '{path}' is damaged: SQLite could not read part of it (", error.Message);
+            Assert.EndsWith("Nothing was changed.", error.Message);
+            Assert.Contains(".recover", error.RecommendedAction);
+        }
+        Assert.Empty(stages.Calls);
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
+    /// <summary>Overwrites the page that holds a table's root, as a failing disk might.</summary>
+    private static void DamageTable(string path, string table)
+    {
+        long pageSize, rootPage;
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA page_size";
+            pageSize = (long)command.ExecuteScalar()!;
+            command.CommandText = $"SELECT rootpage FROM sqlite_schema WHERE name = '{table}'";
+            rootPage = (long)command.ExecuteScalar()!;
+        }
+        using var file = File.OpenWrite(path);
+        file.Position = (rootPage - 1) * pageSize;
+        file.Write(Enumerable.Repeat((byte)0xA5, (int)pageSize).ToArray());
+    }
+
+    [Fact]
+    public void A_query_failing_on_the_store_itself_ends_the_run_there_with_StoreFailure_and_writes_no_state()
+    {
+        var stages = new RecordingStages(_store)
+        {
+            Answer = query => throw new Microsoft.Data.Sqlite.SqliteException("SQLite Error 11: 'database disk image is malformed'.", 11),
+        };
+
+        var summary = Runner(stages, Config("first", "second")).Run(CancellationToken.None);
+
+        Assert.Equal(("failed", PipelineExitCode.StageFailed), (summary.Status, summary.ExitCode));
+        Assert.Equal((StoreErrorIds.Damaged, (object?)_store.Path), (summary.StoreFailure!.ErrorId, summary.StoreFailure.Target));
+        Assert.Equal(["query:first"], stages.Calls);
+        var query = Assert.Single(summary.Queries);
+        Assert.Equal(StageStatus.Failed, query.Status);
+        Assert.StartsWith($"StoreDamaged: The store '{_store.Path}' is damaged", query.Error);
+        Assert.True(summary.IsStoreFailure(query.Error));
+        Assert.Empty(summary.Stages);
+        Assert.Null(_store.QueryStates.Get("first"));
+    }
+
+    [Fact]
+    public void A_stage_failing_on_the_store_itself_ends_the_run_there_and_the_Sheet_is_not_touched()
+    {
+        var stages = new RecordingStages(_store)
+        {
+            AggregateFailure = new Microsoft.Data.Sqlite.SqliteException("SQLite Error 11: 'database disk image is malformed'.", 11),
+        };
+
+        var summary = Runner(stages, Config("q")).Run(CancellationToken.None);
+
+        Assert.Equal(StoreErrorIds.Damaged, summary.StoreFailure!.ErrorId);
+        Assert.Equal(["query:q", "aggregate"], stages.Calls);
+        var aggregate = Assert.Single(summary.Stages);
+        Assert.Equal((PipelineRunner.AggregateStage, StageStatus.Failed), (aggregate.Stage, aggregate.Status));
+        Assert.True(summary.IsStoreFailure(aggregate.Error));
         Assert.Null(_store.RunLocks.Get(RunLockRepository.PipelineLock));
     }
 }

@@ -233,6 +233,9 @@ public sealed class PipelineStagesTests : IDisposable
             Assert.StartsWith($"StoreBusy: The store '{_store.Path}' was locked by another process", second.Error);
             Assert.NotNull(second.RecommendedAction);
             Assert.Equal(FailureKind.ResourceUnavailable, second.ErrorKind);
+            // The store's failure ends the run: nothing after it waits on the lock again.
+            Assert.Equal(StoreErrorIds.Busy, summary.StoreFailure?.ErrorId);
+            Assert.Empty(summary.Stages);
         }
         finally { writer?.Dispose(); }
     }
@@ -244,8 +247,15 @@ public sealed class PipelineStagesTests : IDisposable
         var stopped = Run(Config(Query("first", maxOffers: 30), Query("second")),
             wrap: stages => new Interrupting(stages) { Before = stop.Cancel }, cancellationToken: stop.Token);
         Assert.Equal("cancelled", stopped.Status);
-        var first = Assert.Single(stopped.Queries);
+        Assert.Equal(2, stopped.Queries.Count);
+        var first = stopped.Queries[0];
         Assert.NotEmpty(first.AffectedCompanyIds);
+        // The query it stopped is listed with its (cancelled) run, and its state says so.
+        var second = stopped.Queries[1];
+        Assert.Equal(("second", StageStatus.Cancelled), (second.QueryKey, second.Status));
+        Assert.Equal("cancelled", _store.Runs.Get(Assert.IsType<long>(second.RunId))!.Status);
+        Assert.Equal(second.RunId, _store.QueryStates.Get("second")!.LastRunId);
+        Assert.Null(_store.QueryStates.Get("second")!.LastSuccessAt);
         Assert.All(_store.Companies.Get(first.AffectedCompanyIds), c => Assert.Null(c.AggregatedAt));
 
         // The next night's query brings nothing new; the companies left behind are aggregated all the same.

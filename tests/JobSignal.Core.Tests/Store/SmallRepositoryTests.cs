@@ -29,6 +29,23 @@ public class QueryStateRepositoryTests : StoreTestBase
     }
 
     [Fact]
+    public void A_cancelled_attempt_is_recorded_with_its_run_but_neither_moves_the_last_success_nor_counts_as_a_failure()
+    {
+        var first = Store.Runs.Start();
+        var stopped = Store.Runs.Start();
+        Store.QueryStates.RecordSuccess("fx", first.RunId, T0);
+        Store.QueryStates.RecordFailure("fx", first.RunId, "HTTP 500", T0.AddHours(1));
+
+        var s = Store.QueryStates.RecordCancelled("fx", stopped.RunId, "Cancelled after 1 committed chunk(s) (200 offers).", T0.AddHours(2));
+
+        Assert.Equal((T0.AddHours(2), (DateTimeOffset?)T0, 1, "Cancelled after 1 committed chunk(s) (200 offers).", (long?)stopped.RunId),
+            (s.LastRunAt!.Value, s.LastSuccessAt, s.ConsecutiveFailures, s.LastError, s.LastRunId));
+        // A query stopped on its first run has a state too: its attempt and run, no success, no failure.
+        var fresh = Store.QueryStates.RecordCancelled("new", stopped.RunId, "Cancelled.", T0);
+        Assert.Equal(((DateTimeOffset?)null, 0, (long?)stopped.RunId), (fresh.LastSuccessAt, fresh.ConsecutiveFailures, fresh.LastRunId));
+    }
+
+    [Fact]
     public void Keys_compare_case_insensitively_as_in_the_configuration_and_keep_the_latest_spelling()
     {
         Store.QueryStates.RecordSuccess("Nightly-FX", null, T0);
