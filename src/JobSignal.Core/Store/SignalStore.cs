@@ -312,7 +312,8 @@ public sealed class SignalStore : IDisposable
             $"another process upgraded it to schema version {current} while it was being opened");
         foreach (var migration in StoreMigrations.All.Where(m => m.Version > current && m.Version <= targetVersion))
         {
-            _connection.Execute(migration.Sql, transaction: _transaction);
+            if (migration.Sql.Length > 0) _connection.Execute(migration.Sql, transaction: _transaction);
+            migration.Code?.Invoke(_connection, _transaction!);
             _connection.Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
                 new { migration.Version, migration.Name, AppliedAt = Now }, _transaction);
             _connection.Execute($"PRAGMA user_version = {migration.Version}", transaction: _transaction);

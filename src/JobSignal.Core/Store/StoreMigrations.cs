@@ -1,7 +1,14 @@
+using Dapper;
+using JobSignal.Core.Ingestion;
+using Microsoft.Data.Sqlite;
+
 namespace JobSignal.Core.Store;
 
-/// <summary>One step of the schema: applied once, in order, inside the opening transaction.</summary>
-internal sealed record StoreMigration(int Version, string Name, string Sql);
+/// <summary>
+/// One step of the schema: applied once, in order, inside the opening transaction. <paramref name="Code"/>, when
+/// present, runs after <paramref name="Sql"/>, for data that only the module's own rules can rewrite.
+/// </summary>
+internal sealed record StoreMigration(int Version, string Name, string Sql, Action<SqliteConnection, SqliteTransaction>? Code = null);
 
 /// <summary>
 /// The schema's history. To change the schema, append a migration with the next version (never edit an applied
@@ -20,6 +27,7 @@ internal static class StoreMigrations
         new StoreMigration(6, "aggregation counts the strong decision stored with each match", StrongFromMatches),
         new StoreMigration(7, "per-category points of every match; company category scores over every category", CategoryPoints),
         new StoreMigration(8, "reposts keep their publication date; canonical offers the latest one", RepostPublications),
+        new StoreMigration(9, "company names normalized with the current legal forms", "", RenormalizeCompanyNames),
     };
 
     public static int Latest => All[^1].Version;
@@ -320,4 +328,20 @@ internal static class StoreMigrations
             (company_id, id, url, published_at, provider_updated_at, first_seen_at, last_seen_at, repost_count, republished_at)
             WHERE canonical_offer_id IS NULL;
         """;
+
+    // The legal forms stripped from company names grew (cooperatives, C.B., S.A.T., S.R.L. ...): a company stored
+    // before keeps "olivar de jaen sca" while the same name now normalizes to "olivar de jaen", so an offer naming it
+    // without a provider id or website would not find it and would make a second company. Each stored name is
+    // normalized again from the name shown; two companies that now share a normalized name both stay (a lookup by
+    // name takes the older), as merging companies is a decision for a person.
+    private static void RenormalizeCompanyNames(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var renamed = connection.Query<(long Id, string DisplayName, string NormalizedName)>(
+                "SELECT id, display_name, normalized_name FROM companies", transaction: transaction)
+            .Select(c => (c.Id, Now: CompanyIdentity.NormalizeName(c.DisplayName), Before: c.NormalizedName))
+            .Where(c => c.Now is not null && c.Now != c.Before)
+            .Select(c => new { c.Id, Name = c.Now })
+            .ToList();
+        connection.Execute("UPDATE companies SET normalized_name = @Name WHERE id = @Id", renamed, transaction);
+    }
 }

@@ -1,6 +1,7 @@
 using Dapper;
 using JobSignal.Core.Aggregation;
 using JobSignal.Core.Catalog;
+using JobSignal.Core.Ingestion;
 using JobSignal.Core.Signal;
 using JobSignal.Core.Store;
 using Microsoft.Data.Sqlite;
@@ -152,6 +153,28 @@ public class MigrationTests : IDisposable
             SeededScore.CatalogVersion, Explanation = SignalScoreJson.Serialize(SeededScore),
             Categories = MatchCategories.Of(SeededScore),
         });
+    }
+
+    [Fact]
+    public void Company_names_stored_before_the_new_legal_forms_are_normalized_again_and_found_by_name()
+    {
+        var path = _folder.File("v8-names.db");
+        using (var old = SignalStore.Open(path, null, 8))
+        {
+            // As schema 8's module normalized them: the cooperative's legal form kept in its name.
+            old.Connection.Execute("""
+                INSERT INTO companies (id, display_name, normalized_name, hidden, first_seen_at, last_seen_at) VALUES
+                    (1, 'Olivar de Jaén S.C.A.', 'olivar de jaen sca', 0, '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'),
+                    (2, 'Talleres Pérez C.B.', 'talleres perez cb', 1, '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'),
+                    (3, 'Acme S.L.', 'acme', 0, '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z');
+                """);
+        }
+
+        using var store = SignalStore.Open(path);
+
+        Assert.Equal(["olivar de jaen", "talleres perez", "acme"],
+            store.Connection.Query<string>("SELECT normalized_name FROM companies ORDER BY id"));
+        Assert.Equal(1, Assert.Single(store.Companies.FindByNormalizedName(CompanyIdentity.NormalizeName("Olivar de Jaén, S.C.A.")!, hidden: false)).CompanyId);
     }
 
     [Fact]
