@@ -572,13 +572,15 @@ Describe 'Invoke-OfferIngestion' {
     It 'a match that cannot be stored: MatchPersistFailed, the offer stays stored without one, the run succeeds' {
         $null = Invoke-TestSql $db "CREATE TRIGGER fail_match BEFORE INSERT ON matches WHEN NEW.offer_id = (SELECT id FROM offers WHERE provider_offer_id = 'm2') BEGIN SELECT RAISE(ABORT, 'injected match failure'); END"
 
-        $run = @(New-TestOffer 'm1'; New-TestOffer 'm2'; New-TestOffer 'm3') |
-            Invoke-OfferIngestion -DatabasePath $db -RetryDelay 10 -ErrorVariable failures -ErrorAction SilentlyContinue
+        # m4 has no title: the warning naming it counts m2's failed result among the inputs before it.
+        $run = @(New-TestOffer 'm1'; New-TestOffer 'm2'; New-TestOffer 'm3'; New-TestOffer 'm4' -Title '') |
+            Invoke-OfferIngestion -DatabasePath $db -RetryDelay 10 -ErrorVariable failures -ErrorAction SilentlyContinue -WarningVariable warnings 3>$null
 
         Get-ErrorIds $failures | Should -Be @('MatchPersistFailed')
         $failures[0].TargetObject.ProviderOfferId | Should -Be 'm2'
         $failures[0].Exception.Message | Should -BeLike '*injected match failure*'
-        Assert-RunRecord $run $db -Received 3 -Inserted 2 -MatchFailed 1 -Scored 2 | Out-Null
+        $warnings.Message | Should -Be @('Offer m4 (input 4) was skipped: Title is missing or blank.')
+        Assert-RunRecord $run $db -Received 4 -Inserted 2 -Invalid 1 -MatchFailed 1 -Scored 2 | Out-Null
         $unscored = @(Get-SignalOffer -DatabasePath $db -Unscored)
         $unscored.ProviderOfferId | Should -Be @('m2')
         $unscored[0].Match | Should -BeNullOrEmpty

@@ -137,13 +137,13 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
         }
         // The step a store failure stopped was reported just above, as that failure. The others keep their cause's kind,
         // so that scripts tell an outage (ConnectionError) from refused credentials or a store problem.
-        foreach (var query in summary.Queries.Where(q => q.Status == StageStatus.Failed && !summary.IsStoreFailure(q.Error)))
+        foreach (var query in summary.Queries.Where(q => q.Status == StageStatus.Failed && !summary.IsStoreFailure(q)))
             WriteFailure(new JobSignalException("PipelineQueryFailed", query.ErrorKind,
                 $"Query '{query.QueryKey}' failed: {query.Error}", query.QueryKey,
                 Then(query.RecommendedAction, query.RunId is { } runId
                     ? $"See Get-JobSignalQueryState{storeArgument} and Get-IngestionRun -RunId {runId}{storeArgument} for details; {TheOthers(summary)}"
                     : $"It failed before its ingestion run started, so nothing of it was ingested; {TheOthers(summary)}")));
-        foreach (var stage in summary.Stages.Where(s => !summary.IsStoreFailure(s.Error)))
+        foreach (var stage in summary.Stages.Where(s => !summary.IsStoreFailure(s)))
         {
             if (stage.Status == StageStatus.Failed)
                 WriteFailure(new JobSignalException("PipelineStageFailed", stage.ErrorKind,

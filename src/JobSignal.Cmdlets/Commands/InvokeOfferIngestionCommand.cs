@@ -173,13 +173,15 @@ public sealed class InvokeOfferIngestionCommand : BatchStoreCmdlet
 
     private void Report(OfferIngestionResult result)
     {
+        // Every result moves the input position the notices name, failures included. The first few invalid or
+        // unidentifiable offers are named without -PassThru; a string input has had its error.
+        var skipped = _skips.Next(result, reportedElsewhere: result.Reason == OfferInput.TextInputProblem);
         if (result.Outcome == IngestionOutcome.FailedDb) WriteFailure(IngestionErrors.OfferNotStored(result));
         else if (result.Outcome == IngestionOutcome.MatchFailed) WriteFailure(IngestionErrors.MatchNotStored(result));
-        // The first few invalid or unidentifiable offers are named without -PassThru; a string input has had its error.
-        else if (_skips.Next(result, reportedElsewhere: result.Reason == OfferInput.TextInputProblem) is { } skipped)
+        else if (skipped is not null)
         {
-            if (skipped.Warn) WriteWarning(skipped.Message);
-            else WriteVerbose(skipped.Message);
+            if (skipped.Value.Warn) WriteWarning(skipped.Value.Message);
+            else WriteVerbose(skipped.Value.Message);
         }
         if (PassThru) WriteTyped(result);
     }

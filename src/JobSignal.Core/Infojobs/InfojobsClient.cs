@@ -237,13 +237,15 @@ public sealed class InfojobsClient : IDisposable
         try
         {
             var onRetry = (RetryNotice notice) => tell(new InfojobsRetrying(notice, IsDetail: false));
+            var stop = new RateLimitStop();
+            var sequence = 0;
             await foreach (var page in SearchAsync(query, statistics, onRetry, cancellationToken).ConfigureAwait(false))
             {
                 tell(new InfojobsPageFetched(statistics.Pages, page.CurrentPage, page.TotalPages, page.TotalResults, page.Offers.Count));
                 for (var i = 0; i < page.Offers.Count; i++)
                 {
                     var place = new ListPlace(page.CurrentPage ?? statistics.Pages, i + 1, page.Offers.Count);
-                    var offer = StartOffer(page.Offers[i], place, statistics, needsDetail, gate, tell, cancellationToken);
+                    var offer = StartOffer(page.Offers[i], place, ++sequence, stop, statistics, needsDetail, gate, tell, cancellationToken);
                     try { await offers.WriteAsync(offer, cancellationToken).ConfigureAwait(false); }
                     catch (OperationCanceledException)
                     {
@@ -258,12 +260,14 @@ public sealed class InfojobsClient : IDisposable
         finally { offers.Complete(); }
     }
 
-    /// <summary>Waits for work nobody wants any more to end; how it ended does not matter then.</summary>
+    /// <summary>
+    /// Waits for work nobody wants any more to end; how it ended does not matter then, and must not replace what is
+    /// ending the fetch (e.g. the store failing in needsDetail while a detail's refusal is being thrown).
+    /// </summary>
     private static async Task Settle(Task work)
     {
         try { await work.ConfigureAwait(false); }
-        catch (OperationCanceledException) { }
-        catch (JobSignalException) { }
+        catch (Exception) { }
     }
 
     /// <summary>Hands a finished event to the consumer, unless it asked to stop meanwhile.</summary>
@@ -285,8 +289,27 @@ public sealed class InfojobsClient : IDisposable
         public override string ToString() => $"page {Page}, offer {Position} of {Count}";
     }
 
-    private Task<InfojobsFetchEvent> StartOffer(JsonElement item, ListPlace place, FetchStatistics statistics,
-        Func<Offer, bool>? needsDetail, SemaphoreSlim gate, Action<InfojobsFetchEvent> tell, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where a detail still rate limited after its retries stopped the fetch (SPEC 8), for the details listed after
+    /// it: those not yet requested are not requested at all, whether or not the consumer has reached the stop yet
+    /// (it emits in list order and may be behind); those listed before it go on, as they are kept.
+    /// </summary>
+    private sealed class RateLimitStop
+    {
+        private int _at = int.MaxValue;
+
+        public void At(int sequence)
+        {
+            for (var at = Volatile.Read(ref _at); sequence < at; at = Volatile.Read(ref _at))
+                if (Interlocked.CompareExchange(ref _at, sequence, at) == at) return;
+        }
+
+        public bool IsPast(int sequence) => sequence > Volatile.Read(ref _at);
+    }
+
+    private Task<InfojobsFetchEvent> StartOffer(JsonElement item, ListPlace place, int sequence, RateLimitStop stop,
+        FetchStatistics statistics, Func<Offer, bool>? needsDetail, SemaphoreSlim gate, Action<InfojobsFetchEvent> tell,
+        CancellationToken cancellationToken)
     {
         Offer listed;
         try { listed = InfojobsOfferMapper.MapOffer(item); }
@@ -302,16 +325,18 @@ public sealed class InfojobsClient : IDisposable
         listed.Fetch = statistics;
         if (needsDetail is not null && !needsDetail(listed))
             return Task.FromResult<InfojobsFetchEvent>(new InfojobsOfferFetched(listed, item, IsDetail: false));
-        return FetchDetailAsync(listed.ProviderOfferId, statistics, gate,
+        return FetchDetailAsync(listed.ProviderOfferId, sequence, stop, statistics, gate,
             notice => tell(new InfojobsRetrying(notice, IsDetail: true)), cancellationToken);
     }
 
-    private async Task<InfojobsFetchEvent> FetchDetailAsync(string offerId, FetchStatistics statistics,
-        SemaphoreSlim gate, Action<RetryNotice> onRetry, CancellationToken cancellationToken)
+    private async Task<InfojobsFetchEvent> FetchDetailAsync(string offerId, int sequence, RateLimitStop stop,
+        FetchStatistics statistics, SemaphoreSlim gate, Action<RetryNotice> onRetry, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Past the stop: never emitted (the consumer ends at the stop), so not worth another 429.
+            if (stop.IsPast(sequence)) throw new OperationCanceledException();
             var payload = await GetOfferDetailAsync(offerId, statistics, onRetry, cancellationToken).ConfigureAwait(false);
             Offer offer;
             try { offer = InfojobsOfferMapper.MapOffer(payload); }
@@ -327,6 +352,7 @@ public sealed class InfojobsClient : IDisposable
         }
         catch (JobSignalException ex) when (ex.ErrorId == InfojobsErrors.RateLimited)
         {
+            stop.At(sequence);
             return new InfojobsFetchProblem(new JobSignalException(ex.ErrorId, ex.Kind,
                 $"{ex.Message} The fetch stopped at offer {offerId}: the offers listed before it were kept, the rest were not fetched.",
                 offerId, ex.RecommendedAction, ex), IsWarning: false);

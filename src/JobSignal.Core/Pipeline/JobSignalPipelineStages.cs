@@ -96,9 +96,11 @@ public sealed class JobSignalPipelineStages : IPipelineStages
             // retries) fails it: what was fetched is ingested all the same and its run says what went wrong.
             run = ingestor.Ingest(offers, result =>
             {
+                // Every result moves the input position the notices name, failures included.
+                var skipped = skips.Next(result);
                 if (result.Outcome == IngestionOutcome.FailedDb) notStored.Add(result);
                 else if (result.Outcome == IngestionOutcome.MatchFailed) unmatched++;
-                else if (skips.Next(result) is { Warn: true } skipped) _log($"query {query.Key}: {skipped.Message}");
+                else if (skipped is { Warn: true } named) _log($"query {query.Key}: {named.Message}");
             }, cancellationToken, () => FetchFailure(problems)?.Error);
         }
         catch (OperationCanceledException)

@@ -38,10 +38,13 @@ public sealed class PipelineSummary
     public int FailedCount => Queries.Count(q => q.Status == StageStatus.Failed) + Stages.Count(s => s.Status == StageStatus.Failed);
 
     /// <summary>
-    /// True when a query's or stage's <paramref name="error"/> is <see cref="StoreFailure"/> itself (the step it
-    /// stopped), so that the failure is reported once.
+    /// True when the query failed of <see cref="StoreFailure"/> itself (the step it stopped), even when its error also
+    /// lists other problems, so that the failure is reported once.
     /// </summary>
-    public bool IsStoreFailure(string? error) => StoreFailure is { } failure && error == StepFailure.Of(failure).Error;
+    public bool IsStoreFailure(QueryResult query) => StoreFailure is not null && query.StoreFailure is not null;
+
+    /// <inheritdoc cref="IsStoreFailure(QueryResult)"/>
+    public bool IsStoreFailure(StageResult stage) => StoreFailure is not null && stage.StoreFailure is not null;
 
     public override string ToString() => $"Pipeline {Status} (exit {ExitCode})";
 }

@@ -8,7 +8,7 @@ using JobSignal.Core.Signal;
 namespace JobSignal.Core.Store;
 
 /// <summary>
-/// The text of <c>matches.category_points</c>: every category that earned points in the match, with its points (the
+/// The text of <c>matches.category_points</c>: every category that earned points (more than 0) in the match, with its points (the
 /// best hit's tier weight x field weight, before bucket caps), as a JSON object <c>{"cat_fx_currency_ops":4, ...}</c> in
 /// the explanation's order. Kept apart from the explanation so that aggregation (per-category scores) and
 /// <c>-Category</c> filters in SQL (<c>json_each</c>) need not read it. Written and read only here.
@@ -18,9 +18,13 @@ internal static class MatchCategories
     /// <summary>The categories of a score about to be stored.</summary>
     public static string Of(SignalScore score) => ToJson(FromScore(score));
 
-    /// <summary>The categories of an explanation (what a match stored without the column is read from).</summary>
+    /// <summary>
+    /// The categories of an explanation that earned points (what a match stored without the column is read from). A
+    /// category listed with none (its only hits in a field weighted 0) earned nothing, as the upgrade's backfill and
+    /// aggregation read it.
+    /// </summary>
     public static IReadOnlyList<CategoryPoints> FromScore(SignalScore score) =>
-        score.Categories.Select(c => new CategoryPoints(c.Id, OfferScorer.Normalize(c.Points))).ToArray();
+        score.Categories.Where(c => c.Points > 0).Select(c => new CategoryPoints(c.Id, OfferScorer.Normalize(c.Points))).ToArray();
 
     public static string ToJson(IReadOnlyList<CategoryPoints> categories)
     {

@@ -361,8 +361,9 @@ public sealed class OfferRepository
         return (selection, where, parameters);
     }
 
-    /// <summary>The match earned points in the category @category (not only as its top category).</summary>
-    internal const string CategoryCondition = "EXISTS (SELECT 1 FROM json_each(m.category_points) j WHERE j.key = @category)";
+    /// <summary>The match earned points in the category @category (not only as its top category; stores written before
+    /// zero-point categories were left out of category_points may list them with 0).</summary>
+    internal const string CategoryCondition = "EXISTS (SELECT 1 FROM json_each(m.category_points) j WHERE j.key = @category AND j.value > 0)";
 
     /// <summary>
     /// The parameters Insert and Update share: the offer's fields, its content keys and when it was seen. With

@@ -588,7 +588,7 @@ public sealed class PipelineRunnerTests : IDisposable
         var query = Assert.Single(summary.Queries);
         Assert.Equal(StageStatus.Failed, query.Status);
         Assert.StartsWith($"StoreDamaged: The store '{_store.Path}' is damaged", query.Error);
-        Assert.True(summary.IsStoreFailure(query.Error));
+        Assert.True(summary.IsStoreFailure(query));
         Assert.Empty(summary.Stages);
         Assert.Null(_store.QueryStates.Get("first"));
     }
@@ -607,7 +607,7 @@ public sealed class PipelineRunnerTests : IDisposable
         Assert.Equal(["query:q", "aggregate"], stages.Calls);
         var aggregate = Assert.Single(summary.Stages);
         Assert.Equal((PipelineRunner.AggregateStage, StageStatus.Failed), (aggregate.Stage, aggregate.Status));
-        Assert.True(summary.IsStoreFailure(aggregate.Error));
+        Assert.True(summary.IsStoreFailure(aggregate));
         Assert.Null(_store.RunLocks.Get(RunLockRepository.PipelineLock));
     }
 }

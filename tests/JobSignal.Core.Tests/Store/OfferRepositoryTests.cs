@@ -207,7 +207,7 @@ public class OfferRepositoryTests : StoreTestBase
         var strong = AddOffer(a, "strong", seenAt: T0.AddDays(1));
         var unscored = AddOffer(b, "unscored", seenAt: T0.AddDays(2));
         Store.Matches.Upsert(Match(weak, 2, "saas", """{"hits":[{"term":"Stripe"}]}"""));
-        Store.Matches.Upsert(Match(strong, 9, categories: """{"fx_payments":4,"intl_trade":2.5}"""));
+        Store.Matches.Upsert(Match(strong, 9, categories: """{"fx_payments":4,"intl_trade":2.5,"proxy_stack":0}"""));
 
         IEnumerable<long> Ids(OfferFilter f) => Store.Offers.List(f).Select(o => o.OfferId);
 
@@ -219,6 +219,8 @@ public class OfferRepositoryTests : StoreTestBase
         // Any category that earned points in the match, not only its top one.
         Assert.Equal(new[] { strong }, Ids(new OfferFilter { Category = "intl_trade" }));
         Assert.Equal(new[] { strong }, Ids(new OfferFilter { Category = "fx_payments" }));
+        // Listed with 0 points (as stores written before they were left out may hold): it earned nothing.
+        Assert.Empty(Ids(new OfferFilter { Category = "proxy_stack" }));
         Assert.Equal(new[] { weak }, Ids(new OfferFilter { Keyword = "stripe" }));
         Assert.Equal(new[] { strong, weak, unscored }, Ids(new OfferFilter { Keyword = "TESORERO" }));
         Assert.Equal(new[] { strong, unscored }, Ids(new OfferFilter { Since = T0.AddHours(1) }));
