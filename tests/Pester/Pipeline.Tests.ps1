@@ -555,6 +555,29 @@ Describe 'Invoke-JobSignalPipeline' {
         $action | Should -BeLike 'Make the file readable by the account that runs the pipeline*'
     }
 
+    It 'names the default store in the commands it recommends when $env:JOBSIGNAL_DB points a bare command elsewhere' -Skip:(-not $IsLinux) {
+        $setup = New-PipelineSetup
+        $saved = $env:XDG_DATA_HOME, $env:JOBSIGNAL_DB
+        try {
+            $env:XDG_DATA_HOME = Join-Path $setup.Dir 'data'
+            $default = Join-Path $env:XDG_DATA_HOME 'JobSignal/jobsignal.db'
+            $env:JOBSIGNAL_DB = Join-Path $setup.Dir 'elsewhere.db'
+            (Get-Content $setup.Config -Raw).Replace("DatabasePath = 'store/jobsignal.db'", "DatabasePath = '$default'").Replace('MaxOffers = 200', 'MaxOffers = 5') | Set-Content $setup.Config
+
+            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+            Test-Path $default | Should -BeTrue
+            $query = $summary.Queries | Where-Object QueryKey -EQ 'broken-query'
+            $failed = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineQueryFailed,*' })
+            $failed | Should -HaveCount 1
+            $failed[0].ErrorDetails.RecommendedAction | Should -BeLike "*Get-IngestionRun -RunId $($query.RunId) -DatabasePath '$default' for details;*"
+        }
+        finally {
+            $env:XDG_DATA_HOME, $env:JOBSIGNAL_DB = $saved
+            $setup.Infojobs.Dispose()
+        }
+    }
+
     It 'names no -DatabasePath in the commands it recommends when its store is the default one' -Skip:(-not $IsLinux) {
         $setup = New-PipelineSetup
         $saved = $env:XDG_DATA_HOME, $env:JOBSIGNAL_DB

@@ -92,7 +92,7 @@ public sealed class InvokeJobSignalPipelineCommand : StoreCmdlet
             log.Clear();
         }
         // Commands named in recommended actions and warnings act on this store when typed as written.
-        var storeArgument = DatabasePathArgument.For(ResolveDatabasePath(), DefaultDatabasePath);
+        var storeArgument = DatabasePathArgument.For(ResolveDatabasePath(), StoreWithoutDatabasePath());
         // For the entry script: stopped by Ctrl+C, this cmdlet can write nothing more, and the script's own line
         // names commands that must then get the same store.
         if (storeArgument.Length > 0) WriteInformation(storeArgument.Trim(), [PipelineStoreTag]);

@@ -29,6 +29,12 @@ public abstract class StoreCmdlet : JobSignalCmdlet
     {
         if (DatabasePath is not null) return ResolveFilePath(DatabasePath, "-DatabasePath");
         if (_pipedStore is not null) return _pipedStore;
+        return StoreWithoutDatabasePath();
+    }
+
+    /// <summary>The store a command typed without -DatabasePath uses: $env:JOBSIGNAL_DB, else the default store.</summary>
+    protected string StoreWithoutDatabasePath()
+    {
         var fromEnvironment = Environment.GetEnvironmentVariable(DatabaseEnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment)) return ResolveFilePath(fromEnvironment, "$env:" + DatabaseEnvironmentVariable);
         Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create);
