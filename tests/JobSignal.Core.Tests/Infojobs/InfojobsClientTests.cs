@@ -339,6 +339,28 @@ public sealed class InfojobsClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_detail_still_rate_limited_stops_the_details_listed_after_it_even_while_the_consumer_is_behind()
+    {
+        _fake.AddGeneratedOffers(30);
+        _fake.FaultEndpoint = FakeInfojobsEndpoint.Detail;
+        _fake.FaultsAfter = 3;
+        _fake.RateLimitCount = 1000;
+        using var client = Client(concurrency: 1);
+
+        // A slow consumer (ingestion busy with a chunk): it reaches the stop long after the detail gave up.
+        var events = new List<InfojobsFetchEvent>();
+        await foreach (var e in client.FetchAsync(Query(pageSize: 10), _statistics))
+        {
+            events.Add(e);
+            if (e is InfojobsOfferFetched) await Task.Delay(300);
+        }
+
+        Assert.Equal(InfojobsErrors.RateLimited, Assert.Single(Problems(events)).Error.ErrorId);
+        Assert.Equal(3, Offers(events).Count);
+        Assert.Equal(3 + 4, _fake.RequestsTo(FakeInfojobsEndpoint.Detail).Length);
+    }
+
+    [Fact]
     public async Task Reports_a_request_failure_when_the_server_never_answers_in_time()
     {
         _fake.AddGeneratedOffers(2);
