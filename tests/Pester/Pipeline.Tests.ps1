@@ -555,14 +555,19 @@ Describe 'Invoke-JobSignalPipeline' {
         $action | Should -BeLike 'Make the file readable by the account that runs the pipeline*'
     }
 
-    It 'names the default store in the commands it recommends when $env:JOBSIGNAL_DB points a bare command elsewhere' -Skip:(-not $IsLinux) {
+    It 'names the store in the commands it recommends unless a bare command finds it: <Case>' -Skip:(-not $IsLinux) -ForEach @(
+        @{ Case = 'the default store, no $env:JOBSIGNAL_DB'; ConfigNamesDefault = $false; Environment = $null; Named = $false }
+        @{ Case = 'the default store named in the config, $env:JOBSIGNAL_DB elsewhere'; ConfigNamesDefault = $true; Environment = 'elsewhere.db'; Named = $true }
+    ) {
         $setup = New-PipelineSetup
         $saved = $env:XDG_DATA_HOME, $env:JOBSIGNAL_DB
         try {
+            # The default store is JobSignal/jobsignal.db under the local application-data folder: here, $XDG_DATA_HOME.
             $env:XDG_DATA_HOME = Join-Path $setup.Dir 'data'
             $default = Join-Path $env:XDG_DATA_HOME 'JobSignal/jobsignal.db'
-            $env:JOBSIGNAL_DB = Join-Path $setup.Dir 'elsewhere.db'
-            (Get-Content $setup.Config -Raw).Replace("DatabasePath = 'store/jobsignal.db'", "DatabasePath = '$default'").Replace('MaxOffers = 200', 'MaxOffers = 5') | Set-Content $setup.Config
+            $env:JOBSIGNAL_DB = if ($Environment) { Join-Path $setup.Dir $Environment }
+            $storeLine = if ($ConfigNamesDefault) { "DatabasePath = '$default'" } else { '' }
+            (Get-Content $setup.Config -Raw).Replace("DatabasePath = 'store/jobsignal.db'", $storeLine).Replace('MaxOffers = 200', 'MaxOffers = 5') | Set-Content $setup.Config
 
             $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
 
@@ -570,30 +575,8 @@ Describe 'Invoke-JobSignalPipeline' {
             $query = $summary.Queries | Where-Object QueryKey -EQ 'broken-query'
             $failed = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineQueryFailed,*' })
             $failed | Should -HaveCount 1
-            $failed[0].ErrorDetails.RecommendedAction | Should -BeLike "*Get-IngestionRun -RunId $($query.RunId) -DatabasePath '$default' for details;*"
-        }
-        finally {
-            $env:XDG_DATA_HOME, $env:JOBSIGNAL_DB = $saved
-            $setup.Infojobs.Dispose()
-        }
-    }
-
-    It 'names no -DatabasePath in the commands it recommends when its store is the default one' -Skip:(-not $IsLinux) {
-        $setup = New-PipelineSetup
-        $saved = $env:XDG_DATA_HOME, $env:JOBSIGNAL_DB
-        try {
-            # The default store is JobSignal/jobsignal.db under the local application-data folder: here, $XDG_DATA_HOME.
-            $env:XDG_DATA_HOME = Join-Path $setup.Dir 'data'
-            $env:JOBSIGNAL_DB = $null
-            (Get-Content $setup.Config -Raw).Replace("DatabasePath = 'store/jobsignal.db'", '').Replace('MaxOffers = 200', 'MaxOffers = 5') | Set-Content $setup.Config
-
-            $summary = Invoke-JobSignalPipeline -ConfigPath $setup.Config -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
-
-            Test-Path (Join-Path $env:XDG_DATA_HOME 'JobSignal/jobsignal.db') | Should -BeTrue
-            $query = $summary.Queries | Where-Object QueryKey -EQ 'broken-query'
-            $failed = @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'PipelineQueryFailed,*' })
-            $failed | Should -HaveCount 1
-            $failed[0].ErrorDetails.RecommendedAction | Should -BeLike "*See Get-JobSignalQueryState and Get-IngestionRun -RunId $($query.RunId) for details;*"
+            $store = if ($Named) { " -DatabasePath '$default'" } else { '' }
+            $failed[0].ErrorDetails.RecommendedAction | Should -BeLike "*See Get-JobSignalQueryState$store and Get-IngestionRun -RunId $($query.RunId)$store for details;*"
         }
         finally {
             $env:XDG_DATA_HOME, $env:JOBSIGNAL_DB = $saved
