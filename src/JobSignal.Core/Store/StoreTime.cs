@@ -15,20 +15,14 @@ public static class StoreTime
     public static string ToText(DateTimeOffset value) =>
         string.Create(24, value.UtcDateTime, static (text, utc) =>
         {
+            "0000-00-00T00:00:00.000Z".CopyTo(text);
             WriteDigits(text, 0, 4, utc.Year);
-            text[4] = '-';
             WriteDigits(text, 5, 2, utc.Month);
-            text[7] = '-';
             WriteDigits(text, 8, 2, utc.Day);
-            text[10] = 'T';
             WriteDigits(text, 11, 2, utc.Hour);
-            text[13] = ':';
             WriteDigits(text, 14, 2, utc.Minute);
-            text[16] = ':';
             WriteDigits(text, 17, 2, utc.Second);
-            text[19] = '.';
             WriteDigits(text, 20, 3, utc.Millisecond);
-            text[23] = 'Z';
         });
 
     private static void WriteDigits(Span<char> text, int start, int count, int value)
