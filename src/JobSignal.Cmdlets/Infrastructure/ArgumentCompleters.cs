@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Text.Json;
 using JobSignal.Core.Catalog;
+using JobSignal.Core.Common;
 using JobSignal.Core.Signal;
 
 namespace JobSignal.Cmdlets.Infrastructure;
@@ -25,7 +26,7 @@ public abstract class ValueCompleter : IArgumentCompleter
         {
             if (!Tokenizer.Normalize(value).StartsWith(typed, StringComparison.Ordinal)) continue;
             var text = value.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or '`' or ',' or ';' or '(' or ')' or '{' or '}')
-                ? "'" + value.Replace("'", "''") + "'" : value;
+                ? CommandText.SingleQuoted(value) : value;
             yield return new CompletionResult(text, value, CompletionResultType.ParameterValue, tooltip);
         }
     }

@@ -70,12 +70,9 @@ public abstract class StoreCmdlet : JobSignalCmdlet
             if (!_storePathBound) return;
             var path = Path.GetFullPath(value!);
             if (_pipedStore is null) _pipedStore = path;
-            else if (!SameStore(_pipedStore, path)) _otherPipedStore ??= path;
+            else if (!DatabasePathArgument.IsSameStore(_pipedStore, path)) _otherPipedStore ??= path;
         }
     }
-
-    private static bool SameStore(string a, string b) => string.Equals(Path.GetFullPath(a), Path.GetFullPath(b),
-        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     /// <summary>Stamps an object of this store with its path, so that a command it is piped into finds the same store.</summary>
     protected override void BeforeWrite(object value)
@@ -91,7 +88,7 @@ public abstract class StoreCmdlet : JobSignalCmdlet
                 $"The piped objects come from two stores, '{_pipedStore}' and '{other}'. Their ids (runs, companies, " +
                 "offers) are local to their store, and this command works on one store: nothing of the second was used.",
                 other, "Pipe the objects of one store at a time, or give their ids with -DatabasePath."));
-        if (_pipedStore is null || SameStore(_pipedStore, path)) return;
+        if (_pipedStore is null || DatabasePathArgument.IsSameStore(_pipedStore, path)) return;
         var where = DatabasePath is not null ? "-DatabasePath" : "the store it had opened before the objects came";
         ThrowFailure(new JobSignalException(InputStoreMismatchErrorId, FailureKind.InvalidArgument,
             $"The piped objects come from the store '{_pipedStore}', but this command works on the store '{path}' ({where}). " +

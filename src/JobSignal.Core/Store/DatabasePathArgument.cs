@@ -1,3 +1,5 @@
+using JobSignal.Core.Common;
+
 namespace JobSignal.Core.Store;
 
 /// <summary>
@@ -7,22 +9,16 @@ namespace JobSignal.Core.Store;
 /// </summary>
 public static class DatabasePathArgument
 {
-    // PowerShell reads the typographic single quotes as quotes too: each is doubled, as ' is, inside '...'.
-    private const string SingleQuotes = "'\u2018\u2019\u201A\u201B";
-
     public static string For(string storePath, string storeWithoutArgument)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(storePath);
         ArgumentException.ThrowIfNullOrWhiteSpace(storeWithoutArgument);
-        // File names are case-sensitive on Linux only (Windows and macOS file systems ignore case by default).
-        var comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-        if (string.Equals(Path.GetFullPath(storePath), Path.GetFullPath(storeWithoutArgument), comparison)) return "";
-        var quoted = new System.Text.StringBuilder(storePath.Length + 2);
-        foreach (var c in storePath)
-        {
-            if (SingleQuotes.Contains(c)) quoted.Append(c);
-            quoted.Append(c);
-        }
-        return $" -DatabasePath '{quoted}'";
+        return IsSameStore(storePath, storeWithoutArgument) ? "" : " -DatabasePath " + CommandText.SingleQuoted(storePath);
     }
+
+    /// <summary>Whether two paths name one store file: compared in full, by case only where the file system cares.</summary>
+    public static bool IsSameStore(string a, string b) =>
+        // File names are case-sensitive on Linux only (Windows and macOS file systems ignore case by default).
+        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b),
+            OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
 }
