@@ -35,10 +35,15 @@ Describe 'The packaged JobSignal module' {
         [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($core[0]).Name | Should -Be 'JobSignal'
     }
 
-    # src/build/OptimizeAtFirstCall.targets: the JIT compiles each of our methods optimized on its first call.
+    # src/build/OptimizeAtFirstCall.targets: the JIT compiles each of our methods, and those of the store's SQLite stack
+    # as published with the module, optimized on its first call.
     It 'has every method of <Assembly> marked AggressiveOptimization' -ForEach @(
         @{ Assembly = 'bin/JobSignal.Cmdlets.dll' }
         @{ Assembly = 'bin/deps/JobSignal.Core.dll' }
+        @{ Assembly = 'bin/deps/Dapper.dll' }
+        @{ Assembly = 'bin/deps/Microsoft.Data.Sqlite.dll' }
+        @{ Assembly = 'bin/deps/SQLitePCLRaw.core.dll' }
+        @{ Assembly = 'bin/deps/SQLitePCLRaw.provider.e_sqlite3.dll' }
     ) {
         $stream = [IO.File]::OpenRead((Join-Path (Get-Module JobSignal).ModuleBase $Assembly))
         try {

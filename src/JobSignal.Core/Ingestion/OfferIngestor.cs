@@ -574,27 +574,26 @@ public sealed class OfferIngestor : IDisposable
     /// </summary>
     private sealed class PreparedChunk
     {
-        private readonly Task<PreparedOffer?[]> _work;
+        private readonly ParallelBatch<(Offer Offer, string? Problem), PreparedOffer?> _work;
 
         public PreparedChunk((Offer Offer, string? Problem)[] offers, MatchRecorder matches, CancellationToken cancellationToken)
         {
             Offers = offers;
-            _work = Task.Run(() => ParallelMap.Map(offers, item =>
-                item.Problem is not null || OfferValidator.Validate(item.Offer) is not null ? null : (PreparedOffer?)Prepare(item.Offer, matches),
-                ParallelMap.BesideAWriter, cancellationToken), cancellationToken);
+            _work = new(offers, item =>
+                item.Problem is not null || OfferValidator.Validate(item.Offer) is not null ? null : Prepare(item.Offer, matches),
+                ParallelBatch.BesideAWriter, cancellationToken);
         }
 
         public (Offer Offer, string? Problem)[] Offers { get; }
 
-        /// <summary>Waits for the preparation; null for offers that are invalid (they are never stored).</summary>
-        public PreparedOffer?[] Wait() => _work.GetAwaiter().GetResult();
+        /// <summary>
+        /// Prepares what is not taken yet on this thread, then waits for the rest; null for offers that are invalid
+        /// (they are never stored).
+        /// </summary>
+        public PreparedOffer?[] Wait() => _work.Join();
 
-        /// <summary>The chunk will not be written: let its preparation finish quietly (it touches nothing shared).</summary>
-        public void Abandon()
-        {
-            try { _work.Wait(); }
-            catch (AggregateException) { }
-        }
+        /// <summary>The chunk will not be written: let the offers being prepared finish quietly (they touch nothing shared).</summary>
+        public void Abandon() => _work.Abandon();
     }
 
     /// <summary>A valid offer tokenized once, signed (<see cref="OfferText"/>) and scored: pure, thread-safe.</summary>

@@ -53,7 +53,7 @@ public static class OfferRescorer
                     chunk = new RunCounters();
                     var page = store.Offers.List(baseFilter with { AfterOfferId = after });
                     var matchedAt = StoreTime.Now(clock);
-                    var prepared = ParallelMap.Map(page, matches.Compute, ParallelMap.AllCores, cancellationToken);
+                    var prepared = ParallelBatch.Map(page, matches.Compute, cancellationToken);
                     for (var i = 0; i < page.Count; i++)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
