@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 using JobSignal.Core.Signal;
@@ -177,6 +178,9 @@ public sealed class AggregationRunner
             var resolutions = _store.Companies.Resolutions(companyIds);
             var active = companyIds.Where(id => resolutions.TryGetValue(id, out var r) && CompanyAggregator.ShouldAggregate(r)).ToArray();
             var offers = ReadOffers(active);
+            var now = StoreTime.Now(_options.Clock ?? _store.Options.Clock);
+            // Aggregating is pure: done for the whole chunk on every core at once, then saved company by company.
+            var computed = offers is null ? null : ActiveMetrics(active, offers, now, cancellationToken);
             var chunkResults = new List<CompanyAggregationResult>(companyIds.Length);
             foreach (var id in companyIds)
             {
@@ -195,7 +199,10 @@ public sealed class AggregationRunner
                     // since a failing statement may keep what it changed (a trigger's RAISE(FAIL)).
                     try
                     {
-                        chunkResults.Add(Recomputed(id, _store.Savepoint(() => Recompute(id, offers?[id])), 1, []));
+                        var saved = computed is null
+                            ? _store.Savepoint(() => Recompute(id))
+                            : _store.Savepoint(() => _store.Companies.SaveMetrics(id, computed[id].Metrics, now));
+                        chunkResults.Add(Recomputed(id, saved, 1, []));
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
@@ -216,6 +223,38 @@ public sealed class AggregationRunner
         var stored = _store.Companies.Get(companyIds).ToDictionary(c => c.CompanyId);
         foreach (var result in results) result.Company = stored.GetValueOrDefault(result.CompanyId);
         return results;
+    }
+
+    private Dictionary<long, ComputedMetrics> ActiveMetrics(long[] active, ILookup<long, OfferSignal> offers,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var computed = ParallelBatch.Map(active, id =>
+        {
+            try
+            {
+                return new ComputedMetrics(Aggregate(offers[id], now), null);
+            }
+            catch (Exception ex)
+            {
+                return new ComputedMetrics(null, ExceptionDispatchInfo.Capture(ex));
+            }
+        }, cancellationToken);
+        var byId = new Dictionary<long, ComputedMetrics>(active.Length);
+        for (var i = 0; i < active.Length; i++) byId[active[i]] = computed[i];
+        return byId;
+    }
+
+    /// <summary>A company's metrics, or what failed computing them (thrown again where saving them is attempted).</summary>
+    private sealed record ComputedMetrics(CompanyMetrics? Computed, ExceptionDispatchInfo? Failure)
+    {
+        public CompanyMetrics Metrics
+        {
+            get
+            {
+                Failure?.Throw();
+                return Computed!;
+            }
+        }
     }
 
     // One read for the whole chunk; when it fails, each company reads its own offers.
@@ -243,7 +282,7 @@ public sealed class AggregationRunner
             _retry.Wait(delay, cancellationToken).GetAwaiter().GetResult();
             try
             {
-                return Recomputed(companyId, _store.Write(() => Recompute(companyId, null), cancellationToken), retry + 1, delays);
+                return Recomputed(companyId, _store.Write(() => Recompute(companyId), cancellationToken), retry + 1, delays);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -258,16 +297,18 @@ public sealed class AggregationRunner
     }
 
     /// <summary>
-    /// Reads the company's offers (unless given), aggregates them and saves the metrics. False: frozen meanwhile.
+    /// Reads the company's offers, aggregates them and saves the metrics. False: frozen meanwhile.
     /// Its only write is <see cref="CompanyRepository.SaveMetrics"/>, one statement; the caller undoes it when it fails.
     /// </summary>
-    private bool Recompute(long companyId, IEnumerable<OfferSignal>? offers)
+    private bool Recompute(long companyId)
     {
-        offers ??= _store.Offers.ListForAggregation([companyId]);
+        var offers = _store.Offers.ListForAggregation([companyId]);
         var now = StoreTime.Now(_options.Clock ?? _store.Options.Clock);
-        var metrics = CompanyAggregator.Aggregate(offers.Select(ToCompanyOffer).ToList(), now, _options.Metrics);
-        return _store.Companies.SaveMetrics(companyId, metrics, now);
+        return _store.Companies.SaveMetrics(companyId, Aggregate(offers, now), now);
     }
+
+    private CompanyMetrics Aggregate(IEnumerable<OfferSignal> offers, DateTimeOffset now) =>
+        CompanyAggregator.Aggregate(offers.Select(ToCompanyOffer).ToList(), now, _options.Metrics);
 
     // Not saved: the resolution became final while the company was computed; its frozen metrics stay.
     private static CompanyAggregationResult Recomputed(long companyId, bool saved, int attempts, List<TimeSpan> delays) => new()
@@ -281,13 +322,14 @@ public sealed class AggregationRunner
     {
         // What a match stored before the store kept it apart (evidence: schema 2; categories: schema 7, whose migration
         // fills them but for an explanation it could not read) comes from its explanation, read once.
-        var explanation = offer.ExplanationJson is { } json && (offer.EvidenceTerms is null || offer.CategoryPoints is null)
+        var explanation = offer.ExplanationJson is { } json && (offer.EvidenceUtf8 is null || offer.CategoryPointsUtf8 is null)
             ? SignalScoreJson.Deserialize(json) : null;
         return new CompanyOffer(offer.OfferId, offer.Url, offer.Score, offer.IsStrong, offer.TopCategory, offer.PublishedAt,
             offer.UpdatedAt, offer.FirstSeenAt, offer.LastSeenAt, offer.RepostCount,
-            offer.EvidenceTerms ?? (explanation is null ? [] : EvidenceTerms.Of(explanation)))
+            offer.EvidenceUtf8 is { } evidence ? MatchEvidence.FromUtf8(evidence) : explanation is null ? [] : EvidenceTerms.Of(explanation))
         {
-            Categories = offer.CategoryPoints ?? (explanation is null ? [] : MatchCategories.FromScore(explanation)),
+            Categories = offer.CategoryPointsUtf8 is { } categories ? MatchCategories.FromUtf8(categories)
+                : explanation is null ? [] : MatchCategories.FromScore(explanation),
             RepublishedAt = offer.RepublishedAt,
         };
     }

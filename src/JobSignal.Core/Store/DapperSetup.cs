@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Data;
+using System.Text;
 using System.Text.Json;
 using Dapper;
 using JobSignal.Core.Domain;
@@ -56,21 +58,70 @@ internal static class DapperSetup
 
 /// <summary>
 /// A category -> number map as a JSON object (a company's category points, or its best offer score per category);
-/// read back highest first (ties by name), which is also how PowerShell shows it.
+/// read back highest first (ties by name), which is also how PowerShell shows it. Written and read by hand: it is
+/// done twice per company in every aggregation and read twice per company listed, where the serializer's reflection
+/// and LINQ over value-type pairs cost more than the rest of saving a company.
 /// </summary>
 internal static class ScoreMap
 {
-    public static string? ToJson<T>(IEnumerable<KeyValuePair<string, T>>? scores) where T : struct, IComparable<T> =>
-        scores is null ? null : JsonSerializer.Serialize(scores.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
-            .ToDictionary(p => p.Key, p => p.Value));
+    public static string? ToJson(IEnumerable<KeyValuePair<string, decimal>>? scores) =>
+        scores is null ? null : Write(Ranked(scores.Select(p => new Entry(p.Key, p.Value))));
+
+    /// <summary>A company's categories as <c>{category: value}</c>, the value being what <paramref name="value"/> picks.</summary>
+    public static string ToJson(IReadOnlyList<Aggregation.CategoryMaxScore> categories, Func<Aggregation.CategoryMaxScore, decimal> value) =>
+        Write(Ranked(categories.Select(c => new Entry(c.Category, value(c)))));
 
     public static IReadOnlyDictionary<string, decimal> FromJson(string? json)
     {
         if (string.IsNullOrWhiteSpace(json)) return Domain.Company.EmptyScores;
+        var read = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+        Expect(ref reader, reader.Read() && reader.TokenType is JsonTokenType.StartObject or JsonTokenType.Null);
+        if (reader.TokenType == JsonTokenType.Null) return new CategoryScoreMap();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var category = reader.GetString()!;
+            Expect(ref reader, reader.Read() && reader.TokenType == JsonTokenType.Number);
+            read[category] = reader.GetDecimal();
+        }
+        Expect(ref reader, reader.TokenType == JsonTokenType.EndObject && !reader.Read());
         var map = new CategoryScoreMap();
-        var read = JsonSerializer.Deserialize<Dictionary<string, decimal>>(json) ?? [];
-        foreach (var (category, points) in read.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal))
-            map.Add(category, Signal.OfferScorer.Normalize(points));
+        foreach (var entry in Ranked(read.Select(p => new Entry(p.Key, p.Value)))) map.Add(entry.Key, Signal.OfferScorer.Normalize(entry.Value));
         return map;
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, bool condition)
+    {
+        if (!condition) throw new JsonException($"A category score map must be a JSON object of numbers (at byte {reader.TokenStartIndex}).");
+    }
+
+    private sealed record Entry(string Key, decimal Value);
+
+    // Most first, ties by name; an insertion sort, as a map holds a handful of categories.
+    private static List<Entry> Ranked(IEnumerable<Entry> entries)
+    {
+        var ranked = new List<Entry>();
+        foreach (var entry in entries)
+        {
+            var at = ranked.Count;
+            while (at > 0 && Before(entry, ranked[at - 1])) at--;
+            ranked.Insert(at, entry);
+        }
+        return ranked;
+    }
+
+    private static bool Before(Entry a, Entry b) =>
+        a.Value != b.Value ? a.Value > b.Value : string.CompareOrdinal(a.Key, b.Key) < 0;
+
+    private static string Write(List<Entry> entries)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            foreach (var entry in entries) json.WriteNumber(entry.Key, entry.Value);
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

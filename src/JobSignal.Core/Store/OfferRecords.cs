@@ -54,11 +54,17 @@ public sealed record OfferSignal
     /// <summary>The match's strong decision, taken when it was scored (false without a match).</summary>
     public bool IsStrong { get; init; }
     public string? TopCategory { get; init; }
-    /// <summary>The match's evidence terms, most points first; null when the offer has no match or its match predates them (schema 2).</summary>
-    public IReadOnlyList<EvidenceTerm>? EvidenceTerms { get; init; }
-    /// <summary>The categories that earned points in the match; null when the offer has no match or its match has none stored.</summary>
-    public IReadOnlyList<Aggregation.CategoryPoints>? CategoryPoints { get; init; }
-    /// <summary>Only read when the match has no <see cref="EvidenceTerms"/> or <see cref="CategoryPoints"/>: they are then derived from it.</summary>
+    /// <summary>
+    /// The match's evidence terms as stored (<see cref="MatchEvidence"/>), most points first; null when the offer has no
+    /// match or its match predates them (schema 2). Kept undecoded: aggregation decodes them on every core.
+    /// </summary>
+    public byte[]? EvidenceUtf8 { get; init; }
+    /// <summary>
+    /// The categories that earned points in the match as stored (<see cref="MatchCategories"/>); null when the offer has no
+    /// match or its match has none stored. Kept undecoded, as <see cref="EvidenceUtf8"/>.
+    /// </summary>
+    public byte[]? CategoryPointsUtf8 { get; init; }
+    /// <summary>Only read when the match has no <see cref="EvidenceUtf8"/> or <see cref="CategoryPointsUtf8"/>: they are then derived from it.</summary>
     public string? ExplanationJson { get; init; }
 }
 

@@ -241,10 +241,10 @@ public sealed class OfferRepository
                 RepostCount = reader.GetInt32(7),
                 Score = matched ? reader.GetInt32(8) : null,
                 TopCategory = matched && !reader.IsDBNull(9) ? reader.GetString(9) : null,
-                EvidenceTerms = hasEvidence ? MatchEvidence.FromUtf8(reader.GetFieldValue<byte[]>(10)) : null,
+                EvidenceUtf8 = hasEvidence ? reader.GetFieldValue<byte[]>(10) : null,
                 ExplanationJson = matched && (!hasEvidence || !hasCategories) ? reader.GetString(11) : null,
                 IsStrong = matched && reader.GetInt64(12) == 1,
-                CategoryPoints = hasCategories ? MatchCategories.FromUtf8(reader.GetFieldValue<byte[]>(13)) : null,
+                CategoryPointsUtf8 = hasCategories ? reader.GetFieldValue<byte[]>(13) : null,
                 RepublishedAt = reader.IsDBNull(14) ? null : StoreTime.Parse(reader.GetString(14)),
             });
         }

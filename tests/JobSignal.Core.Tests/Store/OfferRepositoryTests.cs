@@ -191,7 +191,7 @@ public class OfferRepositoryTests : StoreTestBase
         Assert.Equal((1, (int?)null, (string?)null), (signals[0].RepostCount, signals[0].Score, signals[0].ExplanationJson));
         Assert.Equal((8, "fx_payments", """{"hits":["USD"]}""", true),
             (signals[1].Score!.Value, signals[1].TopCategory, signals[1].ExplanationJson, signals[1].IsStrong));
-        Assert.Equal([new JobSignal.Core.Aggregation.CategoryPoints("fx_payments", 4m)], signals[1].CategoryPoints!);
+        Assert.Equal([new JobSignal.Core.Aggregation.CategoryPoints("fx_payments", 4m)], MatchCategories.FromUtf8(signals[1].CategoryPointsUtf8));
         Assert.False(signals[0].IsStrong);
         Assert.Equal((a, "https://www.infojobs.net/madrid/tesorero/of-ia2", T0, T0), (signals[1].CompanyId, signals[1].Url, signals[1].FirstSeenAt, signals[1].LastSeenAt));
         Assert.NotNull(signals[1].PublishedAt);
