@@ -42,7 +42,7 @@ public static class CatalogCompiler
             byId[id].OnlyWith = new OnlyWithRule(companions.Select(c => c.Id).ToHashSet(StringComparer.Ordinal),
                 $"counts only beside {string.Join(", ", companions.Select(c => c.Display))}, and none of them counts in the offer");
         }
-        var cues = catalog.Negation.Cues.Select(Tokenizer.Normalize).ToHashSet(StringComparer.Ordinal);
+        var cues = new TokenSet(catalog.Negation.Cues.Select(Tokenizer.Normalize));
         // Cue -> the words that follow it in each idiom ("sin" -> ["embargo"], ["duda"]).
         var idioms = catalog.Negation.Idioms.Select(Tokenizer.NormalizedTokens).Where(words => words.Count > 1)
             .GroupBy(words => words[0], StringComparer.Ordinal)
@@ -70,7 +70,7 @@ public static class CatalogCompiler
         return rules
             .Where(rule => rule.Aliases.Count == 0
                 || rule.Aliases.Any(a => Tokenizer.Normalize(a) == normalizedAlias))
-            .Select(rule => new CompiledExclusion(rule.Near.Select(Tokenizer.Normalize).ToHashSet(StringComparer.Ordinal),
+            .Select(rule => new CompiledExclusion(new TokenSet(rule.Near.Select(Tokenizer.Normalize)),
                 rule.Direction == ExclusionDirections.After ? 0 : rule.Window,
                 rule.Direction == ExclusionDirections.Before ? 0 : rule.Window, rule.WithinSentence,
                 WithinField: rule.WithinSentence || rule.WithinField))

@@ -49,7 +49,7 @@ internal sealed record OnlyWithRule(HashSet<string> TermIds, string Reason);
 /// tokens after the hit (of the hit's sentence, if <see cref="WithinSentence"/>) vetoes it; unless
 /// <see cref="WithinField"/>, so do the offer's other fields (<see cref="ExclusionRule.WithinSentence"/>).
 /// </summary>
-internal sealed record CompiledExclusion(HashSet<string> Near, int Before, int After, bool WithinSentence, bool WithinField);
+internal sealed record CompiledExclusion(TokenSet Near, int Before, int After, bool WithinSentence, bool WithinField);
 
 /// <summary>What a trie node ending an alias yields: the term, the alias, and the checks that alias carries.</summary>
 internal sealed record TrieTerminal(CompiledTerm Term, string Alias, string[]? ExactTokens, CompiledExclusion[] Exclusions);
@@ -57,55 +57,39 @@ internal sealed record TrieTerminal(CompiledTerm Term, string Alias, string[]? E
 /// <summary>One token step of the alias trie.</summary>
 internal sealed class TrieNode
 {
-    // Below this many children a dictionary lookup is cheap enough without a filter in front of it.
-    private const int FilteredFrom = 8;
-
-    private Dictionary<string, TrieNode>? _children;
-    // One bit per TokenHash value modulo its size, set for each child (about 8 bits a child). Most tokens of a text
-    // start no alias: at the root, the bit rules them out before the dictionary hashes the token again.
-    private ulong[]? _childFilter;
+    // While the trie is built; sealed, the children are looked up in a table by the token hashes the tokenizer made.
+    private Dictionary<string, TrieNode>? _building;
+    private TokenTable<TrieNode>? _children;
 
     public List<TrieTerminal>? Terminals { get; private set; }
 
-    public bool HasChildren => _children is not null;
+    public bool HasChildren => _children is not null || _building is not null;
 
     /// <summary>The child for <paramref name="token"/>, whose <see cref="TokenHash"/> is <paramref name="hash"/>.</summary>
     public bool TryGetChild(string token, uint hash, out TrieNode child)
     {
-        if (_children is not null && PassesFilter(hash) && _children.TryGetValue(token, out child!)) return true;
+        if (_children is { } children) return children.TryGetValue(token, hash, out child);
+        if (_building is not null && _building.TryGetValue(token, out child!)) return true;
         child = null!;
         return false;
     }
 
-    internal bool PassesFilter(uint hash)
-    {
-        if (_childFilter is not { } filter) return true;
-        var bit = hash & (uint)(filter.Length * 64 - 1);
-        return (filter[bit >> 6] & (1UL << (int)(bit & 63))) != 0;
-    }
-
-    /// <summary>Builds the child filters of this node and all below it, once the trie is complete.</summary>
+    /// <summary>Turns the children of this node and all below it into lookup tables, once the trie is complete.</summary>
     public void Seal()
     {
-        if (_children is null) return;
-        foreach (var child in _children.Values) child.Seal();
-        if (_children.Count < FilteredFrom) return;
-        var filter = new ulong[(int)BitOperations.RoundUpToPowerOf2((uint)_children.Count) / 8];
-        var mask = (uint)(filter.Length * 64 - 1);
-        foreach (var token in _children.Keys)
-        {
-            var bit = TokenHash.Of(token) & mask;
-            filter[bit >> 6] |= 1UL << (int)(bit & 63);
-        }
-        _childFilter = filter;
+        if (_building is null) return;
+        foreach (var child in _building.Values) child.Seal();
+        _children = new TokenTable<TrieNode>(_building);
+        _building = null;
     }
 
     /// <summary>The child for <paramref name="token"/>, made (<paramref name="added"/>) when there is none yet.</summary>
     public TrieNode GetOrAddChild(string token, out bool added)
     {
-        _children ??= new Dictionary<string, TrieNode>(StringComparer.Ordinal);
-        added = !_children.TryGetValue(token, out var child);
-        if (added) _children[token] = child = new TrieNode();
+        if (_children is not null) throw new InvalidOperationException("The trie is sealed.");
+        _building ??= new Dictionary<string, TrieNode>(StringComparer.Ordinal);
+        added = !_building.TryGetValue(token, out var child);
+        if (added) _building[token] = child = new TrieNode();
         return child!;
     }
 
@@ -119,7 +103,7 @@ internal sealed class TrieNode
 public sealed class CompiledCatalog
 {
     internal CompiledCatalog(SignalCatalog catalog, TrieNode root, IReadOnlyList<CompiledTerm> terms, int nodeCount,
-        HashSet<string> negationCues, Dictionary<string, string[][]> negationIdioms)
+        TokenSet negationCues, Dictionary<string, string[][]> negationIdioms)
     {
         NegationIdioms = negationIdioms;
         Catalog = catalog;
@@ -129,6 +113,7 @@ public sealed class CompiledCatalog
         NodeCount = nodeCount;
         NegationCues = negationCues;
         TermsById = terms.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        _termTable = new TokenTable<CompiledTerm>(TermsById);
         HasOnlyWithRules = terms.Any(t => t.OnlyWith is not null);
     }
 
@@ -146,11 +131,18 @@ public sealed class CompiledCatalog
 
     public IReadOnlyDictionary<string, CompiledTerm> TermsById { get; }
 
+    // TermsById for matching and scoring, which look a term up for every hit: a table of our own (TokenTable says why).
+    private readonly TokenTable<CompiledTerm> _termTable;
+
+    /// <summary>The term with this id (a hit's <see cref="SignalHit.Id"/>); throws <see cref="KeyNotFoundException"/> for another id.</summary>
+    internal CompiledTerm Term(string id) =>
+        _termTable.TryGetValue(id, TokenHash.Of(id), out var term) ? term : throw new KeyNotFoundException($"The catalog has no term '{id}'.");
+
     /// <summary>Trie nodes, for diagnostics and the benchmark.</summary>
     public int NodeCount { get; }
 
     internal TrieNode Root { get; }
-    internal HashSet<string> NegationCues { get; }
+    internal TokenSet NegationCues { get; }
     /// <summary>Per cue, the words that make it an idiom that negates nothing when they follow it.</summary>
     internal Dictionary<string, string[][]> NegationIdioms { get; }
     /// <summary>Some term counts only beside others: matching an offer checks its hits against each other.</summary>

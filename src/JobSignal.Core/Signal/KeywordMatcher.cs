@@ -72,7 +72,7 @@ public sealed class KeywordMatcher
         HashSet<string>? counting = null; // made only for an offer with such a hit (most have none)
         for (var i = 0; i < hits.Count; i++)
         {
-            if (!hits[i].Counts || Catalog.TermsById[hits[i].Id].OnlyWith is not { } rule) continue;
+            if (!hits[i].Counts || Catalog.Term(hits[i].Id).OnlyWith is not { } rule) continue;
             counting ??= hits.Where(h => h.Counts).Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
             if (!rule.TermIds.Overlaps(counting)) hits[i] = hits[i] with { Excluded = true, ExclusionReason = rule.Reason };
         }
@@ -190,40 +190,43 @@ public sealed class KeywordMatcher
                 // A rule on the words of the hit's own phrase says nothing about another field.
                 if (rule.WithinField) continue;
                 // The title names the role: its context words count wherever the hit stands in the other fields.
-                if (rule.Before > 0 && roleTitle is not null && FirstOf(rule.Near, roleTitle.TokenSpan, roleTitle.Count) is { } inTitle)
+                if (rule.Before > 0 && roleTitle is not null && FirstOf(rule.Near, roleTitle, roleTitle.Count) is { } inTitle)
                     return $"'{inTitle.Token}' in the title";
                 // The description reads on from the title: the window after a title hit goes on into it.
                 var afterThisField = text.Count - end;
                 if (following is not null && rule.After > afterThisField
-                    && FirstOf(rule.Near, following.TokenSpan, rule.After - afterThisField) is { } next)
+                    && FirstOf(rule.Near, following, rule.After - afterThisField) is { } next)
                     return $"'{next.Token}' {Describe(afterThisField + 1 + next.Index)}, in the description";
             }
             return null;
         }
 
-        /// <summary>The first of the first <paramref name="count"/> tokens that is in <paramref name="set"/>.</summary>
-        private static (string Token, int Index)? FirstOf(HashSet<string> set, ReadOnlySpan<Token> tokens, int count)
+        /// <summary>The first of the first <paramref name="count"/> tokens of <paramref name="other"/> that is in <paramref name="set"/>.</summary>
+        private static (string Token, int Index)? FirstOf(TokenSet set, TokenizedText other, int count)
         {
+            var tokens = other.TokenSpan;
+            var hashes = other.TokenHashes;
             for (var i = 0; i < Math.Min(count, tokens.Length); i++)
-                if (set.Contains(tokens[i].Value)) return (tokens[i].Value, i);
+                if (set.Contains(tokens[i].Value, hashes[i])) return (tokens[i].Value, i);
             return null;
         }
 
         /// <summary>The nearest token of <paramref name="set"/> within the windows around [start, end); before wins ties.</summary>
-        private (string Token, int Distance)? FindNear(HashSet<string> set, int start, int end, int before, int after,
+        private (string Token, int Distance)? FindNear(TokenSet set, int start, int end, int before, int after,
             bool withinSentence, Dictionary<string, string[][]>? idioms = null)
         {
             if (set.Count == 0) return null;
             var tokens = text.TokenSpan;
+            var hashes = text.TokenHashes;
             for (var distance = 1; distance <= Math.Max(before, after); distance++)
             {
                 var left = start - distance;
                 if (withinSentence && left >= 0 && SentenceEndsBetween(tokens[left], tokens[left + 1])) before = 0;
-                if (distance <= before && left >= 0 && set.Contains(tokens[left].Value) && !StartsIdiom(left, idioms))
+                if (distance <= before && left >= 0 && set.Contains(tokens[left].Value, hashes[left]) && !StartsIdiom(left, idioms))
                     return (tokens[left].Value, -distance);
                 var right = end - 1 + distance;
                 if (withinSentence && right < tokens.Length && SentenceEndsBetween(tokens[right - 1], tokens[right])) after = 0;
-                if (distance <= after && right < tokens.Length && set.Contains(tokens[right].Value) && !StartsIdiom(right, idioms))
+                if (distance <= after && right < tokens.Length && set.Contains(tokens[right].Value, hashes[right]) && !StartsIdiom(right, idioms))
                     return (tokens[right].Value, distance);
             }
             return null;
@@ -267,17 +270,36 @@ public sealed class KeywordMatcher
         /// <summary>Whether '!', '?', ';', a line break or '¡'/'¿' stands between two tokens.</summary>
         private bool HardBreakBetween(Token earlier, Token later)
         {
-            const string breaks = "!?;\n\r¡¿";
             var gap = text.Text.AsSpan(earlier.End, later.Start - earlier.End);
             // The ';' of an HTML reference ("pagos&nbsp;internacionales") is no break: only then is the gap decoded.
-            return gap.IndexOfAny(breaks) >= 0 && (gap.IndexOf('&') < 0 || Gap(earlier, later).IndexOfAny(breaks) >= 0);
+            return HasHardBreak(gap) && (!HasAmpersand(gap) || HasHardBreak(HtmlEntity.Decode(gap)));
         }
 
         /// <summary>The text between two tokens, its HTML references read as their characters.</summary>
         private ReadOnlySpan<char> Gap(Token earlier, Token later)
         {
             var gap = text.Text.AsSpan(earlier.End, later.Start - earlier.End);
-            return gap.IndexOf('&') < 0 ? gap : HtmlEntity.Decode(gap);
+            return HasAmpersand(gap) ? HtmlEntity.Decode(gap) : gap;
+        }
+
+        // Loops of our own over the gap between two tokens (mostly a space): compiled optimized at once, where the
+        // framework's IndexOf/IndexOfAny run instrumented (tiered PGO) through most of a nightly run.
+        private static bool HasHardBreak(ReadOnlySpan<char> gap)
+        {
+            foreach (var c in gap)
+            {
+                if (c is '!' or '?' or ';' or '\n' or '\r' or '¡' or '¿') return true;
+            }
+            return false;
+        }
+
+        private static bool HasAmpersand(ReadOnlySpan<char> gap)
+        {
+            foreach (var c in gap)
+            {
+                if (c == '&') return true;
+            }
+            return false;
         }
 
         private static string Describe(int distance) =>

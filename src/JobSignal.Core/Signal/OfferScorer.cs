@@ -75,37 +75,48 @@ public sealed class OfferScorer
     {
         ArgumentNullException.ThrowIfNull(hits);
         var scoring = Catalog.Scoring;
-        var counted = new ItemList<SignalHit>(hits.Where(h => h.Counts));
+        // Loops rather than LINQ here: the scorer runs for every offer, and this code is compiled optimized at once where
+        // LINQ's and the framework collections' code runs instrumented (tiered PGO) through most of a nightly run.
+        var counted = new ItemList<SignalHit>(hits.Count);
+        foreach (var hit in hits)
+        {
+            if (hit.Counts) counted.Add(hit);
+        }
 
         // Best hit per category and per phrase, in one pass over the hits (never over the catalog).
-        var bestByTerm = new Dictionary<(SignalTermKind, string), Best>();
+        var bests = new List<Best>();
         foreach (var hit in counted)
         {
-            var term = Catalog.TermsById[hit.Id];
-            var key = hit.Kind == SignalTermKind.Keyword ? (hit.Kind, term.Category!.Id) : (hit.Kind, hit.Id);
+            var term = Catalog.Term(hit.Id);
             var tierWeight = hit.Kind == SignalTermKind.Keyword ? _tierWeights[term.Tier] : _phraseTierWeights[term.Tier];
             var points = Normalize(tierWeight * FieldWeight(hit.Field));
-            if (!bestByTerm.TryGetValue(key, out var best)) bestByTerm[key] = new Best(term, hit, tierWeight, points, 1);
-            else bestByTerm[key] = points > best.Points ? new Best(term, hit, tierWeight, points, best.Count + 1)
-                : best with { Count = best.Count + 1 };
+            var at = IndexOfSameTarget(bests, hit.Kind, term);
+            if (at < 0) bests.Add(new Best(term, hit, tierWeight, points, 1));
+            else bests[at] = points > bests[at].Points ? new Best(term, hit, tierWeight, points, bests[at].Count + 1)
+                : bests[at] with { Count = bests[at].Count + 1 };
         }
-        var categories = new ItemList<SignalContribution>(bestByTerm.Values.Where(b => b.Term.Kind == SignalTermKind.Keyword)
-            .OrderBy(b => b.Term.CategoryIndex).Select(ToContribution));
-        var phrases = new ItemList<SignalContribution>(bestByTerm.Values.Where(b => b.Term.Kind == SignalTermKind.Phrase)
-            .OrderBy(b => b.Term.Order).Select(ToContribution));
+        var categories = Contributions(bests, SignalTermKind.Keyword, static term => term.CategoryIndex);
+        var phrases = Contributions(bests, SignalTermKind.Phrase, static term => term.Order);
 
-        var buckets = SignalBuckets.All.Select(bucket =>
+        var buckets = new List<BucketScore>(SignalBuckets.All.Count);
+        foreach (var bucket in SignalBuckets.All)
         {
-            var uncapped = categories.Where(c => c.Bucket == bucket).Sum(c => c.Points);
+            var uncapped = 0m;
+            foreach (var category in categories)
+            {
+                if (category.Bucket == bucket) uncapped += category.Points;
+            }
             var cap = scoring.BucketCaps[bucket];
-            return new BucketScore { Bucket = bucket, Uncapped = uncapped, Cap = cap, Capped = Math.Min(uncapped, cap) };
-        }).ToList();
-        var fxCore = buckets.First(b => b.Bucket == SignalBuckets.DirectFx).Uncapped >= scoring.FxCoreThreshold;
+            buckets.Add(new BucketScore { Bucket = bucket, Uncapped = uncapped, Cap = cap, Capped = Math.Min(uncapped, cap) });
+        }
+        var fxCore = Named(buckets, SignalBuckets.DirectFx).Uncapped >= scoring.FxCoreThreshold;
 
-        var synergy = new ItemList<SynergyPart>(scoring.Synergy.Bonuses.Select(bonus =>
+        var synergy = new ItemList<SynergyPart>(scoring.Synergy.Bonuses.Count);
+        var synergyUncapped = 0m;
+        foreach (var bonus in scoring.Synergy.Bonuses)
         {
-            var points = buckets.First(b => b.Bucket == bonus.Bucket).Capped;
-            return new SynergyPart
+            var points = Named(buckets, bonus.Bucket).Capped;
+            var part = new SynergyPart
             {
                 Bucket = bonus.Bucket,
                 Threshold = bonus.Threshold,
@@ -114,12 +125,20 @@ public sealed class OfferScorer
                 Applied = fxCore && points >= bonus.Threshold,
                 Reason = !fxCore ? SynergyPart.NoFxCore : points < bonus.Threshold ? SynergyPart.BelowThreshold : null,
             };
-        }));
-        var synergyUncapped = synergy.Where(s => s.Applied).Sum(s => s.Amount);
+            synergy.Add(part);
+            if (part.Applied) synergyUncapped += part.Amount;
+        }
         var synergyPoints = Math.Min(synergyUncapped, scoring.Synergy.Max);
 
-        var categoryPoints = buckets.Sum(b => b.Capped);
-        var phrasePoints = phrases.Sum(p => p.Points);
+        var categoryPoints = 0m;
+        var normalizedBuckets = new ItemList<BucketScore>(buckets.Count);
+        foreach (var bucket in buckets)
+        {
+            categoryPoints += bucket.Capped;
+            normalizedBuckets.Add(bucket with { Uncapped = Normalize(bucket.Uncapped), Cap = Normalize(bucket.Cap), Capped = Normalize(bucket.Capped) });
+        }
+        var phrasePoints = 0m;
+        foreach (var phrase in phrases) phrasePoints += phrase.Points;
         var rawBeforeGuard = categoryPoints + phrasePoints + synergyPoints;
         var guardApplied = !fxCore && rawBeforeGuard > scoring.NoFxCoreCap;
         var raw = guardApplied ? scoring.NoFxCoreCap : rawBeforeGuard;
@@ -149,17 +168,62 @@ public sealed class OfferScorer
             SynergyMax = Normalize(scoring.Synergy.Max),
             FxCoreThreshold = Normalize(scoring.FxCoreThreshold),
             MaxScore = scoring.MaxScore,
-            Buckets = new ItemList<BucketScore>(buckets.Select(b => b with
-            {
-                Uncapped = Normalize(b.Uncapped), Cap = Normalize(b.Cap), Capped = Normalize(b.Capped),
-            })),
+            Buckets = normalizedBuckets,
             Categories = categories,
             Phrases = phrases,
             Synergy = synergy,
             Hits = counted,
-            NegatedHits = new ItemList<SignalHit>(hits.Where(h => h.Negated && !h.Excluded)),
-            ExcludedHits = new ItemList<SignalHit>(hits.Where(h => h.Excluded)),
+            NegatedHits = HitsWhere(hits, static h => h.Negated && !h.Excluded),
+            ExcludedHits = HitsWhere(hits, static h => h.Excluded),
         };
+    }
+
+    /// <summary>Where the best hit of <paramref name="term"/>'s category (a keyword) or of the phrase itself is kept; -1 when none yet.</summary>
+    private static int IndexOfSameTarget(List<Best> bests, SignalTermKind kind, CompiledTerm term)
+    {
+        for (var i = 0; i < bests.Count; i++)
+        {
+            var other = bests[i].Term;
+            if (other.Kind != kind) continue;
+            if (kind == SignalTermKind.Keyword ? ReferenceEquals(other.Category, term.Category) : ReferenceEquals(other, term)) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>The contributions of one kind, in catalog order (<paramref name="order"/> is unique within the kind).</summary>
+    private ItemList<SignalContribution> Contributions(List<Best> bests, SignalTermKind kind, Func<CompiledTerm, int> order)
+    {
+        var ofKind = new List<Best>();
+        foreach (var best in bests)
+        {
+            if (best.Term.Kind != kind) continue;
+            // Insertion sort: an offer has a handful of categories and phrases.
+            var at = ofKind.Count;
+            while (at > 0 && order(ofKind[at - 1].Term) > order(best.Term)) at--;
+            ofKind.Insert(at, best);
+        }
+        var contributions = new ItemList<SignalContribution>(ofKind.Count);
+        foreach (var best in ofKind) contributions.Add(ToContribution(best));
+        return contributions;
+    }
+
+    private static BucketScore Named(List<BucketScore> buckets, string bucket)
+    {
+        foreach (var score in buckets)
+        {
+            if (score.Bucket == bucket) return score;
+        }
+        throw new InvalidOperationException($"The scoring profile has no bucket '{bucket}'.");
+    }
+
+    private static ItemList<SignalHit> HitsWhere(IReadOnlyList<SignalHit> hits, Func<SignalHit, bool> keep)
+    {
+        var kept = new ItemList<SignalHit>();
+        foreach (var hit in hits)
+        {
+            if (keep(hit)) kept.Add(hit);
+        }
+        return kept;
     }
 
     private SignalContribution ToContribution(Best best) => new()

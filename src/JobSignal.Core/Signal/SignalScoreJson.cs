@@ -46,7 +46,14 @@ public static class SignalScoreJson
     public static string Serialize(SignalScore score) => Encoding.UTF8.GetString(Utf8(score));
 
     /// <summary>The same JSON as <see cref="Serialize"/>, as UTF-8: what ingestion stores, with no string in between.</summary>
-    internal static byte[] SerializeToUtf8(SignalScore score) => Utf8(score).ToArray();
+    internal static byte[] SerializeToUtf8(SignalScore score)
+    {
+        var json = Utf8(score);
+        // Uninitialized: an explanation is a few KB, and every byte is written by the copy.
+        var bytes = GC.AllocateUninitializedArray<byte>(json.Length);
+        json.CopyTo(bytes);
+        return bytes;
+    }
 
     // Ingestion serializes one explanation per offer on every core: written by hand into a per-thread buffer, without
     // reflection or intermediate strings. The span is valid until the thread's next call.
@@ -54,7 +61,7 @@ public static class SignalScoreJson
     {
         ArgumentNullException.ThrowIfNull(score);
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(8192);
-        buffer.Clear();
+        buffer.ResetWrittenCount(); // not Clear(), which zeroes what the last offer wrote
         using (var writer = new Utf8JsonWriter(buffer, s_writerOptions)) Write(writer, score);
         if (buffer.Capacity > 1 << 20) t_buffer = null; // one huge offer must not pin its buffer for the thread's life
         return buffer.WrittenSpan;

@@ -17,6 +17,12 @@ internal sealed class NativeStatement : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
     private readonly Dictionary<string, int> _parameters = new(StringComparer.Ordinal);
+    // The names callers bind, learned by reference: they pass the same literals at every offer, so a name is then found
+    // by comparing references instead of hashing it in a framework dictionary (which runs instrumented, under tiered
+    // PGO, through most of a nightly run). Index 0: a name the statement does not use.
+    private readonly string?[] _knownNames = new string?[64];
+    private readonly int[] _knownIndexes = new int[64];
+    private int _knownCount;
     // UTF-8 of the text being bound: .NET's encoder is faster than SQLite's UTF-16 conversion, and SQLite copies the
     // bytes when binding, so one buffer serves every value.
     private byte[] _utf8 = new byte[4096];
@@ -44,7 +50,8 @@ internal sealed class NativeStatement : IDisposable
     /// <summary>Text already encoded as UTF-8 (bound as TEXT, not as a BLOB).</summary>
     public NativeStatement SetUtf8(string name, ReadOnlySpan<byte> text)
     {
-        if (!_parameters.TryGetValue(name, out var index)) return this;
+        var index = IndexOf(name);
+        if (index == 0) return this;
         // An empty span has no address, which SQLite would take for NULL.
         return Check(text.IsEmpty ? raw.sqlite3_bind_text(_statement, index, "") : raw.sqlite3_bind_text(_statement, index, text));
     }
@@ -123,7 +130,22 @@ internal sealed class NativeStatement : IDisposable
     private NativeStatement SetNull(string name) => Bind(name, 0, static (statement, index, _) => raw.sqlite3_bind_null(statement, index));
 
     private NativeStatement Bind<T>(string name, T value, Func<sqlite3_stmt, int, T, int> bind) =>
-        _parameters.TryGetValue(name, out var index) ? Check(bind(_statement, index, value)) : this;
+        IndexOf(name) is var index and > 0 ? Check(bind(_statement, index, value)) : this;
+
+    private int IndexOf(string name)
+    {
+        for (var i = 0; i < _knownCount; i++)
+        {
+            if (ReferenceEquals(_knownNames[i], name)) return _knownIndexes[i];
+        }
+        var index = _parameters.GetValueOrDefault(name);
+        if (_knownCount < _knownNames.Length)
+        {
+            _knownNames[_knownCount] = name;
+            _knownIndexes[_knownCount++] = index;
+        }
+        return index;
+    }
 
     private NativeStatement Check(int rc)
     {

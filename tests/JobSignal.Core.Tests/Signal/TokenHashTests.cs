@@ -44,19 +44,35 @@ public class TokenHashTests
     }
 
     [Fact]
-    public void A_trie_node_filter_keeps_every_child_and_rules_out_most_other_tokens()
+    public void A_sealed_trie_node_finds_every_child_and_no_other_token()
     {
         var node = new TrieNode();
         var children = Enumerable.Range(0, 200).Select(i => "child" + i).ToList();
-        foreach (var child in children) node.GetOrAddChild(child, out _);
+        var made = children.ToDictionary(child => child, child => node.GetOrAddChild(child, out _));
         node.Seal();
 
-        Assert.All(children, child => Assert.True(node.TryGetChild(child, TokenHash.Of(child), out _)));
-        var others = Enumerable.Range(0, 10_000).Select(i => "other" + i).ToList();
+        Assert.All(children, child => Assert.True(node.TryGetChild(child, TokenHash.Of(child), out var found) && found == made[child]));
+        // A token equal to a child's, but another string instance, is the same token.
+        Assert.True(node.TryGetChild(new string("child7".AsSpan()), TokenHash.Of("child7"), out var copy) && copy == made["child7"]);
+        var others = Enumerable.Range(0, 10_000).Select(i => "other" + i).Append("child").Append("child2000").ToList();
         Assert.All(others, other => Assert.False(node.TryGetChild(other, TokenHash.Of(other), out _)));
-        // About 8 filter bits per child: most absent tokens never reach the dictionary.
-        var passed = others.Count(other => node.PassesFilter(TokenHash.Of(other)));
-        Assert.InRange(passed, 1, others.Count / 4);
+        Assert.Throws<InvalidOperationException>(() => node.GetOrAddChild("late", out _));
+    }
+
+    [Fact]
+    public void A_token_table_keeps_colliding_tokens_apart_and_rejects_a_token_given_twice()
+    {
+        // Far more tokens than slots' worth of distinct low bits: every probe chain is long.
+        var tokens = Enumerable.Range(0, 5_000).Select(i => "t" + i).ToList();
+        var table = new TokenTable<int>(tokens.Select((t, i) => KeyValuePair.Create(t, i)).ToList());
+
+        Assert.Equal(5_000, table.Count);
+        Assert.All(tokens.Select((t, i) => (t, i)), e => Assert.True(table.TryGetValue(e.t, TokenHash.Of(e.t), out var v) && v == e.i));
+        Assert.Throws<ArgumentException>(() => new TokenTable<int>([KeyValuePair.Create("a", 1), KeyValuePair.Create("a", 2)]));
+        var empty = new TokenSet([]);
+        Assert.Equal(0, empty.Count);
+        Assert.False(empty.Contains("a"));
+        Assert.True(new TokenSet(["sin", "no", "sin"]).Contains("no"));
     }
 
     [Fact]
