@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
+using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Ingestion;
 
@@ -106,7 +108,32 @@ public static class CompanyIdentity
     /// chunk in parallel before deciding, offer by offer, with <see cref="Resolve(string, OfferCompany?, CompanyKeys, ICompanyLookup)"/>.
     /// </summary>
     public static CompanyKeys KeysOf(OfferCompany? company) =>
-        company is null ? default : new CompanyKeys(NormalizeDomain(company.Website), NormalizeName(company.Name));
+        company is null ? default : RecentKeys.Of(company.Website, company.Name);
+
+    /// <summary>
+    /// A company posts many offers: the keys of the companies last seen are kept per thread, so ingestion parses each
+    /// company's website and normalizes its name once, not at every offer.
+    /// </summary>
+    private static class RecentKeys
+    {
+        private const int Slots = 256;
+        [ThreadStatic] private static Entry?[]? t_entries;
+
+        public static CompanyKeys Of(string? website, string? name)
+        {
+            var entries = t_entries ??= new Entry?[Slots];
+            var slot = (int)((Hash(website) * 31 + Hash(name)) & (Slots - 1));
+            if (entries[slot] is { } entry && OrdinalText.Equal(entry.Website, website) && OrdinalText.Equal(entry.Name, name))
+                return entry.Keys;
+            var keys = new CompanyKeys(NormalizeDomain(website), NormalizeName(name));
+            entries[slot] = new Entry(website, name, keys);
+            return keys;
+        }
+
+        private static uint Hash(string? text) => text is null ? 0 : TokenHash.Of(text);
+
+        private sealed record Entry(string? Website, string? Name, CompanyKeys Keys);
+    }
 
     /// <inheritdoc cref="Resolve(string, OfferCompany?, ICompanyLookup)"/>
     /// <param name="keys">The company's keys, as <see cref="KeysOf"/> gives them.</param>

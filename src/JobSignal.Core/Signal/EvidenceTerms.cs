@@ -15,13 +15,38 @@ public static class EvidenceTerms
     public static IReadOnlyList<EvidenceTerm> Of(SignalScore score)
     {
         ArgumentNullException.ThrowIfNull(score);
-        // A phrase found at the very spot of a scoring keyword ("pagos internacionales") says nothing new.
-        var keywordSpots = score.Categories.Select(c => (c.Hit.Field, c.Hit.Position)).ToHashSet();
-        var candidates = score.Categories.Select(c => new EvidenceTerm(c.Hit.Term, c.Points))
-            .Concat(score.Phrases
-                .Where(p => !keywordSpots.Contains((p.Hit.Field, p.Hit.Position)))
-                .Select(p => new EvidenceTerm(p.Name, p.Points)));
-        return Distinct(candidates.OrderByDescending(t => t.Points)).ToList();
+        // Loops rather than LINQ: done for every offer ingested (see TokenTable for why that matters).
+        var candidates = new List<EvidenceTerm>(score.Categories.Count + score.Phrases.Count);
+        foreach (var category in score.Categories) candidates.Add(new EvidenceTerm(category.Hit.Term, category.Points));
+        foreach (var phrase in score.Phrases)
+        {
+            // A phrase found at the very spot of a scoring keyword ("pagos internacionales") says nothing new.
+            if (!AtSpotOfAny(score.Categories, phrase.Hit)) candidates.Add(new EvidenceTerm(phrase.Name, phrase.Points));
+        }
+        // Most points first; a stable insertion keeps categories before phrases, and each list's order, on ties.
+        var ranked = new List<EvidenceTerm>(candidates.Count);
+        foreach (var candidate in candidates)
+        {
+            var at = ranked.Count;
+            while (at > 0 && ranked[at - 1].Points < candidate.Points) at--;
+            ranked.Insert(at, candidate);
+        }
+        // A repeated term keeps its first place, where it brought the most points.
+        var terms = new List<EvidenceTerm>(ranked.Count);
+        foreach (var term in ranked)
+        {
+            if (!terms.Exists(kept => string.Equals(kept.Term, term.Term, StringComparison.OrdinalIgnoreCase))) terms.Add(term);
+        }
+        return terms;
+    }
+
+    private static bool AtSpotOfAny(IReadOnlyList<SignalContribution> categories, SignalHit hit)
+    {
+        foreach (var category in categories)
+        {
+            if (category.Hit.Field == hit.Field && category.Hit.Position == hit.Position) return true;
+        }
+        return false;
     }
 
     /// <summary>
@@ -33,8 +58,10 @@ public static class EvidenceTerms
     public static IReadOnlyList<EvidenceTerm> Summarize(IEnumerable<IEnumerable<EvidenceTerm>> termsPerOffer)
     {
         ArgumentNullException.ThrowIfNull(termsPerOffer);
-        var totals = new Dictionary<string, (string Text, decimal Points, int Offers, int FirstSeen)>(StringComparer.OrdinalIgnoreCase);
-        var inThisOffer = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
+        // Totals of a class, not of a tuple: framework collections over value types are compiled anew for them and run
+        // unoptimized at first; over a class they share code already compiled.
+        var totals = new Dictionary<string, Total>(StringComparer.OrdinalIgnoreCase);
+        var inThisOffer = new Dictionary<string, Total>(StringComparer.OrdinalIgnoreCase);
         foreach (var offerTerms in termsPerOffer)
         {
             inThisOffer.Clear();
@@ -42,29 +69,36 @@ public static class EvidenceTerms
             {
                 var text = term.Term?.Trim();
                 if (string.IsNullOrEmpty(text)) continue;
-                inThisOffer[text] = inThisOffer.TryGetValue(text, out var best) ? Math.Max(best, term.Points) : term.Points;
-                if (!totals.ContainsKey(text)) totals[text] = (text, 0m, 0, totals.Count);
+                if (!totals.TryGetValue(text, out var total)) totals[text] = total = new Total(text, totals.Count);
+                if (!inThisOffer.TryGetValue(text, out var best)) inThisOffer[text] = new Total(text, 0) { Points = term.Points, Of = total };
+                else best.Points = Math.Max(best.Points, term.Points);
             }
-            foreach (var (text, points) in inThisOffer)
+            foreach (var best in inThisOffer.Values)
             {
-                var total = totals[text];
-                totals[text] = total with { Points = total.Points + points, Offers = total.Offers + 1 };
+                best.Of!.Points += best.Points;
+                best.Of.Offers++;
             }
         }
-        return totals.Values
-            .OrderByDescending(t => t.Points).ThenByDescending(t => t.Offers).ThenBy(t => t.FirstSeen)
-            .Select(t => new EvidenceTerm(t.Text, t.Points))
-            .ToList();
+        var ranked = new List<Total>(totals.Values);
+        ranked.Sort(static (a, b) => a.Points != b.Points ? b.Points.CompareTo(a.Points)
+            : a.Offers != b.Offers ? b.Offers.CompareTo(a.Offers) : a.FirstSeen.CompareTo(b.FirstSeen));
+        var terms = new List<EvidenceTerm>(ranked.Count);
+        foreach (var total in ranked) terms.Add(new EvidenceTerm(total.Text, total.Points));
+        return terms;
+    }
+
+    /// <summary>A term's points so far: over a company's offers, or (with <see cref="Of"/>, its company total) in one offer.</summary>
+    private sealed class Total(string text, int firstSeen)
+    {
+        public string Text { get; } = text;
+        public int FirstSeen { get; } = firstSeen;
+        public decimal Points { get; set; }
+        public int Offers { get; set; }
+        public Total? Of { get; init; }
     }
 
     /// <summary>The first <paramref name="max"/> terms joined by ", ".</summary>
     public static string Join(IEnumerable<EvidenceTerm> terms, int max = DefaultMax) =>
         string.Join(", ", terms.Take(max).Select(t => t.Term));
 
-    private static IEnumerable<EvidenceTerm> Distinct(IEnumerable<EvidenceTerm> terms)
-    {
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var term in terms)
-            if (seen.Add(term.Term)) yield return term;
-    }
 }

@@ -87,8 +87,8 @@ public sealed class KeywordMatcher
         TokenizedText? roleTitle, TokenizedText? following)
     {
         private readonly List<SignalHit> _hits = [];
-        // (term, first slot) -> index in _hits: one hit per term and position, the longest alias wins.
-        private Dictionary<(CompiledTerm, int), int>? _seen;
+        // The term of each hit, beside it: one hit per term and position, the longest alias wins.
+        private readonly List<CompiledTerm> _hitTerms = [];
 
         public List<SignalHit> Hits => _hits;
 
@@ -136,15 +136,15 @@ public sealed class KeywordMatcher
 
         private void Add(TrieTerminal terminal, int start, int end)
         {
-            _seen ??= new Dictionary<(CompiledTerm, int), int>();
-            var key = (terminal.Term, start);
-            if (_seen.TryGetValue(key, out var existing))
+            // Starts are walked in order, so the hits at this start are the last ones.
+            for (var i = _hits.Count - 1; i >= 0 && _hits[i].Position == start; i--)
             {
-                if (_hits[existing].TokenCount < end - start) _hits[existing] = CreateHit(terminal, start, end);
+                if (!ReferenceEquals(_hitTerms[i], terminal.Term)) continue;
+                if (_hits[i].TokenCount < end - start) _hits[i] = CreateHit(terminal, start, end);
                 return;
             }
-            _seen[key] = _hits.Count;
             _hits.Add(CreateHit(terminal, start, end));
+            _hitTerms.Add(terminal.Term);
         }
 
         private SignalHit CreateHit(TrieTerminal terminal, int start, int end)

@@ -103,7 +103,7 @@ public static class SignalScoreJson
     {
         w.WriteStartObject();
         w.WriteNumber(Names.Format, CurrentFormat);
-        w.WriteString(Names.CatalogVersion, s.CatalogVersion);
+        w.WriteString(Names.CatalogVersion, CatalogText.Encoded(s.CatalogVersion));
         if (s.OfferId is { } offerId) w.WriteNumber(Names.OfferId, offerId);
         WriteIfNotNull(w, Names.ProviderOfferId, s.ProviderOfferId);
         WriteIfNotNull(w, Names.Title, s.Title);
@@ -111,8 +111,8 @@ public static class SignalScoreJson
         w.WriteBoolean(Names.Strong, s.Strong);
         w.WriteNumber(Names.Raw, s.Raw);
         w.WriteNumber(Names.RawBeforeGuard, s.RawBeforeGuard);
-        WriteIfNotNull(w, Names.TopCategory, s.TopCategory);
-        WriteIfNotNull(w, Names.TopCategoryName, s.TopCategoryName);
+        WriteCatalogText(w, Names.TopCategory, s.TopCategory);
+        WriteCatalogText(w, Names.TopCategoryName, s.TopCategoryName);
         w.WriteBoolean(Names.FxCore, s.FxCore);
         w.WriteBoolean(Names.GuardApplied, s.GuardApplied);
         w.WriteNumber(Names.GuardCap, s.GuardCap);
@@ -149,7 +149,7 @@ public static class SignalScoreJson
 
     private static void WriteBucket(Utf8JsonWriter w, BucketScore b)
     {
-        w.WriteString(Names.Bucket, b.Bucket);
+        w.WriteString(Names.Bucket, CatalogText.Encoded(b.Bucket));
         w.WriteNumber(Names.Uncapped, b.Uncapped);
         w.WriteNumber(Names.Cap, b.Cap);
         w.WriteNumber(Names.Capped, b.Capped);
@@ -157,28 +157,28 @@ public static class SignalScoreJson
 
     private static void WriteSynergy(Utf8JsonWriter w, SynergyPart p)
     {
-        w.WriteString(Names.Bucket, p.Bucket);
+        w.WriteString(Names.Bucket, CatalogText.Encoded(p.Bucket));
         w.WriteNumber(Names.Threshold, p.Threshold);
         w.WriteNumber(Names.Amount, p.Amount);
         w.WriteNumber(Names.BucketPoints, p.BucketPoints);
         w.WriteBoolean(Names.Applied, p.Applied);
-        WriteIfNotNull(w, Names.Reason, p.Reason);
+        WriteCatalogText(w, Names.Reason, p.Reason);
     }
 
     // Format 2: the winning hit is a reference to its entry in "hits".
     private static void WriteContribution(Utf8JsonWriter w, SignalContribution c)
     {
         w.WriteString(Names.Kind, KindName(c.Kind));
-        w.WriteString(Names.Id, c.Id);
-        w.WriteString(Names.Name, c.Name);
-        WriteIfNotNull(w, Names.Bucket, c.Bucket);
+        w.WriteString(Names.Id, CatalogText.Encoded(c.Id));
+        w.WriteString(Names.Name, CatalogText.Encoded(c.Name));
+        WriteCatalogText(w, Names.Bucket, c.Bucket);
         w.WriteNumber(Names.Tier, c.Tier);
         w.WriteNumber(Names.TierWeight, c.TierWeight);
         w.WriteNumber(Names.FieldWeight, c.FieldWeight);
         w.WriteNumber(Names.Points, c.Points);
         w.WriteNumber(Names.HitCount, c.HitCount);
         w.WriteStartObject(Names.Hit);
-        w.WriteString(Names.Id, c.Hit.Id);
+        w.WriteString(Names.Id, CatalogText.Encoded(c.Hit.Id));
         w.WriteString(Names.Field, FieldName(c.Hit.Field));
         w.WriteNumber(Names.Position, c.Hit.Position);
         w.WriteEndObject();
@@ -187,10 +187,10 @@ public static class SignalScoreJson
     private static void WriteHit(Utf8JsonWriter w, SignalHit h)
     {
         w.WriteString(Names.Kind, KindName(h.Kind));
-        w.WriteString(Names.Id, h.Id);
-        WriteIfNotNull(w, Names.CategoryId, h.CategoryId);
-        w.WriteString(Names.Term, h.Term);
-        w.WriteString(Names.Alias, h.Alias);
+        w.WriteString(Names.Id, CatalogText.Encoded(h.Id));
+        WriteCatalogText(w, Names.CategoryId, h.CategoryId);
+        w.WriteString(Names.Term, CatalogText.Encoded(h.Term));
+        w.WriteString(Names.Alias, CatalogText.Encoded(h.Alias));
         w.WriteString(Names.Field, FieldName(h.Field));
         w.WriteNumber(Names.Position, h.Position);
         w.WriteNumber(Names.TokenCount, h.TokenCount);
@@ -208,6 +208,35 @@ public static class SignalScoreJson
     private static void WriteIfNotNull(Utf8JsonWriter w, JsonEncodedText name, string? value)
     {
         if (value is not null) w.WriteString(name, value);
+    }
+
+    private static void WriteCatalogText(Utf8JsonWriter w, JsonEncodedText name, string? value)
+    {
+        if (value is not null) w.WriteString(name, CatalogText.Encoded(value));
+    }
+
+    /// <summary>
+    /// The catalog's text (ids, names, aliases, buckets) comes back in every explanation as the same string instances:
+    /// encoded once per thread and instance, so the writer copies bytes instead of checking and transcoding the same
+    /// text at every offer. Other text (a deserialized explanation's) is simply encoded each time.
+    /// </summary>
+    private static class CatalogText
+    {
+        private const int Slots = 1024;
+        [ThreadStatic] private static string?[]? t_texts;
+        [ThreadStatic] private static JsonEncodedText[]? t_encoded;
+
+        public static JsonEncodedText Encoded(string text)
+        {
+            var texts = t_texts ??= new string?[Slots];
+            var encoded = t_encoded ??= new JsonEncodedText[Slots];
+            var slot = (int)(TokenHash.Of(text) & (Slots - 1));
+            if (ReferenceEquals(texts[slot], text)) return encoded[slot];
+            var value = JsonEncodedText.Encode(text, s_writerOptions.Encoder);
+            texts[slot] = text;
+            encoded[slot] = value;
+            return value;
+        }
     }
 
     // Property names and enum values encoded once: the writer then neither transcodes them nor checks them for

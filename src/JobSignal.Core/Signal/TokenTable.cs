@@ -1,3 +1,5 @@
+using JobSignal.Core.Common;
+
 namespace JobSignal.Core.Signal;
 
 /// <summary>
@@ -41,7 +43,7 @@ internal sealed class TokenTable<TValue>
     {
         for (var slot = (int)(hash & (uint)_mask); _keys[slot] is { } key; slot = (slot + 1) & _mask)
         {
-            if (SameToken(key, token))
+            if (OrdinalText.Equal(key, token))
             {
                 value = _values[slot];
                 return true;
@@ -49,17 +51,6 @@ internal sealed class TokenTable<TValue>
         }
         value = default!;
         return false;
-    }
-
-    private static bool SameToken(string a, string b)
-    {
-        if (ReferenceEquals(a, b)) return true;
-        if (a.Length != b.Length) return false;
-        for (var i = 0; i < a.Length; i++)
-        {
-            if (a[i] != b[i]) return false;
-        }
-        return true;
     }
 }
 

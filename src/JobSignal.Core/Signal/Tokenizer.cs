@@ -1,6 +1,7 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
+using JobSignal.Core.Common;
 
 namespace JobSignal.Core.Signal;
 
@@ -213,22 +214,10 @@ public static class Tokenizer
         if (normalized.Length > LongestCachedToken) return new string(normalized);
         var recent = t_recentTokens ??= new string?[RecentTokenSlots];
         var slot = hash & (RecentTokenSlots - 1);
-        if (recent[slot] is { } cached && SameChars(normalized, cached)) return cached;
+        if (recent[slot] is { } cached && OrdinalText.Equal(normalized, cached)) return cached;
         var created = new string(normalized);
         recent[slot] = created;
         return created;
-    }
-
-    // A loop of our own rather than SequenceEqual: tokens are short, and this code is compiled optimized at once where
-    // the framework's helpers run instrumented (tiered PGO) through most of a nightly run.
-    private static bool SameChars(ReadOnlySpan<char> a, string b)
-    {
-        if (a.Length != b.Length) return false;
-        for (var i = 0; i < a.Length; i++)
-        {
-            if (a[i] != b[i]) return false;
-        }
-        return true;
     }
 
     private struct StringListSink : ITokenSink

@@ -89,6 +89,24 @@ public class CompanyIdentityTests
     }
 
     [Fact]
+    public void KeysOf_gives_each_company_its_own_keys_however_many_companies_come_and_go()
+    {
+        // Keys are kept for the companies last seen: thousands of companies, each seen twice, every pairing of a
+        // website with another company's name, must each get exactly what normalizing them gives.
+        var companies = Enumerable.Range(0, 3_000).Select(i => new OfferCompany
+        {
+            Name = $"Empresa {i} S.L.", Website = i % 3 == 0 ? null : $"https://www.empresa{i % 1000}.es",
+        }).ToList();
+        var swapped = companies.Select((c, i) => new OfferCompany { Name = c.Name, Website = companies[(i + 1) % companies.Count].Website });
+
+        foreach (var company in companies.Concat(companies).Concat(swapped))
+        {
+            Assert.Equal(new CompanyKeys(CompanyIdentity.NormalizeDomain(company.Website), CompanyIdentity.NormalizeName(company.Name)),
+                CompanyIdentity.KeysOf(company));
+        }
+    }
+
+    [Fact]
     public void KeysOf_gives_the_normalized_domain_and_name_that_Resolve_decides_on()
     {
         var company = new OfferCompany { Name = "  Acme Pagos, S.L.U. ", Website = "https://www.Acme.es/empleo" };

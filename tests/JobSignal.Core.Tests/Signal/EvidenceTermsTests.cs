@@ -1,3 +1,4 @@
+using JobSignal.Core.Catalog;
 using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Tests.Signal;
@@ -27,6 +28,25 @@ public class EvidenceTermsTests
     public void Keeps_a_phrase_that_no_keyword_covers()
     {
         Assert.Equal("USD, expansión internacional", Score(null, "expansión internacional en USD").Evidence);
+    }
+
+    [Fact]
+    public void Lists_a_term_named_twice_once_where_it_brought_the_most_points_and_keeps_ties_in_order()
+    {
+        SignalContribution C(SignalTermKind kind, string name, decimal points, int position) => new()
+        {
+            Kind = kind, Id = name, Name = name, Points = points,
+            Hit = new SignalHit { Id = name, Term = name, Field = SignalField.Description, Position = position },
+        };
+        var score = new SignalScore
+        {
+            Categories = [C(SignalTermKind.Keyword, "USD", 2.5m, 1), C(SignalTermKind.Keyword, "Treasury", 2m, 5)],
+            // A phrase named as a category's term, worth more; one worth as much as a category comes after it.
+            Phrases = [C(SignalTermKind.Phrase, "usd", 4m, 9), C(SignalTermKind.Phrase, "cash pooling", 2m, 12)],
+        };
+
+        Assert.Equal([new EvidenceTerm("usd", 4m), new EvidenceTerm("Treasury", 2m), new EvidenceTerm("cash pooling", 2m)],
+            EvidenceTerms.Of(score));
     }
 
     [Fact]

@@ -33,6 +33,26 @@ public class SignalScoreJsonTests
     }
 
     [Fact]
+    public void Writes_catalog_text_the_same_whether_encoded_before_or_not()
+    {
+        // Catalog text is encoded once per string instance and thread: the same text in other instances (as read back
+        // from a store) must come out the same, unescaped beyond what JSON needs.
+        SignalHit Hit(string term) => new()
+        {
+            Id = "kw_tecnología", Term = term, Alias = "pagos \"cross\" border", Field = SignalField.Description, Position = 3,
+            Text = "tecnología", Evidence = "…de tecnología…",
+        };
+        var score = new SignalScore { CatalogVersion = "2.4.0", Hits = [Hit("Tecnología")] };
+        var copy = new SignalScore { CatalogVersion = new string("2.4.0".AsSpan()), Hits = [Hit(new string("Tecnología".AsSpan()))] };
+
+        var first = SignalScoreJson.Serialize(score);
+        Assert.Equal(first, SignalScoreJson.Serialize(score));
+        Assert.Equal(first, SignalScoreJson.Serialize(copy));
+        Assert.Contains("\"term\":\"Tecnología\",\"alias\":\"pagos \\\"cross\\\" border\"", first);
+        Assert.Contains("\"id\":\"kw_tecnología\"", first);
+    }
+
+    [Fact]
     public void Round_trips_negated_hits()
     {
         var score = Fx("fx02_negation_aws");
