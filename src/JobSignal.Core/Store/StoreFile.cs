@@ -89,6 +89,7 @@ internal static class StoreFile
     /// </summary>
     internal static SqliteConnection Open(string dataSource, SqliteOpenMode mode, TimeSpan? busyTimeout = null)
     {
+        _ = ProcessSettings.Applied;
         var builder = new SqliteConnectionStringBuilder { DataSource = dataSource, Mode = mode, Pooling = false };
         if (busyTimeout is { } timeout) builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
         var connection = new SqliteConnection(builder.ToString());
@@ -127,6 +128,22 @@ internal static class StoreFile
         catch (SqliteException ex)
         {
             throw Unusable(path, "SQLite cannot read it (" + ex.Message + ")", ex);
+        }
+    }
+
+    /// <summary>
+    /// SQLite's process-wide settings, made once before its first connection: no memory statistics, which SQLite
+    /// otherwise keeps under a global mutex at every allocation (nothing here reads them). Another component of the
+    /// process that started SQLite first leaves them as they are.
+    /// </summary>
+    private static class ProcessSettings
+    {
+        public static readonly bool Applied = Apply();
+
+        private static bool Apply()
+        {
+            SQLitePCL.Batteries_V2.Init();
+            return SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0) == SQLitePCL.raw.SQLITE_OK;
         }
     }
 }
