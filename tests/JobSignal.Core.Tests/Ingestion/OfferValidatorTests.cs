@@ -96,3 +96,67 @@ public class OfferValidatorTests
         Assert.Equal("Url", OfferValidator.Validate(new Offer { ProviderOfferId = "1" })!.Field);
     }
 }
+
+public class OfferUrlCheckTests
+{
+    private static bool UriAccepts(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && uri.Host.Length > 0;
+
+    [Theory]
+    [InlineData("https://www.infojobs.net/madrid/tesorero/of-i0123456789abcdef")]
+    [InlineData("http://example.com")]
+    [InlineData("https://a.b.c/path?q=1&r=two#frag")]
+    [InlineData("https://192.168.0.1/x")]
+    [InlineData("https://x-y.es/of-1;v=2,3")]
+    public void Takes_the_usual_offer_url_without_the_framework_parser(string url)
+    {
+        Assert.True(OfferValidator.IsPlainHttpUrl(url));
+        Assert.True(UriAccepts(url));
+    }
+
+    [Theory]
+    [InlineData("HTTPS://WWW.INFOJOBS.NET/x")]
+    [InlineData("https://www.infojobs.net:8443/x")]
+    [InlineData("https://café.es/oferta")]
+    [InlineData("https://a.es/100%25")]
+    [InlineData("https://a.es/with space")]
+    [InlineData("https://a.es./x")]
+    [InlineData("http:///x")]
+    [InlineData("https://-a.com/")]
+    [InlineData("https://a..b/")]
+    [InlineData("https://user@host.es/")]
+    [InlineData("https://a.es/[x]")]
+    [InlineData("ftp://a.es/x")]
+    [InlineData("/oferta/123")]
+    [InlineData("https://a.es\\x")]
+    public void Leaves_any_other_url_to_the_framework_parser_with_the_same_answer(string url)
+    {
+        Assert.False(OfferValidator.IsPlainHttpUrl(url));
+        Assert.Equal(UriAccepts(url), OfferValidator.IsAbsoluteHttpUrl(url));
+    }
+
+    [Fact]
+    public void Never_takes_a_url_the_framework_parser_refuses()
+    {
+        // Hosts mostly made of host characters, then any URL-ish text: both sides of every rule of the plain path.
+        const string hostAlphabet = "abz09-.-.";
+        const string alphabet = "abcz09-._~:/?#[]@!$&'()*+,;=% \\AZñ";
+        var random = new Random(20251130);
+        string Random(string from, int max) => new(Enumerable.Range(0, random.Next(0, max)).Select(_ => from[random.Next(from.Length)]).ToArray());
+        var taken = 0;
+        for (var i = 0; i < 50_000; i++)
+        {
+            var url = (random.Next(2) == 0 ? "http://" : "https://") + Random(hostAlphabet, 12)
+                + (random.Next(3) == 0 ? "" : "/" + Random(alphabet, 16));
+            var accepted = UriAccepts(url);
+            if (OfferValidator.IsPlainHttpUrl(url))
+            {
+                taken++;
+                Assert.True(accepted, $"'{url}' was taken, but Uri refuses it");
+            }
+            Assert.Equal(accepted, OfferValidator.IsAbsoluteHttpUrl(url));
+        }
+        Assert.True(taken > 1_000, $"only {taken} random URLs took the plain path");
+    }
+}
