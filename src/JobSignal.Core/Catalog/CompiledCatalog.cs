@@ -1,4 +1,3 @@
-using System.Numerics;
 using JobSignal.Core.Signal;
 
 namespace JobSignal.Core.Catalog;

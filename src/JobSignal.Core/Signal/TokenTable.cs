@@ -1,10 +1,12 @@
+using System.Numerics;
 using JobSignal.Core.Common;
 
 namespace JobSignal.Core.Signal;
 
 /// <summary>
-/// A read-only map from normalized tokens to values, looked up with the token's <see cref="TokenHash"/>, which the
-/// tokenizer has already computed for every token of a text (<see cref="TokenizedText.TokenHashes"/>). Open addressing,
+/// A read-only map from normalized tokens (or other short keys: a catalog's term ids) to values, looked up with the
+/// key's <see cref="TokenHash"/>, which the tokenizer has already computed for every token of a text
+/// (<see cref="TokenizedText.TokenHashes"/>). Open addressing,
 /// at most half full, so an absent token, the usual case, mostly costs one probe. Code of our own rather than a
 /// framework dictionary: it is compiled optimized at its first call, where the framework's collections run as
 /// instrumented code (tiered PGO) through most of a nightly run, and it does not hash the token a second time.
@@ -18,7 +20,7 @@ internal sealed class TokenTable<TValue>
     /// <summary>The entries' tokens must be distinct (ordinal).</summary>
     public TokenTable(IReadOnlyCollection<KeyValuePair<string, TValue>> entries)
     {
-        var size = (int)Math.Max(2, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)entries.Count * 2));
+        var size = (int)Math.Max(2, BitOperations.RoundUpToPowerOf2((uint)entries.Count * 2));
         _keys = new string?[size];
         _values = new TValue[size];
         _mask = size - 1;
