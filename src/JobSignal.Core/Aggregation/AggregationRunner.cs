@@ -178,6 +178,7 @@ public sealed class AggregationRunner
             var resolutions = _store.Companies.Resolutions(companyIds);
             var active = companyIds.Where(id => resolutions.TryGetValue(id, out var r) && CompanyAggregator.ShouldAggregate(r)).ToArray();
             var offers = ReadOffers(active);
+            // One time for the chunk (its companies' aggregated_at and "recent" window), as it is computed at once.
             var now = StoreTime.Now(_options.Clock ?? _store.Options.Clock);
             // Aggregating is pure: done for the whole chunk on every core at once, then saved company by company.
             var computed = offers is null ? null : ActiveMetrics(active, offers, now, cancellationToken);

@@ -68,8 +68,7 @@ internal sealed class TrieNode
     public bool TryGetChild(string token, uint hash, out TrieNode child)
     {
         if (_children is { } children) return children.TryGetValue(token, hash, out child);
-        if (_building is not null && _building.TryGetValue(token, out child!)) return true;
-        child = null!;
+        child = null!; // not sealed yet: the catalog seals its trie before anything matches with it
         return false;
     }
 

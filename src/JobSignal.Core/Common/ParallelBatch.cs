@@ -43,15 +43,16 @@ internal sealed class ParallelBatch<T, TResult>
     }
 
     /// <summary>
-    /// Maps the items nobody has taken yet on this thread, waits for the workers, and returns the results; throws
-    /// <see cref="OperationCanceledException"/> when cancelled, or an <see cref="AggregateException"/> of what the map threw.
+    /// Maps the items nobody has taken yet on this thread, waits for the workers, and returns the results; throws an
+    /// <see cref="AggregateException"/> of what the map threw (even when cancelled meanwhile, as Parallel.For did), else
+    /// <see cref="OperationCanceledException"/> when cancelled.
     /// </summary>
     public TResult[] Join()
     {
         Drain();
         Task.WaitAll(_workers);
-        _cancellationToken.ThrowIfCancellationRequested();
         if (!_failures.IsEmpty) throw new AggregateException(_failures);
+        _cancellationToken.ThrowIfCancellationRequested();
         return _results;
     }
 

@@ -568,8 +568,8 @@ public sealed class OfferIngestor : IDisposable
     }
 
     /// <summary>
-    /// A chunk's offers being prepared on the thread pool: each valid offer tokenized once, signed
-    /// (<see cref="OfferText"/>) and scored. Scoring is pure, so it is done before the store says whether the offer is
+    /// A chunk's offers being prepared on the thread pool, and by the writer when it waits for them: each valid offer
+    /// tokenized once, signed (<see cref="OfferText"/>) and scored. Scoring is pure, so it is done before the store says whether the offer is
     /// new; the few reposts and unchanged updates simply do not use their score.
     /// </summary>
     private sealed class PreparedChunk

@@ -11,6 +11,7 @@ public sealed record OfferValidationFailure(string Field, string Message);
 public static class OfferValidator
 {
     private const int QuotedValueLength = 80;
+    private const int MaxPlainUrlLength = 4096;
 
     /// <summary>Null when the offer can be ingested, otherwise the first problem found (id, then URL, then title).</summary>
     public static OfferValidationFailure? Validate(Offer? offer)
@@ -49,6 +50,8 @@ public static class OfferValidator
     /// </summary>
     internal static bool IsPlainHttpUrl(string url)
     {
+        // A long URL is left to Uri, whatever limit it keeps.
+        if (url.Length > MaxPlainUrlLength) return false;
         var at = url.StartsWith("https://", StringComparison.Ordinal) ? 8 : url.StartsWith("http://", StringComparison.Ordinal) ? 7 : -1;
         if (at < 0) return false;
         var hostStart = at;

@@ -103,7 +103,7 @@ public static class SignalScoreJson
     {
         w.WriteStartObject();
         w.WriteNumber(Names.Format, CurrentFormat);
-        w.WriteString(Names.CatalogVersion, CatalogText.Encoded(s.CatalogVersion));
+        WriteText(w, Names.CatalogVersion, s.CatalogVersion);
         if (s.OfferId is { } offerId) w.WriteNumber(Names.OfferId, offerId);
         WriteIfNotNull(w, Names.ProviderOfferId, s.ProviderOfferId);
         WriteIfNotNull(w, Names.Title, s.Title);
@@ -149,7 +149,7 @@ public static class SignalScoreJson
 
     private static void WriteBucket(Utf8JsonWriter w, BucketScore b)
     {
-        w.WriteString(Names.Bucket, CatalogText.Encoded(b.Bucket));
+        WriteText(w, Names.Bucket, b.Bucket);
         w.WriteNumber(Names.Uncapped, b.Uncapped);
         w.WriteNumber(Names.Cap, b.Cap);
         w.WriteNumber(Names.Capped, b.Capped);
@@ -157,7 +157,7 @@ public static class SignalScoreJson
 
     private static void WriteSynergy(Utf8JsonWriter w, SynergyPart p)
     {
-        w.WriteString(Names.Bucket, CatalogText.Encoded(p.Bucket));
+        WriteText(w, Names.Bucket, p.Bucket);
         w.WriteNumber(Names.Threshold, p.Threshold);
         w.WriteNumber(Names.Amount, p.Amount);
         w.WriteNumber(Names.BucketPoints, p.BucketPoints);
@@ -169,8 +169,8 @@ public static class SignalScoreJson
     private static void WriteContribution(Utf8JsonWriter w, SignalContribution c)
     {
         w.WriteString(Names.Kind, KindName(c.Kind));
-        w.WriteString(Names.Id, CatalogText.Encoded(c.Id));
-        w.WriteString(Names.Name, CatalogText.Encoded(c.Name));
+        WriteText(w, Names.Id, c.Id);
+        WriteText(w, Names.Name, c.Name);
         WriteCatalogText(w, Names.Bucket, c.Bucket);
         w.WriteNumber(Names.Tier, c.Tier);
         w.WriteNumber(Names.TierWeight, c.TierWeight);
@@ -178,7 +178,7 @@ public static class SignalScoreJson
         w.WriteNumber(Names.Points, c.Points);
         w.WriteNumber(Names.HitCount, c.HitCount);
         w.WriteStartObject(Names.Hit);
-        w.WriteString(Names.Id, CatalogText.Encoded(c.Hit.Id));
+        WriteText(w, Names.Id, c.Hit.Id);
         w.WriteString(Names.Field, FieldName(c.Hit.Field));
         w.WriteNumber(Names.Position, c.Hit.Position);
         w.WriteEndObject();
@@ -187,10 +187,10 @@ public static class SignalScoreJson
     private static void WriteHit(Utf8JsonWriter w, SignalHit h)
     {
         w.WriteString(Names.Kind, KindName(h.Kind));
-        w.WriteString(Names.Id, CatalogText.Encoded(h.Id));
+        WriteText(w, Names.Id, h.Id);
         WriteCatalogText(w, Names.CategoryId, h.CategoryId);
-        w.WriteString(Names.Term, CatalogText.Encoded(h.Term));
-        w.WriteString(Names.Alias, CatalogText.Encoded(h.Alias));
+        WriteText(w, Names.Term, h.Term);
+        WriteText(w, Names.Alias, h.Alias);
         w.WriteString(Names.Field, FieldName(h.Field));
         w.WriteNumber(Names.Position, h.Position);
         w.WriteNumber(Names.TokenCount, h.TokenCount);
@@ -213,6 +213,13 @@ public static class SignalScoreJson
     private static void WriteCatalogText(Utf8JsonWriter w, JsonEncodedText name, string? value)
     {
         if (value is not null) w.WriteString(name, CatalogText.Encoded(value));
+    }
+
+    /// <summary>Catalog text that is always written: null (an explanation read back with one) as JSON null.</summary>
+    private static void WriteText(Utf8JsonWriter w, JsonEncodedText name, string? value)
+    {
+        if (value is null) w.WriteNull(name);
+        else w.WriteString(name, CatalogText.Encoded(value));
     }
 
     /// <summary>

@@ -82,7 +82,9 @@ internal static class ScoreMap
         {
             var category = reader.GetString()!;
             Expect(ref reader, reader.Read() && reader.TokenType == JsonTokenType.Number);
-            read[category] = reader.GetDecimal();
+            // A number beyond decimal's range is a JsonException, as the serializer reported it.
+            Expect(ref reader, reader.TryGetDecimal(out var points));
+            read[category] = points;
         }
         Expect(ref reader, reader.TokenType == JsonTokenType.EndObject && !reader.Read());
         var map = new CategoryScoreMap();

@@ -89,7 +89,7 @@ internal static class StoreFile
     /// </summary>
     internal static SqliteConnection Open(string dataSource, SqliteOpenMode mode, TimeSpan? busyTimeout = null)
     {
-        _ = ProcessSettings.Applied;
+        ProcessSettings.Ensure();
         var builder = new SqliteConnectionStringBuilder { DataSource = dataSource, Mode = mode, Pooling = false };
         if (busyTimeout is { } timeout) builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
         var connection = new SqliteConnection(builder.ToString());
@@ -138,12 +138,16 @@ internal static class StoreFile
     /// </summary>
     private static class ProcessSettings
     {
-        public static readonly bool Applied = Apply();
-
-        private static bool Apply()
+        static ProcessSettings()
         {
             SQLitePCL.Batteries_V2.Init();
-            return SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0) == SQLitePCL.raw.SQLITE_OK;
+            // SQLITE_MISUSE when SQLite has already started: its settings then stay as they are.
+            _ = SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0);
+        }
+
+        /// <summary>Runs the settings once per process (the type's initializer), before the caller's connection.</summary>
+        public static void Ensure()
+        {
         }
     }
 }

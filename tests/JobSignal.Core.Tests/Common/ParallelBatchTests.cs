@@ -16,7 +16,7 @@ public class ParallelBatchTests
     }
 
     [Fact]
-    public void An_empty_batch_starts_no_worker_and_joins_at_once()
+    public void An_empty_batch_joins_at_once_with_no_results()
     {
         var batch = new ParallelBatch<int, int>([], i => i, backgroundWorkers: 4, CancellationToken.None);
         Assert.Empty(batch.Join());
@@ -84,6 +84,21 @@ public class ParallelBatchTests
 
         Assert.Throws<OperationCanceledException>(() => batch.Join());
         Assert.Equal([0, 1, 2, 3, 4], mapped.Order());
+    }
+
+    [Fact]
+    public void A_failure_is_reported_even_when_the_batch_was_cancelled_meanwhile()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var batch = new ParallelBatch<int, int>(Enumerable.Range(0, 10).ToArray(), i =>
+        {
+            if (i < 3) return i;
+            cancellation.Cancel();
+            throw new FormatException("item 3");
+        }, backgroundWorkers: 0, cancellation.Token);
+
+        var error = Assert.Throws<AggregateException>(() => batch.Join());
+        Assert.Equal("item 3", Assert.Single(error.InnerExceptions).Message);
     }
 
     [Fact]

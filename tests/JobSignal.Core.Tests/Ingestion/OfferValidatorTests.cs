@@ -136,6 +136,17 @@ public class OfferUrlCheckTests
         Assert.Equal(UriAccepts(url), OfferValidator.IsAbsoluteHttpUrl(url));
     }
 
+    [Theory]
+    [InlineData(4_096)]
+    [InlineData(70_000)]
+    public void Leaves_a_long_url_to_the_framework_parser(int length)
+    {
+        var url = "https://a.es/" + new string('x', length - "https://a.es/".Length);
+        Assert.Equal(UriAccepts(url), OfferValidator.IsAbsoluteHttpUrl(url));
+        Assert.True(OfferValidator.IsPlainHttpUrl(url[..4_096]));
+        Assert.False(OfferValidator.IsPlainHttpUrl(url + "y"));
+    }
+
     [Fact]
     public void Never_takes_a_url_the_framework_parser_refuses()
     {

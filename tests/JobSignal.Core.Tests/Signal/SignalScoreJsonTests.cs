@@ -53,6 +53,21 @@ public class SignalScoreJsonTests
     }
 
     [Fact]
+    public void Writes_missing_catalog_text_of_an_explanation_read_back_as_null()
+    {
+        // An explanation read back from a store may lack what a computed one always has.
+        var hit = new SignalHit { Id = null!, Term = "USD", Alias = null!, Field = SignalField.Title, Position = 0 };
+        var score = new SignalScore { CatalogVersion = null!, Hits = [hit] };
+
+        var json = SignalScoreJson.Serialize(score);
+
+        Assert.Equal(json, SignalScoreJson.Serialize(score));
+        Assert.Contains("\"catalogVersion\":null", json);
+        Assert.Contains("\"id\":null", json);
+        Assert.Contains("\"alias\":null", json);
+    }
+
+    [Fact]
     public void Round_trips_negated_hits()
     {
         var score = Fx("fx02_negation_aws");

@@ -62,12 +62,17 @@ public class TokenHashTests
     [Fact]
     public void A_token_table_keeps_colliding_tokens_apart_and_rejects_a_token_given_twice()
     {
-        // Far more tokens than slots' worth of distinct low bits: every probe chain is long.
-        var tokens = Enumerable.Range(0, 5_000).Select(i => "t" + i).ToList();
+        // 64 tokens whose hashes share their low 7 bits: a table of 64 has 128 slots, so they all start at one slot and
+        // fill a single probe chain; absent tokens that start there walk all of it.
+        var candidates = Enumerable.Range(0, 200_000).Select(i => "t" + i).Where(t => (TokenHash.Of(t) & 127) == 5).ToList();
+        var tokens = candidates.Take(64).ToList();
+        var absent = candidates.Skip(64).Take(64).ToList();
+        Assert.Equal(64, absent.Count);
         var table = new TokenTable<int>(tokens.Select((t, i) => KeyValuePair.Create(t, i)).ToList());
 
-        Assert.Equal(5_000, table.Count);
+        Assert.Equal(64, table.Count);
         Assert.All(tokens.Select((t, i) => (t, i)), e => Assert.True(table.TryGetValue(e.t, TokenHash.Of(e.t), out var v) && v == e.i));
+        Assert.All(absent, t => Assert.False(table.TryGetValue(t, TokenHash.Of(t), out _)));
         Assert.Throws<ArgumentException>(() => new TokenTable<int>([KeyValuePair.Create("a", 1), KeyValuePair.Create("a", 2)]));
         var empty = new TokenSet([]);
         Assert.Equal(0, empty.Count);

@@ -66,6 +66,7 @@ public class ScoreMapTests
     [InlineData("""{"cat_fx":6""")]
     [InlineData("""{"cat_fx":6} {}""")]
     [InlineData("6")]
+    [InlineData("""{"cat_fx":1e400}""")]
     public void Rejects_text_that_is_not_an_object_of_numbers(string json) =>
         Assert.ThrowsAny<JsonException>(() => ScoreMap.FromJson(json));
 }
