@@ -1,3 +1,5 @@
+using JobSignal.Core.Common;
+
 namespace JobSignal.Core.Signal;
 
 /// <summary>A term that justifies a score, with the points it brought.</summary>
@@ -25,12 +27,7 @@ public static class EvidenceTerms
         }
         // Most points first; a stable insertion keeps categories before phrases, and each list's order, on ties.
         var ranked = new List<EvidenceTerm>(candidates.Count);
-        foreach (var candidate in candidates)
-        {
-            var at = ranked.Count;
-            while (at > 0 && ranked[at - 1].Points < candidate.Points) at--;
-            ranked.Insert(at, candidate);
-        }
+        foreach (var candidate in candidates) StableOrder.Insert(ranked, candidate, static (a, b) => a.Points > b.Points);
         // A repeated term keeps its first place, where it brought the most points.
         var terms = new List<EvidenceTerm>(ranked.Count);
         foreach (var term in ranked)

@@ -1,4 +1,5 @@
 using JobSignal.Core.Catalog;
+using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 
 namespace JobSignal.Core.Signal;
@@ -196,11 +197,7 @@ public sealed class OfferScorer
         var ofKind = new List<Best>();
         foreach (var best in bests)
         {
-            if (best.Term.Kind != kind) continue;
-            // Insertion sort: an offer has a handful of categories and phrases.
-            var at = ofKind.Count;
-            while (at > 0 && order(ofKind[at - 1].Term) > order(best.Term)) at--;
-            ofKind.Insert(at, best);
+            if (best.Term.Kind == kind) StableOrder.Insert(ofKind, best, (a, b) => order(a.Term) < order(b.Term));
         }
         var contributions = new ItemList<SignalContribution>(ofKind.Count);
         foreach (var best in ofKind) contributions.Add(ToContribution(best));

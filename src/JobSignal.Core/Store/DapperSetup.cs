@@ -3,6 +3,7 @@ using System.Data;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using JobSignal.Core.Common;
 using JobSignal.Core.Domain;
 
 namespace JobSignal.Core.Store;
@@ -99,21 +100,14 @@ internal static class ScoreMap
 
     private sealed record Entry(string Key, decimal Value);
 
-    // Most first, ties by name; an insertion sort, as a map holds a handful of categories.
+    // Most first, ties by name.
     private static List<Entry> Ranked(IEnumerable<Entry> entries)
     {
         var ranked = new List<Entry>();
         foreach (var entry in entries)
-        {
-            var at = ranked.Count;
-            while (at > 0 && Before(entry, ranked[at - 1])) at--;
-            ranked.Insert(at, entry);
-        }
+            StableOrder.Insert(ranked, entry, static (a, b) => a.Value != b.Value ? a.Value > b.Value : string.CompareOrdinal(a.Key, b.Key) < 0);
         return ranked;
     }
-
-    private static bool Before(Entry a, Entry b) =>
-        a.Value != b.Value ? a.Value > b.Value : string.CompareOrdinal(a.Key, b.Key) < 0;
 
     private static string Write(List<Entry> entries)
     {

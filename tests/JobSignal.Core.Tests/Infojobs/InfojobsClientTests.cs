@@ -290,22 +290,35 @@ public sealed class InfojobsClientTests : IDisposable
         Assert.Contains("403", ex.Message);
     }
 
-    [Fact]
-    public async Task Stops_paging_on_a_429_storm_and_keeps_what_was_fetched()
+    /// <summary>From the <paramref name="after"/>+1st request to <paramref name="endpoint"/> on, every answer is a 429.</summary>
+    private void RateLimitAfter(FakeInfojobsEndpoint endpoint, int after)
     {
-        _fake.AddGeneratedOffers(50);
-        _fake.FaultEndpoint = FakeInfojobsEndpoint.List;
-        _fake.FaultsAfter = 1;
+        _fake.FaultEndpoint = endpoint;
+        _fake.FaultsAfter = after;
         _fake.RateLimitCount = 1000;
+    }
 
-        var events = await Fetch(Query(pageSize: 20));
-
-        Assert.Equal(_fake.OfferIds().Take(20), Offers(events).Select(o => o.ProviderOfferId));
+    /// <summary>The fetch ended on one RateLimited problem, its last event, and was counted as truncated by it.</summary>
+    private InfojobsFetchProblem AssertStoppedByRateLimit(List<InfojobsFetchEvent> events)
+    {
         var problem = Assert.Single(Problems(events));
         Assert.Same(problem, events[^1]);
         Assert.Equal(InfojobsErrors.RateLimited, problem.Error.ErrorId);
         Assert.Equal(FailureKind.LimitsExceeded, problem.Error.Kind);
         Assert.Equal("rate_limited", _statistics.TruncationReason);
+        return problem;
+    }
+
+    [Fact]
+    public async Task Stops_paging_on_a_429_storm_and_keeps_what_was_fetched()
+    {
+        _fake.AddGeneratedOffers(50);
+        RateLimitAfter(FakeInfojobsEndpoint.List, 1);
+
+        var events = await Fetch(Query(pageSize: 20));
+
+        Assert.Equal(_fake.OfferIds().Take(20), Offers(events).Select(o => o.ProviderOfferId));
+        AssertStoppedByRateLimit(events);
         Assert.Equal(3, _waits.Count);
         Assert.Equal(4, _statistics.RateLimited);
         Assert.Equal(5, _fake.RequestsTo(FakeInfojobsEndpoint.List).Length);
@@ -315,22 +328,16 @@ public sealed class InfojobsClientTests : IDisposable
     public async Task Stops_the_whole_fetch_on_a_detail_still_rate_limited_after_its_retries()
     {
         _fake.AddGeneratedOffers(30);
-        _fake.FaultEndpoint = FakeInfojobsEndpoint.Detail;
-        _fake.FaultsAfter = 3; // three details come through, then every detail answers 429
-        _fake.RateLimitCount = 1000;
+        RateLimitAfter(FakeInfojobsEndpoint.Detail, 3); // three details come through, then every detail answers 429
         using var client = Client(concurrency: 1);
 
         var events = await Fetch(Query(pageSize: 10), client);
 
         var ids = _fake.OfferIds();
         Assert.Equal(ids.Take(3), Offers(events).Select(o => o.ProviderOfferId));
-        var problem = Assert.Single(Problems(events));
-        Assert.Same(problem, events[^1]);
-        Assert.Equal(InfojobsErrors.RateLimited, problem.Error.ErrorId);
-        Assert.Equal(FailureKind.LimitsExceeded, problem.Error.Kind);
+        var problem = AssertStoppedByRateLimit(events);
         Assert.Equal(ids[3], problem.Error.Target);
         Assert.Contains($"stopped at offer {ids[3]}", problem.Error.Message);
-        Assert.Equal("rate_limited", _statistics.TruncationReason);
         // One offer's four attempts, not four for each of the 27 left: the details listed after it are not requested,
         // however far behind the consumer is (concurrency 1: the next one waited for the first to give up); no page
         // after the first is read.
@@ -342,9 +349,7 @@ public sealed class InfojobsClientTests : IDisposable
     public async Task A_detail_still_rate_limited_stops_the_details_listed_after_it_even_while_the_consumer_is_behind()
     {
         _fake.AddGeneratedOffers(30);
-        _fake.FaultEndpoint = FakeInfojobsEndpoint.Detail;
-        _fake.FaultsAfter = 3;
-        _fake.RateLimitCount = 1000;
+        RateLimitAfter(FakeInfojobsEndpoint.Detail, 3);
         using var client = Client(concurrency: 1);
 
         // A slow consumer (ingestion busy with a chunk): it reaches the stop long after the detail gave up.
@@ -355,7 +360,7 @@ public sealed class InfojobsClientTests : IDisposable
             if (e is InfojobsOfferFetched) await Task.Delay(300);
         }
 
-        Assert.Equal(InfojobsErrors.RateLimited, Assert.Single(Problems(events)).Error.ErrorId);
+        AssertStoppedByRateLimit(events);
         Assert.Equal(3, Offers(events).Count);
         Assert.Equal(3 + 4, _fake.RequestsTo(FakeInfojobsEndpoint.Detail).Length);
     }
